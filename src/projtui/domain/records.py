@@ -1,0 +1,184 @@
+"""Validated fields of every record a person creates or edits.
+
+These pydantic models are the one definition of what a valid ambition,
+project, plan item, measure or review is. Services validate create/update
+input with them; the TOML snapshot document extends them with the nested
+lists a whole-portfolio file needs.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, StringConstraints, model_validator
+
+from projtui.domain.enums import (
+    Aggregation,
+    BenefitCategory,
+    BenefitQuantification,
+    BenefitRecipient,
+    BenefitStatus,
+    Direction,
+    Frequency,
+    PlanStatus,
+    Rag,
+    ReviewStatus,
+    Stage,
+)
+from projtui.domain.quarter import QuarterLabel
+
+Code = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=32, pattern=r"^[A-Za-z0-9][A-Za-z0-9._/-]*$"),
+]
+Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+Text = Annotated[str, StringConstraints(max_length=10_000)]
+Short = Annotated[str, StringConstraints(strip_whitespace=True, max_length=120)]
+Pence = Annotated[StrictInt, Field(ge=0, le=10**15)]  # "12" in a TOML file is a mistake, not 12p
+QuarterValues = dict[QuarterLabel, float]
+
+
+class Strict(BaseModel):
+    """Unknown keys are errors: a typo must not silently drop data."""
+
+    # NaN and infinity are valid TOML but meaningless as a measure or money.
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
+
+
+class PortfolioFields(Strict):
+    name: Title | None = None
+    council: Title | None = None
+
+
+class PriorityFields(Strict):
+    code: Code
+    title: Title
+    description: Text | None = None
+
+
+class AmbitionFields(Strict):
+    code: Code
+    title: Title
+    description: Text | None = None
+    plan_period: Short | None = None
+
+
+class PlanFields(Strict):
+    """The Benefits Review Plan's own fields (its items hang off the project)."""
+
+    status: PlanStatus = PlanStatus.DRAFT
+    approved_by: Short | None = None
+    approved_on: dt.date | None = None
+    review_schedule: Text | None = None
+    post_project_owner: Short | None = None
+    notes: Text | None = None
+
+
+class OutputFields(Strict):
+    code: Code
+    title: Title
+    description: Text | None = None
+    owner: Short | None = None
+
+
+class MeasureFields(Strict):
+    code: Code | None = None  # assigned on import when left out
+    name: Title
+    description: Text | None = None
+    unit: Short = ""
+    direction: Direction = Direction.HIGHER
+    baseline: float | None = None
+    baseline_period: QuarterLabel | None = None
+    target: float | None = None  # the lower bound when direction = "range"
+    target_max: float | None = None  # the upper bound, range only
+    target_period: QuarterLabel | None = None
+    frequency: Frequency = Frequency.QUARTERLY
+    aggregation: Aggregation = Aggregation.SNAPSHOT
+    tolerance: float | None = Field(default=None, ge=0, le=100)  # amber band, % of target
+    data_source: Short | None = None
+    owner: Short | None = None
+
+    @model_validator(mode="after")
+    def _range_has_both_bounds(self) -> MeasureFields:
+        if self.direction is Direction.RANGE:
+            if (self.target is None) != (self.target_max is None):
+                raise ValueError("a range measure needs both target and target_max")
+            if self.target is not None and self.target_max is not None and self.target > self.target_max:
+                raise ValueError("target (lower bound) is above target_max")
+        elif self.target_max is not None:
+            raise ValueError("target_max applies only when direction = \"range\"")
+        return self
+
+
+class OutcomeFields(Strict):
+    code: Code
+    title: Title
+    description: Text | None = None
+    owner: Short | None = None
+
+
+class BenefitFields(Strict):
+    code: Code
+    title: Title
+    description: Text | None = None
+    owner: Short | None = None
+    category: BenefitCategory = BenefitCategory.NON_CASH_RELEASING
+    quantification: BenefitQuantification = BenefitQuantification.QUANTITATIVE
+    recipient: BenefitRecipient = BenefitRecipient.DIRECT_PUBLIC_SECTOR
+    disbenefit: StrictBool = False
+    full_year_value_pence: Pence | None = None
+    realisation_start: QuarterLabel | None = None
+    realisation_end: QuarterLabel | None = None
+    dependencies: Text | None = None
+    status: BenefitStatus = BenefitStatus.FORECAST
+
+    @model_validator(mode="after")
+    def _window_in_order(self) -> BenefitFields:
+        if self.realisation_start and self.realisation_end and self.realisation_end < self.realisation_start:
+            raise ValueError(f"realisation_end {self.realisation_end} is before realisation_start {self.realisation_start}")
+        return self
+
+
+class ReviewFields(Strict):
+    quarter: QuarterLabel
+    status: ReviewStatus = ReviewStatus.DRAFT
+    published_by: Short | None = None
+    published_on: dt.date | None = None
+    rag: Rag = Rag.NOT_SET
+    time_rag: Rag = Rag.NOT_SET
+    cost_rag: Rag = Rag.NOT_SET
+    scope_rag: Rag = Rag.NOT_SET
+    benefits_rag: Rag = Rag.NOT_SET
+    commentary: Text | None = None
+    next_steps: Text | None = None
+    spend_to_date_pence: Pence | None = None
+    forecast_pence: Pence | None = None  # forecast outturn
+
+    @model_validator(mode="after")
+    def _published_amber_or_red_explained(self) -> ReviewFields:
+        # Drafts may be saved half-written; what is published must say why.
+        if self.status is ReviewStatus.PUBLISHED and self.rag.needs_commentary and not (self.commentary or "").strip():
+            raise ValueError(f"a published {self.rag} rating needs commentary")
+        return self
+
+
+class ProjectFields(Strict):
+    code: Code
+    name: Title
+    summary: Text | None = None
+    service: Short | None = None
+    directorate: Short | None = None
+    portfolio_holder: Short | None = None
+    senior_responsible_owner: Short | None = None
+    lead: Short | None = None
+    stage: Stage = Stage.PIPELINE
+    start_date: dt.date | None = None
+    end_date: dt.date | None = None
+    budget_pence: Pence | None = None
+
+    @model_validator(mode="after")
+    def _ends_after_start(self) -> ProjectFields:
+        if self.start_date and self.end_date and self.end_date < self.start_date:
+            raise ValueError(f"end_date {self.end_date} is before start_date {self.start_date}")
+        return self

@@ -1,0 +1,265 @@
+"""SQLModel tables for the whole portfolio.
+
+Enumerations are stored as their string values in plain VARCHAR columns,
+not database enums, so adding a member never needs a migration. Money is
+integer pence. Every record a person edits carries `version` for
+optimistic locking (see `store.versioned`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import CheckConstraint, Column, DateTime, Index, String, Text, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+ENUM = String(24)
+CODE = String(32)
+QUARTER_LABEL = String(12)
+
+
+# Named constraints let later migrations drop or alter them by name, which
+# SQLite's batch mode needs.
+SQLModel.metadata.naming_convention = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def _timestamp() -> Column:
+    return Column(DateTime(timezone=True), nullable=False, default=utcnow)
+
+
+class Versioned(SQLModel):
+    version: int = Field(default=1, nullable=False)
+
+
+class Setting(SQLModel, table=True):
+    """Portfolio-wide key/value facts (name, council)."""
+
+    __tablename__ = "setting"
+    key: str = Field(primary_key=True, sa_type=String(64))
+    value: str = Field(sa_type=Text)
+
+
+class Ambition(Versioned, table=True):
+    __tablename__ = "ambition"
+    id: int | None = Field(default=None, primary_key=True)
+    code: str = Field(sa_type=CODE, unique=True)
+    title: str = Field(sa_type=String(200))
+    description: str | None = Field(default=None, sa_type=Text)
+    plan_period: str | None = Field(default=None, sa_type=String(120))
+    sort_order: int = 0
+
+
+class Priority(Versioned, table=True):
+    __tablename__ = "priority"
+    __table_args__ = (UniqueConstraint("ambition_id", "code"),)
+    id: int | None = Field(default=None, primary_key=True)
+    ambition_id: int = Field(foreign_key="ambition.id", ondelete="CASCADE", index=True)
+    code: str = Field(sa_type=CODE)
+    title: str = Field(sa_type=String(200))
+    description: str | None = Field(default=None, sa_type=Text)
+    sort_order: int = 0
+
+
+class Project(Versioned, table=True):
+    __tablename__ = "project"
+    __table_args__ = (
+        # The portfolio screen filters and sorts these in SQL.
+        Index("ix_project_name", "name"),
+        Index("ix_project_stage", "stage"),
+        Index("ix_project_lead", "lead"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    code: str = Field(sa_type=CODE, unique=True)
+    name: str = Field(sa_type=String(200))
+    summary: str | None = Field(default=None, sa_type=Text)
+    service: str | None = Field(default=None, sa_type=String(120))
+    directorate: str | None = Field(default=None, sa_type=String(120))
+    portfolio_holder: str | None = Field(default=None, sa_type=String(120))
+    senior_responsible_owner: str | None = Field(default=None, sa_type=String(120))
+    lead: str | None = Field(default=None, sa_type=String(120))
+    stage: str = Field(default="pipeline", sa_type=ENUM)
+    start_date: dt.date | None = None
+    end_date: dt.date | None = None
+    budget_pence: int | None = None
+    created_at: dt.datetime = Field(default_factory=utcnow, sa_column=_timestamp())
+    updated_at: dt.datetime = Field(default_factory=utcnow, sa_column=_timestamp())
+
+
+class ProjectAmbition(SQLModel, table=True):
+    __tablename__ = "project_ambition"
+    project_id: int = Field(foreign_key="project.id", ondelete="CASCADE", primary_key=True)
+    ambition_id: int = Field(foreign_key="ambition.id", ondelete="CASCADE", primary_key=True, index=True)
+    is_primary: bool = False
+
+
+class BenefitsReviewPlan(Versioned, table=True):
+    __tablename__ = "benefits_review_plan"
+    id: int | None = Field(default=None, primary_key=True)
+    project_id: int = Field(foreign_key="project.id", ondelete="CASCADE", unique=True)
+    status: str = Field(default="draft", sa_type=ENUM)
+    approved_by: str | None = Field(default=None, sa_type=String(120))
+    approved_on: dt.date | None = None
+    review_schedule: str | None = Field(default=None, sa_type=Text)
+    post_project_owner: str | None = Field(default=None, sa_type=String(120))
+    notes: str | None = Field(default=None, sa_type=Text)
+
+
+class PlanItem(Versioned):
+    """Columns shared by outputs, outcomes and benefits."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    project_id: int = Field(foreign_key="project.id", ondelete="CASCADE", index=True)
+    code: str = Field(sa_type=CODE)
+    title: str = Field(sa_type=String(200))
+    description: str | None = Field(default=None, sa_type=Text)
+    owner: str | None = Field(default=None, sa_type=String(120))
+    position: int = 0
+
+
+class Output(PlanItem, table=True):
+    __tablename__ = "output"
+    __table_args__ = (UniqueConstraint("project_id", "code"),)
+
+
+class Outcome(PlanItem, table=True):
+    __tablename__ = "outcome"
+    __table_args__ = (UniqueConstraint("project_id", "code"),)
+
+
+class Benefit(PlanItem, table=True):
+    __tablename__ = "benefit"
+    __table_args__ = (UniqueConstraint("project_id", "code"),)
+    category: str = Field(default="non-cash-releasing", sa_type=ENUM)
+    quantification: str = Field(default="quantitative", sa_type=ENUM)
+    recipient: str = Field(default="direct-public-sector", sa_type=ENUM)
+    disbenefit: bool = False
+    full_year_value_pence: int | None = None
+    realisation_start: str | None = Field(default=None, sa_type=QUARTER_LABEL)
+    realisation_end: str | None = Field(default=None, sa_type=QUARTER_LABEL)
+    dependencies: str | None = Field(default=None, sa_type=Text)
+    status: str = Field(default="forecast", sa_type=ENUM)
+
+
+class OutputOutcome(SQLModel, table=True):
+    __tablename__ = "output_outcome"
+    output_id: int = Field(foreign_key="output.id", ondelete="CASCADE", primary_key=True)
+    outcome_id: int = Field(foreign_key="outcome.id", ondelete="CASCADE", primary_key=True, index=True)
+
+
+class OutcomeBenefit(SQLModel, table=True):
+    __tablename__ = "outcome_benefit"
+    outcome_id: int = Field(foreign_key="outcome.id", ondelete="CASCADE", primary_key=True)
+    benefit_id: int = Field(foreign_key="benefit.id", ondelete="CASCADE", primary_key=True, index=True)
+
+
+class Measure(Versioned, table=True):
+    __tablename__ = "measure"
+    __table_args__ = (
+        UniqueConstraint("project_id", "code"),
+        CheckConstraint(
+            "(outcome_id IS NULL) <> (benefit_id IS NULL)", name="measure_has_one_parent"
+        ),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    # Denormalised so project-wide queries need no join through the parent.
+    project_id: int = Field(foreign_key="project.id", ondelete="CASCADE", index=True)
+    outcome_id: int | None = Field(default=None, foreign_key="outcome.id", ondelete="CASCADE", index=True)
+    benefit_id: int | None = Field(default=None, foreign_key="benefit.id", ondelete="CASCADE", index=True)
+    code: str = Field(sa_type=CODE)
+    name: str = Field(sa_type=String(200))
+    description: str | None = Field(default=None, sa_type=Text)
+    unit: str = Field(default="", sa_type=String(120))
+    direction: str = Field(default="higher", sa_type=ENUM)
+    baseline: float | None = None
+    baseline_period: str | None = Field(default=None, sa_type=QUARTER_LABEL)
+    target: float | None = None
+    target_max: float | None = None
+    target_period: str | None = Field(default=None, sa_type=QUARTER_LABEL)
+    frequency: str = Field(default="quarterly", sa_type=ENUM)
+    aggregation: str = Field(default="snapshot", sa_type=ENUM)
+    tolerance: float | None = None
+    data_source: str | None = Field(default=None, sa_type=String(120))
+    owner: str | None = Field(default=None, sa_type=String(120))
+    position: int = 0
+
+
+class QuarterKeyed(SQLModel):
+    fy_start_year: int
+    quarter: int
+
+
+class MeasureTarget(QuarterKeyed, table=True):
+    """A profiled target for one quarter."""
+
+    __tablename__ = "measure_target"
+    measure_id: int = Field(foreign_key="measure.id", ondelete="CASCADE", primary_key=True)
+    fy_start_year: int = Field(primary_key=True)
+    quarter: int = Field(primary_key=True)
+    value: float
+
+
+class MeasureValue(Versioned, QuarterKeyed, table=True):
+    """The actual for one measure in one quarter."""
+
+    __tablename__ = "measure_value"
+    __table_args__ = (UniqueConstraint("measure_id", "fy_start_year", "quarter"),)
+    id: int | None = Field(default=None, primary_key=True)
+    measure_id: int = Field(foreign_key="measure.id", ondelete="CASCADE")
+    fy_start_year: int
+    quarter: int
+    value: float
+    provisional: bool = False
+    note: str | None = Field(default=None, sa_type=Text)
+    entered_by: str | None = Field(default=None, sa_type=String(120))
+    entered_at: dt.datetime = Field(default_factory=utcnow, sa_column=_timestamp())
+
+
+class QuarterlyReview(Versioned, QuarterKeyed, table=True):
+    __tablename__ = "quarterly_review"
+    __table_args__ = (
+        UniqueConstraint("project_id", "fy_start_year", "quarter"),
+        # "Latest RAG" per project is read for every row on the portfolio screen.
+        Index("ix_review_latest", "project_id", "fy_start_year", "quarter"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    project_id: int = Field(foreign_key="project.id", ondelete="CASCADE")
+    fy_start_year: int
+    quarter: int
+    status: str = Field(default="draft", sa_type=ENUM)
+    published_by: str | None = Field(default=None, sa_type=String(120))
+    published_on: dt.date | None = None
+    rag: str = Field(default="not_set", sa_type=ENUM)
+    time_rag: str = Field(default="not_set", sa_type=ENUM)
+    cost_rag: str = Field(default="not_set", sa_type=ENUM)
+    scope_rag: str = Field(default="not_set", sa_type=ENUM)
+    benefits_rag: str = Field(default="not_set", sa_type=ENUM)
+    commentary: str | None = Field(default=None, sa_type=Text)
+    next_steps: str | None = Field(default=None, sa_type=Text)
+    spend_to_date_pence: int | None = None
+    forecast_pence: int | None = None
+
+
+class AuditLog(SQLModel, table=True):
+    __tablename__ = "audit_log"
+    __table_args__ = (Index("ix_audit_project", "project_id", "id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    at: dt.datetime = Field(default_factory=utcnow, sa_column=_timestamp())
+    actor: str = Field(sa_type=String(120))
+    action: str = Field(sa_type=String(16))  # create, update, delete, link, unlink, import
+    entity: str = Field(sa_type=String(32))  # table name
+    entity_key: str = Field(sa_type=String(200))  # human key, e.g. "SP-01/B1/M2"
+    # No foreign key: the trail must outlive the project it describes.
+    project_id: int | None = None
+    field: str | None = Field(default=None, sa_type=String(64))
+    old_value: str | None = Field(default=None, sa_type=Text)
+    new_value: str | None = Field(default=None, sa_type=Text)

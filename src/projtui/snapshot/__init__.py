@@ -1,0 +1,1 @@
+"""The TOML snapshot: document model, reading and writing, and diffs between snapshots."""

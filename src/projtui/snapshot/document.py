@@ -1,0 +1,100 @@
+"""The TOML snapshot document (contract: see DESIGN.md, "TOML snapshot").
+
+The record fields come from `domain.records`; this module adds the nesting
+of a whole-portfolio file. Import validates the whole document against
+these models before anything touches the database; export builds them and
+writes them in field order, omitting None and empty values.
+
+Codes are unique where they are looked up: ambitions and projects across
+the portfolio; outputs, outcomes, benefits and measures within a project.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from pydantic import model_validator
+
+from projtui.domain.quarter import QuarterLabel
+from projtui.domain.records import (
+    AmbitionFields,
+    BenefitFields,
+    Code,
+    MeasureFields,
+    OutcomeFields,
+    OutputFields,
+    PlanFields,
+    PortfolioFields,
+    PriorityFields,
+    ProjectFields,
+    QuarterValues,
+    ReviewFields,
+    Strict,
+    Text,
+)
+
+SCHEMA_VERSION = 1
+
+
+class Priority(PriorityFields):
+    pass
+
+
+class Ambition(AmbitionFields):
+    priorities: list[Priority] = []
+
+
+class Plan(PlanFields):
+    pass
+
+
+class Output(OutputFields):
+    outcomes: list[Code] = []
+
+
+class Measure(MeasureFields):
+    targets: QuarterValues = {}  # profiled targets per quarter
+    actuals: QuarterValues = {}
+    provisional: list[QuarterLabel] = []  # quarters whose actual is provisional
+    notes: dict[QuarterLabel, Text] = {}  # commentary on an actual, per quarter
+
+    @model_validator(mode="after")
+    def _flags_and_notes_have_actuals(self) -> Measure:
+        # Both are stored on the actual itself, so one without it would be lost.
+        for quarter in self.provisional:
+            if quarter not in self.actuals:
+                raise ValueError(f"provisional quarter {quarter} has no actual")
+        for quarter in self.notes:
+            if quarter not in self.actuals:
+                raise ValueError(f"note for {quarter} has no actual")
+        return self
+
+
+class Outcome(OutcomeFields):
+    benefits: list[Code] = []
+    measures: list[Measure] = []
+
+
+class Benefit(BenefitFields):
+    measures: list[Measure] = []
+
+
+class Review(ReviewFields):
+    pass
+
+
+class Project(ProjectFields):
+    ambitions: list[Code] = []  # first is primary
+    benefits_review_plan: Plan = Plan()
+    outputs: list[Output] = []
+    outcomes: list[Outcome] = []
+    benefits: list[Benefit] = []
+    reviews: list[Review] = []
+
+
+class Document(Strict):
+    schema_version: int = SCHEMA_VERSION
+    exported_at: dt.datetime | None = None
+    portfolio: PortfolioFields = PortfolioFields()
+    ambitions: list[Ambition] = []
+    projects: list[Project] = []

@@ -1,0 +1,296 @@
+"""Reading a TOML snapshot into a validated Document, or every reason it is not one.
+
+Import must validate the whole file before anything is written, and a user
+fixing a file by hand wants all its problems at once, each with the line,
+field and value. So the checks run in layers, each only when the one
+before passed and its answers mean something: TOML syntax, the schema
+version, the pydantic models, then references between records (codes that
+must be unique or must name something).
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import re
+import tomllib
+from collections.abc import Iterable, Iterator, Sequence
+from pathlib import Path
+
+from pydantic import TypeAdapter, ValidationError
+
+from projtui.domain.errors import NO_VALUE, InvalidInput, Problem
+from projtui.domain.quarter import QuarterLabel
+from projtui.snapshot.document import SCHEMA_VERSION, Document, Measure, Project
+from projtui.snapshot.locate import LineIndex
+
+Loc = tuple[str | int, ...]
+
+_IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_TOML_POSITION = re.compile(r"\s*\(at (?:line (\d+), column (\d+)|end of document)\)$")
+_QUOTED = re.compile(r"'([^']*)'")
+_QUARTER = TypeAdapter(QuarterLabel)
+
+
+def read_document_file(path: Path, *, source: str | None = None, known_ambitions: frozenset[str] = frozenset()) -> Document:
+    """Read and validate the snapshot at `path` (named `source` in problems, the path by default)."""
+    source = str(path) if source is None else source
+    data = Path(path).read_bytes()
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise InvalidInput([Problem(source, "", NO_VALUE, f"not UTF-8 text (byte {exc.start})")]) from None
+    return read_document(text, source=source, known_ambitions=known_ambitions)
+
+
+def read_document(text: str, *, source: str, known_ambitions: frozenset[str] = frozenset()) -> Document:
+    """Parse and validate a snapshot; raise InvalidInput with every problem found.
+
+    `known_ambitions` are codes already in the database, which a file
+    holding only some projects may refer to without repeating them.
+    Measures without a code get the next free `M{n}` of their project.
+    """
+    # A byte-order mark (Windows editors add one) is not TOML, and says nothing.
+    text = text.removeprefix("\ufeff")
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise InvalidInput([_syntax_problem(exc, text, source)]) from None
+
+    report = _Report(source, text)
+    if not _schema_version_ok(data, report):
+        raise InvalidInput(report.sorted())
+    try:
+        document = Document.model_validate(data)
+    except ValidationError as exc:
+        for error in exc.errors():
+            if error["loc"] != ("schema_version",):  # already reported, in plainer words
+                report.pydantic_error(error)
+        raise InvalidInput(report.sorted()) from None
+    if report.found:  # schema_version missing or wrong, the rest fine
+        raise InvalidInput(report.sorted())
+
+    _check_references(document, data, known_ambitions | {a.code for a in document.ambitions}, report)
+    if report.found:
+        raise InvalidInput(report.sorted())
+    return _assign_measure_codes(document)
+
+
+class _Report:
+    """Collects problems, turning paths into `file:line` and `projects[3].code`."""
+
+    def __init__(self, source: str, text: str):
+        self.source = source
+        self.text = text
+        self.found: list[tuple[int | None, Problem]] = []
+        self._lines: LineIndex | None = None
+
+    def line(self, loc: Loc) -> int | None:
+        if self._lines is None:  # scanned only when there is something to report
+            self._lines = LineIndex(self.text)
+        return self._lines.line_of(loc)
+
+    def add(self, loc: Loc, value: object, message: str) -> None:
+        line = self.line(loc)
+        location = self.source if line is None else f"{self.source}:{line}"
+        self.found.append((line, Problem(location, field_name(loc), value, message)))
+
+    def pydantic_error(self, error: dict) -> None:
+        # "[key]" marks an error in a dict key rather than its value; the key is already in the path.
+        loc = tuple(part for part in error["loc"] if part != "[key]")
+        value = error.get("input", NO_VALUE)
+        if error["type"] == "missing" or isinstance(value, (dict, list)):
+            value = NO_VALUE  # a whole table in an error line helps nobody; the path says which
+        self.add(loc, value, _message(error))
+
+    def sorted(self) -> list[Problem]:
+        # By line (problems with no line last), then field; stable otherwise.
+        found = sorted(self.found, key=lambda item: (item[0] is None, item[0] or 0, item[1].field))
+        return [problem for _, problem in found]
+
+
+def field_name(loc: Sequence[str | int]) -> str:
+    """`("projects", 3, "actuals", "2024/25 Q1")` -> `projects[3].actuals["2024/25 Q1"]`."""
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        elif _IDENTIFIER.fullmatch(part):
+            out += f".{part}" if out else part
+        else:
+            out += f"[{json.dumps(part, ensure_ascii=False)}]"
+    return out
+
+
+def _syntax_problem(exc: tomllib.TOMLDecodeError, text: str, source: str) -> Problem:
+    message = str(exc)
+    match = _TOML_POSITION.search(message)
+    reason = message[: match.start()] if match else message
+    if match is None:  # no position given: say what tomllib said, about the whole file
+        location, detail = source, ""
+    elif match.group(1):
+        location, detail = f"{source}:{match.group(1)}", f" (column {match.group(2)})"
+    else:  # "at end of document": point at the last line with anything on it
+        location, detail = f"{source}:{len(text.rstrip().split(chr(10)))}", " (at end of file)"
+    reason = reason[:1].lower() + reason[1:]
+    return Problem(location, "", NO_VALUE, f"invalid TOML: {reason}{detail}")
+
+
+def _schema_version_ok(data: dict, report: _Report) -> bool:
+    """Report a missing or wrong schema_version; False when the file must not be read further."""
+    if "schema_version" not in data:
+        report.add(("schema_version",), NO_VALUE, "required")
+        return True
+    version = data["schema_version"]
+    if isinstance(version, bool) or not isinstance(version, int):
+        report.add(("schema_version",), version, "must be a whole number")
+    elif version > SCHEMA_VERSION:
+        # A newer format may mean anything; checking it against ours would
+        # only produce noise, so this is the one problem reported.
+        report.add(("schema_version",), version, f"schema_version {version} is newer than this projtui supports ({SCHEMA_VERSION})")
+        return False
+    elif version < 1:
+        report.add(("schema_version",), version, "must be 1 or more")
+    return True
+
+
+def _message(error: dict) -> str:
+    """Pydantic's message, shortened to what a person editing the file needs."""
+    kind, ctx = error["type"], error.get("ctx") or {}
+    if kind == "missing":
+        return "required"
+    if kind == "extra_forbidden":
+        return "unknown key"
+    if kind in ("enum", "literal_error") and "expected" in ctx:
+        return "must be one of: " + ", ".join(_QUOTED.findall(ctx["expected"]))
+    if kind == "string_too_short" and ctx.get("min_length") == 1:
+        return "must not be empty"
+    if kind in ("model_type", "model_attributes_type", "dict_type"):
+        return "must be a table"  # not "a valid dictionary or instance of Plan"
+    if kind == "list_type":
+        return "must be an array"
+    if kind == "string_pattern_mismatch":
+        return "not a valid code: letters, digits and . _ / - only, starting with a letter or digit"
+    message = error["msg"]
+    for prefix, replacement in (("Value error, ", ""), ("Assertion failed, ", ""), ("Input should be ", "must be ")):
+        if message.startswith(prefix):
+            message = replacement + message[len(prefix) :]
+    return message
+
+
+# Cross-references ---------------------------------------------------------
+
+
+def _check_references(document: Document, data: dict, ambitions: set[str] | frozenset[str], report: _Report) -> None:
+    _unique(report, "ambition", ((("ambitions", i), a.code) for i, a in enumerate(document.ambitions)))
+    _unique(report, "project", ((("projects", i), p.code) for i, p in enumerate(document.projects)))
+    for i, project in enumerate(document.projects):
+        at: Loc = ("projects", i)
+        raw = data["projects"][i]
+        for kind, items in (("output", project.outputs), ("outcome", project.outcomes), ("benefit", project.benefits)):
+            _unique(report, kind, (((*at, f"{kind}s", j), item.code) for j, item in enumerate(items)))
+        _unique(report, "measure", ((loc, m.code) for loc, m in _measures(project, at) if m.code is not None))
+        _links(report, (*at, "ambitions"), project.ambitions, ambitions, "ambition")
+        outcome_codes = {outcome.code for outcome in project.outcomes}
+        benefit_codes = {benefit.code for benefit in project.benefits}
+        for j, output in enumerate(project.outputs):
+            _links(report, (*at, "outputs", j, "outcomes"), output.outcomes, outcome_codes, "outcome")
+        for j, outcome in enumerate(project.outcomes):
+            _links(report, (*at, "outcomes", j, "benefits"), outcome.benefits, benefit_codes, "benefit")
+        _one_review_per_quarter(report, project, raw, at)
+        for loc, measure in _measures(project, at):
+            _quarters_distinct(report, measure, _raw(raw, loc[len(at) :]), loc)
+
+
+def _unique(report: _Report, kind: str, items: Iterable[tuple[Loc, str]]) -> None:
+    first: dict[str, Loc] = {}
+    for loc, code in items:
+        if code not in first:
+            first[code] = loc
+            continue
+        line = report.line((*first[code], "code"))
+        where = f" (first on line {line})" if line is not None else ""
+        report.add((*loc, "code"), code, f"duplicate {kind} code{where}")
+
+
+def _links(report: _Report, at: Loc, codes: list[str], known: set[str] | frozenset[str], kind: str) -> None:
+    seen: set[str] = set()
+    for k, code in enumerate(codes):
+        if code not in known:
+            report.add((*at, k), code, f"unknown {kind} code")
+        elif code in seen:
+            report.add((*at, k), code, f"{kind} listed twice")
+        seen.add(code)
+
+
+def _one_review_per_quarter(report: _Report, project: Project, raw: dict, at: Loc) -> None:
+    seen = set()
+    for j, review in enumerate(project.reviews):
+        if review.quarter in seen:
+            written = raw["reviews"][j]["quarter"]  # as the user wrote it, perhaps "FY24/25 Q1"
+            report.add((*at, "reviews", j, "quarter"), written, f"duplicate review for {review.quarter}")
+        seen.add(review.quarter)
+
+
+def _quarters_distinct(report: _Report, measure: Measure, raw: dict, at: Loc) -> None:
+    # "2024/25 Q1" and "FY24/25 Q1" are one quarter: as dict keys both
+    # validate, and one value would silently replace the other.
+    for name in ("targets", "actuals", "notes"):
+        keys = raw.get(name)
+        if not isinstance(keys, dict) or len(keys) == len(getattr(measure, name)):
+            continue
+        seen = set()
+        for key in keys:
+            quarter = _QUARTER.validate_python(key)
+            if quarter in seen:
+                report.add((*at, name, key), key, f"duplicate quarter {quarter}")
+            seen.add(quarter)
+
+
+def _measures(project: Project, at: Loc) -> Iterator[tuple[Loc, Measure]]:
+    """Every measure of a project with its path, outcomes' first, as the model orders them."""
+    for kind, items in (("outcomes", project.outcomes), ("benefits", project.benefits)):
+        for j, item in enumerate(items):
+            for k, measure in enumerate(item.measures):
+                yield (*at, kind, j, "measures", k), measure
+
+
+def _raw(data: object, loc: Loc) -> dict:
+    for part in loc:
+        data = data[part]  # type: ignore[index]
+    return data  # type: ignore[return-value]
+
+
+# Measure codes ------------------------------------------------------------
+
+
+def _assign_measure_codes(document: Document) -> Document:
+    """Give each measure without a code the next free `M{n}` of its project.
+
+    "Document order" is the model's: outcomes' measures, then benefits',
+    whichever the file lists first, so the same data always gets the same codes.
+    """
+    projects = [_with_measure_codes(project) for project in document.projects]
+    if all(new is old for new, old in zip(projects, document.projects)):
+        return document
+    return document.model_copy(update={"projects": projects})
+
+
+def _with_measure_codes(project: Project) -> Project:
+    measures = [measure for _, measure in _measures(project, ())]
+    if all(measure.code is not None for measure in measures):
+        return project
+    # Compared casefolded so that a new M1 never sits beside someone's m1.
+    taken = {measure.code.casefold() for measure in measures if measure.code is not None}
+    numbers = itertools.count(1)
+
+    def named(measure: Measure) -> Measure:
+        if measure.code is not None:
+            return measure
+        code = next(f"M{n}" for n in numbers if f"m{n}" not in taken)
+        return measure.model_copy(update={"code": code})
+
+    # Order matters: outcomes' measures are numbered before benefits', as _measures yields them.
+    outcomes = [o.model_copy(update={"measures": [named(m) for m in o.measures]}) for o in project.outcomes]
+    benefits = [b.model_copy(update={"measures": [named(m) for m in b.measures]}) for b in project.benefits]
+    return project.model_copy(update={"outcomes": outcomes, "benefits": benefits})

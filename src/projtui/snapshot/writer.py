@@ -1,0 +1,208 @@
+"""Writing the TOML snapshot: deterministic text, streamed, written atomically.
+
+Determinism is a contract (the same data exports byte-identical TOML), so
+everything that could vary is fixed here: records with codes are sorted by
+code in natural order, reviews and quarter-keyed values by quarter, keys
+follow model field order, and None or empty values are left out.
+
+The layout is written by hand rather than by `tomli_w.dumps` on a dict,
+because tomli_w picks its own layout (a list of short tables becomes an
+inline array, a dict becomes a `[table]`) and writes datetimes with a space
+and `+00:00`. tomli_w still formats every string, which is where the
+escaping rules are.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+import secrets
+from collections.abc import Callable, Iterable, Iterator
+from enum import Enum
+from pathlib import Path
+
+import tomli_w
+from pydantic import BaseModel
+
+from projtui.domain.codes import natural_key
+from projtui.snapshot import document as doc
+
+__all__ = ["dump_document", "iter_document_chunks", "natural_key", "write_atomic"]
+
+
+def _by_code(items: list) -> list:
+    return sorted(items, key=lambda item: natural_key(item.code))
+
+
+# Lists whose order is not the user's: sorted so that export is deterministic.
+# Outputs, outcomes, benefits, measures and a project's ambitions (first is
+# primary) keep the order they were given in.
+_CANONICAL_ORDER: dict[tuple[type[BaseModel], str], Callable[[list], list]] = {
+    (doc.Document, "ambitions"): _by_code,
+    (doc.Document, "projects"): _by_code,
+    (doc.Ambition, "priorities"): _by_code,
+    (doc.Project, "reviews"): lambda reviews: sorted(reviews, key=lambda review: review.quarter),
+    (doc.Measure, "provisional"): sorted,
+}
+
+_BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
+_PLAIN_STRING = re.compile(r'[^"\\\x00-\x08\x0a-\x1f\x7f]*')  # nothing to escape
+
+
+def dump_document(document: doc.Document) -> str:
+    """The whole document as canonical TOML text."""
+    projects = _by_code(document.projects)
+    return "".join(iter_document_chunks(document, projects))
+
+
+def iter_document_chunks(header: doc.Document, projects: Iterable[doc.Project]) -> Iterator[str]:
+    """The document as text chunks: the header (everything but projects), then one chunk per project.
+
+    `header.projects` is ignored; `projects` must already be in natural code
+    order, as the database streams them, since sorting would mean holding
+    them all. Out-of-order projects raise ValueError rather than quietly
+    producing a file that differs from `dump_document`.
+    """
+    yield "".join(_table_body(header, "", skip={"projects"}))
+    previous: doc.Project | None = None
+    for project in projects:
+        if previous is not None and natural_key(project.code) < natural_key(previous.code):
+            raise ValueError(f"projects must come in code order: {project.code} came after {previous.code}")
+        previous = project
+        yield "".join(_section(project, "projects", array=True))
+
+
+def _section(model: BaseModel, name: str, *, array: bool) -> Iterator[str]:
+    """A `[name]` or `[[name]]` section and its sub-sections, each after a blank line."""
+    yield f"\n[[{name}]]\n" if array else f"\n[{name}]\n"
+    yield from _table_body(model, name)
+
+
+def _table_body(model: BaseModel, name: str, skip: frozenset[str] | set[str] = frozenset()) -> Iterator[str]:
+    """Key/value lines in field order, then sub-tables (TOML needs them after the keys)."""
+    subsections: list[tuple[str, list[BaseModel], bool]] = []
+    for field, value in _fields(model, skip):
+        path = f"{name}.{field}" if name else field
+        if isinstance(value, BaseModel):
+            if _has_content(value):
+                subsections.append((path, [value], False))
+        elif isinstance(value, list) and isinstance(value[0], BaseModel):
+            subsections.append((path, value, True))
+        else:
+            yield f"{_key(field)} = {_literal(value)}\n"
+    for path, tables, array in subsections:
+        for table in tables:
+            yield from _section(table, path, array=array)
+
+
+def _fields(model: BaseModel, skip: frozenset[str] | set[str] = frozenset()) -> Iterator[tuple[str, object]]:
+    """(name, value) in model field order, canonically ordered, without None or empty values."""
+    kind = type(model)
+    for field in kind.model_fields:
+        value = getattr(model, field)
+        if field in skip or value is None or (isinstance(value, (list, dict)) and not value):
+            continue
+        order = _CANONICAL_ORDER.get((kind, field))
+        if order is not None:
+            value = order(value)
+        yield field, value
+
+
+def _has_content(model: BaseModel) -> bool:
+    # An all-empty sub-table (no portfolio name or council) is left out; it reads back as the default.
+    return any(True for _ in _fields(model))
+
+
+def _key(key: str) -> str:
+    return key if _BARE_KEY.fullmatch(key) else _string(key, multiline=False)
+
+
+def _literal(value: object, *, inline: bool = False) -> str:
+    """One TOML value. `inline` values sit inside an inline table, which must stay on one line."""
+    if isinstance(value, Enum):
+        value = value.value
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return str(value)  # as tomli_w does; nan and inf are valid TOML too
+    if isinstance(value, str):
+        return _string(value, multiline=not inline)
+    if isinstance(value, dt.datetime):
+        return _datetime(value)
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, list):
+        return "[" + ", ".join(_literal(item, inline=True) for item in value) + "]"
+    if isinstance(value, dict):
+        # Quarter-keyed maps: sorted by key, which for quarters is chronological.
+        items = sorted(value.items())
+        return "{ " + ", ".join(f"{_key(str(k))} = {_literal(v, inline=True)}" for k, v in items) + " }"
+    # Quarters (and any other value type) write as their canonical text.
+    return _string(str(value), multiline=False)
+
+
+def _string(text: str, *, multiline: bool) -> str:
+    if _PLAIN_STRING.fullmatch(text):
+        return f'"{text}"'
+    # Multi-line commentary reads far better as a """ block, but tomli_w
+    # turns \r\n into \n there; text holding \r stays on one line, escaped,
+    # so that it reads back exactly as it was.
+    use_multiline = multiline and "\n" in text and "\r" not in text
+    return tomli_w.dumps({"v": text}, multiline_strings=use_multiline)[len("v = ") : -1]
+
+
+def _datetime(value: dt.datetime) -> str:
+    if value.tzinfo is None:  # a local date-time stays local
+        return value.replace(microsecond=0).isoformat()
+    utc = value.astimezone(dt.UTC).replace(microsecond=0, tzinfo=None)
+    return utc.isoformat() + "Z"
+
+
+def write_atomic(path: Path, chunks: Iterable[str]) -> None:
+    """Write `chunks` to `path` so that readers see the old file or the whole new one, never a part.
+
+    The text goes to a temporary file beside the target (same filesystem,
+    so the rename is atomic), is flushed to disk, then renamed over the
+    target. If anything fails, including the chunks iterator itself
+    raising mid-export, the temporary file is removed and any existing
+    target is left as it was.
+    """
+    path = Path(path)
+    temp, fd = _create_temp(path)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as out:  # newline="": "\n" on every platform
+            for chunk in chunks:
+                out.write(chunk)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(temp, path)
+    except BaseException:
+        temp.unlink(missing_ok=True)
+        raise
+    _fsync_directory(path.parent)
+
+
+def _create_temp(path: Path) -> tuple[Path, int]:
+    # Not tempfile.mkstemp: it creates files 0600, and an export should get
+    # the same permissions as any file the user creates (0666 less umask).
+    while True:
+        temp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
+        try:
+            return temp, os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+        except FileExistsError:
+            continue
+
+
+def _fsync_directory(directory: Path) -> None:
+    # Makes the rename itself durable on POSIX; not possible (or needed) everywhere.
+    try:
+        fd = os.open(directory, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)

@@ -11,12 +11,13 @@ from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
 
 from projtui.snapshot.document import Document
 from projtui.snapshot.locate import LineIndex
 from projtui.snapshot.reader import read_document
 from projtui.snapshot.writer import dump_document, iter_document_chunks, natural_key, write_atomic
+
+from strategies import documents
 
 
 def portfolio(**overrides) -> Document:
@@ -72,6 +73,9 @@ def shuffled(document: Document, seed: int) -> Document:
         rng.shuffle(items)
         return items
 
+    def by_code_text(codes: list[str]) -> list[str]:
+        return sorted(codes, key=natural_key)
+
     def measure(m):
         actuals = dict(mix(list(m.actuals.items())))
         return m.model_copy(update={"actuals": actuals, "provisional": mix(m.provisional)})
@@ -90,14 +94,22 @@ def canonical(document: Document) -> Document:
     def by_code(items: list) -> list:
         return sorted(items, key=lambda item: natural_key(item.code))
 
+    def by_code_text(codes: list[str]) -> list[str]:
+        return sorted(codes, key=natural_key)
+
     def measure(m):
         return m.model_copy(update={"provisional": sorted(m.provisional)})
 
     def project(p):
-        outcomes = [o.model_copy(update={"measures": [measure(m) for m in o.measures]}) for o in p.outcomes]
+        outputs = [o.model_copy(update={"outcomes": by_code_text(o.outcomes)}) for o in p.outputs]
+        outcomes = [
+            o.model_copy(update={"measures": [measure(m) for m in o.measures], "benefits": by_code_text(o.benefits)})
+            for o in p.outcomes
+        ]
         benefits = [b.model_copy(update={"measures": [measure(m) for m in b.measures]}) for b in p.benefits]
         reviews = sorted(p.reviews, key=lambda r: r.quarter)
-        return p.model_copy(update={"outcomes": outcomes, "benefits": benefits, "reviews": reviews})
+        ambitions = p.ambitions[:1] + by_code_text(p.ambitions[1:])
+        return p.model_copy(update={"outputs": outputs, "outcomes": outcomes, "benefits": benefits, "reviews": reviews, "ambitions": ambitions})
 
     ambitions = [a.model_copy(update={"priorities": by_code(a.priorities)}) for a in by_code(document.ambitions)]
     return document.model_copy(update={"ambitions": ambitions, "projects": [project(p) for p in by_code(document.projects)]})
@@ -197,94 +209,6 @@ def test_locator_finds_every_project_of_a_written_file() -> None:
 
 
 # --- round trips ---------------------------------------------------------------------
-
-QUARTER_FORMS = ("{y}/{n:02d} Q{q}", "FY{s:02d}/{n:02d} Q{q}", "{y}-{n:02d} Q{q}", "Q{q} {y}/{n:02d}")
-
-
-@st.composite
-def quarter_labels(draw) -> str:
-    year, quarter = draw(st.integers(2022, 2026)), draw(st.integers(1, 4))
-    form = draw(st.sampled_from(QUARTER_FORMS))
-    return form.format(y=year, s=year % 100, n=(year + 1) % 100, q=quarter)
-
-
-codes = st.from_regex(r"[A-Z]{1,2}-?[0-9]{1,3}", fullmatch=True)
-titles = st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)), min_size=1, max_size=12).filter(str.strip)
-texts = st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=30)  # newlines, quotes, \r...
-numbers = st.floats(allow_nan=False, width=64)
-
-
-@st.composite
-def measures(draw) -> dict:
-    actuals = draw(st.dictionaries(quarter_labels(), numbers, max_size=4))
-    keys = sorted(actuals)
-    measure = {
-        "name": draw(titles),
-        "direction": draw(st.sampled_from(["higher", "lower"])),
-        "baseline": draw(st.none() | numbers),
-        "target": draw(st.none() | numbers),
-        "targets": draw(st.dictionaries(quarter_labels(), numbers, max_size=2)),
-        "actuals": actuals,
-        "provisional": draw(st.lists(st.sampled_from(keys), unique=True)) if keys else [],
-        "notes": {key: draw(texts) for key in draw(st.lists(st.sampled_from(keys), unique=True))} if keys else {},
-    }
-    return measure
-
-
-@st.composite
-def projects(draw, code: str, ambitions: list[str]) -> dict:
-    outcomes = draw(st.lists(codes, unique=True, max_size=2))
-    benefits = draw(st.lists(codes, unique=True, max_size=2))
-    project = {
-        "code": code,
-        "name": draw(titles),
-        "summary": draw(st.none() | texts),
-        "stage": draw(st.sampled_from(["pipeline", "delivery", "closed"])),
-        "budget_pence": draw(st.none() | st.integers(0, 10**12)),
-        "start_date": draw(st.none() | st.dates(dt.date(2020, 1, 1), dt.date(2030, 1, 1))),
-        "ambitions": draw(st.lists(st.sampled_from(ambitions), unique=True)) if ambitions else [],
-        "outputs": [
-            {"code": c, "title": draw(titles), "outcomes": draw(st.lists(st.sampled_from(outcomes), unique=True)) if outcomes else []}
-            for c in draw(st.lists(codes, unique=True, max_size=2))
-        ],
-        "outcomes": [
-            {"code": c, "title": draw(titles), "measures": draw(st.lists(measures(), max_size=1)),
-             "benefits": draw(st.lists(st.sampled_from(benefits), unique=True)) if benefits else []}
-            for c in outcomes
-        ],
-        "benefits": [
-            {"code": c, "title": draw(titles), "category": draw(st.sampled_from(["cash-releasing", "non-cash-releasing"])),
-             "measures": draw(st.lists(measures(), max_size=2))}
-            for c in benefits
-        ],
-        "reviews": [
-            {"quarter": f"{year}/{(year + 1) % 100:02d} Q{q}", "rag": draw(st.sampled_from(["green", "amber", "not_set"])),
-             "commentary": draw(st.none() | texts)}
-            for year, q in draw(st.lists(st.tuples(st.integers(2022, 2026), st.integers(1, 4)), unique=True, max_size=3))
-        ],
-    }
-    # Measure codes are unique within a project. Every measure gets one here, as the
-    # database gives them; the reader's numbering of codeless ones is tested on its own.
-    measure_codes = iter(draw(st.lists(codes, unique=True, min_size=6, max_size=6)))
-    for item in project["outcomes"] + project["benefits"]:
-        for measure in item["measures"]:
-            measure["code"] = next(measure_codes)
-    return project
-
-
-@st.composite
-def documents(draw) -> Document:
-    ambitions = draw(st.lists(codes, unique=True, max_size=3))
-    project_codes = draw(st.lists(codes, unique=True, max_size=3))
-    return Document.model_validate(
-        {
-            "exported_at": draw(st.none() | st.datetimes(timezones=st.just(dt.UTC))),
-            "portfolio": {"name": draw(st.none() | titles)},
-            "ambitions": [{"code": c, "title": draw(titles), "description": draw(st.none() | texts)} for c in ambitions],
-            "projects": [draw(projects(c, ambitions)) for c in project_codes],
-        }
-    )
-
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(documents())

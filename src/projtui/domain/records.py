@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, StringConstraints, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictBool, StrictInt, StringConstraints, model_validator
 
 from projtui.domain.enums import (
     Aggregation,
@@ -28,15 +28,29 @@ from projtui.domain.enums import (
 )
 from projtui.domain.quarter import QuarterLabel
 
+def _no_nul(text: str) -> str:
+    # PostgreSQL cannot store NUL in text, so neither backend may accept it.
+    if "\x00" in text:
+        raise ValueError("must not contain a NUL character")
+    return text
+
+
+def _positive_zero(value: float) -> float:
+    # SQLite stores -0.0 as integer 0, so it must not be a distinct value here either.
+    return value + 0.0
+
+
+# No "/", ">" or "@": they separate codes in keys such as SP-01/B1 and SP-01/O1>OC1.
 Code = Annotated[
     str,
-    StringConstraints(strip_whitespace=True, min_length=1, max_length=32, pattern=r"^[A-Za-z0-9][A-Za-z0-9._/-]*$"),
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=32, pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*$"),
 ]
-Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
-Text = Annotated[str, StringConstraints(max_length=10_000)]
-Short = Annotated[str, StringConstraints(strip_whitespace=True, max_length=120)]
+Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200), AfterValidator(_no_nul)]
+Text = Annotated[str, StringConstraints(max_length=10_000), AfterValidator(_no_nul)]
+Short = Annotated[str, StringConstraints(strip_whitespace=True, max_length=120), AfterValidator(_no_nul)]
 Pence = Annotated[StrictInt, Field(ge=0, le=10**15)]  # "12" in a TOML file is a mistake, not 12p
-QuarterValues = dict[QuarterLabel, float]
+Number = Annotated[float, AfterValidator(_positive_zero)]
+QuarterValues = dict[QuarterLabel, Number]
 
 
 class Strict(BaseModel):
@@ -88,10 +102,10 @@ class MeasureFields(Strict):
     description: Text | None = None
     unit: Short = ""
     direction: Direction = Direction.HIGHER
-    baseline: float | None = None
+    baseline: Number | None = None
     baseline_period: QuarterLabel | None = None
-    target: float | None = None  # the lower bound when direction = "range"
-    target_max: float | None = None  # the upper bound, range only
+    target: Number | None = None  # the lower bound when direction = "range"
+    target_max: Number | None = None  # the upper bound, range only
     target_period: QuarterLabel | None = None
     frequency: Frequency = Frequency.QUARTERLY
     aggregation: Aggregation = Aggregation.SNAPSHOT

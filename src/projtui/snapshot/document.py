@@ -61,6 +61,8 @@ class Measure(MeasureFields):
     @model_validator(mode="after")
     def _flags_and_notes_have_actuals(self) -> Measure:
         # Both are stored on the actual itself, so one without it would be lost.
+        if len(set(self.provisional)) != len(self.provisional):
+            raise ValueError("a quarter is listed twice in provisional")
         for quarter in self.provisional:
             if quarter not in self.actuals:
                 raise ValueError(f"provisional quarter {quarter} has no actual")

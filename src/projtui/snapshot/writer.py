@@ -35,13 +35,20 @@ def _by_code(items: list) -> list:
     return sorted(items, key=lambda item: natural_key(item.code))
 
 
+def _primary_then_by_code(codes: list[str]) -> list[str]:
+    return codes[:1] + sorted(codes[1:], key=natural_key)
+
+
 # Lists whose order is not the user's: sorted so that export is deterministic.
-# Outputs, outcomes, benefits, measures and a project's ambitions (first is
-# primary) keep the order they were given in.
+# Outputs, outcomes, benefits and measures keep the order they were given in;
+# links have no order, except that a project's first ambition is its primary.
 _CANONICAL_ORDER: dict[tuple[type[BaseModel], str], Callable[[list], list]] = {
     (doc.Document, "ambitions"): _by_code,
     (doc.Document, "projects"): _by_code,
     (doc.Ambition, "priorities"): _by_code,
+    (doc.Project, "ambitions"): _primary_then_by_code,
+    (doc.Output, "outcomes"): lambda codes: sorted(codes, key=natural_key),
+    (doc.Outcome, "benefits"): lambda codes: sorted(codes, key=natural_key),
     (doc.Project, "reviews"): lambda reviews: sorted(reviews, key=lambda review: review.quarter),
     (doc.Measure, "provisional"): sorted,
 }

@@ -1,0 +1,3 @@
+from projtui.cli import main
+
+raise SystemExit(main())

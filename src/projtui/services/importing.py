@@ -1,0 +1,230 @@
+"""Applying a snapshot document to the database: validate everything, then one transaction.
+
+Ambitions and projects are upserted by code and never deleted by an import
+(a file holding one project must not wipe the others). Within a project the
+document is the truth: items, links, actuals and reviews it does not list
+are removed, and `--dry-run` shows exactly that before anything happens.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import delete, insert, select, update
+
+from projtui.domain.quarter import Quarter
+from projtui.snapshot import document as doc
+from projtui.snapshot.diff import Change, diff_documents, summarise
+from projtui.snapshot.reader import read_document
+from projtui.services import audit
+from projtui.services.export import iter_projects, project_ids_in_order, read_header
+from projtui.store import tables as t
+from projtui.store.database import Database
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    changes: list[Change]
+    applied: bool
+    before: doc.Document  # the affected part of the database, as it was
+    after: doc.Document  # the document as imported
+
+    @property
+    def summary(self) -> dict[str, dict[str, int]]:
+        return summarise(self.changes)
+
+
+def import_snapshot(db: Database, text: str, *, source: str, actor: str, dry_run: bool = False) -> ImportResult:
+    """Validate `text` as a whole, then apply it in one transaction (or only report, when `dry_run`)."""
+    with db.transaction() as session:
+        known = frozenset(session.scalars(select(t.Ambition.code)))
+        new = read_document(text, source=source, known_ambitions=known)
+        header = read_header(session)
+        ids = project_ids_in_order(session, [p.code for p in new.projects])
+        incoming = {a.code for a in new.ambitions}
+        current = doc.Document(
+            portfolio=header.portfolio,
+            ambitions=[a for a in header.ambitions if a.code in incoming],
+            projects=list(iter_projects(session, ids)),
+        )
+        if new.portfolio == doc.PortfolioFields():
+            new = new.model_copy(update={"portfolio": current.portfolio})
+        changes = diff_documents(current, new)
+        if dry_run or not changes:
+            session.rollback()
+            return ImportResult(changes, applied=False, before=current, after=new)
+        _apply(session, current, new, changes, actor)
+    return ImportResult(changes, applied=True, before=current, after=new)
+
+
+def _apply(session, current: doc.Document, new: doc.Document, changes: list[Change], actor: str) -> None:
+    if new.portfolio != current.portfolio:
+        for name, value in new.portfolio.model_dump().items():
+            session.execute(delete(t.Setting).where(t.Setting.key == f"portfolio.{name}"))
+            if value is not None:
+                session.add(t.Setting(key=f"portfolio.{name}", value=value))
+    _upsert_ambitions(session, current, new, changes)
+    touched = {change.project for change in changes if change.project}
+    existing = {p.code: p for p in current.projects}
+    rows = {code: (pid, version) for pid, code, version in session.execute(select(t.Project.id, t.Project.code, t.Project.version))
+            if code in touched}
+    preserved: dict[tuple[str, str, int, int], tuple] = {}
+    to_write: list[tuple[int | None, doc.Project]] = []
+    for project in new.projects:
+        if project.code not in touched:
+            continue
+        if project.code in existing:
+            project_id, version = rows[project.code]
+            preserved.update(_entered_metadata(session, project_id, project.code))
+            session.execute(
+                update(t.Project)
+                .where(t.Project.id == project_id)
+                .values(**_scalars(project, doc.ProjectFields), version=version + 1, updated_at=t.utcnow())
+            )
+            _delete_children(session, project_id)
+            to_write.append((project_id, project))
+        else:
+            to_write.append((None, project))
+    ambition_ids = dict(session.execute(select(t.Ambition.code, t.Ambition.id)).all())
+    project_ids = TreeWriter(session, ambition_ids, actor, preserved).write(to_write)
+    # An added project is one audit row, not one per item inside it.
+    audit.record_changes(session, changes, actor=actor, project_ids=project_ids)
+
+
+def _scalars(record: doc.Strict, fields: type[doc.Strict]) -> dict:
+    """Column values for the model's own fields, enums and quarters as stored strings."""
+    dumped = record.model_dump(include=set(fields.model_fields), mode="python")
+    return {k: (str(v) if isinstance(v, Quarter) else v) for k, v in dumped.items()}
+
+
+def _upsert_ambitions(session, current: doc.Document, new: doc.Document, changes: list[Change]) -> None:
+    changed = {change.key.split("/")[0] for change in changes if change.entity in ("ambition", "priority")}
+    rows = {row.code: row for row in session.scalars(select(t.Ambition))}
+    next_order = max((row.sort_order for row in rows.values()), default=0)
+    for ambition in new.ambitions:
+        if ambition.code not in changed:
+            continue
+        values = _scalars(ambition, doc.AmbitionFields)
+        row = rows.get(ambition.code)
+        if row is None:
+            next_order += 1
+            row = t.Ambition(**values, sort_order=next_order)
+            session.add(row)
+            session.flush()
+        else:
+            for name, value in values.items():
+                setattr(row, name, value)
+            row.version += 1
+            session.execute(delete(t.Priority).where(t.Priority.ambition_id == row.id))
+        session.add_all(
+            t.Priority(ambition_id=row.id, sort_order=i, **_scalars(priority, doc.PriorityFields))
+            for i, priority in enumerate(ambition.priorities)
+        )
+    session.flush()
+
+
+def _entered_metadata(session, project_id: int, code: str) -> dict:
+    """Who entered each actual, so re-importing an unchanged value keeps its author."""
+    rows = session.execute(
+        select(t.Measure.code, t.MeasureValue)
+        .join(t.MeasureValue, t.MeasureValue.measure_id == t.Measure.id)
+        .where(t.Measure.project_id == project_id)
+    )
+    return {
+        (code, measure_code, v.fy_start_year, v.quarter): (v.value, v.provisional, v.note, v.entered_by, v.entered_at)
+        for measure_code, v in rows
+    }
+
+
+def _delete_children(session, project_id: int) -> None:
+    # Measures, values, targets and item links go with their parents (ON DELETE CASCADE).
+    for table in (t.ProjectAmbition, t.BenefitsReviewPlan, t.QuarterlyReview, t.Measure, t.Output, t.Outcome, t.Benefit):
+        session.execute(delete(table).where(table.project_id == project_id))
+
+
+class TreeWriter:
+    """Inserts whole project trees with a handful of bulk statements per batch, not one per row."""
+
+    def __init__(self, session, ambition_ids: dict[str, int], actor: str, preserved: dict):
+        self.session = session
+        self.ambition_ids = ambition_ids
+        self.actor = actor
+        self.preserved = preserved
+
+    def _insert(self, table, rows: list[dict]) -> list[int]:
+        if not rows:
+            return []
+        result = self.session.execute(insert(table).returning(table.id, sort_by_parameter_order=True), rows)
+        return list(result.scalars())
+
+    def _insert_plain(self, table, rows: list[dict]) -> None:
+        if rows:
+            self.session.execute(insert(table), rows)
+
+    def write(self, items: Sequence[tuple[int | None, doc.Project]]) -> dict[str, int]:
+        now = t.utcnow()
+        new_rows = [
+            {**_scalars(p, doc.ProjectFields), "version": 1, "created_at": now, "updated_at": now}
+            for pid, p in items if pid is None
+        ]
+        new_ids = iter(self._insert(t.Project, new_rows))
+        trees = [(pid if pid is not None else next(new_ids), p) for pid, p in items]
+
+        links, plans, reviews, outputs, outcomes, benefits = [], [], [], [], [], []
+        for pid, p in trees:
+            links += [
+                {"project_id": pid, "ambition_id": self.ambition_ids[code], "is_primary": i == 0}
+                for i, code in enumerate(p.ambitions)
+            ]
+            plans.append({"project_id": pid, **_scalars(p.benefits_review_plan, doc.Plan)})
+            reviews += [{"project_id": pid, **_scalars(r, doc.ReviewFields), **_quarter(r.quarter)} for r in p.reviews]
+            outputs += [{"project_id": pid, "position": i, **_scalars(o, doc.OutputFields)} for i, o in enumerate(p.outputs)]
+            outcomes += [{"project_id": pid, "position": i, **_scalars(o, doc.OutcomeFields)} for i, o in enumerate(p.outcomes)]
+            benefits += [{"project_id": pid, "position": i, **_scalars(b, doc.BenefitFields)} for i, b in enumerate(p.benefits)]
+        self._insert_plain(t.ProjectAmbition, links)
+        self._insert_plain(t.BenefitsReviewPlan, plans)
+        self._insert_plain(t.QuarterlyReview, reviews)
+        output_ids = iter(self._insert(t.Output, outputs))
+        outcome_ids = iter(self._insert(t.Outcome, outcomes))
+        benefit_ids = iter(self._insert(t.Benefit, benefits))
+
+        measures, measure_values, output_links, outcome_links = [], [], [], []
+        for pid, p in trees:
+            out_ids = {o.code: next(output_ids) for o in p.outputs}
+            oc_ids = {o.code: next(outcome_ids) for o in p.outcomes}
+            ben_ids = {b.code: next(benefit_ids) for b in p.benefits}
+            output_links += [{"output_id": out_ids[o.code], "outcome_id": oc_ids[c]} for o in p.outputs for c in o.outcomes]
+            outcome_links += [{"outcome_id": oc_ids[o.code], "benefit_id": ben_ids[c]} for o in p.outcomes for c in o.benefits]
+            # Every row names both parent columns: executemany needs the same keys throughout.
+            parents = [({"outcome_id": oc_ids[o.code], "benefit_id": None}, o.measures) for o in p.outcomes]
+            parents += [({"outcome_id": None, "benefit_id": ben_ids[b.code]}, b.measures) for b in p.benefits]
+            position = 0
+            for parent, parent_measures in parents:
+                for m in parent_measures:
+                    measures.append({"project_id": pid, **parent, "position": position, **_scalars(m, doc.MeasureFields)})
+                    measure_values.append((p.code, m))
+                    position += 1
+        self._insert_plain(t.OutputOutcome, output_links)
+        self._insert_plain(t.OutcomeBenefit, outcome_links)
+        measure_ids = self._insert(t.Measure, measures)
+
+        values, targets = [], []
+        for measure_id, (project_code, m) in zip(measure_ids, measure_values, strict=True):
+            targets += [{"measure_id": measure_id, "value": v, **_quarter(q)} for q, v in m.targets.items()]
+            for q, v in m.actuals.items():
+                provisional, note = q in m.provisional, m.notes.get(q)
+                kept = self.preserved.get((project_code, m.code, q.fy_start_year, q.quarter))
+                by, at = (kept[3], kept[4]) if kept and kept[:3] == (v, provisional, note) else (self.actor, now)
+                values.append(
+                    {"measure_id": measure_id, "value": v, "provisional": provisional, "note": note,
+                     "entered_by": by, "entered_at": at, "version": 1, **_quarter(q)}
+                )
+        self._insert_plain(t.MeasureTarget, targets)
+        self._insert_plain(t.MeasureValue, values)
+        return {p.code: pid for pid, p in trees}
+
+
+def _quarter(q: Quarter) -> dict[str, int]:
+    """A quarter as its stored key columns (overriding a review's `quarter` label)."""
+    return {"fy_start_year": q.fy_start_year, "quarter": q.quarter}

@@ -1,0 +1,628 @@
+"""What changed between two snapshot documents.
+
+Two users read the result: `projtui diff A.toml B.toml` (a person, or a
+script with `--format json`) and the import (its `--dry-run` report and its
+audit log). Both get the same list of `Change`s:
+
+- Records are matched by code: ambitions, their priorities, projects, and a
+  project's outputs, outcomes, benefits and measures (a measure without a
+  code is matched by name). Reviews, targets and actuals are matched by
+  quarter.
+- An added or removed record is one change; what hangs off it (a project's
+  items, a benefit's measures, a measure's actuals) is not listed again.
+- A record in both documents gives one change per scalar field that
+  differs. Links (a project's ambitions, an output's outcomes, an outcome's
+  benefits) are added or removed as links; the primary ambition, a
+  measure's parent and an item's position are changed fields. Positions
+  count from 1 among the items both documents share, so adding or removing
+  an item does not report every later item as moved.
+- `exported_at` is never a change, nor is the order of lists the writer
+  sorts anyway (ambitions, projects, reviews, links).
+
+Values are plain JSON values: enums as their strings, quarters and dates as
+their canonical labels. The order of the list is fixed (see
+`diff_documents`), whatever the order of the documents' lists.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import functools
+import json
+import typing
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import asdict, dataclass
+from typing import Any, Literal, TypeVar
+
+from pydantic import BaseModel
+
+from projtui.domain.codes import natural_key
+from projtui.domain.quarter import Quarter
+from projtui.snapshot import document as doc
+
+__all__ = ["KINDS", "Change", "diff_documents", "render_json", "render_text", "summarise"]
+
+Kind = Literal["added", "removed", "changed"]
+KINDS: tuple[Kind, ...] = ("added", "changed", "removed")
+
+
+@dataclass(frozen=True)
+class Change:
+    """One difference: a record added or removed, or one field of it changed.
+
+    `key` names the record for a person: "A1", "A1/A1.2", "SP-01",
+    "SP-01/A3" (ambition link), "SP-01/plan", "SP-01/O1", "SP-01/O1>OC1"
+    (output→outcome link), "SP-01/M2", "SP-01/M2@2024/25 Q3" (target or
+    actual), "SP-01@2024/25 Q2" (review). For an added record `new` holds
+    its title (or value, for an actual or target; RAG, for a review; the
+    linked code, for a link), and likewise `old` for a removed one.
+    """
+
+    kind: Kind
+    entity: str
+    key: str
+    field: str | None
+    old: object = None
+    new: object = None
+    project: str | None = None  # the project a change belongs to; None for the portfolio and ambitions
+
+
+# -- diffing ------------------------------------------------------------------
+
+Values = dict[str, object]
+R = TypeVar("R")
+
+
+def _field_names(model: type[BaseModel]) -> tuple[str, ...]:
+    return tuple(model.model_fields)
+
+
+# A record's own fields, in model order (nested lists are compared on their own).
+_PORTFOLIO = _field_names(doc.PortfolioFields)
+_AMBITION = _field_names(doc.AmbitionFields)
+_PRIORITY = _field_names(doc.PriorityFields)
+_PROJECT = _field_names(doc.ProjectFields)
+_PLAN = _field_names(doc.PlanFields)
+_ITEMS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
+    ("output", "outputs", _field_names(doc.OutputFields)),
+    ("outcome", "outcomes", _field_names(doc.OutcomeFields)),
+    ("benefit", "benefits", _field_names(doc.BenefitFields)),
+)
+_MEASURE = _field_names(doc.MeasureFields)
+_REVIEW = _field_names(doc.ReviewFields)
+
+
+def _scalars(record: BaseModel, fields: tuple[str, ...], **extra: object) -> Values:
+    """The record's own fields as JSON values, in field order, then `extra`."""
+    dumped = record.model_dump(mode="json", include=set(fields))
+    return {name: dumped[name] for name in fields} | extra
+
+
+# Cached: the same codes (O1, B1, M1) and quarters come up in every project.
+@functools.lru_cache(maxsize=65_536)
+def _natural(key: str) -> tuple:
+    return natural_key(key)
+
+
+@functools.lru_cache(maxsize=4096)
+def _chronological(key: str) -> tuple:
+    label, _, duplicate = key.partition("#")
+    return Quarter.parse(label), duplicate
+
+
+def _index(pairs: Iterable[tuple[str, R]]) -> dict[str, R]:
+    """Records by key, in list order. A key seen twice (only possible in a
+    document the reader has not checked) gets a `#2` suffix rather than
+    silently replacing the first."""
+    index: dict[str, R] = {}
+    for key, record in pairs:
+        unique, n = key, 1
+        while unique in index:
+            n += 1
+            unique = f"{key}#{n}"
+        index[unique] = record
+    return index
+
+
+def _by_code(records: Iterable[Any]) -> dict[str, Any]:
+    return _index((record.code, record) for record in records)
+
+
+def _pairs(
+    old: Mapping[str, R], new: Mapping[str, R], order: Callable[[str], Any]
+) -> Iterator[tuple[str, R | None, R | None]]:
+    """Every key of either side in `order`, with its record on each side (None where missing)."""
+    for key in sorted(old.keys() | new.keys(), key=order):
+        yield key, old.get(key), new.get(key)
+
+
+def _record_changes(
+    entity: str, key: str, old: Values | None, new: Values | None, *, label: str | None, project: str | None
+) -> list[Change]:
+    """Added or removed as a whole (showing its `label` field), else one change per differing field."""
+    if old is None and new is not None:
+        return [Change("added", entity, key, None, new=new.get(label) if label else None, project=project)]
+    if new is None and old is not None:
+        return [Change("removed", entity, key, None, old=old.get(label) if label else None, project=project)]
+    assert old is not None and new is not None
+    return [
+        Change("changed", entity, key, name, old.get(name), value, project)
+        for name, value in new.items()
+        if old.get(name) != value
+    ]
+
+
+def _diff_keyed(
+    entity: str,
+    old: Mapping[str, Values],
+    new: Mapping[str, Values],
+    *,
+    key: Callable[[str], str],
+    label: str | None,
+    project: str | None = None,
+    order: Callable[[str], Any] = _natural,
+    nested: Callable[[str], list[Change]] | None = None,
+) -> list[Change]:
+    """The one comparison of two keyed lists: match by key, then compare field by field.
+
+    `key` turns a match key into the change's human key; `nested` adds the
+    changes inside a record that is in both lists, right after its own.
+    """
+    changes: list[Change] = []
+    for k, a, b in _pairs(old, new, order):
+        changes += _record_changes(entity, key(k), a, b, label=label, project=project)
+        if nested is not None and a is not None and b is not None:
+            changes += nested(k)
+    return changes
+
+
+def _links(codes: Iterable[str], field: str) -> dict[str, Values]:
+    """A link list as records: one per linked code, with no fields that can change."""
+    return {code: {field: code} for code in codes}
+
+
+def _relative_positions(old_keys: list[str], new_keys: list[str]) -> tuple[dict[str, int], dict[str, int]]:
+    """1-based positions among the keys both lists share.
+
+    Counting only shared keys means inserting or removing an item does not
+    also report every item after it as moved; a real reordering still shows.
+    """
+    shared = set(old_keys) & set(new_keys)
+    old_order = [k for k in old_keys if k in shared]
+    new_order = [k for k in new_keys if k in shared]
+    return {k: i for i, k in enumerate(old_order, 1)}, {k: i for i, k in enumerate(new_order, 1)}
+
+
+def diff_documents(old: doc.Document, new: doc.Document) -> list[Change]:
+    """Every difference from `old` to `new`, in a fixed order.
+
+    The portfolio, then ambitions (natural code order, each followed by its
+    priorities), then projects in natural code order. Within a project: its
+    own fields (and primary ambition), ambition links, the Benefits Review
+    Plan, outputs, outcomes, benefits, measures, output and outcome links,
+    targets, actuals (by measure, then quarter) and reviews (by quarter).
+    """
+    changes = _record_changes(
+        "portfolio", "portfolio", _scalars(old.portfolio, _PORTFOLIO), _scalars(new.portfolio, _PORTFOLIO),
+        label=None, project=None,
+    )
+    changes += _diff_ambitions(_by_code(old.ambitions), _by_code(new.ambitions))
+    old_projects, new_projects = _by_code(old.projects), _by_code(new.projects)
+    for code, a, b in _pairs(old_projects, new_projects, _natural):
+        if a is not None and b is not None:
+            if a != b:  # most projects are unchanged: skip them cheaply
+                changes += _diff_project(code, a, b)
+        else:
+            added_or_removed = (None, _project_values(b)) if a is None else (_project_values(a), None)
+            changes += _record_changes("project", code, *added_or_removed, label="name", project=code)
+    return changes
+
+
+def _diff_ambitions(old: dict[str, doc.Ambition], new: dict[str, doc.Ambition]) -> list[Change]:
+    def priorities(code: str) -> list[Change]:
+        return _diff_keyed(
+            "priority",
+            {k: _scalars(p, _PRIORITY) for k, p in _by_code(old[code].priorities).items()},
+            {k: _scalars(p, _PRIORITY) for k, p in _by_code(new[code].priorities).items()},
+            key=lambda k: f"{code}/{k}", label="title",
+        )
+
+    return _diff_keyed(
+        "ambition",
+        {k: _scalars(a, _AMBITION) for k, a in old.items()},
+        {k: _scalars(a, _AMBITION) for k, a in new.items()},
+        key=lambda k: k, label="title", nested=priorities,
+    )
+
+
+def _project_values(project: doc.Project) -> Values:
+    return _scalars(project, _PROJECT, primary_ambition=project.ambitions[0] if project.ambitions else None)
+
+
+def _diff_project(code: str, old: doc.Project, new: doc.Project) -> list[Change]:
+    changes = _record_changes(
+        "project", code, _project_values(old), _project_values(new), label="name", project=code
+    )
+    changes += _diff_keyed(
+        "ambition_link", _links(old.ambitions, "ambition"), _links(new.ambitions, "ambition"),
+        key=lambda k: f"{code}/{k}", label="ambition", project=code,
+    )
+    changes += _record_changes(
+        "plan", f"{code}/plan",
+        _scalars(old.benefits_review_plan, _PLAN), _scalars(new.benefits_review_plan, _PLAN),
+        label=None, project=code,
+    )
+    for entity, attribute, fields in _ITEMS:
+        changes += _diff_items(code, entity, getattr(old, attribute), getattr(new, attribute), fields)
+    measure_changes, measures = _diff_measures(code, old, new)
+    changes += measure_changes
+    changes += _diff_item_links(code, "output_link", old.outputs, new.outputs, "outcomes", "outcome")
+    changes += _diff_item_links(code, "outcome_link", old.outcomes, new.outcomes, "benefits", "benefit")
+    changes += _diff_quarterly(code, "target", measures, _targets)
+    changes += _diff_quarterly(code, "actual", measures, _actuals)
+    if old.reviews != new.reviews:
+        changes += _diff_keyed(
+            "review",
+            _reviews(old.reviews), _reviews(new.reviews),
+            key=lambda k: f"{code}@{k}", label="rag", project=code, order=_chronological,
+        )
+    return changes
+
+
+def _diff_items(
+    project: str, entity: str, old_items: list[Any], new_items: list[Any], fields: tuple[str, ...]
+) -> list[Change]:
+    if old_items == new_items:  # the common case, and cheap to check
+        return []
+    old, new = _by_code(old_items), _by_code(new_items)
+    old_position, new_position = _relative_positions(list(old), list(new))
+    return _diff_keyed(
+        entity,
+        {k: _scalars(item, fields, position=old_position.get(k)) for k, item in old.items()},
+        {k: _scalars(item, fields, position=new_position.get(k)) for k, item in new.items()},
+        key=lambda k: f"{project}/{k}", label="title", project=project,
+    )
+
+
+def _diff_item_links(
+    project: str, entity: str, old_items: list[Any], new_items: list[Any], attribute: str, target: str
+) -> list[Change]:
+    """Links from items in both documents (an added or removed item's links go with it)."""
+    if old_items == new_items:
+        return []
+    old, new = _by_code(old_items), _by_code(new_items)
+    changes: list[Change] = []
+    for code in sorted(old.keys() & new.keys(), key=_natural):
+        changes += _diff_keyed(
+            entity, _links(getattr(old[code], attribute), target), _links(getattr(new[code], attribute), target),
+            key=lambda k, code=code: f"{project}/{code}>{k}", label=target, project=project,
+        )
+    return changes
+
+
+# Measures -------------------------------------------------------------------
+
+Placed = tuple[str, doc.Measure]  # (parent, measure), the parent as "outcome OC1" or "benefit B1"
+Matched = tuple[str, doc.Measure, doc.Measure]  # (key, old, new): a measure in both documents
+Positions = dict[str, int]
+
+
+def _placed_measures(project: doc.Project) -> list[Placed]:
+    return [(f"outcome {o.code}", m) for o in project.outcomes for m in o.measures] + [
+        (f"benefit {b.code}", m) for b in project.benefits for m in b.measures
+    ]
+
+
+def _parents(project: doc.Project) -> set[str]:
+    return {f"outcome {o.code}" for o in project.outcomes} | {f"benefit {b.code}" for b in project.benefits}
+
+
+def _measure_keys(mine: list[doc.Measure], theirs: list[doc.Measure]) -> list[str]:
+    """Match keys: the code; for a measure without one, the code of the other
+    side's unmatched measure of the same name, or else its name."""
+    my_codes = {m.code for m in mine if m.code is not None}
+    unmatched_by_name: dict[str, str] = {}
+    for m in theirs:
+        if m.code is not None and m.code not in my_codes:
+            unmatched_by_name.setdefault(m.name, m.code)
+    return [m.code or unmatched_by_name.pop(m.name, None) or m.name for m in mine]
+
+
+def _diff_measures(project: str, old: doc.Project, new: doc.Project) -> tuple[list[Change], list[Matched]]:
+    """The measures' changes, and the measures in both documents (for their targets and actuals)."""
+    if old.outcomes == new.outcomes and old.benefits == new.benefits:
+        return [], []
+    old_placed, new_placed = _placed_measures(old), _placed_measures(new)
+    old_keys = _measure_keys([m for _, m in old_placed], [m for _, m in new_placed])
+    new_keys = _measure_keys([m for _, m in new_placed], [m for _, m in old_placed])
+    old_index, new_index = _index(zip(old_keys, old_placed)), _index(zip(new_keys, new_placed))
+    # A measure that comes or goes with its outcome or benefit is part of that change.
+    old_parents, new_parents = _parents(old), _parents(new)
+    old_index = {k: v for k, v in old_index.items() if k in new_index or v[0] in new_parents}
+    new_index = {k: v for k, v in new_index.items() if k in old_index or v[0] in old_parents}
+    old_position, new_position = _positions_within_parents(old_index, new_index)
+    changes = _diff_keyed(
+        "measure",
+        {k: _scalars(m, _MEASURE, parent=p, position=old_position.get(k)) for k, (p, m) in old_index.items()},
+        {k: _scalars(m, _MEASURE, parent=p, position=new_position.get(k)) for k, (p, m) in new_index.items()},
+        key=lambda k: f"{project}/{k}", label="name", project=project,
+    )
+    in_both = sorted(old_index.keys() & new_index.keys(), key=_natural)
+    both = [(k, old_index[k][1], new_index[k][1]) for k in in_both]
+    return changes, both
+
+
+def _positions_within_parents(old: dict[str, Placed], new: dict[str, Placed]) -> tuple[Positions, Positions]:
+    """Positions under the parent, for measures under the same parent on both sides."""
+    old_position: dict[str, int] = {}
+    new_position: dict[str, int] = {}
+    for parent in {p for p, _ in old.values()} & {p for p, _ in new.values()}:
+        o, n = _relative_positions(
+            [k for k, (p, _) in old.items() if p == parent], [k for k, (p, _) in new.items() if p == parent]
+        )
+        old_position |= o
+        new_position |= n
+    return old_position, new_position
+
+
+def _targets(measure: doc.Measure) -> dict[str, Values]:
+    return {str(q): {"value": v} for q, v in measure.targets.items()}
+
+
+def _actuals(measure: doc.Measure) -> dict[str, Values]:
+    provisional = set(measure.provisional)
+    return {
+        str(q): {"value": v, "provisional": q in provisional, "note": measure.notes.get(q)}
+        for q, v in measure.actuals.items()
+    }
+
+
+def _diff_quarterly(
+    project: str, entity: str, measures: list[Matched], values: Callable[[doc.Measure], dict[str, Values]]
+) -> list[Change]:
+    changes: list[Change] = []
+    for key, old, new in measures:
+        if old == new:
+            continue
+        changes += _diff_keyed(
+            entity, values(old), values(new),
+            key=lambda q, key=key: f"{project}/{key}@{q}", label="value", project=project, order=_chronological,
+        )
+    return changes
+
+
+def _reviews(reviews: list[doc.Review]) -> dict[str, Values]:
+    return {k: _scalars(r, _REVIEW) for k, r in _index((str(r.quarter), r) for r in reviews).items()}
+
+
+# -- summaries and rendering ----------------------------------------------------
+
+
+def summarise(changes: Iterable[Change]) -> dict[str, dict[str, int]]:
+    """Counts per entity: {"project": {"added": 1, "changed": 3, "removed": 0}, ...}."""
+    counts: dict[str, Counter[str]] = {}
+    for change in changes:
+        counts.setdefault(change.entity, Counter())[change.kind] += 1
+    return {entity: {kind: count[kind] for kind in KINDS} for entity, count in counts.items()}
+
+
+def _totals(changes: Iterable[Change]) -> dict[str, int]:
+    counted = Counter(change.kind for change in changes)
+    return {kind: counted[kind] for kind in KINDS}
+
+
+def render_json(changes: list[Change]) -> str:
+    """{"changes": [...], "summary": {entity: counts}, "totals": counts}, keys sorted, indented."""
+    payload = {
+        "changes": [asdict(change) for change in changes],
+        "summary": summarise(changes),
+        "totals": _totals(changes),
+    }
+    return json.dumps(payload, sort_keys=True, indent=2)
+
+
+def render_text(changes: list[Change], old: doc.Document, new: doc.Document) -> str:
+    """The changes for a person: one line each, grouped by ambition and project; "" for none."""
+    if not changes:
+        return ""
+    names = _Names(old, new)
+    lines: list[str] = []
+
+    def section(title: str, selected: list[Change], line: Callable[[Change], str]) -> None:
+        if selected:
+            lines.append(title)
+            lines.extend(f"  {_SIGNS[c.kind]} {line(c)}" for c in selected)
+
+    def whole_project(change: Change) -> str:
+        return f"{change.key} {_clean(_whole(change))}"
+
+    section("Portfolio", [c for c in changes if c.entity == "portfolio"], lambda c: _field_change(c.field or "", c))
+    section("Ambitions", [c for c in changes if c.entity in ("ambition", "priority")], _ambition_line)
+    whole = [c for c in changes if c.entity == "project" and c.kind != "changed"]
+    section("Projects added", [c for c in whole if c.kind == "added"], whole_project)
+    section("Projects removed", [c for c in whole if c.kind == "removed"], whole_project)
+    whole_codes = {c.project for c in whole}
+    by_project: dict[str, list[Change]] = {}
+    for change in changes:
+        if change.project is not None and change.project not in whole_codes:
+            by_project.setdefault(change.project, []).append(change)
+    for code, selected in by_project.items():
+        section(f"{code} {_clean(names.project(code))}", selected, lambda c: _project_line(c, names))
+    totals = _totals(changes)
+    lines.append(", ".join(f"{totals[kind]} {kind}" for kind in KINDS))
+    return "\n".join(lines) + "\n"
+
+
+_SIGNS = {"added": "+", "removed": "-", "changed": "~"}
+_ARROW = "→"
+_TEXT_LIMIT = 60
+
+# Field names as a person says them; the rest just lose their underscores.
+_FIELD_LABELS = {
+    "rag": "RAG",
+    "time_rag": "time RAG",
+    "cost_rag": "cost RAG",
+    "scope_rag": "scope RAG",
+    "benefits_rag": "benefits RAG",
+    "budget_pence": "budget",
+    "spend_to_date_pence": "spend to date",
+    "forecast_pence": "forecast outturn",
+    "full_year_value_pence": "full-year value",
+    "target_max": "target (upper bound)",
+    "tolerance": "tolerance %",
+    "primary_ambition": "primary ambition",
+    "parent": "moved",
+}
+
+
+def _is_plain(annotation: object) -> bool:
+    """Enums, quarters, dates: values shown bare, not quoted like free text."""
+    if isinstance(annotation, type):
+        return issubclass(annotation, enum.Enum | Quarter | dt.date)
+    return any(_is_plain(arg) for arg in typing.get_args(annotation))
+
+
+_PLAIN_FIELDS = frozenset(
+    name
+    for model in (doc.ProjectFields, doc.PlanFields, doc.OutputFields, doc.OutcomeFields, doc.BenefitFields,
+                  doc.MeasureFields, doc.ReviewFields, doc.AmbitionFields, doc.PriorityFields, doc.PortfolioFields)
+    for name, info in model.model_fields.items()
+    if _is_plain(info.annotation)
+) | {"code", "primary_ambition", "parent"}
+
+
+def _clean(text: object) -> str:
+    """User text on one terminal line: control and other invisible characters escaped."""
+    return "".join(ch if ch.isprintable() else ch.encode("unicode_escape").decode("ascii") for ch in str(text))
+
+
+def _quote(text: str) -> str:
+    if len(text) > _TEXT_LIMIT:
+        text = text[: _TEXT_LIMIT - 1] + "…"
+    return '"' + _clean(text.replace("\\", "\\\\").replace('"', '\\"')) + '"'
+
+
+def _show(field: str | None, value: object) -> str:
+    if value is None:
+        return "(none)"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, int) and field is not None and field.endswith("_pence"):
+        pounds, pence = divmod(value, 100)
+        return f"£{pounds:,}.{pence:02d}"
+    if isinstance(value, int | float):
+        return repr(value)
+    if isinstance(value, str):
+        return _clean(value) if field in _PLAIN_FIELDS else _quote(value)
+    return _clean(json.dumps(value, ensure_ascii=False))
+
+
+def _field_change(field: str, change: Change) -> str:
+    label = _FIELD_LABELS.get(field, field.replace("_", " "))
+    return f"{label}: {_show(field, change.old)} {_ARROW} {_show(field, change.new)}"
+
+
+def _ambition_line(change: Change) -> str:
+    what = change.key if change.entity == "ambition" else f"priority {change.key}"
+    if change.kind == "changed":
+        return f"{what} {_field_change(change.field or '', change)}"
+    return f"{what} {_quote(str(_whole(change)))}"
+
+
+def _project_line(change: Change, names: _Names) -> str:
+    local = change.key[len(change.project or "") + 1:]  # the key after "SP-01/" or "SP-01@"
+    return _PROJECT_LINES.get(change.entity, _item_line)(change, local, names)
+
+
+def _project_field_line(change: Change, local: str, names: _Names) -> str:
+    if change.field == "name":
+        return f"renamed: {_show('name', change.old)} {_ARROW} {_show('name', change.new)}"
+    return _field_change(change.field or "", change)
+
+
+def _ambition_link_line(change: Change, local: str, names: _Names) -> str:
+    return f"linked to ambition {local}" if change.kind == "added" else f"unlinked from ambition {local}"
+
+
+def _plan_line(change: Change, local: str, names: _Names) -> str:
+    return f"benefits review plan {_field_change(change.field or '', change)}"
+
+
+def _item_link_line(change: Change, local: str, names: _Names) -> str:
+    source, _, target = local.partition(">")
+    source_kind, target_kind = ("output", "outcome") if change.entity == "output_link" else ("outcome", "benefit")
+    verb = "now leads to" if change.kind == "added" else "no longer leads to"
+    return f"{source_kind} {source} {verb} {target_kind} {target}"
+
+
+def _quarterly_line(change: Change, local: str, names: _Names) -> str:
+    measure, _, quarter = local.rpartition("@")
+    name = names.item(change.project or "", "measure", measure)
+    what = f"measure {measure} {_quote(name)} {change.entity} {quarter}"
+    if change.kind == "changed" and change.field != "value":
+        return f"{what} {_field_change(change.field or '', change)}"
+    return f"{what}: {_values(change)}"
+
+
+def _review_line(change: Change, local: str, names: _Names) -> str:
+    if change.kind == "changed":
+        return f"review {local} {_field_change(change.field or '', change)}"
+    return f"review {local} (RAG {_show('rag', _whole(change))})"
+
+
+def _item_line(change: Change, local: str, names: _Names) -> str:
+    """Outputs, outcomes, benefits and measures: code, title, then what happened."""
+    what = f"{change.entity} {local}"
+    if change.kind != "changed":
+        return f"{what} {_quote(str(_whole(change)))}"
+    if change.field in ("title", "name"):
+        return f"{what} {_field_change(change.field, change)}"
+    title = names.item(change.project or "", change.entity, local)
+    return f"{what} {_quote(title)} {_field_change(change.field or '', change)}"
+
+
+_PROJECT_LINES: dict[str, Callable[[Change, str, _Names], str]] = {
+    "project": _project_field_line,
+    "ambition_link": _ambition_link_line,
+    "plan": _plan_line,
+    "output_link": _item_link_line,
+    "outcome_link": _item_link_line,
+    "target": _quarterly_line,
+    "actual": _quarterly_line,
+    "review": _review_line,
+}
+
+
+def _values(change: Change) -> str:
+    if change.kind == "changed":
+        return f"{_show('value', change.old)} {_ARROW} {_show('value', change.new)}"
+    return _show("value", _whole(change))
+
+
+def _whole(change: Change) -> object:
+    """What an added or removed record showed of itself: its title, value or RAG."""
+    return change.new if change.kind == "added" else change.old
+
+
+class _Names:
+    """Titles to show beside codes, from the new document where a record is in both."""
+
+    def __init__(self, old: doc.Document, new: doc.Document):
+        self._projects: dict[str, str] = {}
+        self._items: dict[tuple[str, str, str], str] = {}
+        for document in (old, new):
+            for project in document.projects:
+                self._projects[project.code] = project.name
+                for entity, attribute, _ in _ITEMS:
+                    for item in getattr(project, attribute):
+                        self._items[project.code, entity, item.code] = item.title
+                for _, measure in _placed_measures(project):
+                    self._items[project.code, "measure", measure.code or measure.name] = measure.name
+
+    def project(self, code: str) -> str:
+        return self._projects.get(code, "")
+
+    def item(self, project: str, entity: str, code: str) -> str:
+        return self._items.get((project, entity, code), "")

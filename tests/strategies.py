@@ -1,0 +1,106 @@
+"""Hypothesis strategies for valid snapshot documents, shared by the round-trip tests."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from hypothesis import strategies as st
+
+from projtui.domain.quarter import Quarter
+from projtui.snapshot.document import Document
+
+QUARTER_FORMS = ("{y}/{n:02d} Q{q}", "FY{s:02d}/{n:02d} Q{q}", "{y}-{n:02d} Q{q}", "Q{q} {y}/{n:02d}")
+
+
+@st.composite
+def quarter_labels(draw) -> str:
+    year, quarter = draw(st.integers(2022, 2026)), draw(st.integers(1, 4))
+    form = draw(st.sampled_from(QUARTER_FORMS))
+    return form.format(y=year, s=year % 100, n=(year + 1) % 100, q=quarter)
+
+
+# Any text a person could type, but NUL (which no database can store as text).
+_characters = st.characters(codec="utf-8", exclude_categories=("Cs",), exclude_characters="\x00")
+codes = st.from_regex(r"[A-Z]{1,2}-?[0-9]{1,3}", fullmatch=True)
+titles = st.text(_characters, min_size=1, max_size=12).filter(str.strip)
+texts = st.text(_characters, max_size=30)  # newlines, quotes, \r...
+numbers = st.floats(allow_nan=False, allow_infinity=False, width=64)
+
+
+def quarter_values(max_size: int):
+    """Quarter-keyed values, each quarter once however it is spelt (the reader refuses two spellings)."""
+    return st.dictionaries(quarter_labels(), numbers, max_size=max_size).map(
+        lambda values: {label: value for label, value in {Quarter.parse(k): (k, v) for k, v in values.items()}.values()}
+    )
+
+
+@st.composite
+def measures(draw) -> dict:
+    actuals = draw(quarter_values(4))
+    keys = sorted(actuals)
+    measure = {
+        "name": draw(titles),
+        "direction": draw(st.sampled_from(["higher", "lower"])),
+        "baseline": draw(st.none() | numbers),
+        "target": draw(st.none() | numbers),
+        "targets": draw(quarter_values(2)),
+        "actuals": actuals,
+        "provisional": draw(st.lists(st.sampled_from(keys), unique=True)) if keys else [],
+        "notes": {key: draw(texts) for key in draw(st.lists(st.sampled_from(keys), unique=True))} if keys else {},
+    }
+    return measure
+
+
+@st.composite
+def projects(draw, code: str, ambitions: list[str]) -> dict:
+    outcomes = draw(st.lists(codes, unique=True, max_size=2))
+    benefits = draw(st.lists(codes, unique=True, max_size=2))
+    project = {
+        "code": code,
+        "name": draw(titles),
+        "summary": draw(st.none() | texts),
+        "stage": draw(st.sampled_from(["pipeline", "delivery", "closed"])),
+        "budget_pence": draw(st.none() | st.integers(0, 10**12)),
+        "start_date": draw(st.none() | st.dates(dt.date(2020, 1, 1), dt.date(2030, 1, 1))),
+        "ambitions": draw(st.lists(st.sampled_from(ambitions), unique=True)) if ambitions else [],
+        "outputs": [
+            {"code": c, "title": draw(titles), "outcomes": draw(st.lists(st.sampled_from(outcomes), unique=True)) if outcomes else []}
+            for c in draw(st.lists(codes, unique=True, max_size=2))
+        ],
+        "outcomes": [
+            {"code": c, "title": draw(titles), "measures": draw(st.lists(measures(), max_size=1)),
+             "benefits": draw(st.lists(st.sampled_from(benefits), unique=True)) if benefits else []}
+            for c in outcomes
+        ],
+        "benefits": [
+            {"code": c, "title": draw(titles), "category": draw(st.sampled_from(["cash-releasing", "non-cash-releasing"])),
+             "measures": draw(st.lists(measures(), max_size=2))}
+            for c in benefits
+        ],
+        "reviews": [
+            {"quarter": f"{year}/{(year + 1) % 100:02d} Q{q}", "rag": draw(st.sampled_from(["green", "amber", "not_set"])),
+             "commentary": draw(st.none() | texts)}
+            for year, q in draw(st.lists(st.tuples(st.integers(2022, 2026), st.integers(1, 4)), unique=True, max_size=3))
+        ],
+    }
+    # Measure codes are unique within a project. Every measure gets one here, as the
+    # database gives them; the reader's numbering of codeless ones is tested on its own.
+    measure_codes = iter(draw(st.lists(codes, unique=True, min_size=6, max_size=6)))
+    for item in project["outcomes"] + project["benefits"]:
+        for measure in item["measures"]:
+            measure["code"] = next(measure_codes)
+    return project
+
+
+@st.composite
+def documents(draw) -> Document:
+    ambitions = draw(st.lists(codes, unique=True, max_size=3))
+    project_codes = draw(st.lists(codes, unique=True, max_size=3))
+    return Document.model_validate(
+        {
+            "exported_at": draw(st.none() | st.datetimes(timezones=st.just(dt.UTC))),
+            "portfolio": {"name": draw(st.none() | titles)},
+            "ambitions": [{"code": c, "title": draw(titles), "description": draw(st.none() | texts)} for c in ambitions],
+            "projects": [draw(projects(c, ambitions)) for c in project_codes],
+        }
+    )

@@ -1,0 +1,282 @@
+"""The command line as a user runs it: a subprocess, its exit code, stdout and the `error:` line."""
+
+from __future__ import annotations
+
+import os
+import re
+import sqlite3
+import tomllib
+import stat
+from pathlib import Path
+
+import pytest
+
+from projtui.services.transfer import sample_text
+
+
+def _init(cli, db: Path, *extra: str):
+    result = cli("init", "--sample", "--db", db, *extra)
+    assert result.returncode == 0, result.stderr
+    return result
+
+
+def _single_error(result, code: int) -> str:
+    assert result.returncode == code, (result.returncode, result.stdout, result.stderr)
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith("error: "), lines[0]
+    assert "Traceback" not in result.stderr
+    return lines[0]
+
+
+def test_version(cli):
+    result = cli("--version")
+    assert result.returncode == 0
+    assert result.stdout.startswith("projtui ")
+
+
+def test_init_creates_a_private_migrated_database(cli, tmp_path):
+    db = tmp_path / "new" / "p.db"
+    result = cli("init", "--db", db)
+    assert result.returncode == 0, result.stderr
+    assert stat.S_IMODE(os.stat(db).st_mode) == 0o600
+    with sqlite3.connect(db) as connection:
+        assert connection.execute("select count(*) from alembic_version").fetchone() == (1,)
+        assert connection.execute("pragma journal_mode").fetchone() == ("wal",)
+    # Running it again is harmless.
+    assert cli("init", "--db", db).returncode == 0
+
+
+def test_default_database_comes_from_the_environment(cli, db_path):
+    assert cli("init", "--sample").returncode == 0  # PROJTUI_DB points at db_path
+    assert db_path.exists()
+
+
+def test_export_is_deterministic_and_round_trips_through_an_empty_database(cli, tmp_path):
+    first = tmp_path / "first.db"
+    _init(cli, first)
+    a = cli("export", "--db", first, "--no-timestamp")
+    b = cli("export", "--db", first, "--no-timestamp")
+    assert a.returncode == 0, a.stderr
+    assert a.stdout == b.stdout
+    assert a.stdout.count("[[projects]]") >= 15
+    snapshot = tmp_path / "a.toml"
+    snapshot.write_text(a.stdout, encoding="utf-8")
+    second = tmp_path / "second.db"
+    imported = cli("import", snapshot, "--db", second)
+    assert imported.returncode == 0, imported.stderr
+    again = cli("export", "--db", second, "--no-timestamp", "-o", tmp_path / "b.toml")
+    assert again.returncode == 0, again.stderr
+    assert (tmp_path / "b.toml").read_text(encoding="utf-8") == a.stdout
+
+
+def test_export_has_a_timestamp_unless_told_not_to(cli, tmp_path):
+    db = tmp_path / "p.db"
+    _init(cli, db)
+    assert "exported_at = " in cli("export", "--db", db).stdout
+    assert "exported_at" not in cli("export", "--db", db, "--no-timestamp").stdout
+
+
+def _reported_quarters(text: str) -> set[str]:
+    data = tomllib.loads(text)
+    found = set()
+    for project in data["projects"]:
+        found |= {review["quarter"] for review in project.get("reviews", [])}
+        for item in project.get("benefits", []) + project.get("outcomes", []):
+            for measure in item.get("measures", []):
+                found |= set(measure.get("actuals", {})) | set(measure.get("targets", {}))
+    return found
+
+
+def test_export_up_to_a_quarter_leaves_out_later_actuals_and_reviews(cli, tmp_path):
+    db = tmp_path / "p.db"
+    _init(cli, db)
+    full = _reported_quarters(cli("export", "--db", db, "--no-timestamp").stdout)
+    cut = _reported_quarters(cli("export", "--db", db, "--no-timestamp", "--quarter", "FY25/26 Q1").stdout)
+    assert "2026/27 Q2" in full
+    assert "2025/26 Q1" in cut
+    assert cut == {q for q in full if q <= "2025/26 Q1"}  # canonical labels sort chronologically
+
+
+def test_failed_export_leaves_no_file(cli, tmp_path):
+    target = tmp_path / "out.toml"
+    result = cli("export", "--db", tmp_path / "missing.db", "-o", target)
+    line = _single_error(result, 1)
+    assert "missing.db" in line and "projtui init" in line
+    assert not target.exists()
+    assert list(tmp_path.glob("*.tmp")) == [] and list(tmp_path.glob(".*")) == []
+
+
+def test_dry_run_reports_and_changes_nothing(cli, tmp_path):
+    db = tmp_path / "p.db"
+    _init(cli, db)
+    before = cli("export", "--db", db, "--no-timestamp").stdout
+    edited = before.replace('stage = "delivery"', 'stage = "closing"', 1)
+    path = tmp_path / "edited.toml"
+    path.write_text(edited, encoding="utf-8")
+    result = cli("import", path, "--dry-run", "--db", db)
+    assert result.returncode == 0, result.stderr
+    assert "stage" in result.stdout and "closing" in result.stdout
+    assert "Dry run" in result.stdout
+    assert cli("export", "--db", db, "--no-timestamp").stdout == before
+
+
+def test_import_applies_changes_and_records_them_in_the_audit_log(cli, tmp_path):
+    db = tmp_path / "p.db"
+    _init(cli, db)
+    text = cli("export", "--db", db, "--no-timestamp").stdout
+    path = tmp_path / "edited.toml"
+    path.write_text(text.replace('stage = "delivery"', 'stage = "closing"', 1), encoding="utf-8")
+    result = cli("import", path, "--db", db)
+    assert result.returncode == 0, result.stderr
+    assert "1 changed" in result.stdout
+    with sqlite3.connect(db) as connection:
+        rows = connection.execute(
+            "select action, entity, field, old_value, new_value from audit_log where field = 'stage'"
+        ).fetchall()
+    assert rows == [("update", "project", "stage", "delivery", "closing")]
+
+
+@pytest.mark.parametrize(
+    ("mutate", "expected"),
+    [
+        (lambda t: t.replace("schema_version = 1", "schema_version = 1\nthis is = not toml ="), "invalid TOML"),
+        (lambda t: t.replace('category = "cash-releasing"', 'category = "cash"', 1), "category"),
+        (lambda t: t.replace('ambitions = ["A1"', 'ambitions = ["A9"', 1), "unknown ambition"),
+    ],
+    ids=["malformed-toml", "unknown-enum", "unknown-ambition"],
+)
+def test_bad_import_names_file_line_field_and_value_and_changes_nothing(cli, tmp_path, mutate, expected):
+    db = tmp_path / "p.db"
+    _init(cli, db)
+    before = cli("export", "--db", db, "--no-timestamp").stdout
+    bad = tmp_path / "bad.toml"
+    bad.write_text(mutate(before), encoding="utf-8")
+    result = cli("import", bad, "--db", db)
+    line = _single_error(result, 1)
+    assert re.match(rf"error: {re.escape(str(bad))}:\d+: ", line), line  # file and line
+    assert expected in line
+    assert cli("export", "--db", db, "--no-timestamp").stdout == before
+
+
+def test_unknown_enum_error_shows_the_bad_value(cli, tmp_path):
+    bad = tmp_path / "bad.toml"
+    bad.write_text(sample_text().replace('category = "cash-releasing"', 'category = "cash"', 1), encoding="utf-8")
+    line = _single_error(cli("import", bad, "--db", tmp_path / "p.db"), 1)
+    assert "'cash'" in line and ".category" in line
+    assert line.split(":")[2].strip().isdigit()  # error: FILE:LINE: ...
+
+
+def test_duplicate_project_code_is_refused(cli, tmp_path):
+    text = sample_text()
+    start = text.index("[[projects]]")
+    end = text.index("[[projects]]", start + 1)
+    bad = tmp_path / "dup.toml"
+    bad.write_text(text + "\n" + text[start:end], encoding="utf-8")
+    db = tmp_path / "p.db"
+    result = cli("import", bad, "--db", db)
+    assert result.returncode == 1
+    assert all(line.startswith("error: ") for line in result.stderr.strip().splitlines())
+    assert "duplicate" in result.stderr and "SP-01" in result.stderr
+    # Nothing was applied: the database has no projects.
+    with sqlite3.connect(db) as connection:
+        assert connection.execute("select count(*) from project").fetchone() == (0,)
+
+
+def test_missing_import_file_is_a_usage_error(cli, tmp_path):
+    line = _single_error(cli("import", tmp_path / "nope.toml", "--db", tmp_path / "p.db"), 2)
+    assert "nope.toml" in line
+
+
+def test_unknown_option_is_a_usage_error(cli):
+    line = _single_error(cli("export", "--frobnicate"), 2)
+    assert "--frobnicate" in line
+
+
+def test_malformed_quarter_is_named(cli, tmp_path):
+    db = tmp_path / "p.db"
+    _init(cli, db)
+    line = _single_error(cli("export", "--db", db, "--quarter", "2024/26 Q1"), 2)
+    assert "2024/26 Q1" in line
+
+
+def test_newer_schema_is_refused_and_left_untouched(cli, tmp_path):
+    db = tmp_path / "p.db"
+    _init(cli, db)
+    with sqlite3.connect(db) as connection:
+        connection.execute("update alembic_version set version_num = 'ffff_from_the_future'")
+    before = _dump(db)
+    for command in (["init"], ["export"], ["check"]):
+        line = _single_error(cli(*command, "--db", db), 1)
+        assert "newer" in line and "ffff_from_the_future" in line
+    assert _dump(db) == before
+
+
+def _dump(db: Path) -> list[str]:
+    with sqlite3.connect(db) as connection:
+        return list(connection.iterdump())
+
+
+def test_not_a_database_is_a_clear_error(cli, tmp_path):
+    junk = tmp_path / "junk.db"
+    junk.write_text("not a database at all " * 100)
+    line = _single_error(cli("check", "--db", junk), 1)
+    assert "junk.db" in line
+
+
+def test_check_lists_the_sample_gaps_and_exits_1(cli, tmp_path):
+    db = tmp_path / "p.db"
+    _init(cli, db)
+    result = cli("check", "--db", db)
+    assert result.returncode == 1, result.stderr
+    out = result.stdout
+    for phrase in ("linked to no Council Plan ambition", "has no measure", "has no baseline", "has no target", "has no actual for", "has no owner"):
+        assert phrase in out, phrase
+    assert "gaps found" in out
+
+
+def test_check_passes_on_a_clean_portfolio(cli, tmp_path):
+    clean = tmp_path / "clean.toml"
+    clean.write_text(
+        """schema_version = 1
+[[ambitions]]
+code = "A1"
+title = "A Sustainable District"
+[[projects]]
+code = "SP-01"
+name = "Heat pumps"
+stage = "delivery"
+ambitions = ["A1"]
+[[projects.outcomes]]
+code = "OC1"
+title = "Lower emissions"
+benefits = ["B1"]
+[[projects.outputs]]
+code = "O1"
+title = "Pumps installed"
+outcomes = ["OC1"]
+[[projects.benefits]]
+code = "B1"
+title = "Less gas"
+owner = "Facilities manager"
+[[projects.benefits.measures]]
+name = "Gas used"
+unit = "kWh"
+direction = "lower"
+baseline = 100.0
+target = 60.0
+owner = "Energy officer"
+actuals = { "2024/25 Q1" = 90.0 }
+""",
+        encoding="utf-8",
+    )
+    db = tmp_path / "p.db"
+    assert cli("import", clean, "--db", db).returncode == 0
+    result = cli("check", "--db", db)
+    assert result.returncode == 0, result.stdout
+    assert "No gaps" in result.stdout
+
+
+def test_debug_flag_is_accepted(cli, tmp_path):
+    db = tmp_path / "p.db"
+    assert cli("--debug", "init", "--db", db).returncode == 0

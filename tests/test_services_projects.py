@@ -1,0 +1,137 @@
+"""Project services: the portfolio query, edits with optimistic locking, ambition links, audit."""
+
+from __future__ import annotations
+
+import pytest
+
+from projtui.domain.enums import Rag, Stage
+from projtui.domain.errors import ConflictError, InvalidInput, RuleError
+from projtui.services import projects
+from projtui.services.audit import project_history
+from projtui.services.opening import open_portfolio
+from projtui.services.read_models import NO_AMBITION, ProjectQuery, SortKey
+from projtui.services.transfer import load_sample
+
+
+@pytest.fixture
+def db(tmp_path):
+    database = open_portfolio(f"sqlite:///{tmp_path / 'p.db'}", create=True)
+    load_sample(database, actor="loader")
+    yield database
+    database.dispose()
+
+
+def test_list_is_ordered_by_code_and_paged(db):
+    total = projects.total_projects(db)
+    assert total >= 15
+    rows = projects.list_projects(db, offset=0, limit=5)
+    assert [r.code for r in rows] == sorted(r.code for r in rows)
+    rest = projects.list_projects(db, offset=5, limit=100)
+    assert len(rows) + len(rest) == total
+    assert rows[-1].code < rest[0].code
+
+
+def test_filter_matches_code_name_lead_and_service_case_insensitively(db):
+    first = projects.list_projects(db, limit=1)[0]
+    detail = projects.get_project(db, first.code)
+    for text in (first.code.lower(), first.name.upper()[:8], (detail.fields.lead or "")[:5], (detail.fields.service or "")[:6]):
+        query = ProjectQuery(text=text)
+        codes = [r.code for r in projects.list_projects(db, query)]
+        assert first.code in codes, text
+        assert projects.count_projects(db, query) == len(codes)
+
+
+def test_filter_treats_like_wildcards_literally(db):
+    assert projects.count_projects(db, ProjectQuery(text="%")) == 0
+    assert projects.count_projects(db, ProjectQuery(text="_")) == 0
+
+
+def test_filter_by_stage_and_ambition(db):
+    delivery = projects.list_projects(db, ProjectQuery(stage=Stage.DELIVERY))
+    assert delivery and all(r.stage is Stage.DELIVERY for r in delivery)
+    unlinked = projects.list_projects(db, ProjectQuery(ambition=NO_AMBITION))
+    assert len(unlinked) == 1 and unlinked[0].primary_ambition is None
+    a1 = projects.list_projects(db, ProjectQuery(ambition="A1"))
+    assert a1 and all("A1" in [l.code for l in projects.get_project(db, r.code).ambitions] for r in a1)
+
+
+def test_sort_by_rag_puts_red_first_and_reverses(db):
+    rows = projects.list_projects(db, ProjectQuery(sort=SortKey.RAG))
+    assert rows[0].latest_rag is Rag.RED
+    order = ["red", "amber", "green", "complete", "not_set"]
+    ranks = [order.index(r.latest_rag.value) for r in rows]
+    assert ranks == sorted(ranks)
+    reverse = projects.list_projects(db, ProjectQuery(sort=SortKey.RAG, descending=True))
+    assert [order.index(r.latest_rag.value) for r in reverse] == sorted(ranks, reverse=True)
+
+
+def test_latest_rag_comes_from_the_latest_quarter(db):
+    row = next(r for r in projects.list_projects(db) if r.latest_quarter is not None)
+    assert str(row.latest_quarter).startswith("20")
+
+
+def test_update_bumps_version_and_audits_each_field(db):
+    before = projects.get_project(db, "SP-01")
+    changed = before.fields.model_copy(update={"name": "Renamed [red]x[/]", "lead": "A. N. Other"})
+    after = projects.update_project(db, "SP-01", changed, expected_version=before.version, actor="alice")
+    assert after.version == before.version + 1
+    assert after.fields.name == "Renamed [red]x[/]"
+    entries, total = project_history(db, "SP-01")
+    fields = {(e.field, e.old, e.new, e.actor) for e in entries[:2]}
+    assert ("name", before.fields.name, "Renamed [red]x[/]", "alice") in fields
+    assert ("lead", before.fields.lead, "A. N. Other", "alice") in fields
+
+
+def test_stale_update_raises_conflict_and_keeps_the_other_edit(db):
+    seen = projects.get_project(db, "SP-02")
+    theirs = projects.update_project(
+        db, "SP-02", seen.fields.model_copy(update={"name": "Theirs"}), expected_version=seen.version, actor="bob"
+    )
+    with pytest.raises(ConflictError) as caught:
+        projects.update_project(db, "SP-02", seen.fields.model_copy(update={"name": "Mine"}), expected_version=seen.version, actor="alice")
+    assert caught.value.current.fields.name == "Theirs"
+    assert caught.value.current.version == theirs.version
+    assert projects.get_project(db, "SP-02").fields.name == "Theirs"
+
+
+def test_stale_delete_raises_conflict(db):
+    seen = projects.get_project(db, "SP-03")
+    projects.update_project(db, "SP-03", seen.fields.model_copy(update={"lead": "X"}), expected_version=seen.version, actor="bob")
+    with pytest.raises(ConflictError):
+        projects.delete_project(db, "SP-03", expected_version=seen.version, actor="alice")
+    latest = projects.get_project(db, "SP-03")
+    projects.delete_project(db, "SP-03", expected_version=latest.version, actor="alice")
+    assert "SP-03" not in [r.code for r in projects.list_projects(db, limit=1000)]
+
+
+def test_duplicate_code_is_refused_on_create_and_rename(db):
+    fields = projects.get_project(db, "SP-01").fields
+    with pytest.raises(InvalidInput, match="code"):
+        projects.create_project(db, fields.model_copy(update={"stage": Stage.PIPELINE}), actor="a")
+    other = projects.get_project(db, "SP-02")
+    with pytest.raises(InvalidInput, match="code"):
+        projects.update_project(db, "SP-02", other.fields.model_copy(update={"code": "SP-01"}), expected_version=other.version, actor="a")
+
+
+def test_project_past_pipeline_keeps_at_least_one_ambition(db):
+    detail = projects.get_project(db, "SP-01")
+    assert detail.fields.stage is not Stage.PIPELINE
+    with pytest.raises(RuleError, match="ambition"):
+        projects.set_ambitions(db, "SP-01", [], expected_version=detail.version, actor="a")
+    unlinked = projects.list_projects(db, ProjectQuery(ambition=NO_AMBITION))[0]
+    pipeline = projects.get_project(db, unlinked.code)
+    with pytest.raises(RuleError, match="ambition"):
+        projects.update_project(
+            db, pipeline.code, pipeline.fields.model_copy(update={"stage": Stage.INITIATION}),
+            expected_version=pipeline.version, actor="a",
+        )
+
+
+def test_set_ambitions_links_unlinks_and_marks_primary(db):
+    detail = projects.get_project(db, "SP-01")
+    after = projects.set_ambitions(db, "SP-01", ["A4", "A1"], expected_version=detail.version, actor="a")
+    assert [(l.code, l.is_primary) for l in after.ambitions] == [("A4", True), ("A1", False)]
+    with pytest.raises(InvalidInput, match="ambition"):
+        projects.set_ambitions(db, "SP-01", ["A99"], expected_version=after.version, actor="a")
+    entries, _ = project_history(db, "SP-01")
+    assert any(e.field == "primary_ambition" and e.new == "A4" for e in entries)

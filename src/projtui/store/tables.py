@@ -212,7 +212,10 @@ class MeasureValue(Versioned, QuarterKeyed, table=True):
     """The actual for one measure in one quarter."""
 
     __tablename__ = "measure_value"
-    __table_args__ = (UniqueConstraint("measure_id", "fy_start_year", "quarter"),)
+    __table_args__ = (
+        UniqueConstraint("measure_id", "fy_start_year", "quarter"),
+        Index("ix_measure_value_quarter", "fy_start_year", "quarter"),
+    )
     id: int | None = Field(default=None, primary_key=True)
     measure_id: int = Field(foreign_key="measure.id", ondelete="CASCADE")
     fy_start_year: int
@@ -227,9 +230,10 @@ class MeasureValue(Versioned, QuarterKeyed, table=True):
 class QuarterlyReview(Versioned, QuarterKeyed, table=True):
     __tablename__ = "quarterly_review"
     __table_args__ = (
+        # Also the index behind "latest RAG" per project on the portfolio screen.
         UniqueConstraint("project_id", "fy_start_year", "quarter"),
-        # "Latest RAG" per project is read for every row on the portfolio screen.
-        Index("ix_review_latest", "project_id", "fy_start_year", "quarter"),
+        # "The latest quarter anything was reported for" without a full scan.
+        Index("ix_review_quarter", "fy_start_year", "quarter"),
     )
     id: int | None = Field(default=None, primary_key=True)
     project_id: int = Field(foreign_key="project.id", ondelete="CASCADE")

@@ -7,7 +7,7 @@ Create Date: ${create_date}
 
 from collections.abc import Sequence
 
-import sqlalchemy as sa
+import sqlalchemy as sa  # noqa: F401  (used by generated revisions)
 from alembic import op
 ${imports if imports else ""}
 

@@ -151,12 +151,7 @@ def export_(
     database = _open(ctx, db, database_url)
     stamp = None if no_timestamp else dt.datetime.now(dt.UTC).replace(microsecond=0)
     try:
-        chunks = export_snapshot(database, up_to=up_to, exported_at=stamp)
-        if output == "-":
-            for chunk in chunks:
-                sys.stdout.write(chunk)
-        else:
-            write_atomic(Path(output), chunks)
+        _write_output(output, export_snapshot(database, up_to=up_to, exported_at=stamp))
     finally:
         database.dispose()
 
@@ -185,6 +180,20 @@ def import_(
         typer.echo(f"Dry run: would apply {_counts(result.summary)}; nothing was changed.")
     else:
         typer.echo(f"Imported {source}: {_counts(result.summary)}.")
+
+
+def _write_output(output: str, chunks) -> None:
+    """To standard output, or atomically to a file: a failure leaves no partial file."""
+    from projtui.snapshot.writer import write_atomic
+
+    if output == "-":
+        for chunk in chunks:
+            sys.stdout.write(chunk)
+        return
+    try:
+        write_atomic(Path(output), chunks)
+    except OSError as exc:
+        raise ProjtuiError(f"{output}: cannot write: {exc.strerror or exc}") from None
 
 
 def _read_input(file: Path) -> tuple[str, str]:
@@ -245,6 +254,42 @@ def diff(
         typer.echo(render_json(changes))
     elif changes:
         typer.echo(render_text(changes, before, after).rstrip("\n"))
+
+
+class ReportFormat(StrEnum):
+    MD = "md"
+    HTML = "html"
+
+
+@app.command()
+def report(
+    ctx: typer.Context,
+    quarter: Annotated[str, typer.Option("--quarter", "-q", help="Financial quarter to report, e.g. '2026/27 Q2'.", metavar="QUARTER")],
+    format: Annotated[
+        ReportFormat | None,
+        typer.Option("--format", help="md (Markdown tables) or html (one self-contained page that prints well); default from the -o file name, else md."),
+    ] = None,
+    output: Annotated[str, typer.Option("--output", "-o", help="File to write, or - for standard output.", metavar="FILE|-")] = "-",
+    db: DbPath = None,
+    database_url: DbUrl = None,
+) -> None:
+    """The quarterly performance report for Cabinet or a scrutiny panel, grouped by ambition."""
+    from projtui.services.reporting import build_report
+    from projtui.snapshot.writer import write_atomic
+
+    period = _quarter(quarter)
+    if format is None:
+        format = ReportFormat.HTML if Path(output).suffix.lower() in (".html", ".htm") else ReportFormat.MD
+    database = _open(ctx, db, database_url)
+    try:
+        model = build_report(database, period)
+    finally:
+        database.dispose()
+    if format is ReportFormat.HTML:
+        from projtui.report.html import render_html as render
+    else:
+        from projtui.report.markdown import render_markdown as render
+    _write_output(output, [render(model)])
 
 
 @app.command()

@@ -1,0 +1,7 @@
+"""The quarterly performance report: a plain model (``model``) and its renderers (``markdown``, ``html``).
+
+Sits beside ``snapshot``: it reads a snapshot ``Document`` and the domain
+rules, never the database, the services or the UI. Import the submodule you
+need; this package imports nothing, so ``projtui report`` pays only for what
+it renders.
+"""

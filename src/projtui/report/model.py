@@ -1,0 +1,629 @@
+"""The quarterly performance report as plain data, built from a snapshot document.
+
+What a Cabinet or scrutiny panel reads for one quarter: a summary (projects
+by overall RAG, changes since the previous published rating, measures by
+status, benefits on track, golden-thread and data-quality gaps), then one
+section per Council Plan ambition with its projects and their measures.
+
+Everything here is a pure function of the document, the quarter and the
+gaps found by ``projtui check``; the Markdown and HTML renderers only lay it
+out. The rules are the domain's, applied once here:
+
+* A project is listed under its *primary* ambition (the first one); the
+  others are shown beside it. Projects linked to none get their own section.
+* "Previous RAG" is the rating of the latest *published* review before the
+  quarter; drafts are skipped, nothing is retyped.
+* A measure's status, direction of travel, achievement and its benefit's
+  roll-up come from ``domain.status``. Monitor-only measures show a trend,
+  never a status; "not due this quarter" is not "no data".
+* An amber or red rating, for a project or a measure, needs commentary: the
+  report says so where it is missing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from projtui.domain.cadence import due_quarters
+from projtui.domain.codes import natural_key
+from projtui.domain.enums import Direction, Frequency, Rag, ReviewStatus, Stage
+from projtui.domain.errors import ProjtuiError
+from projtui.domain.quarter import Quarter
+from projtui.domain.status import (
+    MeasureRule,
+    MeasureStatus,
+    OnTrackCount,
+    Travel,
+    achievement,
+    benefit_on_track,
+    measure_status,
+    rollup_counts,
+    target_for,
+    target_max_for,
+    travel_vs_last_year,
+    travel_vs_previous_quarter,
+)
+from projtui.snapshot.document import Document, Measure, Project, Review
+
+__all__ = [
+    "GAP_LABELS",
+    "RAG_ORDER",
+    "AmbitionSection",
+    "GapCount",
+    "GapItem",
+    "MeasureLine",
+    "PreviousRating",
+    "ProjectLine",
+    "RagChange",
+    "Report",
+    "Summary",
+    "TargetBasis",
+    "build_report",
+    "direction_label",
+    "format_date",
+    "format_number",
+    "format_pounds",
+    "format_percent",
+    "format_target",
+    "previous_published",
+    "rag_change",
+    "rag_label",
+    "rag_symbol",
+]
+
+# -- vocabularies -------------------------------------------------------------
+
+RAG_ORDER: tuple[Rag | None, ...] = (Rag.RED, Rag.AMBER, Rag.GREEN, Rag.COMPLETE, Rag.NOT_SET, None)
+"""How the report lists ratings; None is "not reviewed" (no review for the quarter)."""
+
+_RAG_LABELS = {
+    Rag.RED: "Red",
+    Rag.AMBER: "Amber",
+    Rag.GREEN: "Green",
+    Rag.COMPLETE: "Complete",
+    Rag.NOT_SET: "Not set",
+    None: "Not reviewed",
+}
+# Worse to better. "Not set" is not a point on the scale, so a change to or
+# from it is a change without a direction.
+_RAG_RANK = {Rag.RED: 0, Rag.AMBER: 1, Rag.GREEN: 2, Rag.COMPLETE: 3}
+
+
+def rag_label(rag: Rag | None) -> str:
+    """``Red``, ``Amber`` ...; None (no review this quarter) is ``Not reviewed``."""
+    return _RAG_LABELS[rag]
+
+
+def rag_symbol(rag: Rag | None) -> str:
+    """The RAG's shape; "not reviewed" shares the empty circle of "not set"."""
+    return (rag or Rag.NOT_SET).symbol
+
+
+class RagChange(StrEnum):
+    """How this quarter's overall RAG compares with the previous published one."""
+
+    IMPROVED = "improved"
+    WORSENED = "worsened"
+    SAME = "same"
+    CHANGED = "changed"  # to or from "not set": different, but neither better nor worse
+    NO_COMPARISON = "no_comparison"  # no rating this quarter, or none published before
+
+    @property
+    def symbol(self) -> str:
+        """An arrow only when the rating changed."""
+        return _CHANGE_SYMBOLS[self]
+
+    @property
+    def label(self) -> str:
+        return _CHANGE_LABELS[self]
+
+
+_CHANGE_SYMBOLS = {
+    RagChange.IMPROVED: "↑",
+    RagChange.WORSENED: "↓",
+    RagChange.SAME: "",
+    RagChange.CHANGED: "↕",
+    RagChange.NO_COMPARISON: "",
+}
+_CHANGE_LABELS = {
+    RagChange.IMPROVED: "Improved",
+    RagChange.WORSENED: "Worsened",
+    RagChange.SAME: "No change",
+    RagChange.CHANGED: "Changed (to or from not set)",
+    RagChange.NO_COMPARISON: "No comparison (not reviewed, or no earlier published rating)",
+}
+
+
+def rag_change(current: Rag | None, previous: Rag | None) -> RagChange:
+    if current is None or previous is None:
+        return RagChange.NO_COMPARISON
+    if current == previous:
+        return RagChange.SAME
+    now, before = _RAG_RANK.get(current), _RAG_RANK.get(previous)
+    if now is None or before is None:
+        return RagChange.CHANGED
+    return RagChange.IMPROVED if now > before else RagChange.WORSENED
+
+
+class TargetBasis(StrEnum):
+    """Where the quarter's target came from, so a reader knows what the actual is judged against."""
+
+    ANNUAL = "annual"  # the measure's own target, every quarter (a snapshot measure)
+    PROFILED = "profiled"  # a target the Benefits Review Plan set for this quarter
+    YEAR_TO_DATE = "year_to_date"  # a straight-line share of a cumulative measure's annual target
+    NONE = "none"  # no target: monitor only
+
+    @property
+    def note(self) -> str:
+        return _BASIS_NOTES[self]
+
+
+_BASIS_NOTES = {
+    TargetBasis.ANNUAL: "",
+    TargetBasis.PROFILED: "profiled",
+    TargetBasis.YEAR_TO_DATE: "year to date",
+    TargetBasis.NONE: "no target",
+}
+
+_DIRECTION_LABELS = {Direction.HIGHER: "Higher", Direction.LOWER: "Lower", Direction.RANGE: "Within range"}
+
+
+def direction_label(direction: Direction) -> str:
+    """The words after "good is": ``Higher``, ``Lower``, ``Within range``."""
+    return _DIRECTION_LABELS[direction]
+
+
+# What each kind of `projtui check` gap is called in the report. A kind the
+# report does not know yet is shown by its name rather than dropped.
+GAP_LABELS = {
+    "no_ambition": "Projects linked to no Council Plan ambition",
+    "output_no_outcome": "Outputs that lead to no outcome",
+    "outcome_no_benefit": "Outcomes that lead to no benefit",
+    "benefit_no_measure": "Benefits with no measure",
+    "measure_no_baseline": "Measures with no baseline",
+    "measure_no_target": "Measures with no target (monitor only)",
+    "missing_actual": "Measures missing an actual for the latest quarter",
+    "no_owner": "Benefits and measures with no owner",
+    "double_counting": "Benefits and measures claimed by more than one project",
+    "rag_without_commentary": "Amber or red ratings without commentary",
+}
+GOLDEN_THREAD_KINDS = frozenset({"no_ambition"})
+
+_FREQUENCY_WORDS = {
+    Frequency.MONTHLY: "monthly",
+    Frequency.QUARTERLY: "quarterly",
+    Frequency.HALF_YEARLY: "half-yearly",
+    Frequency.ANNUALLY: "annually",
+}
+
+# -- the model ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class GapItem:
+    """One gap found by ``projtui check``, as the report receives it."""
+
+    kind: str
+    area: str  # e.g. "golden thread", "measures"
+    project: str | None
+    message: str
+
+
+@dataclass(frozen=True)
+class GapCount:
+    kind: str
+    area: str
+    label: str
+    count: int
+
+    @property
+    def golden_thread(self) -> bool:
+        return self.kind in GOLDEN_THREAD_KINDS
+
+
+@dataclass(frozen=True)
+class PreviousRating:
+    """The latest published review before the report's quarter."""
+
+    quarter: Quarter
+    rag: Rag
+
+
+@dataclass(frozen=True)
+class MeasureLine:
+    project: str
+    code: str | None
+    name: str
+    unit: str
+    direction: Direction
+    frequency: Frequency
+    cumulative: bool
+    serves_kind: str  # "benefit" or "outcome"
+    serves_code: str
+    serves_title: str
+    baseline: float | None
+    baseline_period: Quarter | None
+    target: float | None  # this quarter's (bottom of the band for a range)
+    target_max: float | None  # top of the band, range only
+    target_basis: TargetBasis
+    actual: float | None
+    provisional: bool
+    note: str | None
+    status: MeasureStatus
+    vs_previous: Travel
+    vs_last_year: Travel
+    achievement: float | None  # fraction of the way from baseline to this quarter's target
+
+    @property
+    def monitor_only(self) -> bool:
+        return self.status is MeasureStatus.MONITOR_ONLY
+
+    @property
+    def note_missing(self) -> bool:
+        """Amber or red (within tolerance, off target) with nothing said about it."""
+        return self.status.rag.needs_commentary and not (self.note or "").strip()
+
+    @property
+    def due_note(self) -> str:
+        """When the measure is reported, for a "not due" status, e.g. ``reported annually, in Q4``."""
+        quarters = " and ".join(f"Q{q}" for q in sorted(due_quarters(self.frequency)))
+        return f"reported {_FREQUENCY_WORDS[self.frequency]}, in {quarters}"
+
+
+@dataclass(frozen=True)
+class ProjectLine:
+    code: str
+    name: str
+    lead: str | None
+    stage: Stage
+    ambitions: tuple[str, ...]  # codes, primary first
+    review_status: ReviewStatus | None  # None: no review for the quarter
+    rag: Rag | None  # None: not reviewed
+    time_rag: Rag
+    cost_rag: Rag
+    scope_rag: Rag
+    benefits_rag: Rag
+    previous: PreviousRating | None
+    commentary: str | None
+    next_steps: str | None
+    budget_pence: int | None
+    forecast_pence: int | None  # forecast outturn, from this quarter's review
+    spend_to_date_pence: int | None
+    benefits: OnTrackCount
+    measures: tuple[MeasureLine, ...]
+
+    @property
+    def other_ambitions(self) -> tuple[str, ...]:
+        return self.ambitions[1:]
+
+    @property
+    def change(self) -> RagChange:
+        return rag_change(self.rag, self.previous.rag if self.previous else None)
+
+    @property
+    def commentary_missing(self) -> bool:
+        """Amber or red this quarter, and no commentary to say why."""
+        return self.rag is not None and self.rag.needs_commentary and not (self.commentary or "").strip()
+
+    @property
+    def variance_pence(self) -> int | None:
+        """Forecast outturn less budget: positive is an overspend."""
+        if self.forecast_pence is None or self.budget_pence is None:
+            return None
+        return self.forecast_pence - self.budget_pence
+
+    @property
+    def dimension_rags(self) -> tuple[tuple[str, Rag], ...]:
+        return (("Time", self.time_rag), ("Cost", self.cost_rag), ("Scope", self.scope_rag), ("Benefits", self.benefits_rag))
+
+
+@dataclass(frozen=True)
+class AmbitionSection:
+    code: str | None  # None: the projects linked to no ambition
+    title: str
+    description: str | None
+    projects: tuple[ProjectLine, ...]
+
+    @property
+    def measures(self) -> tuple[MeasureLine, ...]:
+        return tuple(m for p in self.projects for m in p.measures)
+
+    @property
+    def rag_counts(self) -> dict[Rag | None, int]:
+        return _rag_counts(self.projects)
+
+    @property
+    def heading(self) -> str:
+        return f"{self.code} {self.title}" if self.code else self.title
+
+
+@dataclass(frozen=True)
+class Summary:
+    projects: int
+    by_rag: dict[Rag | None, int]  # every key of RAG_ORDER, in that order
+    drafts: int  # of this quarter's reviews, still drafts
+    changes: dict[RagChange, int]  # every RagChange, in definition order
+    commentary_missing: int  # amber/red project ratings without commentary
+    measures: int
+    by_status: dict[MeasureStatus, int]  # every MeasureStatus, in definition order
+    measure_notes_missing: int
+    benefits: OnTrackCount
+    gaps: tuple[GapCount, ...]
+
+    @property
+    def golden_thread_gaps(self) -> int:
+        return sum(g.count for g in self.gaps if g.golden_thread)
+
+    @property
+    def data_quality_gaps(self) -> int:
+        return sum(g.count for g in self.gaps if not g.golden_thread)
+
+
+@dataclass(frozen=True)
+class Report:
+    quarter: Quarter
+    portfolio_name: str | None
+    council: str | None
+    summary: Summary
+    sections: tuple[AmbitionSection, ...]
+    notices: tuple[str, ...] = ()  # e.g. "No reviews recorded for this quarter."
+    gaps_as_of: Quarter | None = None  # the latest quarter `check` judged missing actuals against
+    gap_items: tuple[GapItem, ...] = field(default=(), repr=False)
+
+    @property
+    def title(self) -> str:
+        return f"Quarterly performance report — {self.quarter}"
+
+    @property
+    def period(self) -> str:
+        """``1 July 2026 to 30 September 2026``."""
+        return f"{format_date(self.quarter.start_date)} to {format_date(self.quarter.end_date)}"
+
+
+# -- building it --------------------------------------------------------------------
+
+
+def build_report(document: Document, quarter: Quarter, gaps: Iterable[GapItem] = (), *, gaps_as_of: Quarter | None = None) -> Report:
+    """The report for ``quarter`` from a snapshot document.
+
+    The document may hold later quarters too (they are ignored); it must
+    hold the earlier ones the comparisons need: the previous published
+    review, last quarter's and last year's actuals.
+    """
+    projects = sorted(document.projects, key=lambda p: natural_key(p.code))
+    lines = [_project_line(p, quarter) for p in projects]
+
+    known = {a.code for a in document.ambitions}
+    by_primary: dict[str | None, list[ProjectLine]] = {}
+    for line in lines:
+        primary = line.ambitions[0] if line.ambitions and line.ambitions[0] in known else None
+        by_primary.setdefault(primary, []).append(line)
+    sections = [
+        AmbitionSection(a.code, a.title, a.description, tuple(by_primary.get(a.code, ()))) for a in document.ambitions
+    ]
+    if None in by_primary:
+        sections.append(AmbitionSection(None, "Not linked to any ambition", None, tuple(by_primary[None])))
+
+    gap_items = tuple(gaps)
+    summary = _summary(lines, gap_items)
+    notices = []
+    if not any(line.review_status is not None for line in lines):
+        notices.append(f"No reviews recorded for this quarter ({quarter}).")
+    if not any(m.actual is not None for line in lines for m in line.measures):
+        notices.append(f"No measure actuals recorded for this quarter ({quarter}).")
+    return Report(
+        quarter=quarter,
+        portfolio_name=document.portfolio.name,
+        council=document.portfolio.council,
+        summary=summary,
+        sections=tuple(sections),
+        notices=tuple(notices),
+        gaps_as_of=gaps_as_of,
+        gap_items=gap_items,
+    )
+
+
+def _review_for(project: Project, quarter: Quarter) -> Review | None:
+    for review in project.reviews:
+        if review.quarter == quarter:
+            return review
+    return None
+
+
+def previous_published(reviews: Sequence[Review], quarter: Quarter) -> PreviousRating | None:
+    """The latest published review before ``quarter``: drafts never count, nothing is retyped."""
+    earlier = [r for r in reviews if r.quarter < quarter and r.status is ReviewStatus.PUBLISHED]
+    if not earlier:
+        return None
+    latest = max(earlier, key=lambda r: r.quarter)
+    return PreviousRating(latest.quarter, latest.rag)
+
+
+def _project_line(project: Project, quarter: Quarter) -> ProjectLine:
+    review = _review_for(project, quarter)
+    measures: list[MeasureLine] = []
+    benefit_statuses: list[list[MeasureStatus]] = []
+    for benefit in project.benefits:
+        made = [_measure_line(project.code, m, quarter, "benefit", benefit.code, benefit.title) for m in benefit.measures]
+        measures += made
+        benefit_statuses.append([m.status for m in made])
+    for outcome in project.outcomes:
+        measures += [_measure_line(project.code, m, quarter, "outcome", outcome.code, outcome.title) for m in outcome.measures]
+    measures.sort(key=lambda m: natural_key(m.code or ""))
+    return ProjectLine(
+        code=project.code,
+        name=project.name,
+        lead=project.lead,
+        stage=project.stage,
+        ambitions=tuple(project.ambitions),
+        review_status=review.status if review else None,
+        rag=review.rag if review else None,
+        time_rag=review.time_rag if review else Rag.NOT_SET,
+        cost_rag=review.cost_rag if review else Rag.NOT_SET,
+        scope_rag=review.scope_rag if review else Rag.NOT_SET,
+        benefits_rag=review.benefits_rag if review else Rag.NOT_SET,
+        previous=previous_published(project.reviews, quarter),
+        commentary=review.commentary if review else None,
+        next_steps=review.next_steps if review else None,
+        budget_pence=project.budget_pence,
+        forecast_pence=review.forecast_pence if review else None,
+        spend_to_date_pence=review.spend_to_date_pence if review else None,
+        benefits=rollup_counts(benefit_on_track(statuses) for statuses in benefit_statuses),
+        measures=tuple(measures),
+    )
+
+
+def _measure_line(project: str, measure: Measure, quarter: Quarter, kind: str, code: str, title: str) -> MeasureLine:
+    where = f"measure {project}/{measure.code or measure.name}"
+    try:
+        rule = MeasureRule.from_measure(measure)
+        profiled = measure.targets
+        actuals = measure.actuals
+        target = target_for(rule, quarter, profiled)
+        target_max = target_max_for(rule, quarter)
+        status = measure_status(rule, quarter, actuals, profiled)
+        vs_previous = travel_vs_previous_quarter(rule, quarter, actuals)
+        vs_last_year = travel_vs_last_year(rule, quarter, actuals)
+        actual = actuals.get(quarter)
+        # A cumulative measure's baseline is a whole year's figure; compare
+        # the year to date with the same share of it, as the target is.
+        baseline = measure.baseline
+        if rule.cumulative and baseline is not None:
+            baseline = baseline * quarter.quarter / 4
+        progress = None
+        if status.rank is not None and _target_improves(rule.direction, baseline, target):
+            progress = achievement(rule, actual, baseline, target, target_max=target_max)
+    except ValueError as exc:
+        # Only data the snapshot model let through but the status rules
+        # cannot rate (a profiled range bottom above its top) gets here.
+        raise ProjtuiError(f"{where}: {exc}") from None
+    if quarter in profiled:
+        basis = TargetBasis.PROFILED
+    elif target is None:
+        basis = TargetBasis.NONE
+    elif rule.cumulative:
+        basis = TargetBasis.YEAR_TO_DATE
+    else:
+        basis = TargetBasis.ANNUAL
+    return MeasureLine(
+        project=project,
+        code=measure.code,
+        name=measure.name,
+        unit=measure.unit,
+        direction=measure.direction,
+        frequency=measure.frequency,
+        cumulative=rule.cumulative,
+        serves_kind=kind,
+        serves_code=code,
+        serves_title=title,
+        baseline=measure.baseline,
+        baseline_period=measure.baseline_period,
+        target=target,
+        target_max=target_max,
+        target_basis=basis,
+        actual=actual,
+        provisional=quarter in measure.provisional,
+        note=measure.notes.get(quarter),
+        status=status,
+        vs_previous=vs_previous,
+        vs_last_year=vs_last_year,
+        achievement=progress,
+    )
+
+
+def _target_improves(direction: Direction, baseline: float | None, target: float | None) -> bool:
+    """Whether the target asks for better than the baseline, so "how far along" means something.
+
+    A dis-benefit's target often tolerates worse than the baseline (missed
+    collections may rise from 38 to 40 during round changes); a percentage
+    of the way towards getting worse is noise, so none is shown.
+    """
+    if baseline is None or target is None:
+        return False
+    if direction is Direction.HIGHER:
+        return target > baseline
+    if direction is Direction.LOWER:
+        return target < baseline
+    return True  # a range: `achievement` itself says when the baseline is already inside the band
+
+
+def _rag_counts(projects: Iterable[ProjectLine]) -> dict[Rag | None, int]:
+    counts = Counter(p.rag for p in projects)
+    return {rag: counts.get(rag, 0) for rag in RAG_ORDER}
+
+
+def _summary(lines: Sequence[ProjectLine], gaps: Sequence[GapItem]) -> Summary:
+    changes = Counter(line.change for line in lines)
+    measures = [m for line in lines for m in line.measures]
+    statuses = Counter(m.status for m in measures)
+    gap_counts: dict[str, int] = Counter(g.kind for g in gaps)
+    areas = {g.kind: g.area for g in gaps}
+    order = {kind: i for i, kind in enumerate(GAP_LABELS)}
+    kinds = sorted(gap_counts, key=lambda kind: (order.get(kind, len(order)), kind))
+    benefits = [line.benefits for line in lines]
+    return Summary(
+        projects=len(lines),
+        by_rag=_rag_counts(lines),
+        drafts=sum(1 for line in lines if line.review_status is ReviewStatus.DRAFT),
+        changes={change: changes.get(change, 0) for change in RagChange},
+        commentary_missing=sum(1 for line in lines if line.commentary_missing),
+        measures=len(measures),
+        by_status={status: statuses.get(status, 0) for status in MeasureStatus},
+        measure_notes_missing=sum(1 for m in measures if m.note_missing),
+        benefits=OnTrackCount(
+            on_track=sum(b.on_track for b in benefits),
+            assessed=sum(b.assessed for b in benefits),
+            not_assessed=sum(b.not_assessed for b in benefits),
+        ),
+        gaps=tuple(GapCount(kind, areas[kind], GAP_LABELS.get(kind, kind.replace("_", " ")), gap_counts[kind]) for kind in kinds),
+    )
+
+
+# -- formatting shared by the renderers ----------------------------------------------
+
+_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December")
+
+
+def format_date(day: dt.date) -> str:
+    """``1 July 2026``: the same in every locale, so output is deterministic."""
+    return f"{day.day} {_MONTHS[day.month - 1]} {day.year}"
+
+
+def format_number(value: float | None, *, places: int = 6) -> str:
+    """Thousands separators, no trailing ``.0``, binary noise rounded away: ``98,000``, ``35.9``.
+
+    None is an empty string; renderers choose their own "no value" mark.
+    """
+    if value is None:
+        return ""
+    text = f"{round(value, places) + 0.0:,.{places}f}".rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
+
+
+def format_pounds(pence: int | None, *, signed: bool = False) -> str:
+    """Money from integer pence: ``£485,000``, ``£1,234.56``; ``signed`` adds + or − (a minus sign)."""
+    if pence is None:
+        return ""
+    sign = "−" if pence < 0 else ("+" if signed and pence > 0 else "")
+    pounds, rest = divmod(abs(pence), 100)
+    return f"{sign}£{pounds:,}" + (f".{rest:02d}" if rest else "")
+
+
+def format_percent(fraction: float | None) -> str:
+    """``72%`` from 0.72; whole per cent, which is as precise as achievement is meaningful."""
+    if fraction is None:
+        return ""
+    return f"{round(fraction * 100) + 0:,}%"
+
+
+def format_target(line: MeasureLine) -> str:
+    """This quarter's target, or the band for a range measure: ``70–85``."""
+    if line.target is None:
+        return ""
+    if line.target_max is not None:
+        return f"{format_number(line.target)}–{format_number(line.target_max)}"
+    return format_number(line.target)

@@ -1,0 +1,29 @@
+"""The quarterly performance report (`projtui report`): gather the data, let `report.model` build it.
+
+The report is built from the same snapshot document `projtui export
+--quarter` writes, cut at the report's quarter, so what Cabinet reads and
+what the snapshot carries cannot disagree. A quarter with nothing recorded
+is not an error: the report says so.
+"""
+
+from __future__ import annotations
+
+from projtui.domain.quarter import Quarter
+from projtui.report.model import GapItem, Report
+from projtui.report.model import build_report as build_model
+from projtui.services.checks import KINDS, find_gaps
+from projtui.services.export import iter_projects, project_ids_in_order, read_header
+from projtui.store.database import Database
+
+__all__ = ["build_report"]
+
+
+def build_report(db: Database, quarter: Quarter) -> Report:
+    """The report for `quarter`: reviews, actuals and targets up to it, and today's gaps."""
+    with db.reading() as session:
+        header = read_header(session)
+        projects = list(iter_projects(session, project_ids_in_order(session), up_to=quarter))
+    gaps, latest = find_gaps(db)
+    document = header.model_copy(update={"projects": projects})
+    items = [GapItem(gap.kind, KINDS.get(gap.kind, gap.kind), gap.project, gap.message) for gap in gaps]
+    return build_model(document, quarter, items, gaps_as_of=latest)

@@ -145,7 +145,6 @@ def export_(
 ) -> None:
     """Write the TOML snapshot (atomically: a failed export leaves no partial file)."""
     from projtui.services.transfer import export_snapshot
-    from projtui.snapshot.writer import write_atomic
 
     up_to = _quarter(quarter)
     database = _open(ctx, db, database_url)
@@ -275,7 +274,6 @@ def report(
 ) -> None:
     """The quarterly performance report for Cabinet or a scrutiny panel, grouped by ambition."""
     from projtui.services.reporting import build_report
-    from projtui.snapshot.writer import write_atomic
 
     period = _quarter(quarter)
     if format is None:

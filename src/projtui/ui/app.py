@@ -1,0 +1,129 @@
+"""The application shell: database and settings, title, theme, help and the command palette.
+
+Screens reach the portfolio through `app.db` and write as `app.settings.user`.
+The portfolio is the first screen; `a` there opens the golden thread.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import ClassVar
+
+from textual import work
+from textual.app import App
+from textual.binding import Binding
+
+from projtui.config import Settings
+from projtui.services.opening import Database
+from projtui.ui.commands import BindingCommands
+
+DARK_THEME = "textual-dark"
+LIGHT_THEME = "textual-light"
+
+
+def _portfolio_screen():
+    from projtui.ui.screens.portfolio import PortfolioScreen
+
+    return PortfolioScreen()
+
+
+class ProjtuiApp(App[None]):
+    CSS_PATH = "app.tcss"
+    TITLE = "projtui"
+    COMMANDS: ClassVar = App.COMMANDS | {BindingCommands}
+    # A mode, not get_default_screen(): Textual loads a screen's CSS_PATH only for modes and pushed screens.
+    MODES: ClassVar = {"portfolio": lambda: _portfolio_screen()}
+    DEFAULT_MODE: ClassVar[str] = "portfolio"
+
+    BINDINGS: ClassVar = [
+        Binding("question_mark", "help", "Help", id="app.help"),
+        Binding("ctrl+t", "toggle_theme", "Light/dark", id="app.theme", show=False),
+        Binding("ctrl+q", "quit", "Quit", id="app.quit", priority=True, show=False),
+    ]
+
+    def __init__(self, db: Database, settings: Settings, *, offer_sample: bool = False, keymap: Mapping[str, str] | None = None) -> None:
+        super().__init__()
+        self.db = db
+        self.settings = settings
+        self.offer_sample = offer_sample
+        self.title = "projtui"
+        self.sub_title = db.display_name
+        if settings.theme and settings.theme in self.available_themes:
+            self.theme = settings.theme
+        if keymap:
+            self.set_keymap(dict(keymap))
+
+    def on_mount(self) -> None:
+        self._read_title()
+
+    # -- the portfolio's name, and the offer of the sample on a new database ------------------------
+
+    @work(thread=True, exclusive=True, group="app-title", exit_on_error=False)
+    def _read_title(self) -> None:
+        from projtui.services import portfolio_stats, projects
+
+        try:
+            title = portfolio_stats.portfolio_title(self.db)
+            empty = self.offer_sample and projects.total_projects(self.db) == 0 and not portfolio_stats.list_ambitions(self.db)
+        except Exception as exc:  # noqa: BLE001 - shown to the user
+            self.notify(str(exc), title="Could not read the portfolio", severity="error", markup=False)
+            return
+        self.call_from_thread(self._show_title, title, empty)
+
+    def _show_title(self, title: str | None, empty: bool) -> None:
+        self.sub_title = title or self.db.display_name
+        if empty:
+            self._offer_sample()
+
+    def _offer_sample(self) -> None:
+        from projtui.ui.screens.confirm import ConfirmScreen
+
+        def answered(load: bool | None) -> None:
+            if load:
+                self._load_sample()
+
+        self.push_screen(
+            ConfirmScreen(
+                "Load the sample portfolio?",
+                f"{self.db.display_name} has no projects yet. The sample (Lancaster City Council's strategic "
+                "projects, Council Plan 2024-2027) shows every screen with data; its figures are illustrative.",
+                yes="Load sample",
+                no="Start empty",
+            ),
+            answered,
+        )
+
+    @work(thread=True, exclusive=True, group="app-sample", exit_on_error=False)
+    def _load_sample(self) -> None:
+        from projtui.services.transfer import load_sample
+
+        try:
+            load_sample(self.db, actor=self.settings.user)
+        except Exception as exc:  # noqa: BLE001
+            self.notify(str(exc), title="Could not load the sample", severity="error", markup=False)
+            return
+        self.notify("The sample portfolio is loaded.", title="Sample loaded", markup=False)
+        self.call_from_thread(self._after_sample)
+
+    def _after_sample(self) -> None:
+        self._read_title()
+        screen = self.screen
+        reload = getattr(screen, "action_reload", None)
+        if reload is not None:
+            reload()
+
+    # -- actions --------------------------------------------------------------------------------------
+
+    def action_help(self) -> None:
+        from projtui.ui.screens.help import HelpScreen, key_groups
+
+        screen = self.screen
+        if isinstance(screen, HelpScreen):
+            screen.dismiss(None)
+            return
+        title = getattr(screen, "HELP_TITLE", "") or screen.title or type(screen).__name__
+        notes = getattr(screen, "HELP_NOTES", ())
+        self.push_screen(HelpScreen(title, key_groups(self, screen), notes))
+
+    def action_toggle_theme(self) -> None:
+        self.theme = LIGHT_THEME if self.current_theme.dark else DARK_THEME

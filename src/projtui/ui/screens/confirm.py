@@ -1,0 +1,120 @@
+"""Small reusable dialogs: a yes/no question and a pick-one list.
+
+`ConfirmScreen(question, details)` dismisses with True (y, Enter on "Yes")
+or False (n, Esc, "No"). `ChoiceScreen(title, choices, current)` dismisses
+with the chosen value or None when cancelled. Both render every string as
+data, never markup, so they are safe for user text.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.content import Content
+from textual.screen import ModalScreen
+from textual.widgets import Button, Footer, OptionList, Static
+from textual.widgets.option_list import Option
+
+
+class ConfirmScreen(ModalScreen[bool]):
+    """Ask a yes/no question; answers True or False."""
+
+    BINDINGS = [
+        Binding("y", "answer(True)", "Yes", id="confirm.yes"),
+        Binding("n,escape", "answer(False)", "No", id="confirm.no"),
+        Binding("left", "app.focus_previous", "Previous button", show=False, id="confirm.previous"),
+        Binding("right", "app.focus_next", "Next button", show=False, id="confirm.next"),
+    ]
+
+    def __init__(self, question: str, details: str | None = None, *, yes: str = "Yes", no: str = "No") -> None:
+        super().__init__(classes="dialog-screen")
+        self.question = question
+        self.details = details or ""
+        self.yes_label = yes
+        self.no_label = no
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog", id="confirm-dialog"):
+            yield Static(Text(self.question, style="bold"), id="confirm-question", classes="dialog-title")
+            if self.details:
+                yield Static(Text(self.details), id="confirm-details", classes="dialog-body")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button(Content(f"{self.yes_label} (y)"), id="confirm-yes", variant="primary", compact=True)
+                yield Button(Content(f"{self.no_label} (n)"), id="confirm-no", compact=True)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        # "No" is the safe default: Enter on an untouched dialog changes nothing.
+        self.query_one("#confirm-no", Button).focus()
+
+    def action_answer(self, yes: bool) -> None:
+        self.dismiss(yes)
+
+    @on(Button.Pressed, "#confirm-yes")
+    def _yes(self) -> None:
+        self.dismiss(True)
+
+    @on(Button.Pressed, "#confirm-no")
+    def _no(self) -> None:
+        self.dismiss(False)
+
+
+class ChoiceScreen(ModalScreen[str | None]):
+    """Pick one of a short list; answers the chosen value, or None when cancelled."""
+
+    BINDINGS = [
+        Binding("escape", "cancel", "Cancel", id="choice.cancel"),
+        Binding("enter", "choose", "Choose", id="choice.choose", show=True, priority=False),
+    ]
+
+    def __init__(self, title: str, choices: Sequence[tuple[str, str | Text]], current: str | None = None, *, note: str = "") -> None:
+        super().__init__(classes="dialog-screen")
+        self.heading = title
+        self.choices = list(choices)
+        self.current = current
+        self.note = note
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog", id="choice-dialog"):
+            yield Static(Text(self.heading, style="bold"), classes="dialog-title")
+            options = []
+            for value, label in self.choices:
+                prompt = label if isinstance(label, Text) else Text(label)
+                if value == self.current:
+                    prompt = Text.assemble(prompt, Text("  (current)", style="dim"))
+                options.append(Option(prompt, id=value or "__all__"))
+            yield OptionList(*options, id="choice-list")
+            if self.note:
+                yield Static(Text(self.note, style="dim"), classes="dialog-body")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        options = self.query_one(OptionList)
+        values = [value for value, _ in self.choices]
+        options.highlighted = values.index(self.current) if self.current in values else 0
+        options.focus()
+
+    def _value_at(self, index: int | None) -> str | None:
+        if index is None or not 0 <= index < len(self.choices):
+            return None
+        return self.choices[index][0]
+
+    def action_choose(self) -> None:
+        value = self._value_at(self.query_one(OptionList).highlighted)
+        if value is not None:
+            self.dismiss(value)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+    @on(OptionList.OptionSelected)
+    def _selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        value = self._value_at(event.option_index)
+        if value is not None:
+            self.dismiss(value)

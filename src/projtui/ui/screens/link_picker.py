@@ -1,0 +1,104 @@
+"""Pick what an output or outcome leads to: a checkbox list of the target codes.
+
+Space toggles, Enter or ctrl+s saves, Esc cancels. Dismissed with the chosen
+codes in the list's order, or None.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, Footer, SelectionList, Static
+from textual.widgets.selection_list import Selection
+
+
+class LinkPicker(ModalScreen[list[str] | None]):
+    CSS_PATH = "forms.tcss"
+    HELP_TITLE = "Links"
+
+    BINDINGS = [
+        Binding("enter,ctrl+s", "save", "Save links", id="links.save", priority=True),
+        Binding("escape", "cancel", "Cancel", id="links.cancel"),
+    ]
+
+    def __init__(self, *, title: str | Text, targets: Sequence[tuple[str, str]], selected: Sequence[str], empty: str = "") -> None:
+        """`targets` are (code, title) pairs; `selected` the codes linked now."""
+        super().__init__(id="link-picker")
+        self.picker_title = title if isinstance(title, Text) else Text(title)
+        self.targets = list(targets)
+        self.initial = [code for code, _ in self.targets if code in set(selected)]
+        self.empty = empty
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="links-dialog"):
+            yield Static(self.picker_title, id="links-title")
+            if self.targets:
+                selections = [Selection(self._prompt(code, title, code in self.initial), code, code in self.initial) for code, title in self.targets]
+                yield SelectionList[str](*selections, id="links-list")
+            else:
+                yield Static(Text(self.empty or "Nothing to link to yet."), id="links-empty")
+            yield Static(Text("Space ticks or unticks · Enter saves · Esc cancels"), id="links-help")
+            with Horizontal(id="links-buttons"):
+                yield Button("Save", id="links-save", variant="primary", compact=True)
+                yield Button("Cancel", id="links-cancel", compact=True)
+        yield Footer()
+
+    @staticmethod
+    def _prompt(code: str, title: str, ticked: bool) -> Text:
+        # A word as well as the tick's colour, so a monochrome terminal shows what is linked.
+        prompt = Text("linked  " if ticked else "        ", style="bold")
+        prompt.append(code, style="bold")
+        prompt.append("  ")
+        prompt.append(title)
+        return prompt
+
+    @on(SelectionList.SelectedChanged)
+    def _ticked(self, event: SelectionList.SelectedChanged) -> None:
+        picked = set(event.selection_list.selected)
+        for index, (code, title) in enumerate(self.targets):
+            event.selection_list.replace_option_prompt_at_index(index, self._prompt(code, title, code in picked))
+
+    def on_mount(self) -> None:
+        lists = self.query(SelectionList)
+        if lists:
+            lists.first().focus()
+
+    def chosen(self) -> list[str]:
+        lists = self.query(SelectionList)
+        if not lists:
+            return list(self.initial)
+        picked = set(lists.first().selected)
+        return [code for code, _ in self.targets if code in picked]
+
+    def action_save(self) -> None:
+        focused = self.focused
+        if isinstance(focused, Button) and focused.id == "links-cancel":
+            self.action_cancel()
+            return
+        self.dismiss(self.chosen())
+
+    def action_cancel(self) -> None:
+        if self.chosen() == self.initial:
+            self.dismiss(None)
+            return
+        from projtui.ui.screens.confirm import ConfirmScreen
+
+        def answered(discard: bool | None) -> None:
+            if discard:
+                self.dismiss(None)
+
+        self.app.push_screen(ConfirmScreen("Discard the changed links?", "Your ticks and unticks here are not saved yet."), answered)
+
+    @on(Button.Pressed, "#links-save")
+    def _save_pressed(self) -> None:
+        self.action_save()
+
+    @on(Button.Pressed, "#links-cancel")
+    def _cancel_pressed(self) -> None:
+        self.action_cancel()

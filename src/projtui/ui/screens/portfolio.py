@@ -1,0 +1,379 @@
+"""The portfolio: every project in one virtual table, filtered, sorted and grouped in SQL.
+
+State the screen shows lives in reactive attributes (filter text, stage,
+ambition, sort, grouping); any change becomes one `ProjectQuery` handed to
+the table, which reads it in a thread worker and drops stale results.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.reactive import var
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.widgets import Footer, Header, Input, Static
+from textual.worker import get_current_worker
+
+from projtui.domain.enums import Stage
+from projtui.services.portfolio_stats import list_ambitions
+from projtui.services.read_models import NO_AMBITION, AmbitionSummary, ProjectQuery, SortKey
+from projtui.ui.screens.ambition_picker import AmbitionLinking
+from projtui.ui.screens.confirm import ChoiceScreen
+from projtui.ui.widgets.project_table import COLUMNS, ProjectTable, stage_label
+
+FILTER_DELAY = 0.15  # seconds of quiet typing before the query runs
+
+SORT_TITLES = {column.sort: column.title for column in COLUMNS if column.sort is not None}
+GROUP_CYCLE: tuple[SortKey | None, ...] = (None, SortKey.AMBITION, SortKey.STAGE)
+
+
+def _plural(count: int, one: str, many: str) -> str:
+    return f"{count:,} {one if count == 1 else many}"
+
+
+class PortfolioScreen(AmbitionLinking, Screen[None]):
+    """Every project in the portfolio."""
+
+    CSS_PATH = "portfolio.tcss"
+    HELP_TITLE = "Portfolio"
+    HELP_NOTES = (
+        "Type after / to filter by code, name, lead or service; Esc or Enter returns to the table.",
+        "Sort by a column with o, the number keys 1-7 or a click on its heading; r reverses.",
+        "The Benefits column (benefits on track of those assessed) is worked out for the rows on screen, so it is not sortable.",
+        "Grouping (g) orders the projects by primary ambition or by stage, with a heading per group.",
+    )
+
+    BINDINGS: ClassVar = [
+        Binding("slash", "focus_filter", "Filter", tooltip="Filter by code, name, lead or service", id="portfolio.filter"),
+        Binding("s", "pick_stage", "Stage", tooltip="Show one stage", id="portfolio.stage"),
+        Binding("f", "pick_ambition", "Ambition", tooltip="Show one ambition, or the projects linked to none", id="portfolio.ambition"),
+        Binding("g", "cycle_group", "Group", tooltip="Group by ambition, by stage, or not at all", id="portfolio.group", show=False),
+        Binding("o", "pick_sort", "Sort", tooltip="Sort by a column", id="portfolio.sort"),
+        Binding("r", "reverse_sort", "Reverse", tooltip="Reverse the order", id="portfolio.reverse", show=False),
+        Binding("x", "clear_filters", "Clear filters", tooltip="Clear the filter, stage and ambition", id="portfolio.clear", show=False),
+        Binding("a", "golden_thread", "Golden thread", tooltip="Golden thread: each ambition and its projects", id="portfolio.golden_thread"),
+        Binding("l", "link_ambitions", "Link", tooltip="Link the project to ambitions", id="portfolio.link", show=False),
+        Binding("v", "review", "Review", tooltip="Quarterly review: actuals, RAG and commentary, project by project", id="portfolio.review"),
+        Binding("f5,ctrl+r", "reload", "Reload", tooltip="Read the portfolio again", id="portfolio.reload", show=False),
+        Binding("down", "focus_table", "To the table", id="portfolio.to_table", show=False),
+        *(
+            Binding(str(n), f"sort_column({n})", f"Sort by {column.title}", id=f"portfolio.sort_{column.key}", show=False)
+            for n, column in enumerate((c for c in COLUMNS if c.sort is not None), start=1)
+        ),
+    ]
+
+    filter_text: var[str] = var("")
+    stage: var[Stage | None] = var(None)
+    ambition: var[str | None] = var(None)  # an ambition code, NO_AMBITION, or None for all
+    sort: var[SortKey] = var(SortKey.CODE)
+    descending: var[bool] = var(False)
+    group_by: var[SortKey | None] = var(None)
+
+    def __init__(self) -> None:
+        super().__init__(id="portfolio")
+        self.ambitions: list[AmbitionSummary] = []
+        self._filter_timer: Timer | None = None
+        self._apply_pending = False
+        self._ready = False
+        self._reload_on_resume = False
+
+    # -- layout -------------------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal(id="filter-bar"):
+            yield Static("/ Filter", id="filter-label")
+            yield Input(placeholder="code, name, lead or service", id="filter", compact=True)
+            yield Static("", id="count")
+        yield Static("", id="query-state")
+        yield ProjectTable(self.app.db, id="projects")  # type: ignore[attr-defined]
+        yield Static("", id="row-detail")
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        self._ready = True
+        self.table.focus()
+        self._show_state()
+        self._apply_query()
+        self._load_ambitions()
+
+    @property
+    def table(self) -> ProjectTable:
+        return self.query_one("#projects", ProjectTable)
+
+    @property
+    def db(self) -> Any:
+        return self.app.db  # type: ignore[attr-defined]
+
+    # -- the query -----------------------------------------------------------------------------------
+
+    def current_query(self) -> ProjectQuery:
+        group = self.group_by
+        return ProjectQuery(
+            text=self.filter_text,
+            ambition=self.ambition,
+            stage=self.stage,
+            sort=group if group is not None else self.sort,
+            descending=self.descending,
+        )
+
+    def _query_changed(self) -> None:
+        """Coalesce changes made together (e.g. clearing every filter) into one load."""
+        if not self._ready:
+            return
+        self._show_state()
+        if not self._apply_pending:
+            self._apply_pending = True
+            self.call_later(self._apply_query)
+
+    def _apply_query(self) -> None:
+        self._apply_pending = False
+        self.table.load(self.current_query(), self.group_by)
+
+    def watch_filter_text(self) -> None:
+        self._query_changed()
+
+    def watch_stage(self) -> None:
+        self._query_changed()
+
+    def watch_ambition(self) -> None:
+        self._query_changed()
+
+    def watch_sort(self) -> None:
+        self._query_changed()
+
+    def watch_descending(self) -> None:
+        self._query_changed()
+
+    def watch_group_by(self) -> None:
+        self._query_changed()
+
+    @on(Input.Changed, "#filter")
+    def _filter_typed(self, event: Input.Changed) -> None:
+        if self._filter_timer is not None:
+            self._filter_timer.stop()
+        value = event.value
+        self._filter_timer = self.set_timer(FILTER_DELAY, lambda: setattr(self, "filter_text", value))
+
+    @on(Input.Submitted, "#filter")
+    def _filter_submitted(self, event: Input.Submitted) -> None:
+        if self._filter_timer is not None:
+            self._filter_timer.stop()
+        self.filter_text = event.value
+        self.set_focus(self.table)
+
+    def on_key(self, event) -> None:
+        if event.key == "escape" and isinstance(self.focused, Input):
+            event.stop()
+            self.set_focus(self.table)
+
+    # -- what the screen says ---------------------------------------------------------------------------
+
+    def _show_state(self) -> None:
+        parts: list[tuple[str, str]] = []
+        stage = stage_label(self.stage) if self.stage else "all"
+        ambition = self.ambition or "all"
+        if self.ambition == NO_AMBITION:
+            ambition = "linked to no ambition"
+        sort = self.group_by if self.group_by is not None else self.sort
+        arrow = "▼" if self.descending else "▲"
+        parts.append(("Stage ", stage))
+        parts.append(("Ambition ", ambition))
+        parts.append(("Sort ", f"{SORT_TITLES[sort]} {arrow}"))
+        parts.append(("Group ", {None: "none", SortKey.AMBITION: "by ambition", SortKey.STAGE: "by stage"}[self.group_by]))
+        text = Text(" ")
+        for i, (label, value) in enumerate(parts):
+            if i:
+                text.append("  ·  ", style="dim")
+            text.append(label, style="dim")
+            active = value not in ("all", "none")
+            text.append(value, style="bold" if active else "")
+        self.query_one("#query-state", Static).update(text)
+
+    @on(ProjectTable.Loaded)
+    def _loaded(self, event: ProjectTable.Loaded) -> None:
+        label = f"shown {event.shown:,} of {_plural(event.total, 'project', 'projects')}"
+        self.query_one("#count", Static).update(Text(label))
+
+    @on(ProjectTable.LoadFailed)
+    def _failed(self, event: ProjectTable.LoadFailed) -> None:
+        self.notify(event.error, title="Could not read the portfolio", severity="error", markup=False)
+
+    @on(ProjectTable.Highlighted)
+    def _highlighted(self, event: ProjectTable.Highlighted) -> None:
+        row = event.row
+        detail = self.query_one("#row-detail", Static)
+        if row is None:
+            detail.update("")
+            return
+        text = Text(" ")
+        text.append(row.code, style="bold")
+        text.append("  ")
+        text.append(row.name)
+        for label, value in (("lead", row.lead), ("service", row.service), ("latest review", row.latest_quarter and str(row.latest_quarter))):
+            if value:
+                text.append(f"  ·  {label} ", style="dim")
+                text.append(value)
+        text.truncate(max(1, self.size.width - 1), overflow="ellipsis")
+        detail.update(text)
+
+    @on(ProjectTable.Selected)
+    def _selected(self, event: ProjectTable.Selected) -> None:
+        self.open_project(event.row.code)
+
+    @on(ProjectTable.HeaderClicked)
+    def _header_clicked(self, event: ProjectTable.HeaderClicked) -> None:
+        key = event.column.sort
+        if key is None:
+            self.notify(
+                "Benefits on track is worked out for the rows on screen, so the table cannot be sorted by it.",
+                title="Not sortable", markup=False,
+            )
+            return
+        self.sort_by(key)
+
+    # -- ambitions (for the picker and the group headings) ----------------------------------------
+
+    @work(thread=True, exclusive=True, group="portfolio-ambitions", exit_on_error=False)
+    def _load_ambitions(self) -> None:
+        worker = get_current_worker()
+        try:
+            ambitions = list_ambitions(self.db)
+        except Exception as exc:  # noqa: BLE001
+            self.app.call_from_thread(self.notify, str(exc), title="Could not read the ambitions", severity="error", markup=False)
+            return
+        if not worker.is_cancelled:
+            self.app.call_from_thread(self._set_ambitions, ambitions)
+
+    def _set_ambitions(self, ambitions: list[AmbitionSummary]) -> None:
+        self.ambitions = ambitions
+        self.table.ambition_titles = {a.code: a.title for a in ambitions}
+        self.table.refresh()
+
+    # -- actions ------------------------------------------------------------------------------------
+
+    def action_focus_filter(self) -> None:
+        # Focus now, not after the queued events: the keys typed straight after / belong to the filter.
+        self.set_focus(self.query_one("#filter", Input))
+
+    def action_focus_table(self) -> None:
+        self.set_focus(self.table)
+
+    def action_pick_stage(self) -> None:
+        choices = [("", "All stages")] + [(stage.value, stage_label(stage).capitalize()) for stage in Stage]
+
+        def chosen(value: str | None) -> None:
+            if value is not None:
+                self.stage = Stage(value) if value else None
+
+        self.app.push_screen(ChoiceScreen("Show projects at stage", choices, self.stage.value if self.stage else ""), chosen)
+
+    def action_pick_ambition(self) -> None:
+        choices: list[tuple[str, str | Text]] = [("", "All ambitions")]
+        for ambition in self.ambitions:
+            choices.append((ambition.code, Text.assemble((ambition.code, "bold"), " ", ambition.title)))
+        choices.append((NO_AMBITION, Text("Linked to no ambition (golden-thread gaps)")))
+
+        def chosen(value: str | None) -> None:
+            if value is not None:
+                self.ambition = value or None
+
+        note = "Filters on any linked ambition, primary or not."
+        self.app.push_screen(ChoiceScreen("Show projects serving", choices, self.ambition or "", note=note), chosen)
+
+    def action_pick_sort(self) -> None:
+        current = self.group_by if self.group_by is not None else self.sort
+        choices = [(key.value, title) for key, title in SORT_TITLES.items()]
+
+        def chosen(value: str | None) -> None:
+            if value is not None:
+                self.sort_by(SortKey(value))
+
+        note = "Choosing the current column again reverses the order. Benefits on track is not sortable."
+        self.app.push_screen(ChoiceScreen("Sort projects by", choices, current.value, note=note), chosen)
+
+    def sort_by(self, key: SortKey) -> None:
+        """Sort by `key`; asking for the current sort again reverses it. Sorting ends any grouping."""
+        current = self.group_by if self.group_by is not None else self.sort
+        if key == current:
+            self.descending = not self.descending
+        else:
+            self.descending = False
+        self.group_by = None
+        self.sort = key
+
+    def action_sort_column(self, number: int) -> None:
+        keys = [c.sort for c in COLUMNS if c.sort is not None]
+        if 1 <= number <= len(keys):
+            self.sort_by(keys[number - 1])
+
+    def action_reverse_sort(self) -> None:
+        self.descending = not self.descending
+
+    def action_cycle_group(self) -> None:
+        index = GROUP_CYCLE.index(self.group_by)
+        self.descending = False
+        self.group_by = GROUP_CYCLE[(index + 1) % len(GROUP_CYCLE)]
+
+    def action_clear_filters(self) -> None:
+        if self._filter_timer is not None:
+            self._filter_timer.stop()
+        self.query_one("#filter", Input).value = ""
+        self.filter_text = ""
+        self.stage = None
+        self.ambition = None
+
+    def action_reload(self) -> None:
+        self.table.reload()
+        self._load_ambitions()
+
+    def action_golden_thread(self) -> None:
+        from projtui.ui.screens.ambitions import GoldenThreadScreen
+
+        self._reload_on_resume = True
+        self.app.push_screen(GoldenThreadScreen())
+
+    def action_review(self) -> None:
+        from projtui.ui.screens.review import ReviewScreen
+
+        self.app.push_screen(ReviewScreen())
+
+    def action_link_ambitions(self) -> None:
+        row = self.table.current_row
+        if row is None:
+            self.notify("No project is selected.", markup=False)
+            return
+        self.start_linking(row.code)
+
+    def links_changed(self, code: str) -> None:
+        self.table.reload()
+
+    def open_project(self, code: str) -> None:
+        from projtui.ui.screens.project import ProjectScreen
+
+        self._reload_on_resume = True
+        self.app.push_screen(ProjectScreen(code))
+
+    def show_ambition(self, code: str | None) -> None:
+        """Filter to one ambition's projects (NO_AMBITION: those linked to none), clearing other filters."""
+        self.query_one("#filter", Input).value = ""
+        self.filter_text = ""
+        self.stage = None
+        self.ambition = code
+        self.table.focus()
+
+    def on_resize(self, event) -> None:
+        # At 80 columns the footer has room for the screen's keys or the palette hint, not both.
+        self.query_one(Footer).show_command_palette = event.size.width >= 100
+
+    def on_screen_resume(self) -> None:
+        # Back from the project screen or the golden thread: what they changed shows here.
+        if self._reload_on_resume:
+            self._reload_on_resume = False
+            self.table.reload()

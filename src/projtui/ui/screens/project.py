@@ -1,0 +1,439 @@
+"""One project: Overview, Ambitions, Benefits Review Plan, Quarterly reviews and History.
+
+Everything shown is read in one thread worker (`load`) and applied on the
+UI thread through reactive attributes; a newer load supersedes an older one
+(exclusive worker, and a cancelled worker's result is dropped). Writes run in
+thread workers of the forms and the plan editor, and end with a reload.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from rich.table import Table
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.reactive import var
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Static, TabbedContent, TabPane
+from textual.worker import get_current_worker
+
+from projtui.domain.enums import ReviewStatus
+from projtui.domain.errors import NotFoundError, ProjtuiError
+from projtui.services import plans, projects
+from projtui.services.audit import AuditEntry, project_history
+from projtui.services.read_models import PlanView, ProjectDetail
+from projtui.services.reviews_read import ReviewRow, project_reviews
+from projtui.ui.screens.ambition_picker import AmbitionLinking
+from projtui.ui.widgets.form import format_pence, humanise
+from projtui.ui.widgets.plan_editor import PlanEditor
+from projtui.ui.widgets.rag import rag_styles, rag_text
+
+HISTORY_PAGE = 200
+TABS = ("overview", "ambitions", "plan", "reviews", "history")
+
+
+@dataclass(frozen=True)
+class ProjectData:
+    """Everything the screen shows, read together."""
+
+    detail: ProjectDetail
+    plan: PlanView
+    reviews: tuple[ReviewRow, ...]
+    history: tuple[AuditEntry, ...]
+    history_total: int
+
+
+def one_line(text: str | None, limit: int) -> str:
+    flat = " ".join((text or "").split())
+    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
+
+
+def local_time(moment: dt.datetime) -> str:
+    aware = moment if moment.tzinfo is not None else moment.replace(tzinfo=dt.UTC)
+    return aware.astimezone().strftime("%Y-%m-%d %H:%M")
+
+
+class ProjectScreen(AmbitionLinking, Screen[None]):
+    """One project; pushed by the portfolio (Enter on a row)."""
+
+    CSS_PATH = "project.tcss"
+    HELP_TITLE = "Project"
+    HELP_NOTES = (
+        "1-5 switch tabs: Overview, Ambitions, Benefits Review Plan, Quarterly reviews, History.",
+        "Benefits Review Plan: n adds an item like the one under the cursor (on a section heading, one of that kind); "
+        "m adds a measure to the outcome or benefit; Enter or e edits; d deletes (it says first what goes with it); "
+        "[ and ] (or ctrl+up/down) move it; l picks what an output or outcome leads to; p edits the plan's own fields; "
+        "v shows the benefits map (beside the items when the terminal is wide enough).",
+        "The map marks each break in the chain with ⚠: an output leading to no outcome, an outcome leading to no "
+        "benefit, a benefit with no measure, and outcomes or benefits nothing leads to.",
+        "Forms check as you type; Enter or ctrl+s saves, Esc cancels (and asks first if anything changed). "
+        "If someone else saved the record meanwhile you see both versions and choose.",
+    )
+
+    BINDINGS = [
+        Binding("escape", "back", "Back", id="project.back"),
+        Binding("e", "edit_project", "Edit project", id="project.edit"),
+        Binding("l", "link_ambitions", "Link ambitions", id="project.link_ambitions"),
+        Binding("f5,ctrl+r", "reload", "Reload", id="project.reload", show=False),
+        Binding("1", "tab('overview')", "Overview", id="project.tab_overview", show=False),
+        Binding("2", "tab('ambitions')", "Ambitions", id="project.tab_ambitions", show=False),
+        Binding("3", "tab('plan')", "Benefits Review Plan", id="project.tab_plan", show=False),
+        Binding("4", "tab('reviews')", "Quarterly reviews", id="project.tab_reviews", show=False),
+        Binding("5", "tab('history')", "History", id="project.tab_history", show=False),
+    ]
+
+    data: var[ProjectData | None] = var(None)
+
+    def __init__(self, project_code: str, *, tab: str = "overview") -> None:
+        super().__init__(id="project-screen")
+        self.project_code = project_code
+        self.initial_tab = tab if tab in TABS else "overview"
+        self.title = project_code
+        self.sub_title = "Project"
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with TabbedContent(initial=self.initial_tab, id="project-tabs"):
+            with TabPane("Overview", id="overview"):
+                with VerticalScroll(id="overview-scroll"):
+                    yield Static("", id="overview-body")
+            with TabPane("Ambitions", id="ambitions"):
+                yield Static("", id="ambitions-note")
+                yield DataTable(id="ambitions-table", cursor_type="row", zebra_stripes=True)
+            with TabPane("Benefits Review Plan", id="plan"):
+                yield PlanEditor(self.project_code, id="plan-editor")
+            with TabPane("Quarterly reviews", id="reviews"):
+                yield DataTable(id="reviews-table", cursor_type="row", zebra_stripes=True)
+                yield Static("", id="review-detail")
+            with TabPane("History", id="history"):
+                yield DataTable(id="history-table", cursor_type="row", zebra_stripes=True)
+                yield Static("", id="history-detail")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#ambitions-table", DataTable).add_columns("", "Code", "Ambition")
+        self.query_one("#reviews-table", DataTable).add_columns(
+            "Quarter", "Status", "Overall", "Time", "Cost", "Scope", "Benefits", "Commentary"
+        )
+        self.query_one("#history-table", DataTable).add_columns("When", "Who", "Action", "Record", "Change")
+        self.query_one(TabbedContent).loading = True
+        self.load()
+
+    # -- loading --------------------------------------------------------------------------
+
+    @property
+    def _db(self) -> Any:
+        return self.app.db  # type: ignore[attr-defined]
+
+    @property
+    def _actor(self) -> str:
+        return self.app.settings.user  # type: ignore[attr-defined]
+
+    @work(thread=True, exclusive=True, group="project-load")
+    def load(self) -> None:
+        worker = get_current_worker()
+        code = self.project_code
+        try:
+            detail = projects.get_project(self._db, code)
+            plan = plans.get_plan(self._db, code)
+            reviews = project_reviews(self._db, code)
+            history, total = project_history(self._db, code, limit=HISTORY_PAGE)
+        except NotFoundError as exc:
+            if not worker.is_cancelled:
+                self.app.call_from_thread(self._vanished, str(exc))
+            return
+        except ProjtuiError as exc:
+            if not worker.is_cancelled:
+                self.app.call_from_thread(self._load_failed, str(exc))
+            return
+        if worker.is_cancelled or code != self.project_code:
+            return  # a newer load is on its way
+        data = ProjectData(detail, plan, tuple(reviews), tuple(history), total)
+        self.app.call_from_thread(self._loaded, data)
+
+    def _loaded(self, data: ProjectData) -> None:
+        self.query_one(TabbedContent).loading = False
+        self.data = data
+
+    def _vanished(self, message: str) -> None:
+        self.query_one(TabbedContent).loading = False
+        self.app.notify(f"{message}: someone else may have deleted it.", severity="error", markup=False)
+        if self.is_current:
+            self.dismiss(None)
+
+    def _load_failed(self, message: str) -> None:
+        self.query_one(TabbedContent).loading = False
+        self.app.notify(f"Could not read project {self.project_code}: {message}", severity="error", markup=False)
+
+    def watch_data(self, data: ProjectData | None) -> None:
+        if data is None:
+            return
+        detail = data.detail
+        self.project_code = detail.code
+        self.title = f"{detail.code} · {detail.fields.name}"
+        self.sub_title = humanise(detail.fields.stage)
+        self._show_overview(detail, data.plan)
+        self._show_ambitions(detail)
+        self.query_one(PlanEditor).plan = data.plan
+        self._show_reviews(data.reviews)
+        self._show_history(data.history, data.history_total)
+
+    # -- the tabs ----------------------------------------------------------------------------
+
+    def _show_overview(self, detail: ProjectDetail, plan: PlanView) -> None:
+        fields = detail.fields
+        grid = Table.grid(padding=(0, 2))
+        grid.add_column(style="bold", no_wrap=True)
+        grid.add_column(ratio=1)
+
+        def row(label: str, value: str | Text | None) -> None:
+            if isinstance(value, Text):
+                grid.add_row(label, value)
+            else:
+                grid.add_row(label, Text(value) if value else Text("—", style="dim"))
+
+        name = Text(fields.name, style="bold")
+        row("Project", Text.assemble((fields.code, "bold"), "  ", name))
+        row("Stage", humanise(fields.stage))
+        row("Start date", fields.start_date.isoformat() if fields.start_date else None)
+        row("End date", fields.end_date.isoformat() if fields.end_date else None)
+        row("Approved budget", format_pence(fields.budget_pence) if fields.budget_pence is not None else None)
+        row("Senior responsible owner", fields.senior_responsible_owner)
+        row("Project lead", fields.lead)
+        row("Portfolio holder", fields.portfolio_holder)
+        row("Service", fields.service)
+        row("Directorate", fields.directorate)
+        primary = detail.primary_ambition
+        if primary is not None:
+            row("Primary ambition", Text.assemble((primary.code, "bold"), "  ", primary.title))
+        else:
+            row("Primary ambition", Text("⚠ Linked to no Council Plan ambition (a golden-thread gap)", style="bold yellow"))
+        status = "✔ Approved" if plan.fields.status.value == "approved" else "✎ Draft"
+        counts = (
+            f"{status} · {len(plan.outputs)} outputs · {len(plan.outcomes)} outcomes · "
+            f"{len(plan.benefits)} benefits · {len(plan.measures)} measures"
+        )
+        row("Benefits Review Plan", counts)
+        row("Summary", fields.summary)
+        row("Record", f"version {detail.version}")
+        self.query_one("#overview-body", Static).update(grid)
+
+    def _show_ambitions(self, detail: ProjectDetail) -> None:
+        table = self.query_one("#ambitions-table", DataTable)
+        table.clear()
+        for link in detail.ambitions:
+            table.add_row(
+                Text("★ primary", style="bold") if link.is_primary else Text(""),
+                Text(link.code, style="bold"),
+                Text(link.title),
+                key=link.code,
+            )
+        note = self.query_one("#ambitions-note", Static)
+        if detail.ambitions:
+            note.update(Text(f"Serves {len(detail.ambitions)} Council Plan ambition{'s' if len(detail.ambitions) != 1 else ''}; ★ marks the primary one."))
+        else:
+            note.update(Text("⚠ This project is linked to no Council Plan ambition: a golden-thread gap.", style="bold yellow"))
+
+    def _show_reviews(self, reviews: tuple[ReviewRow, ...]) -> None:
+        table = self.query_one("#reviews-table", DataTable)
+        cursor = table.cursor_row
+        table.clear()
+        styles = rag_styles(self.app.theme_variables)
+        room = max(12, self.size.width - 74)  # what the other columns leave for the commentary (all of it shows below)
+        for review in reviews:
+            status = Text("✔ Published" if review.status is ReviewStatus.PUBLISHED else "✎ Draft")
+            table.add_row(
+                Text(str(review.quarter), style="bold"),
+                status,
+                rag_text(review.rag, styles=styles),
+                rag_text(review.time_rag, styles=styles, word=False),
+                rag_text(review.cost_rag, styles=styles, word=False),
+                rag_text(review.scope_rag, styles=styles, word=False),
+                rag_text(review.benefits_rag, styles=styles, word=False),
+                Text(one_line(review.commentary, room)),
+                key=str(review.quarter),
+            )
+        if reviews:
+            table.move_cursor(row=min(cursor, len(reviews) - 1))
+        self._show_review_detail(reviews[table.cursor_row] if reviews else None)
+
+    def _show_review_detail(self, review: ReviewRow | None) -> None:
+        detail = self.query_one("#review-detail", Static)
+        if review is None:
+            detail.update(Text("No quarterly reviews yet. Reviews are entered in review mode.", style="dim"))
+            return
+        text = Text(str(review.quarter), style="bold")
+        text.append("  ")
+        text.append_text(rag_text(review.rag, styles=rag_styles(self.app.theme_variables)))
+        if review.status is ReviewStatus.PUBLISHED:
+            text.append(f"  published{' by ' if review.published_by else ''}", style="dim")
+            if review.published_by:
+                text.append(review.published_by, style="dim")
+            if review.published_on:
+                text.append(f" on {review.published_on.isoformat()}", style="dim")
+        if review.spend_to_date_pence is not None or review.forecast_pence is not None:
+            text.append("\nSpend to date: ", style="bold")
+            text.append(format_pence(review.spend_to_date_pence) or "—")
+            text.append("   Forecast outturn: ", style="bold")
+            text.append(format_pence(review.forecast_pence) or "—")
+        text.append("\nCommentary: ", style="bold")
+        text.append(review.commentary or "—")
+        if review.next_steps:
+            text.append("\nNext steps: ", style="bold")
+            text.append(review.next_steps)
+        detail.update(text)
+
+    @on(DataTable.RowHighlighted, "#reviews-table")
+    def _review_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        data = self.data
+        if data is not None and 0 <= event.cursor_row < len(data.reviews):
+            self._show_review_detail(data.reviews[event.cursor_row])
+
+    def _show_history(self, entries: tuple[AuditEntry, ...], total: int) -> None:
+        table = self.query_one("#history-table", DataTable)
+        cursor = table.cursor_row
+        table.clear()
+        for entry in entries:
+            table.add_row(
+                Text(local_time(entry.at)),
+                Text(entry.actor),
+                Text(entry.action),
+                Text(self._record(entry)),
+                _change(entry),
+            )
+        if entries:
+            table.move_cursor(row=min(cursor, len(entries) - 1))
+        self._show_history_detail(entries[table.cursor_row] if entries else None, len(entries), total)
+
+    def _record(self, entry: AuditEntry) -> str:
+        """The record an entry is about, without this project's code in front."""
+        key = entry.key.removeprefix(f"{self.project_code}/") if entry.key != self.project_code else ""
+        if key == entry.entity:  # "SP-01/plan"
+            key = ""
+        return f"{entry.entity.replace('_', ' ')} {key}".strip()
+
+    def _show_history_detail(self, entry: AuditEntry | None, shown: int, total: int) -> None:
+        text = Text(f"Newest first · {total} change{'s' if total != 1 else ''}", style="dim")
+        if total > shown:
+            text.append(f" (the latest {shown} shown)", style="dim")
+        if entry is not None:
+            text.append("\n")
+            text.append(f"{local_time(entry.at)}  {entry.actor} · {entry.action} {entry.entity} {entry.key}", style="bold")
+            if entry.field:
+                text.append(f"\n{entry.field}: ", style="bold")
+            elif entry.old is not None or entry.new is not None:
+                text.append("\n")
+            if entry.action == "update" or (entry.old is not None and entry.new is not None):
+                text.append(one_line(entry.old, 400) if entry.old is not None else "—", style="dim")
+                text.append(" → ")
+                text.append(one_line(entry.new, 400) if entry.new is not None else "—")
+            elif entry.new is not None:
+                text.append(one_line(entry.new, 400))
+            elif entry.old is not None:
+                text.append(one_line(entry.old, 400), style="dim strike")
+        self.query_one("#history-detail", Static).update(text)
+
+    @on(DataTable.RowHighlighted, "#history-table")
+    def _history_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        data = self.data
+        if data is not None and 0 <= event.cursor_row < len(data.history):
+            self._show_history_detail(data.history[event.cursor_row], len(data.history), data.history_total)
+
+    # -- actions -----------------------------------------------------------------------------
+
+    def action_back(self) -> None:
+        self.dismiss(None)
+
+    def action_reload(self) -> None:
+        self.load()
+
+    def action_link_ambitions(self) -> None:
+        self.start_linking(self.project_code)
+
+    def links_changed(self, code: str) -> None:
+        self.load()
+
+    def on_resize(self, event) -> None:
+        # As on the portfolio: at 80 columns the footer keeps the screen's keys, not the palette hint.
+        self.query_one(Footer).show_command_palette = event.size.width >= 100
+        if self.data is not None:
+            self._show_reviews(self.data.reviews)  # the commentary column is cut to the width
+
+    def action_tab(self, tab: str) -> None:
+        self.query_one(TabbedContent).active = tab
+        self._focus_tab(tab)
+
+    def _focus_tab(self, tab: str) -> None:
+        if tab == "plan":
+            self.query_one(PlanEditor).focus_items()
+        elif tab == "ambitions":
+            self.query_one("#ambitions-table").focus()
+        elif tab == "reviews":
+            self.query_one("#reviews-table").focus()
+        elif tab == "history":
+            self.query_one("#history-table").focus()
+        else:
+            self.query_one("#overview-scroll").focus()
+
+    @on(TabbedContent.TabActivated)
+    def _tab_activated(self, event: TabbedContent.TabActivated) -> None:
+        if event.tabbed_content.id == "project-tabs" and event.pane.id == "plan" and not self.query_one("#project-tabs Tabs").has_focus:
+            self.query_one(PlanEditor).focus_items()
+
+    def action_edit_project(self) -> None:
+        from projtui.ui.screens.item_form import form_for
+
+        data = self.data
+        if data is None:
+            return
+        detail = data.detail
+        db, actor, code = self._db, self._actor, detail.code
+        title = Text("Edit project ")
+        title.append(detail.code, style="bold")
+        title.append("  ")
+        title.append(detail.fields.name)
+
+        def save(fields, version):
+            return projects.update_project(db, code, fields, expected_version=version, actor=actor)
+
+        def closed(result: ProjectDetail | None) -> None:
+            if result is not None:
+                self.project_code = result.code
+                self.query_one(PlanEditor).project_code = result.code
+                self.app.notify(f"Saved project {result.code}.", markup=False)
+            self.load()
+
+        record = Text("project ")
+        record.append_text(title[len("Edit project ") :])
+        self.app.push_screen(
+            form_for("project", title=title, values=detail.fields, version=detail.version, save=save, record=record), closed
+        )
+
+    @on(PlanEditor.Changed)
+    def _plan_changed(self, event: PlanEditor.Changed) -> None:
+        event.stop()
+        self.query_one(PlanEditor).select_after_reload(event.select)
+        self.load()
+
+
+def _change(entry: AuditEntry) -> Text:
+    text = Text()
+    if entry.field:
+        text.append(entry.field, style="bold")
+        text.append(": ")
+    if entry.action == "update" or (entry.old is not None and entry.new is not None):
+        text.append(one_line(entry.old, 22) if entry.old is not None else "—", style="dim")
+        text.append(" → ")
+        text.append(one_line(entry.new, 22) if entry.new is not None else "—")
+    elif entry.new is not None:
+        text.append(one_line(entry.new, 48))
+    elif entry.old is not None:
+        text.append(one_line(entry.old, 48), style="dim strike")
+    return text
+

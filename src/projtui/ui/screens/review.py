@@ -1,0 +1,815 @@
+"""Review mode: step through the portfolio's projects for one quarter and rate each.
+
+Left, the queue (`services.reviews.review_queue`): each project with where
+its review stands and its RAG against the previous *published* one. Right,
+the selected project's sheet (`review_sheet`): the overall RAG (one key per
+rating), time/cost/scope/benefits RAGs, commentary, next steps, spend and
+forecast, and the measures with this quarter's actual, target, status and
+direction of travel; under them the selected measure's trend and the
+project's RAG history.
+
+Every read and write runs in a thread worker; results come back to the UI
+thread and a result for a project or quarter no longer shown is dropped.
+Each save writes to the database at once (ctrl+s, or leaving a project with
+changes saves them as a draft first), so an interrupted session loses
+nothing that was saved. A published review is read-only until re-opened
+(`o`, with a reason the audit log keeps).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.reactive import var
+from textual.screen import ModalScreen, Screen
+from textual.widgets import Button, Checkbox, DataTable, Footer, Header, Input, Select, Static, TextArea
+from textual.worker import get_current_worker
+
+from projtui.domain.enums import Rag
+from projtui.domain.errors import ConflictError, ProjtuiError
+from projtui.domain.quarter import Quarter
+from projtui.domain.records import ReviewFields
+from projtui.domain.status import MeasureStatus
+from projtui.services import reviews
+from projtui.services.review_models import (
+    ActualFields,
+    MeasureLine,
+    MeasureTrend,
+    QueueEntry,
+    RagPoint,
+    ReviewProgress,
+    ReviewSheet,
+    ReviewState,
+    next_in_queue,
+)
+from projtui.ui.widgets.form import format_number, format_pence, parse_pence
+from projtui.ui.widgets.rag import RAG_WORDS, rag_styles, rag_text
+from projtui.ui.widgets.trend_chart import TrendChart
+
+STATE_SYMBOLS = {ReviewState.NONE: "·", ReviewState.DRAFT: "✎", ReviewState.PUBLISHED: "■"}
+RAG_KEYS = {"r": Rag.RED, "a": Rag.AMBER, "g": Rag.GREEN, "x": Rag.COMPLETE, "0": Rag.NOT_SET}
+ASPECTS = ("time_rag", "cost_rag", "scope_rag", "benefits_rag")
+EDIT_ACTIONS = {"set_rag", "save", "publish"}
+# Short enough for the measures table; the help and the report use the full labels.
+STATUS_WORDS = {
+    MeasureStatus.ON_TARGET: "On target",
+    MeasureStatus.WITHIN_TOLERANCE: "Tolerance",
+    MeasureStatus.OFF_TARGET: "Off target",
+    MeasureStatus.NO_DATA: "No data",
+    MeasureStatus.NOT_DUE: "Not due",
+    MeasureStatus.MONITOR_ONLY: "Monitor",
+}
+
+
+def _clip(text: str, limit: int) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
+
+
+def _blank_is_none(text: str) -> str | None:
+    return text if text.strip() else None
+
+
+# --- small dialogs ---------------------------------------------------------------------
+
+
+class ActualScreen(ModalScreen[ActualFields | None]):
+    """Enter one measure's actual for the quarter: value, provisional flag and note."""
+
+    CSS_PATH = "review.tcss"
+    HELP_TITLE = "Enter an actual"
+    BINDINGS = [
+        Binding("ctrl+s", "save", "Save", id="actual.save"),
+        Binding("escape", "cancel", "Cancel", id="actual.cancel"),
+    ]
+
+    def __init__(self, line: MeasureLine) -> None:
+        super().__init__(classes="dialog-screen")
+        self.line = line
+
+    def compose(self) -> ComposeResult:
+        line = self.line
+        actual = line.actual
+        with Vertical(classes="dialog", id="actual-dialog"):
+            yield Static(
+                Text.assemble((f"{line.code} ", "bold"), line.name, (f" ({line.unit})" if line.unit else "", "dim"), f" — {line.quarter}"),
+                classes="dialog-title",
+            )
+            target = "monitor only (no target)" if line.target is None else f"target {format_number(line.target)}"
+            yield Static(Text(target, style="dim"), classes="dialog-body")
+            yield Static("Value", classes="actual-label")
+            yield Input(format_number(actual.value) if actual else "", id="actual-value", placeholder="e.g. 42.5")
+            yield Checkbox("Provisional (may still be corrected)", actual.provisional if actual else False, id="actual-provisional")
+            yield Static("Note (needed when the measure is amber or red)", classes="actual-label")
+            yield Input(actual.note or "" if actual else "", id="actual-note")
+            yield Static("", id="actual-error")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button("Save (ctrl+s)", id="actual-save", variant="primary", compact=True)
+                yield Button("Cancel (esc)", id="actual-cancel", compact=True)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#actual-value", Input).focus()
+
+    def _fields(self) -> ActualFields | None:
+        error = self.query_one("#actual-error", Static)
+        text = self.query_one("#actual-value", Input).value.strip().replace(",", "")
+        try:
+            value = float(text)
+        except ValueError:
+            error.update(Text("Value: enter a number, e.g. 42.5", style="bold"))
+            return None
+        try:
+            fields = ActualFields(
+                value=value,
+                provisional=self.query_one("#actual-provisional", Checkbox).value,
+                note=self.query_one("#actual-note", Input).value,
+            )
+        except ValueError as exc:
+            error.update(Text(str(exc).splitlines()[-1]))
+            return None
+        error.update("")
+        return fields
+
+    def action_save(self) -> None:
+        fields = self._fields()
+        if fields is not None:
+            self.dismiss(fields)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+    @on(Input.Submitted)
+    def _submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.action_save()
+
+    @on(Button.Pressed, "#actual-save")
+    def _save_pressed(self) -> None:
+        self.action_save()
+
+    @on(Button.Pressed, "#actual-cancel")
+    def _cancel_pressed(self) -> None:
+        self.dismiss(None)
+
+
+class ReasonScreen(ModalScreen[str | None]):
+    """Ask why (e.g. why a published review is re-opened); answers the reason, or None when cancelled."""
+
+    CSS_PATH = "review.tcss"
+    HELP_TITLE = "Give a reason"
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="reason.cancel")]
+
+    def __init__(self, question: str) -> None:
+        super().__init__(classes="dialog-screen")
+        self.question = question
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog", id="reason-dialog"):
+            yield Static(Text(self.question, style="bold"), classes="dialog-title")
+            yield Input(id="reason-input", placeholder="Reason (kept in the audit log)")
+            yield Static("", id="reason-error")
+            yield Static(Text("Enter confirms, Esc cancels.", style="dim"), classes="dialog-body")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#reason-input", Input).focus()
+
+    @on(Input.Submitted, "#reason-input")
+    def _submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        reason = event.value.strip()
+        if not reason:
+            self.query_one("#reason-error", Static).update(Text("A reason is needed."))
+            return
+        self.dismiss(reason)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+# --- the screen --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Queue:
+    quarter: Quarter
+    entries: tuple[QueueEntry, ...]
+    progress: ReviewProgress
+
+
+class ReviewScreen(Screen[None]):
+    """The quarterly review session for one quarter (default: `reviews.default_review_quarter`)."""
+
+    CSS_PATH = "review.tcss"
+    HELP_TITLE = "Quarterly review"
+    HELP_NOTES = (
+        "Left: the projects to review this quarter. Status column: · not started, ✎ draft, ■ published; "
+        "RAG column: previous published rating → this quarter's.",
+        "Overall RAG: r red, a amber, g green, x complete, 0 not set. Time, cost, scope and benefits RAGs are the "
+        "four selects beside it (Tab to them).",
+        "ctrl+s saves the draft; moving to another project saves your changes first. p publishes (it lists what "
+        "is missing first); a published review is read-only until o re-opens it, with a reason.",
+        "Enter (or e) on a measure enters its actual (value, provisional, note; 'p' after a figure marks it provisional). "
+        "Status: ● on target, ◆ within tolerance, ▲ off target, ? no data, ○ not due, ~ monitor only. "
+        "vsQ / vsY: direction of travel since the previous due quarter / the same quarter last year (↑ better, ↓ worse).",
+        "The chart shows the highlighted measure's actuals against its target line; under it, the project's RAG history.",
+    )
+
+    BINDINGS = [
+        Binding("escape", "back", "Back", id="review.back"),
+        Binding("ctrl+s", "save", "Save draft", id="review.save", priority=True),
+        Binding("p", "publish", "Publish", id="review.publish"),
+        Binding("o", "reopen", "Re-open", id="review.reopen"),
+        Binding("n", "next_unreviewed", "Next unreviewed", id="review.next_unreviewed"),
+        Binding("c", "next_changed", "Next changed", id="review.next_changed"),
+        Binding("j", "step(1)", "Next project", id="review.next", show=False),
+        Binding("k", "step(-1)", "Previous project", id="review.previous", show=False),
+        Binding("left_square_bracket", "quarter(-1)", "Prev qtr", id="review.quarter_previous"),
+        Binding("right_square_bracket", "quarter(1)", "Next qtr", id="review.quarter_next"),
+        Binding("r", "set_rag('red')", "RAG red", id="review.rag_red", show=False),
+        Binding("a", "set_rag('amber')", "RAG amber", id="review.rag_amber", show=False),
+        Binding("g", "set_rag('green')", "RAG green", id="review.rag_green", show=False),
+        Binding("x", "set_rag('complete')", "RAG complete", id="review.rag_complete", show=False),
+        Binding("0", "set_rag('not_set')", "RAG not set", id="review.rag_not_set", show=False),
+        Binding("e", "enter_actual", "Enter actual", id="review.actual", show=False),
+        Binding("m", "focus_measures", "Measures", id="review.measures", show=False),
+        Binding("f5,ctrl+r", "reload", "Reload", id="review.reload", show=False),
+    ]
+
+    quarter: var[Quarter | None] = var(None, init=False)
+    overall: var[Rag] = var(Rag.NOT_SET, init=False)
+
+    def __init__(self, quarter: Quarter | None = None) -> None:
+        super().__init__(id="review-screen")
+        self.set_reactive(ReviewScreen.quarter, quarter)
+        self.entries: tuple[QueueEntry, ...] = ()
+        self.current_code: str | None = None
+        self.sheet: ReviewSheet | None = None
+        self.history: tuple[RagPoint, ...] = ()
+        self._close_after_save = False
+        self._trend_for: tuple[str, str, Quarter] | None = None
+        self.title = "Quarterly review"
+
+    # -- layout ------------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static("", id="rv-header")
+        with Horizontal(id="rv-body"):
+            yield DataTable(id="rv-queue", cursor_type="row", zebra_stripes=True)
+            with VerticalScroll(id="rv-sheet"):
+                yield Static("", id="rv-title")
+                yield Static("", id="rv-overall")
+                with Horizontal(id="rv-rags"):
+                    for aspect in ASPECTS:
+                        with Vertical(classes="rv-aspect-box"):
+                            yield Static(f"{aspect.removesuffix('_rag').capitalize()} RAG", classes="rv-aspect-label")
+                            yield Select(
+                                [(rag_text(rag), rag.value) for rag in Rag], allow_blank=False, value=Rag.NOT_SET.value,
+                                id=f"rv-{aspect}", classes="rv-aspect", compact=True,
+                            )
+                yield Static("Commentary", classes="rv-label")
+                yield TextArea(id="rv-commentary", classes="rv-text", compact=True)
+                yield Static("Next steps", classes="rv-label")
+                yield TextArea(id="rv-next-steps", classes="rv-text", compact=True)
+                with Horizontal(id="rv-money"):
+                    yield Static("Spend to date £", classes="rv-money-label")
+                    yield Input(id="rv-spend", classes="rv-money-input", compact=True)
+                    yield Static("", id="rv-spend-error", classes="rv-money-error")
+                    yield Static("Forecast £", classes="rv-money-label")
+                    yield Input(id="rv-forecast", classes="rv-money-input", compact=True)
+                    yield Static("", id="rv-forecast-error", classes="rv-money-error")
+                yield Static("", id="rv-blockers")
+                yield DataTable(id="rv-measures", cursor_type="row", zebra_stripes=True)
+                yield TrendChart(id="rv-trend")
+                yield Static("", id="rv-history")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#rv-queue", DataTable).add_columns("St", "Code", "Project", "RAG")
+        self.query_one("#rv-measures", DataTable).add_columns("Code", "Measure", "Unit", "Target", "Actual", "Status", "vsQ", "vsY")
+        self.query_one("#rv-queue", DataTable).focus()
+        self.load_queue()
+
+    @property
+    def _db(self) -> Any:
+        return self.app.db  # type: ignore[attr-defined]
+
+    @property
+    def _actor(self) -> str:
+        return self.app.settings.user  # type: ignore[attr-defined]
+
+    def _styles(self):
+        return rag_styles(self.app.theme_variables)
+
+    # -- the queue -----------------------------------------------------------------------------
+
+    @work(thread=True, exclusive=True, group="review-queue", exit_on_error=False)
+    def load_queue(self) -> None:
+        worker = get_current_worker()
+        try:
+            quarter = self.quarter or reviews.default_review_quarter(self._db)
+            entries = tuple(reviews.review_queue(self._db, quarter))
+        except ProjtuiError as exc:
+            self.app.call_from_thread(self._error, "Could not read the review queue", exc)
+            return
+        if not worker.is_cancelled:
+            self.app.call_from_thread(self._apply_queue, _Queue(quarter, entries, ReviewProgress.of(entries)))
+
+    def _apply_queue(self, queue: _Queue) -> None:
+        if self.quarter is not None and queue.quarter != self.quarter:
+            return  # a read for a quarter no longer shown
+        if self.quarter is None:
+            self.set_reactive(ReviewScreen.quarter, queue.quarter)
+        self.entries = queue.entries
+        self._show_header(queue.progress)
+        table = self.query_one("#rv-queue", DataTable)
+        styles = self._styles()
+        table.clear()
+        for entry in queue.entries:
+            rag = Text()
+            if entry.previous_rag is not None:
+                rag.append_text(rag_text(entry.previous_rag, styles=styles, word=False))
+                rag.append("→", style="dim")
+            rag.append_text(rag_text(entry.rag, styles=styles, word=False))
+            table.add_row(
+                Text(STATE_SYMBOLS[entry.state]), Text(entry.code), Text(_clip(entry.name, 20)), rag, key=entry.code,
+            )
+        codes = [e.code for e in queue.entries]
+        if not codes:
+            self.current_code = None
+            self.sheet = None
+            self.query_one("#rv-title", Static).update(Text(f"No projects to review in {queue.quarter}."))
+            self.refresh_bindings()
+            return
+        code = self.current_code if self.current_code in codes else codes[0]
+        table.move_cursor(row=codes.index(code), animate=False)
+        if code != self.current_code or self.sheet is None or self.sheet.quarter != queue.quarter:
+            self.current_code = code
+            self.load_sheet(code, queue.quarter)
+
+    def _show_header(self, progress: ReviewProgress) -> None:
+        header = Text.assemble(
+            ("Review ", "bold"), (str(self.quarter), "bold reverse"), "   ",
+            (str(progress), "bold"), f"  ·  {progress.published} published  ·  ",
+            f"{progress.rag_changed} RAG changed  ·  {progress.unreviewed} unreviewed",
+            ("     [ / ] quarter", "dim"),
+        )
+        self.query_one("#rv-header", Static).update(header)
+
+    @on(DataTable.RowHighlighted, "#rv-queue")
+    def _queue_moved(self, event: DataTable.RowHighlighted) -> None:
+        table = self.query_one("#rv-queue", DataTable)
+        if not table.row_count:
+            return
+        # Use where the cursor is now: highlights posted while the list was refilled are out of date.
+        code = table.coordinate_to_cell_key((table.cursor_row, 0)).row_key.value
+        if code and code != self.current_code:
+            self._go_to(code)
+
+    def _go_to(self, code: str) -> None:
+        self._save_if_changed()
+        self.current_code = code
+        codes = [e.code for e in self.entries]
+        if code in codes:
+            table = self.query_one("#rv-queue", DataTable)
+            if table.cursor_row != codes.index(code):
+                table.move_cursor(row=codes.index(code), animate=False)
+        if self.quarter is not None:
+            self.load_sheet(code, self.quarter)
+
+    def action_step(self, delta: int) -> None:
+        entry = next_in_queue(self.entries, self.current_code, backwards=delta < 0, wrap=False)
+        if entry is not None:
+            self._go_to(entry.code)
+
+    def action_next_unreviewed(self) -> None:
+        entry = next_in_queue(self.entries, self.current_code, unreviewed=True)
+        if entry is None:
+            self.notify("Every project has a review for this quarter.", title=str(self.quarter))
+        else:
+            self._go_to(entry.code)
+
+    def action_next_changed(self) -> None:
+        entry = next_in_queue(self.entries, self.current_code, rag_changed=True)
+        if entry is None:
+            self.notify("No other project's RAG changed since its previous published review.", title=str(self.quarter))
+        else:
+            self._go_to(entry.code)
+
+    def action_quarter(self, delta: int) -> None:
+        if self.quarter is None:
+            return
+        self._save_if_changed()
+        self.quarter = self.quarter.shift(delta)
+
+    def watch_quarter(self, quarter: Quarter | None) -> None:
+        self.sheet = None
+        self.load_queue()
+
+    def action_reload(self) -> None:
+        self.sheet = None
+        self.load_queue()
+
+    # -- the sheet -------------------------------------------------------------------------------
+
+    @work(thread=True, exclusive=True, group="review-sheet", exit_on_error=False)
+    def load_sheet(self, code: str, quarter: Quarter) -> None:
+        worker = get_current_worker()
+        try:
+            sheet = reviews.review_sheet(self._db, code, quarter)
+            history = tuple(reviews.rag_history(self._db, code))
+        except ProjtuiError as exc:
+            self.app.call_from_thread(self._error, f"Could not read {code}", exc)
+            return
+        if not worker.is_cancelled:
+            self.app.call_from_thread(self._apply_sheet, sheet, history)
+
+    def _apply_sheet(self, sheet: ReviewSheet, history: tuple[RagPoint, ...]) -> None:
+        if sheet.project_code != self.current_code or sheet.quarter != self.quarter:
+            return  # the user has moved on
+        self.sheet = sheet
+        self.history = history
+        fields = sheet.draft_fields()
+        styles = self._styles()
+        title = Text.assemble(
+            (sheet.project_code, "bold"), "  ", sheet.project_name, "  ",
+            (f"[{sheet.state.label}]", "reverse" if sheet.state is ReviewState.PUBLISHED else "dim"),
+        )
+        if sheet.review is not None and sheet.review.is_published:
+            by = sheet.review.fields.published_by or "?"
+            title.append(f"  published by {by} on {sheet.review.fields.published_on} — o re-opens", style="dim")
+        title.append(f"\nLead: {sheet.lead or '—'}  ·  Benefits on track: {sheet.benefits_on_track}", style="dim")
+        if sheet.budget_pence is not None:
+            title.append(f"  ·  Budget {format_pence(sheet.budget_pence)}", style="dim")
+        self.query_one("#rv-title", Static).update(title)
+        self.set_reactive(ReviewScreen.overall, fields.rag)
+        self._show_overall()
+        editable = sheet.editable
+        for aspect in ASPECTS:
+            select = self.query_one(f"#rv-{aspect}", Select)
+            select.value = getattr(fields, aspect).value
+            select.disabled = not editable
+        for selector, value in (("#rv-commentary", fields.commentary), ("#rv-next-steps", fields.next_steps)):
+            area = self.query_one(selector, TextArea)
+            area.load_text(value or "")
+            area.read_only = not editable
+        for selector, pence in (("#rv-spend", fields.spend_to_date_pence), ("#rv-forecast", fields.forecast_pence)):
+            box = self.query_one(selector, Input)
+            box.value = format_pence(pence, symbol=False)
+            box.disabled = not editable
+        self._show_blockers()
+        self._fill_measures(sheet)
+        self._show_history(history, styles)
+        self.refresh_bindings()
+
+    def _show_overall(self) -> None:
+        label = Text("Overall RAG ", style="bold")
+        label.append_text(rag_text(self.overall, styles=self._styles()))
+        previous = self.sheet.previous_rag if self.sheet else None
+        if previous is not None:
+            label.append(f"   previous published: {previous.symbol} {RAG_WORDS[previous]}", style="dim")
+        if self.sheet is not None and self.sheet.editable:
+            label.append("   keys r a g x 0", style="dim")
+        self.query_one("#rv-overall", Static).update(label)
+
+    def watch_overall(self, rag: Rag) -> None:
+        self._show_overall()
+
+    def _show_blockers(self) -> None:
+        sheet = self.sheet
+        box = self.query_one("#rv-blockers", Static)
+        if sheet is None or sheet.state is ReviewState.PUBLISHED:
+            box.update("")
+            return
+        blockers = sheet.publish_blockers
+        if blockers:
+            box.update(Text("To publish: " + "; ".join(blockers), style="italic"))
+        else:
+            box.update(Text("Ready to publish (p).", style="bold"))
+
+    def _fill_measures(self, sheet: ReviewSheet) -> None:
+        table = self.query_one("#rv-measures", DataTable)
+        styles = self._styles()
+        before = self._highlighted_measure()
+        table.clear()
+        for line in sheet.measures:
+            actual = Text("—", style="dim")
+            if line.actual is not None:
+                actual = Text(format_number(line.actual.value))
+                if line.actual.provisional:
+                    actual.append(" p", style="dim")
+            status = Text(f"{line.status.symbol} {STATUS_WORDS.get(line.status, line.status.label)}", style=styles.get(line.status.rag, ""))
+            table.add_row(
+                Text(line.code), Text(_clip(line.name, 20)), Text(_clip(line.unit, 7)),
+                Text("—" if line.target is None else format_number(line.target)), actual, status,
+                Text(line.travel_vs_previous.symbol), Text(line.travel_vs_last_year.symbol), key=line.code,
+            )
+        if sheet.measures:
+            codes = [line.code for line in sheet.measures]
+            row = codes.index(before.code) if before is not None and before.code in codes else 0
+            table.move_cursor(row=row, animate=False)
+            self._trend_for = None  # figures may have changed: read again
+            self._show_trend(sheet.project_code, codes[row], sheet.quarter)
+        else:
+            self.query_one(TrendChart).clear("This project has no measures.")
+
+    def _show_history(self, history: tuple[RagPoint, ...], styles) -> None:
+        text = Text("RAG history ", style="bold")
+        if not history:
+            text.append("none yet", style="dim")
+        for point in history[-12:]:
+            text.append(f" {point.quarter.financial_year[2:]}Q{point.quarter.quarter}", style="dim")
+            text.append_text(rag_text(point.rag, styles=styles, word=False))
+            if point.status.value == "draft":
+                text.append("*", style="dim")
+        if any(p.status.value == "draft" for p in history):
+            text.append("   (* draft)", style="dim")
+        self.query_one("#rv-history", Static).update(text)
+
+    # -- the trend ---------------------------------------------------------------------------------
+
+    @on(DataTable.RowHighlighted, "#rv-measures")
+    def _measure_moved(self, event: DataTable.RowHighlighted) -> None:
+        line = self._highlighted_measure()
+        if line is not None and self.sheet is not None:
+            self._show_trend(self.sheet.project_code, line.code, self.sheet.quarter)
+
+    def _show_trend(self, code: str, measure_code: str, quarter: Quarter) -> None:
+        """Read the trend unless it is already being read (refilling the table highlights its row again)."""
+        if self._trend_for != (code, measure_code, quarter):
+            self._trend_for = (code, measure_code, quarter)
+            self.load_trend(code, measure_code, quarter)
+
+    @work(thread=True, exclusive=True, group="review-trend", exit_on_error=False)
+    def load_trend(self, code: str, measure_code: str, quarter: Quarter) -> None:
+        worker = get_current_worker()
+        try:
+            trend = reviews.measure_trend(self._db, code, measure_code, up_to=quarter)
+        except ProjtuiError as exc:
+            self.app.call_from_thread(self._error, f"Could not read the trend of {measure_code}", exc)
+            return
+        if not worker.is_cancelled:
+            self.app.call_from_thread(self._apply_trend, code, quarter, trend)
+
+    def _apply_trend(self, code: str, quarter: Quarter, trend: MeasureTrend) -> None:
+        if code != self.current_code or quarter != self.quarter:
+            return
+        self.query_one(TrendChart).show(trend)
+
+    # -- editing -------------------------------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        sheet = self.sheet
+        if action == "reopen":
+            return sheet is not None and sheet.state is ReviewState.PUBLISHED
+        if action in EDIT_ACTIONS:
+            return None if sheet is None or not sheet.editable else True
+        return True
+
+    def action_set_rag(self, value: str) -> None:
+        if not self._can_edit():
+            return
+        self.overall = Rag(value)
+        self.refresh_bindings()
+
+    def _can_edit(self) -> bool:
+        if self.sheet is None:
+            return False
+        if not self.sheet.editable:
+            self.notify("This review is published: press o to re-open it first.", title="Read-only")
+            return False
+        return True
+
+    def _money(self, selector: str) -> tuple[int | None, str | None]:
+        text = self.query_one(selector, Input).value
+        if not text.strip():
+            return None, None
+        try:
+            return parse_pence(text), None
+        except ValueError as exc:
+            return None, str(exc)
+
+    @on(Input.Changed, ".rv-money-input")
+    def _money_changed(self, event: Input.Changed) -> None:
+        selector = f"#{event.input.id}"
+        _, error = self._money(selector)
+        self.query_one(f"{selector}-error", Static).update(Text(error or ""))
+
+    def _collect(self) -> tuple[ReviewFields | None, list[str]]:
+        """The review as the widgets show it, validated; or the problems."""
+        assert self.sheet is not None
+        base = self.sheet.draft_fields()
+        problems = []
+        spend, error = self._money("#rv-spend")
+        if error:
+            problems.append(f"spend to date: {error}")
+        forecast, error = self._money("#rv-forecast")
+        if error:
+            problems.append(f"forecast: {error}")
+        updates: dict[str, Any] = {
+            "rag": self.overall,
+            "commentary": _blank_is_none(self.query_one("#rv-commentary", TextArea).text),
+            "next_steps": _blank_is_none(self.query_one("#rv-next-steps", TextArea).text),
+            "spend_to_date_pence": spend,
+            "forecast_pence": forecast,
+        }
+        for aspect in ASPECTS:
+            value = self.query_one(f"#rv-{aspect}", Select).value
+            updates[aspect] = Rag(value) if isinstance(value, str) else getattr(base, aspect)
+        if problems:
+            return None, problems
+        try:
+            return ReviewFields.model_validate({**base.model_dump(), **updates}), []
+        except ValueError as exc:
+            return None, [str(exc).splitlines()[-1]]
+
+    def _dirty(self) -> bool:
+        if self.sheet is None or not self.sheet.editable:
+            return False
+        fields, problems = self._collect()
+        return bool(problems) or fields != self.sheet.draft_fields()
+
+    def _save_if_changed(self) -> None:
+        """Leaving a project (or quarter) with changes saves them as a draft first."""
+        if self._dirty():
+            self._start_save(publish=False)
+
+    def _start_save(self, *, publish: bool) -> bool:
+        sheet = self.sheet
+        assert sheet is not None
+        fields, problems = self._collect()
+        if fields is None:
+            self.notify("; ".join(problems), title=f"{sheet.project_code} not saved", severity="error", markup=False)
+            return False
+        changed = sheet.review is None or fields != sheet.draft_fields()
+        self.save(sheet.project_code, sheet.quarter, fields if changed else None, sheet.review_version, publish)
+        return True
+
+    def action_save(self) -> None:
+        if self._can_edit():
+            self._start_save(publish=False)
+
+    def action_publish(self) -> None:
+        if not self._can_edit():
+            return
+        sheet = self.sheet
+        assert sheet is not None
+        if not self._dirty() and sheet.publish_blockers:
+            self.notify(
+                "\n".join(f"• {b}" for b in sheet.publish_blockers),
+                title=f"Cannot publish {sheet.project_code} yet", severity="error", markup=False,
+            )
+            return
+        self._start_save(publish=True)
+
+    @work(thread=True, exclusive=True, group="review-write", exit_on_error=False)
+    def save(self, code: str, quarter: Quarter, fields: ReviewFields | None, version: int | None, publish: bool) -> None:
+        """Save the draft (when ``fields`` is given), then publish it when asked."""
+        db, actor = self._db, self._actor
+        try:
+            if fields is not None:
+                record = reviews.save_review(db, code, quarter, fields, expected_version=version, actor=actor)
+                version = record.version
+            if publish:
+                sheet = reviews.review_sheet(db, code, quarter)
+                if sheet.publish_blockers:
+                    self.app.call_from_thread(self._refused, code, sheet.publish_blockers)
+                    return
+                reviews.publish_review(db, code, quarter, expected_version=sheet.review_version or 0, actor=actor)
+                self.notify(f"The {quarter} review of {code} is published.", title="Published", markup=False)
+            elif fields is not None:
+                self.notify(f"Draft saved for {code}, {quarter}.", title="Saved", markup=False)
+        except ConflictError as exc:
+            self.app.call_from_thread(self._conflict, code, exc)
+            return
+        except ProjtuiError as exc:
+            self.app.call_from_thread(self._error, f"{code} not saved", exc)
+            self.app.call_from_thread(self._after_write, code)
+            return
+        self.app.call_from_thread(self._after_write, code)
+
+    def _refused(self, code: str, blockers: tuple[str, ...]) -> None:
+        self.notify("\n".join(f"• {b}" for b in blockers), title=f"Cannot publish {code} yet", severity="error", markup=False)
+        self._after_write(code)
+
+    def _conflict(self, code: str, exc: ConflictError) -> None:
+        self.notify(
+            f"{exc} — reloaded what is saved now; make your change again.",
+            title="Changed by someone else", severity="warning", markup=False,
+        )
+        self._close_after_save = False
+        self._after_write(code, force=True)
+
+    def _after_write(self, code: str, *, force: bool = False) -> None:
+        if self._close_after_save:
+            self._close_after_save = False
+            self.dismiss(None)
+            return
+        if code == self.current_code:
+            self.sheet = None  # read again, whatever was there
+        self.load_queue()
+
+    # -- re-open -------------------------------------------------------------------------------------
+
+    def action_reopen(self) -> None:
+        sheet = self.sheet
+        if sheet is None or sheet.review is None or not sheet.review.is_published:
+            self.notify("Only a published review can be re-opened.")
+            return
+        code, quarter, version = sheet.project_code, sheet.quarter, sheet.review.version
+
+        def answered(reason: str | None) -> None:
+            if reason:
+                self.reopen(code, quarter, version, reason)
+
+        self.app.push_screen(ReasonScreen(f"Why re-open the {quarter} review of {code}?"), answered)
+
+    @work(thread=True, exclusive=True, group="review-write", exit_on_error=False)
+    def reopen(self, code: str, quarter: Quarter, version: int, reason: str) -> None:
+        try:
+            reviews.reopen_review(self._db, code, quarter, expected_version=version, reason=reason, actor=self._actor)
+        except ConflictError as exc:
+            self.app.call_from_thread(self._conflict, code, exc)
+            return
+        except ProjtuiError as exc:
+            self.app.call_from_thread(self._error, f"{code} not re-opened", exc)
+            return
+        self.notify(f"The {quarter} review of {code} is a draft again.", title="Re-opened", markup=False)
+        self.app.call_from_thread(self._after_write, code)
+
+    # -- actuals ---------------------------------------------------------------------------------------
+
+    def _highlighted_measure(self) -> MeasureLine | None:
+        table = self.query_one("#rv-measures", DataTable)
+        if self.sheet is None or not table.row_count:
+            return None
+        code = table.coordinate_to_cell_key((table.cursor_row, 0)).row_key.value
+        try:
+            return self.sheet.measure(code or "")
+        except KeyError:
+            return None
+
+    def action_focus_measures(self) -> None:
+        self.query_one("#rv-measures", DataTable).focus()
+
+    @on(DataTable.RowSelected, "#rv-measures")
+    def _measure_chosen(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        self.action_enter_actual()
+
+    def action_enter_actual(self) -> None:
+        line = self._highlighted_measure()
+        sheet = self.sheet
+        if line is None or sheet is None:
+            return
+        if not line.editable:
+            self.notify(
+                f"The {sheet.quarter} review is published: its actuals are frozen (only a provisional one may change). "
+                "Press o to re-open it.", title="Read-only", markup=False,
+            )
+            return
+        code, quarter = sheet.project_code, sheet.quarter
+        version = None if line.actual is None else line.actual.version
+
+        def entered(fields: ActualFields | None) -> None:
+            if fields is not None:
+                self._save_if_changed()
+                self.save_actual(code, line.code, quarter, fields, version)
+
+        self.app.push_screen(ActualScreen(line), entered)
+
+    @work(thread=True, exclusive=True, group="review-actual", exit_on_error=False)
+    def save_actual(self, code: str, measure_code: str, quarter: Quarter, fields: ActualFields, version: int | None) -> None:
+        try:
+            reviews.set_actual(
+                self._db, code, measure_code, quarter, fields.value, provisional=fields.provisional,
+                note=fields.note, expected_version=version, actor=self._actor,
+            )
+        except ConflictError as exc:
+            self.app.call_from_thread(self._conflict, code, exc)
+            return
+        except ProjtuiError as exc:
+            self.app.call_from_thread(self._error, f"{measure_code} not saved", exc)
+            return
+        self.notify(f"{measure_code}: {format_number(fields.value)} saved for {quarter}.", title="Actual saved", markup=False)
+        self.app.call_from_thread(self._after_write, code)
+
+    # -- leaving --------------------------------------------------------------------------------------
+
+    def action_back(self) -> None:
+        if self._dirty():
+            if self._start_save(publish=False):
+                self._close_after_save = True
+            return
+        self.dismiss(None)
+
+    def _error(self, title: str, exc: Exception) -> None:
+        self.notify(str(exc), title=title, severity="error", markup=False)

@@ -1,0 +1,851 @@
+"""The portfolio table: a virtual list over the project query.
+
+Only the lines on screen are rendered (Textual's Line API,
+``ScrollView.render_line``), and only the pages of rows those lines need are
+read, 200 at a time, in thread workers. The number of rows comes from
+``count_projects``; filtering and sorting happen in SQL. So 100,000
+projects scroll as easily as 16.
+
+Freshness: every ``load`` gets a new generation number. The rows on screen
+stay until the new query's first page has arrived, then are swapped in one
+step; any result carrying an older generation is dropped. The benefits
+column is read for the rows on screen only, and cached by project id until
+the next ``reload``.
+
+When grouped (by ambition or by stage) a header line opens each group; the
+cursor moves over projects only.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from functools import partial
+from typing import Any, ClassVar
+
+from rich.cells import cell_len
+from rich.segment import Segment
+from rich.style import Style
+from rich.text import Text
+from textual import events, work
+from textual.binding import Binding, BindingType
+from textual.geometry import Size
+from textual.message import Message
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+from textual.worker import get_current_worker
+
+from projtui.domain.enums import Rag, Stage
+from projtui.domain.status import OnTrackCount
+from projtui.services import portfolio_stats, projects, reviews
+from projtui.services.portfolio_stats import GroupCount
+from projtui.services.read_models import ProjectQuery, ProjectRow, SortKey
+from projtui.ui.widgets.rag import RAG_WORDS, rag_styles
+
+PAGE_SIZE = 200
+MAX_PAGES = 50  # pages kept in memory (10,000 rows); the furthest from the cursor go first
+MAX_BENEFITS = 20_000  # projects whose benefits-on-track figure is kept
+
+
+def stage_label(stage: Stage | str) -> str:
+    """`on_hold` -> `on hold`."""
+    return str(stage).replace("_", " ")
+
+
+# -- columns --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    title: str
+    sort: SortKey | None  # None: the column cannot be sorted
+    width: int = 0  # fixed width; 0 = shares the room left
+    weight: int = 0  # share of the room left, for flexible columns
+    min_width: int = 0
+    max_width: int = 10_000
+    wide_only: int = 0  # shown only when the table is at least this wide
+    wide_width: int = 0  # width of a fixed column on a wide table
+    long_title: str = ""  # used when the column is wide enough
+
+    def heading(self, width: int) -> str:
+        return self.long_title if self.long_title and cell_len(self.long_title) <= width else self.title
+
+
+COLUMNS: tuple[Column, ...] = (
+    Column("code", "Code", SortKey.CODE, width=8),
+    Column("name", "Name", SortKey.NAME, weight=5, min_width=14, max_width=72),
+    Column("stage", "Stage", SortKey.STAGE, width=10),
+    Column("ambition", "Ambition", SortKey.AMBITION, width=9),
+    Column("rag", "RAG", SortKey.RAG, width=10),
+    Column("benefits", "Benefits", None, width=8, wide_width=17, long_title="Benefits on track"),
+    Column("lead", "Lead", SortKey.LEAD, weight=2, min_width=10, max_width=26),
+    Column("service", "Service", SortKey.SERVICE, weight=2, min_width=12, max_width=40, wide_only=130),
+)
+COLUMN_BY_KEY = {column.key: column for column in COLUMNS}
+GAP = 1
+LEFT_PAD = 1
+WIDE = 150  # from this width the fixed columns use their wide widths
+
+
+@dataclass(frozen=True)
+class Placed:
+    column: Column
+    x: int
+    width: int
+
+
+def layout_columns(width: int, code_width: int = 8) -> list[Placed]:
+    """Where each column goes for a table `width` cells wide whose longest code is `code_width` cells.
+
+    Fixed columns take their width (a wider one on wide terminals); the
+    flexible ones start at their minimum and share what is left by weight,
+    up to their maximum. Room nobody can use stays blank on the right.
+    """
+    wide = width >= WIDE
+    columns = [c for c in COLUMNS if width >= c.wide_only]
+
+    def fixed_width(c: Column) -> int:
+        if c.key == "code":
+            return code_width
+        return c.wide_width if wide and c.wide_width else c.width
+
+    flexible = [c for c in columns if not c.width]
+    widths = {c.key: fixed_width(c) for c in columns if c.width}
+    widths.update({c.key: c.min_width for c in flexible})
+    room = width - LEFT_PAD - GAP * (len(columns) - 1) - sum(widths.values())
+    growing = list(flexible)
+    while room > 0 and growing:
+        total = sum(c.weight for c in growing)
+        given = 0
+        for c in growing:
+            add = min(max(1, room * c.weight // total), c.max_width - widths[c.key], room - given)
+            widths[c.key] += add
+            given += add
+        room -= given
+        growing = [c for c in growing if widths[c.key] < c.max_width]
+        if not given:
+            break
+    placed, x = [], LEFT_PAD
+    for c in columns:
+        placed.append(Placed(c, x, widths[c.key]))
+        x += widths[c.key] + GAP
+    return placed
+
+
+# -- the view: what the table is showing ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _View:
+    generation: int = -1
+    query: ProjectQuery = ProjectQuery()
+    group_by: SortKey | None = None
+    shown: int = 0
+    total: int = 0
+    groups: tuple[GroupCount, ...] = ()
+    header_lines: tuple[int, ...] = ()  # line of each group's header
+    first_rows: tuple[int, ...] = ()  # data index of each group's first row
+    loaded: bool = False
+
+    @property
+    def line_count(self) -> int:
+        return self.shown + len(self.groups)
+
+    def line_to_row(self, line: int) -> int | None:
+        """The data index shown on `line`, or None for a group header."""
+        if not self.groups:
+            return line
+        g = bisect.bisect_right(self.header_lines, line) - 1
+        if g < 0 or self.header_lines[g] == line:
+            return None
+        return line - g - 1
+
+    def line_to_group(self, line: int) -> int | None:
+        if not self.groups:
+            return None
+        g = bisect.bisect_right(self.header_lines, line) - 1
+        return g if g >= 0 and self.header_lines[g] == line else None
+
+    def row_to_line(self, row: int) -> int:
+        if not self.groups:
+            return row
+        g = bisect.bisect_right(self.first_rows, row) - 1
+        return row + max(g, 0) + 1
+
+
+def _grouped(view: _View, groups: Sequence[GroupCount]) -> _View:
+    header_lines, first_rows, line, row = [], [], 0, 0
+    for group in groups:
+        header_lines.append(line)
+        first_rows.append(row)
+        line += group.count + 1
+        row += group.count
+    return replace(view, groups=tuple(groups), header_lines=tuple(header_lines), first_rows=tuple(first_rows))
+
+
+# -- the widget -------------------------------------------------------------------------------------
+
+
+class ProjectTable(ScrollView, can_focus=True):
+    """Every project matching a `ProjectQuery`, rendered a screenful at a time."""
+
+    HELP_TITLE = "Project table"
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter", "select_cursor", "Open", tooltip="Open the project", id="table.open"),
+        Binding("up,k", "cursor_up", "Up", show=False, id="table.up"),
+        Binding("down,j", "cursor_down", "Down", show=False, id="table.down"),
+        Binding("pageup", "page_up", "Page up", show=False, id="table.page_up"),
+        Binding("pagedown", "page_down", "Page down", show=False, id="table.page_down"),
+        Binding("home", "first", "First project", show=False, id="table.first"),
+        Binding("end", "last", "Last project", show=False, id="table.last"),
+    ]
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "project-table--header",
+        "project-table--sorted",
+        "project-table--cursor",
+        "project-table--cursor-blurred",
+        "project-table--hover",
+        "project-table--group",
+        "project-table--group-label",
+        "project-table--placeholder",
+        "project-table--dim",
+    }
+
+    DEFAULT_CSS = """
+    ProjectTable {
+        overflow-x: hidden;
+        overflow-y: auto;
+        background: $surface;
+        color: $foreground;
+        scrollbar-size-vertical: 1;
+        & > .project-table--header { background: $panel; color: $foreground; text-style: bold; }
+        & > .project-table--sorted { background: $panel; color: $accent; text-style: bold; }
+        & > .project-table--cursor-blurred {
+            background: $block-cursor-blurred-background;
+            color: $block-cursor-blurred-foreground;
+            text-style: $block-cursor-blurred-text-style;
+        }
+        & > .project-table--cursor { background: $block-cursor-blurred-background; }
+        &:focus > .project-table--cursor {
+            background: $block-cursor-background;
+            color: $block-cursor-foreground;
+            text-style: $block-cursor-text-style;
+        }
+        & > .project-table--hover { background: $block-hover-background; }
+        & > .project-table--group { background: $panel; color: $foreground; }
+        & > .project-table--group-label { color: $text-accent; text-style: bold; }
+        & > .project-table--placeholder { color: $text-muted; }
+        & > .project-table--dim { color: $text-muted; }
+    }
+    """
+
+    # -- messages ----------------------------------------------------------------------------------
+
+    @dataclass
+    class Loaded(Message):
+        """A query's results are on screen: `shown` of `total` projects."""
+
+        table: ProjectTable
+        query: ProjectQuery
+        group_by: SortKey | None
+        shown: int
+        total: int
+
+        @property
+        def control(self) -> ProjectTable:
+            return self.table
+
+    @dataclass
+    class LoadFailed(Message):
+        table: ProjectTable
+        error: str
+
+        @property
+        def control(self) -> ProjectTable:
+            return self.table
+
+    @dataclass
+    class Highlighted(Message):
+        """The cursor is on `row` (None: no project under the cursor)."""
+
+        table: ProjectTable
+        row: ProjectRow | None
+
+        @property
+        def control(self) -> ProjectTable:
+            return self.table
+
+    @dataclass
+    class Selected(Message):
+        """Enter or a double click on a project."""
+
+        table: ProjectTable
+        row: ProjectRow
+
+        @property
+        def control(self) -> ProjectTable:
+            return self.table
+
+    @dataclass
+    class HeaderClicked(Message):
+        table: ProjectTable
+        column: Column
+
+        @property
+        def control(self) -> ProjectTable:
+            return self.table
+
+    # Internal, from the workers.
+    @dataclass
+    class _Reloaded(Message):
+        view: _View
+        page: int
+        rows: list[ProjectRow]
+
+    @dataclass
+    class _PageLoaded(Message):
+        generation: int
+        page: int
+        rows: list[ProjectRow]
+
+    @dataclass
+    class _BenefitsLoaded(Message):
+        epoch: int
+        counts: dict[int, OnTrackCount]
+        asked: frozenset[int]
+
+    @dataclass
+    class _Failed(Message):
+        generation: int
+        error: str
+        page: int | None = None  # the page that could not be read, if it was a page
+        benefits: frozenset[int] = frozenset()  # the projects whose benefits could not be read
+
+    # -- state ---------------------------------------------------------------------------------------
+
+    def __init__(self, db: Any, *, name: str | None = None, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(name=name, id=id, classes=classes)
+        self.db = db
+        self._view = _View()
+        self._requested = -1  # generation of the latest load asked for
+        self._pages: dict[int, list[ProjectRow]] = {}
+        self._pages_pending: set[int] = set()
+        self._benefits: dict[int, OnTrackCount] = {}
+        self._benefits_pending: set[int] = set()
+        self._epoch = 0  # bumps on reload(): cached benefits are then stale
+        self._failed_pages: set[int] = set()  # not asked for again until the next load
+        self._failed_benefits: set[int] = set()
+        self._wanted_pages: set[int] = set()
+        self._wanted_benefits: set[int] = set()
+        self._fetch_scheduled = False
+        self._cursor = 0
+        self._hover_line: int | None = None
+        self._announced: tuple[int, int | None] | None = None
+        self._keep_cursor_on: str | None = None  # project code to find again after a reload
+        self._rag_styles: tuple[str, dict[Rag, Style]] | None = None
+        self.ambition_titles: dict[str, str] = {}  # code -> title, for the group headings
+        self._code_width = 8
+
+    # -- public API ------------------------------------------------------------------------------------
+
+    @property
+    def project_query(self) -> ProjectQuery:
+        return self._view.query
+
+    @property
+    def group_by(self) -> SortKey | None:
+        return self._view.group_by
+
+    @property
+    def shown(self) -> int:
+        return self._view.shown
+
+    @property
+    def total(self) -> int:
+        return self._view.total
+
+    @property
+    def is_loaded(self) -> bool:
+        return self._view.loaded and self._requested == self._view.generation
+
+    @property
+    def cursor_row(self) -> int:
+        return self._cursor
+
+    @property
+    def current_row(self) -> ProjectRow | None:
+        return self.row_at(self._cursor)
+
+    def row_at(self, index: int) -> ProjectRow | None:
+        """The project at data index `index`, if its page is in memory."""
+        if not 0 <= index < self._view.shown:
+            return None
+        page = self._pages.get(index // PAGE_SIZE)
+        if page is None:
+            return None
+        offset = index % PAGE_SIZE
+        return page[offset] if offset < len(page) else None
+
+    def benefits_of(self, project_id: int) -> OnTrackCount | None:
+        return self._benefits.get(project_id)
+
+    def visible_rows(self) -> list[ProjectRow | None]:
+        """The projects on the lines now on screen, top to bottom (None where not read yet)."""
+        body = self._body_height()
+        top = round(self.scroll_y)
+        rows = []
+        for line in range(top, min(top + body, self._view.line_count)):
+            index = self._view.line_to_row(line)
+            if index is not None:
+                rows.append(self.row_at(index))
+        return rows
+
+    def load(self, query: ProjectQuery, group_by: SortKey | None = None) -> None:
+        """Show the projects matching `query` (from the top), grouped by `group_by` if given."""
+        self._requested += 1
+        self._keep_cursor_on = None
+        self._reload(self._requested, query, group_by, 0, reset_cursor=True)
+
+    def reload(self) -> None:
+        """Read the same query again (the data changed), keeping the cursor on the same project if it is still shown."""
+        self._requested += 1
+        self._epoch += 1
+        current = self.current_row
+        self._keep_cursor_on = current.code if current else None
+        anchor = self._cursor // PAGE_SIZE
+        self._reload(self._requested, self._view.query, self._view.group_by, anchor, reset_cursor=False)
+
+    def move_cursor(self, index: int, *, scroll: bool = True) -> None:
+        """Put the cursor on data index `index` (clamped)."""
+        shown = self._view.shown
+        index = max(0, min(index, shown - 1)) if shown else 0
+        old = self._cursor
+        self._cursor = index
+        if old != index:
+            self._refresh_row(old)
+            self._refresh_row(index)
+        if scroll:
+            self._scroll_to_cursor()
+        self._announce()
+
+    # -- workers ---------------------------------------------------------------------------------
+
+    @work(thread=True, exclusive=True, group="project-table-reload", exit_on_error=False)
+    def _reload(self, generation: int, query: ProjectQuery, group_by: SortKey | None, anchor_page: int, *, reset_cursor: bool) -> None:
+        worker = get_current_worker()
+        try:
+            total = projects.total_projects(self.db)
+            shown = projects.count_projects(self.db, query)
+            if worker.is_cancelled:
+                return
+            groups = portfolio_stats.group_counts(self.db, query, group_by) if group_by else ()
+            page = 0 if reset_cursor else min(anchor_page, max(shown - 1, 0) // PAGE_SIZE)
+            rows = projects.list_projects(self.db, query, offset=page * PAGE_SIZE, limit=PAGE_SIZE)
+        except Exception as exc:  # noqa: BLE001 - shown to the user, the app keeps running
+            self.post_message(self._Failed(generation, str(exc)))
+            return
+        if worker.is_cancelled:
+            return
+        view = _View(generation=generation, query=query, group_by=group_by, shown=shown, total=total, loaded=True)
+        if groups:
+            view = _grouped(view, groups)
+        self.post_message(self._Reloaded(view, page, rows))
+
+    def _fetch_page(self, generation: int, query: ProjectQuery, page: int) -> None:
+        worker = get_current_worker()
+        if worker.is_cancelled:
+            return
+        try:
+            rows = projects.list_projects(self.db, query, offset=page * PAGE_SIZE, limit=PAGE_SIZE)
+        except Exception as exc:  # noqa: BLE001
+            self.post_message(self._Failed(generation, str(exc), page=page))
+            return
+        if not worker.is_cancelled:
+            self.post_message(self._PageLoaded(generation, page, rows))
+
+    def _fetch_benefits(self, generation: int, epoch: int, ids: frozenset[int]) -> None:
+        try:
+            counts = reviews.benefits_on_track(self.db, ids)
+        except Exception as exc:  # noqa: BLE001
+            self.post_message(self._Failed(generation, str(exc), benefits=ids))
+            return
+        self.post_message(self._BenefitsLoaded(epoch, counts, ids))
+
+    # -- results -------------------------------------------------------------------------------------
+
+    def _on_project_table__reloaded(self, message: _Reloaded) -> None:
+        message.stop()
+        view = message.view
+        if view.generation != self._requested:
+            return  # a newer load is on its way
+        self.workers.cancel_group(self, "project-table-pages")
+        self._pages = {message.page: message.rows}
+        self._pages_pending.clear()
+        self._failed_pages.clear()
+        self._failed_benefits.clear()
+        self._view = view
+        self._code_width = _code_width(message.rows, self._code_width if self._keep_cursor_on is not None else 0)
+        self._hover_line = None
+        self._update_virtual_size()
+        if self._keep_cursor_on is not None:
+            found = next((i for i, row in enumerate(message.rows) if row.code == self._keep_cursor_on), None)
+            index = message.page * PAGE_SIZE + found if found is not None else self._cursor
+            self._keep_cursor_on = None
+            self._announced = None
+            self.move_cursor(index)
+        else:
+            self._cursor = -1
+            self._announced = None
+            self.scroll_to(y=0, animate=False)
+            self.move_cursor(0)
+        self.refresh()
+        self.post_message(self.Loaded(self, view.query, view.group_by, view.shown, view.total))
+
+    def _on_project_table__page_loaded(self, message: _PageLoaded) -> None:
+        message.stop()
+        self._pages_pending.discard(message.page)
+        if message.generation != self._view.generation:
+            return
+        self._pages[message.page] = message.rows
+        wider = _code_width(message.rows, self._code_width)
+        if wider != self._code_width:
+            self._code_width = wider
+        self._evict_pages()
+        self.refresh()
+        self._announce()
+
+    def _on_project_table__benefits_loaded(self, message: _BenefitsLoaded) -> None:
+        message.stop()
+        self._benefits_pending -= message.asked
+        if message.epoch != self._epoch:
+            return
+        if len(self._benefits) > MAX_BENEFITS:
+            self._benefits.clear()  # long scrolls through a huge portfolio: start again from what is on screen
+        self._benefits.update(message.counts)
+        self.refresh()
+
+    def _on_project_table__failed(self, message: _Failed) -> None:
+        message.stop()
+        if message.page is not None:
+            self._pages_pending.discard(message.page)
+        self._benefits_pending -= message.benefits
+        if message.generation not in (self._requested, self._view.generation):
+            return
+        if message.page is not None:
+            self._failed_pages.add(message.page)
+        self._failed_benefits |= message.benefits
+        self.refresh()
+        self.post_message(self.LoadFailed(self, message.error))
+
+    def _evict_pages(self) -> None:
+        if len(self._pages) <= MAX_PAGES:
+            return
+        here = self._cursor // PAGE_SIZE
+        for page in sorted(self._pages, key=lambda p: abs(p - here), reverse=True)[: len(self._pages) - MAX_PAGES]:
+            del self._pages[page]
+
+    def _schedule_fetch(self) -> None:
+        if not self._fetch_scheduled:
+            self._fetch_scheduled = True
+            self.call_later(self._fetch_missing)
+
+    def _fetch_missing(self) -> None:
+        self._fetch_scheduled = False
+        view = self._view
+        for page in sorted(self._wanted_pages - self._pages_pending - self._failed_pages - set(self._pages)):
+            self._pages_pending.add(page)
+            self.run_worker(
+                partial(self._fetch_page, view.generation, view.query, page),
+                thread=True, group="project-table-pages", exit_on_error=False,
+            )
+        self._wanted_pages.clear()
+        ids = frozenset(self._wanted_benefits - self._benefits_pending - self._failed_benefits - set(self._benefits))
+        self._wanted_benefits.clear()
+        if ids:
+            self._benefits_pending |= ids
+            self.run_worker(
+                partial(self._fetch_benefits, view.generation, self._epoch, ids),
+                thread=True, group="project-table-benefits", exit_on_error=False,
+            )
+
+    # -- cursor and scrolling -----------------------------------------------------------------------
+
+    def _body_height(self) -> int:
+        return max(1, self.scrollable_content_region.height - 1)  # less the column headings
+
+    def _update_virtual_size(self) -> None:
+        self.virtual_size = Size(max(1, self.scrollable_content_region.width), self._view.line_count + 1)
+
+    def on_resize(self) -> None:
+        self._update_virtual_size()
+        self._scroll_to_cursor()
+
+    def _scroll_to_cursor(self) -> None:
+        if not self._view.shown:
+            return
+        line = self._view.row_to_line(self._cursor)
+        top = line
+        if self._view.groups and self._view.line_to_group(line - 1) is not None:
+            top = line - 1  # show the group's heading with its first project
+        body = self._body_height()
+        scroll_y = round(self.scroll_y)
+        if top < scroll_y:
+            self.scroll_to(y=top, animate=False)
+        elif line >= scroll_y + body:
+            self.scroll_to(y=line - body + 1, animate=False)
+
+    def _refresh_row(self, index: int) -> None:
+        if 0 <= index < self._view.shown:
+            self.refresh_line(self._view.row_to_line(index) + 1)
+
+    def _announce(self) -> None:
+        row = self.current_row
+        key = (self._view.generation, row.id if row else None)
+        if key != self._announced and (row is not None or not self._view.shown):
+            self._announced = key
+            self.post_message(self.Highlighted(self, row))
+
+    def action_cursor_up(self) -> None:
+        self.move_cursor(self._cursor - 1)
+
+    def action_cursor_down(self) -> None:
+        self.move_cursor(self._cursor + 1)
+
+    def action_page_up(self) -> None:
+        self.move_cursor(self._cursor - self._body_height())
+
+    def action_page_down(self) -> None:
+        self.move_cursor(self._cursor + self._body_height())
+
+    def action_first(self) -> None:
+        self.move_cursor(0)
+
+    def action_last(self) -> None:
+        self.move_cursor(self._view.shown - 1)
+
+    def action_select_cursor(self) -> None:
+        row = self.current_row
+        if row is not None:
+            self.post_message(self.Selected(self, row))
+
+    # -- mouse -------------------------------------------------------------------------------------
+
+    def _line_at(self, event: events.MouseEvent) -> int | None:
+        """The content line under the mouse (-1: the headings), or None outside the rows."""
+        offset = event.get_content_offset(self)
+        if offset is None:
+            return None
+        if offset.y == 0:
+            return -1
+        line = round(self.scroll_y) + offset.y - 1
+        return line if 0 <= line < self._view.line_count else None
+
+    def on_click(self, event: events.Click) -> None:
+        line = self._line_at(event)
+        if line is None:
+            return
+        if line == -1:
+            offset = event.get_content_offset(self)
+            assert offset is not None
+            for placed in layout_columns(self.scrollable_content_region.width, self._code_width):
+                if placed.x <= offset.x < placed.x + placed.width + GAP:
+                    self.post_message(self.HeaderClicked(self, placed.column))
+                    break
+            return
+        index = self._view.line_to_row(line)
+        if index is None:
+            return
+        self.move_cursor(index, scroll=False)
+        if event.chain >= 2:
+            self.action_select_cursor()
+
+    def on_mouse_move(self, event: events.MouseMove) -> None:
+        line = self._line_at(event)
+        line = line if line is not None and line >= 0 else None
+        if line != self._hover_line:
+            old, self._hover_line = self._hover_line, line
+            for changed in (old, line):
+                if changed is not None:
+                    self.refresh_line(changed + 1)
+
+    def on_leave(self) -> None:
+        if self._hover_line is not None:
+            old, self._hover_line = self._hover_line, None
+            self.refresh_line(old + 1)
+
+    def on_focus(self) -> None:
+        self._refresh_row(self._cursor)
+
+    def on_blur(self) -> None:
+        self._refresh_row(self._cursor)
+
+    # -- rendering ------------------------------------------------------------------------------------
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._rag_styles = None
+
+    def _current_rag_styles(self) -> dict[Rag, Style]:
+        theme = self.app.theme
+        if self._rag_styles is None or self._rag_styles[0] != theme:
+            self._rag_styles = (theme, rag_styles(self.app.theme_variables))
+        return self._rag_styles[1]
+
+    def render_line(self, y: int) -> Strip:
+        width = self.scrollable_content_region.width
+        base = self.rich_style
+        if y == 0:
+            return self._render_headings(width)
+        view = self._view
+        line = round(self.scroll_y) + y - 1
+        if not view.loaded:
+            text = Text(" Loading…" if y == 1 else "", style=self.get_component_rich_style("project-table--placeholder", partial=True))
+            return self._strip(text, width, base)
+        if view.shown == 0:
+            if y != 2:
+                return Strip.blank(width, base)
+            message = (
+                "The portfolio has no projects yet: `projtui import FILE` loads a snapshot."
+                if view.total == 0
+                else "No projects match. Press x to clear the filters."
+            )
+            return self._strip(Text(f"  {message}", style=self.get_component_rich_style("project-table--placeholder", partial=True)), width, base)
+        if line >= view.line_count:
+            return Strip.blank(width, base)
+        group = view.line_to_group(line)
+        if group is not None:
+            return self._render_group(view, group, width)
+        index = view.line_to_row(line)
+        assert index is not None
+        row = self.row_at(index)
+        if index == self._cursor:
+            style = self.get_component_rich_style("project-table--cursor" if self.has_focus else "project-table--cursor-blurred")
+        elif line == self._hover_line:
+            style = self.get_component_rich_style("project-table--hover")
+        else:
+            style = base
+        if row is None:
+            page = index // PAGE_SIZE
+            if page in self._failed_pages:
+                note = " ⚠ could not read these projects: press f5 to try again"
+            else:
+                note = " …"
+                self._wanted_pages.add(page)
+                self._schedule_fetch()
+            return self._strip(Text(note, style=self.get_component_rich_style("project-table--placeholder", partial=True)), width, style)
+        if row.id not in self._benefits and row.id not in self._failed_benefits:
+            self._wanted_benefits.add(row.id)
+            self._schedule_fetch()
+        return self._render_row(row, width, style, cursor=index == self._cursor)
+
+    def _strip(self, text: Text, width: int, style: Style) -> Strip:
+        segments = list(text.render(self.app.console))
+        return Strip(segments).crop_extend(0, width, style).apply_style(style)
+
+    def _render_headings(self, width: int) -> Strip:
+        header = self.get_component_rich_style("project-table--header")
+        sorted_style = self.get_component_rich_style("project-table--sorted")
+        view = self._view if self._view.loaded else None
+        query = view.query if view else ProjectQuery()
+        segments: list[Segment] = [Segment(" " * LEFT_PAD, header)]
+        for placed in layout_columns(width, self._code_width):
+            column = placed.column
+            title = column.heading(placed.width)
+            style = header
+            if column.sort is not None and column.sort == query.sort:
+                title = _with_arrow(title, "▼" if query.descending else "▲", placed.width)
+                style = sorted_style
+            segments.append(Segment(_fit(title, placed.width), style))
+            segments.append(Segment(" " * GAP, header))
+        return Strip(segments).crop_extend(0, width, header)
+
+    def _render_group(self, view: _View, group: int, width: int) -> Strip:
+        line_style = self.get_component_rich_style("project-table--group")
+        label_style = self.get_component_rich_style("project-table--group-label", partial=True)
+        dim = self.get_component_rich_style("project-table--dim", partial=True)
+        count = view.groups[group]
+        key = count.key
+        if view.group_by is SortKey.AMBITION:
+            label = f"{key} {self.ambition_titles.get(key, '')}".rstrip() if key else "Linked to no ambition"
+        else:
+            label = stage_label(key or "").capitalize()
+        noun = "project" if count.count == 1 else "projects"
+        text = Text.assemble((" ▌", label_style), (label, label_style), (f"  {count.count:,} {noun}", dim))
+        text.truncate(width, overflow="ellipsis")
+        return self._strip(text, width, line_style)
+
+    def _render_row(self, row: ProjectRow, width: int, style: Style, *, cursor: bool) -> Strip:
+        dim = self.get_component_rich_style("project-table--dim", partial=True)
+        rag_style = self._current_rag_styles()[row.latest_rag]
+        grouped = self._view.group_by
+        segments: list[Segment] = [Segment(" " * LEFT_PAD, style)]
+        for placed in layout_columns(width, self._code_width):
+            key = placed.column.key
+            cell_style = style
+            if key == "code":
+                value = row.code
+            elif key == "name":
+                value = row.name
+            elif key == "stage":
+                value = stage_label(row.stage)
+                if grouped is SortKey.STAGE:
+                    cell_style = style + dim
+            elif key == "ambition":
+                value = row.primary_ambition or "–"
+                if row.primary_ambition is None or grouped is SortKey.AMBITION:
+                    cell_style = style + dim
+            elif key == "rag":
+                value = f"{row.latest_rag.symbol} {RAG_WORDS[row.latest_rag]}"
+                cell_style = style if cursor else style + Style(color=rag_style.color, bold=rag_style.bold, dim=rag_style.dim)
+            elif key == "benefits":
+                counts = self._benefits.get(row.id)
+                value, cell_style = _benefits_cell(counts, style, cursor, self._current_rag_styles(), dim)
+                if counts is None and row.id in self._failed_benefits:
+                    value = "?"
+            elif key == "lead":
+                value = row.lead or ""
+            else:
+                value = row.service or ""
+            segments.append(Segment(_fit(value, placed.width), cell_style))
+            segments.append(Segment(" " * GAP, style))
+        return Strip(segments).crop_extend(0, width, style)
+
+
+def _code_width(rows: Sequence[ProjectRow], at_least: int) -> int:
+    """Room for the longest code seen (and the heading with its sort arrow), within bounds."""
+    longest = max((cell_len(row.code) for row in rows), default=0)
+    return max(6, at_least, min(16, longest))
+
+
+def _benefits_cell(counts: OnTrackCount | None, style: Style, cursor: bool, rag: dict[Rag, Style], dim: Style) -> tuple[str, Style]:
+    if counts is None:
+        return "…", style + dim
+    if not counts.assessed:
+        return "–", style + dim
+    value = f"{counts.on_track}/{counts.assessed}"
+    if cursor:
+        return value, style
+    tone = rag[Rag.GREEN] if counts.on_track == counts.assessed else rag[Rag.RED] if counts.on_track == 0 else rag[Rag.AMBER]
+    return value, style + Style(color=tone.color)
+
+
+def _with_arrow(title: str, arrow: str, width: int) -> str:
+    for candidate in (f"{title} {arrow}", f"{title}{arrow}"):
+        if cell_len(candidate) <= width:
+            return candidate
+    return _fit(title, max(0, width - 1)).rstrip() + arrow
+
+
+def _fit(value: str, width: int) -> str:
+    """`value` on one line, cut with an ellipsis or padded to exactly `width` cells (never markup)."""
+    flat = " ".join(value.split())
+    if cell_len(flat) <= width:
+        return flat + " " * (width - cell_len(flat))
+    text = Text(flat)
+    text.truncate(width, overflow="ellipsis")
+    out = text.plain
+    return out + " " * (width - cell_len(out))

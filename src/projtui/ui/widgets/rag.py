@@ -1,0 +1,56 @@
+"""A RAG rating as text: a shape, a colour and a word, so it reads in monochrome and to colour-blind users."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from rich.style import Style
+from rich.text import Text
+
+from projtui.domain.enums import Rag
+
+RAG_WORDS = {
+    Rag.RED: "Red",
+    Rag.AMBER: "Amber",
+    Rag.GREEN: "Green",
+    Rag.COMPLETE: "Complete",
+    Rag.NOT_SET: "Not set",
+}
+
+# Used when no theme is at hand (e.g. a plain Rich console); mid-tones that read on dark and light backgrounds.
+DEFAULT_RAG_STYLES: Mapping[Rag, Style] = {
+    Rag.RED: Style(color="#d7263d", bold=True),
+    Rag.AMBER: Style(color="#d98c00", bold=True),
+    Rag.GREEN: Style(color="#2e9e44", bold=True),
+    Rag.COMPLETE: Style(color="#3a7bd5", bold=True),
+    Rag.NOT_SET: Style(dim=True),
+}
+
+# Theme variables (App.theme_variables) that colour each rating.
+_THEME_VARIABLES = {Rag.RED: "error", Rag.AMBER: "warning", Rag.GREEN: "success", Rag.COMPLETE: "primary"}
+
+
+def rag_styles(theme_variables: Mapping[str, str] | None) -> dict[Rag, Style]:
+    """Styles for each rating in the current theme (so light and dark themes both read well)."""
+    styles = dict(DEFAULT_RAG_STYLES)
+    if not theme_variables:
+        return styles
+    for rag, name in _THEME_VARIABLES.items():
+        colour = theme_variables.get(name)
+        if colour:
+            try:
+                styles[rag] = Style(color=colour, bold=True)
+            except Exception:  # a colour Rich cannot parse: keep the default
+                pass
+    return styles
+
+
+def rag_label(rag: Rag) -> str:
+    """`▲ Red`, `◆ Amber`, `● Green`, `✔ Complete`, `○ Not set`."""
+    return f"{rag.symbol} {RAG_WORDS[rag]}"
+
+
+def rag_text(rag: Rag, *, styles: Mapping[Rag, Style] | None = None, word: bool = True) -> Text:
+    """The rating as a Text: symbol (and word) in the rating's colour."""
+    style = (styles or DEFAULT_RAG_STYLES)[rag]
+    return Text(rag_label(rag) if word else rag.symbol, style=style, no_wrap=True, end="")

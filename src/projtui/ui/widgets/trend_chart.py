@@ -1,0 +1,79 @@
+"""A measure's actuals across quarters against its target line, drawn in the terminal.
+
+`TrendChart.show(trend)` draws a `services.review_models.MeasureTrend`
+(oldest first): the actuals as a line with markers and the target as a
+second line (its top too, for a range measure). Quarters with no actual are
+left as gaps. plotext is imported when the chart is first mounted, not when
+this module is, so start-up stays light.
+"""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.widget import Widget
+from textual.widgets import Static
+
+from projtui.services.review_models import MeasureTrend
+
+
+def _short(label: str) -> str:
+    """`2026/27 Q2` → `26/27Q2`, so quarter labels fit under the axis."""
+    year, _, quarter = label.partition(" ")
+    return f"{year[2:]}{quarter}" if len(year) == 7 else label
+
+
+class TrendChart(Widget):
+    """The trend of one measure: a plotext chart, with a caption saying which measure and what is drawn."""
+
+    # Styled in screens/review.tcss (the screen that uses it).
+
+    def compose(self) -> ComposeResult:
+        from textual_plotext import PlotextPlot
+
+        yield Static("", id="trend-caption")
+        yield PlotextPlot(id="trend-plot")
+
+    def clear(self, caption: str = "No measure selected.") -> None:
+        self.query_one("#trend-caption", Static).update(Text(caption))
+        plot = self._plot()
+        plot.plt.clear_data()
+        plot.plt.clear_figure()
+        plot.refresh()
+
+    def _plot(self):
+        from textual_plotext import PlotextPlot
+
+        return self.query_one("#trend-plot", PlotextPlot)
+
+    def show(self, trend: MeasureTrend) -> None:
+        fields = trend.measure.fields
+        points = trend.points
+        caption = Text.assemble(
+            (f"{fields.code or ''} ", "bold"),
+            fields.name,
+            (f"  ({fields.unit}, {fields.direction.value} is better)", "dim"),
+        )
+        self.query_one("#trend-caption", Static).update(caption)
+        plot = self._plot()
+        plt = plot.plt
+        plt.clear_data()
+        plt.clear_figure()
+        if not points:
+            plt.title("no figures yet")
+            plot.refresh()
+            return
+        xs = list(range(1, len(points) + 1))
+        labels = [_short(str(p.quarter)) for p in points]
+        step = max(1, len(points) // 6)
+        plt.xticks(xs[::step], labels[::step])
+        targets = [(x, p.target) for x, p in zip(xs, points, strict=True) if p.target is not None]
+        if targets:
+            plt.plot([x for x, _ in targets], [y for _, y in targets], label="target", marker="braille", color="cyan")
+        tops = [(x, p.target_max) for x, p in zip(xs, points, strict=True) if p.target_max is not None]
+        if tops:
+            plt.plot([x for x, _ in tops], [y for _, y in tops], label="target top", marker="braille", color="cyan")
+        actuals = [(x, p.actual) for x, p in zip(xs, points, strict=True) if p.actual is not None]
+        if actuals:
+            plt.plot([x for x, _ in actuals], [y for _, y in actuals], label="actual", marker="●", color="orange")
+        plot.refresh()

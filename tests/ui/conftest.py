@@ -1,0 +1,71 @@
+"""Fixtures for the portfolio, golden-thread and help tests: a sample portfolio, the app on it, and helpers.
+
+Every database is a file under the test's own tmp_path; the 100,000-project
+portfolio is built once per module (bulk insert through the services) and
+only read by the tests that use it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from portfolio_support import BIG, USER
+from textual.app import App
+
+from projtui.config import Settings
+from projtui.domain.enums import Stage
+from projtui.domain.records import ProjectFields
+from projtui.services import portfolio_stats
+from projtui.services.importing import import_snapshot
+from projtui.services.opening import open_portfolio
+from projtui.services.transfer import load_sample
+
+
+@pytest.fixture
+def sample_db(tmp_path):
+    """The bundled sample portfolio (17 projects, 4 ambitions), freshly loaded."""
+    db = open_portfolio(f"sqlite:///{tmp_path / 'sample.db'}", create=True)
+    load_sample(db, actor="setup")
+    yield db
+    db.dispose()
+
+
+@pytest.fixture
+def empty_db(tmp_path):
+    db = open_portfolio(f"sqlite:///{tmp_path / 'empty.db'}", create=True)
+    yield db
+    db.dispose()
+
+
+@pytest.fixture(scope="module")
+def big_db(tmp_path_factory):
+    """100,000 projects P-000000 … P-099999, every seventh linked to no ambition (and so in the pipeline)."""
+    path = tmp_path_factory.mktemp("big") / "big.db"
+    db = open_portfolio(f"sqlite:///{path}", create=True)
+    ambitions = "schema_version = 1\n" + "".join(f'[[ambitions]]\ncode = "A{i}"\ntitle = "Ambition {i}"\n' for i in (1, 2))
+    import_snapshot(db, ambitions, source="ambitions.toml", actor="setup")
+
+    def projects():
+        for i in range(BIG):
+            if i % 7 == 0:
+                yield ProjectFields(code=f"P-{i:06d}", name=f"Project {i:06d}", stage=Stage.PIPELINE, lead=f"Lead {i % 50}")
+            else:
+                yield (
+                    ProjectFields(code=f"P-{i:06d}", name=f"Project {i:06d}", stage=Stage.DELIVERY, lead=f"Lead {i % 50}"),
+                    [f"A{1 + i % 2}"],
+                )
+
+    portfolio_stats.bulk_create_projects(db, projects(), actor="setup")
+    yield db
+    db.dispose()
+
+
+@pytest.fixture
+def make_app() -> Callable[..., App]:
+    def make(db, **kwargs) -> App:
+        from projtui.ui.app import ProjtuiApp
+
+        return ProjtuiApp(db, Settings(user=USER), **kwargs)
+
+    return make

@@ -1,0 +1,303 @@
+"""Review mode (ui/screens/review.py) on the sample portfolio: keys in, database out.
+
+The sample's latest quarter is 2026/27 Q2 (every project reviewed, most
+published); 2026/27 Q3 has no reviews yet, so it is where drafts are made.
+"""
+
+from __future__ import annotations
+
+import pytest
+from textual.widgets import Input, Static, TextArea
+from textual.worker import WorkerCancelled
+
+from projtui.config import Settings
+from projtui.domain.enums import Rag, ReviewStatus
+from projtui.domain.quarter import Quarter
+from projtui.services import reviews
+from projtui.services.audit import project_history
+from projtui.services.opening import open_portfolio
+from projtui.services.transfer import load_sample
+from projtui.ui.app import ProjtuiApp
+from projtui.ui.screens.review import ActualScreen, ReasonScreen, ReviewScreen
+
+USER = "tester"
+LATEST = Quarter(2026, 2)
+NEXT = Quarter(2026, 3)
+
+
+@pytest.fixture
+def db(tmp_path):
+    database = open_portfolio(f"sqlite:///{tmp_path / 'p.db'}", create=True)
+    load_sample(database, actor="t")
+    yield database
+    database.dispose()
+
+
+async def settle(pilot, rounds: int = 4) -> None:
+    """Let every worker finish and its result reach the screen (a superseded read is cancelled: that is fine)."""
+    for _ in range(rounds):
+        await pilot.pause(0.02)
+        try:
+            await pilot.app.workers.wait_for_complete()
+        except WorkerCancelled:
+            pass
+    await pilot.pause()
+
+
+async def open_review(pilot, quarter: Quarter | None = None) -> ReviewScreen:
+    screen = ReviewScreen(quarter)
+    await pilot.app.push_screen(screen)
+    await settle(pilot)
+    return screen
+
+
+def _text(screen: ReviewScreen, selector: str) -> str:
+    return str(screen.query_one(selector, Static).render())
+
+
+def _messages(app) -> str:
+    return "\n".join(str(n.message) for n in app._notifications)
+
+
+def make_app(db) -> ProjtuiApp:
+    return ProjtuiApp(db, Settings(user=USER))
+
+
+async def test_header_shows_quarter_and_progress(db):
+    async with make_app(db).run_test(size=(120, 40)) as pilot:
+        screen = await open_review(pilot)
+        header = _text(screen, "#rv-header")
+        assert "2026/27 Q2" in header
+        assert "16 of 16 reviewed" in header
+        assert "0 unreviewed" in header
+        assert screen.current_code == "SP-01"
+        await pilot.press("right_square_bracket")
+        await settle(pilot)
+        assert screen.quarter == NEXT
+        assert "2026/27 Q3" in _text(screen, "#rv-header")
+        assert " of 16 reviewed" in _text(screen, "#rv-header")
+        assert "0 of" in _text(screen, "#rv-header")
+        await pilot.press("left_square_bracket")
+        await settle(pilot)
+        assert "16 of 16 reviewed" in _text(screen, "#rv-header")
+
+
+async def test_g_then_ctrl_s_saves_a_green_draft(db):
+    async with make_app(db).run_test(size=(120, 40)) as pilot:
+        screen = await open_review(pilot, NEXT)
+        assert screen.sheet is not None and screen.sheet.review is None
+        await pilot.press("g")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        saved = reviews.get_review(db, "SP-01", NEXT)
+        assert saved is not None
+        assert saved.rag is Rag.GREEN
+        assert saved.status is ReviewStatus.DRAFT
+        # The screen reads it back: the queue says draft, the progress moved on.
+        assert "1 of 16 reviewed" in _text(screen, "#rv-header")
+        assert screen.sheet.review is not None and screen.sheet.review.version == saved.version
+        # A second change updates the same review (expected_version is the one just saved).
+        await pilot.press("a")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert reviews.get_review(db, "SP-01", NEXT).rag is Rag.AMBER
+
+
+async def test_typing_commentary_does_not_change_the_rating(db):
+    async with make_app(db).run_test(size=(120, 40)) as pilot:
+        screen = await open_review(pilot, NEXT)
+        area = screen.query_one("#rv-commentary", TextArea)
+        area.focus()
+        await pilot.press(*"rag [red]x[/]")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        saved = reviews.get_review(db, "SP-01", NEXT)
+        assert saved.rag is Rag.NOT_SET
+        assert saved.fields.commentary == "rag [red]x[/]"
+
+
+async def test_money_is_checked_beside_the_field_and_saved_in_pence(db):
+    async with make_app(db).run_test(size=(120, 40)) as pilot:
+        screen = await open_review(pilot, NEXT)
+        spend = screen.query_one("#rv-spend", Input)
+        spend.focus()
+        await pilot.press(*"12x")
+        await pilot.pause()
+        assert "enter pounds" in _text(screen, "#rv-spend-error")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert reviews.get_review(db, "SP-01", NEXT) is None
+        assert "spend to date: enter pounds" in _messages(pilot.app)
+        await pilot.press("backspace", *",500.25")
+        await pilot.pause()
+        assert _text(screen, "#rv-spend-error") == ""
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert reviews.get_review(db, "SP-01", NEXT).fields.spend_to_date_pence == 1_250_025
+
+
+async def test_entering_an_actual_through_the_dialog(db):
+    async with make_app(db).run_test(size=(120, 40)) as pilot:
+        screen = await open_review(pilot, NEXT)
+        before = reviews.review_sheet(db, "SP-01", NEXT).measure("M1")
+        assert before.actual is None
+        await pilot.press("m", "enter")
+        await pilot.pause()
+        assert isinstance(pilot.app.screen, ActualScreen)
+        await pilot.press(*"11.5")
+        await pilot.click("#actual-provisional")
+        note = pilot.app.screen.query_one("#actual-note", Input)
+        note.focus()
+        await pilot.press(*"first [b]count")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert pilot.app.screen is screen
+        actual = reviews.review_sheet(db, "SP-01", NEXT).measure("M1").actual
+        assert actual is not None
+        assert actual.value == 11.5
+        assert actual.provisional is True
+        assert actual.note == "first [b]count"
+        assert actual.entered_by == USER
+        # The sheet is read again and shows it.
+        assert screen.sheet.measure("M1").actual.value == 11.5
+
+
+async def test_actual_dialog_refuses_a_non_number_and_escape_cancels(db):
+    async with make_app(db).run_test(size=(120, 40)) as pilot:
+        await open_review(pilot, NEXT)
+        await pilot.press("m", "enter")
+        await pilot.pause()
+        await pilot.press(*"lots", "enter")
+        await pilot.pause()
+        assert isinstance(pilot.app.screen, ActualScreen)
+        assert "number" in str(pilot.app.screen.query_one("#actual-error", Static).render())
+        await pilot.press("escape")
+        await settle(pilot)
+        assert reviews.review_sheet(db, "SP-01", NEXT).measure("M1").actual is None
+
+
+async def test_publish_with_blockers_refuses_with_a_message(db):
+    async with make_app(db).run_test(size=(120, 40)) as pilot:
+        screen = await open_review(pilot, NEXT)
+        await pilot.press("a", "p")  # amber with no commentary
+        await settle(pilot)
+        saved = reviews.get_review(db, "SP-01", NEXT)
+        assert saved is not None and saved.status is ReviewStatus.DRAFT  # the draft is kept, not published
+        assert "Cannot publish SP-01" in "\n".join(str(n.title) for n in pilot.app._notifications)
+        assert "needs commentary" in _messages(pilot.app)
+        assert "needs commentary" in _text(screen, "#rv-blockers")
+        # Pressed again with nothing changed: refused straight from the sheet, no write.
+        await pilot.press("p")
+        await settle(pilot)
+        assert reviews.get_review(db, "SP-01", NEXT).version == saved.version
+
+
+async def test_publish_a_clean_review(db):
+    async with make_app(db).run_test(size=(120, 40)) as pilot:
+        screen = await open_review(pilot, NEXT)
+        await pilot.press("g", "p")
+        await settle(pilot)
+        saved = reviews.get_review(db, "SP-01", NEXT)
+        assert saved.status is ReviewStatus.PUBLISHED
+        assert saved.fields.published_by == USER
+        assert screen.sheet.editable is False
+        assert screen.query_one("#rv-commentary", TextArea).read_only
+        # Read-only now: a rating key changes nothing and says why.
+        await pilot.press("r")
+        await settle(pilot)
+        assert screen.overall is Rag.GREEN
+        assert reviews.get_review(db, "SP-01", NEXT).rag is Rag.GREEN
+
+
+async def test_reopen_asks_for_a_reason_and_is_audited(db):
+    async with make_app(db).run_test(size=(120, 40)) as pilot:
+        screen = await open_review(pilot)
+        assert reviews.get_review(db, "SP-01", LATEST).is_published
+        await pilot.press("o")
+        await pilot.pause()
+        assert isinstance(pilot.app.screen, ReasonScreen)
+        await pilot.press("enter")  # an empty reason is refused
+        await pilot.pause()
+        assert isinstance(pilot.app.screen, ReasonScreen)
+        await pilot.press(*"Fuel figure corrected", "enter")
+        await settle(pilot)
+        assert pilot.app.screen is screen
+        review = reviews.get_review(db, "SP-01", LATEST)
+        assert review.status is ReviewStatus.DRAFT
+        entries, _ = project_history(db, "SP-01")
+        reopen = [e for e in entries if e.action == "reopen"]
+        assert reopen and reopen[0].new == "Fuel figure corrected" and reopen[0].actor == USER
+        assert screen.sheet.editable
+
+
+async def test_reopen_cancelled_changes_nothing(db):
+    async with make_app(db).run_test(size=(120, 40)) as pilot:
+        await open_review(pilot)
+        await pilot.press("o")
+        await pilot.pause()
+        await pilot.press("escape")
+        await settle(pilot)
+        assert reviews.get_review(db, "SP-01", LATEST).is_published
+
+
+async def test_n_steps_to_the_next_unreviewed_and_j_k_step(db):
+    reviews.save_review(db, "SP-02", NEXT, {"rag": "green"}, expected_version=None, actor="t")
+    async with make_app(db).run_test(size=(120, 40)) as pilot:
+        screen = await open_review(pilot, NEXT)
+        assert screen.current_code == "SP-01"
+        await pilot.press("n")
+        await settle(pilot)
+        assert screen.current_code == "SP-03"  # SP-02 is reviewed already
+        assert screen.sheet.project_code == "SP-03"
+        assert "SP-03" in _text(screen, "#rv-title")
+        await pilot.press("k")
+        await settle(pilot)
+        assert screen.current_code == "SP-02"
+        await pilot.press("j", "j")
+        await settle(pilot)
+        assert screen.current_code == "SP-04"
+
+
+async def test_leaving_a_project_saves_its_changes(db):
+    async with make_app(db).run_test(size=(120, 40)) as pilot:
+        screen = await open_review(pilot, NEXT)
+        await pilot.press("r", "n")
+        await settle(pilot)
+        assert screen.current_code == "SP-02"
+        assert reviews.get_review(db, "SP-01", NEXT).rag is Rag.RED
+
+
+async def test_c_steps_to_a_changed_rag(db):
+    async with make_app(db).run_test(size=(120, 40)) as pilot:
+        screen = await open_review(pilot)
+        changed = [e.code for e in reviews.review_queue(db, LATEST) if e.rag_changed]
+        assert changed
+        await pilot.press("c")
+        await settle(pilot)
+        expected = next((c for c in changed if c != "SP-01"), changed[0])
+        assert screen.current_code == expected
+
+
+async def test_published_review_hides_publish_and_shows_reopen(db):
+    async with make_app(db).run_test(size=(120, 40)) as pilot:
+        screen = await open_review(pilot)
+        assert screen.check_action("reopen", ()) is True
+        assert screen.check_action("save", ()) is None
+        await pilot.press("n")  # every project is reviewed: says so
+        await settle(pilot)
+        assert "Every project has a review" in _messages(pilot.app)
+
+
+async def test_conflict_notifies_and_reloads(db):
+    async with make_app(db).run_test(size=(120, 40)) as pilot:
+        screen = await open_review(pilot, NEXT)
+        # Someone else saves SP-01's review while this screen still shows none.
+        reviews.save_review(db, "SP-01", NEXT, {"rag": "red", "commentary": "theirs"}, expected_version=None, actor="other")
+        await pilot.press("g", "ctrl+s")
+        await settle(pilot)
+        assert "Changed by someone else" in "\n".join(str(n.title) for n in pilot.app._notifications)
+        saved = reviews.get_review(db, "SP-01", NEXT)
+        assert saved.rag is Rag.RED  # nothing overwritten
+        assert screen.sheet.review is not None and screen.sheet.review.version == saved.version
+        assert screen.overall is Rag.RED
+        assert screen.query_one("#rv-commentary", TextArea).text == "theirs"

@@ -1,0 +1,237 @@
+"""SVG snapshots of the project screen's tabs, its forms, the conflict dialog and the link picker.
+
+Update after an intended change with `pytest tests/ui/test_snapshots_project.py --snapshot-update`
+and look at the report before committing.
+"""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from project_support import build_portfolio, make_app, settle
+from textual.widgets import Input, Select, SelectionList, TextArea
+
+from projtui.domain.enums import Direction, PlanStatus
+from projtui.services import plans, projects
+from projtui.ui.widgets.benefits_map import Ref
+
+WIDE = (120, 40)
+SMALL = (80, 24)
+
+
+@pytest.fixture(autouse=True)
+def _utc(monkeypatch):
+    """History shows local times: pin the zone so the snapshots do not depend on the machine."""
+    monkeypatch.setenv("TZ", "UTC")
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()
+
+
+@pytest.fixture
+def db(tmp_path):
+    database = build_portfolio(tmp_path / "p.db")
+    yield database
+    database.dispose()
+
+
+async def _still(pilot) -> None:
+    """Settle, and stop cursors blinking so the picture is the same every time."""
+    await settle(pilot)
+    for widget in pilot.app.screen.query("Input, TextArea"):
+        widget.cursor_blink = False
+    await pilot.pause()
+
+
+def _tab(key: str):
+    async def run_before(pilot) -> None:
+        await settle(pilot)
+        await pilot.press(key)
+        await _still(pilot)
+
+    return run_before
+
+
+def _ref(db, kind: str, code: str) -> Ref:
+    plan = plans.get_plan(db, "SP-01")
+    pool = {"output": plan.outputs, "outcome": plan.outcomes, "benefit": plan.benefits, "measure": plan.measures}[kind]
+    return Ref(kind, next(item.id for item in pool if item.fields.code == code))
+
+
+def _on(ref: Ref, *keys: str, tree: str = "#plan-items"):
+    """Open the plan tab, put the cursor on `ref`, press `keys`."""
+
+    async def run_before(pilot) -> None:
+        await settle(pilot)
+        await pilot.press("3")
+        await settle(pilot)
+        widget = pilot.app.screen.query_one(tree)
+        widget.focus()
+        widget.move_cursor(widget.find(ref))
+        await pilot.pause()
+        if keys:
+            await pilot.press(*keys)
+        await _still(pilot)
+
+    return run_before
+
+
+# --- the tabs --------------------------------------------------------------------------------
+
+
+def test_overview(snap_compare, db):
+    assert snap_compare(make_app(db), terminal_size=WIDE, run_before=_tab("1"))
+
+
+def test_overview_small(snap_compare, db):
+    assert snap_compare(make_app(db), terminal_size=SMALL, run_before=_tab("1"))
+
+
+def test_overview_golden_thread_gap(snap_compare, db):
+    assert snap_compare(make_app(db, code="SP-02"), terminal_size=WIDE, run_before=_tab("1"))
+
+
+def test_ambitions(snap_compare, db):
+    assert snap_compare(make_app(db), terminal_size=WIDE, run_before=_tab("2"))
+
+
+def test_plan(snap_compare, db):
+    assert snap_compare(make_app(db), terminal_size=WIDE, run_before=_tab("3"))
+
+
+def test_plan_small(snap_compare, db):
+    assert snap_compare(make_app(db), terminal_size=SMALL, run_before=_tab("3"))
+
+
+def test_plan_small_showing_the_map(snap_compare, db):
+    async def run_before(pilot) -> None:
+        await _tab("3")(pilot)
+        await pilot.press("v")
+        await _still(pilot)
+
+    assert snap_compare(make_app(db), terminal_size=SMALL, run_before=run_before)
+
+
+def test_plan_empty(snap_compare, db):
+    assert snap_compare(make_app(db, code="SP-02"), terminal_size=WIDE, run_before=_tab("3"))
+
+
+def test_reviews(snap_compare, db):
+    assert snap_compare(make_app(db), terminal_size=WIDE, run_before=_tab("4"))
+
+
+def test_history(snap_compare, db):
+    assert snap_compare(make_app(db), terminal_size=WIDE, run_before=_tab("5"))
+
+
+# --- forms --------------------------------------------------------------------------------------
+
+
+def test_project_form(snap_compare, db):
+    assert snap_compare(make_app(db), terminal_size=WIDE, run_before=_tab("e"))
+
+
+def test_project_form_small(snap_compare, db):
+    assert snap_compare(make_app(db), terminal_size=SMALL, run_before=_tab("e"))
+
+
+def test_project_form_with_errors(snap_compare, db):
+    async def run_before(pilot) -> None:
+        await _tab("e")(pilot)
+        form = pilot.app.screen
+        form.query_one("#field-name", Input).value = ""
+        form.query_one("#field-start_date", Input).value = "2024-04-01"
+        form.query_one("#field-end_date", Input).value = "2023-01-01"
+        form.query_one("#field-budget_pence", Input).value = "12.345"
+        form.query_one("#field-budget_pence", Input).focus()
+        await pilot.press("ctrl+s")
+        await _still(pilot)
+
+    assert snap_compare(make_app(db), terminal_size=WIDE, run_before=run_before)
+
+
+def test_plan_form_refusing_approval_without_approver(snap_compare, db):
+    async def run_before(pilot) -> None:
+        await _tab("3")(pilot)
+        await pilot.press("p")
+        await settle(pilot)
+        pilot.app.screen.query_one("#field-status", Select).value = PlanStatus.APPROVED
+        await _still(pilot)
+
+    assert snap_compare(make_app(db), terminal_size=WIDE, run_before=run_before)
+
+
+def test_new_output_form(snap_compare, db):
+    assert snap_compare(make_app(db), terminal_size=WIDE, run_before=_on(Ref("section", section="output"), "n"))
+
+
+def test_outcome_form(snap_compare, db):
+    assert snap_compare(make_app(db), terminal_size=WIDE, run_before=_on(_ref(db, "outcome", "OC1"), "e"))
+
+
+def test_benefit_form(snap_compare, db):
+    assert snap_compare(make_app(db), terminal_size=WIDE, run_before=_on(_ref(db, "benefit", "B1"), "e"))
+
+
+def test_measure_form(snap_compare, db):
+    async def run_before(pilot) -> None:
+        await _on(_ref(db, "measure", "M1"), "e")(pilot)
+        pilot.app.screen.query_one("#field-direction", Select).value = Direction.RANGE
+        await _still(pilot)
+
+    assert snap_compare(make_app(db), terminal_size=WIDE, run_before=run_before)
+
+
+def test_new_measure_form_small(snap_compare, db):
+    assert snap_compare(make_app(db), terminal_size=SMALL, run_before=_on(_ref(db, "benefit", "B2"), "m"))
+
+
+# --- dialogs -------------------------------------------------------------------------------------
+
+
+def test_conflict_dialog(snap_compare, db):
+    async def run_before(pilot) -> None:
+        await _tab("e")(pilot)
+        form = pilot.app.screen
+        form.query_one("#field-lead", Input).value = "Mine [me]"
+        form.query_one("#field-summary", TextArea).load_text("My summary")
+        theirs = projects.get_project(db, "SP-01")
+        projects.update_project(
+            db, "SP-01", theirs.fields.model_copy(update={"lead": "Theirs [them]", "service": "Their service"}),
+            expected_version=theirs.version, actor="bob",
+        )
+        await pilot.press("ctrl+s")
+        await _still(pilot)
+
+    assert snap_compare(make_app(db), terminal_size=WIDE, run_before=run_before)
+
+
+def test_conflict_dialog_small(snap_compare, db):
+    async def run_before(pilot) -> None:
+        await _tab("e")(pilot)
+        pilot.app.screen.query_one("#field-lead", Input).value = "Mine"
+        theirs = projects.get_project(db, "SP-01")
+        projects.update_project(db, "SP-01", theirs.fields.model_copy(update={"lead": "Theirs"}), expected_version=theirs.version, actor="bob")
+        await pilot.press("ctrl+s")
+        await _still(pilot)
+
+    assert snap_compare(make_app(db), terminal_size=SMALL, run_before=run_before)
+
+
+def test_link_picker(snap_compare, db):
+    async def run_before(pilot) -> None:
+        await _on(_ref(db, "output", "O1"), "l")(pilot)
+        pilot.app.screen.query_one(SelectionList).highlighted = 1
+        await _still(pilot)
+
+    assert snap_compare(make_app(db), terminal_size=WIDE, run_before=run_before)
+
+
+def test_link_picker_small(snap_compare, db):
+    assert snap_compare(make_app(db), terminal_size=SMALL, run_before=_on(_ref(db, "outcome", "OC2"), "l"))
+
+
+def test_delete_confirmation(snap_compare, db):
+    assert snap_compare(make_app(db), terminal_size=WIDE, run_before=_on(_ref(db, "benefit", "B1"), "d"))

@@ -1,0 +1,61 @@
+"""SVG snapshots of review mode: the sheet of a published review, and a draft with the actual dialog open.
+
+Update after an intended change with `pytest tests/ui/test_snapshots_review.py --snapshot-update`
+and look at the report before committing.
+"""
+
+from __future__ import annotations
+
+import pytest
+from textual.worker import WorkerCancelled
+
+from projtui.config import Settings
+from projtui.domain.quarter import Quarter
+from projtui.services.opening import open_portfolio
+from projtui.services.transfer import load_sample
+from projtui.ui.app import ProjtuiApp
+from projtui.ui.screens.review import ReviewScreen
+
+WIDE = (120, 40)
+
+
+@pytest.fixture
+def db(tmp_path):
+    database = open_portfolio(f"sqlite:///{tmp_path / 'p.db'}", create=True)
+    load_sample(database, actor="t")
+    yield database
+    database.dispose()
+
+
+async def _settle(pilot) -> None:
+    for _ in range(4):
+        await pilot.pause(0.02)
+        try:
+            await pilot.app.workers.wait_for_complete()
+        except WorkerCancelled:  # a superseded read
+            pass
+    for widget in pilot.app.screen.query("Input, TextArea"):
+        widget.cursor_blink = False
+    await pilot.pause()
+
+
+def _review(quarter: Quarter | None = None, *keys: str):
+    async def run_before(pilot) -> None:
+        await pilot.app.push_screen(ReviewScreen(quarter))
+        await _settle(pilot)
+        if keys:
+            await pilot.press(*keys)
+            await _settle(pilot)
+
+    return run_before
+
+
+def test_published_review(snap_compare, db):
+    assert snap_compare(ProjtuiApp(db, Settings(user="tester")), terminal_size=WIDE, run_before=_review())
+
+
+def test_draft_with_actual_dialog(snap_compare, db):
+    # 2026/27 Q3 has nothing yet: amber (unsaved) on SP-01, then Enter on its first measure.
+    assert snap_compare(
+        ProjtuiApp(db, Settings(user="tester")), terminal_size=WIDE, run_before=_review(Quarter(2026, 3), "a", "m", "enter")
+    )

@@ -1,0 +1,526 @@
+"""projtui benchmarks: every figure is a ratio against a baseline measured in the same run.
+
+    .venv/bin/python benchmarks/run.py [--sizes 100,1000,10000,100000]
+        [--only import,export,startup,filter,open,memory] [--json out.json] [--markdown out.md]
+
+Absolute times on a shared machine are noise; what is reported is projtui
+against the same work done by a baseline, measured alternately in the same
+run (min of k runs; k falls with size). Measures:
+
+    import   projtui `import_snapshot` of a generated snapshot into a fresh
+             database, vs tomllib + raw sqlite3 executemany of the same rows
+             (baseline.py).                          target <= 2x at 10,000
+    export   projtui `export_snapshot` of that database, vs tomli_w.dumps of
+             the parsed snapshot.                    target <= 2x at 10,000
+             Both also as a curve over the sizes (us per project and the
+             growth exponent between sizes: 1.0 is linear).
+    startup  process start -> first frame with rows, projtui (`projtui --db`,
+             in a real terminal: a tmux pane) vs the bare app (bare_app.py).
+                                   target <= 1.5x at 10,000, <= 2x at 100,000
+    memory   RSS after the first screen (and 1 s later), same runs.
+                                                     target <= 2x at 100,000
+    filter   one keystroke in the filter -> table repainted with the filtered
+             rows (headless), vs the bare app filtering its 100 rows; with
+             projtui's debounce and without it; and the worst keystroke echo
+             during a typing burst.                  target <= 2x at 100,000
+    open     project screen with a large plan (50 outputs/outcomes/benefits,
+             100 measures, 40 quarters) vs a small one, until the plan tab is
+             drawn.                                  target <= 1.5x
+
+Generated snapshots and databases are cached in benchmarks/out/cache/ (keyed
+by the generator's source), results go to stdout and to --json/--markdown.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import math
+import os
+import platform
+import shutil
+import signal
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+OUT = HERE / "out"
+CACHE = OUT / "cache"
+PYTHON = sys.executable
+sys.path.insert(0, str(HERE))
+
+import generate  # noqa: E402
+
+MEASURES = ("import", "export", "startup", "memory", "filter", "open")
+UI_MEASURES = ("startup", "memory", "filter", "open")
+DEFAULT_SIZES = (100, 1_000, 10_000, 100_000)
+UI_SIZES = (10_000, 100_000)  # sizes the UI measures run at (those of --sizes that are here)
+TMUX_SOCKET = "projtui-bench"
+TERMINAL = (120, 40)
+
+
+def repeats(size: int, override: int | None) -> int:
+    if override:
+        return override
+    return 5 if size <= 100 else 3 if size <= 1_000 else 2 if size <= 10_000 else 1
+
+
+def log(message: str) -> None:
+    print(f"[{time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
+
+
+# -- results --------------------------------------------------------------------------------------
+
+
+@dataclass
+class Row:
+    measure: str
+    size: int
+    projtui: float | None  # seconds, or MB for memory; None: did not finish
+    baseline: float | None
+    unit: str  # "s", "ms" or "MB" (display only; values are stored in s or MB)
+    target: float | None = None  # the ratio must not exceed this
+    note: str = ""
+    runs: dict = field(default_factory=dict)
+
+    @property
+    def ratio(self) -> float | None:
+        if self.projtui is None or not self.baseline:
+            return None
+        return self.projtui / self.baseline
+
+    @property
+    def verdict(self) -> str:
+        if self.target is None:
+            return "info"
+        if self.projtui is None:
+            return "FAIL (did not finish)"
+        return "pass" if self.ratio <= self.target else "FAIL"
+
+
+def shown(value: float | None, unit: str) -> str:
+    if value is None:
+        return "—"
+    if unit == "ms":
+        return f"{value * 1000:,.0f} ms"
+    if unit == "MB":
+        return f"{value:,.0f} MB"
+    return f"{value:,.2f} s" if value < 100 else f"{value:,.0f} s"
+
+
+def table(rows: list[Row], markdown: bool = False) -> str:
+    head = ("measure", "size", "projtui", "baseline", "ratio", "target", "result", "note")
+    lines = []
+    for r in rows:
+        ratio = "—" if r.ratio is None else f"{r.ratio:.2f}×"
+        target = "—" if r.target is None else f"≤ {r.target:g}×"
+        lines.append((r.measure, f"{r.size:,}", shown(r.projtui, r.unit), shown(r.baseline, r.unit), ratio, target, r.verdict, r.note))
+    if markdown:
+        out = ["| " + " | ".join(head) + " |", "|" + "|".join("---" for _ in head) + "|"]
+        out += ["| " + " | ".join(line) + " |" for line in lines]
+        return "\n".join(out)
+    widths = [max(len(h), *(len(line[i]) for line in lines)) if lines else len(h) for i, h in enumerate(head)]
+    fmt = "  ".join(f"{{:{'<' if i in (0, 7) else '>'}{w}}}" for i, w in enumerate(widths))
+    return "\n".join([fmt.format(*head), fmt.format(*("-" * w for w in widths))] + [fmt.format(*line) for line in lines])
+
+
+def curve(rows: list[Row], markdown: bool = False) -> str:
+    """Import/export cost per project at each size, and how it grows (exponent 1.0 = linear)."""
+    head = ("measure", "size", "projtui µs/project", "baseline µs/project", "growth exponent projtui", "growth exponent baseline")
+    lines = []
+    for measure in ("import", "export"):
+        points = sorted((r for r in rows if r.measure == measure), key=lambda r: r.size)
+        previous = None
+        for r in points:
+            per = lambda v: "—" if v is None else f"{v / r.size * 1e6:,.0f}"  # noqa: E731
+
+            def exponent(attr: str) -> str:
+                if previous is None or getattr(previous, attr) is None or getattr(r, attr) is None:
+                    return "—"
+                return f"{math.log(getattr(r, attr) / getattr(previous, attr)) / math.log(r.size / previous.size):.2f}"
+
+            lines.append((measure, f"{r.size:,}", per(r.projtui), per(r.baseline), exponent("projtui"), exponent("baseline")))
+            previous = r
+    if not lines:
+        return ""
+    if markdown:
+        out = ["| " + " | ".join(head) + " |", "|" + "|".join("---" for _ in head) + "|"]
+        return "\n".join(out + ["| " + " | ".join(line) + " |" for line in lines])
+    widths = [max(len(h), *(len(line[i]) for line in lines)) for i, h in enumerate(head)]
+    fmt = "  ".join(f"{{:{'<' if i == 0 else '>'}{w}}}" for i, w in enumerate(widths))
+    return "\n".join([fmt.format(*head), fmt.format(*("-" * w for w in widths))] + [fmt.format(*line) for line in lines])
+
+
+def machine() -> dict:
+    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines() if line.startswith("model name")), platform.processor())
+    import textual
+
+    def git(*args: str) -> str:
+        try:
+            return subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True, check=True).stdout.strip()
+        except (OSError, subprocess.CalledProcessError):
+            return ""
+
+    return {
+        "cpu": cpu,
+        "cores": os.cpu_count(),
+        "memory_gb": round(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30, 1),
+        "python": platform.python_version(),
+        "sqlite": sqlite3.sqlite_version,
+        "textual": textual.__version__,
+        "platform": platform.platform(),
+        "load_average": os.getloadavg(),
+        "git_commit": git("rev-parse", "--short", "HEAD"),
+        "git_dirty_src": bool(git("status", "--porcelain", "src")),
+    }
+
+
+# -- data -----------------------------------------------------------------------------------------------
+
+
+def generator_key() -> str:
+    source = (HERE / "generate.py").read_bytes() + (HERE / "baseline.py").read_bytes()
+    return hashlib.sha256(source).hexdigest()[:8]
+
+
+def snapshot_file(size: int, *, large: int = 0) -> Path:
+    path = CACHE / f"portfolio-{size}{'-large' if large else ''}-{generator_key()}.toml"
+    if not path.exists():
+        log(f"generating {path.name}")
+        tmp = path.with_suffix(".tmp")
+        generate.write(tmp, size, large=large)
+        tmp.replace(path)
+    return path
+
+
+def database(size: int, *, large: int = 0) -> Path:
+    """The snapshot loaded into a fresh projtui database (migrations, then the baseline's bulk insert: same rows as an import)."""
+    path = CACHE / f"portfolio-{size}{'-large' if large else ''}-{generator_key()}.db"
+    if path.exists():
+        return path
+    text_path = snapshot_file(size, large=large)
+    log(f"building {path.name}")
+    tmp = path.with_name(path.stem + ".building.db")
+    subprocess.run([PYTHON, str(HERE / "worker.py"), "build", str(text_path), str(tmp)], check=True, cwd=ROOT, stdout=subprocess.DEVNULL)
+    tmp.replace(path)
+    return path
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+# -- running things -----------------------------------------------------------------------------------
+
+
+def run_json(args: list[str], timeout: float) -> dict | None:
+    """Run a worker in its own process group; its stdout's last line is JSON. None on timeout."""
+    process = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True, cwd=ROOT)
+    try:
+        stdout, stderr = process.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.communicate()
+        return None
+    if process.returncode != 0:
+        raise RuntimeError(f"{' '.join(args)} failed ({process.returncode}):\n{stderr[-3000:]}")
+    return json.loads(stdout.strip().splitlines()[-1])
+
+
+def alternate(k: int, first, second) -> tuple[list, list]:
+    """k runs of each, in ABBA order so that drift in the machine's load hits both alike."""
+    a, b = [], []
+    for i in range(k):
+        for fn, results in ((first, a), (second, b)) if i % 2 == 0 else ((second, b), (first, a)):
+            results.append(fn())
+    return a, b
+
+
+def seconds(result: dict | None) -> str:
+    return "timeout" if result is None else f"{result['seconds']:.2f}s"
+
+
+def best(values: list[float | None]) -> float | None:
+    done = [v for v in values if v is not None]
+    return min(done) if done and len(done) == len(values) else None
+
+
+# -- import and export ------------------------------------------------------------------------------------
+
+
+def measure_import(size: int, k: int, timeout: float, work: Path) -> Row:
+    snapshot = snapshot_file(size)
+
+    def run(variant: str):
+        def go():
+            result = run_json([PYTHON, str(HERE / "worker.py"), "import", variant, str(snapshot), str(work)], timeout)
+            log(f"import {size:,} {variant}: {seconds(result)}")
+            return result
+
+        return go
+
+    ours, theirs = alternate(k, run("projtui"), run("baseline"))
+    note = ""
+    done = [r for r in ours + theirs if r is not None]
+    if len({json.dumps(r["counts"], sort_keys=True) for r in done}) > 1:
+        note = "ROW COUNTS DIFFER"
+    if any(r is None for r in ours):
+        note = f"projtui did not finish in {timeout:.0f} s"
+    return Row("import", size, best([r and r["seconds"] for r in ours]), best([r and r["seconds"] for r in theirs]), "s",
+               target=2.0 if size == 10_000 else None, note=note,
+               runs={"projtui": ours, "baseline": theirs})
+
+
+def measure_export(size: int, k: int, timeout: float) -> Row:
+    db, snapshot = database(size), snapshot_file(size)
+    expected = file_sha256(snapshot)
+
+    def run(variant: str, source: Path):
+        def go():
+            result = run_json([PYTHON, str(HERE / "worker.py"), "export", variant, str(source)], timeout)
+            log(f"export {size:,} {variant}: {seconds(result)}")
+            return result
+
+        return go
+
+    ours, theirs = alternate(k, run("projtui", db), run("baseline", snapshot))
+    note = ""
+    if any(r is not None and r["sha256"] != expected for r in ours):
+        note = "projtui export differs from the generated snapshot"
+    elif any(r is None for r in ours):
+        note = f"projtui did not finish in {timeout:.0f} s"
+    else:
+        note = "byte-identical to the generated snapshot"
+    return Row("export", size, best([r and r["seconds"] for r in ours]), best([r and r["seconds"] for r in theirs]), "s",
+               target=2.0 if size == 10_000 else None, note=note, runs={"projtui": ours, "baseline": theirs})
+
+
+# -- the UI --------------------------------------------------------------------------------------------------
+
+
+def ui_env(work: Path) -> dict:
+    env = dict(os.environ)
+    env.update(PROJTUI_CONFIG_DIR=str(work / "config"), PROJTUI_USER="bench", COLUMNS=str(TERMINAL[0]), LINES=str(TERMINAL[1]))
+    env.pop("TEXTUAL", None)
+    return env
+
+
+class Tmux:
+    """A private tmux server (its own socket) with one 120x40 pane that each run respawns."""
+
+    def __init__(self) -> None:
+        self.tmux = shutil.which("tmux")
+        self.started = False
+
+    def __call__(self, *args: str, check: bool = True) -> str:
+        return subprocess.run([self.tmux, "-L", TMUX_SOCKET, *args], capture_output=True, text=True, check=check).stdout
+
+    def start(self) -> None:
+        self("kill-server", check=False)
+        self("-f", "/dev/null", "new-session", "-d", "-s", "bench", "-x", str(TERMINAL[0]), "-y", str(TERMINAL[1]))
+        self("set-option", "-t", "bench", "remain-on-exit", "on")
+        self.started = True
+
+    def stop(self) -> None:
+        if self.started:
+            self("kill-server", check=False)
+            self.started = False
+
+
+def startup_run(app: str, db: Path | None, work: Path, tmux: Tmux | None, timeout: float = 180) -> dict:
+    """One fresh process: start -> first frame with rows (and RSS), in a tmux pane or headless."""
+    out = work / f"startup-{app}.json"
+    for stale in (out, Path(f"{out}.ready")):
+        stale.unlink(missing_ok=True)
+    command = [PYTHON, str(HERE / "ui_probe.py"), "startup", "--app", app, "--out", str(out)] + (["--db", str(db)] if db else [])
+    env = ui_env(work)
+    if tmux is None:
+        command.append("--headless")
+        t0 = time.monotonic()
+        subprocess.run(command, env=env, check=True, timeout=timeout, cwd=ROOT, capture_output=True)
+        visible = None
+    else:
+        shell = " ".join(f"{k}={v!r}" for k, v in (("PROJTUI_CONFIG_DIR", env["PROJTUI_CONFIG_DIR"]), ("PROJTUI_USER", "bench"))) + " " + " ".join(map(repr, command))
+        t0 = time.monotonic()
+        tmux("respawn-pane", "-k", "-t", "bench", f"cd {str(ROOT)!r} && exec env {shell}")
+        deadline = time.monotonic() + timeout
+        while not Path(f"{out}.ready").exists():
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"{app} did not show rows within {timeout}s; the pane shows:\n{tmux('capture-pane', '-p', '-t', 'bench')}")
+            time.sleep(0.01)
+        screen = tmux("capture-pane", "-p", "-t", "bench")
+        visible = ("SP-000001" if app == "projtui" else "BR-000001") in screen
+        while not out.exists():
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"{app} did not finish; the pane shows:\n{tmux('capture-pane', '-p', '-t', 'bench')}")
+            time.sleep(0.02)
+    result = json.loads(out.read_text())
+    result.update(startup=result["t_ready"] - t0, first_frame=result["t_first_frame"] - t0, interpreter=result["t_probe"] - t0,
+                  row_visible_in_terminal=visible)
+    return result
+
+
+def measure_startup(sizes: list[int], k: int | None, work: Path, tmux: Tmux | None, want: set[str]) -> list[Row]:
+    rows = []
+    how = "tmux pane" if tmux else "headless"
+    startup_run("bare", None, work, tmux)  # warm-up: page cache, .pyc files
+    for size in sizes:
+        db = database(size, large=1)
+        startup_run("projtui", db, work, tmux)
+        n = k or (5 if size <= 10_000 else 3)
+        ours, theirs = alternate(n, lambda: startup_run("projtui", db, work, tmux), lambda: startup_run("bare", None, work, tmux))
+        log(f"startup {size:,}: projtui {[round(r['startup'], 2) for r in ours]} bare {[round(r['startup'], 2) for r in theirs]}")
+        if any(r["row_visible_in_terminal"] is False for r in ours + theirs):
+            log("warning: the first row was not in the captured pane when the probe said rows were shown")
+        runs = {"projtui": ours, "bare": theirs}
+        if "startup" in want:
+            first, drawn = (statistics.median(r[key] for r in ours) for key in ("first_frame", "startup"))
+            rows.append(Row("startup", size, min(r["startup"] for r in ours), min(r["startup"] for r in theirs), "s",
+                            target={10_000: 1.5, 100_000: 2.0}.get(size),
+                            note=f"{how} {TERMINAL[0]}x{TERMINAL[1]}, process start → rows drawn (projtui medians: first frame {first:.2f} s, rows {drawn:.2f} s)",
+                            runs=runs))
+        if "memory" in want:
+            rss = lambda rs, key: statistics.median(r[key]["VmRSS"] for r in rs) / 1024  # noqa: E731
+            rows.append(Row("memory", size, rss(ours, "rss_settled"), rss(theirs, "rss_settled"), "MB",
+                            target=2.0 if size == 100_000 else None,
+                            note=f"RSS 1 s after first screen (at first frame: {rss(ours, 'rss_ready'):.0f} vs {rss(theirs, 'rss_ready'):.0f} MB)", runs=runs))
+    return rows
+
+
+def measure_filter(size: int, k: int | None, work: Path, key: str) -> list[Row]:
+    db = database(size, large=1)
+    n = k or 5
+
+    def probe(app: str) -> dict:
+        out = work / f"filter-{app}.json"
+        command = [PYTHON, str(HERE / "ui_probe.py"), "filter", "--app", app, "--out", str(out), "--repeat", str(n), "--key", key]
+        subprocess.run(command + (["--db", str(db)] if app == "projtui" else []), env=ui_env(work), check=True, cwd=ROOT, timeout=900)
+        return json.loads(out.read_text())
+
+    ours, theirs = probe("projtui"), probe("bare")
+    log(f"filter {size:,}: projtui {ours['keystroke']} / no debounce {ours['keystroke_no_debounce']}; bare {theirs['keystroke']}")
+    target = 2.0 if size == 100_000 else None
+    debounce = ours.get("debounce", 0)
+    runs = {"projtui": ours, "bare": theirs}
+    return [
+        Row("filter", size, min(ours["keystroke"]), min(theirs["keystroke"]), "ms", target=target,
+            note=f"key '{key}' → table repainted; includes projtui's {debounce * 1000:.0f} ms debounce", runs=runs),
+        Row("filter (no debounce)", size, min(ours["keystroke_no_debounce"]), min(theirs["keystroke_no_debounce"]), "ms", target=target,
+            note="same, debounce set to 1 ms: the query and the repaint", runs=runs),
+        Row("filter: key echo while typing", size, max(ours["burst"]["echo"]), max(theirs["burst"]["echo"]), "ms", target=target,
+            note=(f"worst of {len(ours['burst']['echo'])} keys typing '{ours['burst']['word']}' one per "
+                  f"{ours['burst']['interval'] * 1000:.0f} ms, each starting a query (median "
+                  f"{statistics.median(ours['burst']['echo']) * 1000:.0f} vs {statistics.median(theirs['burst']['echo']) * 1000:.0f} ms)"),
+            runs=runs),
+        Row("filter: last key → table", size, min(ours["burst"]["last_key_to_table"]), min(theirs["burst"]["last_key_to_table"]), "ms",
+            note="same bursts: last keystroke → table shows the whole word's matches", runs=runs),
+    ]
+
+
+def measure_open(size: int, k: int | None, work: Path) -> Row:
+    db = database(size, large=1)
+    out = work / "open.json"
+    command = [PYTHON, str(HERE / "ui_probe.py"), "open", "--db", str(db), "--out", str(out), "--repeat", str(k or 5)]
+    subprocess.run(command, env=ui_env(work), check=True, cwd=ROOT, timeout=900)
+    result = json.loads(out.read_text())
+    log(f"open: large {result['large']} small {result['small']}")
+    return Row("open project", size, min(result["large"]), min(result["small"]), "ms", target=1.5,
+               note=(f"{result['large_code']} (large plan) vs {result['small_code']} (small), until the plan tab is drawn "
+                     f"(medians {statistics.median(result['large']) * 1000:.0f} vs {statistics.median(result['small']) * 1000:.0f} ms)"),
+               runs=result)
+
+
+# -- main ------------------------------------------------------------------------------------------------
+
+
+def wait_for_ui() -> bool:
+    return (ROOT / "src/projtui/ui/app.py").exists() and (ROOT / "src/projtui/ui/screens/portfolio.py").exists()
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter, epilog=__doc__.split("\n\n", 1)[1])
+    parser.add_argument("--sizes", default=",".join(map(str, DEFAULT_SIZES)), help="numbers of projects (default: %(default)s)")
+    parser.add_argument("--only", default=",".join(MEASURES), help="measures to run (default: all): " + ",".join(MEASURES))
+    parser.add_argument("--json", type=Path, help="write the results, runs and machine to this file")
+    parser.add_argument("--markdown", type=Path, help="write the tables as Markdown to this file")
+    parser.add_argument("--repeat", type=int, help="runs per measurement (default: fewer for bigger sizes)")
+    parser.add_argument("--timeout", type=float, default=1200, help="seconds before one import/export run is abandoned (default: %(default)s)")
+    parser.add_argument("--headless", action="store_true", help="measure start-up headless rather than in a tmux pane")
+    parser.add_argument("--filter-key", default="w", help="the keystroke the filter measure types (default: %(default)s)")
+    args = parser.parse_args(argv)
+
+    sizes = sorted(int(s.replace("_", "")) for s in args.sizes.split(","))
+    want = {m.strip() for m in args.only.split(",")}
+    unknown = want - set(MEASURES)
+    if unknown:
+        parser.error(f"unknown measures: {', '.join(sorted(unknown))}")
+    CACHE.mkdir(parents=True, exist_ok=True)
+    info = machine()
+    log(f"{info['cpu']}, {info['cores']} cores, Python {info['python']}, SQLite {info['sqlite']}, load {info['load_average']}")
+
+    rows: list[Row] = []
+    work = Path(tempfile.mkdtemp(prefix="projtui-bench-"))
+    (work / "config").mkdir()
+    started = time.time()
+    try:
+        for size in sizes:
+            if "import" in want:
+                rows.append(measure_import(size, repeats(size, args.repeat), args.timeout, work))
+            if "export" in want:
+                rows.append(measure_export(size, repeats(size, args.repeat), args.timeout))
+        ui_sizes = [s for s in sizes if s in UI_SIZES] or ([max(sizes)] if sizes else [])
+        if want & set(UI_MEASURES):
+            if not wait_for_ui():
+                log("the UI is not there yet (src/projtui/ui/app.py, screens/portfolio.py): UI measures skipped")
+            else:
+                if want & {"startup", "memory"}:
+                    tmux = None if args.headless or not shutil.which("tmux") else Tmux()
+                    try:
+                        if tmux:
+                            tmux.start()
+                        rows += measure_startup(ui_sizes, args.repeat, work, tmux, want)
+                    finally:
+                        if tmux:
+                            tmux.stop()
+                if "filter" in want:
+                    for size in ui_sizes:
+                        rows += measure_filter(size, args.repeat, work, args.filter_key)
+                if "open" in want:
+                    rows.append(measure_open(min(ui_sizes), args.repeat, work))
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+    info["load_average_end"] = os.getloadavg()
+    info["minutes"] = round((time.time() - started) / 60, 1)
+    command = "benchmarks/run.py " + " ".join(argv if argv is not None else sys.argv[1:])
+    print(f"\nprojtui benchmarks — {info['cpu']}, {info['cores']} cores, Python {info['python']}, SQLite {info['sqlite']}, "
+          f"Textual {info['textual']}; commit {info['git_commit']}{' + uncommitted src' if info['git_dirty_src'] else ''}; "
+          f"load {info['load_average'][0]:.1f} → {info['load_average_end'][0]:.1f}; {info['minutes']} min\n")
+    print(table(rows))
+    scaling = curve(rows)
+    if scaling:
+        print("\n" + scaling)
+    if args.json:
+        args.json.write_text(json.dumps({"command": command, "machine": info, "results": [asdict(r) | {"ratio": r.ratio, "verdict": r.verdict} for r in rows]}, indent=1, default=str))
+    if args.markdown:
+        text = f"`{command}` — {info['cpu']}, {info['cores']} cores, Python {info['python']}, SQLite {info['sqlite']}, Textual {info['textual']}, load {info['load_average'][0]:.1f}\n\n" + table(rows, markdown=True)
+        if scaling:
+            text += "\n\n" + curve(rows, markdown=True)
+        args.markdown.write_text(text + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

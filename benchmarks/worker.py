@@ -1,0 +1,117 @@
+"""One timed import or export in a fresh process (run.py starts one per run), printed as JSON.
+
+    worker.py import projtui|baseline SNAPSHOT.toml WORKDIR
+    worker.py export projtui DB.sqlite
+    worker.py export baseline SNAPSHOT.toml
+    worker.py build SNAPSHOT.toml DB.sqlite     (not timed: a database for the export and UI measures)
+
+Only the operation itself is timed: reading the file, creating the
+database (projtui's migrations, for both variants) and, for the export
+baseline, parsing the snapshot with tomllib happen before the clock starts.
+Both exports produce the whole text in memory (projtui's chunks are kept in
+a list), and both imports commit before the clock stops.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import resource
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+
+def peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def fresh_db(workdir: Path, name: str) -> Path:
+    from projtui.services.opening import open_portfolio
+
+    path = workdir / f"{name}.db"
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+    open_portfolio(f"sqlite:///{path}", create=True).dispose()
+    return path
+
+
+def do_import(variant: str, snapshot: Path, workdir: Path) -> dict:
+    import baseline
+
+    text = snapshot.read_text(encoding="utf-8")
+    path = fresh_db(workdir, f"import-{variant}")
+    if variant == "projtui":
+        from projtui.services.importing import import_snapshot
+        from projtui.services.opening import open_portfolio
+
+        db = open_portfolio(f"sqlite:///{path}")
+        started = time.perf_counter()
+        result = import_snapshot(db, text, source=snapshot.name, actor="bench")
+        seconds = time.perf_counter() - started
+        db.dispose()
+        assert result.applied
+    else:
+        started = time.perf_counter()
+        baseline.raw_import(str(path), text)
+        seconds = time.perf_counter() - started
+    counts = baseline.table_counts(str(path))
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+    return {"seconds": seconds, "counts": counts, "peak_rss_mb": peak_rss_mb()}
+
+
+def do_export(variant: str, source: Path) -> dict:
+    if variant == "projtui":
+        from projtui.services.opening import open_portfolio
+        from projtui.services.transfer import export_snapshot
+
+        db = open_portfolio(f"sqlite:///{source}")
+        started = time.perf_counter()
+        chunks = list(export_snapshot(db))
+        seconds = time.perf_counter() - started
+        text = "".join(chunks)
+    else:
+        import tomllib
+
+        import baseline
+
+        data = tomllib.loads(source.read_text(encoding="utf-8"))
+        started = time.perf_counter()
+        text = baseline.raw_export(data)
+        seconds = time.perf_counter() - started
+    encoded = text.encode("utf-8")
+    return {"seconds": seconds, "bytes": len(encoded), "sha256": hashlib.sha256(encoded).hexdigest(), "peak_rss_mb": peak_rss_mb()}
+
+
+def build(snapshot: Path, path: Path) -> dict:
+    """A database for the export and UI measures: projtui's migrations, then the baseline's bulk insert (the same rows an import writes)."""
+    import sqlite3
+
+    import baseline
+
+    fresh_db(path.parent, path.stem)
+    counts = baseline.raw_import(str(path), snapshot.read_text(encoding="utf-8"))
+    connection = sqlite3.connect(path)
+    connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    connection.close()
+    return counts
+
+
+def main() -> None:
+    measure, *rest = sys.argv[1:]
+    if measure == "build":
+        print(json.dumps(build(Path(rest[0]), Path(rest[1]))))
+        return
+    variant, path, *rest = rest
+    if measure == "import":
+        result = do_import(variant, Path(path), Path(rest[0]))
+    else:
+        result = do_export(variant, Path(path))
+    print(json.dumps(result))
+
+
+if __name__ == "__main__":
+    main()

@@ -169,16 +169,12 @@ class AmbitionPicker(ModalScreen[list[str] | None]):
         self.dismiss(self.chosen())
 
     def action_cancel(self) -> None:
-        if self.chosen() == self.initial:
-            self.dismiss(None)
-            return
-        from projtui.ui.screens.confirm import ConfirmScreen
+        from projtui.ui.screens.confirm import dismiss_asking_first
 
-        def answered(discard: bool | None) -> None:
-            if discard:
-                self.dismiss(None)
-
-        self.app.push_screen(ConfirmScreen("Discard the changed links?", "Your ticks and the primary ambition here are not saved yet."), answered)
+        dismiss_asking_first(
+            self, changed=self.chosen() != self.initial, question="Discard the changed links?",
+            details="Your ticks and the primary ambition here are not saved yet.",
+        )
 
     @on(Button.Pressed, "#picker-save")
     def _save_pressed(self) -> None:

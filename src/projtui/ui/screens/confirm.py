@@ -118,3 +118,16 @@ class ChoiceScreen(ModalScreen[str | None]):
         value = self._value_at(event.option_index)
         if value is not None:
             self.dismiss(value)
+
+
+def dismiss_asking_first(screen: ModalScreen, *, changed: bool, question: str, details: str = "") -> None:
+    """Close `screen` with no result; when it holds unsaved changes, ask before throwing them away."""
+    if not changed:
+        screen.dismiss(None)
+        return
+
+    def answered(discard: bool | None) -> None:
+        if discard:
+            screen.dismiss(None)
+
+    screen.app.push_screen(ConfirmScreen(question, details), answered)

@@ -234,19 +234,11 @@ class FormScreen(ModalScreen[Any]):
         self.action_cancel()
 
     def action_cancel(self) -> None:
-        if not self.form.dirty:
-            self.dismiss(None)
-            return
-        from projtui.ui.screens.confirm import ConfirmScreen
+        from projtui.ui.screens.confirm import dismiss_asking_first
 
-        changed = self.form.changed_labels()
+        changed = self.form.changed_labels() if self.form.dirty else []
         details = "Changed: " + ", ".join(changed) if changed else ""
-
-        def answered(discard: bool | None) -> None:
-            if discard:
-                self.dismiss(None)
-
-        self.app.push_screen(ConfirmScreen("Discard unsaved changes?", details), answered)
+        dismiss_asking_first(self, changed=self.form.dirty, question="Discard unsaved changes?", details=details)
 
 
 # --- the forms -----------------------------------------------------------------------------------

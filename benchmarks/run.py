@@ -456,7 +456,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", type=Path, help="write the results, runs and machine to this file")
     parser.add_argument("--markdown", type=Path, help="write the tables as Markdown to this file")
     parser.add_argument("--repeat", type=int, help="runs per measurement (default: fewer for bigger sizes)")
-    parser.add_argument("--timeout", type=float, default=1200, help="seconds before one import/export run is abandoned (default: %(default)s)")
+    parser.add_argument("--timeout", type=float, default=600, help="seconds before one import/export run is abandoned (default: %(default)s)")
     parser.add_argument("--headless", action="store_true", help="measure start-up headless rather than in a tmux pane")
     parser.add_argument("--filter-key", default="w", help="the keystroke the filter measure types (default: %(default)s)")
     args = parser.parse_args(argv)

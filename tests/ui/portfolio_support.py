@@ -7,18 +7,11 @@ import io
 from rich.console import Console
 from textual.app import App
 from textual.pilot import Pilot
+from waiting import settle
 
 USER = "tester"
 MARKUP_NAME = "Rates [/] review [red]x"
 BIG = 100_000
-
-
-async def settle(pilot: Pilot, rounds: int = 4) -> None:
-    """Let debounce timers fire, every worker finish and its result reach the screen."""
-    for _ in range(rounds):
-        await pilot.pause(0.02)
-        await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
 
 
 async def type_filter(pilot: Pilot, text: str) -> None:

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from textual.app import App
 from textual.pilot import Pilot
+from waiting import settle
 
 from projtui.config import Settings
 from projtui.domain.enums import Direction, Stage
@@ -113,13 +114,6 @@ class ProjectTestApp(ProjtuiApp):
 
 def make_app(db, *, code: str = "SP-01", tab: str = "overview") -> ProjtuiApp:
     return ProjectTestApp(db, code=code, tab=tab)
-
-
-async def settle(pilot: Pilot) -> None:
-    """Let every worker finish and its result reach the screen."""
-    for _ in range(4):
-        await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
 
 
 def screen_text(app: App) -> str:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from portfolio_support import MARKUP_NAME, notifications, screen_text, settle
+from portfolio_support import MARKUP_NAME, notifications, screen_text
+from waiting import settle
 from textual.widgets import Tree
 
 from projtui.domain.enums import Stage

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from portfolio_support import screen_text, settle
+from portfolio_support import screen_text
+from waiting import settle
 from textual.app import App, ComposeResult
 from textual.widgets import Input, Static
 

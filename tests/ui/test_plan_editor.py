@@ -5,7 +5,8 @@ from __future__ import annotations
 import threading
 
 import pytest
-from project_support import MARKUP, answer_confirm, build_portfolio, make_app, screen_text, settle
+from project_support import MARKUP, answer_confirm, build_portfolio, make_app, screen_text
+from waiting import settle
 from textual.widgets import DataTable, Input, Select, SelectionList
 
 from projtui.domain.enums import Direction, PlanStatus

@@ -4,7 +4,8 @@ opening a project, markup-looking names, and a 100,000-project portfolio scrolle
 from __future__ import annotations
 
 import pytest
-from portfolio_support import BIG, MARKUP_NAME, USER, notifications, screen_text, settle, table_lines, type_filter
+from portfolio_support import BIG, MARKUP_NAME, USER, notifications, screen_text, table_lines, type_filter
+from waiting import settle
 from textual.widgets import Input
 
 from projtui.domain.enums import Stage

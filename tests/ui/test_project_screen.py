@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from project_support import MARKUP, USER, answer_confirm, build_portfolio, make_app, screen_text, settle
+from project_support import MARKUP, USER, answer_confirm, build_portfolio, make_app, screen_text
+from waiting import settle
 from textual.widgets import DataTable, Input, Select, TabbedContent
 
 from projtui.domain.enums import Stage

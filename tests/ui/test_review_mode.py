@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 from textual.widgets import Input, Static, TextArea
-from textual.worker import WorkerCancelled
+from waiting import settle
 
 from projtui.config import Settings
 from projtui.domain.enums import Rag, ReviewStatus
@@ -31,17 +31,6 @@ def db(tmp_path):
     load_sample(database, actor="t")
     yield database
     database.dispose()
-
-
-async def settle(pilot, rounds: int = 4) -> None:
-    """Let every worker finish and its result reach the screen (a superseded read is cancelled: that is fine)."""
-    for _ in range(rounds):
-        await pilot.pause(0.02)
-        try:
-            await pilot.app.workers.wait_for_complete()
-        except WorkerCancelled:
-            pass
-    await pilot.pause()
 
 
 async def open_review(pilot, quarter: Quarter | None = None) -> ReviewScreen:

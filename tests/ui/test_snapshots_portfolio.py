@@ -9,7 +9,8 @@ Update after an intended change with
 from __future__ import annotations
 
 import pytest
-from portfolio_support import MARKUP_NAME, settle
+from portfolio_support import MARKUP_NAME
+from waiting import still
 
 from projtui.domain.enums import Stage
 from projtui.domain.records import ProjectFields
@@ -25,32 +26,24 @@ def app(sample_db, make_app):
     return make_app(sample_db)
 
 
-async def _still(pilot) -> None:
-    """Settle, and stop the filter's cursor blinking so the picture is the same every time."""
-    await settle(pilot)
-    for widget in pilot.app.screen.query("Input"):
-        widget.cursor_blink = False
-    await pilot.pause()
-
-
 def _after(*keys: str, wait: float = 0.0):
     async def run_before(pilot) -> None:
-        await _still(pilot)
+        await still(pilot)
         await pilot.press(*keys)
         if wait:
             await pilot.pause(wait)
-        await _still(pilot)
+        await still(pilot)
 
     return run_before
 
 
 @pytest.mark.parametrize("size", [WIDE, SMALL], ids=["120x40", "80x24"])
 def test_portfolio(snap_compare, app, size):
-    assert snap_compare(app, terminal_size=size, run_before=_still)
+    assert snap_compare(app, terminal_size=size, run_before=still)
 
 
 def test_portfolio_wide_200x60(snap_compare, app):
-    assert snap_compare(app, terminal_size=(200, 60), run_before=_still)
+    assert snap_compare(app, terminal_size=(200, 60), run_before=still)
 
 
 def test_portfolio_filtered(snap_compare, app):
@@ -120,6 +113,6 @@ def test_offer_sample(snap_compare, tmp_path, monkeypatch, make_app):
     monkeypatch.chdir(tmp_path)
     db = open_portfolio("sqlite:///portfolio.db", create=True)
     try:
-        assert snap_compare(make_app(db, offer_sample=True), terminal_size=SMALL, run_before=_still)
+        assert snap_compare(make_app(db, offer_sample=True), terminal_size=SMALL, run_before=still)
     finally:
         db.dispose()

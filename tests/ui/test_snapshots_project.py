@@ -9,7 +9,8 @@ from __future__ import annotations
 import time
 
 import pytest
-from project_support import build_portfolio, make_app, settle
+from project_support import build_portfolio, make_app
+from waiting import settle, still
 from textual.widgets import Input, Select, SelectionList, TextArea
 
 from projtui.domain.enums import Direction, PlanStatus
@@ -37,19 +38,11 @@ def db(tmp_path):
     database.dispose()
 
 
-async def _still(pilot) -> None:
-    """Settle, and stop cursors blinking so the picture is the same every time."""
-    await settle(pilot)
-    for widget in pilot.app.screen.query("Input, TextArea"):
-        widget.cursor_blink = False
-    await pilot.pause()
-
-
 def _tab(key: str):
     async def run_before(pilot) -> None:
         await settle(pilot)
         await pilot.press(key)
-        await _still(pilot)
+        await still(pilot)
 
     return run_before
 
@@ -73,7 +66,7 @@ def _on(ref: Ref, *keys: str, tree: str = "#plan-items"):
         await pilot.pause()
         if keys:
             await pilot.press(*keys)
-        await _still(pilot)
+        await still(pilot)
 
     return run_before
 
@@ -109,7 +102,7 @@ def test_plan_small_showing_the_map(snap_compare, db):
     async def run_before(pilot) -> None:
         await _tab("3")(pilot)
         await pilot.press("v")
-        await _still(pilot)
+        await still(pilot)
 
     assert snap_compare(make_app(db), terminal_size=SMALL, run_before=run_before)
 
@@ -147,7 +140,7 @@ def test_project_form_with_errors(snap_compare, db):
         form.query_one("#field-budget_pence", Input).value = "12.345"
         form.query_one("#field-budget_pence", Input).focus()
         await pilot.press("ctrl+s")
-        await _still(pilot)
+        await still(pilot)
 
     assert snap_compare(make_app(db), terminal_size=WIDE, run_before=run_before)
 
@@ -158,7 +151,7 @@ def test_plan_form_refusing_approval_without_approver(snap_compare, db):
         await pilot.press("p")
         await settle(pilot)
         pilot.app.screen.query_one("#field-status", Select).value = PlanStatus.APPROVED
-        await _still(pilot)
+        await still(pilot)
 
     assert snap_compare(make_app(db), terminal_size=WIDE, run_before=run_before)
 
@@ -179,7 +172,7 @@ def test_measure_form(snap_compare, db):
     async def run_before(pilot) -> None:
         await _on(_ref(db, "measure", "M1"), "e")(pilot)
         pilot.app.screen.query_one("#field-direction", Select).value = Direction.RANGE
-        await _still(pilot)
+        await still(pilot)
 
     assert snap_compare(make_app(db), terminal_size=WIDE, run_before=run_before)
 
@@ -203,7 +196,7 @@ def test_conflict_dialog(snap_compare, db):
             expected_version=theirs.version, actor="bob",
         )
         await pilot.press("ctrl+s")
-        await _still(pilot)
+        await still(pilot)
 
     assert snap_compare(make_app(db), terminal_size=WIDE, run_before=run_before)
 
@@ -215,7 +208,7 @@ def test_conflict_dialog_small(snap_compare, db):
         theirs = projects.get_project(db, "SP-01")
         projects.update_project(db, "SP-01", theirs.fields.model_copy(update={"lead": "Theirs"}), expected_version=theirs.version, actor="bob")
         await pilot.press("ctrl+s")
-        await _still(pilot)
+        await still(pilot)
 
     assert snap_compare(make_app(db), terminal_size=SMALL, run_before=run_before)
 
@@ -224,7 +217,7 @@ def test_link_picker(snap_compare, db):
     async def run_before(pilot) -> None:
         await _on(_ref(db, "output", "O1"), "l")(pilot)
         pilot.app.screen.query_one(SelectionList).highlighted = 1
-        await _still(pilot)
+        await still(pilot)
 
     assert snap_compare(make_app(db), terminal_size=WIDE, run_before=run_before)
 

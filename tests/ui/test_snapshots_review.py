@@ -7,7 +7,7 @@ and look at the report before committing.
 from __future__ import annotations
 
 import pytest
-from textual.worker import WorkerCancelled
+from waiting import still
 
 from projtui.config import Settings
 from projtui.domain.quarter import Quarter
@@ -27,25 +27,13 @@ def db(tmp_path):
     database.dispose()
 
 
-async def _settle(pilot) -> None:
-    for _ in range(4):
-        await pilot.pause(0.02)
-        try:
-            await pilot.app.workers.wait_for_complete()
-        except WorkerCancelled:  # a superseded read
-            pass
-    for widget in pilot.app.screen.query("Input, TextArea"):
-        widget.cursor_blink = False
-    await pilot.pause()
-
-
 def _review(quarter: Quarter | None = None, *keys: str):
     async def run_before(pilot) -> None:
         await pilot.app.push_screen(ReviewScreen(quarter))
-        await _settle(pilot)
+        await still(pilot)
         if keys:
             await pilot.press(*keys)
-            await _settle(pilot)
+            await still(pilot)
 
     return run_before
 

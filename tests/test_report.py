@@ -226,6 +226,48 @@ def test_cumulative_and_profiled_targets(report):
     assert format_target(band) == "28–30" and band.status is MeasureStatus.ON_TARGET
 
 
+def _trajectory_report():
+    """One project whose measures are on their way to targets set for later years."""
+    measures = [
+        {
+            "code": "M1", "name": "Online share", "unit": "%", "baseline": 25.0, "baseline_period": "2023/24 Q4",
+            "target": 37.0, "target_period": "2026/27 Q4", "tolerance": 5.0, "actuals": {"2026/27 Q2": 35.0},
+        },
+        {
+            "code": "M2", "name": "Savings (year to date)", "aggregation": "cumulative", "baseline": 100.0,
+            "baseline_period": "2023/24 Q4", "target": 400.0, "target_period": "2026/27 Q4", "actuals": {"2025/26 Q2": 150.0},
+        },
+        {
+            "code": "M3", "name": "Already due", "baseline": 10.0, "baseline_period": "2023/24 Q4",
+            "target": 20.0, "target_period": "2025/26 Q4", "actuals": {"2026/27 Q2": 19.0},
+        },
+    ]
+    project = {"code": "SP-1", "name": "Long haul", "stage": "delivery", "benefits": [{"code": "B1", "title": "Later", "measures": measures}]}
+    return _document(projects=[project])
+
+
+def test_a_target_for_a_later_year_is_judged_on_the_way_there():
+    # 2026/27 Q2 is 10 of the 12 quarters from 25 % to 37 %: 35 is expected, not 37.
+    line = _measure(build_report(_trajectory_report(), Q), "SP-1", "M1")
+    assert (line.target, line.target_basis, line.status) == (35.0, TargetBasis.TRAJECTORY, MeasureStatus.ON_TARGET)
+    assert line.target_note == "on the way to 37 by 2026/27 Q4"
+    assert line.achievement == pytest.approx(10 / 12)  # of the whole way from 25 to 37
+    text = report_md.render_markdown(build_report(_trajectory_report(), Q))
+    assert "| 35 (on the way to 37 by 2026/27 Q4) | 35 | ● On target (83% of the way) |" in text
+    html = report_html.render_html(build_report(_trajectory_report(), Q))
+    assert "On the way to 37 by 2026/27 Q4" in html
+    # From the target period on, the end target itself.
+    done = _measure(build_report(_trajectory_report(), Q), "SP-1", "M3")
+    assert (done.target, done.target_basis, done.target_note, done.status) == (20.0, TargetBasis.ANNUAL, "", MeasureStatus.OFF_TARGET)
+
+
+def test_a_cumulative_trajectory_steps_by_year_and_is_year_to_date():
+    # 2025/26's total is two-thirds of the way from 100 to 400 (300); at Q2, half of it.
+    line = _measure(build_report(_trajectory_report(), Quarter(2025, 2)), "SP-1", "M2")
+    assert (line.target, line.target_basis, line.status) == (150.0, TargetBasis.TRAJECTORY, MeasureStatus.ON_TARGET)
+    assert line.target_note == "year to date, on the way to 400 a year by 2026/27 Q4"
+
+
 def test_measures_are_in_code_order(report):
     assert [m.code for m in _project(report, "SP-1").measures] == ["M1", "M2", "M3", "M4", "M5", "M6", "M7", "M10"]
 

@@ -492,13 +492,17 @@ def test_measure_trend_has_every_quarter_with_the_target_line(db):
     trend = reviews.measure_trend(db, "SP-01", "M6")  # actuals from 2024/25 Q3
     assert trend.measure.fields.name.startswith("Contamination")
     assert [p.quarter for p in trend.points] == Quarter.range(Quarter(2024, 3), Q2)
-    assert all(p.target == 5.0 for p in trend.points)
-    assert trend.points[0].actual == 8.9 and trend.points[0].status is MeasureStatus.OFF_TARGET
+    # The target line runs from the baseline (12.5 in 2024/25 Q2) down to 5 in 2025/26 Q4, then stays there.
+    assert [p.target for p in trend.points] == [11.25, 10.0, 8.75, 7.5, 6.25, 5.0, 5.0, 5.0]
+    assert trend.points[0].actual == 8.9 and trend.points[0].status is MeasureStatus.ON_TARGET
+    assert trend.points[-3].actual == 5.4 and trend.points[-3].status is MeasureStatus.WITHIN_TOLERANCE
     assert trend.points[-1].status is MeasureStatus.ON_TARGET
     upto = reviews.measure_trend(db, "SP-01", "M6", up_to="2025/26 Q1")
     assert upto.points[-1].quarter == Quarter(2025, 1) and len(upto.points) == 3
     cumulative = reviews.measure_trend(db, "SP-11", "M2")
-    assert [p.target for p in cumulative.points[:4]] == [100_000.0, 200_000.0, 300_000.0, 400_000.0]
+    # Year-to-date income on a line from £0 a year (2023/24) to £400k a year (2026/27): £133k expected in 2024/25.
+    assert [p.target for p in cumulative.points[:4]] == pytest.approx([400_000 / 3 * q / 4 for q in (1, 2, 3, 4)])
+    assert [p.target for p in cumulative.points[-2:]] == [100_000.0, 200_000.0]
     provisional = reviews.measure_trend(db, "SP-01", "M5").points[-1]
     assert provisional.provisional and provisional.quarter == Q2
     # A quarter with no actual is a gap in the line, not a missing point.

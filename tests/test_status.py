@@ -27,6 +27,7 @@ from projtui.domain.status import (
     achievement,
     benefit_on_track,
     measure_status,
+    on_trajectory,
     previous_due_quarter,
     rollup_counts,
     status,
@@ -146,6 +147,7 @@ def test_rule_from_measure_fields() -> None:
         aggregation=CUMULATIVE,
         frequency=Frequency.ANNUALLY,
         baseline=100.0,
+        target_period=Q("2026/27 Q4"),
     )
 
 
@@ -158,10 +160,13 @@ def test_rule_from_a_store_row_with_plain_strings() -> None:
         aggregation="snapshot",
         frequency="half_yearly",
         baseline=None,
+        baseline_period="2024/25 Q4",
+        target_period=None,
         name="Void rate",  # extra attributes are ignored
     )
     r = MeasureRule.from_measure(row)
     assert r.direction is RANGE and r.frequency is Frequency.HALF_YEARLY
+    assert (r.baseline_period, r.target_period) == (Q("2024/25 Q4"), None)
     assert (r.target, r.target_max) == (2.0, 4.0)
     assert isinstance(r.target, float)
 
@@ -448,6 +453,135 @@ def test_profiled_target_must_be_finite() -> None:
     q = Q("2024/25 Q1")
     with pytest.raises(ValueError, match="profiled target for 2024/25 Q1"):
         target_for(higher(), q, {q: math.nan})
+
+
+# -- the trajectory from baseline to target -------------------------------------------------
+#
+# The sample's long-horizon case: 25 % in 2023/24 Q4, 37 % by 2026/27 Q4 (12 quarters, 1 point each).
+
+
+def towards_37(**kw: object) -> MeasureRule:
+    return higher(37.0, baseline=25.0, baseline_period="2023/24 Q4", target_period="2026/27 Q4", **kw)
+
+
+@pytest.mark.parametrize(
+    ("quarter", "expected"),
+    [
+        ("2022/23 Q1", 25.0),  # long before the baseline: the baseline is expected
+        ("2023/24 Q3", 25.0),  # the quarter before the baseline
+        ("2023/24 Q4", 25.0),  # at the baseline
+        ("2024/25 Q1", 26.0),  # one step on
+        ("2024/25 Q4", 29.0),
+        ("2025/26 Q2", 31.0),  # midway
+        ("2026/27 Q3", 36.0),  # one step short
+        ("2026/27 Q4", 37.0),  # at the target period
+        ("2027/28 Q1", 37.0),  # after it the end target stands
+        ("2030/31 Q4", 37.0),
+    ],
+)
+def test_snapshot_target_follows_the_line_from_baseline_to_target(quarter: str, expected: float) -> None:
+    assert target_for(towards_37(), Q(quarter)) == expected
+
+
+def test_a_step_is_one_decimal_place_finer_than_the_plan_figures() -> None:
+    r = higher(37.0, baseline=33.2, baseline_period="2023/24 Q4", target_period="2026/27 Q4")
+    assert target_for(r, Q("2026/27 Q2")) == 36.37  # 33.2 + 3.8 * 10 / 12 = 36.3666…
+    whole = higher(125_000.0, baseline=118_000.0, baseline_period="2023/24 Q4", target_period="2026/27 Q4")
+    assert target_for(whole, Q("2026/27 Q2")) == 123_833.3
+    # So an actual typed at the printed figure meets it.
+    assert measure_status(r, Q("2026/27 Q2"), {Q("2026/27 Q2"): 36.37}) is ON
+
+
+def test_a_falling_line_for_lower_is_better() -> None:
+    r = lower(60.0, baseline=100.0, baseline_period="2024/25 Q1", target_period="2025/26 Q1")
+    assert [target_for(r, Quarter(2024, n)) for n in (1, 2, 3, 4)] == [100.0, 90.0, 80.0, 70.0]
+    assert target_for(r, Q("2025/26 Q1")) == 60.0
+
+
+@pytest.mark.parametrize(
+    "missing",
+    [
+        {"baseline": None},
+        {"baseline_period": None},
+        {"target_period": None},
+        {"target_period": "2023/24 Q4"},  # no later than the baseline: no line to follow
+        {"target_period": "2022/23 Q4"},
+    ],
+)
+def test_without_a_line_the_end_target_applies_every_quarter(missing: dict[str, object]) -> None:
+    r = higher(37.0, **{"baseline": 25.0, "baseline_period": "2023/24 Q4", "target_period": "2026/27 Q4", **missing})
+    assert {target_for(r, Q(q)) for q in ("2022/23 Q1", "2023/24 Q4", "2025/26 Q2", "2028/29 Q1")} == {37.0}
+    assert not on_trajectory(r, Q("2025/26 Q2"))
+
+
+def test_a_profiled_target_overrides_the_line() -> None:
+    q = Q("2025/26 Q2")
+    assert target_for(towards_37(), q, {q: 35.0}) == 35.0
+    assert target_for(towards_37(), Q("2025/26 Q3"), {q: 35.0}) == 32.0  # only its own quarter
+    assert not on_trajectory(towards_37(), q, {q: 35.0})
+
+
+def test_on_trajectory_before_the_target_period_only() -> None:
+    r = towards_37()
+    assert on_trajectory(r, Q("2023/24 Q1")) and on_trajectory(r, Q("2026/27 Q3"))
+    assert not on_trajectory(r, Q("2026/27 Q4")) and not on_trajectory(r, Q("2027/28 Q1"))
+    # A baseline already at the target has nowhere to go.
+    assert not on_trajectory(higher(37.0, baseline=37.0, baseline_period="2023/24 Q4", target_period="2026/27 Q4"), Q("2024/25 Q1"))
+    assert not on_trajectory(higher(None, baseline=1.0, baseline_period="2023/24 Q4", target_period="2026/27 Q4"), Q("2024/25 Q1"))
+
+
+def test_status_is_judged_against_the_line() -> None:
+    # 2025/26 Q2 expects 31 (5 % tolerance: amber down to 29.45); the end target of 37 would make all three red.
+    r = towards_37()
+    q = Q("2025/26 Q2")
+    assert [measure_status(r, q, {q: actual}) for actual in (31.0, 30.0, 29.0)] == [ON, AMBER, OFF]
+
+
+def test_cumulative_line_steps_by_financial_year_then_spreads_over_the_year() -> None:
+    # Annual savings from 100 (2023/24) to 400 (2026/27): each year's total reads the line at its Q4.
+    r = higher(400.0, aggregation=CUMULATIVE, baseline=100.0, baseline_period="2023/24 Q4", target_period="2026/27 Q4")
+    assert [target_for(r, Quarter(2024, n)) for n in (1, 2, 3, 4)] == [50.0, 100.0, 150.0, 200.0]
+    assert target_for(r, Q("2025/26 Q4")) == 300.0
+    assert [target_for(r, Quarter(2026, n)) for n in (1, 4)] == [100.0, 400.0]
+    assert target_for(r, Q("2029/30 Q2")) == 200.0
+    assert target_for(r, Q("2022/23 Q2")) == 50.0  # before the baseline: the baseline year's total, to date
+    assert on_trajectory(r, Q("2025/26 Q1")) and not on_trajectory(r, Q("2026/27 Q1"))
+
+
+def test_cumulative_target_in_mid_year_applies_to_that_whole_year() -> None:
+    r = higher(100.0, aggregation=CUMULATIVE, baseline=0.0, baseline_period="2024/25 Q4", target_period="2025/26 Q2")
+    assert [target_for(r, Quarter(2025, n)) for n in (1, 2, 3, 4)] == [25.0, 50.0, 75.0, 100.0]
+
+
+def test_range_line_moves_the_end_the_baseline_starts_outside_of() -> None:
+    periods = {"baseline_period": "2024/25 Q4", "target_period": "2025/26 Q4"}  # four steps
+    q = Q("2025/26 Q2")  # halfway
+    below = band(80.0, 90.0, baseline=60.0, **periods)
+    assert (target_for(below, q), target_max_for(below, q)) == (70.0, 90.0)
+    above = band(80.0, 90.0, baseline=110.0, **periods)
+    assert (target_for(above, q), target_max_for(above, q)) == (80.0, 100.0)
+    inside = band(80.0, 90.0, baseline=85.0, **periods)
+    assert (target_for(inside, q), target_max_for(inside, q)) == (80.0, 90.0)
+    assert on_trajectory(below, q) and on_trajectory(above, q) and not on_trajectory(inside, q)
+    # At and after the target period, the band itself.
+    assert (target_for(above, Q("2025/26 Q4")), target_max_for(above, Q("2026/27 Q1"))) == (80.0, 90.0)
+    # Judged against the widened band: 95 is inside it halfway, off the band at the end (10 % tolerance: amber).
+    assert measure_status(above, q, {q: 95.0}) is ON
+    assert measure_status(above, Q("2025/26 Q4"), {Q("2025/26 Q4"): 95.0}) is AMBER
+
+
+def test_cumulative_range_line_spreads_both_ends_to_date() -> None:
+    r = band(80.0, 120.0, aggregation=CUMULATIVE, baseline=160.0, baseline_period="2024/25 Q4", target_period="2026/27 Q4")
+    q2 = Q("2025/26 Q2")  # the 2025/26 total reads the line halfway: top 140
+    assert (target_for(r, q2), target_max_for(r, q2)) == (40.0, 70.0)
+
+
+def test_rule_reads_period_labels_and_refuses_bad_ones() -> None:
+    assert towards_37().baseline_period == Quarter(2023, 4)
+    with pytest.raises(ValueError, match="not a financial quarter"):
+        higher(baseline_period="2023 Q5")
+    with pytest.raises(TypeError, match="target_period"):
+        higher(target_period=202304)  # type: ignore[arg-type]
 
 
 # -- measure_status ----------------------------------------------------------------------------
@@ -936,3 +1070,62 @@ def test_rollup_counts_add_up(results: list[bool | None]) -> None:
     assert count.on_track == results.count(True)
     assert count.off_track == results.count(False)
     assert count.not_assessed == results.count(None)
+
+
+# -- the trajectory's properties ----------------------------------------------------------
+
+quarters = st.builds(Quarter, st.integers(2015, 2035), st.integers(1, 4))
+
+
+@st.composite
+def lines(draw: st.DrawFn) -> tuple[MeasureRule, float, float]:
+    """A measure with a line from its baseline to its target, and the two figures."""
+    first = draw(quarters)
+    last = first.shift(draw(st.integers(1, 40)))
+    start, end = draw(values), draw(values)
+    aggregation = draw(st.sampled_from(list(Aggregation)))
+    rule = MeasureRule(
+        direction=draw(polar), target=end, baseline=start, baseline_period=first, target_period=last, aggregation=aggregation,
+    )
+    return rule, start, end
+
+
+@given(line=lines(), quarter=quarters)
+def test_the_line_lies_between_baseline_and_target(line: tuple[MeasureRule, float, float], quarter: Quarter) -> None:
+    rule, start, end = line
+    whole = target_for(rule, quarter)
+    assert whole is not None
+    if rule.cumulative:
+        whole = whole * 4 / quarter.quarter
+    low, high = min(start, end), max(start, end)
+    assert low - 1e-9 * max(1.0, abs(low)) <= whole <= high + 1e-9 * max(1.0, abs(high))
+
+
+@given(line=lines(), a=quarters, b=quarters)
+def test_the_line_moves_one_way_only(line: tuple[MeasureRule, float, float], a: Quarter, b: Quarter) -> None:
+    rule, start, end = line
+    assume(not rule.cumulative)
+    a, b = min(a, b), max(a, b)
+    ta, tb = target_for(rule, a), target_for(rule, b)
+    assert ta is not None and tb is not None
+    assert (tb >= ta) if end >= start else (tb <= ta)
+
+
+@given(line=lines(), quarter=quarters)
+def test_the_line_ends_at_the_target_and_starts_at_the_baseline(line: tuple[MeasureRule, float, float], quarter: Quarter) -> None:
+    rule, start, end = line
+    assume(not rule.cumulative)
+    assert rule.target_period is not None and rule.baseline_period is not None
+    if quarter >= rule.target_period:
+        assert target_for(rule, quarter) == end
+    elif quarter <= rule.baseline_period:
+        assert target_for(rule, quarter) == start
+
+
+@given(low=values, width=st.floats(0, 1e6), start=values, first=quarters, steps=st.integers(1, 40), quarter=quarters)
+def test_a_range_line_never_narrows_the_band(low: float, width: float, start: float, first: Quarter, steps: int, quarter: Quarter) -> None:
+    rule = band(low, low + width, baseline=start, baseline_period=first, target_period=first.shift(steps))
+    bottom, top = target_for(rule, quarter), target_max_for(rule, quarter)
+    assert bottom is not None and top is not None
+    assert bottom <= low and top >= low + width
+    assert min(start, low) <= bottom and top <= max(start, low + width)

@@ -19,6 +19,8 @@ from importlib import resources
 from projtui.domain.enums import Rag
 from projtui.domain.status import MeasureStatus, Travel
 from projtui.report.model import (
+    KEY_PROGRESS,
+    KEY_TARGET,
     RAG_ORDER,
     AmbitionSection,
     MeasureLine,
@@ -48,6 +50,11 @@ def stylesheet() -> str:
 def _e(text: object | None) -> str:
     """Escaped text; None is empty."""
     return "" if text is None else html.escape(str(text), quote=True)
+
+
+def _sentence(text: str) -> str:
+    """First letter up, the rest as written (``str.capitalize`` would lower "Q4")."""
+    return text[:1].upper() + text[1:]
 
 
 def _slug(text: str) -> str:
@@ -224,8 +231,8 @@ def _measure_row(m: MeasureLine) -> str:
     if m.baseline is not None and m.baseline_period is not None:
         baseline += f' <span class="sub">{_e(m.baseline_period)}</span>'
     target = _e(format_target(m)) or NONE
-    if m.target_basis.note and m.target is not None:
-        target += f' <span class="sub">{_e(m.target_basis.note.capitalize())}</span>'
+    if m.target_note and m.target is not None:
+        target += f' <span class="sub">{_e(_sentence(m.target_note))}</span>'
     actual = _e(format_number(m.actual)) or NONE
     if m.provisional:
         actual += ' <span class="sub provisional">Provisional</span>'
@@ -309,7 +316,8 @@ def _key() -> str:
             "“Not due” means the measure is not reported this quarter, which is not the same as “no data”.</dd>",
             f"<dt>Direction of travel</dt><dd>{travel}<br />The arrow shows performance, not the number: "
             "for a measure where lower is better, a fall is an improvement.</dd>",
-            "<dt>Of the way</dt><dd>Progress from the baseline to this quarter's target: (actual − baseline) ÷ (target − baseline).</dd>",
+            f"<dt>Target</dt><dd>{_e(_sentence(KEY_TARGET))}</dd>",
+            f"<dt>Of the way</dt><dd>{_e(_sentence(KEY_PROGRESS))}</dd>",
             "</dl></section>",
         ]
     )

@@ -16,6 +16,8 @@ from collections.abc import Iterable, Sequence
 from projtui.domain.enums import Rag
 from projtui.domain.status import MeasureStatus, Travel
 from projtui.report.model import (
+    KEY_PROGRESS,
+    KEY_TARGET,
     RAG_ORDER,
     AmbitionSection,
     MeasureLine,
@@ -199,7 +201,7 @@ def _measure_name(m: MeasureLine) -> str:
 
 def _target(m: MeasureLine) -> str:
     text = format_target(m)
-    note = m.target_basis.note
+    note = m.target_note
     return f"{text} ({note})" if text and note else text
 
 
@@ -269,7 +271,8 @@ def _key() -> list[str]:
         f"- Measure status: {statuses}. Monitor-only measures (no target) show a trend, never a status; "
         "“not due” means the measure is not reported this quarter, which is not the same as “no data”.",
         f"- Direction of travel shows performance, not the number: {travel}.",
-        "- “of the way”: progress from the baseline to this quarter's target, (actual − baseline) ÷ (target − baseline).",
+        f"- Target: {KEY_TARGET}",
+        f"- “of the way”: {KEY_PROGRESS}",
     ]
 
 

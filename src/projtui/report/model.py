@@ -38,9 +38,10 @@ from projtui.domain.status import (
     MeasureStatus,
     OnTrackCount,
     Travel,
-    achievement,
     benefit_on_track,
     measure_status,
+    on_trajectory,
+    progress,
     rollup_counts,
     target_for,
     target_max_for,
@@ -61,6 +62,8 @@ __all__ = [
     "RagChange",
     "Report",
     "Summary",
+    "KEY_PROGRESS",
+    "KEY_TARGET",
     "TargetBasis",
     "build_report",
     "direction_label",
@@ -152,7 +155,8 @@ def rag_change(current: Rag | None, previous: Rag | None) -> RagChange:
 class TargetBasis(StrEnum):
     """Where the quarter's target came from, so a reader knows what the actual is judged against."""
 
-    ANNUAL = "annual"  # the measure's own target, every quarter (a snapshot measure)
+    ANNUAL = "annual"  # the measure's own target (a snapshot measure at or after its target period)
+    TRAJECTORY = "trajectory"  # a step on the line from the baseline to a later target (`domain.status.target_for`)
     PROFILED = "profiled"  # a target the Benefits Review Plan set for this quarter
     YEAR_TO_DATE = "year_to_date"  # a straight-line share of a cumulative measure's annual target
     NONE = "none"  # no target: monitor only
@@ -164,10 +168,21 @@ class TargetBasis(StrEnum):
 
 _BASIS_NOTES = {
     TargetBasis.ANNUAL: "",
+    TargetBasis.TRAJECTORY: "on the way to the end target",
     TargetBasis.PROFILED: "profiled",
     TargetBasis.YEAR_TO_DATE: "year to date",
     TargetBasis.NONE: "no target",
 }
+
+# The key's explanations of the target and "of the way", worded once for both formats.
+KEY_TARGET = (
+    "this quarter's target. Where the plan's target is for a later quarter, the target follows a straight line "
+    "from the baseline to it (“on the way to …”); a year-to-date total steps up year by year along that line."
+)
+KEY_PROGRESS = (
+    "progress from the baseline towards the measure's target (for a year-to-date total, towards this quarter's "
+    "year-to-date target): (actual − baseline) ÷ (target − baseline)."
+)
 
 _DIRECTION_LABELS = {Direction.HIGHER: "Higher", Direction.LOWER: "Lower", Direction.RANGE: "Within range"}
 
@@ -250,13 +265,24 @@ class MeasureLine:
     target: float | None  # this quarter's (bottom of the band for a range)
     target_max: float | None  # top of the band, range only
     target_basis: TargetBasis
+    end_target: str  # the plan's own target (the band, for a range), as printed
+    target_period: Quarter | None
     actual: float | None
     provisional: bool
     note: str | None
     status: MeasureStatus
     vs_previous: Travel
     vs_last_year: Travel
-    achievement: float | None  # fraction of the way from baseline to this quarter's target
+    achievement: float | None  # `domain.status.progress`: how far from the baseline towards the target
+
+    @property
+    def target_note(self) -> str:
+        """What the quarter's target is, beside it: ``profiled``, ``on the way to 75 by 2027/28 Q4``…"""
+        if self.target_basis is TargetBasis.TRAJECTORY and self.target_period is not None:
+            if self.cumulative:
+                return f"year to date, on the way to {self.end_target} a year by {self.target_period}"
+            return f"on the way to {self.end_target} by {self.target_period}"
+        return self.target_basis.note
 
     @property
     def monitor_only(self) -> bool:
@@ -489,14 +515,8 @@ def _measure_line(project: str, measure: Measure, quarter: Quarter, kind: str, c
         vs_previous = travel_vs_previous_quarter(rule, quarter, actuals)
         vs_last_year = travel_vs_last_year(rule, quarter, actuals)
         actual = actuals.get(quarter)
-        # A cumulative measure's baseline is a whole year's figure; compare
-        # the year to date with the same share of it, as the target is.
-        baseline = measure.baseline
-        if rule.cumulative and baseline is not None:
-            baseline = baseline * quarter.quarter / 4
-        progress = None
-        if status.rank is not None and _target_improves(rule.direction, baseline, target):
-            progress = achievement(rule, actual, baseline, target, target_max=target_max)
+        trajectory = on_trajectory(rule, quarter, profiled)
+        progress_made = progress(rule, quarter, actual, profiled) if status.rank is not None else None
     except ValueError as exc:
         # Only data the snapshot model let through but the status rules
         # cannot rate (a profiled range bottom above its top) gets here.
@@ -505,6 +525,8 @@ def _measure_line(project: str, measure: Measure, quarter: Quarter, kind: str, c
         basis = TargetBasis.PROFILED
     elif target is None:
         basis = TargetBasis.NONE
+    elif trajectory:
+        basis = TargetBasis.TRAJECTORY
     elif rule.cumulative:
         basis = TargetBasis.YEAR_TO_DATE
     else:
@@ -525,30 +547,16 @@ def _measure_line(project: str, measure: Measure, quarter: Quarter, kind: str, c
         target=target,
         target_max=target_max,
         target_basis=basis,
+        end_target=_band_text(measure.target, measure.target_max),
+        target_period=measure.target_period,
         actual=actual,
         provisional=quarter in measure.provisional,
         note=measure.notes.get(quarter),
         status=status,
         vs_previous=vs_previous,
         vs_last_year=vs_last_year,
-        achievement=progress,
+        achievement=progress_made,
     )
-
-
-def _target_improves(direction: Direction, baseline: float | None, target: float | None) -> bool:
-    """Whether the target asks for better than the baseline, so "how far along" means something.
-
-    A dis-benefit's target often tolerates worse than the baseline (missed
-    collections may rise from 38 to 40 during round changes); a percentage
-    of the way towards getting worse is noise, so none is shown.
-    """
-    if baseline is None or target is None:
-        return False
-    if direction is Direction.HIGHER:
-        return target > baseline
-    if direction is Direction.LOWER:
-        return target < baseline
-    return True  # a range: `achievement` itself says when the baseline is already inside the band
 
 
 def _rag_counts(projects: Iterable[ProjectLine]) -> dict[Rag | None, int]:
@@ -622,8 +630,12 @@ def format_percent(fraction: float | None) -> str:
 
 def format_target(line: MeasureLine) -> str:
     """This quarter's target, or the band for a range measure: ``70–85``."""
-    if line.target is None:
+    return _band_text(line.target, line.target_max)
+
+
+def _band_text(target: float | None, target_max: float | None) -> str:
+    if target is None:
         return ""
-    if line.target_max is not None:
-        return f"{format_number(line.target)}–{format_number(line.target_max)}"
-    return format_number(line.target)
+    if target_max is not None:
+        return f"{format_number(target)}–{format_number(target_max)}"
+    return format_number(target)

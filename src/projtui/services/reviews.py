@@ -62,9 +62,9 @@ from projtui.domain.status import (
     MeasureStatus,
     OnTrackCount,
     Travel,
-    achievement,
     benefit_on_track,
     previous_due_quarter,
+    progress,
     rollup_counts,
     status,
     target_for,
@@ -328,15 +328,6 @@ def _status(rule: MeasureRule, quarter: Quarter, actual: float | None, profiled:
     )
 
 
-def _achievement(rule: MeasureRule, quarter: Quarter, actual: float | None, profiled: Mapping[Quarter, float]) -> float | None:
-    """Progress from baseline to target. A cumulative measure compares year-to-date with year-to-date:
-    this quarter's target and a straight-line share of the (annual) baseline."""
-    if rule.cumulative:
-        baseline = None if rule.baseline is None else rule.baseline * quarter.quarter / 4
-        return achievement(rule, actual, baseline, target_for(rule, quarter, profiled), target_max=target_max_for(rule, quarter))
-    return achievement(rule, actual, rule.baseline, rule.target, target_max=rule.target_max)
-
-
 def _trend_points(
     rule: MeasureRule,
     values: Mapping[Quarter, t.MeasureValue],
@@ -405,7 +396,7 @@ def _line(
             previous_actual=None if before is None else actuals.get(before),
             travel_vs_last_year=travel_vs_last_year(rule, quarter, actuals),
             last_year_actual=None if last_year is None else actuals.get(last_year),
-            achievement=_achievement(rule, quarter, actual, profiled),
+            achievement=progress(rule, quarter, actual, profiled),
             trend=_trend_points(rule, values, profiled, realisation_start, up_to=quarter),
         )
     except ValueError as exc:  # a rule the domain cannot read (e.g. a profiled range bottom above its top)

@@ -7,7 +7,7 @@ published); 2026/27 Q3 has no reviews yet, so it is where drafts are made.
 from __future__ import annotations
 
 import pytest
-from textual.widgets import Input, Static, TextArea
+from textual.widgets import DataTable, Input, Select, Static, TextArea
 from waiting import settle
 
 from projtui.config import Settings
@@ -19,6 +19,7 @@ from projtui.services.opening import open_portfolio
 from projtui.services.transfer import load_sample
 from projtui.ui.app import ProjtuiApp
 from projtui.ui.screens.review import ActualScreen, ReasonScreen, ReviewScreen
+from projtui.ui.screens.review_filter import ReviewFilterScreen
 
 USER = "tester"
 LATEST = Quarter(2026, 2)
@@ -290,3 +291,89 @@ async def test_conflict_notifies_and_reloads(db):
         assert screen.sheet.review is not None and screen.sheet.review.version == saved.version
         assert screen.overall is Rag.RED
         assert screen.query_one("#rv-commentary", TextArea).text == "theirs"
+
+
+# -- filtering by ambition, lead and service ---------------------------------------------------
+
+
+def _queue_codes(screen: ReviewScreen) -> list[str]:
+    table = screen.query_one("#rv-queue", DataTable)
+    return [str(table.get_row_at(row)[1]) for row in range(table.row_count)]
+
+
+async def open_filter(pilot) -> ReviewFilterScreen:
+    await pilot.press("f")
+    await settle(pilot)
+    dialog = pilot.app.screen
+    assert isinstance(dialog, ReviewFilterScreen)
+    return dialog
+
+
+async def test_f_filters_by_ambition_and_the_counts_follow(db):
+    a2 = [e.code for e in reviews.review_queue(db, LATEST, ambition="A2")]
+    assert 1 < len(a2) < 16 and "SP-01" not in a2
+    async with make_app(db).run_test(size=(120, 40)) as pilot:
+        screen = await open_review(pilot)
+        dialog = await open_filter(pilot)
+        # Keys only: open the ambition list, down past "any" and "linked to none" and A1 to A2, pick it, apply.
+        await pilot.press("enter", "down", "down", "down", "enter")
+        await pilot.pause()
+        assert dialog.query_one("#rf-ambition", Select).value == "A2"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert pilot.app.screen is screen
+        assert _queue_codes(screen) == a2
+        assert screen.current_code == a2[0] and screen.sheet.project_code == a2[0]  # SP-01 is not listed any more
+        header = _text(screen, "#rv-header")
+        assert f"{len(a2)} of {len(a2)} reviewed" in header
+        assert "Filter: ambition A2" in header
+        # F clears it: every project again.
+        await pilot.press("F")
+        await settle(pilot)
+        assert len(_queue_codes(screen)) == 16
+        assert "16 of 16 reviewed" in _text(screen, "#rv-header") and "Filter" not in _text(screen, "#rv-header")
+
+
+async def test_filter_by_lead_and_service_and_the_dialog_remembers_it(db):
+    async with make_app(db).run_test(size=(120, 40)) as pilot:
+        screen = await open_review(pilot, NEXT)
+        dialog = await open_filter(pilot)
+        dialog.query_one("#rf-lead", Select).value = "Sam Kelly"
+        dialog.query_one("#rf-service", Select).value = "ICT and Digital"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert _queue_codes(screen) == ["SP-12"]
+        assert "0 of 1 reviewed" in _text(screen, "#rv-header")
+        assert "lead Sam Kelly · service ICT and Digital" in _text(screen, "#rv-header")
+        # The filter stays when the quarter changes.
+        await pilot.press("left_square_bracket")
+        await settle(pilot)
+        assert _queue_codes(screen) == ["SP-12"] and "1 of 1 reviewed" in _text(screen, "#rv-header")
+        dialog = await open_filter(pilot)
+        assert dialog.query_one("#rf-lead", Select).value == "Sam Kelly"
+        await pilot.press("escape")  # cancel keeps the filter
+        await settle(pilot)
+        assert _queue_codes(screen) == ["SP-12"]
+        dialog = await open_filter(pilot)
+        await pilot.press("ctrl+x")  # clear all
+        await settle(pilot)
+        assert len(_queue_codes(screen)) == 16
+
+
+async def test_a_filter_matching_nothing_says_so_and_shows_no_sheet(db):
+    async with make_app(db).run_test(size=(120, 40)) as pilot:
+        screen = await open_review(pilot, NEXT)
+        await pilot.press("g")  # an unsaved change is saved before the list changes
+        dialog = await open_filter(pilot)
+        dialog.query_one("#rf-ambition", Select).value = "A1"
+        dialog.query_one("#rf-lead", Select).value = "Sam Kelly"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert reviews.get_review(db, "SP-01", NEXT).rag is Rag.GREEN
+        assert _queue_codes(screen) == [] and screen.sheet is None
+        assert "No projects match the filter" in _text(screen, "#rv-title")
+        assert "0 of 0 reviewed" in _text(screen, "#rv-header")
+        assert not screen.query_one("#rv-measures").display and not screen.query_one("#rv-commentary").display
+        await pilot.press("F")
+        await settle(pilot)
+        assert screen.sheet is not None and screen.query_one("#rv-measures").display

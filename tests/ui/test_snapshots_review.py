@@ -1,4 +1,4 @@
-"""SVG snapshots of review mode: the sheet of a published review, and a draft with the actual dialog open.
+"""SVG snapshots of review mode: a published review, a draft with the actual dialog open, and the filter.
 
 Update after an intended change with `pytest tests/ui/test_snapshots_review.py --snapshot-update`
 and look at the report before committing.
@@ -47,3 +47,13 @@ def test_draft_with_actual_dialog(snap_compare, db):
     assert snap_compare(
         ProjtuiApp(db, Settings(user="tester")), terminal_size=WIDE, run_before=_review(Quarter(2026, 3), "a", "m", "enter")
     )
+
+
+def test_filter_dialog(snap_compare, db):
+    assert snap_compare(ProjtuiApp(db, Settings(user="tester")), terminal_size=WIDE, run_before=_review(None, "f"))
+
+
+def test_filtered_by_ambition(snap_compare, db):
+    # f, open the ambition list, down to A2, pick it, apply: the header shows the filter and counts the five listed.
+    keys = ("f", "enter", "down", "down", "down", "enter", "ctrl+s")
+    assert snap_compare(ProjtuiApp(db, Settings(user="tester")), terminal_size=WIDE, run_before=_review(None, *keys))

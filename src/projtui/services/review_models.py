@@ -27,7 +27,7 @@ from projtui.domain.enums import BenefitStatus, Rag, ReviewStatus, Stage
 from projtui.domain.quarter import Quarter
 from projtui.domain.records import Number, ReviewFields, Strict, Text
 from projtui.domain.status import MeasureStatus, OnTrackCount, Travel
-from projtui.services.read_models import MeasureItem
+from projtui.services.read_models import NO_AMBITION, MeasureItem
 
 __all__ = [
     "ActualEntry",
@@ -37,6 +37,7 @@ __all__ = [
     "MeasureTrend",
     "QueueEntry",
     "RagPoint",
+    "ReviewFilter",
     "ReviewFilterOptions",
     "ReviewProgress",
     "ReviewRecord",
@@ -132,6 +133,35 @@ class ReviewFilterOptions:
     ambitions: tuple[tuple[str, str], ...]
     leads: tuple[str, ...]
     services: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ReviewFilter:
+    """Which projects review mode lists; None is "any".
+
+    ``ambition`` is an ambition code (any link, primary or not) or
+    ``read_models.NO_AMBITION``; ``lead`` and ``service`` match exactly,
+    ignoring case (see ``reviews.review_queue``).
+    """
+
+    ambition: str | None = None
+    lead: str | None = None
+    service: str | None = None
+
+    @property
+    def active(self) -> bool:
+        return any((self.ambition, self.lead, self.service))
+
+    def describe(self) -> str:
+        """e.g. ``ambition A1 · lead Sam Kelly``; empty when nothing is filtered."""
+        parts = []
+        if self.ambition:
+            parts.append("no ambition" if self.ambition == NO_AMBITION else f"ambition {self.ambition}")
+        if self.lead:
+            parts.append(f"lead {self.lead}")
+        if self.service:
+            parts.append(f"service {self.service}")
+        return " · ".join(parts)
 
 
 @dataclass(frozen=True)

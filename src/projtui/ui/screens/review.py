@@ -43,11 +43,14 @@ from projtui.services.review_models import (
     MeasureTrend,
     QueueEntry,
     RagPoint,
+    ReviewFilter,
+    ReviewFilterOptions,
     ReviewProgress,
     ReviewSheet,
     ReviewState,
     next_in_queue,
 )
+from projtui.ui.screens.review_filter import ReviewFilterScreen
 from projtui.ui.widgets.form import format_number, format_pence, parse_pence
 from projtui.ui.widgets.rag import RAG_WORDS, rag_styles, rag_text
 from projtui.ui.widgets.trend_chart import TrendChart
@@ -70,6 +73,14 @@ STATUS_WORDS = {
 def _clip(text: str, limit: int) -> str:
     flat = " ".join(text.split())
     return flat if len(flat) <= limit else flat[: limit - 1] + "…"
+
+
+def _target_text(line: MeasureLine) -> Text:
+    """The quarter's target; a range measure's band as ``70–85``."""
+    if line.target is None:
+        return Text("—", style="dim")
+    top = "" if line.target_max is None else f"–{format_number(line.target_max)}"
+    return Text(format_number(line.target) + top)
 
 
 def _blank_is_none(text: str) -> str | None:
@@ -200,6 +211,7 @@ class ReasonScreen(ModalScreen[str | None]):
 @dataclass(frozen=True)
 class _Queue:
     quarter: Quarter
+    filter: ReviewFilter
     entries: tuple[QueueEntry, ...]
     progress: ReviewProgress
 
@@ -220,6 +232,8 @@ class ReviewScreen(Screen[None]):
         "Status: ● on target, ◆ within tolerance, ▲ off target, ? no data, ○ not due, ~ monitor only. "
         "vsQ / vsY: direction of travel since the previous due quarter / the same quarter last year (↑ better, ↓ worse).",
         "The chart shows the highlighted measure's actuals against its target line; under it, the project's RAG history.",
+        "f narrows the list to one ambition, lead and/or service (the header shows the filter, and the counts are of "
+        "the projects listed); F clears it.",
     )
 
     BINDINGS = [
@@ -233,6 +247,8 @@ class ReviewScreen(Screen[None]):
         Binding("k", "step(-1)", "Previous project", id="review.previous", show=False),
         Binding("left_square_bracket", "quarter(-1)", "Prev qtr", id="review.quarter_previous"),
         Binding("right_square_bracket", "quarter(1)", "Next qtr", id="review.quarter_next"),
+        Binding("f", "filter", "Filter", id="review.filter"),
+        Binding("F", "clear_filter", "Clear filter", id="review.filter_clear", show=False),
         Binding("r", "set_rag('red')", "RAG red", id="review.rag_red", show=False),
         Binding("a", "set_rag('amber')", "RAG amber", id="review.rag_amber", show=False),
         Binding("g", "set_rag('green')", "RAG green", id="review.rag_green", show=False),
@@ -255,6 +271,7 @@ class ReviewScreen(Screen[None]):
         self.history: tuple[RagPoint, ...] = ()
         self._close_after_save = False
         self._trend_for: tuple[str, str, Quarter] | None = None
+        self.filter = ReviewFilter()
         self.title = "Quarterly review"
 
     # -- layout ------------------------------------------------------------------------------
@@ -314,18 +331,21 @@ class ReviewScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="review-queue", exit_on_error=False)
     def load_queue(self) -> None:
         worker = get_current_worker()
+        chosen = self.filter
         try:
             quarter = self.quarter or reviews.default_review_quarter(self._db)
-            entries = tuple(reviews.review_queue(self._db, quarter))
+            entries = tuple(
+                reviews.review_queue(self._db, quarter, ambition=chosen.ambition, lead=chosen.lead, service=chosen.service)
+            )
         except ProjtuiError as exc:
             self.app.call_from_thread(self._error, "Could not read the review queue", exc)
             return
         if not worker.is_cancelled:
-            self.app.call_from_thread(self._apply_queue, _Queue(quarter, entries, ReviewProgress.of(entries)))
+            self.app.call_from_thread(self._apply_queue, _Queue(quarter, chosen, entries, ReviewProgress.of(entries)))
 
     def _apply_queue(self, queue: _Queue) -> None:
-        if self.quarter is not None and queue.quarter != self.quarter:
-            return  # a read for a quarter no longer shown
+        if (self.quarter is not None and queue.quarter != self.quarter) or queue.filter != self.filter:
+            return  # a read for a quarter or filter no longer shown
         if self.quarter is None:
             self.set_reactive(ReviewScreen.quarter, queue.quarter)
         self.entries = queue.entries
@@ -346,7 +366,11 @@ class ReviewScreen(Screen[None]):
         if not codes:
             self.current_code = None
             self.sheet = None
-            self.query_one("#rv-title", Static).update(Text(f"No projects to review in {queue.quarter}."))
+            nothing = f"No projects to review in {queue.quarter}."
+            if queue.filter.active:
+                nothing = f"No projects match the filter in {queue.quarter}: f changes it, F clears it."
+            self.query_one("#rv-title", Static).update(Text(nothing))
+            self.query_one("#rv-sheet").add_class("-empty")  # nothing shown is anyone's
             self.refresh_bindings()
             return
         code = self.current_code if self.current_code in codes else codes[0]
@@ -360,8 +384,11 @@ class ReviewScreen(Screen[None]):
             ("Review ", "bold"), (str(self.quarter), "bold reverse"), "   ",
             (str(progress), "bold"), f"  ·  {progress.published} published  ·  ",
             f"{progress.rag_changed} RAG changed  ·  {progress.unreviewed} unreviewed",
-            ("     [ / ] quarter", "dim"),
         )
+        if self.filter.active:
+            header.append_text(Text.assemble("   ", ("Filter: ", "bold"), (self.filter.describe(), "reverse"), ("  F clears", "dim")))
+        else:
+            header.append("   [ ] quarter · f filter", style="dim")
         self.query_one("#rv-header", Static).update(header)
 
     @on(DataTable.RowHighlighted, "#rv-queue")
@@ -410,6 +437,36 @@ class ReviewScreen(Screen[None]):
         self._save_if_changed()
         self.quarter = self.quarter.shift(delta)
 
+    def action_filter(self) -> None:
+        self.load_filter_options()
+
+    @work(thread=True, exclusive=True, group="review-filter", exit_on_error=False)
+    def load_filter_options(self) -> None:
+        try:
+            options = reviews.review_filter_options(self._db)
+        except ProjtuiError as exc:
+            self.app.call_from_thread(self._error, "Could not read the filter choices", exc)
+            return
+        self.app.call_from_thread(self._choose_filter, options)
+
+    def _choose_filter(self, options: ReviewFilterOptions) -> None:
+        def chosen(new: ReviewFilter | None) -> None:
+            if new is not None:
+                self._set_filter(new)
+
+        self.app.push_screen(ReviewFilterScreen(options, self.filter), chosen)
+
+    def action_clear_filter(self) -> None:
+        self._set_filter(ReviewFilter())
+
+    def _set_filter(self, new: ReviewFilter) -> None:
+        if new == self.filter:
+            return
+        self._save_if_changed()
+        self.filter = new
+        self.refresh_bindings()
+        self.load_queue()
+
     def watch_quarter(self, quarter: Quarter | None) -> None:
         self.sheet = None
         self.load_queue()
@@ -437,6 +494,7 @@ class ReviewScreen(Screen[None]):
             return  # the user has moved on
         self.sheet = sheet
         self.history = history
+        self.query_one("#rv-sheet").remove_class("-empty")
         fields = sheet.draft_fields()
         styles = self._styles()
         title = Text.assemble(
@@ -509,7 +567,7 @@ class ReviewScreen(Screen[None]):
             status = Text(f"{line.status.symbol} {STATUS_WORDS.get(line.status, line.status.label)}", style=styles.get(line.status.rag, ""))
             table.add_row(
                 Text(line.code), Text(_clip(line.name, 20)), Text(_clip(line.unit, 7)),
-                Text("—" if line.target is None else format_number(line.target)), actual, status,
+                _target_text(line), actual, status,
                 Text(line.travel_vs_previous.symbol), Text(line.travel_vs_last_year.symbol), key=line.code,
             )
         if sheet.measures:
@@ -570,6 +628,8 @@ class ReviewScreen(Screen[None]):
         sheet = self.sheet
         if action == "reopen":
             return sheet is not None and sheet.state is ReviewState.PUBLISHED
+        if action == "clear_filter":
+            return self.filter.active
         if action in EDIT_ACTIONS:
             return None if sheet is None or not sheet.editable else True
         return True

@@ -1,0 +1,90 @@
+"""Review mode's filter dialog: narrow the quarter's projects to one ambition, lead and/or service.
+
+Three selects, each blank for "any"; answers the new `ReviewFilter`, or None
+when cancelled. Names come from the database, so every option is a `Text`,
+never markup.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, Footer, Select, Static
+
+from projtui.services.read_models import NO_AMBITION
+from projtui.services.review_models import ReviewFilter, ReviewFilterOptions
+
+
+def _select(widget_id: str, prompt: str, options: Sequence[tuple[Text, str]], current: str | None) -> Select[str]:
+    values = {value for _, value in options}
+    # A value no longer offered (a lead renamed since) cannot be shown: start from "any".
+    return Select(options, prompt=prompt, value=current if current in values else Select.NULL, id=widget_id, classes="rf-select", compact=True)
+
+
+class ReviewFilterScreen(ModalScreen[ReviewFilter | None]):
+    """Choose the ambition, lead and service review mode lists."""
+
+    CSS_PATH = "review.tcss"
+    HELP_TITLE = "Filter the review"
+    BINDINGS = [
+        Binding("ctrl+s", "apply", "Apply", id="review_filter.apply"),
+        Binding("ctrl+x", "clear", "Clear all", id="review_filter.clear"),
+        Binding("escape", "cancel", "Cancel", id="review_filter.cancel"),
+    ]
+
+    def __init__(self, options: ReviewFilterOptions, current: ReviewFilter) -> None:
+        super().__init__(classes="dialog-screen")
+        self.options = options
+        self.current = current
+
+    def compose(self) -> ComposeResult:
+        options, current = self.options, self.current
+        ambitions = [(Text("Linked to no ambition"), NO_AMBITION)]
+        ambitions += [(Text.assemble((code, "bold"), " ", title), code) for code, title in options.ambitions]
+        with Vertical(classes="dialog", id="filter-dialog"):
+            yield Static(Text("Show the projects of", style="bold"), classes="dialog-title")
+            yield Static("Ambition", classes="rf-label")
+            yield _select("rf-ambition", "Any ambition", ambitions, current.ambition)
+            yield Static("Lead", classes="rf-label")
+            yield _select("rf-lead", "Any lead", [(Text(lead), lead) for lead in options.leads], current.lead)
+            yield Static("Service", classes="rf-label")
+            yield _select("rf-service", "Any service", [(Text(service), service) for service in options.services], current.service)
+            with Horizontal(classes="dialog-buttons"):
+                yield Button("Apply (ctrl+s)", id="rf-apply", variant="primary", compact=True)
+                yield Button("Clear all (ctrl+x)", id="rf-clear", compact=True)
+                yield Button("Cancel (esc)", id="rf-cancel", compact=True)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#rf-ambition", Select).focus()
+
+    def _value(self, selector: str) -> str | None:
+        value = self.query_one(selector, Select).value
+        return value if isinstance(value, str) else None
+
+    def action_apply(self) -> None:
+        self.dismiss(ReviewFilter(self._value("#rf-ambition"), self._value("#rf-lead"), self._value("#rf-service")))
+
+    def action_clear(self) -> None:
+        self.dismiss(ReviewFilter())
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+    @on(Button.Pressed, "#rf-apply")
+    def _apply_pressed(self) -> None:
+        self.action_apply()
+
+    @on(Button.Pressed, "#rf-clear")
+    def _clear_pressed(self) -> None:
+        self.action_clear()
+
+    @on(Button.Pressed, "#rf-cancel")
+    def _cancel_pressed(self) -> None:
+        self.action_cancel()

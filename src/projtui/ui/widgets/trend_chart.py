@@ -17,6 +17,11 @@ from textual.widgets import Static
 from projtui.services.review_models import MeasureTrend
 
 
+_Y_AXIS_WIDTH = 10  # the y-axis labels and frame, roughly
+_TICK_WIDTH = 10  # a `26/27Q2` label and the gap after it
+_DEFAULT_TICKS = 6  # before the chart has a size
+
+
 def _short(label: str) -> str:
     """`2026/27 Q2` → `26/27Q2`, so quarter labels fit under the axis."""
     year, _, quarter = label.partition(" ")
@@ -65,7 +70,10 @@ class TrendChart(Widget):
             return
         xs = list(range(1, len(points) + 1))
         labels = [_short(str(p.quarter)) for p in points]
-        step = max(1, len(points) // 6)
+        # No more labels than fit: when they crowd, plotext drops some, and which
+        # ones depends on string hashing, so the axis would change from run to run.
+        room = max(2, (plot.size.width - _Y_AXIS_WIDTH) // _TICK_WIDTH) if plot.size.width else _DEFAULT_TICKS
+        step = -(-len(points) // room)  # ceiling division
         plt.xticks(xs[::step], labels[::step])
         targets = [(x, p.target) for x, p in zip(xs, points, strict=True) if p.target is not None]
         if targets:

@@ -18,6 +18,7 @@ from projtui.services.audit import project_history
 from projtui.services.opening import open_portfolio
 from projtui.services.transfer import load_sample
 from projtui.ui.app import ProjtuiApp
+from projtui.ui.screens.confirm import ConfirmScreen
 from projtui.ui.screens.review import ActualScreen, ReasonScreen, ReviewScreen
 from projtui.ui.screens.review_filter import ReviewFilterScreen
 
@@ -377,3 +378,69 @@ async def test_a_filter_matching_nothing_says_so_and_shows_no_sheet(db):
         await pilot.press("F")
         await settle(pilot)
         assert screen.sheet is not None and screen.query_one("#rv-measures").display
+
+
+# -- clearing an actual ----------------------------------------------------------------------------
+
+
+async def _on_measure(pilot, screen: ReviewScreen, code: str) -> None:
+    table = screen.query_one("#rv-measures", DataTable)
+    table.focus()
+    table.move_cursor(row=[line.code for line in screen.sheet.measures].index(code))
+    await pilot.pause()
+
+
+async def test_delete_clears_an_actual_after_asking_and_is_audited(db):
+    reviews.set_actual(db, "SP-01", "M1", NEXT, 12.0, expected_version=None, actor="other")
+    async with make_app(db).run_test(size=(120, 40)) as pilot:
+        screen = await open_review(pilot, NEXT)
+        await _on_measure(pilot, screen, "M1")
+        await pilot.press("delete")
+        await pilot.pause()
+        assert isinstance(pilot.app.screen, ConfirmScreen)
+        await pilot.press("n")  # no: nothing changes
+        await settle(pilot)
+        assert reviews.review_sheet(db, "SP-01", NEXT).measure("M1").actual.value == 12.0
+        await pilot.press("delete")
+        await pilot.pause()
+        await pilot.press("y")
+        await settle(pilot)
+        assert pilot.app.screen is screen
+        line = reviews.review_sheet(db, "SP-01", NEXT).measure("M1")
+        assert line.actual is None and line.status.value == "no_data"
+        assert screen.sheet.measure("M1").actual is None  # read back
+        entries, _ = project_history(db, "SP-01")
+        cleared = [e for e in entries if e.action == "delete" and e.entity == "actual"]
+        assert cleared and cleared[0].old == "12.0" and cleared[0].actor == USER
+        # Nothing left to clear: says so, asks nothing.
+        await pilot.press("delete")
+        await pilot.pause()
+        assert pilot.app.screen is screen
+        assert "no actual for 2026/27 Q3 to clear" in _messages(pilot.app)
+
+
+async def test_clearing_an_actual_someone_else_changed_is_refused(db):
+    first = reviews.set_actual(db, "SP-01", "M1", NEXT, 12.0, expected_version=None, actor="other")
+    async with make_app(db).run_test(size=(120, 40)) as pilot:
+        screen = await open_review(pilot, NEXT)
+        reviews.set_actual(db, "SP-01", "M1", NEXT, 13.0, expected_version=first.version, actor="other")
+        await _on_measure(pilot, screen, "M1")
+        await pilot.press("delete")
+        await pilot.pause()
+        await pilot.press("y")
+        await settle(pilot)
+        assert reviews.review_sheet(db, "SP-01", NEXT).measure("M1").actual.value == 13.0  # theirs stays
+        assert "Changed by someone else" in "\n".join(str(n.title) for n in pilot.app._notifications)
+        assert screen.sheet.measure("M1").actual.value == 13.0  # reloaded
+
+
+async def test_actuals_of_a_published_review_cannot_be_cleared(db):
+    async with make_app(db).run_test(size=(120, 40)) as pilot:
+        screen = await open_review(pilot)  # SP-01's 2026/27 Q2 review is published
+        assert screen.sheet.measure("M1").actual is not None
+        await _on_measure(pilot, screen, "M1")
+        await pilot.press("delete")
+        await pilot.pause()
+        assert pilot.app.screen is screen
+        assert "frozen" in _messages(pilot.app)
+        assert reviews.review_sheet(db, "SP-01", LATEST).measure("M1").actual is not None

@@ -50,6 +50,7 @@ from projtui.services.review_models import (
     ReviewState,
     next_in_queue,
 )
+from projtui.ui.screens.confirm import ConfirmScreen
 from projtui.ui.screens.review_filter import ReviewFilterScreen
 from projtui.ui.widgets.form import format_number, format_pence, parse_pence
 from projtui.ui.widgets.rag import RAG_WORDS, rag_styles, rag_text
@@ -228,7 +229,8 @@ class ReviewScreen(Screen[None]):
         "four selects beside it (Tab to them).",
         "ctrl+s saves the draft; moving to another project saves your changes first. p publishes (it lists what "
         "is missing first); a published review is read-only until o re-opens it, with a reason.",
-        "Enter (or e) on a measure enters its actual (value, provisional, note; 'p' after a figure marks it provisional). "
+        "Enter (or e) on a measure enters its actual (value, provisional, note; 'p' after a figure marks it provisional); "
+        "Delete clears it, after asking. "
         "Status: ● on target, ◆ within tolerance, ▲ off target, ? no data, ○ not due, ~ monitor only. "
         "vsQ / vsY: direction of travel since the previous due quarter / the same quarter last year (↑ better, ↓ worse).",
         "The chart shows the highlighted measure's actuals against its target line; under it, the project's RAG history.",
@@ -255,6 +257,7 @@ class ReviewScreen(Screen[None]):
         Binding("x", "set_rag('complete')", "RAG complete", id="review.rag_complete", show=False),
         Binding("0", "set_rag('not_set')", "RAG not set", id="review.rag_not_set", show=False),
         Binding("e", "enter_actual", "Enter actual", id="review.actual", show=False),
+        Binding("delete", "clear_actual", "Clear actual", id="review.clear_actual", show=False),
         Binding("m", "focus_measures", "Measures", id="review.measures", show=False),
         Binding("f5,ctrl+r", "reload", "Reload", id="review.reload", show=False),
     ]
@@ -860,6 +863,47 @@ class ReviewScreen(Screen[None]):
             self.app.call_from_thread(self._error, f"{measure_code} not saved", exc)
             return
         self.notify(f"{measure_code}: {format_number(fields.value)} saved for {quarter}.", title="Actual saved", markup=False)
+        self.app.call_from_thread(self._after_write, code)
+
+    def action_clear_actual(self) -> None:
+        line = self._highlighted_measure()
+        sheet = self.sheet
+        if line is None or sheet is None:
+            return
+        if line.actual is None:
+            self.notify(f"{line.code} has no actual for {sheet.quarter} to clear.", markup=False)
+            return
+        if sheet.state is ReviewState.PUBLISHED:
+            self.notify(
+                f"The {sheet.quarter} review is published: its actuals are frozen. Press o to re-open it.",
+                title="Read-only", markup=False,
+            )
+            return
+        code, quarter, measure_code, version = sheet.project_code, sheet.quarter, line.code, line.actual.version
+        entered = f" (entered by {line.actual.entered_by})" if line.actual.entered_by else ""
+        details = (
+            f"{line.name}: {format_number(line.actual.value)}{entered}. "
+            "The measure then shows as no data if it is due; the audit log keeps the old figure."
+        )
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self._save_if_changed()
+                self.remove_actual(code, measure_code, quarter, version)
+
+        self.app.push_screen(ConfirmScreen(f"Clear the {quarter} actual of {measure_code}?", details, yes="Clear"), answered)
+
+    @work(thread=True, exclusive=True, group="review-actual", exit_on_error=False)
+    def remove_actual(self, code: str, measure_code: str, quarter: Quarter, version: int) -> None:
+        try:
+            reviews.clear_actual(self._db, code, measure_code, quarter, expected_version=version, actor=self._actor)
+        except ConflictError as exc:
+            self.app.call_from_thread(self._conflict, code, exc)
+            return
+        except ProjtuiError as exc:
+            self.app.call_from_thread(self._error, f"{measure_code} not cleared", exc)
+            return
+        self.notify(f"{measure_code}: the {quarter} actual is cleared.", title="Actual cleared", markup=False)
         self.app.call_from_thread(self._after_write, code)
 
     # -- leaving --------------------------------------------------------------------------------------

@@ -444,3 +444,14 @@ async def test_actuals_of_a_published_review_cannot_be_cleared(db):
         assert pilot.app.screen is screen
         assert "frozen" in _messages(pilot.app)
         assert reviews.review_sheet(db, "SP-01", LATEST).measure("M1").actual is not None
+
+
+async def test_actual_dialog_says_when_the_target_is_a_step_on_the_way(db):
+    async with make_app(db).run_test(size=(120, 40)) as pilot:
+        screen = await open_review(pilot, NEXT)
+        await _on_measure(pilot, screen, "M5")  # 37 % by 2026/27 Q4, from 33.2 % in 2023/24 Q4
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(pilot.app.screen, ActualScreen)
+        body = "\n".join(str(w.render()) for w in pilot.app.screen.query(".dialog-body"))
+        assert "target 36.68, on the way to 37 by 2026/27 Q4" in body

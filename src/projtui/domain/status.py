@@ -25,8 +25,8 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from enum import StrEnum
 from decimal import Decimal
+from enum import StrEnum
 from types import MappingProxyType
 from typing import Any
 
@@ -312,7 +312,7 @@ def _on_the_line(rule: MeasureRule, end: float, point: Quarter) -> float:
         return start
     step = start + (end - start) * (point.ordinal - first.ordinal) / (last.ordinal - first.ordinal)
     # One decimal place finer than the plan's own figures: 33.2 -> 37 over
-    # twelve quarters expects 36.37 at the ninth, not 36.366666…, so the
+    # twelve quarters expects 36.37 at the tenth, not 36.366666…, so the
     # target printed beside an actual is the one it was judged against.
     # Rounding keeps the line monotone and between its ends.
     return round(step, _places(start, end) + 1)

@@ -315,7 +315,7 @@ class MeasureLine:
     measure: MeasureItem  # identity, version (for target changes) and fields
     quarter: Quarter
     actual: ActualEntry | None
-    target: float | None  # this quarter's target: profiled, else annual (cumulative: year-to-date share)
+    target: float | None  # this quarter's target: profiled, else on the trajectory to the end target (`domain.status.target_for`)
     target_max: float | None  # range measures: top of the band this quarter
     profiled_target: float | None  # the profiled target for this quarter, when there is one
     due: bool  # the measure's cadence reports this quarter
@@ -330,6 +330,7 @@ class MeasureLine:
     trend: tuple[TrendPoint, ...]  # up to and including this quarter, oldest first
     editable: bool  # the actual may be changed now (see reviews.set_actual on published quarters)
     problem: str | None = None  # why no status could be worked out (a measure whose rule cannot be read)
+    on_trajectory: bool = False  # the target is a step on the way to a later end target (`domain.status.on_trajectory`)
 
     @property
     def code(self) -> str:

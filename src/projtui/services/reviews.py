@@ -63,6 +63,7 @@ from projtui.domain.status import (
     OnTrackCount,
     Travel,
     benefit_on_track,
+    on_trajectory,
     previous_due_quarter,
     progress,
     rollup_counts,
@@ -397,6 +398,7 @@ def _line(
             travel_vs_last_year=travel_vs_last_year(rule, quarter, actuals),
             last_year_actual=None if last_year is None else actuals.get(last_year),
             achievement=progress(rule, quarter, actual, profiled),
+            on_trajectory=on_trajectory(rule, quarter, profiled),
             trend=_trend_points(rule, values, profiled, realisation_start, up_to=quarter),
         )
     except ValueError as exc:  # a rule the domain cannot read (e.g. a profiled range bottom above its top)

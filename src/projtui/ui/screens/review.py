@@ -76,12 +76,13 @@ def _clip(text: str, limit: int) -> str:
     return flat if len(flat) <= limit else flat[: limit - 1] + "…"
 
 
+def _band(low: float, high: float | None) -> str:
+    """A target; a range measure's band as ``70–85``."""
+    return format_number(low) + ("" if high is None else f"–{format_number(high)}")
+
+
 def _target_text(line: MeasureLine) -> Text:
-    """The quarter's target; a range measure's band as ``70–85``."""
-    if line.target is None:
-        return Text("—", style="dim")
-    top = "" if line.target_max is None else f"–{format_number(line.target_max)}"
-    return Text(format_number(line.target) + top)
+    return Text("—", style="dim") if line.target is None else Text(_band(line.target, line.target_max))
 
 
 def _blank_is_none(text: str) -> str | None:
@@ -113,7 +114,10 @@ class ActualScreen(ModalScreen[ActualFields | None]):
                 Text.assemble((f"{line.code} ", "bold"), line.name, (f" ({line.unit})" if line.unit else "", "dim"), f" — {line.quarter}"),
                 classes="dialog-title",
             )
-            target = "monitor only (no target)" if line.target is None else f"target {format_number(line.target)}"
+            target = "monitor only (no target)" if line.target is None else f"target {_band(line.target, line.target_max)}"
+            fields = line.measure.fields
+            if line.on_trajectory and fields.target is not None:
+                target += f", on the way to {_band(fields.target, fields.target_max)} by {fields.target_period}"
             yield Static(Text(target, style="dim"), classes="dialog-body")
             yield Static("Value", classes="actual-label")
             yield Input(format_number(actual.value) if actual else "", id="actual-value", placeholder="e.g. 42.5")

@@ -302,14 +302,17 @@ def serve(
     import os
     import shlex
 
-    from textual_serve.server import Server
+    from projtui.web import BrowserServer, listen_problem
 
+    # Before the database is opened (and perhaps created): a failed command writes nothing.
+    if problem := listen_problem(host, port):
+        raise UsageProblem(f"cannot listen on {host}:{port}: {problem}")
     _open(ctx, db, database_url, create=True).dispose()  # fail here, in the terminal, not in each browser tab
     # Through the environment, not the command line, so a password in the URL never shows in `ps`.
     os.environ["PROJTUI_DATABASE_URL"] = _url(ctx, db, database_url)
     command = shlex.join([sys.executable, "-m", "projtui"])
     typer.echo(f"Serving projtui on http://{host}:{port} (Ctrl+C stops)")
-    Server(command, host=host, port=port, title="projtui").serve()
+    BrowserServer(command, host=host, port=port, title="projtui").serve()
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -1,0 +1,66 @@
+"""The app in a web browser: textual-serve's server, stopping promptly.
+
+Each browser tab is a websocket session running its own ``python -m
+projtui`` process. Kept out of ``cli.py`` so the command stays a thin
+front; imported only by ``projtui serve``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import socket
+
+from aiohttp import web
+from textual_serve.server import Server
+
+
+class BrowserServer(Server):
+    """textual-serve's server, ending every open session as soon as it is told to stop.
+
+    On SIGINT/SIGTERM aiohttp waits for running handlers before it cancels
+    them, and a session's websocket handler only returns when its tab
+    closes: with a tab open, the server hung for 20 s or more. Cancelling
+    the handler is textual-serve's own way to end a session (it tells the
+    app to quit, waits for the process, then closes the socket).
+    """
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self._sessions: set[asyncio.Task] = set()
+
+    async def handle_websocket(self, request: web.Request) -> web.WebSocketResponse:
+        session = asyncio.current_task()
+        assert session is not None  # aiohttp runs every handler in a task
+        self._sessions.add(session)
+        try:
+            return await super().handle_websocket(request)
+        finally:
+            self._sessions.discard(session)
+
+    async def on_shutdown(self, app: web.Application) -> None:
+        await super().on_shutdown(app)
+        sessions = list(self._sessions)
+        for session in sessions:
+            session.cancel()
+        # Each app process has exited once its session task is done.
+        await asyncio.gather(*sessions, return_exceptions=True)
+
+
+def listen_problem(host: str, port: int) -> str | None:
+    """Why a server could not listen on host:port, or None if it can.
+
+    Binds and releases every address the server would bind, the way
+    asyncio does (SO_REUSEADDR, IPv6 sockets IPv6-only), so a taken port is
+    reported before anything is served or written.
+    """
+    try:
+        addresses = socket.getaddrinfo(host or None, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
+        for family, _, _, _, address in addresses:
+            socket.create_server(address, family=family).close()
+    except OSError as exc:
+        # A bind error's message names the address again; its errno says just why. A
+        # lookup error (socket.gaierror) has its own negative codes and says why itself.
+        reason = os.strerror(exc.errno) if exc.errno and exc.errno > 0 else exc.strerror or str(exc)
+        return reason.lower()
+    return None

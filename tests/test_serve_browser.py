@@ -1,0 +1,340 @@
+"""`projtui serve` as a user meets it: the installed command, a real port, a real Chromium.
+
+The browser tests skip only when PROJTUI_TEST_CHROMIUM is unset (a developer
+machine without Chromium). When it is set, as ``.ci/run`` sets it, a browser
+that can't be driven fails them: there it is a CI fault, not a reason to skip.
+Playwright drives that browser; its own browser downloads are never used.
+
+Every server runs in its own process group, so the app processes it starts
+for browser tabs can be counted, and killed with it if a test goes wrong.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pytest
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser, Page
+
+CHROMIUM_ENV = "PROJTUI_TEST_CHROMIUM"
+# The console script pip installed beside this interpreter, as a user runs it.
+PROJTUI = Path(sys.executable).with_name("projtui")
+# Generous, for a loaded 2-core machine: waits end as soon as their condition holds.
+PATIENCE = 60.0
+VIEWPORT = {"width": 1280, "height": 800}
+
+# Run in the page before textual-serve's own script.
+#
+# textual-serve 1.1.3 draws the terminal with xterm.js's WebGL and canvas
+# addons, so the text is pixels: `.xterm-rows` does not exist and there is no
+# accessibility tree (screenReaderMode is off). Its script keeps the xterm
+# Terminal in a closure, assigned once as `this.terminal = new Terminal(...)`
+# (the only `.terminal=` in static/js/textual.js). A setter of that name on
+# Object.prototype sees that assignment, stores the value as the plain
+# property it would have been, and keeps the terminal, whose buffer we then
+# read through xterm's public API: exactly the cells the renderer paints.
+#
+# The WebSocket subclass records how the session's socket closed: 1000 and
+# wasClean when the server ended it on purpose, 1006 when it just dropped.
+PAGE_HOOKS = """
+(() => {
+  Object.defineProperty(Object.prototype, "terminal", {
+    configurable: true,
+    set(value) {
+      Object.defineProperty(this, "terminal", {value, writable: true, enumerable: true, configurable: true});
+      if (value && value.buffer && value.buffer.active) window.__projtuiTerminal = value;
+    },
+  });
+  window.__projtuiScreen = () => {
+    const terminal = window.__projtuiTerminal;
+    if (!terminal) return null;
+    const buffer = terminal.buffer.active;
+    const lines = [];
+    for (let y = 0; y < terminal.rows; y++) {
+      const line = buffer.getLine(buffer.viewportY + y);
+      lines.push(line ? line.translateToString(true) : "");
+    }
+    return lines.join("\\n");
+  };
+  const NativeWebSocket = window.WebSocket;
+  window.WebSocket = class extends NativeWebSocket {
+    constructor(...args) {
+      super(...args);
+      this.addEventListener("close", (event) => {
+        window.__projtuiSocketClosed = {code: event.code, clean: event.wasClean};
+      });
+    }
+  };
+})();
+"""
+
+
+# --- the server ------------------------------------------------------------------
+
+
+def _free_port() -> int:
+    with socket.create_server(("127.0.0.1", 0)) as probe:
+        return probe.getsockname()[1]
+
+
+def _wait_until(condition: Callable[[], object], what: str, timeout: float = PATIENCE) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out after {timeout:.0f} s waiting until {what}")
+        time.sleep(0.05)
+
+
+@dataclass
+class Served:
+    """A running `projtui serve` and where its output goes."""
+
+    process: subprocess.Popen[bytes]
+    port: int
+    out: Path
+    err: Path
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/"
+
+    def app_processes(self) -> list[str]:
+        """Command lines of the processes it started (one shell and one app per browser tab)."""
+        group = self.process.pid  # start_new_session: the server leads its own group
+        found = []
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            try:
+                pid, rest = stat.read_text().split(" ", 1)
+                fields = rest.rsplit(")", 1)[1].split()  # after "(comm)", which may hold spaces
+                cmdline = (stat.parent / "cmdline").read_bytes().replace(b"\0", b" ").decode().strip()
+            except (OSError, IndexError):
+                continue  # exited while we looked
+            state, pgrp = fields[0], int(fields[2])
+            if pgrp == group and int(pid) != group and state != "Z":
+                found.append(cmdline)
+        return found
+
+    def listening(self) -> bool:
+        if self.process.poll() is not None:
+            raise AssertionError(f"projtui serve exited with {self.process.returncode}: {self.err.read_text()}")
+        try:
+            socket.create_connection(("127.0.0.1", self.port), timeout=1).close()
+        except OSError:
+            return False
+        return True
+
+
+@pytest.fixture(scope="module")
+def sample_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """`projtui init --sample`, once: each test serves its own copy."""
+    db = tmp_path_factory.mktemp("sample") / "p.db"
+    subprocess.run([PROJTUI, "init", "--sample", "--db", db], check=True, capture_output=True, timeout=120)
+    return db
+
+
+@pytest.fixture
+def sample_db(tmp_path: Path, sample_template: Path) -> Path:
+    return Path(shutil.copy(sample_template, tmp_path / "p.db"))
+
+
+@pytest.fixture
+def server(tmp_path: Path, sample_db: Path) -> Iterator[Served]:
+    """`projtui serve --port FREE --db p.db`, listening; stopped and reaped on every path."""
+    port = _free_port()
+    out, err = tmp_path / "serve.out", tmp_path / "serve.err"
+    # Output to files, not pipes: the access log must never fill a pipe and stall the server.
+    with out.open("wb") as stdout, err.open("wb") as stderr:
+        process = subprocess.Popen(
+            [PROJTUI, "serve", "--port", str(port), "--db", sample_db],
+            stdin=subprocess.DEVNULL,
+            stdout=stdout,
+            stderr=stderr,
+            start_new_session=True,
+        )
+    served = Served(process, port, out, err)
+    try:
+        _wait_until(served.listening, f"projtui serve listens on port {port}")
+        yield served
+    finally:
+        if process.poll() is None:
+            process.terminate()
+            try:
+                process.wait(timeout=PATIENCE)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+        try:  # anything it left behind in its group
+            os.killpg(process.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+
+
+# --- the browser -----------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator["Browser"]:
+    path = os.environ.get(CHROMIUM_ENV)
+    if not path:
+        pytest.skip(f"no browser to drive: set {CHROMIUM_ENV} to a Chromium executable (.ci/run does)")
+    from playwright.sync_api import Error as PlaywrightError
+    from playwright.sync_api import sync_playwright
+
+    playwright = sync_playwright().start()
+    try:
+        launched, problem = playwright.chromium.launch(executable_path=path, timeout=PATIENCE * 1000), None
+    except PlaywrightError as exc:
+        launched, problem = None, exc.message.splitlines()[0]
+    if launched is None:  # failed outside the except block: one clean message, no chained traceback
+        playwright.stop()
+        pytest.fail(f"{CHROMIUM_ENV}={path} is set, but that browser can't be driven: {problem}", pytrace=False)
+    try:
+        yield launched
+    finally:
+        launched.close()
+        playwright.stop()
+
+
+@pytest.fixture
+def open_page(browser: "Browser") -> Iterator[Callable[[str], "Page"]]:
+    """Open a URL in a fresh browser context with the hooks above; nothing leaves this machine."""
+    context = browser.new_context(viewport=VIEWPORT)
+    context.set_default_timeout(PATIENCE * 1000)
+    context.add_init_script(PAGE_HOOKS)
+    # textual-serve's page links a web font on the internet; refuse it rather than ask DNS.
+    context.route("**/*", lambda route: route.abort() if not route.request.url.startswith("http://127.0.0.1:") else route.continue_())
+
+    def open_(url: str) -> "Page":
+        page = context.new_page()
+        response = page.goto(url)
+        assert response is not None and response.ok, response
+        return page
+
+    try:
+        yield open_
+    finally:
+        context.close()
+
+
+def screen(page: "Page") -> str | None:
+    return page.evaluate("window.__projtuiScreen()")
+
+
+def wait_for_screen(page: "Page", *texts: str, absent: tuple[str, ...] = ()) -> None:
+    """Wait until the terminal shows every text and none of `absent`."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    try:
+        page.wait_for_function(
+            """([present, absent]) => {
+                const shown = window.__projtuiScreen();
+                return shown !== null && present.every((t) => shown.includes(t)) && !absent.some((t) => shown.includes(t));
+            }""",
+            arg=[list(texts), list(absent)],
+            polling=100,
+        )
+    except PlaywrightTimeout:
+        raise AssertionError(f"the terminal never showed {texts} without {absent}; it shows:\n{screen(page)}") from None
+
+
+def press(page: "Page", *keys: str) -> None:
+    page.bring_to_front()  # keys go to the tab in front, as they would for a user
+    page.locator(".xterm-helper-textarea").focus()  # where xterm.js takes keyboard input
+    for key in keys:
+        page.keyboard.press(key)
+
+
+def type_filter(page: "Page", text: str) -> None:
+    """`/` then the text, as a user would: looking that the filter has the focus before typing."""
+    press(page, "/")
+    wait_for_screen(page, "/ Filter", absent=("s Stage",))  # the footer shrinks to the filter's keys
+    press(page, *text)
+
+
+# --- the tests -------------------------------------------------------------------
+
+
+@pytest.mark.browser
+def test_a_browser_tab_runs_the_app_takes_keys_and_quits(server, open_page):
+    page = open_page(server.url)
+    wait_for_screen(page, "SP-01", "SP-17", "shown 17 of 17 projects")
+    assert len(server.app_processes()) == 2, server.app_processes()  # the shell and the app of this tab
+
+    type_filter(page, "waste")
+    wait_for_screen(page, "/ Filter waste", "Waste collection", "shown 1 of 17 projects", absent=("SP-02",))
+    press(page, "Enter")
+    wait_for_screen(page, "⏎ Open")  # back in the table
+    press(page, "Enter")
+    wait_for_screen(page, "Overview", "Benefits Review Plan", absent=("shown 1 of 17 projects",))
+
+    press(page, "Control+q")
+    page.wait_for_selector("body.-closed")  # textual-serve's "Session ended." dialog
+    assert page.evaluate("window.__projtuiSocketClosed") == {"code": 1000, "clean": True}
+    _wait_until(lambda: not server.app_processes(), "the tab's app process has exited")
+    assert server.process.poll() is None  # the server goes on serving
+
+
+@pytest.mark.browser
+def test_closing_a_tab_ends_its_app_and_stopping_the_server_ends_the_rest(server, open_page):
+    first, second = open_page(server.url), open_page(server.url)
+    for page in (first, second):
+        wait_for_screen(page, "shown 17 of 17 projects")
+    assert len(server.app_processes()) == 4, server.app_processes()  # a shell and an app per tab
+
+    second.close()
+    _wait_until(lambda: len(server.app_processes()) == 2, "the closed tab's app process has exited")
+    type_filter(first, "hous")  # the other tab's app still answers
+    wait_for_screen(first, "shown 3 of 17 projects")
+
+    # SIGTERM, as a service manager stops it. textual-serve alone left an open
+    # tab's session running until aiohttp's websocket heartbeat failed (about
+    # 20 s), and the tab saw its socket drop (1006) rather than close.
+    server.process.send_signal(signal.SIGTERM)
+    assert server.process.wait(timeout=PATIENCE) == 0
+    first.wait_for_selector("body.-closed")
+    assert first.evaluate("window.__projtuiSocketClosed") == {"code": 1000, "clean": True}
+    assert server.app_processes() == []
+    assert server.err.read_text() == ""
+
+
+@pytest.mark.parametrize(
+    "stop",
+    [
+        pytest.param(lambda process: os.killpg(process.pid, signal.SIGINT), id="ctrl-c-in-its-terminal"),
+        pytest.param(lambda process: process.send_signal(signal.SIGTERM), id="sigterm"),
+    ],
+)
+def test_serve_stops_cleanly_on_a_signal(server, stop):
+    stop(server.process)
+    assert server.process.wait(timeout=PATIENCE) == 0
+    assert server.err.read_text() == ""
+    assert server.out.read_text().startswith(f"Serving projtui on http://127.0.0.1:{server.port} (Ctrl+C stops)\n")
+    assert server.app_processes() == []
+
+
+def test_serve_on_a_port_in_use_is_one_error_line_and_writes_nothing(tmp_path):
+    db = tmp_path / "p.db"
+    with socket.create_server(("127.0.0.1", 0)) as taken:
+        port = taken.getsockname()[1]
+        result = subprocess.run(
+            [PROJTUI, "serve", "--port", str(port), "--db", db],
+            capture_output=True,
+            text=True,
+            timeout=PATIENCE,
+            stdin=subprocess.DEVNULL,
+        )
+    assert (result.returncode, result.stdout) == (2, "")
+    assert result.stderr == f"error: cannot listen on 127.0.0.1:{port}: address already in use\n"
+    assert not db.exists()

@@ -17,13 +17,14 @@ import typer
 
 from projtui import __version__, config
 from projtui.domain.errors import InvalidInput, ProjtuiError
+from projtui.domain.quarter import Quarter
 
 
 class UsageProblem(ProjtuiError):
     """The command line itself is wrong (exit 2), e.g. it names a file that is not there."""
 
     exit_code = 2
-from projtui.domain.quarter import Quarter
+
 
 app = typer.Typer(
     add_completion=False,

@@ -194,3 +194,27 @@ def test_set_ambitions_links_unlinks_and_marks_primary(db):
         projects.set_ambitions(db, "SP-01", ["A99"], expected_version=after.version, actor="a")
     entries, _ = project_history(db, "SP-01")
     assert any(e.field == "primary_ambition" and e.new == "A4" for e in entries)
+
+
+def test_history_pages_newest_first_without_repeats_while_entries_arrive(db):
+    from projtui.services.audit import history_page
+
+    for n in range(7):
+        seen = projects.get_project(db, "SP-02")
+        projects.update_project(db, "SP-02", seen.fields.model_copy(update={"lead": f"Lead {n}"}), expected_version=seen.version, actor="ed")
+    everything, total = project_history(db, "SP-02", limit=1000)
+    assert total == len(everything) >= 8
+
+    first = history_page(db, "SP-02", limit=3)
+    assert first.entries == tuple(everything[:3]) and first.total == total and first.next_before is not None
+    # Someone saves meanwhile: the next page carries on from where the first ended, as an offset would not.
+    seen = projects.get_project(db, "SP-02")
+    projects.update_project(db, "SP-02", seen.fields.model_copy(update={"lead": "Later"}), expected_version=seen.version, actor="ed")
+    pages, before = [first], first.next_before
+    while before is not None:
+        page = history_page(db, "SP-02", before=before, limit=3)
+        pages.append(page)
+        before = page.next_before
+    assert [entry for page in pages for entry in page.entries] == everything
+    assert pages[-1].total == total + 1  # the count is today's
+    assert history_page(db, "NOPE") == history_page(db, "NOPE", before=5) and history_page(db, "NOPE").total == 0

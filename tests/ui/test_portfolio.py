@@ -3,6 +3,8 @@ opening a project, markup-looking names, and a 100,000-project portfolio scrolle
 
 from __future__ import annotations
 
+import threading
+
 import pytest
 from portfolio_support import BIG, MARKUP_NAME, USER, notifications, screen_text, table_lines, type_filter
 from waiting import settle
@@ -14,6 +16,7 @@ from projtui.services import projects, reviews
 from projtui.services.importing import import_snapshot
 from projtui.services.read_models import NO_AMBITION, ProjectQuery, SortKey
 from projtui.ui.screens.confirm import ChoiceScreen, ConfirmScreen
+from projtui.ui.screens import portfolio as portfolio_screen
 from projtui.ui.screens.portfolio import PortfolioScreen
 from projtui.ui.widgets.project_table import PAGE_SIZE, ProjectTable
 
@@ -118,6 +121,60 @@ async def test_only_the_latest_query_shows_when_loads_overlap(sample_db, make_ap
         assert t.project_query.text == "hous" and t.shown == 3
 
 
+async def test_first_keystroke_filters_at_once_and_a_burst_is_read_once(sample_db, make_app, monkeypatch):
+    counted = []
+    count = projects.count_projects
+    monkeypatch.setattr(projects, "count_projects", lambda db, query: counted.append(query.text) or count(db, query))
+    # A pause that never ends within the test: whatever is read, is read without waiting for it.
+    monkeypatch.setattr(portfolio_screen, "FILTER_DELAY", 600)
+    app = make_app(sample_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", "h")
+        await settle(pilot)
+        assert table(app).project_query.text == "h" and counted == ["", "h"]
+        await pilot.press(*"ous")  # hard on the heels of the first: these wait for a pause
+        await settle(pilot)
+        assert table(app).project_query.text == "h" and counted == ["", "h"]
+        await pilot.press("enter")  # or Enter: the text as it stands, once
+        await settle(pilot)
+        assert table(app).project_query.text == "hous" and counted == ["", "h", "hous"]
+        assert visible_codes(app) == ["SP-05", "SP-15", "SP-17"]
+
+
+async def test_one_query_runs_at_a_time_and_only_the_latest_waits(sample_db, make_app, monkeypatch):
+    started, release = threading.Event(), threading.Event()
+    counted = []
+    count = projects.count_projects
+
+    def slow_count(db, query):
+        counted.append(query.text)
+        if query.text == "a":
+            started.set()
+            release.wait(30)
+        return count(db, query)
+
+    monkeypatch.setattr(projects, "count_projects", slow_count)
+    app = make_app(sample_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        t = table(app)
+        try:
+            t.load(ProjectQuery(text="a"))
+            while not started.is_set():
+                await pilot.pause(0.01)
+            for text in ("b", "c", "hous"):
+                t.load(ProjectQuery(text=text))
+            await pilot.pause()
+            running = [w for w in app.workers if w.group == "project-table-reload" and not w.is_finished]
+            assert len(running) == 1 and counted == ["", "a"]
+        finally:
+            release.set()
+        await settle(pilot)
+        assert counted == ["", "a", "hous"]  # "b" and "c" were superseded before they started
+        assert t.project_query.text == "hous" and t.shown == 3 and t.is_loaded
+
+
 async def test_sort_by_any_column_and_reverse(sample_db, make_app):
     app = make_app(sample_db)
     async with app.run_test(size=SIZE) as pilot:
@@ -153,8 +210,9 @@ async def test_sort_from_the_picker_and_by_clicking_a_heading(sample_db, make_ap
         await pilot.press("down", "down", "enter")  # Code, Name, Stage
         await settle(pilot)
         assert table(app).project_query.sort is SortKey.STAGE
-        stages = [r.stage.value for r in table(app).visible_rows() if r]
-        assert stages == sorted(stages)
+        stages = [r.stage for r in table(app).visible_rows() if r]
+        # The lifecycle, not the alphabet: pipeline first, closed after closing, on hold last.
+        assert list(dict.fromkeys(stages)) == [Stage.PIPELINE, Stage.INITIATION, Stage.DELIVERY, Stage.CLOSING, Stage.CLOSED, Stage.ON_HOLD]
 
         # Click the Lead heading.
         lines = table_lines(app)
@@ -218,8 +276,11 @@ async def test_group_by_ambition_then_stage(sample_db, make_app):
         await pilot.press("g")
         await settle(pilot)
         lines = table_lines(app)
-        assert "▌Closed  1 project" in lines[1]
-        assert any("▌Delivery  11 projects" in line for line in lines)
+        headings = [line.strip() for line in lines if "▌" in line]
+        assert headings == [
+            "▌Pipeline  1 project", "▌Initiation  2 projects", "▌Delivery  11 projects",
+            "▌Closing  1 project", "▌Closed  1 project", "▌On hold  1 project",
+        ]
         await pilot.press("g")
         await settle(pilot)
         assert table(app).group_by is None

@@ -27,7 +27,7 @@ from projtui.ui.screens.ambition_picker import AmbitionLinking
 from projtui.ui.screens.confirm import ChoiceScreen
 from projtui.ui.widgets.project_table import COLUMNS, ProjectTable, stage_label
 
-FILTER_DELAY = 0.15  # seconds of quiet typing before the query runs
+FILTER_DELAY = 0.15  # seconds: a keystroke this soon after another waits until typing pauses this long
 
 SORT_TITLES = {column.sort: column.title for column in COLUMNS if column.sort is not None}
 GROUP_CYCLE: tuple[SortKey | None, ...] = (None, SortKey.AMBITION, SortKey.STAGE)
@@ -68,12 +68,14 @@ class PortfolioScreen(AmbitionLinking, Screen[None]):
         ),
     ]
 
-    filter_text: var[str] = var("")
-    stage: var[Stage | None] = var(None)
-    ambition: var[str | None] = var(None)  # an ambition code, NO_AMBITION, or None for all
-    sort: var[SortKey] = var(SortKey.CODE)
-    descending: var[bool] = var(False)
-    group_by: var[SortKey | None] = var(None)
+    # init=False: on_mount reads the first query itself; watchers firing as each value is first
+    # read would each have queued another read of the same query.
+    filter_text: var[str] = var("", init=False)
+    stage: var[Stage | None] = var(None, init=False)
+    ambition: var[str | None] = var(None, init=False)  # an ambition code, NO_AMBITION, or None for all
+    sort: var[SortKey] = var(SortKey.CODE, init=False)
+    descending: var[bool] = var(False, init=False)
+    group_by: var[SortKey | None] = var(None, init=False)
 
     def __init__(self) -> None:
         super().__init__(id="portfolio")
@@ -156,15 +158,27 @@ class PortfolioScreen(AmbitionLinking, Screen[None]):
 
     @on(Input.Changed, "#filter")
     def _filter_typed(self, event: Input.Changed) -> None:
+        # The first keystroke after a pause filters at once; the ones typed hard on its heels
+        # wait until the typing pauses, then the latest text is read once.
+        value = event.value
+        if self._filter_timer is None:
+            self.filter_text = value
+        else:
+            self._filter_timer.stop()
+        self._filter_timer = self.set_timer(FILTER_DELAY, lambda: self._typing_paused(value))
+
+    def _typing_paused(self, value: str) -> None:
+        self._filter_timer = None
+        self.filter_text = value  # unchanged since the first keystroke: no new query
+
+    def _stop_filter_timer(self) -> None:
         if self._filter_timer is not None:
             self._filter_timer.stop()
-        value = event.value
-        self._filter_timer = self.set_timer(FILTER_DELAY, lambda: setattr(self, "filter_text", value))
+            self._filter_timer = None
 
     @on(Input.Submitted, "#filter")
     def _filter_submitted(self, event: Input.Submitted) -> None:
-        if self._filter_timer is not None:
-            self._filter_timer.stop()
+        self._stop_filter_timer()
         self.filter_text = event.value
         self.set_focus(self.table)
 
@@ -322,8 +336,7 @@ class PortfolioScreen(AmbitionLinking, Screen[None]):
         self.group_by = GROUP_CYCLE[(index + 1) % len(GROUP_CYCLE)]
 
     def action_clear_filters(self) -> None:
-        if self._filter_timer is not None:
-            self._filter_timer.stop()
+        self._stop_filter_timer()
         self.query_one("#filter", Input).value = ""
         self.filter_text = ""
         self.stage = None
@@ -362,6 +375,7 @@ class PortfolioScreen(AmbitionLinking, Screen[None]):
 
     def show_ambition(self, code: str | None) -> None:
         """Filter to one ambition's projects (NO_AMBITION: those linked to none), clearing other filters."""
+        self._stop_filter_timer()
         self.query_one("#filter", Input).value = ""
         self.filter_text = ""
         self.stage = None

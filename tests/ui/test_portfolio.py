@@ -8,7 +8,7 @@ import threading
 import pytest
 from portfolio_support import BIG, MARKUP_NAME, USER, notifications, screen_text, table_lines, type_filter
 from waiting import settle
-from textual.widgets import Input
+from textual.widgets import Input, OptionList
 
 from projtui.domain.enums import Stage
 from projtui.domain.records import ProjectFields
@@ -257,6 +257,40 @@ async def test_ambition_filter_includes_linked_to_no_ambition(sample_db, make_ap
         await settle(pilot)
         assert table(app).project_query.ambition == "A1"
         assert visible_codes(app) == ["SP-01", "SP-08", "SP-16"]
+
+
+def choice_lines(app) -> list[str]:
+    options = app.screen.query_one(OptionList)
+    return [" ".join(str(options.get_option_at_index(i).prompt).split()) for i in range(options.option_count)]
+
+
+async def test_stage_and_ambition_pickers_count_what_each_choice_would_show(sample_db, make_app):
+    app = make_app(sample_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("s")
+        await settle(pilot)
+        assert choice_lines(app) == [
+            "All stages 17 (current)", "Pipeline 1", "Initiation 2", "Delivery 11",
+            "Closing 1", "Closed 1", "On hold 1", "Cancelled 0",
+        ]
+        await pilot.press("escape")
+        await type_filter(pilot, "hous")  # SP-05 and SP-15 in delivery, SP-17 in the pipeline
+        await pilot.press("enter", "s")
+        await settle(pilot)
+        assert choice_lines(app)[:4] == ["All stages 3 (current)", "Pipeline 1", "Initiation 0", "Delivery 2"]
+        await pilot.press("down", "down", "down", "enter")  # delivery
+        await settle(pilot)
+        assert visible_codes(app) == ["SP-05", "SP-15"]
+
+        # The ambition picker counts any link, within the filter and the stage.
+        await pilot.press("f")
+        await settle(pilot)
+        lines = choice_lines(app)
+        expected = {code: projects.count_projects(sample_db, ProjectQuery(text="hous", stage=Stage.DELIVERY, ambition=code)) for code in ("A1", "A2", "A3", "A4")}
+        assert lines[0] == "All ambitions 2 (current)"
+        assert [int(line.split()[-1]) for line in lines[1:5]] == list(expected.values())
+        assert lines[-1] == "Linked to no ambition (golden-thread gaps) 0"
 
 
 async def test_group_by_ambition_then_stage(sample_db, make_app):

@@ -7,6 +7,7 @@ the table, which reads it in a thread worker and drops stale results.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any, ClassVar
 
 from rich.text import Text
@@ -21,7 +22,7 @@ from textual.widgets import Footer, Header, Input, Static
 from textual.worker import get_current_worker
 
 from projtui.domain.enums import Stage
-from projtui.services.portfolio_stats import list_ambitions
+from projtui.services.portfolio_stats import ambition_counts, group_counts, list_ambitions
 from projtui.services.read_models import NO_AMBITION, AmbitionSummary, ProjectQuery, SortKey
 from projtui.ui.screens.ambition_picker import AmbitionLinking
 from projtui.ui.screens.confirm import ChoiceScreen
@@ -47,6 +48,8 @@ class PortfolioScreen(AmbitionLinking, Screen[None]):
         "Sort by a column with o, the number keys 1-7 or a click on its heading; r reverses.",
         "The Benefits column (benefits on track of those assessed) is worked out for the rows on screen, so it is not sortable.",
         "Grouping (g) orders the projects by primary ambition or by stage, with a heading per group.",
+        "Stages sort and group in lifecycle order: pipeline, initiation, delivery, closing, closed, then on hold and cancelled.",
+        "The stage (s) and ambition (f) pickers count the projects each choice would show with the other filters kept.",
     )
 
     BINDINGS: ClassVar = [
@@ -281,25 +284,34 @@ class PortfolioScreen(AmbitionLinking, Screen[None]):
 
     def action_pick_stage(self) -> None:
         choices = [("", "All stages")] + [(stage.value, stage_label(stage).capitalize()) for stage in Stage]
+        db, query = self.db, replace(self.current_query(), stage=None)
+
+        def counts() -> dict[str, int]:  # in the dialog's thread worker
+            groups = {group.key: group.count for group in group_counts(db, query, SortKey.STAGE)}
+            return {"": sum(groups.values()), **groups}
 
         def chosen(value: str | None) -> None:
             if value is not None:
                 self.stage = Stage(value) if value else None
 
-        self.app.push_screen(ChoiceScreen("Show projects at stage", choices, self.stage.value if self.stage else ""), chosen)
+        note = "Counts are of the projects the filter and ambition show."
+        current = self.stage.value if self.stage else ""
+        self.app.push_screen(ChoiceScreen("Show projects at stage", choices, current, note=note, counts=counts), chosen)
 
     def action_pick_ambition(self) -> None:
         choices: list[tuple[str, str | Text]] = [("", "All ambitions")]
         for ambition in self.ambitions:
             choices.append((ambition.code, Text.assemble((ambition.code, "bold"), " ", ambition.title)))
         choices.append((NO_AMBITION, Text("Linked to no ambition (golden-thread gaps)")))
+        db, query = self.db, self.current_query()
 
         def chosen(value: str | None) -> None:
             if value is not None:
                 self.ambition = value or None
 
-        note = "Filters on any linked ambition, primary or not."
-        self.app.push_screen(ChoiceScreen("Show projects serving", choices, self.ambition or "", note=note), chosen)
+        note = "Filters on any linked ambition, primary or not. Counts are of the projects the filter and stage show."
+        screen = ChoiceScreen("Show projects serving", choices, self.ambition or "", note=note, counts=lambda: ambition_counts(db, query))
+        self.app.push_screen(screen, chosen)
 
     def action_pick_sort(self) -> None:
         current = self.group_by if self.group_by is not None else self.sort

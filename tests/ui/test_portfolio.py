@@ -8,6 +8,7 @@ import threading
 import pytest
 from portfolio_support import BIG, MARKUP_NAME, USER, notifications, screen_text, table_lines, type_filter
 from waiting import settle
+from textual import events
 from textual.widgets import Input, OptionList
 
 from projtui.domain.enums import Stage
@@ -88,6 +89,27 @@ async def test_typing_filters_live_on_code_name_lead_and_service(sample_db, make
         await settle(pilot)
         assert count_text(app) == "shown 17 of 17 projects"
         assert app.screen.query_one("#filter", Input).value == ""
+
+
+async def test_keys_typed_straight_after_enter_or_escape_reach_the_table(sample_db, make_app):
+    app = make_app(sample_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        # One burst, as a fast typist or a terminal multiplexer sends it: the filter, Enter, then 3 (sort by stage),
+        # every key queued before the first is handled.
+        await pilot.press("slash")
+        for key, char in [*((c, c) for c in "hous"), ("enter", "\r"), ("3", "3")]:
+            app.post_message(events.Key(key, char))
+        await settle(pilot)
+        assert app.screen.query_one("#filter", Input).value == "hous"
+        assert table(app).project_query == ProjectQuery(text="hous", sort=SortKey.STAGE)
+        assert visible_codes(app) == ["SP-17", "SP-05", "SP-15"]  # pipeline before delivery
+        await pilot.press("slash", "end")
+        for key, char in [("s", "s"), ("escape", "\x1b"), ("2", "2")]:
+            app.post_message(events.Key(key, char))
+        await settle(pilot)
+        assert table(app).project_query == ProjectQuery(text="houss", sort=SortKey.NAME)
+        assert app.focused is table(app)
 
 
 async def test_no_match_says_so(sample_db, make_app):

@@ -65,6 +65,9 @@ class PortfolioScreen(AmbitionLinking, Screen[None]):
         Binding("v", "review", "Review", tooltip="Quarterly review: actuals, RAG and commentary, project by project", id="portfolio.review"),
         Binding("f5,ctrl+r", "reload", "Reload", tooltip="Read the portfolio again", id="portfolio.reload", show=False),
         Binding("down", "focus_table", "To the table", id="portfolio.to_table", show=False),
+        # A priority binding, so the focus is on the table before the next key is read: a key typed
+        # straight after Enter (3 to sort by stage, say) reaches the table, not the filter.
+        Binding("enter,escape", "focus_table", "To the table", id="portfolio.leave_filter", show=False, priority=True),
         *(
             Binding(str(n), f"sort_column({n})", f"Sort by {column.title}", id=f"portfolio.sort_{column.key}", show=False)
             for n, column in enumerate((c for c in COLUMNS if c.sort is not None), start=1)
@@ -179,16 +182,10 @@ class PortfolioScreen(AmbitionLinking, Screen[None]):
             self._filter_timer.stop()
             self._filter_timer = None
 
-    @on(Input.Submitted, "#filter")
-    def _filter_submitted(self, event: Input.Submitted) -> None:
-        self._stop_filter_timer()
-        self.filter_text = event.value
-        self.set_focus(self.table)
-
-    def on_key(self, event) -> None:
-        if event.key == "escape" and isinstance(self.focused, Input):
-            event.stop()
-            self.set_focus(self.table)
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "focus_table":
+            return self.focused is not self.table  # on the table, Enter opens and Esc does its usual work
+        return True
 
     # -- what the screen says ---------------------------------------------------------------------------
 
@@ -280,6 +277,9 @@ class PortfolioScreen(AmbitionLinking, Screen[None]):
         self.set_focus(self.query_one("#filter", Input))
 
     def action_focus_table(self) -> None:
+        # Leaving the filter reads what it holds now, without waiting for the typing to pause.
+        self._stop_filter_timer()
+        self.filter_text = self.query_one("#filter", Input).value
         self.set_focus(self.table)
 
     def action_pick_stage(self) -> None:

@@ -65,6 +65,65 @@ def test_sort_by_rag_puts_red_first_and_reverses(db):
     assert [order.index(r.latest_rag.value) for r in reverse] == sorted(ranks, reverse=True)
 
 
+LIFECYCLE = ["pipeline", "initiation", "delivery", "closing", "closed", "on_hold", "cancelled"]
+
+
+def test_sort_by_stage_follows_the_lifecycle_not_the_alphabet(db):
+    rows = projects.list_projects(db, ProjectQuery(sort=SortKey.STAGE))
+    stages = [r.stage.value for r in rows]
+    # The sample has every stage but cancelled; alphabetically "closed" would come first.
+    assert list(dict.fromkeys(stages)) == ["pipeline", "initiation", "delivery", "closing", "closed", "on_hold"]
+    assert stages == sorted(stages, key=LIFECYCLE.index)
+    reverse = projects.list_projects(db, ProjectQuery(sort=SortKey.STAGE, descending=True))
+    assert [r.code for r in reverse] == [r.code for r in rows][::-1]
+
+
+def test_stage_groups_come_in_lifecycle_order(db):
+    from projtui.services.portfolio_stats import group_counts
+
+    groups = group_counts(db, ProjectQuery(), SortKey.STAGE)
+    assert [(g.key, g.count) for g in groups] == [
+        ("pipeline", 1), ("initiation", 2), ("delivery", 11), ("closing", 1), ("closed", 1), ("on_hold", 1)
+    ]
+    backwards = group_counts(db, ProjectQuery(descending=True), SortKey.STAGE)
+    assert [g.key for g in backwards] == [g.key for g in groups][::-1]
+
+
+@pytest.mark.parametrize("sort", list(SortKey))
+@pytest.mark.parametrize("descending", [False, True])
+def test_pages_join_up_into_the_whole_order_for_every_sort(db, sort, descending):
+    query = ProjectQuery(sort=sort, descending=descending)
+    whole = [r.code for r in projects.list_projects(db, query, limit=100)]
+    paged = [r.code for offset in range(0, len(whole), 4) for r in projects.list_projects(db, query, offset=offset, limit=4)]
+    assert paged == whole
+    assert sorted(whole) == sorted(r.code for r in projects.list_projects(db, limit=100))
+
+
+def test_ambition_counts_count_any_link_and_follow_the_other_filters(db):
+    from projtui.services.portfolio_stats import ambition_counts
+
+    counts = ambition_counts(db, ProjectQuery(ambition="A2"))  # the ambition filter itself is ignored
+    for code in ("A1", "A2", "A3", "A4"):
+        assert counts.get(code, 0) == projects.count_projects(db, ProjectQuery(ambition=code)), code
+    assert counts[NO_AMBITION] == 1 and counts[""] == 17
+    assert counts["A1"] == 3  # SP-16 serves A1 without it being primary
+    delivery = ambition_counts(db, ProjectQuery(stage=Stage.DELIVERY, text="a"))
+    assert delivery[""] == projects.count_projects(db, ProjectQuery(stage=Stage.DELIVERY, text="a"))
+    assert delivery[NO_AMBITION] == 0  # the unlinked project is in the pipeline
+
+
+def test_sqlite_filter_leaves_case_to_like_and_does_not_lower_every_column(db):
+    # SQLite's LIKE ignores ASCII case already; lower() on every row would only slow the scan.
+    from sqlalchemy import event
+
+    statements = []
+    event.listen(db.engine, "before_cursor_execute", lambda *args: statements.append(args[2]))
+    assert projects.count_projects(db, ProjectQuery(text="HOUS")) == projects.count_projects(db, ProjectQuery(text="hous")) == 3
+    counts = [s for s in statements if "FROM project" in s]
+    assert len(counts) == 2
+    assert all(" LIKE " in s and "lower(" not in s.lower() for s in counts)
+
+
 def test_latest_rag_comes_from_the_latest_quarter(db):
     row = next(r for r in projects.list_projects(db) if r.latest_quarter is not None)
     assert str(row.latest_quarter).startswith("20")
@@ -135,3 +194,27 @@ def test_set_ambitions_links_unlinks_and_marks_primary(db):
         projects.set_ambitions(db, "SP-01", ["A99"], expected_version=after.version, actor="a")
     entries, _ = project_history(db, "SP-01")
     assert any(e.field == "primary_ambition" and e.new == "A4" for e in entries)
+
+
+def test_history_pages_newest_first_without_repeats_while_entries_arrive(db):
+    from projtui.services.audit import history_page
+
+    for n in range(7):
+        seen = projects.get_project(db, "SP-02")
+        projects.update_project(db, "SP-02", seen.fields.model_copy(update={"lead": f"Lead {n}"}), expected_version=seen.version, actor="ed")
+    everything, total = project_history(db, "SP-02", limit=1000)
+    assert total == len(everything) >= 8
+
+    first = history_page(db, "SP-02", limit=3)
+    assert first.entries == tuple(everything[:3]) and first.total == total and first.next_before is not None
+    # Someone saves meanwhile: the next page carries on from where the first ended, as an offset would not.
+    seen = projects.get_project(db, "SP-02")
+    projects.update_project(db, "SP-02", seen.fields.model_copy(update={"lead": "Later"}), expected_version=seen.version, actor="ed")
+    pages, before = [first], first.next_before
+    while before is not None:
+        page = history_page(db, "SP-02", before=before, limit=3)
+        pages.append(page)
+        before = page.next_before
+    assert [entry for page in pages for entry in page.entries] == everything
+    assert pages[-1].total == total + 1  # the count is today's
+    assert history_page(db, "NOPE") == history_page(db, "NOPE", before=5) and history_page(db, "NOPE").total == 0

@@ -3,10 +3,13 @@ opening a project, markup-looking names, and a 100,000-project portfolio scrolle
 
 from __future__ import annotations
 
+import threading
+
 import pytest
 from portfolio_support import BIG, MARKUP_NAME, USER, notifications, screen_text, table_lines, type_filter
 from waiting import settle
-from textual.widgets import Input
+from textual import events
+from textual.widgets import Input, OptionList
 
 from projtui.domain.enums import Stage
 from projtui.domain.records import ProjectFields
@@ -14,6 +17,7 @@ from projtui.services import projects, reviews
 from projtui.services.importing import import_snapshot
 from projtui.services.read_models import NO_AMBITION, ProjectQuery, SortKey
 from projtui.ui.screens.confirm import ChoiceScreen, ConfirmScreen
+from projtui.ui.screens import portfolio as portfolio_screen
 from projtui.ui.screens.portfolio import PortfolioScreen
 from projtui.ui.widgets.project_table import PAGE_SIZE, ProjectTable
 
@@ -87,6 +91,27 @@ async def test_typing_filters_live_on_code_name_lead_and_service(sample_db, make
         assert app.screen.query_one("#filter", Input).value == ""
 
 
+async def test_keys_typed_straight_after_enter_or_escape_reach_the_table(sample_db, make_app):
+    app = make_app(sample_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        # One burst, as a fast typist or a terminal multiplexer sends it: the filter, Enter, then 3 (sort by stage),
+        # every key queued before the first is handled.
+        await pilot.press("slash")
+        for key, char in [*((c, c) for c in "hous"), ("enter", "\r"), ("3", "3")]:
+            app.post_message(events.Key(key, char))
+        await settle(pilot)
+        assert app.screen.query_one("#filter", Input).value == "hous"
+        assert table(app).project_query == ProjectQuery(text="hous", sort=SortKey.STAGE)
+        assert visible_codes(app) == ["SP-17", "SP-05", "SP-15"]  # pipeline before delivery
+        await pilot.press("slash", "end")
+        for key, char in [("s", "s"), ("escape", "\x1b"), ("2", "2")]:
+            app.post_message(events.Key(key, char))
+        await settle(pilot)
+        assert table(app).project_query == ProjectQuery(text="houss", sort=SortKey.NAME)
+        assert app.focused is table(app)
+
+
 async def test_no_match_says_so(sample_db, make_app):
     app = make_app(sample_db)
     async with app.run_test(size=SIZE) as pilot:
@@ -116,6 +141,60 @@ async def test_only_the_latest_query_shows_when_loads_overlap(sample_db, make_ap
         t.post_message(stale)
         await settle(pilot)
         assert t.project_query.text == "hous" and t.shown == 3
+
+
+async def test_first_keystroke_filters_at_once_and_a_burst_is_read_once(sample_db, make_app, monkeypatch):
+    counted = []
+    count = projects.count_projects
+    monkeypatch.setattr(projects, "count_projects", lambda db, query: counted.append(query.text) or count(db, query))
+    # A pause that never ends within the test: whatever is read, is read without waiting for it.
+    monkeypatch.setattr(portfolio_screen, "FILTER_DELAY", 600)
+    app = make_app(sample_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", "h")
+        await settle(pilot)
+        assert table(app).project_query.text == "h" and counted == ["", "h"]
+        await pilot.press(*"ous")  # hard on the heels of the first: these wait for a pause
+        await settle(pilot)
+        assert table(app).project_query.text == "h" and counted == ["", "h"]
+        await pilot.press("enter")  # or Enter: the text as it stands, once
+        await settle(pilot)
+        assert table(app).project_query.text == "hous" and counted == ["", "h", "hous"]
+        assert visible_codes(app) == ["SP-05", "SP-15", "SP-17"]
+
+
+async def test_one_query_runs_at_a_time_and_only_the_latest_waits(sample_db, make_app, monkeypatch):
+    started, release = threading.Event(), threading.Event()
+    counted = []
+    count = projects.count_projects
+
+    def slow_count(db, query):
+        counted.append(query.text)
+        if query.text == "a":
+            started.set()
+            release.wait(30)
+        return count(db, query)
+
+    monkeypatch.setattr(projects, "count_projects", slow_count)
+    app = make_app(sample_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        t = table(app)
+        try:
+            t.load(ProjectQuery(text="a"))
+            while not started.is_set():
+                await pilot.pause(0.01)
+            for text in ("b", "c", "hous"):
+                t.load(ProjectQuery(text=text))
+            await pilot.pause()
+            running = [w for w in app.workers if w.group == "project-table-reload" and not w.is_finished]
+            assert len(running) == 1 and counted == ["", "a"]
+        finally:
+            release.set()
+        await settle(pilot)
+        assert counted == ["", "a", "hous"]  # "b" and "c" were superseded before they started
+        assert t.project_query.text == "hous" and t.shown == 3 and t.is_loaded
 
 
 async def test_sort_by_any_column_and_reverse(sample_db, make_app):
@@ -153,8 +232,9 @@ async def test_sort_from_the_picker_and_by_clicking_a_heading(sample_db, make_ap
         await pilot.press("down", "down", "enter")  # Code, Name, Stage
         await settle(pilot)
         assert table(app).project_query.sort is SortKey.STAGE
-        stages = [r.stage.value for r in table(app).visible_rows() if r]
-        assert stages == sorted(stages)
+        stages = [r.stage for r in table(app).visible_rows() if r]
+        # The lifecycle, not the alphabet: pipeline first, closed after closing, on hold last.
+        assert list(dict.fromkeys(stages)) == [Stage.PIPELINE, Stage.INITIATION, Stage.DELIVERY, Stage.CLOSING, Stage.CLOSED, Stage.ON_HOLD]
 
         # Click the Lead heading.
         lines = table_lines(app)
@@ -201,6 +281,40 @@ async def test_ambition_filter_includes_linked_to_no_ambition(sample_db, make_ap
         assert visible_codes(app) == ["SP-01", "SP-08", "SP-16"]
 
 
+def choice_lines(app) -> list[str]:
+    options = app.screen.query_one(OptionList)
+    return [" ".join(str(options.get_option_at_index(i).prompt).split()) for i in range(options.option_count)]
+
+
+async def test_stage_and_ambition_pickers_count_what_each_choice_would_show(sample_db, make_app):
+    app = make_app(sample_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("s")
+        await settle(pilot)
+        assert choice_lines(app) == [
+            "All stages 17 (current)", "Pipeline 1", "Initiation 2", "Delivery 11",
+            "Closing 1", "Closed 1", "On hold 1", "Cancelled 0",
+        ]
+        await pilot.press("escape")
+        await type_filter(pilot, "hous")  # SP-05 and SP-15 in delivery, SP-17 in the pipeline
+        await pilot.press("enter", "s")
+        await settle(pilot)
+        assert choice_lines(app)[:4] == ["All stages 3 (current)", "Pipeline 1", "Initiation 0", "Delivery 2"]
+        await pilot.press("down", "down", "down", "enter")  # delivery
+        await settle(pilot)
+        assert visible_codes(app) == ["SP-05", "SP-15"]
+
+        # The ambition picker counts any link, within the filter and the stage.
+        await pilot.press("f")
+        await settle(pilot)
+        lines = choice_lines(app)
+        expected = {code: projects.count_projects(sample_db, ProjectQuery(text="hous", stage=Stage.DELIVERY, ambition=code)) for code in ("A1", "A2", "A3", "A4")}
+        assert lines[0] == "All ambitions 2 (current)"
+        assert [int(line.split()[-1]) for line in lines[1:5]] == list(expected.values())
+        assert lines[-1] == "Linked to no ambition (golden-thread gaps) 0"
+
+
 async def test_group_by_ambition_then_stage(sample_db, make_app):
     app = make_app(sample_db)
     async with app.run_test(size=SIZE) as pilot:
@@ -218,8 +332,11 @@ async def test_group_by_ambition_then_stage(sample_db, make_app):
         await pilot.press("g")
         await settle(pilot)
         lines = table_lines(app)
-        assert "▌Closed  1 project" in lines[1]
-        assert any("▌Delivery  11 projects" in line for line in lines)
+        headings = [line.strip() for line in lines if "▌" in line]
+        assert headings == [
+            "▌Pipeline  1 project", "▌Initiation  2 projects", "▌Delivery  11 projects",
+            "▌Closing  1 project", "▌Closed  1 project", "▌On hold  1 project",
+        ]
         await pilot.press("g")
         await settle(pilot)
         assert table(app).group_by is None

@@ -381,3 +381,60 @@ async def test_link_ambitions_from_the_project(db):
         assert projects.get_project(db, "SP-01").primary_ambition.code == "A2"
         table = app.screen.query_one("#ambitions-table", DataTable)
         assert [str(table.get_row_at(0)[1]), str(table.get_row_at(0)[0])] == ["A2", "★ primary"]
+
+
+def add_history(db, code: str, n: int) -> None:
+    """`n` more audit entries for project `code` ("lead: n-1 → n"), straight into the log."""
+    from sqlalchemy import insert, select
+
+    from projtui.store import tables as t
+
+    with db.transaction() as session:
+        project_id = session.scalar(select(t.Project.id).where(t.Project.code == code))
+        rows = [
+            {"at": t.utcnow(), "actor": "bulk", "action": "update", "entity": "project", "entity_key": code,
+             "project_id": project_id, "field": "lead", "old_value": str(i - 1), "new_value": str(i)}
+            for i in range(n)
+        ]
+        session.execute(insert(t.AuditLog), rows)
+
+
+async def test_history_reads_page_by_page_as_the_cursor_reaches_the_end(db):
+    from projtui.ui.screens.project import HISTORY_AHEAD, HISTORY_PAGE
+
+    add_history(db, "SP-01", 2 * HISTORY_PAGE + 50)
+    _, total = project_history(db, "SP-01")
+    app = make_app(db, tab="history")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("5")
+        table = app.screen.query_one("#history-table", DataTable)
+        assert table.row_count == HISTORY_PAGE
+        assert f"Newest first · {HISTORY_PAGE} of {total:,} changes · more as the cursor reaches the end" in screen_text(app)
+
+        # Someone saves meanwhile: the next page carries on from the oldest entry shown, repeating none.
+        seen = projects.get_project(db, "SP-02")
+        projects.update_project(db, "SP-02", seen.fields.model_copy(update={"lead": "X"}), expected_version=seen.version, actor="x")
+        add_history(db, "SP-01", 1)
+        await pilot.press("ctrl+end")  # the last entry read
+        await settle(pilot)
+        assert table.row_count == 2 * HISTORY_PAGE
+        assert f"{2 * HISTORY_PAGE} of {total + 1:,} changes" in screen_text(app)
+        for _ in range(40):  # PageDown on towards the end reads the rest
+            if table.row_count > 2 * HISTORY_PAGE:
+                break
+            await pilot.press("pagedown")
+            await settle(pilot)
+        assert table.row_count == total and table.cursor_row < total - HISTORY_AHEAD
+        assert f"Newest first · {total + 1:,} changes" not in screen_text(app)  # the new entry sits above, unread
+        changes = [str(table.get_row_at(i)[4]) for i in range(table.row_count)]
+        entries, _ = project_history(db, "SP-01", limit=10_000)
+        assert changes[: 2 * HISTORY_PAGE + 50] == [f"lead: {n - 1} → {n}" for n in range(2 * HISTORY_PAGE + 49, -1, -1)]
+        assert str(table.get_row_at(total - 1)[3]) == "project"  # down to the oldest: created
+        assert len(entries) == total + 1
+
+        # f5 reads the tab again, as many entries as were read, from the newest.
+        await pilot.press("ctrl+home", "f5")
+        await settle(pilot)
+        assert table.row_count == total and str(table.get_row_at(0)[4]) == "lead: -1 → 0"
+        assert f"Newest first · {total:,} of {total + 1:,} changes" in screen_text(app)

@@ -7,7 +7,7 @@ import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import ColumnElement, func, insert, select
 from sqlalchemy.orm import Session
 
 from projtui.snapshot.diff import Change
@@ -79,16 +79,54 @@ def record_changes(session: Session, changes: Iterable[Change], *, actor: str, p
 def project_history(db: Database, code: str, *, limit: int = 200, offset: int = 0) -> tuple[list[AuditEntry], int]:
     """The newest entries first, one page at a time, and how many there are in all."""
     with db.reading() as session:
-        project_id = session.scalar(select(Project.id).where(Project.code == code))
-        if project_id is None:
+        trail = _trail(session, code)
+        if trail is None:
             return [], 0
-        where = AuditLog.project_id == project_id
-        total = session.scalar(select(func.count()).select_from(AuditLog).where(where)) or 0
+        where, total = trail
         rows = session.scalars(
             select(AuditLog).where(where).order_by(AuditLog.id.desc()).limit(limit).offset(offset)
         ).all()
-    entries = [
-        AuditEntry(row.at, row.actor, row.action, row.entity, row.entity_key, row.field, row.old_value, row.new_value)
-        for row in rows
-    ]
-    return entries, total
+    return [_entry(row) for row in rows], total
+
+
+@dataclass(frozen=True)
+class HistoryPage:
+    """One page of a project's audit trail, newest first."""
+
+    entries: tuple[AuditEntry, ...]
+    total: int  # all the project's entries, on every page
+    next_before: int | None  # `before` for the next, older page; None when this page reaches the oldest
+
+
+def history_page(db: Database, code: str, *, before: int | None = None, limit: int = 200) -> HistoryPage:
+    """The project's entries older than entry `before` (None: from the newest), newest first.
+
+    Keyset paging on the entry id (the ix_audit_project index), so pages
+    stay put while new entries are written: the next page starts where the
+    last one ended, never repeating or skipping an entry as an offset would.
+    """
+    with db.reading() as session:
+        trail = _trail(session, code)
+        if trail is None:
+            return HistoryPage((), 0, None)
+        where, total = trail
+        page = select(AuditLog).where(where)
+        if before is not None:
+            page = page.where(AuditLog.id < before)
+        rows = session.scalars(page.order_by(AuditLog.id.desc()).limit(limit + 1)).all()
+    more = len(rows) > limit
+    rows = rows[:limit]
+    return HistoryPage(tuple(_entry(row) for row in rows), total, rows[-1].id if more else None)
+
+
+def _trail(session: Session, code: str) -> tuple[ColumnElement[bool], int] | None:
+    """The condition picking the project's entries, and how many there are; None if there is no such project."""
+    project_id = session.scalar(select(Project.id).where(Project.code == code))
+    if project_id is None:
+        return None
+    where = AuditLog.project_id == project_id
+    return where, session.scalar(select(func.count()).select_from(AuditLog).where(where)) or 0
+
+
+def _entry(row: AuditLog) -> AuditEntry:
+    return AuditEntry(row.at, row.actor, row.action, row.entity, row.entity_key, row.field, row.old_value, row.new_value)

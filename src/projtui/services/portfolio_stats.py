@@ -1,7 +1,9 @@
 """What the portfolio and golden-thread screens show beyond one page of projects.
 
 * ``group_counts`` gives the size of each group when the portfolio is
-  grouped by ambition or stage, in the same order ``list_projects`` sorts;
+  grouped by ambition or stage, in the same order ``list_projects`` sorts
+  (and so the count beside each stage in the stage picker);
+* ``ambition_counts`` the count beside each ambition in the ambition picker;
 * ``golden_thread`` lists each Council Plan ambition with its projects, and
   the projects linked to none;
 * ``list_ambitions`` and ``portfolio_title`` for pickers and titles;
@@ -12,7 +14,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from sqlalchemy import func, insert, select
 from sqlalchemy.exc import IntegrityError
@@ -20,8 +22,8 @@ from sqlalchemy.exc import IntegrityError
 from projtui.domain.enums import Stage
 from projtui.domain.errors import InvalidInput, Problem, RuleError
 from projtui.domain.records import ProjectFields
-from projtui.services.projects import _filtered, _primary_ambition
-from projtui.services.read_models import AmbitionSummary, ProjectQuery, SortKey, ThreadProject
+from projtui.services.projects import _filtered, _primary_ambition, stage_rank
+from projtui.services.read_models import NO_AMBITION, AmbitionSummary, ProjectQuery, SortKey, ThreadProject
 from projtui.store import tables as t
 from projtui.store.database import Database
 
@@ -132,13 +134,35 @@ def group_counts(db: Database, query: ProjectQuery, by: SortKey) -> list[GroupCo
         order = [key.is_(None), key]  # as list_projects: unlinked projects last
     elif by is SortKey.STAGE:
         key = t.Project.stage.label("group_key")
-        order = [key]
+        order = [stage_rank()]  # the lifecycle, as list_projects sorts by stage
     else:
         raise ValueError(f"cannot group the portfolio by {by}")
-    statement = _filtered(query, [key, func.count()]).group_by(key)
+    statement = _filtered(db, query, [key, func.count()]).group_by(key)
     statement = statement.order_by(*(k.desc() if query.descending else k for k in order))
     with db.reading() as session:
         return [GroupCount(key=value, count=count) for value, count in session.execute(statement)]
+
+
+def ambition_counts(db: Database, query: ProjectQuery) -> dict[str, int]:
+    """How many of the projects matching `query` serve each ambition, for the ambition picker.
+
+    Counted as the ambition filter matches: any link, primary or not, so a
+    project linked to two ambitions counts under both. `query.ambition` is
+    ignored; NO_AMBITION counts the projects linked to none, and "" all of
+    them. Ambitions no matching project serves are left out.
+    """
+    everything = replace(query, ambition=None)
+    linked = (
+        _filtered(db, everything, [t.Ambition.code, func.count()])
+        .join(t.ProjectAmbition, t.ProjectAmbition.project_id == t.Project.id)
+        .join(t.Ambition, t.Ambition.id == t.ProjectAmbition.ambition_id)
+        .group_by(t.Ambition.code)
+    )
+    with db.reading() as session:
+        counts = dict(session.execute(linked).all())
+        counts[NO_AMBITION] = session.scalar(_filtered(db, replace(query, ambition=NO_AMBITION), [func.count()])) or 0
+        counts[""] = session.scalar(_filtered(db, everything, [func.count()])) or 0
+    return counts
 
 
 # -- many projects at once ----------------------------------------------------------------------

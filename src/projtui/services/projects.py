@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import case, func, select
+from sqlalchemy import case, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -26,6 +26,11 @@ from projtui.store.database import Database
 # Worst first, so sorting by RAG puts the projects needing attention on top.
 _RAG_ORDER = {Rag.RED: 0, Rag.AMBER: 1, Rag.GREEN: 2, Rag.COMPLETE: 3, Rag.NOT_SET: 4}
 
+# The lifecycle, in the order DESIGN lists the stages and `Stage` declares them: sorting and
+# grouping by stage follow a project's life (pipeline → … → closed, then on hold and cancelled),
+# not the alphabet.
+_STAGE_ORDER = {stage.value: rank for rank, stage in enumerate(Stage)}
+
 
 def _latest_review():
     later = select(t.QuarterlyReview.id).where(t.QuarterlyReview.project_id == t.Project.id).correlate(t.Project)
@@ -44,21 +49,36 @@ def _primary_ambition():
     )
 
 
+def stage_rank():
+    """A project's stage as its place in the lifecycle (a CASE in SQL, so the database sorts by it)."""
+    return case(_STAGE_ORDER, value=t.Project.stage, else_=len(_STAGE_ORDER))
+
+
 def _escape_like(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-def _filtered(query: ProjectQuery, columns):
+def _text_matches(db: Database, text: str):
+    """Code, name, lead or service contains `text`, ignoring case.
+
+    On SQLite plain LIKE already ignores (ASCII) case, and SQLite's lower()
+    folds ASCII only, so ILIKE would find nothing more: it would only add a
+    lower() call on both sides of every comparison, and stop SQLite reading
+    the columns straight from an index. PostgreSQL's LIKE is case-sensitive:
+    there ILIKE stays.
+    """
+    pattern = f"%{_escape_like(text)}%"
+    columns = (t.Project.code, t.Project.name, t.Project.lead, t.Project.service)
+    if db.is_sqlite:
+        return or_(*(column.like(pattern, escape="\\") for column in columns))
+    return or_(*(column.ilike(pattern, escape="\\") for column in columns))
+
+
+def _filtered(db: Database, query: ProjectQuery, columns):
     statement = select(*columns).select_from(t.Project)
     text = query.text.strip()
     if text:
-        pattern = f"%{_escape_like(text)}%"
-        statement = statement.where(
-            t.Project.code.ilike(pattern, escape="\\")
-            | t.Project.name.ilike(pattern, escape="\\")
-            | t.Project.lead.ilike(pattern, escape="\\")
-            | t.Project.service.ilike(pattern, escape="\\")
-        )
+        statement = statement.where(_text_matches(db, text))
     if query.stage is not None:
         statement = statement.where(t.Project.stage == query.stage.value)
     if query.ambition == NO_AMBITION:
@@ -75,7 +95,7 @@ def _filtered(query: ProjectQuery, columns):
 
 def count_projects(db: Database, query: ProjectQuery = ProjectQuery()) -> int:
     with db.reading() as session:
-        return session.scalar(_filtered(query, [func.count()])) or 0
+        return session.scalar(_filtered(db, query, [func.count()])) or 0
 
 
 def total_projects(db: Database) -> int:
@@ -83,24 +103,38 @@ def total_projects(db: Database) -> int:
         return session.scalar(select(func.count()).select_from(t.Project)) or 0
 
 
-def list_projects(db: Database, query: ProjectQuery = ProjectQuery(), *, offset: int = 0, limit: int = 100) -> list[ProjectRow]:
-    """One page of the portfolio, filtered and sorted in the database."""
-    review_id = _latest_review().label("review_id")
-    ambition = _primary_ambition().label("ambition")
-    statement = _filtered(query, [t.Project.id, t.Project.code, t.Project.name, t.Project.stage, t.Project.lead, t.Project.service, ambition, review_id])
-    order = {
+def _sort_keys(sort: SortKey) -> list:
+    ambition = _primary_ambition()
+    return {
         SortKey.CODE: [],
         SortKey.NAME: [func.lower(t.Project.name)],
-        SortKey.STAGE: [t.Project.stage],
+        SortKey.STAGE: [stage_rank()],
         SortKey.AMBITION: [ambition.is_(None), ambition],
         SortKey.LEAD: [t.Project.lead.is_(None), func.lower(t.Project.lead)],
         SortKey.SERVICE: [t.Project.service.is_(None), func.lower(t.Project.service)],
         SortKey.RAG: [_rag_rank()],
-    }[query.sort]
-    keys = [*order, t.Project.code]
-    statement = statement.order_by(*(key.desc() if query.descending else key for key in keys)).offset(offset).limit(limit)
+    }[sort]
+
+
+def list_projects(db: Database, query: ProjectQuery = ProjectQuery(), *, offset: int = 0, limit: int = 100) -> list[ProjectRow]:
+    """One page of the portfolio, filtered and sorted in the database.
+
+    Two steps: the page's ids, sorted by the sort keys alone; then what the
+    table shows for those ids only. In one statement SQLite would work out
+    each project's primary ambition and latest review for every row it
+    sorts or skips, not just for the page (three times slower deep in
+    100,000 projects).
+    """
+    keys = [*_sort_keys(query.sort), t.Project.code]
+    page = _filtered(db, query, [t.Project.id]).order_by(*(key.desc() if query.descending else key for key in keys))
+    columns = [
+        t.Project.id, t.Project.code, t.Project.name, t.Project.stage, t.Project.lead, t.Project.service,
+        _primary_ambition().label("ambition"), _latest_review().label("review_id"),
+    ]
     with db.reading() as session:
-        rows = session.execute(statement).all()
+        ids = session.scalars(page.offset(offset).limit(limit)).all()
+        found = {row.id: row for row in session.execute(select(*columns).where(t.Project.id.in_(ids)))} if ids else {}
+        rows = [found[id_] for id_ in ids if id_ in found]
         reviews = {
             r.id: r
             for r in session.execute(

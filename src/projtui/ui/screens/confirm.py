@@ -2,16 +2,19 @@
 
 `ConfirmScreen(question, details)` dismisses with True (y, Enter on "Yes")
 or False (n, Esc, "No"). `ChoiceScreen(title, choices, current)` dismisses
-with the chosen value or None when cancelled. Both render every string as
-data, never markup, so they are safe for user text.
+with the chosen value or None when cancelled; given `counts`, a function
+that may read the database, it runs it in a thread worker and shows each
+choice's count beside it when it comes. Both render every string as data,
+never markup, so they are safe for user text.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 
+from rich.cells import cell_len
 from rich.text import Text
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -19,6 +22,7 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Button, Footer, OptionList, Static
 from textual.widgets.option_list import Option
+from textual.worker import get_current_worker
 
 
 class ConfirmScreen(ModalScreen[bool]):
@@ -72,32 +76,72 @@ class ChoiceScreen(ModalScreen[str | None]):
         Binding("enter", "choose", "Choose", id="choice.choose", show=True, priority=False),
     ]
 
-    def __init__(self, title: str, choices: Sequence[tuple[str, str | Text]], current: str | None = None, *, note: str = "") -> None:
+    def __init__(
+        self,
+        title: str,
+        choices: Sequence[tuple[str, str | Text]],
+        current: str | None = None,
+        *,
+        note: str = "",
+        counts: Callable[[], Mapping[str, int]] | None = None,
+    ) -> None:
         super().__init__(classes="dialog-screen")
         self.heading = title
         self.choices = list(choices)
         self.current = current
         self.note = note
+        self.counter = counts
+        self.counts: Mapping[str, int] | None = None  # per choice value, once counted
+        self.label_width = max((cell_len(label if isinstance(label, str) else label.plain) for _, label in self.choices), default=0)
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog", id="choice-dialog"):
             yield Static(Text(self.heading, style="bold"), classes="dialog-title")
-            options = []
-            for value, label in self.choices:
-                prompt = label if isinstance(label, Text) else Text(label)
-                if value == self.current:
-                    prompt = Text.assemble(prompt, Text("  (current)", style="dim"))
-                options.append(Option(prompt, id=value or "__all__"))
+            options = [Option(self._prompt(value, label), id=value or "__all__") for value, label in self.choices]
             yield OptionList(*options, id="choice-list")
             if self.note:
                 yield Static(Text(self.note, style="dim"), classes="dialog-body")
         yield Footer()
+
+    def _prompt(self, value: str, label: str | Text) -> Text:
+        prompt = label.copy() if isinstance(label, Text) else Text(label)
+        if self.counter is not None:
+            # The counts line up in a column after the longest label ("…" until they come).
+            prompt.pad_right(self.label_width - prompt.cell_len)
+            if self.counts is None:
+                prompt.append("      …", style="dim")
+            else:
+                count = self.counts.get(value, 0)
+                prompt.append(f"{count:>7,}", style="dim" if count == 0 else "bold")
+        if value == self.current:
+            prompt.append("  (current)", style="dim")
+        return prompt
 
     def on_mount(self) -> None:
         options = self.query_one(OptionList)
         values = [value for value, _ in self.choices]
         options.highlighted = values.index(self.current) if self.current in values else 0
         options.focus()
+        if self.counter is not None:
+            self._count()
+
+    @work(thread=True, exclusive=True, group="choice-counts", exit_on_error=False)
+    def _count(self) -> None:
+        worker = get_current_worker()
+        assert self.counter is not None
+        try:
+            counts = self.counter()
+        except Exception as exc:  # noqa: BLE001 - the choices still work without their counts
+            self.app.call_from_thread(self.notify, str(exc), title="Could not count the projects", severity="error", markup=False)
+            return
+        if not worker.is_cancelled:
+            self.app.call_from_thread(self._show_counts, counts)
+
+    def _show_counts(self, counts: Mapping[str, int]) -> None:
+        self.counts = counts
+        options = self.query_one(OptionList)
+        for index, (value, label) in enumerate(self.choices):
+            options.replace_option_prompt_at_index(index, self._prompt(value, label))
 
     def _value_at(self, index: int | None) -> str | None:
         if index is None or not 0 <= index < len(self.choices):

@@ -7,6 +7,7 @@ the table, which reads it in a thread worker and drops stale results.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any, ClassVar
 
 from rich.text import Text
@@ -21,13 +22,13 @@ from textual.widgets import Footer, Header, Input, Static
 from textual.worker import get_current_worker
 
 from projtui.domain.enums import Stage
-from projtui.services.portfolio_stats import list_ambitions
+from projtui.services.portfolio_stats import ambition_counts, group_counts, list_ambitions
 from projtui.services.read_models import NO_AMBITION, AmbitionSummary, ProjectQuery, SortKey
 from projtui.ui.screens.ambition_picker import AmbitionLinking
 from projtui.ui.screens.confirm import ChoiceScreen
 from projtui.ui.widgets.project_table import COLUMNS, ProjectTable, stage_label
 
-FILTER_DELAY = 0.15  # seconds of quiet typing before the query runs
+FILTER_DELAY = 0.15  # seconds: a keystroke this soon after another waits until typing pauses this long
 
 SORT_TITLES = {column.sort: column.title for column in COLUMNS if column.sort is not None}
 GROUP_CYCLE: tuple[SortKey | None, ...] = (None, SortKey.AMBITION, SortKey.STAGE)
@@ -47,6 +48,8 @@ class PortfolioScreen(AmbitionLinking, Screen[None]):
         "Sort by a column with o, the number keys 1-7 or a click on its heading; r reverses.",
         "The Benefits column (benefits on track of those assessed) is worked out for the rows on screen, so it is not sortable.",
         "Grouping (g) orders the projects by primary ambition or by stage, with a heading per group.",
+        "Stages sort and group in lifecycle order: pipeline, initiation, delivery, closing, closed, then on hold and cancelled.",
+        "The stage (s) and ambition (f) pickers count the projects each choice would show with the other filters kept.",
     )
 
     BINDINGS: ClassVar = [
@@ -62,18 +65,23 @@ class PortfolioScreen(AmbitionLinking, Screen[None]):
         Binding("v", "review", "Review", tooltip="Quarterly review: actuals, RAG and commentary, project by project", id="portfolio.review"),
         Binding("f5,ctrl+r", "reload", "Reload", tooltip="Read the portfolio again", id="portfolio.reload", show=False),
         Binding("down", "focus_table", "To the table", id="portfolio.to_table", show=False),
+        # A priority binding, so the focus is on the table before the next key is read: a key typed
+        # straight after Enter (3 to sort by stage, say) reaches the table, not the filter.
+        Binding("enter,escape", "focus_table", "To the table", id="portfolio.leave_filter", show=False, priority=True),
         *(
             Binding(str(n), f"sort_column({n})", f"Sort by {column.title}", id=f"portfolio.sort_{column.key}", show=False)
             for n, column in enumerate((c for c in COLUMNS if c.sort is not None), start=1)
         ),
     ]
 
-    filter_text: var[str] = var("")
-    stage: var[Stage | None] = var(None)
-    ambition: var[str | None] = var(None)  # an ambition code, NO_AMBITION, or None for all
-    sort: var[SortKey] = var(SortKey.CODE)
-    descending: var[bool] = var(False)
-    group_by: var[SortKey | None] = var(None)
+    # init=False: on_mount reads the first query itself; watchers firing as each value is first
+    # read would each have queued another read of the same query.
+    filter_text: var[str] = var("", init=False)
+    stage: var[Stage | None] = var(None, init=False)
+    ambition: var[str | None] = var(None, init=False)  # an ambition code, NO_AMBITION, or None for all
+    sort: var[SortKey] = var(SortKey.CODE, init=False)
+    descending: var[bool] = var(False, init=False)
+    group_by: var[SortKey | None] = var(None, init=False)
 
     def __init__(self) -> None:
         super().__init__(id="portfolio")
@@ -156,22 +164,28 @@ class PortfolioScreen(AmbitionLinking, Screen[None]):
 
     @on(Input.Changed, "#filter")
     def _filter_typed(self, event: Input.Changed) -> None:
-        if self._filter_timer is not None:
-            self._filter_timer.stop()
+        # The first keystroke after a pause filters at once; the ones typed hard on its heels
+        # wait until the typing pauses, then the latest text is read once.
         value = event.value
-        self._filter_timer = self.set_timer(FILTER_DELAY, lambda: setattr(self, "filter_text", value))
+        if self._filter_timer is None:
+            self.filter_text = value
+        else:
+            self._filter_timer.stop()
+        self._filter_timer = self.set_timer(FILTER_DELAY, lambda: self._typing_paused(value))
 
-    @on(Input.Submitted, "#filter")
-    def _filter_submitted(self, event: Input.Submitted) -> None:
+    def _typing_paused(self, value: str) -> None:
+        self._filter_timer = None
+        self.filter_text = value  # unchanged since the first keystroke: no new query
+
+    def _stop_filter_timer(self) -> None:
         if self._filter_timer is not None:
             self._filter_timer.stop()
-        self.filter_text = event.value
-        self.set_focus(self.table)
+            self._filter_timer = None
 
-    def on_key(self, event) -> None:
-        if event.key == "escape" and isinstance(self.focused, Input):
-            event.stop()
-            self.set_focus(self.table)
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "focus_table":
+            return self.focused is not self.table  # on the table, Enter opens and Esc does its usual work
+        return True
 
     # -- what the screen says ---------------------------------------------------------------------------
 
@@ -263,29 +277,41 @@ class PortfolioScreen(AmbitionLinking, Screen[None]):
         self.set_focus(self.query_one("#filter", Input))
 
     def action_focus_table(self) -> None:
+        # Leaving the filter reads what it holds now, without waiting for the typing to pause.
+        self._stop_filter_timer()
+        self.filter_text = self.query_one("#filter", Input).value
         self.set_focus(self.table)
 
     def action_pick_stage(self) -> None:
         choices = [("", "All stages")] + [(stage.value, stage_label(stage).capitalize()) for stage in Stage]
+        db, query = self.db, replace(self.current_query(), stage=None)
+
+        def counts() -> dict[str, int]:  # in the dialog's thread worker
+            groups = {group.key: group.count for group in group_counts(db, query, SortKey.STAGE)}
+            return {"": sum(groups.values()), **groups}
 
         def chosen(value: str | None) -> None:
             if value is not None:
                 self.stage = Stage(value) if value else None
 
-        self.app.push_screen(ChoiceScreen("Show projects at stage", choices, self.stage.value if self.stage else ""), chosen)
+        note = "Counts are of the projects the filter and ambition show."
+        current = self.stage.value if self.stage else ""
+        self.app.push_screen(ChoiceScreen("Show projects at stage", choices, current, note=note, counts=counts), chosen)
 
     def action_pick_ambition(self) -> None:
         choices: list[tuple[str, str | Text]] = [("", "All ambitions")]
         for ambition in self.ambitions:
             choices.append((ambition.code, Text.assemble((ambition.code, "bold"), " ", ambition.title)))
         choices.append((NO_AMBITION, Text("Linked to no ambition (golden-thread gaps)")))
+        db, query = self.db, self.current_query()
 
         def chosen(value: str | None) -> None:
             if value is not None:
                 self.ambition = value or None
 
-        note = "Filters on any linked ambition, primary or not."
-        self.app.push_screen(ChoiceScreen("Show projects serving", choices, self.ambition or "", note=note), chosen)
+        note = "Filters on any linked ambition, primary or not. Counts are of the projects the filter and stage show."
+        screen = ChoiceScreen("Show projects serving", choices, self.ambition or "", note=note, counts=lambda: ambition_counts(db, query))
+        self.app.push_screen(screen, chosen)
 
     def action_pick_sort(self) -> None:
         current = self.group_by if self.group_by is not None else self.sort
@@ -322,8 +348,7 @@ class PortfolioScreen(AmbitionLinking, Screen[None]):
         self.group_by = GROUP_CYCLE[(index + 1) % len(GROUP_CYCLE)]
 
     def action_clear_filters(self) -> None:
-        if self._filter_timer is not None:
-            self._filter_timer.stop()
+        self._stop_filter_timer()
         self.query_one("#filter", Input).value = ""
         self.filter_text = ""
         self.stage = None
@@ -362,6 +387,7 @@ class PortfolioScreen(AmbitionLinking, Screen[None]):
 
     def show_ambition(self, code: str | None) -> None:
         """Filter to one ambition's projects (NO_AMBITION: those linked to none), clearing other filters."""
+        self._stop_filter_timer()
         self.query_one("#filter", Input).value = ""
         self.filter_text = ""
         self.stage = None

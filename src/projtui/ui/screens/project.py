@@ -26,7 +26,7 @@ from textual.worker import get_current_worker
 from projtui.domain.enums import ReviewStatus
 from projtui.domain.errors import NotFoundError, ProjtuiError
 from projtui.services import plans, projects
-from projtui.services.audit import AuditEntry, project_history
+from projtui.services.audit import AuditEntry, HistoryPage, history_page
 from projtui.services.read_models import PlanView, ProjectDetail
 from projtui.services.reviews_read import ReviewRow, project_reviews
 from projtui.ui.screens.ambition_picker import AmbitionLinking
@@ -34,7 +34,8 @@ from projtui.ui.widgets.form import format_pence, humanise
 from projtui.ui.widgets.plan_editor import PlanEditor
 from projtui.ui.widgets.rag import rag_styles, rag_text
 
-HISTORY_PAGE = 200
+HISTORY_PAGE = 200  # audit entries read at a time
+HISTORY_AHEAD = 20  # the next page is read when the cursor comes this close to the last entry read
 TABS = ("overview", "ambitions", "plan", "reviews", "history")
 
 
@@ -45,8 +46,7 @@ class ProjectData:
     detail: ProjectDetail
     plan: PlanView
     reviews: tuple[ReviewRow, ...]
-    history: tuple[AuditEntry, ...]
-    history_total: int
+    history: HistoryPage  # the newest entries: as many as the History tab had read, at least a page
 
 
 def one_line(text: str | None, limit: int) -> str:
@@ -96,6 +96,11 @@ class ProjectScreen(AmbitionLinking, Screen[None]):
         self.initial_tab = tab if tab in TABS else "overview"
         self.title = project_code
         self.sub_title = "Project"
+        # The History tab's entries so far, newest first; more are read page by page as the cursor nears the end.
+        self.history: list[AuditEntry] = []
+        self.history_total = 0
+        self.history_next: int | None = None  # where the next page starts; None when the oldest is read
+        self._history_reading = False
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -143,7 +148,7 @@ class ProjectScreen(AmbitionLinking, Screen[None]):
             detail = projects.get_project(self._db, code)
             plan = plans.get_plan(self._db, code)
             reviews = project_reviews(self._db, code)
-            history, total = project_history(self._db, code, limit=HISTORY_PAGE)
+            history = history_page(self._db, code, limit=max(HISTORY_PAGE, len(self.history)))
         except NotFoundError as exc:
             if not worker.is_cancelled:
                 self.app.call_from_thread(self._vanished, str(exc))
@@ -154,7 +159,7 @@ class ProjectScreen(AmbitionLinking, Screen[None]):
             return
         if worker.is_cancelled or code != self.project_code:
             return  # a newer load is on its way
-        data = ProjectData(detail, plan, tuple(reviews), tuple(history), total)
+        data = ProjectData(detail, plan, tuple(reviews), history)
         self.app.call_from_thread(self._loaded, data)
 
     def _loaded(self, data: ProjectData) -> None:
@@ -182,7 +187,7 @@ class ProjectScreen(AmbitionLinking, Screen[None]):
         self._show_ambitions(detail)
         self.query_one(PlanEditor).plan = data.plan
         self._show_reviews(data.reviews)
-        self._show_history(data.history, data.history_total)
+        self._show_history(data.history)
 
     # -- the tabs ----------------------------------------------------------------------------
 
@@ -295,10 +300,18 @@ class ProjectScreen(AmbitionLinking, Screen[None]):
         if data is not None and 0 <= event.cursor_row < len(data.reviews):
             self._show_review_detail(data.reviews[event.cursor_row])
 
-    def _show_history(self, entries: tuple[AuditEntry, ...], total: int) -> None:
+    def _show_history(self, page: HistoryPage) -> None:
+        self.history, self.history_total, self.history_next = list(page.entries), page.total, page.next_before
         table = self.query_one("#history-table", DataTable)
         cursor = table.cursor_row
         table.clear()
+        self._add_history_rows(page.entries)
+        if page.entries:
+            table.move_cursor(row=min(cursor, len(page.entries) - 1))
+        self._show_history_detail()
+
+    def _add_history_rows(self, entries: tuple[AuditEntry, ...]) -> None:
+        table = self.query_one("#history-table", DataTable)
         for entry in entries:
             table.add_row(
                 Text(local_time(entry.at)),
@@ -307,9 +320,40 @@ class ProjectScreen(AmbitionLinking, Screen[None]):
                 Text(self._record(entry)),
                 _change(entry),
             )
-        if entries:
-            table.move_cursor(row=min(cursor, len(entries) - 1))
-        self._show_history_detail(entries[table.cursor_row] if entries else None, len(entries), total)
+
+    def _read_more_history(self) -> None:
+        """Read the next page of the History tab if the cursor is near the last entry read."""
+        near_end = self.query_one("#history-table", DataTable).cursor_row >= len(self.history) - HISTORY_AHEAD
+        if near_end and self.history_next is not None and not self._history_reading:
+            self._history_reading = True
+            self._show_history_detail()
+            self._read_history_page(self.project_code, self.history_next)
+
+    @work(thread=True, exclusive=True, group="project-history", exit_on_error=False)
+    def _read_history_page(self, code: str, before: int) -> None:
+        worker = get_current_worker()
+        try:
+            page = history_page(self._db, code, before=before, limit=HISTORY_PAGE)
+        except Exception as exc:  # noqa: BLE001 - said on screen; the entries read so far stay
+            if not worker.is_cancelled:
+                self.app.call_from_thread(self._history_page_failed, str(exc))
+            return
+        if not worker.is_cancelled:  # cancelled: the screen has closed
+            self.app.call_from_thread(self._history_page_read, code, before, page)
+
+    def _history_page_read(self, code: str, before: int, page: HistoryPage) -> None:
+        self._history_reading = False
+        if code == self.project_code and before == self.history_next:  # else the tab was read again meanwhile
+            self.history.extend(page.entries)
+            self.history_total, self.history_next = page.total, page.next_before
+            self._add_history_rows(page.entries)
+        self._show_history_detail()
+        self._read_more_history()  # the cursor may have run on while this page was read
+
+    def _history_page_failed(self, message: str) -> None:
+        self._history_reading = False
+        self._show_history_detail()
+        self.app.notify(message, title="Could not read more of the history", severity="error", markup=False)
 
     def _record(self, entry: AuditEntry) -> str:
         """The record an entry is about, without this project's code in front."""
@@ -318,10 +362,15 @@ class ProjectScreen(AmbitionLinking, Screen[None]):
             key = ""
         return f"{entry.entity.replace('_', ' ')} {key}".strip()
 
-    def _show_history_detail(self, entry: AuditEntry | None, shown: int, total: int) -> None:
-        text = Text(f"Newest first · {total} change{'s' if total != 1 else ''}", style="dim")
-        if total > shown:
-            text.append(f" (the latest {shown} shown)", style="dim")
+    def _show_history_detail(self) -> None:
+        shown, total = len(self.history), self.history_total
+        cursor = self.query_one("#history-table", DataTable).cursor_row
+        entry = self.history[cursor] if 0 <= cursor < shown else None
+        if shown < total:
+            more = "reading more…" if self._history_reading else "more as the cursor reaches the end"
+            text = Text(f"Newest first · {shown:,} of {total:,} changes · {more}", style="dim")
+        else:
+            text = Text(f"Newest first · {total:,} change{'s' if total != 1 else ''}", style="dim")
         if entry is not None:
             text.append("\n")
             text.append(f"{local_time(entry.at)}  {entry.actor} · {entry.action} {entry.entity} {entry.key}", style="bold")
@@ -341,9 +390,8 @@ class ProjectScreen(AmbitionLinking, Screen[None]):
 
     @on(DataTable.RowHighlighted, "#history-table")
     def _history_highlighted(self, event: DataTable.RowHighlighted) -> None:
-        data = self.data
-        if data is not None and 0 <= event.cursor_row < len(data.history):
-            self._show_history_detail(data.history[event.cursor_row], len(data.history), data.history_total)
+        self._show_history_detail()
+        self._read_more_history()
 
     # -- actions -----------------------------------------------------------------------------
 

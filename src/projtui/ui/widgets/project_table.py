@@ -8,7 +8,10 @@ projects scroll as easily as 16.
 
 Freshness: every ``load`` gets a new generation number. The rows on screen
 stay until the new query's first page has arrived, then are swapped in one
-step; any result carrying an older generation is dropped. The benefits
+step; any result carrying an older generation is dropped. One query runs at
+a time: a load asked for while one runs waits, and only the latest waiting
+one is read (a superseded SQLite query cannot be stopped from Python, so
+starting the next beside it would only make both slower). The benefits
 column is read for the rows on screen only, and cached by project id until
 the next ``reload``.
 
@@ -34,7 +37,7 @@ from textual.geometry import Size
 from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
-from textual.worker import get_current_worker
+from textual.worker import Worker, get_current_worker
 
 from projtui.domain.enums import Rag, Stage
 from projtui.domain.status import OnTrackCount
@@ -44,6 +47,7 @@ from projtui.services.read_models import ProjectQuery, ProjectRow, SortKey
 from projtui.ui.widgets.rag import RAG_WORDS, rag_styles
 
 PAGE_SIZE = 200
+RELOAD_GROUP = "project-table-reload"
 MAX_PAGES = 50  # pages kept in memory (10,000 rows); the furthest from the cursor go first
 MAX_BENEFITS = 20_000  # projects whose benefits-on-track figure is kept
 
@@ -183,6 +187,17 @@ def _grouped(view: _View, groups: Sequence[GroupCount]) -> _View:
         line += group.count + 1
         row += group.count
     return replace(view, groups=tuple(groups), header_lines=tuple(header_lines), first_rows=tuple(first_rows))
+
+
+@dataclass(frozen=True)
+class _LoadRequest:
+    """A query to read for the table: which generation it is, and where to put the cursor."""
+
+    generation: int
+    query: ProjectQuery
+    group_by: SortKey | None
+    anchor_page: int  # the page to read first (where the cursor is after a reload)
+    reset_cursor: bool
 
 
 # -- the widget -------------------------------------------------------------------------------------
@@ -332,6 +347,8 @@ class ProjectTable(ScrollView, can_focus=True):
         self.db = db
         self._view = _View()
         self._requested = -1  # generation of the latest load asked for
+        self._reading = False  # a load's query is running
+        self._waiting: _LoadRequest | None = None  # the latest load asked for while one ran
         self._pages: dict[int, list[ProjectRow]] = {}
         self._pages_pending: set[int] = set()
         self._benefits: dict[int, OnTrackCount] = {}
@@ -408,7 +425,7 @@ class ProjectTable(ScrollView, can_focus=True):
         """Show the projects matching `query` (from the top), grouped by `group_by` if given."""
         self._requested += 1
         self._keep_cursor_on = None
-        self._reload(self._requested, query, group_by, 0, reset_cursor=True)
+        self._read(_LoadRequest(self._requested, query, group_by, 0, reset_cursor=True))
 
     def reload(self) -> None:
         """Read the same query again (the data changed), keeping the cursor on the same project if it is still shown."""
@@ -417,7 +434,7 @@ class ProjectTable(ScrollView, can_focus=True):
         current = self.current_row
         self._keep_cursor_on = current.code if current else None
         anchor = self._cursor // PAGE_SIZE
-        self._reload(self._requested, self._view.query, self._view.group_by, anchor, reset_cursor=False)
+        self._read(_LoadRequest(self._requested, self._view.query, self._view.group_by, anchor, reset_cursor=False))
 
     def move_cursor(self, index: int, *, scroll: bool = True) -> None:
         """Put the cursor on data index `index` (clamped)."""
@@ -434,23 +451,45 @@ class ProjectTable(ScrollView, can_focus=True):
 
     # -- workers ---------------------------------------------------------------------------------
 
-    @work(thread=True, exclusive=True, group="project-table-reload", exit_on_error=False)
-    def _reload(self, generation: int, query: ProjectQuery, group_by: SortKey | None, anchor_page: int, *, reset_cursor: bool) -> None:
+    def _read(self, request: _LoadRequest) -> None:
+        """Read `request` now, or after the query that is running (replacing any that was waiting)."""
+        if self._reading:
+            self._waiting = request
+            return
+        self._reading = True
+        self._reload(request)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.worker.group != RELOAD_GROUP or not event.worker.is_finished:
+            return
+        self._reading = False
+        waiting, self._waiting = self._waiting, None
+        if waiting is not None:
+            self._read(waiting)
+
+    @work(thread=True, exclusive=True, group=RELOAD_GROUP, exit_on_error=False)
+    def _reload(self, request: _LoadRequest) -> None:
         worker = get_current_worker()
+
+        def superseded() -> bool:
+            # A newer load is waiting: this one's result would be dropped, so stop between queries.
+            return worker.is_cancelled or request.generation != self._requested
+
+        query, group_by = request.query, request.group_by
         try:
             total = projects.total_projects(self.db)
             shown = projects.count_projects(self.db, query)
-            if worker.is_cancelled:
+            if superseded():
                 return
             groups = portfolio_stats.group_counts(self.db, query, group_by) if group_by else ()
-            page = 0 if reset_cursor else min(anchor_page, max(shown - 1, 0) // PAGE_SIZE)
+            page = 0 if request.reset_cursor else min(request.anchor_page, max(shown - 1, 0) // PAGE_SIZE)
             rows = projects.list_projects(self.db, query, offset=page * PAGE_SIZE, limit=PAGE_SIZE)
         except Exception as exc:  # noqa: BLE001 - shown to the user, the app keeps running
-            self.post_message(self._Failed(generation, str(exc)))
+            self.post_message(self._Failed(request.generation, str(exc)))
             return
-        if worker.is_cancelled:
+        if superseded():
             return
-        view = _View(generation=generation, query=query, group_by=group_by, shown=shown, total=total, loaded=True)
+        view = _View(generation=request.generation, query=query, group_by=group_by, shown=shown, total=total, loaded=True)
         if groups:
             view = _grouped(view, groups)
         self.post_message(self._Reloaded(view, page, rows))

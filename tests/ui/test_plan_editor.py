@@ -14,7 +14,7 @@ from projtui.services import plans
 from projtui.ui.screens.conflict import ConflictScreen
 from projtui.ui.screens.item_form import FormScreen
 from projtui.ui.screens.link_picker import LinkPicker
-from projtui.ui.widgets.benefits_map import Ref
+from projtui.ui.widgets.benefits_map import PlanTree, Ref
 from projtui.ui.widgets.plan_editor import PlanEditor
 
 SIZE = (120, 40)
@@ -483,3 +483,20 @@ async def test_database_work_never_runs_on_the_event_loop(db, monkeypatch):
         await settle(pilot)
         await answer_confirm(pilot, yes=False)
     assert len(threads) >= 3 and not [name for name, on_loop in threads if on_loop], threads
+
+
+async def test_opening_a_plan_builds_each_tree_once(db, monkeypatch):
+    """Labels are cut to the trees' widths, so a build before layout (or again when a scrollbar appears) is wasted work."""
+    builds = []
+    real = PlanTree.rebuild
+
+    def counting(tree, fill):
+        builds.append(tree.id)
+        real(tree, fill)
+
+    monkeypatch.setattr(PlanTree, "rebuild", counting)
+    app = make_app(db, tab="plan")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert "M1  Gas use" in screen_text(app)
+    assert sorted(builds) == ["benefits-map", "plan-items"]

@@ -101,7 +101,12 @@ class PlanEditor(Vertical):
         if plan is None or not self.is_mounted:
             return
         self.project_code = plan.project_code
+        if not self._laid_out():
+            return  # labels are cut to the trees' widths: the first resize builds them, once
         self._show_plan(plan)
+
+    def _laid_out(self) -> bool:
+        return bool(self.items_tree.size.width or self.map_tree.size.width)
 
     def _show_plan(self, plan: PlanView) -> None:
         benefits_map = plans.map_plan(plan)

@@ -9,8 +9,9 @@ from sqlalchemy import func, select
 
 from projtui.domain.enums import Direction, PlanStatus, Rag, Stage
 from projtui.domain.errors import ConflictError, InvalidInput, NotFoundError
+from projtui.domain.quarter import Quarter
 from projtui.domain.records import BenefitFields, MeasureFields, OutcomeFields, OutputFields, PlanFields, ProjectFields
-from projtui.services import plans, projects
+from projtui.services import plans, projects, reviews
 from projtui.services.audit import project_history
 from projtui.services.opening import open_portfolio
 from projtui.services.reviews_read import project_reviews
@@ -387,13 +388,129 @@ def test_measure_fields_are_validated(db, items):
         plans.add_measure(db, "SP-01", "benefit", "B1", {"name": "Range", "direction": "range", "target": 5}, actor="a")
 
 
-def test_update_measure_keeps_code_when_left_out_and_audits_old_baseline(db, items):
+def test_update_measure_keeps_code_when_left_out_and_audits_old_baseline_and_reason(db, items):
     m1 = items["m1"]
     changed = m1.fields.model_copy(update={"code": None, "baseline": 90.0, "target": 60.0})
-    after = plans.update_measure(db, m1.id, changed, expected_version=m1.version, actor="alice")
+    after = plans.update_measure(db, m1.id, changed, expected_version=m1.version, actor="alice", reason="  Meter recalibrated [Q3] ")
     assert after.fields.code == "M1" and after.version == m1.version + 1
     rows = {(e.key, e.field, e.old, e.new) for e in history(db) if e.entity == "measure" and e.action == "update"}
-    assert rows == {("SP-01/M1", "baseline", "100.0", "90.0"), ("SP-01/M1", "target", "65.0", "60.0")}
+    assert rows == {
+        ("SP-01/M1", "baseline", "100.0", "90.0"), ("SP-01/M1", "target", "65.0", "60.0"), ("SP-01/M1", "reason", None, "Meter recalibrated [Q3]"),
+    }
+
+
+@pytest.mark.parametrize("reason", [None, "", "   "])
+def test_changing_a_baseline_or_target_needs_a_reason(db, items, reason):
+    m1 = items["m1"]
+    for change in ({"baseline": 90.0}, {"target_period": "2026/27 Q4"}, {"baseline_period": "2023/24 Q4"}):
+        with pytest.raises(InvalidInput) as caught:
+            plans.update_measure(db, m1.id, m1.fields.model_copy(update=change), expected_version=m1.version, actor="a", reason=reason)
+        assert [p.field for p in caught.value.problems] == ["reason"]
+    assert plans.get_measure(db, m1.id).version == m1.version  # nothing saved
+
+
+def test_other_measure_fields_change_without_a_reason(db, items):
+    m1 = items["m1"]
+    after = plans.update_measure(db, m1.id, m1.fields.model_copy(update={"owner": "Energy team"}), expected_version=m1.version, actor="a")
+    assert after.fields.owner == "Energy team"
+    assert "reason" not in {e.field for e in history(db)}
+
+
+def test_direction_and_target_change_together_in_one_save(db, items):
+    """A new direction and its new range are valid only together: one transaction, one version, one reason."""
+    m1 = items["m1"]
+    changed = m1.fields.model_copy(update={"direction": Direction.RANGE, "target": 60.0, "target_max": 70.0, "unit": "kWh"})
+    after = plans.update_measure(db, m1.id, changed, expected_version=m1.version, actor="a", reason="Now a band")
+    assert (after.fields.direction, after.fields.target, after.fields.target_max, after.version) == (Direction.RANGE, 60.0, 70.0, m1.version + 1)
+    assert {e.field for e in history(db) if e.entity == "measure"} >= {"direction", "target", "target_max", "unit", "reason"}
+
+
+def test_the_audit_of_a_reasoned_change_matches_the_review_services(tmp_path):
+    """The plan editor and review mode leave the same trail for the same baseline/target change."""
+    trails = []
+    for name, change in (
+        ("plans", lambda db, m: plans.update_measure(db, m.id, m.fields.model_copy(update={"target": 60.0}), expected_version=m.version, actor="a", reason="Why")),
+        ("reviews", lambda db, m: reviews.update_measure_baseline_or_target(db, "SP-01", "M1", target=60.0, reason="Why", expected_version=m.version, actor="a")),
+    ):
+        database = open_portfolio(f"sqlite:///{tmp_path / name}.db", create=True)
+        built = build_plan(database)
+        change(database, built["m1"])
+        trails.append(sorted((e.action, e.entity, e.key, e.field or "", e.old or "", e.new or "") for e in history(database) if e.actor == "a"))
+        database.dispose()
+    assert trails[0] == trails[1] and len(trails[0]) == 2
+
+
+# --- moving a measure to another outcome or benefit ------------------------------------------------
+
+
+def test_move_measure_to_another_parent_goes_last_keeps_code_and_actuals(db, items):
+    m3 = plans.add_measure(db, "SP-01", "outcome", "OC2", MeasureFields(name="Bills"), actor="a")
+    m1 = items["m1"]
+    moved = plans.move_measure(db, m1.id, "outcome", "OC2", expected_version=m1.version, actor="alice")
+    assert (moved.parent_kind, moved.parent_code, moved.fields.code, moved.version) == ("outcome", "OC2", "M1", m1.version + 1)
+    plan = plans.get_plan(db, "SP-01")
+    assert [m.fields.code for m in plan.measures if m.parent_code == "OC2"] == [m3.fields.code, "M1"]
+    assert not [m for m in plan.measures if m.parent_code == "B1"]
+    assert "benefit B1 has no measure" in plans.map_plan(plan).breaks
+    assert count(db, t.MeasureValue) == 3 and count(db, t.MeasureTarget) == 1
+    entry = history(db)[0]
+    assert (entry.actor, entry.action, entry.entity, entry.key, entry.field, entry.old, entry.new) == (
+        "alice", "update", "measure", "SP-01/M1", "parent", "benefit B1", "outcome OC2",
+    )
+    back = plans.move_measure(db, m1.id, "benefit", "B2", expected_version=moved.version, actor="alice")
+    assert (back.parent_kind, back.parent_code) == ("benefit", "B2")
+
+
+def test_move_measure_to_where_it_is_changes_nothing(db, items):
+    m1 = items["m1"]
+    same = plans.move_measure(db, m1.id, "benefit", "B1", expected_version=m1.version, actor="a")
+    assert same.version == m1.version and not [e for e in history(db) if e.field == "parent"]
+
+
+def test_move_measure_target_must_be_in_the_same_plan(db, items):
+    build_plan(db, "SP-02")
+    other = plans.add_benefit(db, "SP-02", BenefitFields(code="B9", title="Elsewhere"), actor="a")
+    m1 = items["m1"]
+    with pytest.raises(InvalidInput) as caught:
+        plans.move_measure(db, m1.id, "benefit", other.fields.code, expected_version=m1.version, actor="a")
+    assert caught.value.problems[0].field == "parent" and "SP-01" in caught.value.problems[0].message
+    with pytest.raises(InvalidInput):
+        plans.move_measure(db, m1.id, "outcome", "B2", expected_version=m1.version, actor="a")  # a benefit's code, asked as an outcome
+    with pytest.raises(ValueError):
+        plans.move_measure(db, m1.id, "output", "O1", expected_version=m1.version, actor="a")  # outputs carry no measures
+    assert plans.get_measure(db, m1.id).parent_code == "B1"
+
+
+def test_stale_move_is_a_conflict_showing_the_measure_now(db, items):
+    m1 = items["m1"]
+    plans.update_measure(db, m1.id, m1.fields.model_copy(update={"owner": "Bob"}), expected_version=m1.version, actor="bob")
+    with pytest.raises(ConflictError) as caught:
+        plans.move_measure(db, m1.id, "outcome", "OC2", expected_version=m1.version, actor="alice")
+    assert caught.value.current.fields.owner == "Bob" and caught.value.current.parent_code == "B1"
+    assert plans.get_measure(db, m1.id).parent_code == "B1"
+    plans.delete_measure(db, m1.id, expected_version=m1.version + 1, actor="bob")
+    with pytest.raises(ConflictError) as caught:
+        plans.move_measure(db, m1.id, "outcome", "OC2", expected_version=m1.version + 1, actor="alice")
+    assert caught.value.current is None
+
+
+# --- profiled targets ------------------------------------------------------------------------------
+
+
+def test_profiled_targets_oldest_first_with_the_published_quarters(db, items):
+    m1 = items["m1"]
+    after = reviews.set_profiled_target(db, "SP-01", "M1", "2024/25 Q2", 80.0, reason="Profile", expected_version=m1.version, actor="a")
+    project_id = projects.get_project(db, "SP-01").id
+    with db.transaction() as session:
+        session.add(t.QuarterlyReview(project_id=project_id, fy_start_year=2024, quarter=1, status="published", rag="green"))
+        session.add(t.QuarterlyReview(project_id=project_id, fy_start_year=2024, quarter=3, rag="amber"))
+    profile = plans.profiled_targets(db, m1.id)
+    assert profile.project_code == "SP-01" and profile.measure.version == after.version
+    assert profile.targets == ((Quarter(2024, 2), 80.0), (Quarter(2024, 4), 70.0))
+    assert profile.published == {Quarter(2024, 1)}
+    assert plans.profiled_targets(db, items["m2"].id).targets == ()
+    with pytest.raises(NotFoundError):
+        plans.profiled_targets(db, 999)
 
 
 def test_stale_measure_edit_is_a_conflict(db, items):

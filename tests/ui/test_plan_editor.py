@@ -5,16 +5,18 @@ from __future__ import annotations
 import threading
 
 import pytest
-from project_support import MARKUP, answer_confirm, build_portfolio, make_app, screen_text
+from project_support import MARKUP, USER, answer_confirm, build_portfolio, make_app, screen_text
 from waiting import settle
-from textual.widgets import DataTable, Input, Select, SelectionList
+from textual.widgets import DataTable, Input, OptionList, Select, SelectionList
 
 from projtui.domain.enums import Direction, PlanStatus
 from projtui.services import plans
+from projtui.services.audit import project_history
+from projtui.ui.screens.confirm import ChoiceScreen
 from projtui.ui.screens.conflict import ConflictScreen
 from projtui.ui.screens.item_form import FormScreen
 from projtui.ui.screens.link_picker import LinkPicker
-from projtui.ui.widgets.benefits_map import Ref
+from projtui.ui.widgets.benefits_map import PlanTree, Ref
 from projtui.ui.widgets.plan_editor import PlanEditor
 
 SIZE = (120, 40)
@@ -237,8 +239,196 @@ async def test_edit_measure_validates_range_and_tolerance(db):
         await type_into(pilot, "baseline_period", "2024/25 Q1")
         await pilot.press("ctrl+s")
         await settle(pilot)
+        await give_reason(pilot, "Now a band")
         measure = plans.get_measure(db, ref_of(db, "measure", "M1").id)
         assert (measure.fields.direction, measure.fields.target, measure.fields.target_max) == (Direction.RANGE, 65.0, 80.0)
+
+
+async def give_reason(pilot, reason: str) -> None:
+    """Answer the reason prompt on top."""
+    assert pilot.app.screen.id == "reason-form", pilot.app.screen
+    await type_into(pilot, "reason", reason)
+    await pilot.press("enter")
+    await settle(pilot)
+
+
+def audit_of(db, field: str) -> list[tuple]:
+    entries, _ = project_history(db, "SP-01")
+    return [(e.actor, e.old, e.new) for e in entries if e.entity == "measure" and e.field == field]
+
+
+async def test_changing_a_target_asks_why_and_refuses_a_blank_reason(db):
+    app = make_app(db)
+    async with app.run_test(size=SIZE) as pilot:
+        await start(pilot)
+        await go_to(pilot, ref_of(db, "measure", "M1"))
+        await pilot.press("e")
+        await settle(pilot)
+        form = app.screen
+        await type_into(pilot, "target", "60")
+        await type_into(pilot, "owner", "Energy team")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        prompt = app.screen
+        assert prompt.id == "reason-form"
+        text = screen_text(app)
+        assert "You changed target value (65 → 60)" in text and "past ones too" in text
+        await pilot.press("enter")  # nothing typed: refused beside the field
+        await settle(pilot)
+        assert app.screen is prompt and error_of(prompt, "reason") == "✗ required"
+        await type_into(pilot, "reason", "   ")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.screen is prompt and error_of(prompt, "reason") == "✗ required"
+        assert plans.get_measure(db, ref_of(db, "measure", "M1").id).fields.target == 65.0
+        await give_reason(pilot, "Budget cut [Cabinet]")
+        assert not isinstance(app.screen, FormScreen)
+        measure = plans.get_measure(db, ref_of(db, "measure", "M1").id)
+        assert (measure.fields.target, measure.fields.owner) == (60.0, "Energy team")
+        assert audit_of(db, "reason") == [(USER, None, "Budget cut [Cabinet]")]
+        assert audit_of(db, "target") == [(USER, "65.0", "60.0")]
+    assert form is not prompt
+
+
+async def test_cancelling_the_reason_keeps_the_form_and_saves_nothing(db):
+    app = make_app(db)
+    async with app.run_test(size=SIZE) as pilot:
+        await start(pilot)
+        await go_to(pilot, ref_of(db, "measure", "M1"))
+        await pilot.press("e")
+        await settle(pilot)
+        form = app.screen
+        await type_into(pilot, "baseline_period", "2023/24 Q4")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert "baseline period (— → 2023/24 Q4)" in screen_text(app)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.screen is form and "needs a reason" in screen_text(app)
+        assert plans.get_measure(db, ref_of(db, "measure", "M1").id).fields.baseline_period is None
+
+
+async def test_edits_that_leave_baseline_and_target_alone_ask_no_reason(db):
+    app = make_app(db)
+    async with app.run_test(size=SIZE) as pilot:
+        await start(pilot)
+        await go_to(pilot, ref_of(db, "measure", "M1"))
+        await pilot.press("e")
+        await settle(pilot)
+        await type_into(pilot, "owner", "Energy team")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert not isinstance(app.screen, FormScreen)
+        assert plans.get_measure(db, ref_of(db, "measure", "M1").id).fields.owner == "Energy team"
+        # A new measure has nothing to re-rate: no reason either.
+        await go_to(pilot, ref_of(db, "benefit", "B2"))
+        await pilot.press("m")
+        await settle(pilot)
+        await type_into(pilot, "name", "Complaints")
+        await type_into(pilot, "target", "10")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert not isinstance(app.screen, FormScreen)
+        assert plans.get_plan(db, "SP-01").measures[-1].fields.target == 10.0
+    assert audit_of(db, "reason") == []
+
+
+async def test_reason_is_kept_when_the_save_is_refused_for_something_else(db):
+    app = make_app(db)
+    async with app.run_test(size=SIZE) as pilot:
+        await start(pilot)
+        await go_to(pilot, ref_of(db, "measure", "M1"))
+        await pilot.press("e")
+        await settle(pilot)
+        form = app.screen
+        await type_into(pilot, "target", "60")
+        await type_into(pilot, "code", "m2")  # taken: refused by the service after the reason
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        await give_reason(pilot, "Re-profiled")
+        assert app.screen is form and "already has this code" in error_of(form, "code")
+        await type_into(pilot, "code", "M1")
+        await pilot.press("ctrl+s")  # not asked again
+        await settle(pilot)
+        assert not isinstance(app.screen, FormScreen)
+    assert audit_of(db, "reason") == [(USER, None, "Re-profiled")]
+
+
+# --- moving a measure to another outcome or benefit ---------------------------------------------
+
+
+async def open_move(pilot, db, code: str = "M1") -> ChoiceScreen:
+    await go_to(pilot, ref_of(db, "measure", code))
+    await pilot.press("M")
+    await settle(pilot)
+    picker = pilot.app.screen
+    assert isinstance(picker, ChoiceScreen)
+    return picker
+
+
+async def test_move_a_measure_to_an_outcome(db):
+    app = make_app(db)
+    async with app.run_test(size=SIZE) as pilot:
+        await start(pilot)
+        picker = await open_move(pilot, db)
+        text = screen_text(app)
+        assert "Move measure M1 “Gas use” to…" in text and "benefit  B1  Reduced gas consumption  (current)" in text
+        options = picker.query_one(OptionList)
+        assert options.highlighted == 2  # on the current parent: OC1, OC2, then B1
+        await pilot.press("up", "enter")  # OC2
+        await settle(pilot)
+        measure = plans.get_measure(db, ref_of(db, "measure", "M1").id)
+        assert (measure.parent_kind, measure.parent_code) == ("outcome", "OC2")
+        assert editor(app).items_tree.cursor_node.data == ref_of(db, "measure", "M1")  # the cursor follows it
+        text = screen_text(app)
+        assert "B1  Reduced gas c…  £85,000/yr  ⚠ has no measure" in text
+        assert any("Moved measure M1 to outcome OC2." == str(n.message) for n in app._notifications)
+    assert audit_of(db, "parent") == [(USER, "benefit B1", "outcome OC2")]
+
+
+async def test_moving_a_measure_to_where_it_is_does_nothing(db):
+    app = make_app(db)
+    async with app.run_test(size=SIZE) as pilot:
+        await start(pilot)
+        await open_move(pilot, db)
+        await pilot.press("enter")
+        await settle(pilot)
+        await open_move(pilot, db)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert not isinstance(app.screen, ChoiceScreen)
+    assert audit_of(db, "parent") == []
+
+
+async def test_stale_move_is_refused_and_reloads(db):
+    app = make_app(db)
+    async with app.run_test(size=SIZE) as pilot:
+        await start(pilot)
+        ref = ref_of(db, "measure", "M1")
+        await open_move(pilot, db)
+        mine = plans.get_measure(db, ref.id)
+        plans.update_measure(db, ref.id, mine.fields.model_copy(update={"name": "Gas use (Bob)"}), expected_version=mine.version, actor="bob")
+        await pilot.press("up", "enter")
+        await settle(pilot)
+        assert plans.get_measure(db, ref.id).parent_code == "B1"
+        assert any("someone else changed measure M1" in str(n.message) for n in app._notifications)
+        assert "M1  Gas use (Bob)" in screen_text(app)
+        # Looked again: now it moves.
+        await open_move(pilot, db)
+        await pilot.press("up", "enter")
+        await settle(pilot)
+        assert plans.get_measure(db, ref.id).parent_code == "OC2"
+
+
+async def test_move_needs_a_measure_under_the_cursor(db):
+    app = make_app(db)
+    async with app.run_test(size=SIZE) as pilot:
+        await start(pilot)
+        await go_to(pilot, ref_of(db, "benefit", "B1"))
+        await pilot.press("M")
+        await settle(pilot)
+        assert not isinstance(app.screen, ChoiceScreen)
+        assert any("cursor on a measure" in str(n.message) for n in app._notifications)
 
 
 async def test_duplicate_code_is_refused_on_the_code_field(db):
@@ -483,3 +673,20 @@ async def test_database_work_never_runs_on_the_event_loop(db, monkeypatch):
         await settle(pilot)
         await answer_confirm(pilot, yes=False)
     assert len(threads) >= 3 and not [name for name, on_loop in threads if on_loop], threads
+
+
+async def test_opening_a_plan_builds_each_tree_once(db, monkeypatch):
+    """Labels are cut to the trees' widths, so a build before layout (or again when a scrollbar appears) is wasted work."""
+    builds = []
+    real = PlanTree.rebuild
+
+    def counting(tree, fill):
+        builds.append(tree.id)
+        real(tree, fill)
+
+    monkeypatch.setattr(PlanTree, "rebuild", counting)
+    app = make_app(db, tab="plan")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert "M1  Gas use" in screen_text(app)
+    assert sorted(builds) == ["benefits-map", "plan-items"]

@@ -14,7 +14,8 @@ from waiting import settle, still
 from textual.widgets import Input, Select, SelectionList, TextArea
 
 from projtui.domain.enums import Direction, PlanStatus
-from projtui.services import plans, projects
+from projtui.services import plans, projects, reviews
+from projtui.store import tables as t
 from projtui.ui.widgets.benefits_map import Ref
 
 WIDE = (120, 40)
@@ -228,3 +229,48 @@ def test_link_picker_small(snap_compare, db):
 
 def test_delete_confirmation(snap_compare, db):
     assert snap_compare(make_app(db), terminal_size=WIDE, run_before=_on(_ref(db, "benefit", "B1"), "d"))
+
+
+# --- restructuring a plan: moving a measure, reasons, profiled targets --------------------------------
+
+
+def test_move_measure_picker(snap_compare, db):
+    assert snap_compare(make_app(db), terminal_size=WIDE, run_before=_on(_ref(db, "measure", "M1"), "M"))
+
+
+def test_reason_prompt_refusing_a_blank_reason(snap_compare, db):
+    async def run_before(pilot) -> None:
+        await _on(_ref(db, "measure", "M1"), "e")(pilot)
+        pilot.app.screen.query_one("#field-target", Input).value = "60"
+        pilot.app.screen.query_one("#field-target_period", Input).value = "2026/27 Q4"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        await pilot.press("enter")  # blank: refused beside the field
+        await still(pilot)
+
+    assert snap_compare(make_app(db), terminal_size=WIDE, run_before=run_before)
+
+
+def _with_targets(db) -> None:
+    """M1 profiled for three quarters; 2024/25 Q3's review is published, so that one is written directly (the services freeze it)."""
+    measure = plans.get_measure(db, _ref(db, "measure", "M1").id)
+    for quarter, value in (("2024/25 Q4", 72.5), ("2025/26 Q1", 70.0)):
+        measure = reviews.set_profiled_target(db, "SP-01", "M1", quarter, value, reason="Profile", expected_version=measure.version, actor="setup")
+    with db.transaction() as session:
+        session.add(t.MeasureTarget(measure_id=measure.id, fy_start_year=2024, quarter=3, value=78.0))
+
+
+def test_profiled_targets(snap_compare, db):
+    _with_targets(db)
+
+    async def run_before(pilot) -> None:
+        await _on(_ref(db, "measure", "M1"), "t")(pilot)
+        pilot.app.screen.query_one("#field-quarter", Input).value = "2024/25 Q3"
+        pilot.app.screen.query_one("#field-target", Input).value = "75"
+        await still(pilot)
+
+    assert snap_compare(make_app(db), terminal_size=WIDE, run_before=run_before)
+
+
+def test_profiled_targets_small(snap_compare, db):
+    assert snap_compare(make_app(db), terminal_size=SMALL, run_before=_on(_ref(db, "measure", "M1"), "t"))

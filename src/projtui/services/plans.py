@@ -19,7 +19,7 @@ from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from projtui.domain.enums import PlanStatus
+from projtui.domain.enums import PlanStatus, ReviewStatus
 from projtui.domain.errors import ConflictError, InvalidInput, NotFoundError, Problem
 from projtui.domain.quarter import Quarter
 from projtui.domain.records import BenefitFields, MeasureFields, OutcomeFields, OutputFields, PlanFields
@@ -606,8 +606,34 @@ def add_measure(
     return measure
 
 
-def update_measure(db: Database, measure_id: int, fields: MeasureFields | dict, *, expected_version: int, actor: str) -> MeasureItem:
-    """Save an edit to a measure; leaving the code out keeps the one it has. The audit log keeps old baselines and targets."""
+# Every past quarter is rated against these, so they change only with a reason (DESIGN.md).
+RATED_AGAINST = ("baseline", "baseline_period", "target", "target_max", "target_period")
+
+
+def rated_against_changes(before: MeasureFields, after: MeasureFields) -> list[str]:
+    """The baseline and target fields that differ, in form order: a change to any needs a reason."""
+    old, new = before.model_dump(mode="json"), after.model_dump(mode="json")
+    return [name for name in RATED_AGAINST if old[name] != new[name]]
+
+
+def _reason_text(reason: str | None) -> str:
+    text = reason.strip() if isinstance(reason, str) else ""
+    if not text or "\x00" in text or len(text) > 10_000:
+        raise InvalidInput([Problem("", "reason", reason, "say why the baseline or target changes (plain text, at most 10,000 characters)")])
+    return text
+
+
+def update_measure(
+    db: Database, measure_id: int, fields: MeasureFields | dict, *, expected_version: int, actor: str, reason: str | None = None
+) -> MeasureItem:
+    """Save an edit to a measure; leaving the code out keeps the one it has.
+
+    A change to the baseline or target (value or period) needs `reason`: the
+    audit log keeps the old values and, in one more row, the reason, as
+    `reviews.update_measure_baseline_or_target` writes them. Both kinds of
+    change go in one transaction, so a new direction and its new target are
+    checked together.
+    """
     fields = _coerce(MeasureFields, fields)
     try:
         with db.transaction() as session:
@@ -626,19 +652,62 @@ def update_measure(db: Database, measure_id: int, fields: MeasureFields | dict, 
                 if before.version != expected_version:
                     raise ConflictError("measure", key, expected_version, before)
                 return before
+            why = _reason_text(reason) if rated_against_changes(before.fields, fields) else None
             values = _columns(fields)
             update_versioned(
                 session, t.Measure, measure_id, expected_version, {name: values[name] for name in changes},
                 entity="measure", key=key, current=lambda: _load_measure(session, measure_id),
             )
+            key = f"{project_code}/{fields.code}"
             for name, (old, new) in changes.items():
-                audit.record(
-                    session, actor=actor, action="update", entity="measure", key=f"{project_code}/{fields.code}",
-                    project_id=project_id, field=name, old=old, new=new,
-                )
+                audit.record(session, actor=actor, action="update", entity="measure", key=key, project_id=project_id, field=name, old=old, new=new)
+            if why is not None:
+                audit.record(session, actor=actor, action="update", entity="measure", key=key, project_id=project_id, field="reason", new=why)
             measure = _load_measure(session, measure_id)
     except IntegrityError:
         raise _duplicate_code("measure", fields.code or "") from None
+    assert measure is not None
+    return measure
+
+
+def move_measure(
+    db: Database, measure_id: int, parent_kind: ParentKind, parent_code: str, *, expected_version: int, actor: str
+) -> MeasureItem:
+    """Put a measure under another outcome or benefit of its own plan, last among that parent's measures.
+
+    Its code, actuals and profiled targets go with it (codes are unique in
+    the whole project, so none needs to change). Guarded by the measure's
+    version; the audit log names the old and new parent as the snapshot diff
+    does ("benefit B1" → "outcome OC2").
+    """
+    _kind(parent_kind, ("outcome", "benefit"))
+    with db.transaction() as session:
+        before = _load_measure(session, measure_id)
+        if before is None:
+            raise ConflictError("measure", f"#{measure_id}", expected_version, None)
+        project_id = session.scalar(select(t.Measure.project_id).where(t.Measure.id == measure_id))
+        project_code = _project_code(session, project_id)
+        key = f"{project_code}/{before.fields.code}"
+        parent_table = _TABLES[parent_kind]
+        parent_id = session.scalar(select(parent_table.id).where(parent_table.project_id == project_id, parent_table.code == parent_code))
+        if parent_id is None:
+            raise InvalidInput([Problem("", "parent", parent_code, f"no {parent_kind} in {project_code} has this code")])
+        if (before.parent_kind, before.parent_code) == (parent_kind, parent_code):
+            if before.version != expected_version:
+                raise ConflictError("measure", key, expected_version, before)
+            return before
+        values = {
+            "outcome_id": parent_id if parent_kind == "outcome" else None,
+            "benefit_id": parent_id if parent_kind == "benefit" else None,
+            "position": _next_position(session, t.Measure, project_id),
+        }
+        update_versioned(session, t.Measure, measure_id, expected_version, values, entity="measure", key=key,
+                         current=lambda: _load_measure(session, measure_id))
+        audit.record(
+            session, actor=actor, action="update", entity="measure", key=key, project_id=project_id, field="parent",
+            old=f"{before.parent_kind} {before.parent_code}", new=f"{parent_kind} {parent_code}",
+        )
+        measure = _load_measure(session, measure_id)
     assert measure is not None
     return measure
 
@@ -654,6 +723,44 @@ def delete_measure(db: Database, measure_id: int, *, expected_version: int, acto
         session.expunge_all()
         delete_versioned(session, t.Measure, measure_id, expected_version, entity="measure", key=key, current=lambda: _load_measure(session, measure_id))
         audit.record(session, actor=actor, action="delete", entity="measure", key=key, project_id=project_id, old=before.fields.name)
+
+
+@dataclass(frozen=True)
+class ProfiledTargets:
+    """A measure's per-quarter targets, oldest first, and the project's quarters whose review is published.
+
+    Set and clear them with `reviews.set_profiled_target` / `clear_profiled_target`,
+    which refuse a published quarter: `published` lets a screen say so first.
+    """
+
+    project_code: str
+    measure: MeasureItem
+    targets: tuple[tuple[Quarter, float], ...]
+    published: frozenset[Quarter]
+
+
+def profiled_targets(db: Database, measure_id: int) -> ProfiledTargets:
+    with db.reading() as session:
+        measure = _load_measure(session, measure_id)
+        if measure is None:
+            raise NotFoundError(f"no measure with id {measure_id}")
+        project_id = session.scalar(select(t.Measure.project_id).where(t.Measure.id == measure_id))
+        targets = session.execute(
+            select(t.MeasureTarget.fy_start_year, t.MeasureTarget.quarter, t.MeasureTarget.value)
+            .where(t.MeasureTarget.measure_id == measure_id)
+            .order_by(t.MeasureTarget.fy_start_year, t.MeasureTarget.quarter)
+        ).all()
+        published = session.execute(
+            select(t.QuarterlyReview.fy_start_year, t.QuarterlyReview.quarter).where(
+                t.QuarterlyReview.project_id == project_id, t.QuarterlyReview.status == ReviewStatus.PUBLISHED.value
+            )
+        ).all()
+        return ProfiledTargets(
+            project_code=_project_code(session, project_id),
+            measure=measure,
+            targets=tuple((Quarter(year, quarter), value) for year, quarter, value in targets),
+            published=frozenset(Quarter(year, quarter) for year, quarter in published),
+        )
 
 
 # --- the benefits map -------------------------------------------------------------------

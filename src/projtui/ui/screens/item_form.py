@@ -5,6 +5,10 @@ ctrl+s validates and saves in a thread worker; the service's refusals come
 back onto the fields; a stale edit (someone else saved first) opens the
 conflict dialog; Esc asks before throwing away unsaved changes. It is
 dismissed with whatever the save function returned, or None if cancelled.
+
+A form given `reason_for` asks for a reason (`reason_form`) before saving a
+change that needs one, and passes it to the save function as a third
+argument (None when the change needs none).
 """
 
 from __future__ import annotations
@@ -12,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict, Field
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
@@ -34,9 +38,11 @@ from projtui.domain.enums import (
 )
 from projtui.domain.errors import ConflictError, InvalidInput, Problem, ProjtuiError
 from projtui.domain.records import BenefitFields, MeasureFields, OutcomeFields, OutputFields, PlanFields, ProjectFields
+from projtui.services.plans import rated_against_changes
 from projtui.ui.widgets.form import FieldSpec, ModelForm, choices_of
 
-SaveFunction = Callable[[BaseModel, int | None], Any]
+SaveFunction = Callable[..., Any]  # (fields, version), or (fields, version, reason) on a form with `reason_for`
+ReasonRule = Callable[[BaseModel, Mapping[str, Any]], Text | None]  # (fields, values the form started from) → why a reason is needed
 
 
 class FormScreen(ModalScreen[Any]):
@@ -67,6 +73,7 @@ class FormScreen(ModalScreen[Any]):
         checks: Callable[[BaseModel], Iterable[Problem]] | None = None,
         note: str | Text | None = None,
         record: str | Text | None = None,
+        reason_for: ReasonRule | None = None,
         id: str | None = None,
     ) -> None:
         """`record` names the record for the conflict dialog (default: the title)."""
@@ -80,6 +87,8 @@ class FormScreen(ModalScreen[Any]):
         self.save_function = save
         self.checks = checks
         self.note = note if isinstance(note, Text) or note is None else Text(note)
+        self.reason_for = reason_for
+        self.reason: str | None = None  # given once, it covers every later save attempt of this form
         self.saving = False
 
     def compose(self) -> ComposeResult:
@@ -142,14 +151,35 @@ class FormScreen(ModalScreen[Any]):
             if widget is not None:
                 widget.focus()
             return
+        why = self.reason_for(model, self.values) if self.reason_for is not None else None
+        if why is not None and self.reason is None:
+            self._ask_reason(model, why)
+            return
         self.saving = True
         self._message("Saving…", error=False)
-        self._save(model, self.version)
+        self._save(self._arguments(model, self.version))
+
+    def _ask_reason(self, model: BaseModel, why: Text) -> None:
+        def given(reason: str | None) -> None:
+            if reason is None:
+                self._message("Not saved: this change needs a reason.")
+                return
+            self.reason = reason
+            self.action_save()
+
+        self.app.push_screen(reason_form(why), given)
+
+    def _arguments(self, model: BaseModel, version: int | None) -> tuple:
+        """What the save function is called with; worked out here, on the event loop, not in the worker."""
+        if self.reason_for is None:
+            return (model, version)
+        return (model, version, self.reason if self.reason_for(model, self.values) is not None else None)
 
     @work(thread=True, exclusive=True, group="form-save")
-    def _save(self, model: BaseModel, version: int | None) -> None:
+    def _save(self, arguments: tuple) -> None:
+        model = arguments[0]
         try:
-            result = self.save_function(model, version)
+            result = self.save_function(*arguments)
         except InvalidInput as exc:
             self.app.call_from_thread(self._refused, exc.problems)
         except ConflictError as exc:
@@ -191,7 +221,7 @@ class FormScreen(ModalScreen[Any]):
                 self.version = their_version
                 self.saving = True
                 self._message("Saving over their version…", error=False)
-                self._save(yours, their_version)
+                self._save(self._arguments(yours, their_version))
             elif theirs is not None and their_version is not None:
                 self._merge(yours.model_dump(), theirs.model_dump(), their_version)
             else:
@@ -316,6 +346,43 @@ MEASURE_FIELDS = (
     FieldSpec("description", "Description", "long"),
 )
 
+def baseline_or_target_change(fields: BaseModel, start: Mapping[str, Any]) -> Text | None:
+    """What changed in a measure's baseline or target, old → new, or None: the question a reason answers."""
+    before = MeasureFields.model_validate(start)
+    changed = rated_against_changes(before, fields)  # type: ignore[arg-type]
+    if not changed:
+        return None
+    specs = {spec.name: spec for spec in MEASURE_FIELDS}
+    text = Text("You changed ")
+    for index, name in enumerate(changed):
+        if index:
+            text.append(" and " if index == len(changed) - 1 else ", ")
+        spec = specs[name]
+        text.append(spec.label.lower(), style="bold")
+        text.append(f" ({spec.display(getattr(before, name))} → {spec.display(getattr(fields, name))})")
+    text.append(". Every quarter's status, past ones too, is rated against the baseline and target, so say why: "
+                "the audit log keeps your reason with the old values.")
+    return text
+
+
+class ChangeReason(BaseModel):
+    """Why a baseline or target changes (the services refuse a blank one too)."""
+
+    model_config = ConfigDict(str_strip_whitespace=True)
+    reason: str = Field(min_length=1, max_length=10_000)
+
+
+REASON_FIELDS = (FieldSpec("reason", "Reason", empty="", placeholder="e.g. baseline re-measured after the meter was replaced"),)
+
+
+def reason_form(why: Text, *, title: str | Text = "Why does this change?") -> FormScreen:
+    """A one-field form dismissed with the reason typed (blank is refused beside the field), or None."""
+    return FormScreen(
+        title=title, model=ChangeReason, fields=REASON_FIELDS, values={"reason": ""}, version=None,
+        save=lambda fields, _version: fields.reason, note=why, id="reason-form",
+    )
+
+
 FORMS: dict[str, tuple[type[BaseModel], tuple[FieldSpec, ...]]] = {
     "project": (ProjectFields, PROJECT_FIELDS),
     "plan": (PlanFields, PLAN_FIELDS),
@@ -336,9 +403,10 @@ def form_for(
     checks: Callable[[BaseModel], Iterable[Problem]] | None = None,
     note: str | Text | None = None,
     record: str | Text | None = None,
+    reason_for: ReasonRule | None = None,
 ) -> FormScreen:
     model, fields = FORMS[kind]
     return FormScreen(
         title=title, model=model, fields=fields, values=values, version=version, save=save, checks=checks, note=note,
-        record=record, id=f"{kind}-form",
+        record=record, reason_for=reason_for, id=f"{kind}-form",
     )

@@ -107,11 +107,25 @@ class Room:
 class PlanTree(Tree[Ref]):
     """A tree of plan nodes that keeps the cursor and the folds across reloads."""
 
+    _filling = False  # True while `rebuild` adds nodes
+
     def __init__(self, label: str, *, id: str | None = None) -> None:
         super().__init__(Text(label), id=id)
         self.show_root = False
         self.auto_expand = False
         self.guide_depth = 3
+
+    def _invalidate(self) -> None:
+        # Tree invalidates its caches and asks for a layout on every node added: a large
+        # plan's map adds hundreds, so while refilling that is done once, at the end.
+        if not self._filling:
+            super()._invalidate()
+
+    def process_label(self, label) -> Text:
+        # Our labels are one-line Text already: skip Tree's copy-and-split of each.
+        if isinstance(label, Text) and "\n" not in label.plain:
+            return label
+        return super().process_label(label)
 
     def walk(self) -> Iterator[TreeNode[Ref]]:
         stack = list(reversed(self.root.children))
@@ -129,10 +143,15 @@ class PlanTree(Tree[Ref]):
         line = self.cursor_line
         folded = {node.data.key for node in self.walk() if node.data is not None and node.allow_expand and not node.is_expanded}
         self.clear()
-        fill(self.root)
-        for node in self.walk():
-            if node.children and (node.data is None or node.data.key not in folded):
-                node.expand()
+        self._filling = True
+        try:
+            fill(self.root)  # adds every branch expanded
+            for node in self.walk():
+                if node.children and node.data is not None and node.data.key in folded:
+                    node.collapse()
+        finally:
+            self._filling = False
+        self._invalidate()
         self.restore(current, line)
 
     def restore(self, ref: Ref | None, line: int = 0) -> None:
@@ -192,9 +211,15 @@ def fill_map(root: TreeNode[Ref], benefits_map: BenefitsMap, plan: PlanView, roo
     """Outputs → outcomes → benefits → measures, then what no output or outcome reaches."""
     room = room or Room(None, 3)
     measures = {measure.id: measure for measure in plan.measures}
+    # The same outcome, benefit or measure shows under every output that leads to it: build
+    # each label once per width (Tree copies a label before styling it, so sharing is safe).
+    labels: dict[tuple[str, int, int | None], Text] = {}
 
     def add(parent: TreeNode[Ref], node: MapNode, depth: int) -> None:
-        label = _map_label(node, measures, room.at(depth, branch=bool(node.children)))
+        width = room.at(depth, branch=bool(node.children))
+        label = labels.get((node.kind, node.id, width))
+        if label is None:
+            label = labels[(node.kind, node.id, width)] = _map_label(node, measures, width)
         if node.children:
             branch = parent.add(label, data=Ref(node.kind, node.id), expand=True)
             for child in node.children:

@@ -53,6 +53,9 @@ class PlanEditor(Vertical):
         Binding("l", "link", "Link", id="plan.link"),
         Binding("p", "edit_plan", "Plan", id="plan.edit_plan"),
         Binding("v", "toggle_map", "Map", id="plan.map"),
+        # After v: on an 80-column terminal the footer keeps the map switch, and ? lists these.
+        Binding("M", "move_measure", "Move to…", id="plan.move_measure", key_display="M"),
+        Binding("t", "targets", "Targets", id="plan.targets"),
         Binding("left_square_bracket,ctrl+up", "move(-1)", "Move up", id="plan.move_up", key_display="[", show=False),
         Binding("right_square_bracket,ctrl+down", "move(1)", "Move down", id="plan.move_down", key_display="]", show=False),
     ]
@@ -101,7 +104,12 @@ class PlanEditor(Vertical):
         if plan is None or not self.is_mounted:
             return
         self.project_code = plan.project_code
+        if not self._laid_out():
+            return  # labels are cut to the trees' widths: the first resize builds them, once
         self._show_plan(plan)
+
+    def _laid_out(self) -> bool:
+        return bool(self.items_tree.size.width or self.map_tree.size.width)
 
     def _show_plan(self, plan: PlanView) -> None:
         benefits_map = plans.map_plan(plan)
@@ -278,7 +286,7 @@ class PlanEditor(Vertical):
         self._edit(ref)
 
     def _edit(self, ref: Ref) -> None:
-        from projtui.ui.screens.item_form import form_for
+        from projtui.ui.screens.item_form import baseline_or_target_change, form_for
 
         item = self._find(ref)
         if item is None:
@@ -289,9 +297,10 @@ class PlanEditor(Vertical):
             title.append(item.fields.code or "", style="bold")
             title.append(f" (measure of {item.parent_kind} {item.parent_code})")
 
-            def save(fields, version):
-                return plans.update_measure(db, item.id, fields, expected_version=version, actor=actor)
+            def save(fields, version, reason):
+                return plans.update_measure(db, item.id, fields, expected_version=version, actor=actor, reason=reason)
 
+            reason_for = baseline_or_target_change
         else:
             title.append(item.fields.code, style="bold")
             kind = ref.kind
@@ -299,12 +308,13 @@ class PlanEditor(Vertical):
             def save(fields, version):
                 return plans.update_item(db, kind, item.id, fields, expected_version=version, actor=actor)
 
+            reason_for = None
         record = Text(f"{ref.kind} ")
         record.append(item.fields.code or "", style="bold")
         record.append("  ")
         record.append(item.fields.name if isinstance(item, MeasureItem) else item.fields.title)
         self.app.push_screen(
-            form_for(ref.kind, title=title, values=item.fields, version=item.version, save=save, record=record),
+            form_for(ref.kind, title=title, values=item.fields, version=item.version, save=save, record=record, reason_for=reason_for),
             lambda result: self._form_closed(ref.kind, result, fallback=ref),
         )
 
@@ -425,6 +435,75 @@ class PlanEditor(Vertical):
             return
         if moved:
             self.app.call_from_thread(self._changed, ref)
+
+    # -- a measure's parent -------------------------------------------------------------------
+
+    def action_move_measure(self) -> None:
+        measure = self._find(self._current())
+        if not isinstance(measure, MeasureItem):
+            self._notify("Put the cursor on a measure to move it to another outcome or benefit.", severity="warning")
+            return
+        from projtui.ui.screens.confirm import ChoiceScreen
+
+        plan = self.plan
+        assert plan is not None
+        parents = [("outcome", item) for item in plan.outcomes] + [("benefit", item) for item in plan.benefits]
+        choices = []
+        for kind, item in parents:
+            label = Text(f"{kind:<8} ", style="dim")
+            label.append(item.fields.code, style="bold")
+            label.append("  ")
+            label.append(item.fields.title)
+            choices.append((f"{kind}:{item.fields.code}", label))
+        current = f"{measure.parent_kind}:{measure.parent_code}"
+
+        def chosen(value: str | None) -> None:
+            if value is None or value == current:
+                return
+            kind, code = value.split(":", 1)
+            self._move_measure(measure, kind, code)
+
+        self.app.push_screen(
+            ChoiceScreen(
+                f"Move measure {measure.fields.code} “{measure.fields.name}” to…", choices, current,
+                note="Its code, actuals and profiled targets go with it; it goes last under its new outcome or benefit.",
+            ),
+            chosen,
+        )
+
+    @work(thread=True, exclusive=True, group="plan-write", exit_on_error=False)
+    def _move_measure(self, measure: MeasureItem, kind: str, code: str) -> None:
+        ref = Ref("measure", measure.id)
+        name = f"measure {measure.fields.code}"
+        try:
+            plans.move_measure(self._db, measure.id, kind, code, expected_version=measure.version, actor=self._actor)  # type: ignore[arg-type]
+        except ConflictError as exc:
+            message = (
+                f"Not moved: someone else deleted {name}." if exc.current is None
+                else f"Not moved: someone else changed {name} since you opened it. Look again, then move it."
+            )
+            self.app.call_from_thread(self._write_failed, message, ref)
+        except ProjtuiError as exc:
+            self.app.call_from_thread(self._write_failed, f"Not moved: {exc}", ref)
+        else:
+            self.app.call_from_thread(self._moved, ref, f"Moved {name} to {kind} {code}.")
+
+    def _moved(self, ref: Ref, message: str) -> None:
+        self._notify(message)
+        self._changed(ref)
+
+    # -- profiled targets ----------------------------------------------------------------------
+
+    def action_targets(self) -> None:
+        measure = self._find(self._current())
+        if not isinstance(measure, MeasureItem):
+            self._notify("Put the cursor on a measure to profile its targets by quarter.", severity="warning")
+            return
+        from projtui.ui.screens.profiled_targets import ProfiledTargetsScreen
+
+        ref = Ref("measure", measure.id)
+        # Reload whatever happened there: a saved target gives the measure a new version.
+        self.app.push_screen(ProfiledTargetsScreen(measure.id), lambda _: self._changed(ref))
 
     # -- links -------------------------------------------------------------------------------
 

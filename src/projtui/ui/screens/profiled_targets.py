@@ -1,0 +1,316 @@
+"""A measure's profiled targets: one target per quarter, set, changed or cleared with a reason.
+
+A profiled target replaces the quarter's straight-line share of the measure's
+target; review mode and the report rate the quarter against it. The table
+lists the targets oldest first; the fields under it set one (Enter on a row
+copies it into them), `d` clears the row's quarter. Every change needs a
+reason, and quarters whose review is published are frozen: both are refused
+beside the field before anything is sent. Saving is guarded by the measure's
+version: if someone else changed the measure meanwhile nothing is saved, the
+table shows what is saved now and the fields keep what was typed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic_core import PydanticCustomError
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, DataTable, Footer, Static
+from textual.worker import get_current_worker
+
+from projtui.domain.enums import Direction
+from projtui.domain.errors import ConflictError, InvalidInput, NotFoundError, Problem, ProjtuiError, RuleError
+from projtui.domain.quarter import Quarter, QuarterLabel
+from projtui.services import plans, reviews
+from projtui.services.plans import ProfiledTargets
+from projtui.ui.widgets.form import FieldSpec, ModelForm, format_number
+
+_DIRECTIONS = {Direction.HIGHER: "higher is better", Direction.LOWER: "lower is better", Direction.RANGE: "within range"}
+
+
+class TargetEntry(BaseModel):
+    """One quarter's target as typed (the form turns an empty box into None)."""
+
+    model_config = ConfigDict(str_strip_whitespace=True)
+    quarter: QuarterLabel
+    target: float
+    reason: str = Field(min_length=1, max_length=10_000)
+
+    @field_validator("quarter", "target", mode="before")
+    @classmethod
+    def _given(cls, value: object) -> object:
+        if value is None:  # "missing", so the form says "required" rather than "not a quarter: None"
+            raise PydanticCustomError("missing", "required")
+        return value
+
+
+def _refusing_published(published: Callable[[Quarter], bool]) -> type[TargetEntry]:
+    """TargetEntry that also refuses a published quarter as it is typed, whatever else is missing."""
+
+    class OpenQuarterEntry(TargetEntry):
+        @field_validator("quarter")
+        @classmethod
+        def _open(cls, quarter: Quarter) -> Quarter:
+            if published(quarter):
+                raise ValueError(f"frozen: the {quarter} review is published")
+            return quarter
+
+    return OpenQuarterEntry
+
+
+# Named as the services name their problems, so a refusal lands on its field.
+TARGET_FIELDS = (
+    FieldSpec("quarter", "Quarter", "quarter", placeholder="e.g. 2025/26 Q1"),
+    FieldSpec("target", "Target", "number"),
+    FieldSpec("reason", "Reason", empty="", placeholder="why this profile, e.g. works phased over two winters"),
+)
+
+
+class ProfiledTargetsScreen(ModalScreen[None]):
+    CSS_PATH = ["forms.tcss", "profiled_targets.tcss"]
+    HELP_TITLE = "Profiled targets"
+
+    BINDINGS = [
+        Binding("ctrl+s", "set_target", "Set target", id="targets.set", priority=True),
+        Binding("d,delete", "clear_target", "Clear quarter", id="targets.clear"),
+        Binding("escape", "close", "Close", id="targets.close"),
+    ]
+
+    def __init__(self, measure_id: int) -> None:
+        super().__init__(id="profiled-targets")
+        self.measure_id = measure_id
+        self.profile: ProfiledTargets | None = None
+        self.saving = False
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="targets-dialog"):
+            yield Static(Text("Profiled targets"), id="targets-title")
+            yield Static("", id="targets-note")
+            yield DataTable(id="targets-table", cursor_type="row", zebra_stripes=True)
+            yield Static(Text("No profiled targets yet: every quarter is rated against its straight-line share of the target."),
+                         id="targets-empty")
+            yield ModelForm(_refusing_published(self._published), TARGET_FIELDS, {}, id="form", classes="-inline")
+            yield Static("", id="targets-message")
+            with Horizontal(id="targets-buttons"):
+                yield Button("Set target (ctrl+s)", id="targets-set", variant="primary", compact=True)
+                yield Button("Clear quarter (d)", id="targets-clear", compact=True)
+                yield Button("Close (esc)", id="targets-close", compact=True)
+        yield Footer()
+
+    @property
+    def form(self) -> ModelForm:
+        return self.query_one(ModelForm)
+
+    @property
+    def table(self) -> DataTable:
+        return self.query_one("#targets-table", DataTable)
+
+    def on_mount(self) -> None:
+        self.table.add_columns("Quarter", "Target", "")
+        self.form.query_one("#field-quarter").focus()
+        self.load()
+
+    # -- reading -----------------------------------------------------------------------
+
+    @work(thread=True, exclusive=True, group="targets-load", exit_on_error=False)
+    def load(self) -> None:
+        worker = get_current_worker()
+        try:
+            profile = plans.profiled_targets(self.app.db, self.measure_id)  # type: ignore[attr-defined]
+        except NotFoundError:
+            if not worker.is_cancelled:
+                self.app.call_from_thread(self._message, "Someone else deleted this measure: Esc to close.")
+            return
+        if not worker.is_cancelled:
+            self.app.call_from_thread(self._show, profile)
+
+    def _show(self, profile: ProfiledTargets) -> None:
+        self.profile = profile
+        fields = profile.measure.fields
+        title = Text("Profiled targets of measure ")
+        title.append(fields.code or "", style="bold")
+        title.append("  ")
+        title.append(fields.name)
+        self.query_one("#targets-title", Static).update(title)
+        self.query_one("#targets-note", Static).update(self._note(profile))
+        table = self.table
+        row = table.cursor_row
+        table.clear()
+        for quarter, value in profile.targets:
+            frozen = Text("published: frozen", style="dim") if quarter in profile.published else Text("")
+            table.add_row(Text(str(quarter)), Text(format_number(value)), frozen, key=str(quarter))
+        if profile.targets:
+            table.move_cursor(row=min(row, len(profile.targets) - 1))
+        self.query_one("#targets-dialog").set_class(not profile.targets, "-empty")
+        self.form.validate()  # a quarter typed before the load may be a published one
+
+    @staticmethod
+    def _note(profile: ProfiledTargets) -> Text:
+        fields = profile.measure.fields
+        text = Text(" · ".join(part for part in (fields.unit, _DIRECTIONS[fields.direction]) if part))
+        if fields.baseline is not None:
+            text.append(f" · baseline {format_number(fields.baseline)}" + (f" in {fields.baseline_period}" if fields.baseline_period else ""))
+        if fields.target is None:
+            text.append(" · no target: monitor only")
+        else:
+            upper = f"–{format_number(fields.target_max)}" if fields.target_max is not None else ""
+            text.append(f" · target {format_number(fields.target)}{upper}" + (f" by {fields.target_period}" if fields.target_period else ""))
+        text.append(
+            "\nA quarter's profiled target replaces its straight-line share of the target. "
+            "Quarters whose review is published are frozen.",
+            style="dim",
+        )
+        return text
+
+    def _published(self, quarter: Quarter) -> bool:
+        return self.profile is not None and quarter in self.profile.published
+
+    def _message(self, text: str, *, error: bool = True) -> None:
+        message = self.query_one("#targets-message", Static)
+        message.update(Text(text))
+        message.set_class(bool(text) and error, "-error")
+
+    # -- setting a quarter's target ----------------------------------------------------------
+
+    @on(DataTable.RowSelected, "#targets-table")
+    def _row_chosen(self, event: DataTable.RowSelected) -> None:
+        """Enter on a row: its quarter and target into the fields, to change it."""
+        event.stop()
+        quarter = self._quarter_at_cursor()
+        profile = self.profile
+        if quarter is None or profile is None:
+            return
+        value = dict(profile.targets)[quarter]
+        self.form.set_raw("quarter", str(quarter))
+        self.form.set_raw("target", format_number(value))
+        self.form.query_one("#field-target").focus()
+
+    @on(ModelForm.Submitted)
+    @on(Button.Pressed, "#targets-set")
+    def _submit(self) -> None:
+        self.action_set_target()
+
+    def action_set_target(self) -> None:
+        if self.saving or self.profile is None:
+            return
+        entry = self.form.validate(show_all=True)
+        if not isinstance(entry, TargetEntry):
+            widget = self.form.first_invalid()
+            if widget is not None:
+                widget.focus()
+            self._message("Not saved: see the marked fields.")
+            return
+        self.saving = True
+        self._message("Saving…", error=False)
+        self._set(self.profile, entry)
+
+    @work(thread=True, exclusive=True, group="targets-write", exit_on_error=False)
+    def _set(self, profile: ProfiledTargets, entry: TargetEntry) -> None:
+        measure = profile.measure
+        try:
+            reviews.set_profiled_target(
+                self.app.db, profile.project_code, measure.fields.code or "", entry.quarter, entry.target,  # type: ignore[attr-defined,arg-type]
+                reason=entry.reason, expected_version=measure.version, actor=self.app.settings.user,  # type: ignore[attr-defined]
+            )
+        except ProjtuiError as exc:
+            self.app.call_from_thread(self._refused, exc)
+        else:
+            self.app.call_from_thread(self._set_done, entry)
+
+    def _set_done(self, entry: TargetEntry) -> None:
+        self.saving = False
+        self._message(f"Saved: {entry.quarter} target {format_number(entry.target)}.", error=False)
+        # Ready for the next quarter of the profile: the reason usually covers them all.
+        self.form.set_raw("quarter", "")
+        self.form.set_raw("target", "")
+        self.form.rebase({"quarter": None, "target": None, "reason": entry.reason})
+        self.form.query_one("#field-quarter").focus()
+        self.load()
+
+    def _refused(self, exc: ProjtuiError) -> None:
+        self.saving = False
+        if isinstance(exc, InvalidInput):
+            leftover = self.form.show_problems(exc.problems)
+            self._message(" ".join(leftover) or "Not saved: see the marked fields.")
+        elif isinstance(exc, RuleError):  # the quarter's review was published meanwhile
+            self.form.show_problems([Problem("", "quarter", None, str(exc))])
+            self._message("Not saved: that quarter is frozen.")
+            self.load()
+        elif isinstance(exc, ConflictError):
+            gone = exc.current is None
+            self._message(
+                "Not saved: someone else deleted this measure." if gone
+                else "Not saved: someone else changed this measure meanwhile. The table shows what is saved now; save again to apply yours."
+            )
+            self.load()
+        else:
+            self._message(f"Not saved: {exc}")
+
+    # -- clearing a quarter's target ---------------------------------------------------------
+
+    def _quarter_at_cursor(self) -> Quarter | None:
+        table = self.table
+        if not table.row_count or self.profile is None:
+            return None
+        return self.profile.targets[table.cursor_row][0]
+
+    @on(Button.Pressed, "#targets-clear")
+    def _clear_pressed(self) -> None:
+        self.action_clear_target()
+
+    def action_clear_target(self) -> None:
+        from projtui.ui.screens.item_form import reason_form
+
+        profile = self.profile
+        quarter = self._quarter_at_cursor()
+        if profile is None or quarter is None:
+            self._message("No profiled target to clear: the table is empty.")
+            return
+        if quarter in profile.published:
+            self._message(f"{quarter} is frozen: its review is published.")
+            return
+        why = Text(f"Clear the {quarter} target ({format_number(dict(profile.targets)[quarter])})? "
+                   "The quarter is then rated against its straight-line share of the target.")
+
+        def given(reason: str | None) -> None:
+            if reason is not None:
+                self._clear(profile, quarter, reason)
+
+        self.app.push_screen(reason_form(why, title="Why clear this target?"), given)
+
+    @work(thread=True, exclusive=True, group="targets-write", exit_on_error=False)
+    def _clear(self, profile: ProfiledTargets, quarter: Quarter, reason: str) -> None:
+        measure = profile.measure
+        try:
+            reviews.clear_profiled_target(
+                self.app.db, profile.project_code, measure.fields.code or "", quarter,  # type: ignore[attr-defined]
+                reason=reason, expected_version=measure.version, actor=self.app.settings.user,  # type: ignore[attr-defined]
+            )
+        except ProjtuiError as exc:
+            self.app.call_from_thread(self._refused, exc)
+        else:
+            self.app.call_from_thread(self._cleared, quarter)
+
+    def _cleared(self, quarter: Quarter) -> None:
+        self._message(f"Cleared the {quarter} target.", error=False)
+        self.load()
+
+    # -- leaving -----------------------------------------------------------------------------
+
+    @on(Button.Pressed, "#targets-close")
+    def _close_pressed(self) -> None:
+        self.action_close()
+
+    def action_close(self) -> None:
+        from projtui.ui.screens.confirm import dismiss_asking_first
+
+        dismiss_asking_first(self, changed=self.form.dirty, question="Discard the target you were typing?",
+                             details="Changed: " + ", ".join(self.form.changed_labels()))
+

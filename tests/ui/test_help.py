@@ -136,3 +136,21 @@ async def test_choice_answers_the_value_or_none():
         await pilot.press("escape")
         await pilot.pause()
     assert app.answers == [None]
+
+
+async def test_confirm_footer_uses_the_button_words():
+    app = DialogHost(ConfirmScreen("Load the sample portfolio?", yes="Load sample", no="Start empty"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        footer = screen_text(app).splitlines()[-1]
+        assert "y Load sample" in footer and "n Start empty" in footer, footer
+        assert "Yes" not in footer and "No" not in footer
+        await pilot.press("y")
+        await pilot.pause()
+    assert app.answers == [True]
+    # Another dialog keeps the default words: the new ones belong to that one dialog only.
+    app = DialogHost(ConfirmScreen("Delete it?"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        footer = screen_text(app).splitlines()[-1]
+        assert "y Yes" in footer and "n No" in footer, footer

@@ -8,7 +8,8 @@ data, never markup, so they are safe for user text.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
 
 from rich.text import Text
 from textual import on
@@ -16,6 +17,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
+from textual.dom import DOMNode
 from textual.screen import ModalScreen
 from textual.widgets import Button, Footer, OptionList, Static
 from textual.widgets.option_list import Option
@@ -37,6 +39,8 @@ class ConfirmScreen(ModalScreen[bool]):
         self.details = details or ""
         self.yes_label = yes
         self.no_label = no
+        # The footer names the answers as the buttons do ("Load sample", not "Yes").
+        relabel_bindings(self, {"confirm.yes": yes, "confirm.no": no})
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog", id="confirm-dialog"):
@@ -118,6 +122,17 @@ class ChoiceScreen(ModalScreen[str | None]):
         value = self._value_at(event.option_index)
         if value is not None:
             self.dismiss(value)
+
+
+def relabel_bindings(node: DOMNode, descriptions: Mapping[str, str]) -> None:
+    """Give this one node's bindings (by id) other descriptions, so its footer and help say what its buttons say.
+
+    Textual has no public API for this; each node holds its own copy of its class's bindings
+    (`_bindings`), so changing that copy changes no other instance. Remapped keys still apply, by id.
+    """
+    bindings = node._bindings.key_to_bindings
+    for key, bound in bindings.items():
+        bindings[key] = [replace(b, description=descriptions[b.id]) if b.id in descriptions else b for b in bound]
 
 
 def dismiss_asking_first(screen: ModalScreen, *, changed: bool, question: str, details: str = "") -> None:

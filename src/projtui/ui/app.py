@@ -7,6 +7,7 @@ The portfolio is the first screen; `a` there opens the golden thread.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 from typing import ClassVar
 
 from textual import work
@@ -16,6 +17,7 @@ from textual.binding import Binding
 from projtui.config import Settings
 from projtui.services.opening import Database
 from projtui.ui.commands import BindingCommands
+from projtui.ui.screens.dialog import HELP_BINDING
 
 DARK_THEME = "textual-dark"
 LIGHT_THEME = "textual-light"
@@ -36,7 +38,7 @@ class ProjtuiApp(App[None]):
     DEFAULT_MODE: ClassVar[str] = "portfolio"
 
     BINDINGS: ClassVar = [
-        Binding("question_mark", "help", "Help", id="app.help"),
+        replace(HELP_BINDING, action="help"),  # the keys dialogs use too
         Binding("ctrl+t", "toggle_theme", "Light/dark", id="app.theme", show=False),
         Binding("ctrl+q", "quit", "Quit", id="app.quit", priority=True, show=False),
     ]

@@ -20,7 +20,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
-from textual.screen import ModalScreen
 from textual.widgets import Button, Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
@@ -28,6 +27,7 @@ from projtui.domain.errors import ConflictError, ProjtuiError, RuleError
 from projtui.services import projects
 from projtui.services.portfolio_stats import list_ambitions
 from projtui.services.read_models import AmbitionSummary, ProjectDetail
+from projtui.ui.screens.dialog import Dialog
 
 
 def rule_message(detail: ProjectDetail) -> str:
@@ -38,7 +38,7 @@ def rule_message(detail: ProjectDetail) -> str:
     return "A pipeline project may be linked to no ambition while it is drafted; it needs one before it leaves the pipeline."
 
 
-class AmbitionPicker(ModalScreen[list[str] | None]):
+class AmbitionPicker(Dialog[list[str] | None]):
     """Tick the ambitions a project serves; the starred one is primary. Answers the codes, primary first."""
 
     HELP_TITLE = "Link ambitions"

@@ -18,14 +18,16 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.dom import DOMNode
-from textual.screen import ModalScreen
 from textual.widgets import Button, Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
+from projtui.ui.screens.dialog import Dialog
 
-class ConfirmScreen(ModalScreen[bool]):
+
+class ConfirmScreen(Dialog[bool]):
     """Ask a yes/no question; answers True or False."""
 
+    HELP_TITLE = "Question"
     BINDINGS = [
         Binding("y", "answer(True)", "Yes", id="confirm.yes"),
         Binding("n,escape", "answer(False)", "No", id="confirm.no"),
@@ -68,9 +70,10 @@ class ConfirmScreen(ModalScreen[bool]):
         self.dismiss(False)
 
 
-class ChoiceScreen(ModalScreen[str | None]):
+class ChoiceScreen(Dialog[str | None]):
     """Pick one of a short list; answers the chosen value, or None when cancelled."""
 
+    HELP_TITLE = "Choose one"
     BINDINGS = [
         Binding("escape", "cancel", "Cancel", id="choice.cancel"),
         Binding("enter", "choose", "Choose", id="choice.choose", show=True, priority=False),

@@ -13,12 +13,13 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Button, Footer, SelectionList, Static
 from textual.widgets.selection_list import Selection
 
+from projtui.ui.screens.dialog import Dialog
 
-class LinkPicker(ModalScreen[list[str] | None]):
+
+class LinkPicker(Dialog[list[str] | None]):
     CSS_PATH = "forms.tcss"
     HELP_TITLE = "Links"
 

@@ -1,0 +1,23 @@
+"""The base of every projtui dialog: `?` (or F1) shows the keys of the dialog itself.
+
+A modal screen hides the app's own bindings, so the app's `?` cannot reach
+into a dialog; each dialog carries the key instead. `?` is left to a text
+field that has focus (it types a `?`: Textual drops a binding whose key the
+focused widget consumes, from the footer too), and F1 works everywhere.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual.binding import Binding
+from textual.screen import ModalScreen, ScreenResultType
+
+# The same id as the app's own help binding, so one entry in the keymap moves both.
+HELP_BINDING = Binding("question_mark,f1", "app.help", "Help", id="app.help")
+
+
+class Dialog(ModalScreen[ScreenResultType]):
+    """A modal screen whose keys `?`/F1 list."""
+
+    BINDINGS: ClassVar = [HELP_BINDING]

@@ -18,7 +18,6 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Button, Footer, Static
 
 from projtui.domain.enums import (
@@ -34,12 +33,13 @@ from projtui.domain.enums import (
 )
 from projtui.domain.errors import ConflictError, InvalidInput, Problem, ProjtuiError
 from projtui.domain.records import BenefitFields, MeasureFields, OutcomeFields, OutputFields, PlanFields, ProjectFields
+from projtui.ui.screens.dialog import Dialog
 from projtui.ui.widgets.form import FieldSpec, ModelForm, choices_of
 
 SaveFunction = Callable[[BaseModel, int | None], Any]
 
 
-class FormScreen(ModalScreen[Any]):
+class FormScreen(Dialog[Any]):
     """A modal form over one record; dismissed with the saved result, or None."""
 
     CSS_PATH = "forms.tcss"

@@ -27,7 +27,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.reactive import var
-from textual.screen import ModalScreen, Screen
+from textual.screen import Screen
 from textual.widgets import Button, Checkbox, DataTable, Footer, Header, Input, Select, Static, TextArea
 from textual.worker import get_current_worker
 
@@ -48,6 +48,7 @@ from projtui.services.review_models import (
     ReviewState,
     next_in_queue,
 )
+from projtui.ui.screens.dialog import Dialog
 from projtui.ui.widgets.form import format_number, format_pence, parse_pence
 from projtui.ui.widgets.rag import RAG_WORDS, rag_styles, rag_text
 from projtui.ui.widgets.trend_chart import TrendChart
@@ -79,7 +80,7 @@ def _blank_is_none(text: str) -> str | None:
 # --- small dialogs ---------------------------------------------------------------------
 
 
-class ActualScreen(ModalScreen[ActualFields | None]):
+class ActualScreen(Dialog[ActualFields | None]):
     """Enter one measure's actual for the quarter: value, provisional flag and note."""
 
     CSS_PATH = "review.tcss"
@@ -159,7 +160,7 @@ class ActualScreen(ModalScreen[ActualFields | None]):
         self.dismiss(None)
 
 
-class ReasonScreen(ModalScreen[str | None]):
+class ReasonScreen(Dialog[str | None]):
     """Ask why (e.g. why a published review is re-opened); answers the reason, or None when cancelled."""
 
     CSS_PATH = "review.tcss"

@@ -44,7 +44,7 @@ async def test_help_lists_the_portfolio_keys(sample_db, make_app):
         assert "a Golden thread: each ambition and its projects" in portfolio
         assert "1 Sort by Code" in portfolio and "7 Sort by Service" in portfolio
         assert "⏎ Open the project" in entries["Project table"] and "end Last project" in entries["Project table"]
-        assert {"? Help", "^q Quit", "^t Light/dark", "^p Command palette: every action by name"} <= entries["Everywhere"]
+        assert {"? f1 Help", "^q Quit", "^t Light/dark", "^p Command palette: every action by name"} <= entries["Everywhere"]
         assert "Keys: Portfolio" in screen_text(app)
         assert "so it is not sortable" in str(app.screen.query_one("#help-notes").render())
         await pilot.press("escape")

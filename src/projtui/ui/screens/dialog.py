@@ -8,7 +8,7 @@ focused widget consumes, from the footer too), and F1 works everywhere.
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import Any
 
 from textual.binding import Binding
 from textual.screen import ModalScreen, ScreenResultType
@@ -20,4 +20,10 @@ HELP_BINDING = Binding("question_mark,f1", "app.help", "Help", id="app.help")
 class Dialog(ModalScreen[ScreenResultType]):
     """A modal screen whose keys `?`/F1 list."""
 
-    BINDINGS: ClassVar = [HELP_BINDING]
+    def __init_subclass__(cls, inherit_bindings: bool = True, **kwargs: Any) -> None:
+        # Added after the dialog's own keys, so its footer starts with what the dialog is for.
+        # A dialog that binds its keys alone (inherit_bindings=False, the help itself) gets none.
+        own = cls.__dict__.get("BINDINGS", [])
+        if inherit_bindings and HELP_BINDING not in own:
+            cls.BINDINGS = [*own, HELP_BINDING]
+        super().__init_subclass__(inherit_bindings=inherit_bindings, **kwargs)

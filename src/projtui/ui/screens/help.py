@@ -90,7 +90,7 @@ def key_groups(app: App, screen: Screen) -> list[KeyGroup]:
     return groups
 
 
-class HelpScreen(Dialog[None]):
+class HelpScreen(Dialog[None], inherit_bindings=False):
     """The keys of the screen underneath, and what they do."""
 
     HELP_TITLE = "Help"

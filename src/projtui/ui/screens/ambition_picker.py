@@ -168,12 +168,14 @@ class AmbitionPicker(Dialog[list[str] | None]):
             return
         self.dismiss(self.chosen())
 
+    def unsaved_changes(self) -> str | None:
+        return f"the ambitions of {self.detail.code}" if self.chosen() != self.initial else None
+
     def action_cancel(self) -> None:
         from projtui.ui.screens.confirm import dismiss_asking_first
 
         dismiss_asking_first(
-            self, changed=self.chosen() != self.initial, question="Discard the changed links?",
-            details="Your ticks and the primary ambition here are not saved yet.",
+            self, question="Discard the changed links?", details="Your ticks and the primary ambition here are not saved yet.",
         )
 
     @on(Button.Pressed, "#picker-save")

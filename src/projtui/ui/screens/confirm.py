@@ -50,9 +50,13 @@ class ConfirmScreen(Dialog[bool]):
             if self.details:
                 yield Static(Text(self.details), id="confirm-details", classes="dialog-body")
             with Horizontal(classes="dialog-buttons"):
-                yield Button(Content(f"{self.yes_label} (y)"), id="confirm-yes", variant="primary", compact=True)
-                yield Button(Content(f"{self.no_label} (n)"), id="confirm-no", compact=True)
+                yield from self.buttons()
         yield Footer()
+
+    def buttons(self) -> ComposeResult:
+        """The answers as buttons, each naming its key."""
+        yield Button(Content(f"{self.yes_label} (y)"), id="confirm-yes", variant="primary", compact=True)
+        yield Button(Content(f"{self.no_label} (n)"), id="confirm-no", compact=True)
 
     def on_mount(self) -> None:
         # "No" is the safe default: Enter on an untouched dialog changes nothing.
@@ -138,9 +142,9 @@ def relabel_bindings(node: DOMNode, descriptions: Mapping[str, str]) -> None:
         bindings[key] = [replace(b, description=descriptions[b.id]) if b.id in descriptions else b for b in bound]
 
 
-def dismiss_asking_first(screen: ModalScreen, *, changed: bool, question: str, details: str = "") -> None:
-    """Close `screen` with no result; when it holds unsaved changes, ask before throwing them away."""
-    if not changed:
+def dismiss_asking_first(screen: Dialog, *, question: str, details: str = "") -> None:
+    """Close `screen` with no result; when it holds unsaved changes (its `unsaved_changes()`), ask before throwing them away."""
+    if screen.unsaved_changes() is None:
         screen.dismiss(None)
         return
 

@@ -1,5 +1,8 @@
 """The base of every projtui dialog: `?` (or F1) shows the keys of the dialog itself.
 
+Every dialog also says what closing it would lose (`unsaved_changes`, the
+protocol of `unsaved`), nothing unless it holds edits.
+
 A modal screen hides the app's own bindings, so the app's `?` cannot reach
 into a dialog; each dialog carries the key instead. `?` is left to a text
 field that has focus (it types a `?`: Textual drops a binding whose key the
@@ -27,3 +30,7 @@ class Dialog(ModalScreen[ScreenResultType]):
         if inherit_bindings and HELP_BINDING not in own:
             cls.BINDINGS = [*own, HELP_BINDING]
         super().__init_subclass__(inherit_bindings=inherit_bindings, **kwargs)
+
+    def unsaved_changes(self) -> str | None:
+        """What closing this dialog now would throw away (see `unsaved`); most dialogs hold nothing."""
+        return None

@@ -84,13 +84,13 @@ class LinkPicker(Dialog[list[str] | None]):
             return
         self.dismiss(self.chosen())
 
+    def unsaved_changes(self) -> str | None:
+        return f"the links of {self.picker_title.plain.splitlines()[0]}" if self.chosen() != self.initial else None
+
     def action_cancel(self) -> None:
         from projtui.ui.screens.confirm import dismiss_asking_first
 
-        dismiss_asking_first(
-            self, changed=self.chosen() != self.initial, question="Discard the changed links?",
-            details="Your ticks and unticks here are not saved yet.",
-        )
+        dismiss_asking_first(self, question="Discard the changed links?", details="Your ticks and unticks here are not saved yet.")
 
     @on(Button.Pressed, "#links-save")
     def _save_pressed(self) -> None:

@@ -238,7 +238,18 @@ class FormScreen(Dialog[Any]):
 
         changed = self.form.changed_labels() if self.form.dirty else []
         details = "Changed: " + ", ".join(changed) if changed else ""
-        dismiss_asking_first(self, changed=self.form.dirty, question="Discard unsaved changes?", details=details)
+        dismiss_asking_first(self, question="Discard unsaved changes?", details=details)
+
+    def unsaved_changes(self) -> str | None:
+        """The record and its changed fields, e.g. "project SP-01 (Name, Stage)"; ctrl+q and Esc ask with it."""
+        if not self.form.dirty:
+            return None
+        return f"{self.record.plain} ({', '.join(self.form.changed_labels())})"
+
+    def save_changes(self) -> bool:
+        """ctrl+q's "Save and quit": save as ctrl+s does; False when the form refuses (it marks the fields)."""
+        self.action_save()
+        return self.saving
 
 
 # --- the forms -----------------------------------------------------------------------------------

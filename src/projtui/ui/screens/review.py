@@ -117,6 +117,18 @@ class ActualScreen(Dialog[ActualFields | None]):
 
     def on_mount(self) -> None:
         self.query_one("#actual-value", Input).focus()
+        self._as_opened = self._entered()
+
+    def _entered(self) -> tuple[str, bool, str]:
+        return (
+            self.query_one("#actual-value", Input).value,
+            self.query_one("#actual-provisional", Checkbox).value,
+            self.query_one("#actual-note", Input).value,
+        )
+
+    def unsaved_changes(self) -> str | None:
+        """The actual as typed, when it differs from how the dialog opened (ctrl+q asks before losing it)."""
+        return f"the {self.line.quarter} actual of {self.line.code}" if self._entered() != self._as_opened else None
 
     def _fields(self) -> ActualFields | None:
         error = self.query_one("#actual-error", Static)
@@ -637,6 +649,15 @@ class ReviewScreen(Screen[None]):
             return False
         fields, problems = self._collect()
         return bool(problems) or fields != self.sheet.draft_fields()
+
+    def unsaved_changes(self) -> str | None:
+        """The review on the sheet, when it differs from what is saved (ctrl+q asks before losing it)."""
+        sheet = self.sheet
+        return f"the {sheet.quarter} review of {sheet.project_code}" if sheet is not None and self._dirty() else None
+
+    def save_changes(self) -> bool:
+        """ctrl+q's "Save and quit": save the draft as ctrl+s does; False when the sheet holds an invalid value."""
+        return self._can_edit() and self._start_save(publish=False)
 
     def _save_if_changed(self) -> None:
         """Leaving a project (or quarter) with changes saves them as a draft first."""

@@ -50,7 +50,7 @@ from projtui.services.review_models import (
 )
 from projtui.ui.screens.dialog import Dialog
 from projtui.ui.widgets.form import format_number, format_pence, parse_pence
-from projtui.ui.widgets.rag import RAG_WORDS, rag_styles, rag_text
+from projtui.ui.widgets.rag import RAG_WORDS, on_theme_change, rag_content, rag_styles, rag_text
 from projtui.ui.widgets.trend_chart import TrendChart
 
 STATE_SYMBOLS = {ReviewState.NONE: "·", ReviewState.DRAFT: "✎", ReviewState.PUBLISHED: "■"}
@@ -285,7 +285,7 @@ class ReviewScreen(Screen[None]):
                         with Vertical(classes="rv-aspect-box"):
                             yield Static(f"{aspect.removesuffix('_rag').capitalize()} RAG", classes="rv-aspect-label")
                             yield Select(
-                                [(rag_text(rag), rag.value) for rag in Rag], allow_blank=False, value=Rag.NOT_SET.value,
+                                [(rag_content(rag), rag.value) for rag in Rag], allow_blank=False, value=Rag.NOT_SET.value,
                                 id=f"rv-{aspect}", classes="rv-aspect", compact=True,
                             )
                 yield Static("Commentary", classes="rv-label")
@@ -309,7 +309,17 @@ class ReviewScreen(Screen[None]):
         self.query_one("#rv-queue", DataTable).add_columns("St", "Code", "Project", "RAG")
         self.query_one("#rv-measures", DataTable).add_columns("Code", "Measure", "Unit", "Target", "Actual", "Status", "vsQ", "vsY")
         self.query_one("#rv-queue", DataTable).focus()
+        on_theme_change(self, self._repaint_rags)
         self.load_queue()
+
+    def _repaint_rags(self) -> None:
+        """A new theme: draw the RAG colours again from the queue and sheet already read."""
+        if self.quarter is not None and self.entries:
+            self._apply_queue(_Queue(self.quarter, self.entries, ReviewProgress.of(self.entries)))
+        self._show_overall()
+        self._show_history(self.history, self._styles())
+        if self.sheet is not None:
+            self._fill_measures(self.sheet)
 
     @property
     def _db(self) -> Any:

@@ -12,6 +12,7 @@ from waiting import settle
 
 import projtui.ui
 from projtui.ui.screens.ambition_picker import AmbitionPicker
+from projtui.ui.screens.checklist import ChecklistDialog
 from projtui.ui.screens.confirm import ConfirmScreen
 from projtui.ui.screens.dialog import Dialog
 from projtui.ui.screens.help import HelpScreen
@@ -100,3 +101,6 @@ def test_every_dialog_offers_help():
                 found.add(sub)
     assert {AmbitionPicker, ConfirmScreen, FormScreen, HelpScreen} <= found
     assert [cls.__name__ for cls in found if not issubclass(cls, Dialog)] == []
+    # Bound in each (the help itself binds F1 to close): a dialog binding no keys of its own would miss it.
+    shown = found - {Dialog, ChecklistDialog}  # bases, never shown themselves
+    assert [cls.__name__ for cls in shown if "f1" not in cls._merged_bindings.key_to_bindings] == []

@@ -24,10 +24,11 @@ class Dialog(ModalScreen[ScreenResultType]):
     """A modal screen whose keys `?`/F1 list."""
 
     def __init_subclass__(cls, inherit_bindings: bool = True, **kwargs: Any) -> None:
-        # Added after the dialog's own keys, so its footer starts with what the dialog is for.
+        # Added after the keys of each class that binds some, so a footer starts with what the dialog
+        # is for (a shared base without keys of its own would put help first in every subclass).
         # A dialog that binds its keys alone (inherit_bindings=False, the help itself) gets none.
-        own = cls.__dict__.get("BINDINGS", [])
-        if inherit_bindings and HELP_BINDING not in own:
+        own = cls.__dict__.get("BINDINGS")
+        if inherit_bindings and own is not None and HELP_BINDING not in own:
             cls.BINDINGS = [*own, HELP_BINDING]
         super().__init_subclass__(inherit_bindings=inherit_bindings, **kwargs)
 

@@ -44,7 +44,7 @@ async def test_help_lists_the_portfolio_keys(sample_db, make_app):
         assert "a Golden thread: each ambition and its projects" in portfolio
         assert "1 Sort by Code" in portfolio and "7 Sort by Service" in portfolio
         assert "⏎ Open the project" in entries["Project table"] and "end Last project" in entries["Project table"]
-        assert {"? Help", "^q Quit", "^t Light/dark", "^p Command palette: every action by name"} <= entries["Everywhere"]
+        assert {"? f1 Help", "^q Quit", "^t Light/dark", "^p Command palette: every action by name"} <= entries["Everywhere"]
         assert "Keys: Portfolio" in screen_text(app)
         assert "so it is not sortable" in str(app.screen.query_one("#help-notes").render())
         await pilot.press("escape")
@@ -136,3 +136,21 @@ async def test_choice_answers_the_value_or_none():
         await pilot.press("escape")
         await pilot.pause()
     assert app.answers == [None]
+
+
+async def test_confirm_footer_uses_the_button_words():
+    app = DialogHost(ConfirmScreen("Load the sample portfolio?", yes="Load sample", no="Start empty"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        footer = screen_text(app).splitlines()[-1]
+        assert "y Load sample" in footer and "n Start empty" in footer, footer
+        assert "Yes" not in footer and "No" not in footer
+        await pilot.press("y")
+        await pilot.pause()
+    assert app.answers == [True]
+    # Another dialog keeps the default words: the new ones belong to that one dialog only.
+    app = DialogHost(ConfirmScreen("Delete it?"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        footer = screen_text(app).splitlines()[-1]
+        assert "y Yes" in footer and "n No" in footer, footer

@@ -7,15 +7,19 @@ The portfolio is the first screen; `a` there opens the golden thread.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 from typing import ClassVar
 
 from textual import work
 from textual.app import App
 from textual.binding import Binding
+from textual.screen import Screen
+from textual.worker import WorkerCancelled, WorkerFailed
 
 from projtui.config import Settings
 from projtui.services.opening import Database
 from projtui.ui.commands import BindingCommands
+from projtui.ui.screens.dialog import HELP_BINDING
 
 DARK_THEME = "textual-dark"
 LIGHT_THEME = "textual-light"
@@ -36,7 +40,7 @@ class ProjtuiApp(App[None]):
     DEFAULT_MODE: ClassVar[str] = "portfolio"
 
     BINDINGS: ClassVar = [
-        Binding("question_mark", "help", "Help", id="app.help"),
+        replace(HELP_BINDING, action="help"),  # the keys dialogs use too
         Binding("ctrl+t", "toggle_theme", "Light/dark", id="app.theme", show=False),
         Binding("ctrl+q", "quit", "Quit", id="app.quit", priority=True, show=False),
     ]
@@ -124,6 +128,44 @@ class ProjtuiApp(App[None]):
         title = getattr(screen, "HELP_TITLE", "") or screen.title or type(screen).__name__
         notes = getattr(screen, "HELP_NOTES", ())
         self.push_screen(HelpScreen(title, key_groups(self, screen), notes))
+
+    async def action_quit(self) -> None:
+        """ctrl+q: quit at once, unless a screen on the stack holds unsaved changes; then ask first."""
+        from projtui.ui.screens.unsaved import SAVE, QuitScreen, SavesChanges, unsaved_on
+
+        if isinstance(self.screen, QuitScreen):
+            return  # already asking
+        held = unsaved_on(self.screen_stack)
+        if not held:
+            self.exit()
+            return
+        # Saving from here waits for one screen's own save; with several, each is saved where it is.
+        savable = held[0][0] if len(held) == 1 and isinstance(held[0][0], SavesChanges) else None
+
+        def answered(answer: bool | str | None) -> None:
+            if answer is True:
+                self.exit()
+            elif answer == SAVE and savable is not None:
+                self._save_then_quit(savable)
+
+        self.push_screen(QuitScreen([what for _, what in held], can_save=savable is not None), answered)
+
+    @work(exclusive=True, group="app-quit", exit_on_error=False)
+    async def _save_then_quit(self, screen: Screen) -> None:
+        from projtui.ui.screens.unsaved import unsaved_on
+
+        if not screen.save_changes():  # type: ignore[attr-defined]
+            return  # the screen shows why (the fields to fix, or a message)
+        for worker in [w for w in self.workers if w.node is screen and not w.is_finished]:
+            try:
+                await worker.wait()
+            except (WorkerCancelled, WorkerFailed):
+                pass  # the screen reports its own failures; what is still unsaved is checked below
+        held = unsaved_on(self.screen_stack)
+        if held:
+            self.notify(f"Not quit: your changes to {held[0][1]} are not saved yet.", title="Still open", severity="warning", markup=False)
+        else:
+            self.exit()
 
     def action_toggle_theme(self) -> None:
         self.theme = LIGHT_THEME if self.current_theme.dark else DARK_THEME

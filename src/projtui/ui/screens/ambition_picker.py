@@ -20,7 +20,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
-from textual.screen import ModalScreen
 from textual.widgets import Button, Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
@@ -28,6 +27,7 @@ from projtui.domain.errors import ConflictError, ProjtuiError, RuleError
 from projtui.services import projects
 from projtui.services.portfolio_stats import list_ambitions
 from projtui.services.read_models import AmbitionSummary, ProjectDetail
+from projtui.ui.screens.checklist import ChecklistDialog
 
 
 def rule_message(detail: ProjectDetail) -> str:
@@ -38,10 +38,11 @@ def rule_message(detail: ProjectDetail) -> str:
     return "A pipeline project may be linked to no ambition while it is drafted; it needs one before it leaves the pipeline."
 
 
-class AmbitionPicker(ModalScreen[list[str] | None]):
+class AmbitionPicker(ChecklistDialog):
     """Tick the ambitions a project serves; the starred one is primary. Answers the codes, primary first."""
 
     HELP_TITLE = "Link ambitions"
+    DISCARD_DETAILS = "Your ticks and the primary ambition here are not saved yet."
     BINDINGS: ClassVar = [
         Binding("space", "toggle", "Tick/untick", id="picker.toggle"),
         Binding("p", "make_primary", "Make primary", id="picker.primary"),
@@ -50,12 +51,10 @@ class AmbitionPicker(ModalScreen[list[str] | None]):
     ]
 
     def __init__(self, detail: ProjectDetail, ambitions: Sequence[AmbitionSummary]) -> None:
-        super().__init__(classes="dialog-screen")
+        super().__init__([a.code for a in ambitions], [link.code for link in detail.ambitions], classes="dialog-screen")
         self.detail = detail
         self.ambitions = list(ambitions)
-        self.order = [a.code for a in self.ambitions]
-        self.initial = [link.code for link in detail.ambitions]
-        self.ticked: set[str] = set(self.initial)
+        self.initial = [link.code for link in detail.ambitions]  # primary first, as chosen() answers
         primary = detail.primary_ambition
         self.primary: str | None = primary.code if primary else (self.initial[0] if self.initial else None)
 
@@ -74,9 +73,9 @@ class AmbitionPicker(ModalScreen[list[str] | None]):
             yield OptionList(*(Option(self._prompt(a), id=f"amb-{i}") for i, a in enumerate(self.ambitions)), id="picker-list")
             yield Static("", id="picker-rule")
             with Horizontal(classes="dialog-buttons"):
-                yield Button(Content("Save"), id="picker-save", variant="primary", compact=True)
+                yield Button(Content("Save"), id="picker-save", classes="checklist-save", variant="primary", compact=True)
                 yield Button(Content("Make primary"), id="picker-primary", compact=True)
-                yield Button(Content("Cancel"), id="picker-cancel", compact=True)
+                yield Button(Content("Cancel"), id="picker-cancel", classes="checklist-cancel", compact=True)
         yield Footer()
 
     def on_mount(self) -> None:
@@ -126,10 +125,6 @@ class AmbitionPicker(ModalScreen[list[str] | None]):
         others = [code for code in self.order if code in self.ticked and code != self.primary]
         return ([self.primary] if self.primary in self.ticked else []) + others
 
-    def _highlighted_code(self) -> str | None:
-        index = self.query_one(OptionList).highlighted
-        return self.order[index] if index is not None and 0 <= index < len(self.order) else None
-
     def toggle(self, code: str) -> None:
         if code in self.ticked:
             self.ticked.discard(code)
@@ -150,43 +145,27 @@ class AmbitionPicker(ModalScreen[list[str] | None]):
     # -- actions ----------------------------------------------------------------------------------------
 
     def action_toggle(self) -> None:
-        code = self._highlighted_code()
+        code = self.highlighted_code()
         if code is not None:
             self.toggle(code)
 
     def action_make_primary(self) -> None:
-        code = self._highlighted_code()
+        code = self.highlighted_code()
         if code is None:
             return
         self.ticked.add(code)
         self.primary = code
         self._refresh()
 
-    def action_save(self) -> None:
-        if self.detail.fields.stage.needs_ambition and not self.ticked:
-            self.notify(rule_message(self.detail), title="Not saved", severity="error", markup=False)
-            return
-        self.dismiss(self.chosen())
+    def refusal(self) -> str | None:
+        return rule_message(self.detail) if self.detail.fields.stage.needs_ambition and not self.ticked else None
 
-    def action_cancel(self) -> None:
-        from projtui.ui.screens.confirm import dismiss_asking_first
-
-        dismiss_asking_first(
-            self, changed=self.chosen() != self.initial, question="Discard the changed links?",
-            details="Your ticks and the primary ambition here are not saved yet.",
-        )
-
-    @on(Button.Pressed, "#picker-save")
-    def _save_pressed(self) -> None:
-        self.action_save()
+    def changes_to(self) -> str:
+        return f"the ambitions of {self.detail.code}"
 
     @on(Button.Pressed, "#picker-primary")
     def _primary_pressed(self) -> None:
         self.action_make_primary()
-
-    @on(Button.Pressed, "#picker-cancel")
-    def _cancel_pressed(self) -> None:
-        self.action_cancel()
 
 
 class AmbitionLinking:

@@ -11,6 +11,7 @@ never markup, so they are safe for user text.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import replace
 
 from rich.cells import cell_len
 from rich.text import Text
@@ -19,15 +20,18 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
-from textual.screen import ModalScreen
+from textual.dom import DOMNode
 from textual.widgets import Button, Footer, OptionList, Static
 from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
+from projtui.ui.screens.dialog import Dialog
 
-class ConfirmScreen(ModalScreen[bool]):
+
+class ConfirmScreen(Dialog[bool]):
     """Ask a yes/no question; answers True or False."""
 
+    HELP_TITLE = "Question"
     BINDINGS = [
         Binding("y", "answer(True)", "Yes", id="confirm.yes"),
         Binding("n,escape", "answer(False)", "No", id="confirm.no"),
@@ -41,6 +45,8 @@ class ConfirmScreen(ModalScreen[bool]):
         self.details = details or ""
         self.yes_label = yes
         self.no_label = no
+        # The footer names the answers as the buttons do ("Load sample", not "Yes").
+        relabel_bindings(self, {"confirm.yes": yes, "confirm.no": no})
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog", id="confirm-dialog"):
@@ -48,9 +54,13 @@ class ConfirmScreen(ModalScreen[bool]):
             if self.details:
                 yield Static(Text(self.details), id="confirm-details", classes="dialog-body")
             with Horizontal(classes="dialog-buttons"):
-                yield Button(Content(f"{self.yes_label} (y)"), id="confirm-yes", variant="primary", compact=True)
-                yield Button(Content(f"{self.no_label} (n)"), id="confirm-no", compact=True)
+                yield from self.buttons()
         yield Footer()
+
+    def buttons(self) -> ComposeResult:
+        """The answers as buttons, each naming its key."""
+        yield Button(Content(f"{self.yes_label} (y)"), id="confirm-yes", variant="primary", compact=True)
+        yield Button(Content(f"{self.no_label} (n)"), id="confirm-no", compact=True)
 
     def on_mount(self) -> None:
         # "No" is the safe default: Enter on an untouched dialog changes nothing.
@@ -68,9 +78,10 @@ class ConfirmScreen(ModalScreen[bool]):
         self.dismiss(False)
 
 
-class ChoiceScreen(ModalScreen[str | None]):
+class ChoiceScreen(Dialog[str | None]):
     """Pick one of a short list; answers the chosen value, or None when cancelled."""
 
+    HELP_TITLE = "Choose one"
     BINDINGS = [
         Binding("escape", "cancel", "Cancel", id="choice.cancel"),
         Binding("enter", "choose", "Choose", id="choice.choose", show=True, priority=False),
@@ -164,9 +175,20 @@ class ChoiceScreen(ModalScreen[str | None]):
             self.dismiss(value)
 
 
-def dismiss_asking_first(screen: ModalScreen, *, changed: bool, question: str, details: str = "") -> None:
-    """Close `screen` with no result; when it holds unsaved changes, ask before throwing them away."""
-    if not changed:
+def relabel_bindings(node: DOMNode, descriptions: Mapping[str, str]) -> None:
+    """Give this one node's bindings (by id) other descriptions, so its footer and help say what its buttons say.
+
+    Textual has no public API for this; each node holds its own copy of its class's bindings
+    (`_bindings`), so changing that copy changes no other instance. Remapped keys still apply, by id.
+    """
+    bindings = node._bindings.key_to_bindings
+    for key, bound in bindings.items():
+        bindings[key] = [replace(b, description=descriptions[b.id]) if b.id in descriptions else b for b in bound]
+
+
+def dismiss_asking_first(screen: Dialog, *, question: str, details: str = "") -> None:
+    """Close `screen` with no result; when it holds unsaved changes (its `unsaved_changes()`), ask before throwing them away."""
+    if screen.unsaved_changes() is None:
         screen.dismiss(None)
         return
 

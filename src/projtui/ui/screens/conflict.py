@@ -17,9 +17,9 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Button, DataTable, Footer, Static
 
+from projtui.ui.screens.dialog import Dialog
 from projtui.ui.widgets.form import FieldSpec
 
 
@@ -29,7 +29,7 @@ class ConflictChoice(Enum):
     EDIT = "edit"  # back to the form, my edits kept
 
 
-class ConflictScreen(ModalScreen[ConflictChoice | None]):
+class ConflictScreen(Dialog[ConflictChoice | None]):
     CSS_PATH = "forms.tcss"
     HELP_TITLE = "Changed by someone else"
 

@@ -12,8 +12,10 @@ from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.dom import DOMNode
-from textual.screen import ModalScreen, Screen
+from textual.screen import Screen
 from textual.widgets import Footer, Static
+
+from projtui.ui.screens.dialog import Dialog
 
 
 _GENERIC_SCREEN_ACTIONS = {"app.focus_next", "app.focus_previous", "screen.copy_text", "focus_next", "focus_previous", "copy_text"}
@@ -88,12 +90,12 @@ def key_groups(app: App, screen: Screen) -> list[KeyGroup]:
     return groups
 
 
-class HelpScreen(ModalScreen[None]):
+class HelpScreen(Dialog[None], inherit_bindings=False):
     """The keys of the screen underneath, and what they do."""
 
     HELP_TITLE = "Help"
     BINDINGS: ClassVar = [
-        Binding("escape,question_mark,q", "close", "Close help", id="help.close"),
+        Binding("escape,question_mark,f1,q", "close", "Close help", id="help.close"),
     ]
 
     def __init__(self, title: str, groups: Sequence[KeyGroup], notes: Sequence[str] = ()) -> None:

@@ -22,7 +22,6 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Button, Footer, Static
 
 from projtui.domain.enums import (
@@ -39,13 +38,14 @@ from projtui.domain.enums import (
 from projtui.domain.errors import ConflictError, InvalidInput, Problem, ProjtuiError
 from projtui.domain.records import BenefitFields, MeasureFields, OutcomeFields, OutputFields, PlanFields, ProjectFields
 from projtui.services.plans import rated_against_changes
+from projtui.ui.screens.dialog import Dialog
 from projtui.ui.widgets.form import FieldSpec, ModelForm, choices_of
 
 SaveFunction = Callable[..., Any]  # (fields, version), or (fields, version, reason) on a form with `reason_for`
 ReasonRule = Callable[[BaseModel, Mapping[str, Any]], Text | None]  # (fields, values the form started from) → why a reason is needed
 
 
-class FormScreen(ModalScreen[Any]):
+class FormScreen(Dialog[Any]):
     """A modal form over one record; dismissed with the saved result, or None."""
 
     CSS_PATH = "forms.tcss"
@@ -268,7 +268,18 @@ class FormScreen(ModalScreen[Any]):
 
         changed = self.form.changed_labels() if self.form.dirty else []
         details = "Changed: " + ", ".join(changed) if changed else ""
-        dismiss_asking_first(self, changed=self.form.dirty, question="Discard unsaved changes?", details=details)
+        dismiss_asking_first(self, question="Discard unsaved changes?", details=details)
+
+    def unsaved_changes(self) -> str | None:
+        """The record and its changed fields, e.g. "project SP-01 (Name, Stage)"; ctrl+q and Esc ask with it."""
+        if not self.form.dirty:
+            return None
+        return f"{self.record.plain} ({', '.join(self.form.changed_labels())})"
+
+    def save_changes(self) -> bool:
+        """ctrl+q's "Save and quit": save as ctrl+s does; False when the form refuses (it marks the fields)."""
+        self.action_save()
+        return self.saving
 
 
 # --- the forms -----------------------------------------------------------------------------------

@@ -13,14 +13,16 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Button, Footer, SelectionList, Static
 from textual.widgets.selection_list import Selection
 
+from projtui.ui.screens.checklist import ChecklistDialog
 
-class LinkPicker(ModalScreen[list[str] | None]):
+
+class LinkPicker(ChecklistDialog):
     CSS_PATH = "forms.tcss"
     HELP_TITLE = "Links"
+    DISCARD_DETAILS = "Your ticks and unticks here are not saved yet."
 
     BINDINGS = [
         Binding("enter,ctrl+s", "save", "Save links", id="links.save", priority=True),
@@ -29,10 +31,9 @@ class LinkPicker(ModalScreen[list[str] | None]):
 
     def __init__(self, *, title: str | Text, targets: Sequence[tuple[str, str]], selected: Sequence[str], empty: str = "") -> None:
         """`targets` are (code, title) pairs; `selected` the codes linked now."""
-        super().__init__(id="link-picker")
+        super().__init__([code for code, _ in targets], selected, id="link-picker")
         self.picker_title = title if isinstance(title, Text) else Text(title)
         self.targets = list(targets)
-        self.initial = [code for code, _ in self.targets if code in set(selected)]
         self.empty = empty
 
     def compose(self) -> ComposeResult:
@@ -45,8 +46,8 @@ class LinkPicker(ModalScreen[list[str] | None]):
                 yield Static(Text(self.empty or "Nothing to link to yet."), id="links-empty")
             yield Static(Text("Space ticks or unticks · Enter saves · Esc cancels"), id="links-help")
             with Horizontal(id="links-buttons"):
-                yield Button("Save", id="links-save", variant="primary", compact=True)
-                yield Button("Cancel", id="links-cancel", compact=True)
+                yield Button("Save", id="links-save", classes="checklist-save", variant="primary", compact=True)
+                yield Button("Cancel", id="links-cancel", classes="checklist-cancel", compact=True)
         yield Footer()
 
     @staticmethod
@@ -60,41 +61,22 @@ class LinkPicker(ModalScreen[list[str] | None]):
 
     @on(SelectionList.SelectedChanged)
     def _ticked(self, event: SelectionList.SelectedChanged) -> None:
-        picked = set(event.selection_list.selected)
+        self.ticked = set(event.selection_list.selected)
         for index, (code, title) in enumerate(self.targets):
-            event.selection_list.replace_option_prompt_at_index(index, self._prompt(code, title, code in picked))
+            event.selection_list.replace_option_prompt_at_index(index, self._prompt(code, title, code in self.ticked))
 
     def on_mount(self) -> None:
         lists = self.query(SelectionList)
         if lists:
             lists.first().focus()
 
-    def chosen(self) -> list[str]:
-        lists = self.query(SelectionList)
-        if not lists:
-            return list(self.initial)
-        picked = set(lists.first().selected)
-        return [code for code, _ in self.targets if code in picked]
-
     def action_save(self) -> None:
+        # Enter is bound to save above the buttons: on the Cancel button it cancels.
         focused = self.focused
         if isinstance(focused, Button) and focused.id == "links-cancel":
             self.action_cancel()
             return
-        self.dismiss(self.chosen())
+        super().action_save()
 
-    def action_cancel(self) -> None:
-        from projtui.ui.screens.confirm import dismiss_asking_first
-
-        dismiss_asking_first(
-            self, changed=self.chosen() != self.initial, question="Discard the changed links?",
-            details="Your ticks and unticks here are not saved yet.",
-        )
-
-    @on(Button.Pressed, "#links-save")
-    def _save_pressed(self) -> None:
-        self.action_save()
-
-    @on(Button.Pressed, "#links-cancel")
-    def _cancel_pressed(self) -> None:
-        self.action_cancel()
+    def changes_to(self) -> str:
+        return f"the links of {self.picker_title.plain.splitlines()[0]}"

@@ -21,7 +21,6 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Button, DataTable, Footer, Static
 from textual.worker import get_current_worker
 
@@ -30,6 +29,7 @@ from projtui.domain.errors import ConflictError, InvalidInput, NotFoundError, Pr
 from projtui.domain.quarter import Quarter, QuarterLabel
 from projtui.services import plans, reviews
 from projtui.services.plans import ProfiledTargets
+from projtui.ui.screens.dialog import Dialog
 from projtui.ui.widgets.form import FieldSpec, ModelForm, format_number
 
 _DIRECTIONS = {Direction.HIGHER: "higher is better", Direction.LOWER: "lower is better", Direction.RANGE: "within range"}
@@ -73,7 +73,7 @@ TARGET_FIELDS = (
 )
 
 
-class ProfiledTargetsScreen(ModalScreen[None]):
+class ProfiledTargetsScreen(Dialog[None]):
     CSS_PATH = ["forms.tcss", "profiled_targets.tcss"]
     HELP_TITLE = "Profiled targets"
 
@@ -311,6 +311,12 @@ class ProfiledTargetsScreen(ModalScreen[None]):
     def action_close(self) -> None:
         from projtui.ui.screens.confirm import dismiss_asking_first
 
-        dismiss_asking_first(self, changed=self.form.dirty, question="Discard the target you were typing?",
+        dismiss_asking_first(self, question="Discard the target you were typing?",
                              details="Changed: " + ", ".join(self.form.changed_labels()))
+
+    def unsaved_changes(self) -> str | None:
+        """The target being typed, e.g. "the profiled target (Quarter, Target)"; ctrl+q and Esc ask with it."""
+        if not self.form.dirty:
+            return None
+        return f"the profiled target ({', '.join(self.form.changed_labels())})"
 

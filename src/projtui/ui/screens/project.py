@@ -32,7 +32,7 @@ from projtui.services.reviews_read import ReviewRow, project_reviews
 from projtui.ui.screens.ambition_picker import AmbitionLinking
 from projtui.ui.widgets.form import format_pence, humanise
 from projtui.ui.widgets.plan_editor import PlanEditor
-from projtui.ui.widgets.rag import rag_styles, rag_text
+from projtui.ui.widgets.rag import on_theme_change, rag_styles, rag_text
 
 HISTORY_PAGE = 200  # audit entries read at a time
 HISTORY_AHEAD = 20  # the next page is read when the cursor comes this close to the last entry read
@@ -128,7 +128,13 @@ class ProjectScreen(AmbitionLinking, Screen[None]):
         )
         self.query_one("#history-table", DataTable).add_columns("When", "Who", "Action", "Record", "Change")
         self.query_one(TabbedContent).loading = True
+        on_theme_change(self, self._repaint_reviews)
         self.load()
+
+    def _repaint_reviews(self) -> None:
+        """A new theme: the reviews tab draws its RAG colours again (from the data already read)."""
+        if self.data is not None:
+            self._show_reviews(self.data.reviews)
 
     # -- loading --------------------------------------------------------------------------
 

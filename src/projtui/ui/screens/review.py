@@ -27,7 +27,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.reactive import var
-from textual.screen import ModalScreen, Screen
+from textual.screen import Screen
 from textual.widgets import Button, Checkbox, DataTable, Footer, Header, Input, Select, Static, TextArea
 from textual.worker import get_current_worker
 
@@ -52,8 +52,9 @@ from projtui.services.review_models import (
 )
 from projtui.ui.screens.confirm import ConfirmScreen
 from projtui.ui.screens.review_filter import ReviewFilterScreen
+from projtui.ui.screens.dialog import Dialog
 from projtui.ui.widgets.form import format_number, format_pence, parse_pence
-from projtui.ui.widgets.rag import RAG_WORDS, rag_styles, rag_text
+from projtui.ui.widgets.rag import RAG_WORDS, on_theme_change, rag_content, rag_styles, rag_text
 from projtui.ui.widgets.trend_chart import TrendChart
 
 STATE_SYMBOLS = {ReviewState.NONE: "·", ReviewState.DRAFT: "✎", ReviewState.PUBLISHED: "■"}
@@ -92,7 +93,7 @@ def _blank_is_none(text: str) -> str | None:
 # --- small dialogs ---------------------------------------------------------------------
 
 
-class ActualScreen(ModalScreen[ActualFields | None]):
+class ActualScreen(Dialog[ActualFields | None]):
     """Enter one measure's actual for the quarter: value, provisional flag and note."""
 
     CSS_PATH = "review.tcss"
@@ -132,6 +133,18 @@ class ActualScreen(ModalScreen[ActualFields | None]):
 
     def on_mount(self) -> None:
         self.query_one("#actual-value", Input).focus()
+        self._as_opened = self._entered()
+
+    def _entered(self) -> tuple[str, bool, str]:
+        return (
+            self.query_one("#actual-value", Input).value,
+            self.query_one("#actual-provisional", Checkbox).value,
+            self.query_one("#actual-note", Input).value,
+        )
+
+    def unsaved_changes(self) -> str | None:
+        """The actual as typed, when it differs from how the dialog opened (ctrl+q asks before losing it)."""
+        return f"the {self.line.quarter} actual of {self.line.code}" if self._entered() != self._as_opened else None
 
     def _fields(self) -> ActualFields | None:
         error = self.query_one("#actual-error", Static)
@@ -175,7 +188,7 @@ class ActualScreen(ModalScreen[ActualFields | None]):
         self.dismiss(None)
 
 
-class ReasonScreen(ModalScreen[str | None]):
+class ReasonScreen(Dialog[str | None]):
     """Ask why (e.g. why a published review is re-opened); answers the reason, or None when cancelled."""
 
     CSS_PATH = "review.tcss"
@@ -296,7 +309,7 @@ class ReviewScreen(Screen[None]):
                         with Vertical(classes="rv-aspect-box"):
                             yield Static(f"{aspect.removesuffix('_rag').capitalize()} RAG", classes="rv-aspect-label")
                             yield Select(
-                                [(rag_text(rag), rag.value) for rag in Rag], allow_blank=False, value=Rag.NOT_SET.value,
+                                [(rag_content(rag), rag.value) for rag in Rag], allow_blank=False, value=Rag.NOT_SET.value,
                                 id=f"rv-{aspect}", classes="rv-aspect", compact=True,
                             )
                 yield Static("Commentary", classes="rv-label")
@@ -320,7 +333,17 @@ class ReviewScreen(Screen[None]):
         self.query_one("#rv-queue", DataTable).add_columns("St", "Code", "Project", "RAG")
         self.query_one("#rv-measures", DataTable).add_columns("Code", "Measure", "Unit", "Target", "Actual", "Status", "vsQ", "vsY")
         self.query_one("#rv-queue", DataTable).focus()
+        on_theme_change(self, self._repaint_rags)
         self.load_queue()
+
+    def _repaint_rags(self) -> None:
+        """A new theme: draw the RAG colours again from the queue and sheet already read."""
+        if self.quarter is not None and self.entries:
+            self._apply_queue(_Queue(self.quarter, self.filter, self.entries, ReviewProgress.of(self.entries)))
+        self._show_overall()
+        self._show_history(self.history, self._styles())
+        if self.sheet is not None:
+            self._fill_measures(self.sheet)
 
     @property
     def _db(self) -> Any:
@@ -703,6 +726,15 @@ class ReviewScreen(Screen[None]):
             return False
         fields, problems = self._collect()
         return bool(problems) or fields != self.sheet.draft_fields()
+
+    def unsaved_changes(self) -> str | None:
+        """The review on the sheet, when it differs from what is saved (ctrl+q asks before losing it)."""
+        sheet = self.sheet
+        return f"the {sheet.quarter} review of {sheet.project_code}" if sheet is not None and self._dirty() else None
+
+    def save_changes(self) -> bool:
+        """ctrl+q's "Save and quit": save the draft as ctrl+s does; False when the sheet holds an invalid value."""
+        return self._can_edit() and self._start_save(publish=False)
 
     def _save_if_changed(self) -> None:
         """Leaving a project (or quarter) with changes saves them as a draft first."""

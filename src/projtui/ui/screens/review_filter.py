@@ -14,11 +14,11 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Button, Footer, Select, Static
 
 from projtui.services.read_models import NO_AMBITION
 from projtui.services.review_models import ReviewFilter, ReviewFilterOptions
+from projtui.ui.screens.dialog import Dialog
 
 
 def _select(widget_id: str, prompt: str, options: Sequence[tuple[Text, str]], current: str | None) -> Select[str]:
@@ -27,7 +27,7 @@ def _select(widget_id: str, prompt: str, options: Sequence[tuple[Text, str]], cu
     return Select(options, prompt=prompt, value=current if current in values else Select.NULL, id=widget_id, classes="rf-select", compact=True)
 
 
-class ReviewFilterScreen(ModalScreen[ReviewFilter | None]):
+class ReviewFilterScreen(Dialog[ReviewFilter | None]):
     """Choose the ambition, lead and service review mode lists."""
 
     CSS_PATH = "review.tcss"

@@ -1,11 +1,20 @@
-"""A RAG rating as text: a shape, a colour and a word, so it reads in monochrome and to colour-blind users."""
+"""A RAG rating as text: a shape, a colour and a word, so it reads in monochrome and to colour-blind users.
+
+The colours are the theme's (error, warning, success, primary), so they
+must follow a theme switch (ctrl+t, or the palette's theme picker):
+`rag_content` names the theme's variables and is coloured when it is drawn;
+a `Text` from `rag_text` keeps the colours it was built with, so a widget
+that stores one draws it again on `on_theme_change`.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 from rich.style import Style
 from rich.text import Text
+from textual.content import Content
+from textual.dom import DOMNode
 
 from projtui.domain.enums import Rag
 
@@ -28,6 +37,17 @@ DEFAULT_RAG_STYLES: Mapping[Rag, Style] = {
 
 # Theme variables (App.theme_variables) that colour each rating.
 _THEME_VARIABLES = {Rag.RED: "error", Rag.AMBER: "warning", Rag.GREEN: "success", Rag.COMPLETE: "primary"}
+
+
+def on_theme_change(node: DOMNode, repaint: Callable[[], object]) -> None:
+    """Call `repaint` once the app has switched theme (its variables already the new ones), while `node` is mounted."""
+    node.app.theme_changed_signal.subscribe(node, lambda _theme: repaint())
+
+
+def rag_content(rag: Rag, *, word: bool = True) -> Content:
+    """The rating as Content in the theme's colour, resolved whenever it is drawn (so no repaint is needed)."""
+    name = _THEME_VARIABLES.get(rag)
+    return Content.styled(rag_label(rag) if word else rag.symbol, f"bold ${name}" if name else "dim")
 
 
 def rag_styles(theme_variables: Mapping[str, str] | None) -> dict[Rag, Style]:

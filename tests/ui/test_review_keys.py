@@ -54,8 +54,8 @@ def armed_boxes(screen: ReviewScreen) -> list[str]:
     return [aspect for aspect in ASPECTS if screen.query_one(f"#rv-{aspect}-box").has_class("-armed")]
 
 
-def overall_line(screen: ReviewScreen) -> str:
-    return str(screen.query_one("#rv-overall", Static).render())
+def aspect_hint(screen: ReviewScreen) -> str:
+    return str(screen.query_one("#rv-aspect-hint", Static).render())
 
 
 # -- the aspect RAGs by key ------------------------------------------------------------------
@@ -66,7 +66,7 @@ async def test_t_then_four_ratings_sets_time_cost_scope_benefits_and_saves_them(
         screen = await open_review(pilot, NEXT)
         await pilot.press("g", "t")
         assert screen.armed == "time_rag" and armed_boxes(screen) == ["time_rag"]
-        assert "set Time RAG" in overall_line(screen)
+        assert aspect_hint(screen) == "r a g x 0 → Time RAG · Esc stops"
         await pilot.press("g", "a")
         assert screen.armed == "scope_rag" and armed_boxes(screen) == ["scope_rag"]
         await pilot.press("r", "x")
@@ -87,12 +87,12 @@ async def test_t_again_skips_an_aspect_and_escape_stops_without_leaving(db):
     async with make_app(db).run_test(size=(120, 40)) as pilot:
         screen = await open_review(pilot, NEXT)
         await pilot.press("t", "t", "t")
-        assert screen.armed == "scope_rag" and "set Scope RAG" in overall_line(screen)
+        assert screen.armed == "scope_rag" and "→ Scope RAG" in aspect_hint(screen)
         await pilot.press("a", "escape")
         assert screen.armed is None and armed_boxes(screen) == []
         assert pilot.app.screen is screen  # Esc stopped the aspects; a second Esc would leave
         assert aspect_values(screen) == {"time_rag": "not_set", "cost_rag": "not_set", "scope_rag": "amber", "benefits_rag": "not_set"}
-        assert "t aspects" in overall_line(screen)
+        assert aspect_hint(screen) == "t, then r a g x 0: aspect RAGs"
         await pilot.press("r")
         assert screen.overall is Rag.RED and aspect_values(screen)["benefits_rag"] == "not_set"
 
@@ -114,7 +114,7 @@ async def test_a_published_review_ignores_the_aspect_keys(db):
         before = aspect_values(screen)
         await pilot.press("t", "r")
         assert screen.armed is None and aspect_values(screen) == before and screen.overall is Rag.GREEN
-        assert "t aspects" not in overall_line(screen)
+        assert aspect_hint(screen) == ""
 
 
 async def test_the_aspects_stay_in_view_two_by_two_when_narrow(db):

@@ -3,10 +3,10 @@
 Left, the queue (`services.reviews.review_queue`): each project with where
 its review stands and its RAG against the previous *published* one. Right,
 the selected project's sheet (`review_sheet`): the overall RAG (one key per
-rating), time/cost/scope/benefits RAGs, commentary, next steps, spend and
-forecast, and the measures with this quarter's actual, target, status and
-direction of travel; under them the selected measure's trend and the
-project's RAG history.
+rating), time/cost/scope/benefits RAGs (the same keys after `t`), commentary,
+next steps, spend and forecast, and the measures with this quarter's
+actual, target, status and direction of travel; under them the selected
+measure's trend and the project's RAG history.
 
 Every read and write runs in a thread worker; results come back to the UI
 thread and a result for a project or quarter no longer shown is dropped.
@@ -316,6 +316,7 @@ class ReviewScreen(Screen[None]):
             with VerticalScroll(id="rv-sheet"):
                 yield Static("", id="rv-title")
                 yield Static("", id="rv-overall")
+                yield Static("", id="rv-aspect-hint")
                 with Horizontal(id="rv-rags"):
                     for aspect in ASPECTS:
                         with Vertical(classes="rv-aspect-box", id=f"rv-{aspect}-box"):
@@ -569,11 +570,19 @@ class ReviewScreen(Screen[None]):
         if previous is not None:
             label.append(f"   previous published: {previous.symbol} {RAG_WORDS[previous]}", style="dim")
         if self.sheet is not None and self.sheet.editable:
-            if self.armed is None:
-                label.append("   keys r a g x 0 · t aspects", style="dim")
-            else:
-                label.append_text(Text.assemble("   r a g x 0 set ", (f"{_aspect_word(self.armed)} RAG", "bold reverse"), " · Esc stops"))
+            label.append("   keys r a g x 0", style="dim")
         self.query_one("#rv-overall", Static).update(label)
+        self._show_aspect_hint()
+
+    def _show_aspect_hint(self) -> None:
+        """Under the overall RAG: how to rate the aspects, or which one the RAG keys set now (short: it fits at 80 columns)."""
+        hint = Text()
+        if self.sheet is not None and self.sheet.editable:
+            if self.armed is None:
+                hint.append("t, then r a g x 0: aspect RAGs", style="dim")
+            else:
+                hint = Text.assemble("r a g x 0 → ", (f"{_aspect_word(self.armed)} RAG", "bold"), " · Esc stops")
+        self.query_one("#rv-aspect-hint", Static).update(hint)
 
     def watch_overall(self, rag: Rag) -> None:
         self._show_overall()
@@ -581,7 +590,7 @@ class ReviewScreen(Screen[None]):
     def watch_armed(self, armed: str | None) -> None:
         for aspect in ASPECTS:
             self.query_one(f"#rv-{aspect}-box").set_class(aspect == armed, "-armed")
-        self._show_overall()
+        self._show_aspect_hint()
 
     def _show_blockers(self) -> None:
         sheet = self.sheet

@@ -1,4 +1,5 @@
-"""SVG snapshots of review mode: a published review, a draft with the actual dialog open, and the filter.
+"""SVG snapshots of review mode: a published review, a draft with the actual dialog open, the filter,
+the aspect RAG keys, and a draft at 80×24.
 
 Update after an intended change with `pytest tests/ui/test_snapshots_review.py --snapshot-update`
 and look at the report before committing.
@@ -17,6 +18,7 @@ from projtui.ui.app import ProjtuiApp
 from projtui.ui.screens.review import ReviewScreen
 
 WIDE = (120, 40)
+NARROW = (80, 24)
 
 
 @pytest.fixture
@@ -57,3 +59,17 @@ def test_filtered_by_ambition(snap_compare, db):
     # f, open the ambition list, down to A2, pick it, apply: the header shows the filter and counts the five listed.
     keys = ("f", "enter", "down", "down", "down", "enter", "ctrl+s")
     assert snap_compare(ProjtuiApp(db, Settings(user="tester")), terminal_size=WIDE, run_before=_review(None, *keys))
+
+
+def test_aspect_rag_keys(snap_compare, db):
+    # Overall green, then t: time green; the RAG keys now set cost, and its label says so.
+    assert snap_compare(
+        ProjtuiApp(db, Settings(user="tester")), terminal_size=WIDE, run_before=_review(Quarter(2026, 3), "g", "t", "g")
+    )
+
+
+def test_draft_80x24(snap_compare, db):
+    # Narrow: the four aspect RAGs two by two, scope armed, and a footer that fits.
+    assert snap_compare(
+        ProjtuiApp(db, Settings(user="tester")), terminal_size=NARROW, run_before=_review(Quarter(2026, 3), "a", "t", "t", "t")
+    )

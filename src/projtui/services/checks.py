@@ -25,6 +25,7 @@ KINDS = {
     "outcome_no_benefit": "benefits map",
     "benefit_no_measure": "benefits map",
     "measure_no_baseline": "measures",
+    "target_no_trajectory": "measures",
     "measure_no_target": "measures",
     "missing_actual": "actuals",
     "no_owner": "ownership",
@@ -64,7 +65,8 @@ def find_gaps(db: Database) -> tuple[list[Gap], Quarter | None]:
             *_items_without(session, t.Output, t.OutputOutcome.output_id, "output_no_outcome", "leads to no outcome"),
             *_items_without(session, t.Outcome, t.OutcomeBenefit.outcome_id, "outcome_no_benefit", "leads to no benefit"),
             *_items_without(session, t.Benefit, t.Measure.benefit_id, "benefit_no_measure", "has no measure"),
-            *_measures_missing(session, t.Measure.baseline, "measure_no_baseline", "has no baseline"),
+            *_measures_missing(session, t.Measure.baseline, "measure_no_baseline", "has no baseline", ~_dated_target),
+            *_targets_without_trajectory(session),
             *_measures_missing(session, t.Measure.target, "measure_no_target", "has no target (monitor only)"),
             *(_missing_actuals(session, latest) if latest else []),
             *_no_owner(session),
@@ -94,13 +96,46 @@ def _items_without(session: Session, table, link_column, kind: str, message: str
     return [Gap(kind, project, f"{project}/{code}", f"{noun} {code} {title!r} {message}") for project, code, title in rows]
 
 
-def _measures_missing(session: Session, column, kind: str, message: str) -> list[Gap]:
+def _measures_missing(session: Session, column, kind: str, message: str, *also) -> list[Gap]:
     rows = session.execute(
         select(t.Project.code, t.Measure.code, t.Measure.name)
         .join(t.Project, t.Project.id == t.Measure.project_id)
-        .where(column.is_(None))
+        .where(column.is_(None), *also)
     )
     return [Gap(kind, project, f"{project}/{code}", f"measure {code} {name!r} {message}") for project, code, name in rows]
+
+
+# A target with a date: its status follows the line from the baseline (`domain.status.target_for`) when it can.
+_dated_target = and_(t.Measure.target.is_not(None), t.Measure.target_period.is_not(None))
+
+
+def _targets_without_trajectory(session: Session) -> list[Gap]:
+    """Dated targets with no dated baseline before them: every quarter is judged against the end target.
+
+    Such a measure shows red from its first quarter although it may be exactly
+    where the plan expects. A missing baseline is reported here rather than as
+    ``measure_no_baseline`` too, so that one fault is one gap. Canonical quarter
+    labels sort in time order, so the periods compare as text.
+    """
+    rows = session.execute(
+        select(t.Project.code, t.Measure.code, t.Measure.name, t.Measure.baseline, t.Measure.baseline_period, t.Measure.target_period)
+        .join(t.Project, t.Project.id == t.Measure.project_id)
+        .where(
+            _dated_target,
+            or_(t.Measure.baseline.is_(None), t.Measure.baseline_period.is_(None), t.Measure.baseline_period >= t.Measure.target_period),
+        )
+    )
+    gaps = []
+    for project, code, name, baseline, baseline_period, target_period in rows:
+        if baseline is None:
+            why = f"has a target for {target_period} but no baseline"
+        elif baseline_period is None:
+            why = f"has a target for {target_period} but no baseline period"
+        else:
+            why = f"has its baseline period {baseline_period} on or after its target period {target_period}"
+        message = f"measure {code} {name!r} {why}, so its status cannot follow a trajectory"
+        gaps.append(Gap("target_no_trajectory", project, f"{project}/{code}", message))
+    return gaps
 
 
 def _missing_actuals(session: Session, latest: Quarter) -> list[Gap]:

@@ -3,10 +3,10 @@
 Left, the queue (`services.reviews.review_queue`): each project with where
 its review stands and its RAG against the previous *published* one. Right,
 the selected project's sheet (`review_sheet`): the overall RAG (one key per
-rating), time/cost/scope/benefits RAGs, commentary, next steps, spend and
-forecast, and the measures with this quarter's actual, target, status and
-direction of travel; under them the selected measure's trend and the
-project's RAG history.
+rating), time/cost/scope/benefits RAGs (the same keys after `t`), commentary,
+next steps, spend and forecast, and the measures with this quarter's
+actual, target, status and direction of travel; under them the selected
+measure's trend and the project's RAG history.
 
 Every read and write runs in a thread worker; results come back to the UI
 thread and a result for a project or quarter no longer shown is dropped.
@@ -60,7 +60,8 @@ from projtui.ui.widgets.trend_chart import TrendChart
 STATE_SYMBOLS = {ReviewState.NONE: "·", ReviewState.DRAFT: "✎", ReviewState.PUBLISHED: "■"}
 RAG_KEYS = {"r": Rag.RED, "a": Rag.AMBER, "g": Rag.GREEN, "x": Rag.COMPLETE, "0": Rag.NOT_SET}
 ASPECTS = ("time_rag", "cost_rag", "scope_rag", "benefits_rag")
-EDIT_ACTIONS = {"set_rag", "save", "publish"}
+EDIT_ACTIONS = {"set_rag", "save", "publish", "arm_aspect"}
+WRITE_ACTIONS = {"save", "publish"}  # off the footer on a published review, where o (re-open) is shown instead
 # Short enough for the measures table; the help and the report use the full labels.
 STATUS_WORDS = {
     MeasureStatus.ON_TARGET: "On target",
@@ -88,6 +89,18 @@ def _target_text(line: MeasureLine) -> Text:
 
 def _blank_is_none(text: str) -> str | None:
     return text if text.strip() else None
+
+
+def _aspect_word(aspect: str) -> str:
+    return aspect.removesuffix("_rag").capitalize()
+
+
+def _after(aspect: str | None) -> str | None:
+    """The aspect the RAG keys set next: Time first, then in screen order, then none (back to the overall RAG)."""
+    if aspect is None:
+        return ASPECTS[0]
+    following = ASPECTS.index(aspect) + 1
+    return ASPECTS[following] if following < len(ASPECTS) else None
 
 
 # --- small dialogs ---------------------------------------------------------------------
@@ -226,6 +239,9 @@ class ReasonScreen(Dialog[str | None]):
 # --- the screen --------------------------------------------------------------------------
 
 
+_QUARTER_KEYS = Binding.Group("Quarter", compact=True)
+
+
 @dataclass(frozen=True)
 class _Queue:
     quarter: Quarter
@@ -239,11 +255,13 @@ class ReviewScreen(Screen[None]):
 
     CSS_PATH = "review.tcss"
     HELP_TITLE = "Quarterly review"
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]  # review.tcss stacks the aspect RAGs two by two when narrow
     HELP_NOTES = (
         "Left: the projects to review this quarter. Status column: · not started, ✎ draft, ■ published; "
         "RAG column: previous published rating → this quarter's.",
-        "Overall RAG: r red, a amber, g green, x complete, 0 not set. Time, cost, scope and benefits RAGs are the "
-        "four selects beside it (Tab to them).",
+        "Overall RAG: r red, a amber, g green, x complete, 0 not set. t points those keys at the time RAG instead; "
+        "each rating then moves on to cost, scope and benefits, and after benefits back to the overall RAG "
+        "(t again skips one, Esc stops). So t g a g g rates all four. The four selects work too (Tab to them).",
         "ctrl+s saves the draft; moving to another project saves your changes first. p publishes (it lists what "
         "is missing first); a published review is read-only until o re-opens it, with a reason.",
         "Enter (or e) on a measure enters its actual (value, provisional, note; 'p' after a figure marks it provisional); "
@@ -255,17 +273,19 @@ class ReviewScreen(Screen[None]):
         "the projects listed); F clears it.",
     )
 
+    # The footer shows the keys of the review round (compact, they fit at 80 columns); the rest are on the
+    # sheet's own hints, in ? help and in the command palette, which use the tooltip as the full name.
     BINDINGS = [
         Binding("escape", "back", "Back", id="review.back"),
-        Binding("ctrl+s", "save", "Save draft", id="review.save", priority=True),
+        Binding("ctrl+s", "save", "Save", id="review.save", priority=True, tooltip="Save draft"),
         Binding("p", "publish", "Publish", id="review.publish"),
         Binding("o", "reopen", "Re-open", id="review.reopen"),
-        Binding("n", "next_unreviewed", "Next unreviewed", id="review.next_unreviewed"),
-        Binding("c", "next_changed", "Next changed", id="review.next_changed"),
+        Binding("n", "next_unreviewed", "Unreviewed", id="review.next_unreviewed", tooltip="Next unreviewed project"),
+        Binding("c", "next_changed", "Next changed RAG", id="review.next_changed", show=False),
         Binding("j", "step(1)", "Next project", id="review.next", show=False),
         Binding("k", "step(-1)", "Previous project", id="review.previous", show=False),
-        Binding("left_square_bracket", "quarter(-1)", "Prev qtr", id="review.quarter_previous"),
-        Binding("right_square_bracket", "quarter(1)", "Next qtr", id="review.quarter_next"),
+        Binding("left_square_bracket", "quarter(-1)", "Previous quarter", id="review.quarter_previous", group=_QUARTER_KEYS),
+        Binding("right_square_bracket", "quarter(1)", "Next quarter", id="review.quarter_next", group=_QUARTER_KEYS),
         Binding("f", "filter", "Filter", id="review.filter"),
         Binding("F", "clear_filter", "Clear filter", id="review.filter_clear", show=False),
         Binding("r", "set_rag('red')", "RAG red", id="review.rag_red", show=False),
@@ -273,6 +293,10 @@ class ReviewScreen(Screen[None]):
         Binding("g", "set_rag('green')", "RAG green", id="review.rag_green", show=False),
         Binding("x", "set_rag('complete')", "RAG complete", id="review.rag_complete", show=False),
         Binding("0", "set_rag('not_set')", "RAG not set", id="review.rag_not_set", show=False),
+        Binding(
+            "t", "arm_aspect", "Aspect RAGs", id="review.rag_aspect", show=False,
+            tooltip="Rate time, then cost, scope, benefits with r a g x 0",
+        ),
         Binding("e", "enter_actual", "Enter actual", id="review.actual", show=False),
         Binding("delete", "clear_actual", "Clear actual", id="review.clear_actual", show=False),
         Binding("m", "focus_measures", "Measures", id="review.measures", show=False),
@@ -281,6 +305,7 @@ class ReviewScreen(Screen[None]):
 
     quarter: var[Quarter | None] = var(None, init=False)
     overall: var[Rag] = var(Rag.NOT_SET, init=False)
+    armed: var[str | None] = var(None, init=False)  # the aspect (one of ASPECTS) the RAG keys set, or None: the overall
 
     def __init__(self, quarter: Quarter | None = None) -> None:
         super().__init__(id="review-screen")
@@ -304,10 +329,11 @@ class ReviewScreen(Screen[None]):
             with VerticalScroll(id="rv-sheet"):
                 yield Static("", id="rv-title")
                 yield Static("", id="rv-overall")
+                yield Static("", id="rv-aspect-hint")
                 with Horizontal(id="rv-rags"):
                     for aspect in ASPECTS:
-                        with Vertical(classes="rv-aspect-box"):
-                            yield Static(f"{aspect.removesuffix('_rag').capitalize()} RAG", classes="rv-aspect-label")
+                        with Vertical(classes="rv-aspect-box", id=f"rv-{aspect}-box"):
+                            yield Static(f"{_aspect_word(aspect)} RAG", classes="rv-aspect-label")
                             yield Select(
                                 [(rag_content(rag), rag.value) for rag in Rag], allow_blank=False, value=Rag.NOT_SET.value,
                                 id=f"rv-{aspect}", classes="rv-aspect", compact=True,
@@ -327,7 +353,7 @@ class ReviewScreen(Screen[None]):
                 yield DataTable(id="rv-measures", cursor_type="row", zebra_stripes=True)
                 yield TrendChart(id="rv-trend")
                 yield Static("", id="rv-history")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.query_one("#rv-queue", DataTable).add_columns("St", "Code", "Project", "RAG")
@@ -396,6 +422,7 @@ class ReviewScreen(Screen[None]):
         if not codes:
             self.current_code = None
             self.sheet = None
+            self.armed = None
             nothing = f"No projects to review in {queue.quarter}."
             if queue.filter.active:
                 nothing = f"No projects match the filter in {queue.quarter}: f changes it, F clears it."
@@ -539,6 +566,7 @@ class ReviewScreen(Screen[None]):
             title.append(f"  ·  Budget {format_pence(sheet.budget_pence)}", style="dim")
         self.query_one("#rv-title", Static).update(title)
         self.set_reactive(ReviewScreen.overall, fields.rag)
+        self.armed = None  # a new sheet starts on the overall RAG
         self._show_overall()
         editable = sheet.editable
         for aspect in ASPECTS:
@@ -567,9 +595,25 @@ class ReviewScreen(Screen[None]):
         if self.sheet is not None and self.sheet.editable:
             label.append("   keys r a g x 0", style="dim")
         self.query_one("#rv-overall", Static).update(label)
+        self._show_aspect_hint()
+
+    def _show_aspect_hint(self) -> None:
+        """Under the overall RAG: how to rate the aspects, or which one the RAG keys set now (short: it fits at 80 columns)."""
+        hint = Text()
+        if self.sheet is not None and self.sheet.editable:
+            if self.armed is None:
+                hint.append("t, then r a g x 0: aspect RAGs", style="dim")
+            else:
+                hint = Text.assemble("r a g x 0 → ", (f"{_aspect_word(self.armed)} RAG", "bold"), " · Esc stops")
+        self.query_one("#rv-aspect-hint", Static).update(hint)
 
     def watch_overall(self, rag: Rag) -> None:
         self._show_overall()
+
+    def watch_armed(self, armed: str | None) -> None:
+        for aspect in ASPECTS:
+            self.query_one(f"#rv-{aspect}-box").set_class(aspect == armed, "-armed")
+        self._show_aspect_hint()
 
     def _show_blockers(self) -> None:
         sheet = self.sheet
@@ -660,6 +704,8 @@ class ReviewScreen(Screen[None]):
             return sheet is not None and sheet.state is ReviewState.PUBLISHED
         if action == "clear_filter":
             return self.filter.active
+        if action in WRITE_ACTIONS and sheet is not None and sheet.state is ReviewState.PUBLISHED:
+            return False
         if action in EDIT_ACTIONS:
             return None if sheet is None or not sheet.editable else True
         return True
@@ -667,8 +713,16 @@ class ReviewScreen(Screen[None]):
     def action_set_rag(self, value: str) -> None:
         if not self._can_edit():
             return
-        self.overall = Rag(value)
+        if self.armed is None:
+            self.overall = Rag(value)
+        else:
+            self.query_one(f"#rv-{self.armed}", Select).value = value
+            self.armed = _after(self.armed)
         self.refresh_bindings()
+
+    def action_arm_aspect(self) -> None:
+        if self._can_edit():
+            self.armed = _after(self.armed)
 
     def _can_edit(self) -> bool:
         if self.sheet is None:
@@ -945,6 +999,9 @@ class ReviewScreen(Screen[None]):
     # -- leaving --------------------------------------------------------------------------------------
 
     def action_back(self) -> None:
+        if self.armed is not None:
+            self.armed = None  # Esc first stops rating the aspects
+            return
         if self._dirty():
             if self._start_save(publish=False):
                 self._close_after_save = True

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 from sqlalchemy import delete, update
 from sqlalchemy.orm import Session
 
 from projtui.domain.errors import ConflictError
+from projtui.services import audit
 
 
 def update_versioned(
@@ -31,6 +32,33 @@ def update_versioned(
     if result.rowcount != 1:
         raise ConflictError(entity, key, expected_version, current())
     return expected_version + 1
+
+
+def update_audited(
+    session: Session,
+    table,
+    row_id: int,
+    expected_version: int,
+    changes: Mapping[str, tuple[object, object]],
+    values: Mapping[str, object],
+    *,
+    actor: str,
+    entity: str,
+    key: str,
+    project_id: int | None,
+    current: Callable[[], object | None],
+    audit_key: str | None = None,
+) -> int:
+    """Compare-and-set `values`, then one audit row per changed field (`changes`: name → (old, new) as the log shows them).
+
+    `audit_key` is the record's key after the edit when the edit renames it (the conflict names the key the user saw).
+    """
+    version = update_versioned(session, table, row_id, expected_version, dict(values), entity=entity, key=key, current=current)
+    for name, (old, new) in changes.items():
+        audit.record(
+            session, actor=actor, action="update", entity=entity, key=audit_key or key, project_id=project_id, field=name, old=old, new=new,
+        )
+    return version
 
 
 def delete_versioned(

@@ -24,7 +24,7 @@ from projtui.domain.errors import ConflictError, InvalidInput, NotFoundError, Pr
 from projtui.domain.quarter import Quarter
 from projtui.domain.records import BenefitFields, MeasureFields, OutcomeFields, OutputFields, PlanFields
 from projtui.services import audit
-from projtui.services.locking import delete_versioned, update_versioned
+from projtui.services.locking import delete_versioned, update_audited, update_versioned
 from projtui.services.read_models import Item, MeasureItem, PlanView
 from projtui.store import tables as t
 from projtui.store.database import Database
@@ -376,15 +376,11 @@ def update_item(db: Database, kind: ItemKind, item_id: int, fields: BaseModel | 
                     raise ConflictError(kind, f"{project_code}/{before.fields.code}", expected_version, before)
                 return before
             values = _columns(fields)
-            update_versioned(
-                session, table, item_id, expected_version, {name: values[name] for name in changes},
-                entity=kind, key=f"{project_code}/{before.fields.code}", current=lambda: _load_item(session, kind, item_id),
+            update_audited(
+                session, table, item_id, expected_version, changes, {name: values[name] for name in changes},
+                actor=actor, entity=kind, key=f"{project_code}/{before.fields.code}", audit_key=f"{project_code}/{fields.code}",
+                project_id=project_id, current=lambda: _load_item(session, kind, item_id),
             )
-            for name, (old, new) in changes.items():
-                audit.record(
-                    session, actor=actor, action="update", entity=kind, key=f"{project_code}/{fields.code}",
-                    project_id=project_id, field=name, old=old, new=new,
-                )
             item = _load_item(session, kind, item_id)
     except IntegrityError:
         raise _duplicate_code(kind, fields.code) from None
@@ -654,13 +650,12 @@ def update_measure(
                 return before
             why = _reason_text(reason) if rated_against_changes(before.fields, fields) else None
             values = _columns(fields)
-            update_versioned(
-                session, t.Measure, measure_id, expected_version, {name: values[name] for name in changes},
-                entity="measure", key=key, current=lambda: _load_measure(session, measure_id),
+            update_audited(
+                session, t.Measure, measure_id, expected_version, changes, {name: values[name] for name in changes},
+                actor=actor, entity="measure", key=key, audit_key=f"{project_code}/{fields.code}", project_id=project_id,
+                current=lambda: _load_measure(session, measure_id),
             )
             key = f"{project_code}/{fields.code}"
-            for name, (old, new) in changes.items():
-                audit.record(session, actor=actor, action="update", entity="measure", key=key, project_id=project_id, field=name, old=old, new=new)
             if why is not None:
                 audit.record(session, actor=actor, action="update", entity="measure", key=key, project_id=project_id, field="reason", new=why)
             measure = _load_measure(session, measure_id)

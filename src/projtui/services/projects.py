@@ -11,7 +11,7 @@ from projtui.domain.errors import ConflictError, InvalidInput, NotFoundError, Pr
 from projtui.domain.quarter import Quarter
 from projtui.domain.records import ProjectFields
 from projtui.services import audit
-from projtui.services.locking import delete_versioned, update_versioned
+from projtui.services.locking import delete_versioned, update_audited, update_versioned
 from projtui.services.read_models import (
     NO_AMBITION,
     AmbitionLink,
@@ -221,13 +221,12 @@ def update_project(db: Database, code: str, fields: ProjectFields, *, expected_v
             changes = _changed(before.fields, fields)
             if not changes:
                 return before
-            update_versioned(
-                session, t.Project, before.id, expected_version,
+            update_audited(
+                session, t.Project, before.id, expected_version, changes,
                 {**{name: getattr(fields, name) for name in changes}, "updated_at": t.utcnow()},
-                entity="project", key=code, current=lambda: _load_detail(session, code),
+                actor=actor, entity="project", key=code, audit_key=fields.code, project_id=before.id,
+                current=lambda: _load_detail(session, code),
             )
-            for name, (old, new) in changes.items():
-                audit.record(session, actor=actor, action="update", entity="project", key=fields.code, project_id=before.id, field=name, old=old, new=new)
             detail = _load_detail(session, fields.code)
     except IntegrityError:
         raise _duplicate(fields.code) from None

@@ -75,7 +75,7 @@ from projtui.domain.status import (
 )
 from projtui.services import audit
 from projtui.services.checks import latest_quarter
-from projtui.services.locking import delete_versioned, update_versioned
+from projtui.services.locking import delete_versioned, update_audited, update_versioned
 from projtui.services.read_models import NO_AMBITION, MeasureItem
 from projtui.services.review_models import (
     ActualEntry,
@@ -722,12 +722,10 @@ def save_review(
             changes = {name: (old[name], new[name]) for name in _REVIEW_EDITABLE if old[name] != new[name]}
             if not changes:
                 return before
-            update_versioned(
-                session, t.QuarterlyReview, row.id, expected_version, {name: getattr(fields, name) for name in changes},
-                entity="review", key=key, current=lambda: _record_or_none(session, row.id),
+            update_audited(
+                session, t.QuarterlyReview, row.id, expected_version, changes, {name: getattr(fields, name) for name in changes},
+                actor=actor, entity="review", key=key, project_id=project.id, current=lambda: _record_or_none(session, row.id),
             )
-            for name, (was, now) in changes.items():
-                audit.record(session, actor=actor, action="update", entity="review", key=key, project_id=project.id, field=name, old=was, new=now)
             return _record_or_none(session, row.id)
     except IntegrityError:
         # Someone created the same review between our read and our insert.
@@ -898,13 +896,11 @@ def set_actual(
             }
             if not changes:
                 return before
-            update_versioned(
-                session, t.MeasureValue, row.id, expected_version,
+            update_audited(
+                session, t.MeasureValue, row.id, expected_version, changes,
                 {**{name: getattr(entry, name) for name in changes}, "entered_by": actor, "entered_at": t.utcnow()},
-                entity="actual", key=key, current=lambda: _actual_or_none(session, row.id),
+                actor=actor, entity="actual", key=key, project_id=project.id, current=lambda: _actual_or_none(session, row.id),
             )
-            for name, (was, now) in changes.items():
-                audit.record(session, actor=actor, action="update", entity="actual", key=key, project_id=project.id, field=name, old=was, new=now)
             return _actual_or_none(session, row.id)
     except IntegrityError:
         with db.reading() as session:

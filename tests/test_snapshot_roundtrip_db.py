@@ -13,6 +13,7 @@ from projtui.services.transfer import export_snapshot
 from projtui.snapshot.document import Document
 from projtui.snapshot.writer import dump_document
 
+from bulk import bulk_document_text
 from strategies import documents
 
 
@@ -34,3 +35,8 @@ def test_export_import_export_is_identity(document: Document) -> None:
         assert _through_database(exported, Path(second)) == exported
     # The database keeps everything the document says, so the first export is the document itself.
     assert exported == text
+
+
+def test_a_portfolio_of_many_batches_exports_exactly_as_imported(tmp_path: Path) -> None:
+    text = bulk_document_text()
+    assert _through_database(text, tmp_path) == text

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import sqlite3
+import subprocess
+import sys
 import threading
 
 import pytest
@@ -96,3 +98,21 @@ def test_migrations_build_exactly_the_tables_the_code_declares(tmp_path):
     db = open_portfolio(_url(tmp_path / "p.db"), create=True)
     with db.engine.connect() as connection:
         assert compare_metadata(MigrationContext.configure(connection), SQLModel.metadata) == []
+
+
+def test_the_head_constant_is_alembics_head():
+    """Opening compares the database with HEAD_REVISION instead of asking Alembic; a new script must move it."""
+    assert migrate.HEAD_REVISION == migrate.head_revision() == migrate.revisions()[-1]
+
+
+def test_opening_an_up_to_date_database_does_not_import_alembic(tmp_path):
+    path = tmp_path / "p.db"
+    open_portfolio(_url(path), create=True).dispose()
+    probe = (
+        "import sys\n"
+        "from projtui.services.opening import open_portfolio\n"
+        f"open_portfolio({_url(path)!r}).dispose()\n"
+        "print(sorted(name for name in sys.modules if name.split('.')[0] in ('alembic', 'mako')))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "[]"

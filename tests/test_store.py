@@ -55,6 +55,25 @@ def test_every_migration_step_keeps_the_data(tmp_path):
     assert "".join(export_snapshot(db)) == before
 
 
+def test_every_migration_step_downgrades_and_upgrades_again(tmp_path):
+    from alembic import command
+    from alembic.config import Config
+
+    db = open_portfolio(_url(tmp_path / "p.db"), create=True)
+    load_sample(db, actor="test")
+    before = "".join(export_snapshot(db))
+    config = Config()
+    config.set_main_option("script_location", migrate.SCRIPT_LOCATION)
+    with db.engine.begin() as connection:
+        config.attributes["connection"] = connection
+        for step in reversed(migrate.revisions()[:-1]):
+            command.downgrade(config, step)
+    assert migrate.current_revision(db) == migrate.revisions()[0]
+    migrate.upgrade(db)
+    assert migrate.current_revision(db) == migrate.HEAD_REVISION
+    assert "".join(export_snapshot(db)) == before
+
+
 def test_newer_schema_is_refused_without_change(tmp_path):
     path = tmp_path / "p.db"
     open_portfolio(_url(path), create=True).dispose()

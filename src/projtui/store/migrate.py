@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 
 SCRIPT_LOCATION = "projtui.store:migrations"
 VERSION_TABLE = "alembic_version"  # Alembic's default, where it records the revision
-HEAD_REVISION = "0002"  # the newest script in migrations/versions; test_store checks it
+HEAD_REVISION = "0003"  # the newest script in migrations/versions; test_store checks it
 
 
 def _config() -> Config:

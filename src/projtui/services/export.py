@@ -6,7 +6,7 @@ import functools
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 
-from sqlalchemy import Row, select, tuple_
+from sqlalchemy import Row, Table, select, tuple_
 from sqlalchemy.orm import Session
 
 from projtui.domain.codes import natural_key
@@ -71,9 +71,8 @@ def _quarter_filter(table, up_to: Quarter | None):
     return tuple_(table.c.fy_start_year, table.c.quarter) <= tuple_(up_to.fy_start_year, up_to.quarter)
 
 
-def _rows(session: Session, model, *where, order_by=()) -> list[Row]:
-    """Plain rows of the model's table: building ORM objects cost more than the rest of the export."""
-    table = model.__table__
+def _rows(session: Session, table: Table, *where, order_by=()) -> list[Row]:
+    """Plain rows of a table: building ORM objects cost more than the rest of the export."""
     return session.execute(select(table).where(*where).order_by(*order_by)).all()
 
 
@@ -90,7 +89,7 @@ def _load_batch(session: Session, ids: Sequence[int], up_to: Quarter | None) -> 
         for model in (t.Project, t.BenefitsReviewPlan, t.Output, t.Outcome, t.Benefit, t.Measure,
                       t.MeasureValue, t.MeasureTarget, t.QuarterlyReview)
     )
-    by_id = {row.id: row for row in _rows(session, t.Project, project.c.id.in_(ids))}
+    by_id = {row.id: row for row in _rows(session, project, project.c.id.in_(ids))}
 
     links = defaultdict(list)
     for project_id, code, primary in session.execute(
@@ -99,13 +98,12 @@ def _load_batch(session: Session, ids: Sequence[int], up_to: Quarter | None) -> 
         .where(t.ProjectAmbition.project_id.in_(ids))
     ):
         links[project_id].append((not primary, natural_key(code), code))
-    plans = {row.project_id: row for row in _rows(session, t.BenefitsReviewPlan, plan.c.project_id.in_(ids))}
+    plans = {row.project_id: row for row in _rows(session, plan, plan.c.project_id.in_(ids))}
 
-    def items(model, table):
-        return _grouped(_rows(session, model, table.c.project_id.in_(ids), order_by=(table.c.position, table.c.id)), "project_id")
+    def items(table: Table) -> defaultdict[int, list[Row]]:
+        return _grouped(_rows(session, table, table.c.project_id.in_(ids), order_by=(table.c.position, table.c.id)), "project_id")
 
-    outputs, outcomes = items(t.Output, output), items(t.Outcome, outcome)
-    benefits, measures = items(t.Benefit, benefit), items(t.Measure, measure_table)
+    outputs, outcomes, benefits, measures = items(output), items(outcome), items(benefit), items(measure_table)
     output_links = defaultdict(list)
     for output_id, code in session.execute(
         select(t.OutputOutcome.output_id, t.Outcome.code)
@@ -124,9 +122,9 @@ def _load_batch(session: Session, ids: Sequence[int], up_to: Quarter | None) -> 
     measure_ids = [m.id for rows in measures.values() for m in rows]
     values, targets = defaultdict(list), defaultdict(list)
     if measure_ids:
-        values = _grouped(_rows(session, t.MeasureValue, value.c.measure_id.in_(measure_ids), _quarter_filter(value, up_to)), "measure_id")
-        targets = _grouped(_rows(session, t.MeasureTarget, target.c.measure_id.in_(measure_ids), _quarter_filter(target, up_to)), "measure_id")
-    reviews = _grouped(_rows(session, t.QuarterlyReview, review.c.project_id.in_(ids), _quarter_filter(review, up_to),
+        values = _grouped(_rows(session, value, value.c.measure_id.in_(measure_ids), _quarter_filter(value, up_to)), "measure_id")
+        targets = _grouped(_rows(session, target, target.c.measure_id.in_(measure_ids), _quarter_filter(target, up_to)), "measure_id")
+    reviews = _grouped(_rows(session, review, review.c.project_id.in_(ids), _quarter_filter(review, up_to),
                              order_by=(review.c.fy_start_year, review.c.quarter)), "project_id")
 
     def measure(row: Row) -> doc.Measure:

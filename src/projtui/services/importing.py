@@ -9,7 +9,9 @@ are removed, and `--dry-run` shows exactly that before anything happens.
 from __future__ import annotations
 
 import functools
-from collections.abc import Sequence
+import gc
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from sqlalchemy import delete, insert, select, update
@@ -38,6 +40,32 @@ class ImportResult:
 
 def import_snapshot(db: Database, text: str, *, source: str, actor: str, dry_run: bool = False) -> ImportResult:
     """Validate `text` as a whole, then apply it in one transaction (or only report, when `dry_run`)."""
+    with _cyclic_gc_paused():
+        return _import(db, text, source=source, actor=actor, dry_run=dry_run)
+
+
+@contextmanager
+def _cyclic_gc_paused() -> Iterator[None]:
+    """Hold off Python's cycle collector while a document is read and written.
+
+    An import builds millions of objects that stay alive until it ends, and
+    each full collection walks all of them again: a quarter of the CPU time
+    of a 10,000-project import, and a growing share as the file grows.
+    Reference counting still frees everything that is not in a cycle; the
+    few cycles made meanwhile are collected once the collector is back.
+    (If another thread paused it too, whichever finishes first turns it
+    back on: it is never left off.)
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _import(db: Database, text: str, *, source: str, actor: str, dry_run: bool) -> ImportResult:
     with db.transaction() as session:
         known = frozenset(session.scalars(select(t.Ambition.code)))
         new = read_document(text, source=source, known_ambitions=known)

@@ -7,9 +7,12 @@ import pytest
 from projtui.domain.errors import ConflictError
 from projtui.services import projects
 from projtui.services.checks import find_gaps
+from projtui.services.importing import import_snapshot
 from projtui.services.opening import open_portfolio
 from projtui.services.read_models import ProjectQuery, SortKey
 from projtui.services.transfer import export_snapshot, load_sample
+
+from bulk import bulk_document_text
 
 pytestmark = pytest.mark.postgres
 
@@ -40,5 +43,15 @@ def test_stale_edit_conflicts_on_postgres(postgres_url):
         projects.update_project(db, "SP-01", seen.fields.model_copy(update={"lead": "B"}), expected_version=seen.version, actor="b")
         with pytest.raises(ConflictError):
             projects.update_project(db, "SP-01", seen.fields.model_copy(update={"lead": "A"}), expected_version=seen.version, actor="a")
+    finally:
+        db.dispose()
+
+
+def test_ids_read_back_in_batches_line_up_on_postgres(postgres_url):
+    text = bulk_document_text()
+    db = open_portfolio(postgres_url, create=True)
+    try:
+        import_snapshot(db, text, source="bulk.toml", actor="test")
+        assert "".join(export_snapshot(db)) == text
     finally:
         db.dispose()

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import sqlite3
+import subprocess
+import sys
 import threading
 
 import pytest
@@ -53,6 +55,25 @@ def test_every_migration_step_keeps_the_data(tmp_path):
     assert "".join(export_snapshot(db)) == before
 
 
+def test_every_migration_step_downgrades_and_upgrades_again(tmp_path):
+    from alembic import command
+    from alembic.config import Config
+
+    db = open_portfolio(_url(tmp_path / "p.db"), create=True)
+    load_sample(db, actor="test")
+    before = "".join(export_snapshot(db))
+    config = Config()
+    config.set_main_option("script_location", migrate.SCRIPT_LOCATION)
+    with db.engine.begin() as connection:
+        config.attributes["connection"] = connection
+        for step in reversed(migrate.revisions()[:-1]):
+            command.downgrade(config, step)
+    assert migrate.current_revision(db) == migrate.revisions()[0]
+    migrate.upgrade(db)
+    assert migrate.current_revision(db) == migrate.HEAD_REVISION
+    assert "".join(export_snapshot(db)) == before
+
+
 def test_newer_schema_is_refused_without_change(tmp_path):
     path = tmp_path / "p.db"
     open_portfolio(_url(path), create=True).dispose()
@@ -96,3 +117,21 @@ def test_migrations_build_exactly_the_tables_the_code_declares(tmp_path):
     db = open_portfolio(_url(tmp_path / "p.db"), create=True)
     with db.engine.connect() as connection:
         assert compare_metadata(MigrationContext.configure(connection), SQLModel.metadata) == []
+
+
+def test_the_head_constant_is_alembics_head():
+    """Opening compares the database with HEAD_REVISION instead of asking Alembic; a new script must move it."""
+    assert migrate.HEAD_REVISION == migrate.head_revision() == migrate.revisions()[-1]
+
+
+def test_opening_an_up_to_date_database_does_not_import_alembic(tmp_path):
+    path = tmp_path / "p.db"
+    open_portfolio(_url(path), create=True).dispose()
+    probe = (
+        "import sys\n"
+        "from projtui.services.opening import open_portfolio\n"
+        f"open_portfolio({_url(path)!r}).dispose()\n"
+        "print(sorted(name for name in sys.modules if name.split('.')[0] in ('alembic', 'mako')))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "[]"

@@ -14,6 +14,7 @@ and dumps the canonical label.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -73,19 +74,7 @@ class Quarter:
         """Read any accepted form (see the module docstring); ValueError otherwise."""
         if not isinstance(text, str):
             raise _not_a_quarter(text)
-        stripped = text.strip()
-        match = _YEAR_FIRST.fullmatch(stripped) or _QUARTER_FIRST.fullmatch(stripped)
-        if match is None:
-            raise _not_a_quarter(text)
-        # Two-digit years are this century's: the tool records current
-        # programmes, not 1990s ones.
-        start = int(match["long"]) if match["long"] else 2000 + int(match["short"])
-        if int(match["end"]) != (start + 1) % 100:
-            raise _not_a_quarter(text)
-        try:
-            return cls(start, int(match["quarter"]))
-        except ValueError:
-            raise _not_a_quarter(text) from None
+        return _parse_label(text)
 
     def __str__(self) -> str:
         return f"{self.financial_year} Q{self.quarter}"
@@ -157,6 +146,26 @@ class Quarter:
     def range(cls, first: Quarter, last: Quarter) -> list[Quarter]:
         """Quarters from ``first`` to ``last``, both included; empty if ``first`` is later."""
         return list(quarters_between(first, last))
+
+
+# A snapshot holds a few dozen distinct labels hundreds of thousands of times
+# over; Quarter is immutable, so one parse per label is enough. Refused text
+# raises and is not cached.
+@functools.lru_cache(maxsize=4096)
+def _parse_label(text: str) -> Quarter:
+    stripped = text.strip()
+    match = _YEAR_FIRST.fullmatch(stripped) or _QUARTER_FIRST.fullmatch(stripped)
+    if match is None:
+        raise _not_a_quarter(text)
+    # Two-digit years are this century's: the tool records current
+    # programmes, not 1990s ones.
+    start = int(match["long"]) if match["long"] else 2000 + int(match["short"])
+    if int(match["end"]) != (start + 1) % 100:
+        raise _not_a_quarter(text)
+    try:
+        return Quarter(start, int(match["quarter"]))
+    except ValueError:
+        raise _not_a_quarter(text) from None
 
 
 def quarters_between(first: Quarter, last: Quarter) -> Iterator[Quarter]:

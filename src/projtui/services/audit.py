@@ -6,13 +6,16 @@ import datetime as dt
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from sqlalchemy import ColumnElement, func, insert, select
 from sqlalchemy.orm import Session
 
-from projtui.snapshot.diff import Change
 from projtui.store.tables import AuditLog, Project, utcnow
 from projtui.store.database import Database
+
+if TYPE_CHECKING:  # the diff machinery is only needed by imports, not by every screen that audits
+    from projtui.snapshot.diff import Change
 
 ACTIONS = {"added": "create", "changed": "update", "removed": "delete"}
 

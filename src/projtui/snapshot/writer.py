@@ -15,10 +15,12 @@ escaping rules are.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import os
 import re
 import secrets
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
 
@@ -71,49 +73,68 @@ def iter_document_chunks(header: doc.Document, projects: Iterable[doc.Project]) 
     them all. Out-of-order projects raise ValueError rather than quietly
     producing a file that differs from `dump_document`.
     """
-    yield "".join(_table_body(header, "", skip={"projects"}))
+    out: list[str] = []
+    _table_body(header, "", out, skip="projects")
+    yield "".join(out)
     previous: doc.Project | None = None
     for project in projects:
         if previous is not None and natural_key(project.code) < natural_key(previous.code):
             raise ValueError(f"projects must come in code order: {project.code} came after {previous.code}")
         previous = project
-        yield "".join(_section(project, "projects", array=True))
+        out.clear()
+        _section(project, "projects", out, array=True)
+        yield "".join(out)
 
 
-def _section(model: BaseModel, name: str, *, array: bool) -> Iterator[str]:
+# The text is built by appending to one list per chunk, and each model
+# class's keys are worked out once: an export writes over a million values,
+# so per-value overhead is most of its cost.
+
+
+@dataclass(frozen=True, slots=True)
+class _Field:
+    name: str
+    assign: str  # the key and " = ", as written
+    order: Callable[[list], list] | None  # canonical order of a list, if it has one
+
+
+@functools.cache
+def _layout(kind: type[BaseModel]) -> tuple[_Field, ...]:
+    return tuple(_Field(name, f"{_key(name)} = ", _CANONICAL_ORDER.get((kind, name))) for name in kind.model_fields)
+
+
+def _section(model: BaseModel, name: str, out: list[str], *, array: bool) -> None:
     """A `[name]` or `[[name]]` section and its sub-sections, each after a blank line."""
-    yield f"\n[[{name}]]\n" if array else f"\n[{name}]\n"
-    yield from _table_body(model, name)
+    out.append(f"\n[[{name}]]\n" if array else f"\n[{name}]\n")
+    _table_body(model, name, out)
 
 
-def _table_body(model: BaseModel, name: str, skip: frozenset[str] | set[str] = frozenset()) -> Iterator[str]:
+def _table_body(model: BaseModel, name: str, out: list[str], skip: str | None = None) -> None:
     """Key/value lines in field order, then sub-tables (TOML needs them after the keys)."""
     subsections: list[tuple[str, list[BaseModel], bool]] = []
     for field, value in _fields(model, skip):
-        path = f"{name}.{field}" if name else field
         if isinstance(value, BaseModel):
             if _has_content(value):
-                subsections.append((path, [value], False))
+                subsections.append((f"{name}.{field.name}" if name else field.name, [value], False))
         elif isinstance(value, list) and isinstance(value[0], BaseModel):
-            subsections.append((path, value, True))
+            subsections.append((f"{name}.{field.name}" if name else field.name, value, True))
         else:
-            yield f"{_key(field)} = {_literal(value)}\n"
+            out.append(field.assign)
+            out.append(_literal(value))
+            out.append("\n")
     for path, tables, array in subsections:
         for table in tables:
-            yield from _section(table, path, array=array)
+            _section(table, path, out, array=array)
 
 
-def _fields(model: BaseModel, skip: frozenset[str] | set[str] = frozenset()) -> Iterator[tuple[str, object]]:
-    """(name, value) in model field order, canonically ordered, without None or empty values."""
-    kind = type(model)
-    for field in kind.model_fields:
-        value = getattr(model, field)
-        if field in skip or value is None or (isinstance(value, (list, dict)) and not value):
+def _fields(model: BaseModel, skip: str | None = None) -> Iterator[tuple[_Field, object]]:
+    """(field, value) in model field order, canonically ordered, without None or empty values."""
+    values = model.__dict__  # pydantic keeps field values here; getattr is slower
+    for field in _layout(type(model)):
+        value = values[field.name]
+        if value is None or field.name == skip or (isinstance(value, (list, dict)) and not value):
             continue
-        order = _CANONICAL_ORDER.get((kind, field))
-        if order is not None:
-            value = order(value)
-        yield field, value
+        yield field, (value if field.order is None else field.order(value))
 
 
 def _has_content(model: BaseModel) -> bool:
@@ -127,6 +148,8 @@ def _key(key: str) -> str:
 
 def _literal(value: object, *, inline: bool = False) -> str:
     """One TOML value. `inline` values sit inside an inline table, which must stay on one line."""
+    if type(value) is str:  # most values: checked first
+        return _string(value, multiline=not inline)
     if isinstance(value, Enum):
         value = value.value
     if isinstance(value, bool):

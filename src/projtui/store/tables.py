@@ -202,7 +202,8 @@ class MeasureTarget(QuarterKeyed, table=True):
     """A profiled target for one quarter."""
 
     __tablename__ = "measure_target"
-    measure_id: int = Field(foreign_key="measure.id", ondelete="CASCADE", primary_key=True)
+    # The primary key leads with the quarter (fields of QuarterKeyed come first), so a measure's targets need their own index.
+    measure_id: int = Field(foreign_key="measure.id", ondelete="CASCADE", primary_key=True, index=True)
     fy_start_year: int = Field(primary_key=True)
     quarter: int = Field(primary_key=True)
     value: float

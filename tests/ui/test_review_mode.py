@@ -161,10 +161,29 @@ async def test_actual_dialog_refuses_a_non_number_and_escape_cancels(db):
         await pilot.press(*"lots", "enter")
         await pilot.pause()
         assert isinstance(pilot.app.screen, ActualScreen)
-        assert "number" in str(pilot.app.screen.query_one("#actual-error", Static).render())
-        await pilot.press("escape")
+        dialog = pilot.app.screen
+        assert "number" in str(dialog.query_one("#actual-error", Static).render())
+        await pilot.press("escape")  # what was typed is not thrown away without asking
+        await pilot.pause()
+        assert isinstance(pilot.app.screen, ConfirmScreen)
+        await pilot.press("n")
+        await pilot.pause()
+        assert pilot.app.screen is dialog and dialog.query_one("#actual-value", Input).value == "lots"
+        await pilot.press("escape", "y")
         await settle(pilot)
+        assert isinstance(pilot.app.screen, ReviewScreen)
         assert reviews.review_sheet(db, "SP-01", NEXT).measure("M1").actual is None
+
+
+async def test_escape_closes_an_untouched_actual_dialog_at_once(db):
+    async with make_app(db).run_test(size=(120, 40)) as pilot:
+        await open_review(pilot, NEXT)
+        await pilot.press("m", "enter")
+        await pilot.pause()
+        assert isinstance(pilot.app.screen, ActualScreen)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(pilot.app.screen, ReviewScreen)
 
 
 async def test_publish_with_blockers_refuses_with_a_message(db):

@@ -50,7 +50,7 @@ from projtui.services.review_models import (
     ReviewState,
     next_in_queue,
 )
-from projtui.ui.screens.confirm import ConfirmScreen
+from projtui.ui.screens.confirm import ConfirmScreen, dismiss_asking_first
 from projtui.ui.screens.review_filter import ReviewFilterScreen
 from projtui.ui.screens.dialog import Dialog
 from projtui.ui.widgets.form import format_number, format_pence, parse_pence
@@ -61,6 +61,8 @@ STATE_SYMBOLS = {ReviewState.NONE: "·", ReviewState.DRAFT: "✎", ReviewState.P
 RAG_KEYS = {"r": Rag.RED, "a": Rag.AMBER, "g": Rag.GREEN, "x": Rag.COMPLETE, "0": Rag.NOT_SET}
 ASPECTS = ("time_rag", "cost_rag", "scope_rag", "benefits_rag")
 EDIT_ACTIONS = {"set_rag", "save", "publish", "arm_aspect"}
+# Keys off the footer: on a published review they say why nothing changes instead of doing nothing.
+EXPLAINED_ACTIONS = {"set_rag", "arm_aspect"}
 WRITE_ACTIONS = {"save", "publish"}  # off the footer on a published review, where o (re-open) is shown instead
 # Short enough for the measures table; the help and the report use the full labels.
 STATUS_WORDS = {
@@ -185,7 +187,7 @@ class ActualScreen(Dialog[ActualFields | None]):
             self.dismiss(fields)
 
     def action_cancel(self) -> None:
-        self.dismiss(None)
+        dismiss_asking_first(self, question=f"Discard {self.unsaved_changes()}?")
 
     @on(Input.Submitted)
     def _submitted(self, event: Input.Submitted) -> None:
@@ -706,6 +708,8 @@ class ReviewScreen(Screen[None]):
             return self.filter.active
         if action in WRITE_ACTIONS and sheet is not None and sheet.state is ReviewState.PUBLISHED:
             return False
+        if action in EXPLAINED_ACTIONS:
+            return None if sheet is None else True
         if action in EDIT_ACTIONS:
             return None if sheet is None or not sheet.editable else True
         return True

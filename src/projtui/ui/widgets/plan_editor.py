@@ -53,9 +53,9 @@ class PlanEditor(Vertical):
         Binding("l", "link", "Link", id="plan.link"),
         Binding("p", "edit_plan", "Plan", id="plan.edit_plan"),
         Binding("v", "toggle_map", "Map", id="plan.map"),
-        # After v: on an 80-column terminal the footer keeps the map switch, and ? lists these.
-        Binding("M", "move_measure", "Move to…", id="plan.move_measure", key_display="M"),
-        Binding("t", "targets", "Targets", id="plan.targets"),
+        # Off the footer, so Back and Help still fit at 80 columns; ? and the palette list them.
+        Binding("M", "move_measure", "Move measure to…", id="plan.move_measure", key_display="M", show=False),
+        Binding("t", "targets", "Profiled targets", id="plan.targets", show=False),
         Binding("left_square_bracket,ctrl+up", "move(-1)", "Move up", id="plan.move_up", key_display="[", show=False),
         Binding("right_square_bracket,ctrl+down", "move(1)", "Move down", id="plan.move_down", key_display="]", show=False),
     ]

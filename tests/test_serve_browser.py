@@ -18,7 +18,9 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.request
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -152,12 +154,18 @@ def sample_db(tmp_path: Path, sample_template: Path) -> Path:
 @pytest.fixture
 def server(tmp_path: Path, sample_db: Path) -> Iterator[Served]:
     """`projtui serve --port FREE --db p.db`, listening; stopped and reaped on every path."""
+    with _serving(tmp_path, sample_db) as served:
+        yield served
+
+
+@contextmanager
+def _serving(tmp_path: Path, sample_db: Path, *options: str) -> Iterator[Served]:
     port = _free_port()
     out, err = tmp_path / "serve.out", tmp_path / "serve.err"
     # Output to files, not pipes: the access log must never fill a pipe and stall the server.
     with out.open("wb") as stdout, err.open("wb") as stderr:
         process = subprocess.Popen(
-            [PROJTUI, "serve", "--port", str(port), "--db", sample_db],
+            [PROJTUI, "serve", "--port", str(port), "--db", sample_db, *options],
             stdin=subprocess.DEVNULL,
             stdout=stdout,
             stderr=stderr,
@@ -338,3 +346,37 @@ def test_serve_on_a_port_in_use_is_one_error_line_and_writes_nothing(tmp_path):
     assert (result.returncode, result.stdout) == (2, "")
     assert result.stderr == f"error: cannot listen on 127.0.0.1:{port}: address already in use\n"
     assert not db.exists()
+
+
+def test_the_page_connects_back_to_the_public_url(tmp_path, sample_db):
+    # Behind a reverse proxy the browser must open its socket to the proxy, not to 127.0.0.1.
+    with _serving(tmp_path, sample_db, "--public-url", "https://projtui.council.example/") as served:
+        page = urllib.request.urlopen(served.url, timeout=PATIENCE).read().decode()
+    assert 'data-session-websocket-url="wss://projtui.council.example/ws"' in page
+    assert served.out.read_text().startswith("Serving projtui on https://projtui.council.example (Ctrl+C stops)\n")
+
+
+def test_a_public_url_that_is_not_http_is_one_error_line_and_writes_nothing(tmp_path):
+    db = tmp_path / "p.db"
+    result = subprocess.run(
+        [PROJTUI, "serve", "--port", str(_free_port()), "--public-url", "projtui.example", "--db", db],
+        capture_output=True, text=True, timeout=PATIENCE, stdin=subprocess.DEVNULL,
+    )
+    assert (result.returncode, result.stdout) == (2, "")
+    assert result.stderr == "error: --public-url: give an http:// or https:// address (got 'projtui.example')\n"
+    assert not db.exists()
+
+
+@pytest.mark.parametrize(
+    ("host", "expected"),
+    [
+        ("127.0.0.1", "http://127.0.0.1:8000"),
+        ("::1", "http://[::1]:8000"),
+        ("0.0.0.0", f"http://{socket.getfqdn()}:8000"),
+        ("::", f"http://{socket.getfqdn()}:8000"),
+    ],
+)
+def test_the_default_public_url_is_one_a_browser_can_reach(host, expected):
+    from projtui.web import public_url
+
+    assert public_url(host, 8000) == expected

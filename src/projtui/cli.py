@@ -296,6 +296,10 @@ def serve(
     ctx: typer.Context,
     host: Annotated[str, typer.Option("--host", help="Interface to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option("--port", help="Port to listen on.", min=1, max=65535)] = 8000,
+    public: Annotated[
+        str | None,
+        typer.Option("--public-url", help="The address browsers use to reach this server (behind a proxy, say); default: from --host and --port."),
+    ] = None,
     db: DbPath = None,
     database_url: DbUrl = None,
 ) -> None:
@@ -303,17 +307,20 @@ def serve(
     import os
     import shlex
 
-    from projtui.web import BrowserServer, listen_problem
+    from projtui.web import BrowserServer, listen_problem, public_url
 
     # Before the database is opened (and perhaps created): a failed command writes nothing.
     if problem := listen_problem(host, port):
         raise UsageProblem(f"cannot listen on {host}:{port}: {problem}")
+    url = (public or public_url(host, port)).rstrip("/")
+    if not url.startswith(("http://", "https://")):
+        raise UsageProblem(f"--public-url: give an http:// or https:// address (got {public!r})")
     _open(ctx, db, database_url, create=True).dispose()  # fail here, in the terminal, not in each browser tab
     # Through the environment, not the command line, so a password in the URL never shows in `ps`.
     os.environ["PROJTUI_DATABASE_URL"] = _url(ctx, db, database_url)
     command = shlex.join([sys.executable, "-m", "projtui"])
-    typer.echo(f"Serving projtui on http://{host}:{port} (Ctrl+C stops)")
-    BrowserServer(command, host=host, port=port, title="projtui").serve()
+    typer.echo(f"Serving projtui on {url} (Ctrl+C stops)")
+    BrowserServer(command, host=host, port=port, title="projtui", public_url=url).serve()
 
 
 def main(argv: list[str] | None = None) -> int:

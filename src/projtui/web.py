@@ -47,6 +47,20 @@ class BrowserServer(Server):
         await asyncio.gather(*sessions, return_exceptions=True)
 
 
+def public_url(host: str, port: int) -> str:
+    """The address a browser uses to reach a server listening on host:port.
+
+    textual-serve writes this into the page for the websocket to connect back
+    to, so a wildcard host (0.0.0.0, ::) becomes this machine's name, and an
+    IPv6 address gets its brackets.
+    """
+    if host in ("", "0.0.0.0", "::"):
+        host = socket.getfqdn()
+    if ":" in host:
+        host = f"[{host}]"
+    return f"http://{host}:{port}"
+
+
 def listen_problem(host: str, port: int) -> str | None:
     """Why a server could not listen on host:port, or None if it can.
 

@@ -18,6 +18,7 @@ nothing that was saved. A published review is read-only until re-opened
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -891,15 +892,27 @@ class ReviewScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="review-write", exit_on_error=False)
     def reopen(self, code: str, quarter: Quarter, version: int, reason: str) -> None:
+        self._write(
+            code, lambda: reviews.reopen_review(self._db, code, quarter, expected_version=version, reason=reason, actor=self._actor),
+            failed=f"{code} not re-opened", done=(f"The {quarter} review of {code} is a draft again.", "Re-opened"),
+        )
+
+    def _write(self, code: str, write: Callable[[], object], *, failed: str, done: tuple[str, str]) -> None:
+        """Run one write (in the calling worker's thread), then read the sheet again.
+
+        Someone else's newer version shows both versions; a refusal says why under `failed`;
+        success is notified with `done` (message, title).
+        """
         try:
-            reviews.reopen_review(self._db, code, quarter, expected_version=version, reason=reason, actor=self._actor)
+            write()
         except ConflictError as exc:
             self.app.call_from_thread(self._conflict, code, exc)
             return
         except ProjtuiError as exc:
-            self.app.call_from_thread(self._error, f"{code} not re-opened", exc)
+            self.app.call_from_thread(self._error, failed, exc)
             return
-        self.notify(f"The {quarter} review of {code} is a draft again.", title="Re-opened", markup=False)
+        message, title = done
+        self.notify(message, title=title, markup=False)
         self.app.call_from_thread(self._after_write, code)
 
     # -- actuals ---------------------------------------------------------------------------------------
@@ -945,19 +958,15 @@ class ReviewScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="review-actual", exit_on_error=False)
     def save_actual(self, code: str, measure_code: str, quarter: Quarter, fields: ActualFields, version: int | None) -> None:
-        try:
-            reviews.set_actual(
+        self._write(
+            code,
+            lambda: reviews.set_actual(
                 self._db, code, measure_code, quarter, fields.value, provisional=fields.provisional,
                 note=fields.note, expected_version=version, actor=self._actor,
-            )
-        except ConflictError as exc:
-            self.app.call_from_thread(self._conflict, code, exc)
-            return
-        except ProjtuiError as exc:
-            self.app.call_from_thread(self._error, f"{measure_code} not saved", exc)
-            return
-        self.notify(f"{measure_code}: {format_number(fields.value)} saved for {quarter}.", title="Actual saved", markup=False)
-        self.app.call_from_thread(self._after_write, code)
+            ),
+            failed=f"{measure_code} not saved",
+            done=(f"{measure_code}: {format_number(fields.value)} saved for {quarter}.", "Actual saved"),
+        )
 
     def action_clear_actual(self) -> None:
         line = self._highlighted_measure()
@@ -989,16 +998,10 @@ class ReviewScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="review-actual", exit_on_error=False)
     def remove_actual(self, code: str, measure_code: str, quarter: Quarter, version: int) -> None:
-        try:
-            reviews.clear_actual(self._db, code, measure_code, quarter, expected_version=version, actor=self._actor)
-        except ConflictError as exc:
-            self.app.call_from_thread(self._conflict, code, exc)
-            return
-        except ProjtuiError as exc:
-            self.app.call_from_thread(self._error, f"{measure_code} not cleared", exc)
-            return
-        self.notify(f"{measure_code}: the {quarter} actual is cleared.", title="Actual cleared", markup=False)
-        self.app.call_from_thread(self._after_write, code)
+        self._write(
+            code, lambda: reviews.clear_actual(self._db, code, measure_code, quarter, expected_version=version, actor=self._actor),
+            failed=f"{measure_code} not cleared", done=(f"{measure_code}: the {quarter} actual is cleared.", "Actual cleared"),
+        )
 
     # -- leaving --------------------------------------------------------------------------------------
 

@@ -289,7 +289,9 @@ def test_a_browser_tab_runs_the_app_takes_keys_and_quits(server, open_page):
 
     press(page, "Control+q")
     page.wait_for_selector("body.-closed")  # textual-serve's "Session ended." dialog
-    assert page.evaluate("window.__projtuiSocketClosed") == {"code": 1000, "clean": True}
+    # 1000: textual-serve closed the session on purpose (a dropped one is 1006). Whether the
+    # browser also calls it wasClean races textual-serve closing the TCP connection, so not asserted.
+    assert page.evaluate("window.__projtuiSocketClosed")["code"] == 1000
     _wait_until(lambda: not server.app_processes(), "the tab's app process has exited")
     assert server.process.poll() is None  # the server goes on serving
 

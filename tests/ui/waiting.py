@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from textual.pilot import Pilot
+from textual.widgets import DataTable
 from textual.worker import WorkerCancelled
 
 ROUNDS_LIMIT = 200
@@ -36,3 +37,19 @@ async def still(pilot: Pilot) -> None:
     for widget in pilot.app.screen.query("Input, TextArea"):
         widget.cursor_blink = False
     await pilot.pause()
+    await _sized_tables(pilot)
+
+
+async def _sized_tables(pilot: Pilot) -> None:
+    """Wait until every DataTable has measured the rows it was given.
+
+    A DataTable sizes its columns when its own message queue goes idle, which on a loaded
+    machine can come after the app as a whole looks quiet: a picture taken then shows
+    columns as wide as their headings. The flags are private; Textual is pinned.
+    """
+    for _ in range(ROUNDS_LIMIT):
+        tables = pilot.app.screen.query(DataTable)
+        if not any(table._require_update_dimensions or table._updated_cells for table in tables):
+            return
+        await pilot.pause(0.01)
+    raise AssertionError("a DataTable never measured its rows")

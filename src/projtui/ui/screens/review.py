@@ -62,8 +62,6 @@ STATE_SYMBOLS = {ReviewState.NONE: "·", ReviewState.DRAFT: "✎", ReviewState.P
 RAG_KEYS = {"r": Rag.RED, "a": Rag.AMBER, "g": Rag.GREEN, "x": Rag.COMPLETE, "0": Rag.NOT_SET}
 ASPECTS = ("time_rag", "cost_rag", "scope_rag", "benefits_rag")
 EDIT_ACTIONS = {"set_rag", "save", "publish", "arm_aspect"}
-# Keys off the footer: on a published review they say why nothing changes instead of doing nothing.
-EXPLAINED_ACTIONS = {"set_rag", "arm_aspect"}
 WRITE_ACTIONS = {"save", "publish"}  # off the footer on a published review, where o (re-open) is shown instead
 # Short enough for the measures table; the help and the report use the full labels.
 STATUS_WORDS = {
@@ -709,8 +707,6 @@ class ReviewScreen(Screen[None]):
             return self.filter.active
         if action in WRITE_ACTIONS and sheet is not None and sheet.state is ReviewState.PUBLISHED:
             return False
-        if action in EXPLAINED_ACTIONS:
-            return None if sheet is None else True
         if action in EDIT_ACTIONS:
             return None if sheet is None or not sheet.editable else True
         return True

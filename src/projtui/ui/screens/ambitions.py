@@ -18,6 +18,7 @@ from projtui.services.portfolio_stats import ThreadGroup, golden_thread
 from projtui.services.read_models import NO_AMBITION, ThreadProject
 from projtui.ui.screens.ambition_picker import AmbitionLinking
 from projtui.ui.widgets.project_table import stage_label
+from projtui.ui.wording import plural
 
 GROUP_LIMIT = 2_000  # projects listed per ambition; the rest are a filter away in the portfolio
 
@@ -27,10 +28,6 @@ class NodeData:
     kind: str  # "ambition", "project" or "more"
     ambition: str | None  # the group's ambition code; None = linked to no ambition
     project: ThreadProject | None = None
-
-
-def _plural(count: int, one: str, many: str) -> str:
-    return f"{count:,} {one if count == 1 else many}"
 
 
 class GoldenThreadScreen(AmbitionLinking, Screen[None]):
@@ -132,7 +129,7 @@ class GoldenThreadScreen(AmbitionLinking, Screen[None]):
                 node.expand()
         unlinked = sum(g.total for g in groups if g.ambition is None)
         summary = Text(" ")
-        summary.append(_plural(len(ambitions), "ambition", "ambitions"), style="bold")
+        summary.append(plural(len(ambitions), "ambition", "ambitions"), style="bold")
         summary.append("  ·  ")
         summary.append(f"{len(linked_codes):,}" + ("+" if any(g.more for g in ambitions) else ""), style="bold")
         summary.append(" linked projects  ·  ")
@@ -146,14 +143,14 @@ class GoldenThreadScreen(AmbitionLinking, Screen[None]):
     def _group_label(self, group: ThreadGroup) -> Text:
         if group.ambition is None:
             text = Text("Linked to no ambition", style="bold")
-            text.append(f"  {_plural(group.total, 'project', 'projects')}", style="dim")
+            text.append(f"  {plural(group.total, 'project', 'projects')}", style="dim")
             if group.total:
                 text.append("  golden-thread gap", style="italic")
             return text
         text = Text(group.ambition.code, style="bold")
         text.append(" ")
         text.append(group.ambition.title, style="bold")
-        text.append(f"  {_plural(group.total, 'project', 'projects')}", style="dim")
+        text.append(f"  {plural(group.total, 'project', 'projects')}", style="dim")
         return text
 
     def _project_label(self, project: ThreadProject, *, unlinked: bool) -> Text:

@@ -27,15 +27,12 @@ from projtui.services.read_models import NO_AMBITION, AmbitionSummary, ProjectQu
 from projtui.ui.screens.ambition_picker import AmbitionLinking
 from projtui.ui.screens.confirm import ChoiceScreen
 from projtui.ui.widgets.project_table import COLUMNS, ProjectTable, stage_label
+from projtui.ui.wording import plural
 
 FILTER_DELAY = 0.15  # seconds: a keystroke this soon after another waits until typing pauses this long
 
 SORT_TITLES = {column.sort: column.title for column in COLUMNS if column.sort is not None}
 GROUP_CYCLE: tuple[SortKey | None, ...] = (None, SortKey.AMBITION, SortKey.STAGE)
-
-
-def _plural(count: int, one: str, many: str) -> str:
-    return f"{count:,} {one if count == 1 else many}"
 
 
 class PortfolioScreen(AmbitionLinking, Screen[None]):
@@ -212,7 +209,7 @@ class PortfolioScreen(AmbitionLinking, Screen[None]):
 
     @on(ProjectTable.Loaded)
     def _loaded(self, event: ProjectTable.Loaded) -> None:
-        label = f"shown {event.shown:,} of {_plural(event.total, 'project', 'projects')}"
+        label = f"shown {event.shown:,} of {plural(event.total, 'project', 'projects')}"
         self.query_one("#count", Static).update(Text(label))
 
     @on(ProjectTable.LoadFailed)

@@ -33,6 +33,7 @@ from projtui.ui.screens.ambition_picker import AmbitionLinking
 from projtui.ui.widgets.form import format_pence, humanise
 from projtui.ui.widgets.plan_editor import PlanEditor
 from projtui.ui.widgets.rag import on_theme_change, rag_styles, rag_text
+from projtui.ui.wording import plural
 
 HISTORY_PAGE = 200  # audit entries read at a time
 HISTORY_AHEAD = 20  # the next page is read when the cursor comes this close to the last entry read
@@ -376,7 +377,7 @@ class ProjectScreen(AmbitionLinking, Screen[None]):
             more = "reading more…" if self._history_reading else "more as the cursor reaches the end"
             text = Text(f"Newest first · {shown:,} of {total:,} changes · {more}", style="dim")
         else:
-            text = Text(f"Newest first · {total:,} change{'s' if total != 1 else ''}", style="dim")
+            text = Text(f"Newest first · {plural(total, 'change', 'changes')}", style="dim")
         if entry is not None:
             text.append("\n")
             text.append(f"{local_time(entry.at)}  {entry.actor} · {entry.action} {entry.entity} {entry.key}", style="bold")

@@ -45,6 +45,7 @@ from projtui.services import portfolio_stats, projects, reviews
 from projtui.services.portfolio_stats import GroupCount
 from projtui.services.read_models import ProjectQuery, ProjectRow, SortKey
 from projtui.ui.widgets.rag import RAG_WORDS, rag_styles
+from projtui.ui.wording import plural
 
 PAGE_SIZE = 200
 RELOAD_GROUP = "project-table-reload"
@@ -812,8 +813,7 @@ class ProjectTable(ScrollView, can_focus=True):
             label = f"{key} {self.ambition_titles.get(key, '')}".rstrip() if key else "Linked to no ambition"
         else:
             label = stage_label(key or "").capitalize()
-        noun = "project" if count.count == 1 else "projects"
-        text = Text.assemble((" ▌", label_style), (label, label_style), (f"  {count.count:,} {noun}", dim))
+        text = Text.assemble((" ▌", label_style), (label, label_style), (f"  {plural(count.count, 'project', 'projects')}", dim))
         text.truncate(width, overflow="ellipsis")
         return self._strip(text, width, line_style)
 

@@ -11,7 +11,7 @@ from projtui.domain.enums import Direction, PlanStatus, Rag, Stage
 from projtui.domain.errors import ConflictError, InvalidInput, NotFoundError
 from projtui.domain.quarter import Quarter
 from projtui.domain.records import BenefitFields, MeasureFields, OutcomeFields, OutputFields, PlanFields, ProjectFields
-from projtui.services import plans, projects, reviews
+from projtui.services import plans, portfolio, projects, reviews
 from projtui.services.audit import project_history
 from projtui.services.opening import open_portfolio
 from projtui.services.reviews_read import project_reviews
@@ -574,7 +574,7 @@ def sample(db):
 
 def test_every_sample_plan_reads_and_its_documented_gaps_are_breaks(sample):
     breaks = {}
-    for row in projects.list_projects(sample, limit=500):
+    for row in portfolio.list_projects(sample, limit=500):
         plan = plans.get_plan(sample, row.code)
         assert plan.outputs and plan.outcomes and plan.benefits
         breaks[row.code] = plans.map_plan(plan).breaks

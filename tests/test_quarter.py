@@ -9,7 +9,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
-from projtui.domain.quarter import MAX_YEAR, MIN_YEAR, Quarter, QuarterLabel, quarters_between
+from projtui.domain.quarter import MAX_YEAR, MIN_YEAR, Quarter, quarters_between
+from projtui.domain.records import QuarterLabel
 
 Q1_2024 = Quarter(2024, 1)
 

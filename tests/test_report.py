@@ -25,7 +25,7 @@ from projtui.report.model import (
     format_pounds,
     format_target,
 )
-from projtui.services import projects
+from projtui.services import portfolio, projects
 from projtui.services.importing import import_snapshot
 from projtui.services.opening import open_portfolio
 from projtui.services.reporting import build_report as build_from_db
@@ -530,7 +530,7 @@ def test_report_service_reads_the_database(db):
     report = build_from_db(db, Q)
     assert report.portfolio_name == "Strategic Projects 2024-2027"
     codes = [p.code for s in report.sections for p in s.projects]
-    assert len(codes) == len(set(codes)) == projects.total_projects(db)
+    assert len(codes) == len(set(codes)) == portfolio.total_projects(db)
     assert "SP-99" in [p.code for p in report.sections[-1].projects]  # pipeline, linked to nothing
     assert report.gaps_as_of == Q
     assert report.summary.golden_thread_gaps == 2  # SP-17 from the sample, and SP-99

@@ -6,7 +6,7 @@ import pytest
 
 from projtui.domain.enums import Rag, Stage
 from projtui.domain.errors import ConflictError, InvalidInput, RuleError
-from projtui.services import projects
+from projtui.services import portfolio, projects
 from projtui.services.audit import project_history
 from projtui.services.opening import open_portfolio
 from projtui.services.read_models import NO_AMBITION, ProjectQuery, SortKey
@@ -22,46 +22,46 @@ def db(tmp_path):
 
 
 def test_list_is_ordered_by_code_and_paged(db):
-    total = projects.total_projects(db)
+    total = portfolio.total_projects(db)
     assert total >= 15
-    rows = projects.list_projects(db, offset=0, limit=5)
+    rows = portfolio.list_projects(db, offset=0, limit=5)
     assert [r.code for r in rows] == sorted(r.code for r in rows)
-    rest = projects.list_projects(db, offset=5, limit=100)
+    rest = portfolio.list_projects(db, offset=5, limit=100)
     assert len(rows) + len(rest) == total
     assert rows[-1].code < rest[0].code
 
 
 def test_filter_matches_code_name_lead_and_service_case_insensitively(db):
-    first = projects.list_projects(db, limit=1)[0]
+    first = portfolio.list_projects(db, limit=1)[0]
     detail = projects.get_project(db, first.code)
     for text in (first.code.lower(), first.name.upper()[:8], (detail.fields.lead or "")[:5], (detail.fields.service or "")[:6]):
         query = ProjectQuery(text=text)
-        codes = [r.code for r in projects.list_projects(db, query)]
+        codes = [r.code for r in portfolio.list_projects(db, query)]
         assert first.code in codes, text
-        assert projects.count_projects(db, query) == len(codes)
+        assert portfolio.count_projects(db, query) == len(codes)
 
 
 def test_filter_treats_like_wildcards_literally(db):
-    assert projects.count_projects(db, ProjectQuery(text="%")) == 0
-    assert projects.count_projects(db, ProjectQuery(text="_")) == 0
+    assert portfolio.count_projects(db, ProjectQuery(text="%")) == 0
+    assert portfolio.count_projects(db, ProjectQuery(text="_")) == 0
 
 
 def test_filter_by_stage_and_ambition(db):
-    delivery = projects.list_projects(db, ProjectQuery(stage=Stage.DELIVERY))
+    delivery = portfolio.list_projects(db, ProjectQuery(stage=Stage.DELIVERY))
     assert delivery and all(r.stage is Stage.DELIVERY for r in delivery)
-    unlinked = projects.list_projects(db, ProjectQuery(ambition=NO_AMBITION))
+    unlinked = portfolio.list_projects(db, ProjectQuery(ambition=NO_AMBITION))
     assert len(unlinked) == 1 and unlinked[0].primary_ambition is None
-    a1 = projects.list_projects(db, ProjectQuery(ambition="A1"))
+    a1 = portfolio.list_projects(db, ProjectQuery(ambition="A1"))
     assert a1 and all("A1" in [l.code for l in projects.get_project(db, r.code).ambitions] for r in a1)
 
 
 def test_sort_by_rag_puts_red_first_and_reverses(db):
-    rows = projects.list_projects(db, ProjectQuery(sort=SortKey.RAG))
+    rows = portfolio.list_projects(db, ProjectQuery(sort=SortKey.RAG))
     assert rows[0].latest_rag is Rag.RED
     order = ["red", "amber", "green", "complete", "not_set"]
     ranks = [order.index(r.latest_rag.value) for r in rows]
     assert ranks == sorted(ranks)
-    reverse = projects.list_projects(db, ProjectQuery(sort=SortKey.RAG, descending=True))
+    reverse = portfolio.list_projects(db, ProjectQuery(sort=SortKey.RAG, descending=True))
     assert [order.index(r.latest_rag.value) for r in reverse] == sorted(ranks, reverse=True)
 
 
@@ -69,17 +69,17 @@ LIFECYCLE = ["pipeline", "initiation", "delivery", "closing", "closed", "on_hold
 
 
 def test_sort_by_stage_follows_the_lifecycle_not_the_alphabet(db):
-    rows = projects.list_projects(db, ProjectQuery(sort=SortKey.STAGE))
+    rows = portfolio.list_projects(db, ProjectQuery(sort=SortKey.STAGE))
     stages = [r.stage.value for r in rows]
     # The sample has every stage but cancelled; alphabetically "closed" would come first.
     assert list(dict.fromkeys(stages)) == ["pipeline", "initiation", "delivery", "closing", "closed", "on_hold"]
     assert stages == sorted(stages, key=LIFECYCLE.index)
-    reverse = projects.list_projects(db, ProjectQuery(sort=SortKey.STAGE, descending=True))
+    reverse = portfolio.list_projects(db, ProjectQuery(sort=SortKey.STAGE, descending=True))
     assert [r.code for r in reverse] == [r.code for r in rows][::-1]
 
 
 def test_stage_groups_come_in_lifecycle_order(db):
-    from projtui.services.portfolio_stats import group_counts
+    from projtui.services.portfolio import group_counts
 
     groups = group_counts(db, ProjectQuery(), SortKey.STAGE)
     assert [(g.key, g.count) for g in groups] == [
@@ -93,39 +93,38 @@ def test_stage_groups_come_in_lifecycle_order(db):
 @pytest.mark.parametrize("descending", [False, True])
 def test_pages_join_up_into_the_whole_order_for_every_sort(db, sort, descending):
     query = ProjectQuery(sort=sort, descending=descending)
-    whole = [r.code for r in projects.list_projects(db, query, limit=100)]
-    paged = [r.code for offset in range(0, len(whole), 4) for r in projects.list_projects(db, query, offset=offset, limit=4)]
+    whole = [r.code for r in portfolio.list_projects(db, query, limit=100)]
+    paged = [r.code for offset in range(0, len(whole), 4) for r in portfolio.list_projects(db, query, offset=offset, limit=4)]
     assert paged == whole
-    assert sorted(whole) == sorted(r.code for r in projects.list_projects(db, limit=100))
+    assert sorted(whole) == sorted(r.code for r in portfolio.list_projects(db, limit=100))
 
 
 def test_ambition_counts_count_any_link_and_follow_the_other_filters(db):
-    from projtui.services.portfolio_stats import ambition_counts
+    from projtui.services.portfolio import ambition_counts
 
     counts = ambition_counts(db, ProjectQuery(ambition="A2"))  # the ambition filter itself is ignored
     for code in ("A1", "A2", "A3", "A4"):
-        assert counts.get(code, 0) == projects.count_projects(db, ProjectQuery(ambition=code)), code
+        assert counts.get(code, 0) == portfolio.count_projects(db, ProjectQuery(ambition=code)), code
     assert counts[NO_AMBITION] == 1 and counts[""] == 17
     assert counts["A1"] == 3  # SP-16 serves A1 without it being primary
     delivery = ambition_counts(db, ProjectQuery(stage=Stage.DELIVERY, text="a"))
-    assert delivery[""] == projects.count_projects(db, ProjectQuery(stage=Stage.DELIVERY, text="a"))
+    assert delivery[""] == portfolio.count_projects(db, ProjectQuery(stage=Stage.DELIVERY, text="a"))
     assert delivery[NO_AMBITION] == 0  # the unlinked project is in the pipeline
 
 
-def test_sqlite_filter_leaves_case_to_like_and_does_not_lower_every_column(db):
+def test_sqlite_filter_leaves_case_to_like_and_does_not_lower_every_column(db, monkeypatch):
     # SQLite's LIKE ignores ASCII case already; lower() on every row would only slow the scan.
-    from sqlalchemy import event
-
     statements = []
-    event.listen(db.engine, "before_cursor_execute", lambda *args: statements.append(args[2]))
-    assert projects.count_projects(db, ProjectQuery(text="HOUS")) == projects.count_projects(db, ProjectQuery(text="hous")) == 3
+    fetch = db.fetch
+    monkeypatch.setattr(db, "fetch", lambda sql, params=None: statements.append(sql) or fetch(sql, params))
+    assert portfolio.count_projects(db, ProjectQuery(text="HOUS")) == portfolio.count_projects(db, ProjectQuery(text="hous")) == 3
     counts = [s for s in statements if "FROM project" in s]
     assert len(counts) == 2
     assert all(" LIKE " in s and "lower(" not in s.lower() for s in counts)
 
 
 def test_latest_rag_comes_from_the_latest_quarter(db):
-    row = next(r for r in projects.list_projects(db) if r.latest_quarter is not None)
+    row = next(r for r in portfolio.list_projects(db) if r.latest_quarter is not None)
     assert str(row.latest_quarter).startswith("20")
 
 
@@ -160,7 +159,7 @@ def test_stale_delete_raises_conflict(db):
         projects.delete_project(db, "SP-03", expected_version=seen.version, actor="alice")
     latest = projects.get_project(db, "SP-03")
     projects.delete_project(db, "SP-03", expected_version=latest.version, actor="alice")
-    assert "SP-03" not in [r.code for r in projects.list_projects(db, limit=1000)]
+    assert "SP-03" not in [r.code for r in portfolio.list_projects(db, limit=1000)]
 
 
 def test_duplicate_code_is_refused_on_create_and_rename(db):
@@ -177,7 +176,7 @@ def test_project_past_pipeline_keeps_at_least_one_ambition(db):
     assert detail.fields.stage is not Stage.PIPELINE
     with pytest.raises(RuleError, match="ambition"):
         projects.set_ambitions(db, "SP-01", [], expected_version=detail.version, actor="a")
-    unlinked = projects.list_projects(db, ProjectQuery(ambition=NO_AMBITION))[0]
+    unlinked = portfolio.list_projects(db, ProjectQuery(ambition=NO_AMBITION))[0]
     pipeline = projects.get_project(db, unlinked.code)
     with pytest.raises(RuleError, match="ambition"):
         projects.update_project(

@@ -13,7 +13,7 @@ from projtui.domain.errors import ConflictError, InvalidInput, NotFoundError, Ru
 from projtui.domain.quarter import Quarter
 from projtui.domain.records import ReviewFields
 from projtui.domain.status import MeasureStatus, Travel
-from projtui.services import reviews
+from projtui.services import portfolio_benefits, review_quarter, reviews
 from projtui.services.audit import project_history
 from projtui.services.opening import open_portfolio
 from projtui.services.read_models import NO_AMBITION
@@ -56,16 +56,16 @@ def _publishable_q3(db, code="SP-03"):
 
 
 def test_default_quarter_is_the_latest_with_data(db):
-    assert reviews.default_review_quarter(db) == Q2
+    assert review_quarter.default_review_quarter(db) == Q2
     reviews.set_actual(db, "SP-01", "M1", Q3, 12.0, expected_version=None, actor="a")
-    assert reviews.default_review_quarter(db) == Q3
+    assert review_quarter.default_review_quarter(db) == Q3
 
 
 def test_default_quarter_of_an_empty_portfolio_is_the_current_one(tmp_path):
     empty = open_portfolio(f"sqlite:///{tmp_path / 'empty.db'}", create=True)
     try:
-        assert reviews.default_review_quarter(empty, today=dt.date(2026, 11, 23)) == Quarter(2026, 3)
-        assert reviews.default_review_quarter(empty, today=dt.date(2027, 2, 1)) == Quarter(2026, 4)
+        assert review_quarter.default_review_quarter(empty, today=dt.date(2026, 11, 23)) == Quarter(2026, 3)
+        assert review_quarter.default_review_quarter(empty, today=dt.date(2027, 2, 1)) == Quarter(2026, 4)
     finally:
         empty.dispose()
 
@@ -531,7 +531,7 @@ def test_rag_history_is_chronological_and_marks_drafts(db):
 
 def test_benefits_on_track_agrees_with_the_sheets_for_every_project(db):
     queue = reviews.review_queue(db, Q2, stages=list(Stage))
-    counts = reviews.benefits_on_track(db, [e.project_id for e in queue])
+    counts = portfolio_benefits.benefits_on_track(db, [e.project_id for e in queue])
     assert set(counts) == {e.project_id for e in queue}
     for entry in queue:
         assert counts[entry.project_id] == reviews.review_sheet(db, entry.code, Q2).benefits_on_track, entry.code
@@ -545,34 +545,35 @@ def test_benefits_on_track_agrees_with_the_sheets_for_every_project(db):
 def test_benefits_on_track_follows_the_quarter_and_reads_only_the_projects_asked_for(db):
     sp01 = reviews.review_sheet(db, "SP-01", Q2).project_id
     sp07 = reviews.review_sheet(db, "SP-07", Q2).project_id
-    assert reviews.benefits_on_track(db, []) == {}
-    assert set(reviews.benefits_on_track(db, [sp01])) == {sp01}
+    assert portfolio_benefits.benefits_on_track(db, []) == {}
+    assert set(portfolio_benefits.benefits_on_track(db, [sp01])) == {sp01}
     # SP-07's only measure of one benefit is annual: judged in Q4, not assessed in Q2.
-    q2 = reviews.benefits_on_track(db, [sp07], Q2)[sp07]
-    q4 = reviews.benefits_on_track(db, [sp07], "2025/26 Q4")[sp07]
+    q2 = portfolio_benefits.benefits_on_track(db, [sp07], Q2)[sp07]
+    q4 = portfolio_benefits.benefits_on_track(db, [sp07], Quarter.parse("2025/26 Q4"))[sp07]
     assert q4.assessed == q2.assessed + 1
 
 
-def test_benefits_on_track_uses_a_fixed_number_of_queries(db):
+def test_benefits_on_track_uses_a_fixed_number_of_queries(db, monkeypatch):
     ids = [e.project_id for e in reviews.review_queue(db, Q2, stages=list(Stage))]
     statements: list[str] = []
+    fetch = db.fetch
+    monkeypatch.setattr(db, "fetch", lambda sql, params=None: statements.append(sql) or fetch(sql, params))
+    portfolio_benefits.benefits_on_track(db, ids[:2], Q2)
+    few = len(statements)
+    statements.clear()
+    portfolio_benefits.benefits_on_track(db, ids, Q2)
+    assert len(statements) == few
 
     def count(*_args):
         statements.append("x")
 
+    statements.clear()
     event.listen(db.engine, "before_cursor_execute", count)
     try:
-        reviews.benefits_on_track(db, ids[:2], Q2)
-        few = len(statements)
-        statements.clear()
-        reviews.benefits_on_track(db, ids, Q2)
-        many = len(statements)
-        statements.clear()
         reviews.review_queue(db, Q2)
         queue_few = len(statements)
     finally:
         event.remove(db.engine, "before_cursor_execute", count)
-    assert few == many
     assert queue_few <= 6
 
 
@@ -619,7 +620,7 @@ def test_review_flow_on_postgres(postgres_url):
     database = open_portfolio(postgres_url, create=True)
     try:
         load_sample(database, actor="loader")
-        assert reviews.default_review_quarter(database) == Q2
+        assert review_quarter.default_review_quarter(database) == Q2
         queue = reviews.review_queue(database, Q3, ambition="A1")
         assert queue and all(e.state is ReviewState.NONE for e in queue)
         assert next(e for e in reviews.review_queue(database, Q3) if e.code == "SP-05").previous_quarter == Q1
@@ -635,7 +636,7 @@ def test_review_flow_on_postgres(postgres_url):
         assert reopened.status is ReviewStatus.DRAFT
         assert reviews.review_progress(database, Q3).reviewed == 1
         ids = [e.project_id for e in reviews.review_queue(database, Q2, stages=list(Stage))]
-        counts = reviews.benefits_on_track(database, ids, Q2)
+        counts = portfolio_benefits.benefits_on_track(database, ids, Q2)
         assert str(counts[ids[0]]) == "4/4"
         assert len(reviews.measure_trend(database, "SP-01", "M6").points) == 8
         assert reviews.rag_history(database, "SP-03")[-1].quarter == Q3

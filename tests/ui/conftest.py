@@ -16,7 +16,7 @@ from textual.app import App
 from projtui.config import Settings
 from projtui.domain.enums import Stage
 from projtui.domain.records import ProjectFields
-from projtui.services import portfolio_stats
+from projtui.services import projects as project_service
 from projtui.services.importing import import_snapshot
 from projtui.services.opening import open_portfolio
 from projtui.services.transfer import load_sample
@@ -56,7 +56,7 @@ def big_db(tmp_path_factory):
                     [f"A{1 + i % 2}"],
                 )
 
-    portfolio_stats.bulk_create_projects(db, projects(), actor="setup")
+    project_service.bulk_create_projects(db, projects(), actor="setup")
     yield db
     db.dispose()
 

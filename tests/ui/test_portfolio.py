@@ -13,7 +13,7 @@ from textual.widgets import Input, OptionList
 
 from projtui.domain.enums import Stage
 from projtui.domain.records import ProjectFields
-from projtui.services import projects, reviews
+from projtui.services import portfolio, portfolio_benefits, projects
 from projtui.services.importing import import_snapshot
 from projtui.services.read_models import NO_AMBITION, ProjectQuery, SortKey
 from projtui.ui.screens.confirm import ChoiceScreen, ConfirmScreen
@@ -148,8 +148,8 @@ async def test_only_the_latest_query_shows_when_loads_overlap(sample_db, make_ap
 
 async def test_first_keystroke_filters_at_once_and_a_burst_is_read_once(sample_db, make_app, monkeypatch):
     counted = []
-    count = projects.count_projects
-    monkeypatch.setattr(projects, "count_projects", lambda db, query: counted.append(query.text) or count(db, query))
+    count = portfolio.count_projects
+    monkeypatch.setattr(portfolio, "count_projects", lambda db, query: counted.append(query.text) or count(db, query))
     # A pause that never ends within the test: whatever is read, is read without waiting for it.
     monkeypatch.setattr(portfolio_screen, "FILTER_DELAY", 600)
     app = make_app(sample_db)
@@ -170,7 +170,7 @@ async def test_first_keystroke_filters_at_once_and_a_burst_is_read_once(sample_d
 async def test_one_query_runs_at_a_time_and_only_the_latest_waits(sample_db, make_app, monkeypatch):
     started, release = threading.Event(), threading.Event()
     counted = []
-    count = projects.count_projects
+    count = portfolio.count_projects
 
     def slow_count(db, query):
         counted.append(query.text)
@@ -179,7 +179,7 @@ async def test_one_query_runs_at_a_time_and_only_the_latest_waits(sample_db, mak
             release.wait(30)
         return count(db, query)
 
-    monkeypatch.setattr(projects, "count_projects", slow_count)
+    monkeypatch.setattr(portfolio, "count_projects", slow_count)
     app = make_app(sample_db)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
@@ -312,7 +312,7 @@ async def test_stage_and_ambition_pickers_count_what_each_choice_would_show(samp
         await pilot.press("f")
         await settle(pilot)
         lines = choice_lines(app)
-        expected = {code: projects.count_projects(sample_db, ProjectQuery(text="hous", stage=Stage.DELIVERY, ambition=code)) for code in ("A1", "A2", "A3", "A4")}
+        expected = {code: portfolio.count_projects(sample_db, ProjectQuery(text="hous", stage=Stage.DELIVERY, ambition=code)) for code in ("A1", "A2", "A3", "A4")}
         assert lines[0] == "All ambitions 2 (current)"
         assert [int(line.split()[-1]) for line in lines[1:5]] == list(expected.values())
         assert lines[-1] == "Linked to no ambition (golden-thread gaps) 0"
@@ -438,7 +438,7 @@ async def test_a_failing_read_is_said_once_not_retried_in_a_loop(sample_db, make
         calls.append(ids)
         raise RuntimeError("disk I/O error")
 
-    monkeypatch.setattr(reviews, "benefits_on_track", broken)
+    monkeypatch.setattr(portfolio_benefits, "benefits_on_track", broken)
     app = make_app(sample_db)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
@@ -494,7 +494,7 @@ async def test_empty_database_declined_stays_empty(empty_db, make_app):
         await settle(pilot)
         assert count_text(app) == "shown 0 of 0 projects"
         assert "The portfolio has no projects yet: `projtui import FILE` loads a snapshot." in screen_text(app)
-    assert projects.total_projects(empty_db) == 0
+    assert portfolio.total_projects(empty_db) == 0
 
 
 async def test_the_command_palette_runs_screen_actions(sample_db, make_app):

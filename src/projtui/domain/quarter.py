@@ -7,8 +7,9 @@ may also be ``FY24/25 Q1``, ``FY2024/25 Q1``, ``2024-25 Q1``, ``Q1 2024/25``
 or ``Q1 2024-25``, in any letter case and with loose spacing; nothing else is
 accepted, and the second year must follow the first.
 
-``QuarterLabel`` is the type pydantic models use: it reads any accepted form
-and dumps the canonical label.
+``to_quarter`` is what pydantic models validate a quarter with (their
+``QuarterLabel`` type lives with them, in ``domain.records``, so reading a
+quarter needs no pydantic).
 """
 
 from __future__ import annotations
@@ -18,9 +19,7 @@ import functools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Annotated, Any
-
-from pydantic import BeforeValidator, PlainSerializer, WithJsonSchema
+from typing import Any
 
 MIN_YEAR = 1900
 MAX_YEAR = 2199
@@ -75,6 +74,16 @@ class Quarter:
         if not isinstance(text, str):
             raise _not_a_quarter(text)
         return _parse_label(text)
+
+    @classmethod
+    def from_label(cls, text: str | None) -> Quarter | None:
+        """A stored label read back: None when there is none or it cannot be read (`projtui check` reports those)."""
+        if not text:
+            return None
+        try:
+            return cls.parse(text)
+        except ValueError:
+            return None
 
     def __str__(self) -> str:
         return f"{self.financial_year} Q{self.quarter}"
@@ -179,7 +188,8 @@ def _month_start(fy_start_year: int, months_after_april: int) -> dt.date:
     return dt.date(fy_start_year + year, month_index + 1, 1)
 
 
-def _to_quarter(value: Any) -> Quarter:
+def to_quarter(value: Any) -> Quarter:
+    """A Quarter from a Quarter or any accepted label; anything else is refused."""
     if isinstance(value, Quarter):
         return value
     if isinstance(value, str):
@@ -189,11 +199,3 @@ def _to_quarter(value: Any) -> Quarter:
     # is the label, so refuse them with the same message.
     raise _not_a_quarter(value)
 
-
-QuarterLabel = Annotated[
-    Quarter,
-    BeforeValidator(_to_quarter),
-    PlainSerializer(str, return_type=str),
-    WithJsonSchema({"type": "string", "examples": ["2024/25 Q1"]}),
-]
-"""A Quarter in a pydantic model: validates any accepted label, dumps the canonical one."""

@@ -11,7 +11,19 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictBool, StrictInt, StringConstraints, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    StrictBool,
+    StrictInt,
+    StringConstraints,
+    WithJsonSchema,
+    model_validator,
+)
 
 from projtui.domain.enums import (
     Aggregation,
@@ -26,7 +38,8 @@ from projtui.domain.enums import (
     ReviewStatus,
     Stage,
 )
-from projtui.domain.quarter import QuarterLabel
+from projtui.domain.quarter import Quarter, to_quarter
+
 
 def _no_nul(text: str) -> str:
     # PostgreSQL cannot store NUL in text, so neither backend may accept it.
@@ -50,6 +63,13 @@ Text = Annotated[str, StringConstraints(max_length=10_000), AfterValidator(_no_n
 Short = Annotated[str, StringConstraints(strip_whitespace=True, max_length=120), AfterValidator(_no_nul)]
 Pence = Annotated[StrictInt, Field(ge=0, le=10**15)]  # "12" in a TOML file is a mistake, not 12p
 Number = Annotated[float, AfterValidator(_positive_zero)]
+QuarterLabel = Annotated[
+    Quarter,
+    BeforeValidator(to_quarter),
+    PlainSerializer(str, return_type=str),
+    WithJsonSchema({"type": "string", "examples": ["2024/25 Q1"]}),
+]
+"""A Quarter in a pydantic model: validates any accepted label, dumps the canonical one."""
 QuarterValues = dict[QuarterLabel, Number]
 
 

@@ -45,6 +45,7 @@ __all__ = [
     "on_trajectory",
     "previous_due_quarter",
     "progress",
+    "reporting_started",
     "rollup_counts",
     "status",
     "target_for",
@@ -530,20 +531,35 @@ def measure_status(
     quarter: Quarter,
     actuals: Mapping[Quarter, float],
     profiled: Mapping[Quarter, float] = _NO_PROFILE,
+    *,
+    started: bool = True,
 ) -> MeasureStatus:
     """A measure's status for the quarter, from its actuals and profiled targets.
 
     Ties the cadence (is the measure due this quarter?), the quarter's
     target (``target_for``) and the status rules (``status``) together.
-    Actuals of a cumulative measure are year-to-date figures.
+    Actuals of a cumulative measure are year-to-date figures. A measure
+    whose reporting has not ``started`` (``reporting_started``) is not due.
     """
     return status(
         rule,
         actuals.get(quarter),
         target_for(rule, quarter, profiled),
         target_max=target_max_for(rule, quarter),
-        due=is_due(rule.frequency, quarter.quarter),
+        due=started and is_due(rule.frequency, quarter.quarter),
     )
+
+
+def reporting_started(quarter: Quarter, first_actual: Quarter | None, realisation_start: Quarter | None) -> bool:
+    """Is a benefit's measure expected to report by ``quarter``?
+
+    From the start of the benefit's realisation window, or from the
+    measure's first actual if that is earlier, so a plan written ahead of
+    time does not show as missing data; always, for a benefit with no window.
+    """
+    if first_actual is not None and first_actual <= quarter:
+        return True
+    return realisation_start is None or quarter >= realisation_start
 
 
 # -- direction of travel --------------------------------------------------------

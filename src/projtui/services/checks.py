@@ -15,6 +15,7 @@ from projtui.domain.cadence import due_quarters
 from projtui.domain.codes import natural_key
 from projtui.domain.enums import Frequency, Rag, Stage
 from projtui.domain.quarter import Quarter
+from projtui.services.review_quarter import latest_quarter
 from projtui.store import tables as t
 from projtui.store.database import Database
 
@@ -47,19 +48,9 @@ class Gap:
         return (natural_key(self.project or ""), _ORDER[self.kind], natural_key(self.key))
 
 
-def latest_quarter(session: Session) -> Quarter | None:
-    """The latest quarter anything was reported for."""
-    candidates = [
-        session.execute(select(table.fy_start_year, table.quarter).order_by(table.fy_start_year.desc(), table.quarter.desc()).limit(1)).first()
-        for table in (t.MeasureValue, t.QuarterlyReview)
-    ]
-    found = [Quarter(*row) for row in candidates if row is not None]
-    return max(found) if found else None
-
-
 def find_gaps(db: Database) -> tuple[list[Gap], Quarter | None]:
+    latest = latest_quarter(db)
     with db.reading() as session:
-        latest = latest_quarter(session)
         gaps = [
             *_unlinked_projects(session),
             *_items_without(session, t.Output, t.OutputOutcome.output_id, "output_no_outcome", "leads to no outcome"),

@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
-from sqlalchemy.engine import make_url
-from sqlalchemy.exc import DatabaseError, OperationalError
+import sqlite3
 
 from projtui.domain.errors import NotFoundError, SchemaError
 from projtui.store import migrate
-from projtui.store.database import Database
+from projtui.store.database import Database, sqlite_file
 
 
 def open_portfolio(url: str, *, create: bool = False) -> Database:
@@ -17,24 +14,35 @@ def open_portfolio(url: str, *, create: bool = False) -> Database:
 
     A missing SQLite file is created only when `create` is set; otherwise the
     user is told how to create one. A schema newer than this code is refused
-    without being touched.
+    without being touched. An up-to-date SQLite file is opened without
+    importing SQLAlchemy (see `store.database`).
     """
-    parsed = make_url(url)
-    if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
-        path = Path(parsed.database)
-        if not create and not path.exists():
-            raise NotFoundError(f"{path}: no portfolio database here; create one with `projtui init`")
+    path = sqlite_file(url)
+    if path is not None and not create and not path.exists():
+        raise NotFoundError(f"{path}: no portfolio database here; create one with `projtui init`")
     db = Database(url)
     try:
         migrate.upgrade(db)
-    except (OperationalError, DatabaseError) as exc:
+    except BaseException as exc:
         db.dispose()
-        reason = str(exc.orig) if exc.orig is not None else str(exc)
+        reason = _unreadable(exc)
+        if reason is None:
+            raise
         raise SchemaError(f"{db.display_name}: cannot open as a portfolio database: {reason}") from exc
-    except BaseException:
-        db.dispose()
-        raise
     return db
+
+
+def _unreadable(exc: BaseException) -> str | None:
+    """Why the database could not be read, when that is what `exc` says; None for anything else."""
+    if isinstance(exc, sqlite3.DatabaseError):
+        return str(exc)
+    if not type(exc).__module__.startswith("sqlalchemy"):
+        return None
+    from sqlalchemy.exc import DatabaseError, OperationalError
+
+    if isinstance(exc, (OperationalError, DatabaseError)):
+        return str(exc.orig) if exc.orig is not None else str(exc)
+    return None
 
 
 __all__ = ["Database", "open_portfolio"]

@@ -1,165 +1,26 @@
-"""Projects: the portfolio list, one project's details, edits and its ambition links."""
+"""Projects: one project's details, edits and its ambition links, and many projects at once.
+
+The portfolio list is `services.portfolio`. ``bulk_create_projects`` adds
+many projects in one transaction (the benchmarks and the large-portfolio
+tests build 100,000 with it).
+"""
 
 from __future__ import annotations
 
-from sqlalchemy import case, func, or_, select
+from collections.abc import Iterable, Sequence
+
+from sqlalchemy import insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from projtui.domain.enums import Rag, Stage
+from projtui.domain.enums import Stage
 from projtui.domain.errors import ConflictError, InvalidInput, NotFoundError, Problem, RuleError
-from projtui.domain.quarter import Quarter
 from projtui.domain.records import ProjectFields
 from projtui.services import audit
 from projtui.services.locking import delete_versioned, update_audited, update_versioned
-from projtui.services.read_models import (
-    NO_AMBITION,
-    AmbitionLink,
-    ProjectDetail,
-    ProjectQuery,
-    ProjectRow,
-    SortKey,
-)
+from projtui.services.read_models import AmbitionLink, ProjectDetail
 from projtui.store import tables as t
 from projtui.store.database import Database
-
-# Worst first, so sorting by RAG puts the projects needing attention on top.
-_RAG_ORDER = {Rag.RED: 0, Rag.AMBER: 1, Rag.GREEN: 2, Rag.COMPLETE: 3, Rag.NOT_SET: 4}
-
-# The lifecycle, in the order DESIGN lists the stages and `Stage` declares them: sorting and
-# grouping by stage follow a project's life (pipeline → … → closed, then on hold and cancelled),
-# not the alphabet.
-_STAGE_ORDER = {stage.value: rank for rank, stage in enumerate(Stage)}
-
-
-def _latest_review():
-    later = select(t.QuarterlyReview.id).where(t.QuarterlyReview.project_id == t.Project.id).correlate(t.Project)
-    return (
-        later.order_by(t.QuarterlyReview.fy_start_year.desc(), t.QuarterlyReview.quarter.desc()).limit(1).scalar_subquery()
-    )
-
-
-def _primary_ambition():
-    return (
-        select(t.Ambition.code)
-        .join(t.ProjectAmbition, t.ProjectAmbition.ambition_id == t.Ambition.id)
-        .where(t.ProjectAmbition.project_id == t.Project.id, t.ProjectAmbition.is_primary)
-        .limit(1)
-        .scalar_subquery()
-    )
-
-
-def stage_rank():
-    """A project's stage as its place in the lifecycle (a CASE in SQL, so the database sorts by it)."""
-    return case(_STAGE_ORDER, value=t.Project.stage, else_=len(_STAGE_ORDER))
-
-
-def _escape_like(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-
-
-def _text_matches(db: Database, text: str):
-    """Code, name, lead or service contains `text`, ignoring case.
-
-    On SQLite plain LIKE already ignores (ASCII) case, and SQLite's lower()
-    folds ASCII only, so ILIKE would find nothing more: it would only add a
-    lower() call on both sides of every comparison, and stop SQLite reading
-    the columns straight from an index. PostgreSQL's LIKE is case-sensitive:
-    there ILIKE stays.
-    """
-    pattern = f"%{_escape_like(text)}%"
-    columns = (t.Project.code, t.Project.name, t.Project.lead, t.Project.service)
-    if db.is_sqlite:
-        return or_(*(column.like(pattern, escape="\\") for column in columns))
-    return or_(*(column.ilike(pattern, escape="\\") for column in columns))
-
-
-def _filtered(db: Database, query: ProjectQuery, columns):
-    statement = select(*columns).select_from(t.Project)
-    text = query.text.strip()
-    if text:
-        statement = statement.where(_text_matches(db, text))
-    if query.stage is not None:
-        statement = statement.where(t.Project.stage == query.stage.value)
-    if query.ambition == NO_AMBITION:
-        statement = statement.where(~select(t.ProjectAmbition.project_id).where(t.ProjectAmbition.project_id == t.Project.id).exists())
-    elif query.ambition:
-        statement = statement.where(
-            select(t.ProjectAmbition.project_id)
-            .join(t.Ambition, t.Ambition.id == t.ProjectAmbition.ambition_id)
-            .where(t.ProjectAmbition.project_id == t.Project.id, t.Ambition.code == query.ambition)
-            .exists()
-        )
-    return statement
-
-
-def count_projects(db: Database, query: ProjectQuery = ProjectQuery()) -> int:
-    with db.reading() as session:
-        return session.scalar(_filtered(db, query, [func.count()])) or 0
-
-
-def total_projects(db: Database) -> int:
-    with db.reading() as session:
-        return session.scalar(select(func.count()).select_from(t.Project)) or 0
-
-
-def _sort_keys(sort: SortKey) -> list:
-    ambition = _primary_ambition()
-    return {
-        SortKey.CODE: [],
-        SortKey.NAME: [func.lower(t.Project.name)],
-        SortKey.STAGE: [stage_rank()],
-        SortKey.AMBITION: [ambition.is_(None), ambition],
-        SortKey.LEAD: [t.Project.lead.is_(None), func.lower(t.Project.lead)],
-        SortKey.SERVICE: [t.Project.service.is_(None), func.lower(t.Project.service)],
-        SortKey.RAG: [_rag_rank()],
-    }[sort]
-
-
-def list_projects(db: Database, query: ProjectQuery = ProjectQuery(), *, offset: int = 0, limit: int = 100) -> list[ProjectRow]:
-    """One page of the portfolio, filtered and sorted in the database.
-
-    Two steps: the page's ids, sorted by the sort keys alone; then what the
-    table shows for those ids only. In one statement SQLite would work out
-    each project's primary ambition and latest review for every row it
-    sorts or skips, not just for the page (three times slower deep in
-    100,000 projects).
-    """
-    keys = [*_sort_keys(query.sort), t.Project.code]
-    page = _filtered(db, query, [t.Project.id]).order_by(*(key.desc() if query.descending else key for key in keys))
-    columns = [
-        t.Project.id, t.Project.code, t.Project.name, t.Project.stage, t.Project.lead, t.Project.service,
-        _primary_ambition().label("ambition"), _latest_review().label("review_id"),
-    ]
-    with db.reading() as session:
-        ids = session.scalars(page.offset(offset).limit(limit)).all()
-        found = {row.id: row for row in session.execute(select(*columns).where(t.Project.id.in_(ids)))} if ids else {}
-        rows = [found[id_] for id_ in ids if id_ in found]
-        reviews = {
-            r.id: r
-            for r in session.execute(
-                select(t.QuarterlyReview.id, t.QuarterlyReview.rag, t.QuarterlyReview.fy_start_year, t.QuarterlyReview.quarter)
-                .where(t.QuarterlyReview.id.in_([row.review_id for row in rows if row.review_id]))
-            )
-        }
-    result = []
-    for row in rows:
-        review = reviews.get(row.review_id)
-        result.append(
-            ProjectRow(
-                id=row.id, code=row.code, name=row.name, stage=Stage(row.stage), primary_ambition=row.ambition,
-                latest_rag=Rag(review.rag) if review else Rag.NOT_SET,
-                latest_quarter=Quarter(review.fy_start_year, review.quarter) if review else None,
-                lead=row.lead, service=row.service,
-            )
-        )
-    return result
-
-
-def _rag_rank():
-    rag = select(t.QuarterlyReview.rag).where(t.QuarterlyReview.id == _latest_review()).scalar_subquery()
-    return case(*((rag == value.value, rank) for value, rank in _RAG_ORDER.items()), else_=len(_RAG_ORDER))
-
 
 def _load_detail(session: Session, code: str) -> ProjectDetail | None:
     row = session.scalars(select(t.Project).where(t.Project.code == code)).first()
@@ -292,3 +153,73 @@ def set_ambitions(db: Database, code: str, ambitions: list[str], *, expected_ver
         detail = _load_detail(session, code)
     assert detail is not None
     return detail
+
+
+def bulk_create_projects(
+    db: Database,
+    projects: Iterable[ProjectFields | tuple[ProjectFields, Sequence[str]]],
+    *,
+    actor: str,
+    batch: int = 5_000,
+) -> int:
+    """Add many projects in one transaction; each may carry its ambition codes (first is primary).
+
+    The same rules as ``projects.create_project`` (a project past the
+    pipeline needs an ambition; codes are unique), written in batches of
+    executemany inserts with one audit row per project. Returns how many
+    were added.
+    """
+    added = 0
+    try:
+        with db.transaction() as session:
+            ambition_ids = dict(session.execute(select(t.Ambition.code, t.Ambition.id)).all())
+            pending: list[tuple[ProjectFields, Sequence[str]]] = []
+
+            def flush() -> None:
+                # Core inserts on the tables: the ORM's bulk path costs several times more per row.
+                nonlocal added
+                if not pending:
+                    return
+                now = t.utcnow()
+                session.execute(
+                    insert(t.Project.__table__),
+                    [{**fields.model_dump(), "version": 1, "created_at": now, "updated_at": now} for fields, _ in pending],
+                )
+                codes = [fields.code for fields, _ in pending]
+                ids = dict(session.execute(select(t.Project.code, t.Project.id).where(t.Project.code.in_(codes))).all())
+                session.execute(
+                    insert(t.BenefitsReviewPlan.__table__), [{"project_id": ids[code], "status": "draft", "version": 1} for code in codes]
+                )
+                links = [
+                    {"project_id": ids[fields.code], "ambition_id": ambition_ids[code], "is_primary": i == 0}
+                    for fields, ambitions in pending
+                    for i, code in enumerate(ambitions)
+                ]
+                if links:
+                    session.execute(insert(t.ProjectAmbition.__table__), links)
+                session.execute(
+                    insert(t.AuditLog.__table__),
+                    [
+                        {
+                            "at": now, "actor": actor, "action": "create", "entity": "project", "entity_key": fields.code,
+                            "project_id": ids[fields.code], "field": None, "old_value": None, "new_value": fields.name,
+                        }
+                        for fields, _ in pending
+                    ],
+                )
+                added += len(pending)
+                pending.clear()
+
+            for item in projects:
+                fields, ambitions = (item, ()) if isinstance(item, ProjectFields) else item
+                _require_ambition(fields.stage, ambitions, fields.code)
+                unknown = [code for code in ambitions if code not in ambition_ids]
+                if unknown:
+                    raise InvalidInput([Problem("", "ambitions", code, "no ambition has this code") for code in unknown])
+                pending.append((fields, tuple(ambitions)))
+                if len(pending) >= batch:
+                    flush()
+            flush()
+    except IntegrityError:
+        raise InvalidInput([Problem("", "code", None, "another project already has one of these codes")]) from None
+    return added

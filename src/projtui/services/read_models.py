@@ -5,17 +5,20 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from projtui.domain.enums import Rag, Stage
 from projtui.domain.quarter import Quarter
-from projtui.domain.records import (
-    BenefitFields,
-    MeasureFields,
-    OutcomeFields,
-    OutputFields,
-    PlanFields,
-    ProjectFields,
-)
+
+if TYPE_CHECKING:  # the portfolio screen imports these records, and must start without pydantic
+    from projtui.domain.records import (
+        BenefitFields,
+        MeasureFields,
+        OutcomeFields,
+        OutputFields,
+        PlanFields,
+        ProjectFields,
+    )
 
 NO_AMBITION = "-"  # ProjectQuery.ambition value meaning "linked to no ambition"
 

@@ -3,8 +3,8 @@
 Review mode calls these, one small transaction per saved step, so an
 interrupted session loses nothing that was saved:
 
-* **Pick a quarter** - ``default_review_quarter`` (the latest quarter with
-  any actual or review, else the current financial quarter).
+* **Pick a quarter** - ``review_quarter.default_review_quarter`` (the latest
+  quarter with any actual or review, else the current financial quarter).
 * **Step through projects** - ``review_queue`` (filter by ambition, lead,
   service), ``review_progress`` ("5 of 16 reviewed"),
   ``review_filter_options`` for the pickers.
@@ -13,7 +13,8 @@ interrupted session loses nothing that was saved:
   ``set_profiled_target`` / ``clear_profiled_target`` and
   ``update_measure_baseline_or_target`` (these need a reason).
 * **History** - ``measure_trend`` (actuals against the target line),
-  ``rag_history``; ``benefits_on_track`` for the portfolio's column.
+  ``rag_history``. (The portfolio's "benefits on track" column is
+  ``portfolio_benefits``, which applies the same rules.)
 
 Rules (DESIGN.md, "Domain rules from the benefits-management canon"):
 
@@ -44,7 +45,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Collection, Mapping
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
@@ -60,21 +61,20 @@ from projtui.domain.records import MeasureFields, ReviewFields
 from projtui.domain.status import (
     MeasureRule,
     MeasureStatus,
-    OnTrackCount,
     Travel,
     benefit_on_track,
+    measure_status,
     on_trajectory,
     previous_due_quarter,
     progress,
+    reporting_started,
     rollup_counts,
-    status,
     target_for,
     target_max_for,
     travel_vs_last_year,
     travel_vs_previous_quarter,
 )
 from projtui.services import audit
-from projtui.services.checks import latest_quarter
 from projtui.services.locking import delete_versioned, update_audited, update_versioned
 from projtui.services.read_models import NO_AMBITION, MeasureItem
 from projtui.services.review_models import (
@@ -99,10 +99,8 @@ from projtui.store.database import Database
 __all__ = [
     "DEFAULT_STAGES",
     "UNSET",
-    "benefits_on_track",
     "clear_actual",
     "clear_profiled_target",
-    "default_review_quarter",
     "get_review",
     "measure_trend",
     "publish_review",
@@ -123,7 +121,6 @@ __all__ = [
 # a project of any stage that already has a review for the quarter is listed.
 DEFAULT_STAGES: frozenset[Stage] = frozenset(Stage) - {Stage.CLOSED, Stage.CANCELLED}
 
-_CHUNK = 500  # ids per IN (...) list: well inside SQLite's and PostgreSQL's parameter limits
 
 # The review's own fields a draft save may change; status and published by/on belong to publish/re-open.
 _REVIEW_EDITABLE = (
@@ -189,20 +186,6 @@ def _in_quarter(table, quarter: Quarter):
 def _before(table, quarter: Quarter, *, inclusive: bool = False):
     same_year = table.quarter <= quarter.quarter if inclusive else table.quarter < quarter.quarter
     return or_(table.fy_start_year < quarter.fy_start_year, and_(table.fy_start_year == quarter.fy_start_year, same_year))
-
-
-def _label(value: str | None) -> Quarter | None:
-    if not value:
-        return None
-    try:
-        return Quarter.parse(value)
-    except ValueError:
-        return None
-
-
-def _chunks(values: Sequence[int]) -> Iterable[Sequence[int]]:
-    for start in range(0, len(values), _CHUNK):
-        yield values[start : start + _CHUNK]
 
 
 def _review_key(project_code: str, quarter: Quarter) -> str:
@@ -312,23 +295,6 @@ def _load_measure_item(session: Session, measure_id: int) -> MeasureItem | None:
 # -- the status rules, applied ----------------------------------------------------------------------
 
 
-def _started(quarter: Quarter, first_actual: Quarter | None, realisation_start: Quarter | None) -> bool:
-    """Has reporting started by ``quarter``? (See the module docstring.)"""
-    if first_actual is not None and first_actual <= quarter:
-        return True
-    return realisation_start is None or quarter >= realisation_start
-
-
-def _status(rule: MeasureRule, quarter: Quarter, actual: float | None, profiled: Mapping[Quarter, float], started: bool) -> MeasureStatus:
-    return status(
-        rule,
-        actual,
-        target_for(rule, quarter, profiled),
-        target_max=target_max_for(rule, quarter),
-        due=is_due(rule.frequency, quarter.quarter) and started,
-    )
-
-
 def _trend_points(
     rule: MeasureRule,
     values: Mapping[Quarter, t.MeasureValue],
@@ -353,7 +319,7 @@ def _trend_points(
                 provisional=bool(row.provisional) if row is not None else False,
                 target=target_for(rule, quarter, profiled),
                 target_max=target_max_for(rule, quarter),
-                status=_status(rule, quarter, actual, profiled, _started(quarter, first_actual, realisation_start)),
+                status=measure_status(rule, quarter, {quarter: actual}, profiled, started=reporting_started(quarter, first_actual, realisation_start)),
             )
         )
     return tuple(points)
@@ -373,7 +339,7 @@ def _line(
     actual = None if row is None else row.value
     editable = not published or (entry is not None and entry.provisional)
     first_actual = min(values) if values else None
-    started = _started(quarter, first_actual, realisation_start)
+    started = reporting_started(quarter, first_actual, realisation_start)
     base = {
         "measure": item, "quarter": quarter, "actual": entry, "profiled_target": profiled.get(quarter),
         "started": started, "editable": editable,
@@ -391,7 +357,7 @@ def _line(
             target=target_for(rule, quarter, profiled),
             target_max=target_max_for(rule, quarter),
             due=is_due(rule.frequency, quarter.quarter),
-            status=_status(rule, quarter, actual, profiled, started),
+            status=measure_status(rule, quarter, {quarter: actual}, profiled, started=started),
             travel_vs_previous=travel_vs_previous_quarter(rule, quarter, actuals),
             previous_quarter=before,
             previous_actual=None if before is None else actuals.get(before),
@@ -411,13 +377,6 @@ def _line(
 
 
 # -- choosing the quarter ---------------------------------------------------------------------------
-
-
-def default_review_quarter(db: Database, today: dt.date | None = None) -> Quarter:
-    """The latest quarter with any actual or review; the current financial quarter if there is none."""
-    with db.reading() as session:
-        latest = latest_quarter(session)
-    return latest if latest is not None else Quarter.current(today)
 
 
 # -- the queue --------------------------------------------------------------------------------------
@@ -551,7 +510,7 @@ def _measure_counts(session: Session, quarter: Quarter, chosen) -> tuple[dict[in
     due: dict[int, int] = defaultdict(int)
     entered: dict[int, int] = defaultdict(int)
     for project_id, frequency, realisation_start, has_now, has_so_far in rows:
-        started = bool(has_so_far) or _started(quarter, None, _label(realisation_start))
+        started = bool(has_so_far) or reporting_started(quarter, None, Quarter.from_label(realisation_start))
         if is_due(frequency, quarter.quarter) and started:
             due[project_id] += 1
             entered[project_id] += bool(has_now)
@@ -615,7 +574,7 @@ def _load_sheet(session: Session, project_code: str, quarter: Quarter) -> Review
         )
         line = _line(
             item, quarter, values.get(row.id, {}), profiled.get(row.id, {}),
-            _label(benefit.realisation_start) if benefit is not None else None, published=published,
+            Quarter.from_label(benefit.realisation_start) if benefit is not None else None, published=published,
         )
         lines.append(line)
         if row.benefit_id is not None:
@@ -1114,7 +1073,7 @@ def measure_trend(db: Database, project_code: str, measure_code: str, *, up_to: 
         }
         start = None
         if measure.benefit_id is not None:
-            start = _label(session.scalar(select(t.Benefit.realisation_start).where(t.Benefit.id == measure.benefit_id)))
+            start = Quarter.from_label(session.scalar(select(t.Benefit.realisation_start).where(t.Benefit.id == measure.benefit_id)))
     try:
         rule = MeasureRule.from_measure(item.fields)
         points = _trend_points(rule, values, profiled, start, up_to=up_to)
@@ -1143,80 +1102,3 @@ def rag_history(db: Database, project_code: str) -> list[RagPoint]:
             )
             for r in rows
         ]
-
-
-# -- the portfolio's "benefits on track" ---------------------------------------------------------------
-
-
-def benefits_on_track(db: Database, project_ids: Iterable[int], quarter: Quarter | str | None = None) -> dict[int, OnTrackCount]:
-    """For each given project: its benefits on track in the quarter, e.g. 3/4.
-
-    The quarter defaults to ``default_review_quarter`` so every row on the
-    portfolio is judged at the same point. Each benefit rolls up its
-    measures' statuses for that quarter (``domain.status.benefit_on_track``):
-    cadence and tolerance honoured, a due measure with no actual counts
-    against the benefit, and a benefit with nothing to assess (all measures
-    not due or monitor only, or none) is left out of the "of" figure. Only
-    the projects asked for are read, a few bulk queries per 500 of them.
-    """
-    ids = sorted(set(project_ids))
-    if not ids:
-        return {}
-    quarter = default_review_quarter(db) if quarter is None else _quarter(quarter)
-    benefits: dict[int, list[int]] = defaultdict(list)  # project -> benefit ids
-    starts: dict[int, Quarter | None] = {}  # benefit -> realisation start
-    measures: dict[int, list[t.Measure]] = defaultdict(list)  # benefit -> measures
-    actual_now: dict[int, float] = {}
-    started: set[int] = set()  # measures with an actual in or before the quarter
-    profiled: dict[int, float] = {}
-    with db.reading() as session:
-        for chunk in _chunks(ids):
-            for benefit_id, project_id, start in session.execute(
-                select(t.Benefit.id, t.Benefit.project_id, t.Benefit.realisation_start)
-                .where(t.Benefit.project_id.in_(chunk)).order_by(t.Benefit.position, t.Benefit.id)
-            ):
-                benefits[project_id].append(benefit_id)
-                starts[benefit_id] = _label(start)
-            for measure in session.scalars(select(t.Measure).where(t.Measure.project_id.in_(chunk), t.Measure.benefit_id.is_not(None))):
-                measures[measure.benefit_id].append(measure)
-        measure_ids = sorted(m.id for ms in measures.values() for m in ms)
-        for chunk in _chunks(measure_ids):
-            actual_now.update(
-                session.execute(
-                    select(t.MeasureValue.measure_id, t.MeasureValue.value)
-                    .where(t.MeasureValue.measure_id.in_(chunk), _in_quarter(t.MeasureValue, quarter))
-                ).all()
-            )
-            started.update(
-                session.scalars(
-                    select(t.MeasureValue.measure_id)
-                    .where(t.MeasureValue.measure_id.in_(chunk), _before(t.MeasureValue, quarter, inclusive=True))
-                    .distinct()
-                )
-            )
-            profiled.update(
-                session.execute(
-                    select(t.MeasureTarget.measure_id, t.MeasureTarget.value)
-                    .where(t.MeasureTarget.measure_id.in_(chunk), _in_quarter(t.MeasureTarget, quarter))
-                ).all()
-            )
-    result: dict[int, OnTrackCount] = {}
-    for project_id in ids:
-        per_benefit = []
-        for benefit_id in benefits.get(project_id, ()):
-            statuses = []
-            for measure in measures.get(benefit_id, ()):
-                try:
-                    rule = MeasureRule.from_measure(measure)
-                    statuses.append(
-                        _status(
-                            rule, quarter, actual_now.get(measure.id),
-                            {quarter: profiled[measure.id]} if measure.id in profiled else {},
-                            measure.id in started or _started(quarter, None, starts.get(benefit_id)),
-                        )
-                    )
-                except ValueError:
-                    continue  # a measure whose rule cannot be read rates nothing (`projtui check` reports it)
-            per_benefit.append(benefit_on_track(statuses))
-        result[project_id] = rollup_counts(per_benefit)
-    return result

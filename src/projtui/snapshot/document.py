@@ -15,7 +15,7 @@ import datetime as dt
 
 from pydantic import Field, model_validator
 
-from projtui.domain.quarter import QuarterLabel
+from projtui.domain.records import QuarterLabel
 from projtui.domain.records import (
     AmbitionFields,
     BenefitFields,

@@ -20,7 +20,7 @@ from pathlib import Path
 from pydantic import TypeAdapter, ValidationError
 
 from projtui.domain.errors import NO_VALUE, InvalidInput, Problem
-from projtui.domain.quarter import QuarterLabel
+from projtui.domain.records import QuarterLabel
 from projtui.snapshot.document import SCHEMA_VERSION, Document, Measure, Project
 from projtui.snapshot.locate import LineIndex
 

@@ -1,72 +1,148 @@
 """Engines and sessions for SQLite (the default) and PostgreSQL.
 
 The SQLite/PostgreSQL difference lives here and in the migrations only.
+
+Making a `Database` is cheap: SQLAlchemy is imported, and the engine made,
+the first time a session is asked for. Importing SQLAlchemy costs more than
+drawing the whole first screen, and the portfolio screen needs none of it:
+its queries are plain SQL read with `fetch`, which on a SQLite file goes
+through Python's own `sqlite3` (a few pooled connections that can only
+read) and everywhere else through the engine. So `projtui` shows the
+portfolio before SQLAlchemy is loaded, and the SQL runs the same on both.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+import re
+import sqlite3
+import threading
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Engine, create_engine, event
-from sqlalchemy.engine import make_url
-from sqlalchemy.orm import Session, sessionmaker
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+    from sqlalchemy.orm import Session, sessionmaker
 
 SQLITE_BUSY_TIMEOUT_MS = 5_000
+
+# sqlite:///relative.db, sqlite:////absolute.db, sqlite+pysqlite:///...; no query string
+_SQLITE_FILE = re.compile(r"^sqlite(?:\+pysqlite)?:///(?P<path>[^?]+)$")
+_PASSWORD = re.compile(r"^(?P<head>[A-Za-z][\w+.-]*://[^:/@]*):[^@/]*@")
 
 
 def sqlite_url(path: Path) -> str:
     return f"sqlite:///{path}"
 
 
-@dataclass
+def sqlite_file(url: str) -> Path | None:
+    """The file a SQLite URL names; None for other databases and in-memory ones."""
+    match = _SQLITE_FILE.match(url)
+    return Path(match["path"]) if match and match["path"] != ":memory:" else None
+
+
 class Database:
-    """One portfolio database: an engine plus the session factory over it."""
+    """One portfolio database: plain-SQL reads at once, an engine and sessions when first needed."""
 
-    url: str
-    engine: Engine = field(init=False, repr=False)
-    _readers: sessionmaker[Session] = field(init=False, repr=False)
-    _writers: sessionmaker[Session] = field(init=False, repr=False)
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.backend = url.split(":", 1)[0].split("+", 1)[0].lower()
+        self.sqlite_path = sqlite_file(url)
+        if self.sqlite_path is not None:
+            _create_private_file(self.sqlite_path)
+        self._lock = threading.Lock()
+        self._engine: Engine | None = None
+        self._readers: sessionmaker[Session] | None = None
+        self._writers: sessionmaker[Session] | None = None
+        self._idle: list[sqlite3.Connection] = []  # plain connections free for `fetch`
+        self._plain: list[sqlite3.Connection] = []  # all of them, closed by `dispose`
 
-    def __post_init__(self) -> None:
-        self.engine = _create_engine(self.url)
-        self._readers = sessionmaker(self.engine, expire_on_commit=False)
-        self._writers = sessionmaker(self.engine.execution_options(projtui_write=True), expire_on_commit=False)
+    def __repr__(self) -> str:
+        return f"Database({self.display_name!r})"
 
     @property
     def is_sqlite(self) -> bool:
-        return self.engine.dialect.name == "sqlite"
+        return self.backend == "sqlite"
 
     @property
     def display_name(self) -> str:
         """The URL without its password, safe to show."""
-        return make_url(self.url).render_as_string(hide_password=True)
+        return _PASSWORD.sub(r"\g<head>:***@", self.url)
+
+    @property
+    def engine(self) -> Engine:
+        return self._connected()[0]
+
+    def _connected(self) -> tuple[Engine, sessionmaker[Session], sessionmaker[Session]]:
+        """The engine and the reading and writing session factories, made on first use."""
+        with self._lock:
+            if self._engine is None:
+                from sqlalchemy.orm import sessionmaker
+
+                engine = _create_engine(self.url)
+                self._readers = sessionmaker(engine, expire_on_commit=False)
+                self._writers = sessionmaker(engine.execution_options(projtui_write=True), expire_on_commit=False)
+                self._engine = engine
+            assert self._readers is not None and self._writers is not None
+            return self._engine, self._readers, self._writers
 
     @contextmanager
     def transaction(self) -> Iterator[Session]:
         """A session whose work commits together or not at all."""
-        with self._writers() as session, session.begin():
+        with self._connected()[2]() as session, session.begin():
             yield session
 
     @contextmanager
     def reading(self) -> Iterator[Session]:
         """A session for reads only: it never waits for, or holds, the write lock."""
-        with self._readers() as session:
+        with self._connected()[1]() as session:
             yield session
 
+    def fetch(self, sql: str, params: Mapping[str, Any] | None = None) -> list[tuple]:
+        """The rows of one read-only statement; parameters are written `:name`."""
+        if self.sqlite_path is None:
+            from sqlalchemy import text
+
+            with self.engine.connect() as connection:
+                return [tuple(row) for row in connection.execute(text(sql), dict(params or {}))]
+        connection = self._borrow()
+        try:
+            return connection.execute(sql, params or {}).fetchall()
+        finally:
+            with self._lock:
+                self._idle.append(connection)
+
+    def _borrow(self) -> sqlite3.Connection:
+        with self._lock:
+            if self._idle:
+                return self._idle.pop()
+        assert self.sqlite_path is not None
+        # Lent to one thread at a time, but not always the thread that opened it.
+        connection = sqlite3.connect(self.sqlite_path, timeout=SQLITE_BUSY_TIMEOUT_MS / 1000, check_same_thread=False, isolation_level=None)
+        connection.execute("PRAGMA query_only = ON")
+        with self._lock:
+            self._plain.append(connection)
+        return connection
+
     def dispose(self) -> None:
-        self.engine.dispose()
+        with self._lock:
+            plain, self._plain, self._idle = self._plain, [], []
+            engine, self._engine = self._engine, None
+        for connection in plain:
+            connection.close()
+        if engine is not None:
+            engine.dispose()
 
 
 def _create_engine(url: str) -> Engine:
+    from sqlalchemy import create_engine, event
+    from sqlalchemy.engine import make_url
+
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite":
         return create_engine(url, pool_pre_ping=True)
-    if parsed.database and parsed.database != ":memory:":
-        _create_private_file(Path(parsed.database))
     engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
     event.listen(engine, "connect", _configure_sqlite_connection)
     event.listen(engine, "begin", _begin)

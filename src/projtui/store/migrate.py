@@ -3,16 +3,15 @@
 Opening a database that is already up to date is the common case, and
 importing Alembic (with Mako and its dialect modules) cost more start-up
 time than drawing the first screen. So the revision is read with plain SQL
-and compared with `HEAD_REVISION`; Alembic is imported only when a
-migration has to run or an unknown revision has to be explained. A test
-checks that `HEAD_REVISION` is Alembic's head, so the two cannot drift.
+(on SQLite without SQLAlchemy either) and compared with `HEAD_REVISION`;
+Alembic is imported only when a migration has to run or an unknown
+revision has to be explained. A test checks that `HEAD_REVISION` is
+Alembic's head, so the two cannot drift.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
-
-from sqlalchemy import inspect, text
 
 from projtui.domain.errors import SchemaError
 from projtui.store.database import Database
@@ -51,16 +50,24 @@ def head_revision() -> str:
 
 def current_revision(db: Database) -> str | None:
     """The revision recorded in the database; None for a database Alembic never touched."""
-    with db.engine.connect() as connection:
-        if not inspect(connection).has_table(VERSION_TABLE):
-            return None
-        versions = connection.execute(text(f"SELECT version_num FROM {VERSION_TABLE}")).scalars().all()
+    if not _has_version_table(db):
+        return None
+    versions = [version for (version,) in db.fetch(f"SELECT version_num FROM {VERSION_TABLE}")]
     if len(versions) > 1:  # branches: never made by projtui, so let Alembic say what is wrong
         from alembic.runtime.migration import MigrationContext
 
         with db.engine.connect() as connection:
             return MigrationContext.configure(connection).get_current_revision()
     return versions[0] if versions else None
+
+
+def _has_version_table(db: Database) -> bool:
+    if db.is_sqlite:
+        return bool(db.fetch("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = :name", {"name": VERSION_TABLE}))
+    from sqlalchemy import inspect
+
+    with db.engine.connect() as connection:
+        return inspect(connection).has_table(VERSION_TABLE)
 
 
 def check_not_newer(db: Database) -> str | None:

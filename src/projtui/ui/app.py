@@ -64,11 +64,11 @@ class ProjtuiApp(App[None]):
 
     @work(thread=True, exclusive=True, group="app-title", exit_on_error=False)
     def _read_title(self) -> None:
-        from projtui.services import portfolio_stats, projects
+        from projtui.services import portfolio
 
         try:
-            title = portfolio_stats.portfolio_title(self.db)
-            empty = self.offer_sample and projects.total_projects(self.db) == 0 and not portfolio_stats.list_ambitions(self.db)
+            title = portfolio.portfolio_title(self.db)
+            empty = self.offer_sample and portfolio.total_projects(self.db) == 0 and not portfolio.list_ambitions(self.db)
         except Exception as exc:  # noqa: BLE001 - shown to the user
             self.notify(str(exc), title="Could not read the portfolio", severity="error", markup=False)
             return

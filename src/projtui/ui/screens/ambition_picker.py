@@ -24,8 +24,7 @@ from textual.widgets import Button, Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
 from projtui.domain.errors import ConflictError, ProjtuiError, RuleError
-from projtui.services import projects
-from projtui.services.portfolio_stats import list_ambitions
+from projtui.services.portfolio import list_ambitions
 from projtui.services.read_models import AmbitionSummary, ProjectDetail
 from projtui.ui.screens.checklist import ChecklistDialog
 
@@ -183,6 +182,9 @@ class AmbitionLinking:
 
     @work(thread=True, exclusive=True, group="ambition-links-read", exit_on_error=False)
     def _read_for_linking(self: Any, code: str) -> None:
+        # Imported here, in the worker: the portfolio (this mixin's first user) starts without SQLAlchemy.
+        from projtui.services import projects
+
         try:
             detail = projects.get_project(self.app.db, code)
             ambitions = list_ambitions(self.app.db)
@@ -204,6 +206,8 @@ class AmbitionLinking:
 
     @work(thread=True, exclusive=True, group="ambition-links-save", exit_on_error=False)
     def _save_links(self: Any, detail: ProjectDetail, codes: list[str]) -> None:
+        from projtui.services import projects
+
         app = self.app
         title = f"{detail.code} {detail.fields.name}"
         try:

@@ -22,7 +22,7 @@ from textual.widgets import Footer, Header, Input, Static
 from textual.worker import get_current_worker
 
 from projtui.domain.enums import Stage
-from projtui.services.portfolio_stats import ambition_counts, group_counts, list_ambitions
+from projtui.services.portfolio import ambition_counts, group_counts, list_ambitions
 from projtui.services.read_models import NO_AMBITION, AmbitionSummary, ProjectQuery, SortKey
 from projtui.ui.screens.ambition_picker import AmbitionLinking
 from projtui.ui.screens.confirm import ChoiceScreen

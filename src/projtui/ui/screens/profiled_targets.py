@@ -26,7 +26,8 @@ from textual.worker import get_current_worker
 
 from projtui.domain.enums import Direction
 from projtui.domain.errors import ConflictError, InvalidInput, NotFoundError, Problem, ProjtuiError, RuleError
-from projtui.domain.quarter import Quarter, QuarterLabel
+from projtui.domain.quarter import Quarter
+from projtui.domain.records import QuarterLabel
 from projtui.services import plans, reviews
 from projtui.services.plans import ProfiledTargets
 from projtui.ui.screens.dialog import Dialog

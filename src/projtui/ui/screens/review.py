@@ -37,7 +37,7 @@ from projtui.domain.errors import ConflictError, ProjtuiError
 from projtui.domain.quarter import Quarter
 from projtui.domain.records import ReviewFields
 from projtui.domain.status import MeasureStatus
-from projtui.services import reviews
+from projtui.services import review_quarter, reviews
 from projtui.services.review_models import (
     ActualFields,
     MeasureLine,
@@ -252,7 +252,7 @@ class _Queue:
 
 
 class ReviewScreen(Screen[None]):
-    """The quarterly review session for one quarter (default: `reviews.default_review_quarter`)."""
+    """The quarterly review session for one quarter (default: `review_quarter.default_review_quarter`)."""
 
     CSS_PATH = "review.tcss"
     HELP_TITLE = "Quarterly review"
@@ -390,7 +390,7 @@ class ReviewScreen(Screen[None]):
         worker = get_current_worker()
         chosen = self.filter
         try:
-            quarter = self.quarter or reviews.default_review_quarter(self._db)
+            quarter = self.quarter or review_quarter.default_review_quarter(self._db)
             entries = tuple(
                 reviews.review_queue(self._db, quarter, ambition=chosen.ambition, lead=chosen.lead, service=chosen.service)
             )

@@ -41,8 +41,8 @@ from textual.worker import Worker, get_current_worker
 
 from projtui.domain.enums import Rag, Stage
 from projtui.domain.status import OnTrackCount
-from projtui.services import portfolio_stats, projects, reviews
-from projtui.services.portfolio_stats import GroupCount
+from projtui.services import portfolio, portfolio_benefits
+from projtui.services.portfolio import GroupCount
 from projtui.services.read_models import ProjectQuery, ProjectRow, SortKey
 from projtui.ui.widgets.rag import RAG_WORDS, rag_styles
 from projtui.ui.wording import plural
@@ -478,13 +478,13 @@ class ProjectTable(ScrollView, can_focus=True):
 
         query, group_by = request.query, request.group_by
         try:
-            total = projects.total_projects(self.db)
-            shown = projects.count_projects(self.db, query)
+            total = portfolio.total_projects(self.db)
+            shown = portfolio.count_projects(self.db, query)
             if superseded():
                 return
-            groups = portfolio_stats.group_counts(self.db, query, group_by) if group_by else ()
+            groups = portfolio.group_counts(self.db, query, group_by) if group_by else ()
             page = 0 if request.reset_cursor else min(request.anchor_page, max(shown - 1, 0) // PAGE_SIZE)
-            rows = projects.list_projects(self.db, query, offset=page * PAGE_SIZE, limit=PAGE_SIZE)
+            rows = portfolio.list_projects(self.db, query, offset=page * PAGE_SIZE, limit=PAGE_SIZE)
         except Exception as exc:  # noqa: BLE001 - shown to the user, the app keeps running
             self.post_message(self._Failed(request.generation, str(exc)))
             return
@@ -500,7 +500,7 @@ class ProjectTable(ScrollView, can_focus=True):
         if worker.is_cancelled:
             return
         try:
-            rows = projects.list_projects(self.db, query, offset=page * PAGE_SIZE, limit=PAGE_SIZE)
+            rows = portfolio.list_projects(self.db, query, offset=page * PAGE_SIZE, limit=PAGE_SIZE)
         except Exception as exc:  # noqa: BLE001
             self.post_message(self._Failed(generation, str(exc), page=page))
             return
@@ -509,7 +509,7 @@ class ProjectTable(ScrollView, can_focus=True):
 
     def _fetch_benefits(self, generation: int, epoch: int, ids: frozenset[int]) -> None:
         try:
-            counts = reviews.benefits_on_track(self.db, ids)
+            counts = portfolio_benefits.benefits_on_track(self.db, ids)
         except Exception as exc:  # noqa: BLE001
             self.post_message(self._Failed(generation, str(exc), benefits=ids))
             return

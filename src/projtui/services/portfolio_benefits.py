@@ -1,0 +1,106 @@
+"""The portfolio's "benefits on track" column, and the quarter it is judged at.
+
+Plain SQL through `Database.fetch`, like `services.portfolio`, so the
+column fills in on the first screen without SQLAlchemy. The rules are the
+domain's (`domain.status`), the same the review sheet and the report use.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from typing import Any
+
+from projtui.domain.quarter import Quarter
+from projtui.domain.status import MeasureRule, OnTrackCount, benefit_on_track, measure_status, reporting_started, rollup_counts
+from projtui.services.portfolio import chunks, in_list
+from projtui.services.review_quarter import default_review_quarter
+from projtui.store.database import Database
+
+_RULE = "direction, target, target_max, tolerance, aggregation, frequency, baseline, baseline_period, target_period"
+
+
+def benefits_on_track(db: Database, project_ids: Iterable[int], quarter: Quarter | None = None) -> dict[int, OnTrackCount]:
+    """For each given project: its benefits on track in the quarter, e.g. 3/4.
+
+    The quarter defaults to ``default_review_quarter`` so every row on the
+    portfolio is judged at the same point. Each benefit rolls up its
+    measures' statuses for that quarter (``domain.status.benefit_on_track``):
+    cadence and tolerance honoured, a due measure with no actual counts
+    against the benefit, and a benefit with nothing to assess (all measures
+    not due or monitor only, or none) is left out of the "of" figure. A
+    measure is expected from its benefit's realisation start, or its first
+    actual if earlier (``reporting_started``). Only the projects asked for
+    are read, a few bulk queries per 500 of them.
+    """
+    ids = sorted(set(project_ids))
+    if not ids:
+        return {}
+    quarter = default_review_quarter(db) if quarter is None else quarter
+    benefits: dict[int, list[int]] = defaultdict(list)  # project -> benefit ids
+    starts: dict[int, Quarter | None] = {}  # benefit -> realisation start
+    measures: dict[int, list[tuple[int, MeasureRule | None]]] = defaultdict(list)  # benefit -> (measure, rule)
+    for chunk in chunks(ids):
+        params: dict[str, Any] = {}
+        projects = in_list("p", chunk, params)
+        for benefit_id, project_id, start in db.fetch(
+            f"SELECT id, project_id, realisation_start FROM benefit WHERE project_id IN {projects} ORDER BY position, id", params
+        ):
+            benefits[project_id].append(benefit_id)
+            starts[benefit_id] = Quarter.from_label(start)
+        for measure_id, benefit_id, *rule in db.fetch(
+            f"SELECT id, benefit_id, {_RULE} FROM measure WHERE project_id IN {projects} AND benefit_id IS NOT NULL", params
+        ):
+            measures[benefit_id].append((measure_id, _rule(rule)))
+    actual_now, started, profiled = _figures(db, sorted(m for ms in measures.values() for m, _ in ms), quarter)
+    result: dict[int, OnTrackCount] = {}
+    for project_id in ids:
+        per_benefit = []
+        for benefit_id in benefits.get(project_id, ()):
+            statuses = []
+            for measure_id, rule in measures.get(benefit_id, ()):
+                if rule is None:
+                    continue  # a measure whose rule cannot be read rates nothing (`projtui check` reports it)
+                try:
+                    statuses.append(
+                        measure_status(
+                            rule, quarter, {quarter: actual_now.get(measure_id)},
+                            {quarter: profiled[measure_id]} if measure_id in profiled else {},
+                            started=measure_id in started or reporting_started(quarter, None, starts.get(benefit_id)),
+                        )
+                    )
+                except ValueError:
+                    continue
+            per_benefit.append(benefit_on_track(statuses))
+        result[project_id] = rollup_counts(per_benefit)
+    return result
+
+
+def _figures(db: Database, measure_ids: list[int], quarter: Quarter) -> tuple[dict[int, float], set[int], dict[int, float]]:
+    """The measures' actuals in the quarter, which have an actual in or before it, and their profiled targets."""
+    actual_now: dict[int, float] = {}
+    started: set[int] = set()
+    profiled: dict[int, float] = {}
+    for chunk in chunks(measure_ids):
+        params: dict[str, Any] = {"fy": quarter.fy_start_year, "q": quarter.quarter}
+        measures = in_list("m", chunk, params)
+        in_quarter = f"measure_id IN {measures} AND fy_start_year = :fy AND quarter = :q"
+        actual_now.update(db.fetch(f"SELECT measure_id, value FROM measure_value WHERE {in_quarter}", params))
+        started.update(
+            measure_id
+            for (measure_id,) in db.fetch(
+                f"SELECT DISTINCT measure_id FROM measure_value WHERE measure_id IN {measures}"
+                " AND (fy_start_year < :fy OR (fy_start_year = :fy AND quarter <= :q))",
+                params,
+            )
+        )
+        profiled.update(db.fetch(f"SELECT measure_id, value FROM measure_target WHERE {in_quarter}", params))
+    return actual_now, started, profiled
+
+
+def _rule(values: list) -> MeasureRule | None:
+    try:
+        return MeasureRule(**dict(zip(_RULE.split(", "), values, strict=True)))
+    except ValueError:
+        return None
+

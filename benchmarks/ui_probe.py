@@ -222,7 +222,7 @@ def startup(args) -> None:
     if args.headless:
         make_app(args.app, args.db).run(headless=True, size=SIZE)
     elif args.app == "projtui":
-        from projtui.cli import main
+        from projtui.entry import main
 
         main(["--db", args.db])
     else:

@@ -1,3 +1,3 @@
-from projtui.cli import main
+from projtui.entry import main
 
 raise SystemExit(main())

@@ -16,7 +16,8 @@ from typing import Annotated
 import typer
 
 from projtui import __version__, config
-from projtui.domain.errors import InvalidInput, ProjtuiError
+from projtui.domain.errors import ProjtuiError
+from projtui.entry import fail, open_app, reporting_errors
 from projtui.domain.quarter import Quarter
 
 
@@ -91,9 +92,7 @@ def root(
 ) -> None:
     """Open the portfolio in the terminal app when no command is given."""
     if ctx.invoked_subcommand is None:
-        from projtui.ui.launch import run_app
-
-        run_app(_open(ctx, None, None, create=True), settings=config.load_settings(), offer_sample=True)
+        open_app(_url(ctx, None, None))
 
 
 @app.command()
@@ -324,35 +323,17 @@ def serve(
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run a command line through Typer (`entry.main` opens the app itself when that is all it asks)."""
     args = sys.argv[1:] if argv is None else argv
-    try:
-        result = app(args=args, prog_name="projtui", standalone_mode=False)
-    except typer.Exit as exc:
-        return exc.exit_code
-    except typer.Abort:
-        return _fail("interrupted", 130)
-    except typer.TyperException as exc:  # Click's usage errors, as vendored by Typer
-        return _fail(exc.format_message(), getattr(exc, "exit_code", 2))
-    except InvalidInput as exc:
-        for problem in exc.problems:
-            _error(str(problem))
-        return exc.exit_code
-    except ProjtuiError as exc:
-        return _fail(str(exc), exc.exit_code)
-    except KeyboardInterrupt:
-        return _fail("interrupted", 130)
-    except Exception as exc:
-        if "--debug" in args:
-            raise
-        return _fail(f"unexpected {type(exc).__name__}: {exc} (run with --debug for the traceback)", 1)
-    return result if isinstance(result, int) else 0
 
+    def run() -> int | None:
+        try:
+            return app(args=args, prog_name="projtui", standalone_mode=False)
+        except typer.Exit as exc:
+            return exc.exit_code
+        except typer.Abort:
+            return fail("interrupted", 130)
+        except typer.TyperException as exc:  # Click's usage errors, as vendored by Typer
+            return fail(exc.format_message(), getattr(exc, "exit_code", 2))
 
-def _error(message: str) -> None:
-    first_line = " ".join(message.split())
-    print(f"error: {first_line}", file=sys.stderr)
-
-
-def _fail(message: str, code: int) -> int:
-    _error(message)
-    return code
+    return reporting_errors(run, args)

@@ -36,6 +36,16 @@ def visible_codes(app) -> list[str]:
     return [row.code for row in table(app).visible_rows() if row is not None]
 
 
+def post_at_once(app, *input_events: events.Event) -> None:
+    """Queue events as the driver does with the keys of one terminal read: all before the app handles the first."""
+    for event in input_events:
+        app.post_message(event)
+
+
+def keys(*pairs: tuple[str, str]) -> list[events.Key]:
+    return [events.Key(key, char) for key, char in pairs]
+
+
 async def test_lists_every_project_with_rag_symbol_and_benefits(sample_db, make_app):
     app = make_app(sample_db)
     async with app.run_test(size=SIZE) as pilot:
@@ -98,8 +108,7 @@ async def test_keys_typed_straight_after_enter_or_escape_reach_the_table(sample_
         # One burst, as a fast typist or a terminal multiplexer sends it: the filter, Enter, then 3 (sort by stage),
         # every key queued before the first is handled.
         await pilot.press("slash")
-        for key, char in [*((c, c) for c in "hous"), ("enter", "\r"), ("3", "3")]:
-            app.post_message(events.Key(key, char))
+        post_at_once(app, *keys(*((c, c) for c in "hous"), ("enter", "\r"), ("3", "3")))
         # The Input may take in the last letters after Enter was handled: their debounce then reads "hous".
         await pilot.pause(0.3)
         await settle(pilot)
@@ -107,12 +116,34 @@ async def test_keys_typed_straight_after_enter_or_escape_reach_the_table(sample_
         assert table(app).project_query == ProjectQuery(text="hous", sort=SortKey.STAGE)
         assert visible_codes(app) == ["SP-17", "SP-05", "SP-15"]  # pipeline before delivery
         await pilot.press("slash", "end")
-        for key, char in [("s", "s"), ("escape", "\x1b"), ("2", "2")]:
-            app.post_message(events.Key(key, char))
+        post_at_once(app, *keys(("s", "s"), ("escape", "\x1b"), ("2", "2")))
         await pilot.pause(0.3)
         await settle(pilot)
         assert table(app).project_query == ProjectQuery(text="houss", sort=SortKey.NAME)
         assert app.focused is table(app)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [keys(*((c, c) for c in "waste")), [events.Paste("waste")]],
+    ids=["typed", "pasted"],
+)
+async def test_text_in_the_same_read_as_slash_lands_in_the_filter(sample_db, make_app, text):
+    # A paste, a fast typist or a screen reader's macro: the terminal hands "/waste" over in one read,
+    # so every event is queued before / has moved the focus to the filter.
+    app = make_app(sample_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        post_at_once(app, events.Key("slash", "/"), *text)
+        await pilot.pause(0.3)
+        await settle(pilot)
+        assert app.screen.query_one("#filter", Input).value == "waste"
+        assert app.focused is app.screen.query_one("#filter", Input)
+        assert isinstance(app.screen, PortfolioScreen)  # a and s typed, not the golden thread or the stage picker
+        assert table(app).project_query == ProjectQuery(text="waste")
+        assert visible_codes(app) == ["SP-01"]
+        await pilot.press("slash")  # in the filter, / is text, as in "and/or"
+        assert app.screen.query_one("#filter", Input).value == "waste/"
 
 
 async def test_no_match_says_so(sample_db, make_app):

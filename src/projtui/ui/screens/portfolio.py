@@ -50,7 +50,11 @@ class PortfolioScreen(AmbitionLinking, Screen[None]):
     )
 
     BINDINGS: ClassVar = [
-        Binding("slash", "focus_filter", "Filter", tooltip="Filter by code, name, lead or service", id="portfolio.filter"),
+        # A priority binding, run as the app takes the key from its queue. An ordinary one runs only once
+        # the key has bubbled up from the table, by which time the app has already handed the table the
+        # rest of the same terminal read ("/waste" pasted or typed fast), and those letters are lost.
+        # In the filter, / is text: check_action turns the binding off there.
+        Binding("slash", "focus_filter", "Filter", tooltip="Filter by code, name, lead or service", id="portfolio.filter", priority=True),
         Binding("s", "pick_stage", "Stage", tooltip="Show one stage", id="portfolio.stage"),
         Binding("f", "pick_ambition", "Ambition", tooltip="Show one ambition, or the projects linked to none", id="portfolio.ambition"),
         Binding("g", "cycle_group", "Group", tooltip="Group by ambition, by stage, or not at all", id="portfolio.group", show=False),
@@ -182,6 +186,9 @@ class PortfolioScreen(AmbitionLinking, Screen[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "focus_table":
             return self.focused is not self.table  # on the table, Enter opens and Esc does its usual work
+        if action == "focus_filter":
+            # Textual does not see "slash" as a key the Input types, so it would not pass it through by itself.
+            return self.focused is None or self.focused.id != "filter"
         return True
 
     # -- what the screen says ---------------------------------------------------------------------------

@@ -3,7 +3,7 @@
     .venv/bin/python benchmarks/imports.py [--db FILE] [--repeat 7]
 
 Each run is a fresh interpreter that imports what `projtui --db FILE`
-imports before its first frame (the CLI, opening, the app and the
+imports before its first frame (the entry point, opening, the app and the
 portfolio screen) and opens the database (the schema check included),
 against one that imports what the bare app imports (Textual and its
 DataTable). Printed: the fastest run's import time, open time and RSS,
@@ -23,7 +23,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 
 PROJTUI = """
-import projtui.cli
+import projtui.entry
 from projtui.services.opening import open_portfolio
 import projtui.ui.launch, projtui.ui.app, projtui.ui.screens.portfolio
 """

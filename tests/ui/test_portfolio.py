@@ -3,6 +3,8 @@ opening a project, markup-looking names, and a 100,000-project portfolio scrolle
 
 from __future__ import annotations
 
+import importlib
+import sys
 import threading
 
 import pytest
@@ -641,3 +643,32 @@ async def test_v_starts_the_quarterly_review_at_the_latest_quarter(sample_db, ma
         await pilot.press("escape")
         await settle(pilot)
         assert type(app.screen).__name__ == "PortfolioScreen"
+
+
+@pytest.mark.parametrize(("key", "module", "screen"), [("a", "ambitions", "GoldenThreadScreen"), ("enter", "project", "ProjectScreen")])
+async def test_a_screen_first_opened_is_imported_off_the_event_loop(sample_db, make_app, monkeypatch, key, module, screen):
+    # As on a fresh start: the portfolio is up, the other screens (and SQLAlchemy with them) are not imported yet.
+    name = f"projtui.ui.screens.{module}"
+    monkeypatch.delitem(sys.modules, name, raising=False)
+    app = make_app(sample_db)
+    importing: list[tuple[str, bool]] = []  # (thread, whether the table showed it was loading)
+    real_import = importlib.import_module
+
+    def spy(module_name):
+        importing.append((threading.current_thread().name, table(app).loading))
+        return real_import(module_name)
+
+    monkeypatch.setattr(importlib, "import_module", spy)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        portfolio_table = table(app)
+        await pilot.press(key)
+        await settle(pilot)
+        assert type(app.screen).__name__ == screen and not portfolio_table.loading
+        assert len(importing) == 1
+        thread, loading = importing[0]
+        assert thread != threading.main_thread().name and loading
+        await pilot.press("escape")
+        await settle(pilot)
+        await pilot.press(key)  # the second time it is there already
+        assert type(app.screen).__name__ == screen

@@ -7,7 +7,11 @@ the table, which reads it in a thread worker and drops stale results.
 
 from __future__ import annotations
 
+import importlib
+import sys
+from collections.abc import Callable
 from dataclasses import replace
+from types import ModuleType
 from typing import Any, ClassVar
 
 from rich.text import Text
@@ -363,15 +367,10 @@ class PortfolioScreen(AmbitionLinking, Screen[None]):
         self._load_ambitions()
 
     def action_golden_thread(self) -> None:
-        from projtui.ui.screens.ambitions import GoldenThreadScreen
-
-        self._reload_on_resume = True
-        self.app.push_screen(GoldenThreadScreen())
+        self._push_from("projtui.ui.screens.ambitions", lambda module: module.GoldenThreadScreen(), reload_on_resume=True)
 
     def action_review(self) -> None:
-        from projtui.ui.screens.review import ReviewScreen
-
-        self.app.push_screen(ReviewScreen())
+        self._push_from("projtui.ui.screens.review", lambda module: module.ReviewScreen())
 
     def action_link_ambitions(self) -> None:
         row = self.table.current_row
@@ -384,10 +383,35 @@ class PortfolioScreen(AmbitionLinking, Screen[None]):
         self.table.reload()
 
     def open_project(self, code: str) -> None:
-        from projtui.ui.screens.project import ProjectScreen
+        self._push_from("projtui.ui.screens.project", lambda module: module.ProjectScreen(code), reload_on_resume=True)
 
-        self._reload_on_resume = True
-        self.app.push_screen(ProjectScreen(code))
+    # -- the other screens ------------------------------------------------------------------------------
+
+    def _push_from(self, module: str, make: Callable[[ModuleType], Screen], *, reload_on_resume: bool = False) -> None:
+        """Push the screen `make` builds from `module`, first importing the module in a worker if it is new.
+
+        The portfolio starts without SQLAlchemy (see `store.database`); the
+        other screens bring it, and the first to be opened would otherwise
+        stop the app for a third of a second while it imports.
+        """
+        if module in sys.modules:
+            self._push(make(sys.modules[module]), reload_on_resume)
+        else:
+            self.table.loading = True
+            self._import_then_push(module, make, reload_on_resume)
+
+    @work(thread=True, exclusive=True, group="portfolio-import")
+    def _import_then_push(self, module: str, make: Callable[[ModuleType], Screen], reload_on_resume: bool) -> None:
+        try:
+            imported = importlib.import_module(module)
+        finally:
+            self.app.call_from_thread(setattr, self.table, "loading", False)
+        if not get_current_worker().is_cancelled:
+            self.app.call_from_thread(lambda: self._push(make(imported), reload_on_resume))
+
+    def _push(self, screen: Screen, reload_on_resume: bool) -> None:
+        self._reload_on_resume = self._reload_on_resume or reload_on_resume
+        self.app.push_screen(screen)
 
     def show_ambition(self, code: str | None) -> None:
         """Filter to one ambition's projects (NO_AMBITION: those linked to none), clearing other filters."""

@@ -179,10 +179,24 @@ async def test_only_the_latest_query_shows_when_loads_overlap(sample_db, make_ap
         assert t.project_query.text == "hous" and t.shown == 3
 
 
+def _reads_of(monkeypatch, then=None) -> list[str]:
+    """The filter text of each query the table reads (its first page), calling `then(text)` before reading."""
+    read: list[str] = []
+    list_projects = portfolio.list_projects
+
+    def spy(db, query, *, offset=0, limit=100):
+        if offset == 0:
+            read.append(query.text)
+            if then is not None:
+                then(query.text)
+        return list_projects(db, query, offset=offset, limit=limit)
+
+    monkeypatch.setattr(portfolio, "list_projects", spy)
+    return read
+
+
 async def test_first_keystroke_filters_at_once_and_a_burst_is_read_once(sample_db, make_app, monkeypatch):
-    counted = []
-    count = portfolio.count_projects
-    monkeypatch.setattr(portfolio, "count_projects", lambda db, query: counted.append(query.text) or count(db, query))
+    counted = _reads_of(monkeypatch)
     # A pause that never ends within the test: whatever is read, is read without waiting for it.
     monkeypatch.setattr(portfolio_screen, "FILTER_DELAY", 600)
     app = make_app(sample_db)
@@ -202,17 +216,13 @@ async def test_first_keystroke_filters_at_once_and_a_burst_is_read_once(sample_d
 
 async def test_one_query_runs_at_a_time_and_only_the_latest_waits(sample_db, make_app, monkeypatch):
     started, release = threading.Event(), threading.Event()
-    counted = []
-    count = portfolio.count_projects
 
-    def slow_count(db, query):
-        counted.append(query.text)
-        if query.text == "a":
+    def slow(text: str) -> None:
+        if text == "a":
             started.set()
             release.wait(30)
-        return count(db, query)
 
-    monkeypatch.setattr(portfolio, "count_projects", slow_count)
+    counted = _reads_of(monkeypatch, slow)
     app = make_app(sample_db)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
@@ -579,6 +589,41 @@ async def test_large_portfolio_top_middle_and_end(big_db, make_app):
         await pilot.press("home")
         await settle(pilot)
         assert visible_codes(app)[0] == "P-000000"
+
+
+async def test_a_filter_shows_its_first_page_before_it_is_counted(big_db, make_app, monkeypatch):
+    counting, release = threading.Event(), threading.Event()
+    count = portfolio.count_projects
+
+    def slow_count(db, query):
+        if query.text:
+            counting.set()
+            release.wait(30)
+        return count(db, query)
+
+    monkeypatch.setattr(portfolio, "count_projects", slow_count)
+    app = make_app(big_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        t = table(app)
+        try:
+            t.load(ProjectQuery(text="P-001"))
+            for _ in range(3_000):
+                if counting.is_set():
+                    break
+                await pilot.pause(0.01)
+            assert counting.is_set()
+            await pilot.pause()
+            # The rows are there while the 1,000 matches are still being counted; the line still says the last count.
+            assert visible_codes(app)[:2] == ["P-001000", "P-001001"] and t.project_query.text == "P-001"
+            assert count_text(app) == f"shown {BIG:,} of {BIG:,} projects"
+        finally:
+            release.set()
+        await settle(pilot)
+        assert count_text(app) == f"shown 1,000 of {BIG:,} projects" and t.shown == 1_000
+        await pilot.press("end")
+        await settle(pilot)
+        assert t.current_row.code == "P-001999"
 
 
 async def test_large_portfolio_filters_sorts_and_groups_in_sql(big_db, make_app):

@@ -4,7 +4,9 @@ Only the lines on screen are rendered (Textual's Line API,
 ``ScrollView.render_line``), and only the pages of rows those lines need are
 read, 200 at a time, in thread workers. The number of rows comes from
 ``count_projects``; filtering and sorting happen in SQL. So 100,000
-projects scroll as easily as 16.
+projects scroll as easily as 16. A new filter or sort shows its first page
+before it is counted (the page stops at its 200th match, the count reads
+them all); the count follows, and with it the "shown n of m" line.
 
 Freshness: every ``load`` gets a new generation number. The rows on screen
 stay until the new query's first page has arrived, then are swapped in one
@@ -153,6 +155,7 @@ class _View:
     header_lines: tuple[int, ...] = ()  # line of each group's header
     first_rows: tuple[int, ...] = ()  # data index of each group's first row
     loaded: bool = False
+    counted: bool = True  # False while `shown` is the first page only and `total` the last query's
 
     @property
     def line_count(self) -> int:
@@ -323,6 +326,12 @@ class ProjectTable(ScrollView, can_focus=True):
         rows: list[ProjectRow]
 
     @dataclass
+    class _Counted(Message):
+        generation: int
+        shown: int
+        total: int
+
+    @dataclass
     class _PageLoaded(Message):
         generation: int
         page: int
@@ -477,7 +486,21 @@ class ProjectTable(ScrollView, can_focus=True):
             return worker.is_cancelled or request.generation != self._requested
 
         query, group_by = request.query, request.group_by
+        view = _View(generation=request.generation, query=query, group_by=group_by, loaded=True)
         try:
+            if request.reset_cursor and not group_by:
+                # The first page before the count: the page stops at its 200th match, the count
+                # reads every project, so a filter's rows show a count's time sooner.
+                rows = portfolio.list_projects(self.db, query, offset=0, limit=PAGE_SIZE)
+                if superseded():
+                    return
+                first = replace(view, shown=len(rows), total=self._view.total, counted=False)
+                self.post_message(self._Reloaded(first, 0, rows))
+                shown = len(rows) if len(rows) < PAGE_SIZE else portfolio.count_projects(self.db, query)
+                total = portfolio.total_projects(self.db)
+                if not superseded():
+                    self.post_message(self._Counted(request.generation, shown, total))
+                return
             total = portfolio.total_projects(self.db)
             shown = portfolio.count_projects(self.db, query)
             if superseded():
@@ -490,7 +513,7 @@ class ProjectTable(ScrollView, can_focus=True):
             return
         if superseded():
             return
-        view = _View(generation=request.generation, query=query, group_by=group_by, shown=shown, total=total, loaded=True)
+        view = replace(view, shown=shown, total=total)
         if groups:
             view = _grouped(view, groups)
         self.post_message(self._Reloaded(view, page, rows))
@@ -542,6 +565,16 @@ class ProjectTable(ScrollView, can_focus=True):
             self._announced = None
             self.scroll_to(y=0, animate=False)
             self.move_cursor(0)
+        self.refresh()
+        if view.counted:
+            self.post_message(self.Loaded(self, view.query, view.group_by, view.shown, view.total))
+
+    def _on_project_table__counted(self, message: _Counted) -> None:
+        message.stop()
+        if message.generation != self._view.generation or message.generation != self._requested:
+            return
+        self._view = view = replace(self._view, shown=message.shown, total=message.total, counted=True)
+        self._update_virtual_size()
         self.refresh()
         self.post_message(self.Loaded(self, view.query, view.group_by, view.shown, view.total))
 

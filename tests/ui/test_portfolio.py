@@ -179,6 +179,25 @@ async def test_only_the_latest_query_shows_when_loads_overlap(sample_db, make_ap
         assert t.project_query.text == "hous" and t.shown == 3
 
 
+class Gate:
+    """Holds a worker thread at one point (`hold`) until the test opens it."""
+
+    def __init__(self) -> None:
+        self.reached, self.opened = threading.Event(), threading.Event()
+
+    def hold(self) -> None:
+        self.reached.set()
+        self.opened.wait(30)
+
+    async def wait_reached(self, pilot) -> None:
+        """Let the app run until a worker is held here."""
+        for _ in range(3_000):
+            if self.reached.is_set():
+                return
+            await pilot.pause(0.01)
+        raise AssertionError("no worker reached the gate")
+
+
 def _reads_of(monkeypatch, then=None) -> list[str]:
     """The filter text of each query the table reads (its first page), calling `then(text)` before reading."""
     read: list[str] = []
@@ -215,29 +234,22 @@ async def test_first_keystroke_filters_at_once_and_a_burst_is_read_once(sample_d
 
 
 async def test_one_query_runs_at_a_time_and_only_the_latest_waits(sample_db, make_app, monkeypatch):
-    started, release = threading.Event(), threading.Event()
-
-    def slow(text: str) -> None:
-        if text == "a":
-            started.set()
-            release.wait(30)
-
-    counted = _reads_of(monkeypatch, slow)
+    gate = Gate()
+    counted = _reads_of(monkeypatch, lambda text: text == "a" and gate.hold())
     app = make_app(sample_db)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         t = table(app)
         try:
             t.load(ProjectQuery(text="a"))
-            while not started.is_set():
-                await pilot.pause(0.01)
+            await gate.wait_reached(pilot)
             for text in ("b", "c", "hous"):
                 t.load(ProjectQuery(text=text))
             await pilot.pause()
             running = [w for w in app.workers if w.group == "project-table-reload" and not w.is_finished]
             assert len(running) == 1 and counted == ["", "a"]
         finally:
-            release.set()
+            gate.opened.set()
         await settle(pilot)
         assert counted == ["", "a", "hous"]  # "b" and "c" were superseded before they started
         assert t.project_query.text == "hous" and t.shown == 3 and t.is_loaded
@@ -592,33 +604,21 @@ async def test_large_portfolio_top_middle_and_end(big_db, make_app):
 
 
 async def test_a_filter_shows_its_first_page_before_it_is_counted(big_db, make_app, monkeypatch):
-    counting, release = threading.Event(), threading.Event()
-    count = portfolio.count_projects
-
-    def slow_count(db, query):
-        if query.text:
-            counting.set()
-            release.wait(30)
-        return count(db, query)
-
-    monkeypatch.setattr(portfolio, "count_projects", slow_count)
+    gate, count = Gate(), portfolio.count_projects
+    monkeypatch.setattr(portfolio, "count_projects", lambda db, query: (query.text and gate.hold()) or count(db, query))
     app = make_app(big_db)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         t = table(app)
+        t.load(ProjectQuery(text="P-001"))
         try:
-            t.load(ProjectQuery(text="P-001"))
-            for _ in range(3_000):
-                if counting.is_set():
-                    break
-                await pilot.pause(0.01)
-            assert counting.is_set()
+            await gate.wait_reached(pilot)
             await pilot.pause()
             # The rows are there while the 1,000 matches are still being counted; the line still says the last count.
             assert visible_codes(app)[:2] == ["P-001000", "P-001001"] and t.project_query.text == "P-001"
             assert count_text(app) == f"shown {BIG:,} of {BIG:,} projects"
         finally:
-            release.set()
+            gate.opened.set()
         await settle(pilot)
         assert count_text(app) == f"shown 1,000 of {BIG:,} projects" and t.shown == 1_000
         await pilot.press("end")

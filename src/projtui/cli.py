@@ -17,8 +17,8 @@ import typer
 
 from projtui import __version__, config
 from projtui.domain.errors import ProjtuiError
-from projtui.entry import fail, open_app, reporting_errors
 from projtui.domain.quarter import Quarter
+from projtui.entry import fail, open_app, reporting_errors
 
 
 class UsageProblem(ProjtuiError):

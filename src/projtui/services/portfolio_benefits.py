@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import fields
 from typing import Any
 
 from projtui.domain.quarter import Quarter
@@ -17,7 +18,8 @@ from projtui.services.portfolio import chunks, in_list
 from projtui.services.review_quarter import default_review_quarter
 from projtui.store.database import Database
 
-_RULE = "direction, target, target_max, tolerance, aggregation, frequency, baseline, baseline_period, target_period"
+# The measure columns a MeasureRule is made of: its fields are named as the store's columns.
+_RULE = tuple(field.name for field in fields(MeasureRule))
 
 
 def benefits_on_track(db: Database, project_ids: Iterable[int], quarter: Quarter | None = None) -> dict[int, OnTrackCount]:
@@ -49,7 +51,7 @@ def benefits_on_track(db: Database, project_ids: Iterable[int], quarter: Quarter
             benefits[project_id].append(benefit_id)
             starts[benefit_id] = Quarter.from_label(start)
         for measure_id, benefit_id, *rule in db.fetch(
-            f"SELECT id, benefit_id, {_RULE} FROM measure WHERE project_id IN {projects} AND benefit_id IS NOT NULL", params
+            f"SELECT id, benefit_id, {', '.join(_RULE)} FROM measure WHERE project_id IN {projects} AND benefit_id IS NOT NULL", params
         ):
             measures[benefit_id].append((measure_id, _rule(rule)))
     actual_now, started, profiled = _figures(db, sorted(m for ms in measures.values() for m, _ in ms), quarter)
@@ -100,7 +102,7 @@ def _figures(db: Database, measure_ids: list[int], quarter: Quarter) -> tuple[di
 
 def _rule(values: list) -> MeasureRule | None:
     try:
-        return MeasureRule(**dict(zip(_RULE.split(", "), values, strict=True)))
+        return MeasureRule(**dict(zip(_RULE, values, strict=True)))
     except ValueError:
         return None
 

@@ -115,11 +115,15 @@ def _require_ambition(stage: Stage, ambitions, code: str) -> None:
         raise RuleError(f"project {code} is at stage {stage}: it must stay linked to at least one Council Plan ambition")
 
 
-def _write_links(session: Session, project_id: int, codes: list[str]) -> None:
-    ids = dict(session.execute(select(t.Ambition.code, t.Ambition.id).where(t.Ambition.code.in_(codes))).all())
+def _require_known(codes, ids: dict[str, int]) -> None:
     unknown = [code for code in codes if code not in ids]
     if unknown:
         raise InvalidInput([Problem("", "ambitions", code, "no ambition has this code") for code in unknown])
+
+
+def _write_links(session: Session, project_id: int, codes: list[str]) -> None:
+    ids = dict(session.execute(select(t.Ambition.code, t.Ambition.id).where(t.Ambition.code.in_(codes))).all())
+    _require_known(codes, ids)
     session.add_all(t.ProjectAmbition(project_id=project_id, ambition_id=ids[code], is_primary=i == 0) for i, code in enumerate(codes))
 
 
@@ -213,9 +217,7 @@ def bulk_create_projects(
             for item in projects:
                 fields, ambitions = (item, ()) if isinstance(item, ProjectFields) else item
                 _require_ambition(fields.stage, ambitions, fields.code)
-                unknown = [code for code in ambitions if code not in ambition_ids]
-                if unknown:
-                    raise InvalidInput([Problem("", "ambitions", code, "no ambition has this code") for code in unknown])
+                _require_known(ambitions, ambition_ids)
                 pending.append((fields, tuple(ambitions)))
                 if len(pending) >= batch:
                     flush()

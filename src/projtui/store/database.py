@@ -81,7 +81,7 @@ class Database:
             if self._engine is None:
                 from sqlalchemy.orm import sessionmaker
 
-                engine = _create_engine(self.url)
+                engine = _create_engine(self.url, sqlite=self.is_sqlite)
                 self._readers = sessionmaker(engine, expire_on_commit=False)
                 self._writers = sessionmaker(engine.execution_options(projtui_write=True), expire_on_commit=False)
                 self._engine = engine
@@ -136,12 +136,10 @@ class Database:
             engine.dispose()
 
 
-def _create_engine(url: str) -> Engine:
+def _create_engine(url: str, *, sqlite: bool) -> Engine:
     from sqlalchemy import create_engine, event
-    from sqlalchemy.engine import make_url
 
-    parsed = make_url(url)
-    if parsed.get_backend_name() != "sqlite":
+    if not sqlite:
         return create_engine(url, pool_pre_ping=True)
     engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
     event.listen(engine, "connect", _configure_sqlite_connection)

@@ -567,15 +567,19 @@ class ProjectTable(ScrollView, can_focus=True):
             self.move_cursor(0)
         self.refresh()
         if view.counted:
-            self.post_message(self.Loaded(self, view.query, view.group_by, view.shown, view.total))
+            self._say_loaded()
 
     def _on_project_table__counted(self, message: _Counted) -> None:
         message.stop()
         if message.generation != self._view.generation or message.generation != self._requested:
             return
-        self._view = view = replace(self._view, shown=message.shown, total=message.total, counted=True)
+        self._view = replace(self._view, shown=message.shown, total=message.total, counted=True)
         self._update_virtual_size()
         self.refresh()
+        self._say_loaded()
+
+    def _say_loaded(self) -> None:
+        view = self._view
         self.post_message(self.Loaded(self, view.query, view.group_by, view.shown, view.total))
 
     def _on_project_table__page_loaded(self, message: _PageLoaded) -> None:

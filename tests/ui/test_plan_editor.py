@@ -63,6 +63,14 @@ def error_of(screen, field: str) -> str:
     return str(error.render()) if error.has_class("-shown") else ""
 
 
+async def press_on(pilot, db, kind: str, code: str, key: str):
+    """Put the cursor on a plan record and press `key`: the screen on top afterwards (a form, a picker)."""
+    await go_to(pilot, ref_of(db, kind, code))
+    await pilot.press(key)
+    await settle(pilot)
+    return pilot.app.screen
+
+
 async def start(pilot) -> None:
     await settle(pilot)
     await pilot.press("3")
@@ -108,9 +116,7 @@ async def test_add_outcome_and_benefit_then_link_the_chain(db):
     async with app.run_test(size=SIZE) as pilot:
         await start(pilot)
         # A new outcome, from the cursor on another outcome.
-        await go_to(pilot, ref_of(db, "outcome", "OC1"))
-        await pilot.press("n")
-        await settle(pilot)
+        await press_on(pilot, db, "outcome", "OC1", "n")
         assert app.screen.query_one("#field-code", Input).value == "OC3"
         await type_into(pilot, "title", "Warmer changing rooms")
         await pilot.press("ctrl+s")
@@ -130,10 +136,7 @@ async def test_add_outcome_and_benefit_then_link_the_chain(db):
         assert benefit.fields.code == "B3" and benefit.fields.full_year_value_pence == 1_250_000
         assert str(benefit.fields.realisation_start) == "2025/26 Q1"
         # A measure under it: the code is assigned.
-        await go_to(pilot, ref_of(db, "benefit", "B3"))
-        await pilot.press("m")
-        await settle(pilot)
-        form = app.screen
+        form = await press_on(pilot, db, "benefit", "B3", "m")
         assert isinstance(form, FormScreen)
         await type_into(pilot, "name", "Satisfaction")
         await type_into(pilot, "unit", "%")
@@ -146,10 +149,7 @@ async def test_add_outcome_and_benefit_then_link_the_chain(db):
         measure = plans.get_plan(db, "SP-01").measures[-1]
         assert (measure.fields.code, measure.parent_code, measure.fields.target, measure.fields.tolerance) == ("M3", "B3", 75.5, 5.0)
         # Link OC3 → B3 with the picker.
-        await go_to(pilot, ref_of(db, "outcome", "OC3"))
-        await pilot.press("l")
-        await settle(pilot)
-        picker = app.screen
+        picker = await press_on(pilot, db, "outcome", "OC3", "l")
         assert isinstance(picker, LinkPicker)
         options = picker.query_one(SelectionList)
         assert options.option_count == 3
@@ -158,10 +158,7 @@ async def test_add_outcome_and_benefit_then_link_the_chain(db):
         await settle(pilot)
         assert plans.get_plan(db, "SP-01").outcomes[-1].links == ("B3",)
         # And O2 → OC3, closing that break too.
-        await go_to(pilot, ref_of(db, "output", "O2"))
-        await pilot.press("l")
-        await settle(pilot)
-        picker = app.screen
+        picker = await press_on(pilot, db, "output", "O2", "l")
         picker.query_one(SelectionList).highlighted = 2
         await pilot.press("space", "ctrl+s")
         await settle(pilot)
@@ -176,9 +173,7 @@ async def test_link_picker_cancel_with_changes_asks(db):
     app = make_app(db)
     async with app.run_test(size=SIZE) as pilot:
         await start(pilot)
-        await go_to(pilot, ref_of(db, "output", "O1"))
-        await pilot.press("l")
-        await settle(pilot)
+        await press_on(pilot, db, "output", "O1", "l")
         await pilot.press("space", "escape")
         await settle(pilot)
         await answer_confirm(pilot, yes=True)
@@ -190,9 +185,7 @@ async def test_link_on_a_benefit_explains_the_direction(db):
     app = make_app(db)
     async with app.run_test(size=SIZE) as pilot:
         await start(pilot)
-        await go_to(pilot, ref_of(db, "benefit", "B1"))
-        await pilot.press("l")
-        await settle(pilot)
+        await press_on(pilot, db, "benefit", "B1", "l")
         assert not isinstance(app.screen, LinkPicker)
         assert any("output or an outcome" in str(n.message) for n in app._notifications)
 
@@ -201,10 +194,7 @@ async def test_edit_with_enter_and_save(db):
     app = make_app(db)
     async with app.run_test(size=SIZE) as pilot:
         await start(pilot)
-        await go_to(pilot, ref_of(db, "outcome", "OC2"))
-        await pilot.press("enter")
-        await settle(pilot)
-        form = app.screen
+        form = await press_on(pilot, db, "outcome", "OC2", "enter")
         assert isinstance(form, FormScreen)
         assert form.query_one("#field-title", Input).value == "Lower energy bills"
         await type_into(pilot, "owner", "Facilities [manager]")
@@ -217,10 +207,7 @@ async def test_edit_measure_validates_range_and_tolerance(db):
     app = make_app(db)
     async with app.run_test(size=SIZE) as pilot:
         await start(pilot)
-        await go_to(pilot, ref_of(db, "measure", "M1"))
-        await pilot.press("e")
-        await settle(pilot)
-        form = app.screen
+        form = await press_on(pilot, db, "measure", "M1", "e")
         form.query_one("#field-direction", Select).value = Direction.RANGE
         await pilot.pause()
         assert "needs both target value and target upper bound" in error_of(form, "target")
@@ -261,10 +248,7 @@ async def test_changing_a_target_asks_why_and_refuses_a_blank_reason(db):
     app = make_app(db)
     async with app.run_test(size=SIZE) as pilot:
         await start(pilot)
-        await go_to(pilot, ref_of(db, "measure", "M1"))
-        await pilot.press("e")
-        await settle(pilot)
-        form = app.screen
+        form = await press_on(pilot, db, "measure", "M1", "e")
         await type_into(pilot, "target", "60")
         await type_into(pilot, "owner", "Energy team")
         await pilot.press("ctrl+s")
@@ -294,10 +278,7 @@ async def test_cancelling_the_reason_keeps_the_form_and_saves_nothing(db):
     app = make_app(db)
     async with app.run_test(size=SIZE) as pilot:
         await start(pilot)
-        await go_to(pilot, ref_of(db, "measure", "M1"))
-        await pilot.press("e")
-        await settle(pilot)
-        form = app.screen
+        form = await press_on(pilot, db, "measure", "M1", "e")
         await type_into(pilot, "baseline_period", "2023/24 Q4")
         await pilot.press("ctrl+s")
         await settle(pilot)
@@ -312,18 +293,14 @@ async def test_edits_that_leave_baseline_and_target_alone_ask_no_reason(db):
     app = make_app(db)
     async with app.run_test(size=SIZE) as pilot:
         await start(pilot)
-        await go_to(pilot, ref_of(db, "measure", "M1"))
-        await pilot.press("e")
-        await settle(pilot)
+        await press_on(pilot, db, "measure", "M1", "e")
         await type_into(pilot, "owner", "Energy team")
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert not isinstance(app.screen, FormScreen)
         assert plans.get_measure(db, ref_of(db, "measure", "M1").id).fields.owner == "Energy team"
         # A new measure has nothing to re-rate: no reason either.
-        await go_to(pilot, ref_of(db, "benefit", "B2"))
-        await pilot.press("m")
-        await settle(pilot)
+        await press_on(pilot, db, "benefit", "B2", "m")
         await type_into(pilot, "name", "Complaints")
         await type_into(pilot, "target", "10")
         await pilot.press("ctrl+s")
@@ -337,10 +314,7 @@ async def test_reason_is_kept_when_the_save_is_refused_for_something_else(db):
     app = make_app(db)
     async with app.run_test(size=SIZE) as pilot:
         await start(pilot)
-        await go_to(pilot, ref_of(db, "measure", "M1"))
-        await pilot.press("e")
-        await settle(pilot)
-        form = app.screen
+        form = await press_on(pilot, db, "measure", "M1", "e")
         await type_into(pilot, "target", "60")
         await type_into(pilot, "code", "m2")  # taken: refused by the service after the reason
         await pilot.press("ctrl+s")
@@ -424,9 +398,7 @@ async def test_move_needs_a_measure_under_the_cursor(db):
     app = make_app(db)
     async with app.run_test(size=SIZE) as pilot:
         await start(pilot)
-        await go_to(pilot, ref_of(db, "benefit", "B1"))
-        await pilot.press("M")
-        await settle(pilot)
+        await press_on(pilot, db, "benefit", "B1", "M")
         assert not isinstance(app.screen, ChoiceScreen)
         assert any("cursor on a measure" in str(n.message) for n in app._notifications)
 
@@ -435,10 +407,7 @@ async def test_duplicate_code_is_refused_on_the_code_field(db):
     app = make_app(db)
     async with app.run_test(size=SIZE) as pilot:
         await start(pilot)
-        await go_to(pilot, ref_of(db, "benefit", "B2"))
-        await pilot.press("e")
-        await settle(pilot)
-        form = app.screen
+        form = await press_on(pilot, db, "benefit", "B2", "e")
         await type_into(pilot, "code", "b1")
         await pilot.press("ctrl+s")
         await settle(pilot)
@@ -450,9 +419,7 @@ async def test_delete_asks_and_says_what_goes_with_it(db):
     app = make_app(db)
     async with app.run_test(size=SIZE) as pilot:
         await start(pilot)
-        await go_to(pilot, ref_of(db, "benefit", "B1"))
-        await pilot.press("d")
-        await settle(pilot)
+        await press_on(pilot, db, "benefit", "B1", "d")
         assert type(app.screen).__name__ == "ConfirmScreen"
         text = screen_text(app)
         assert "Delete benefit B1 “Reduced gas consumption”?" in text
@@ -501,17 +468,13 @@ async def test_reorder_with_brackets_and_ctrl_arrows(db):
     app = make_app(db)
     async with app.run_test(size=SIZE) as pilot:
         await start(pilot)
-        await go_to(pilot, ref_of(db, "benefit", "B1"))
-        await pilot.press("]")
-        await settle(pilot)
+        await press_on(pilot, db, "benefit", "B1", "]")
         assert [b.fields.code for b in plans.get_plan(db, "SP-01").benefits] == ["B2", "B1"]
         assert editor(app).items_tree.cursor_node.data == ref_of(db, "benefit", "B1")  # the cursor follows
         await pilot.press("ctrl+up")
         await settle(pilot)
         assert [b.fields.code for b in plans.get_plan(db, "SP-01").benefits] == ["B1", "B2"]
-        await go_to(pilot, ref_of(db, "output", "O1"))
-        await pilot.press("[")
-        await settle(pilot)
+        await press_on(pilot, db, "output", "O1", "[")
         assert [o.fields.code for o in plans.get_plan(db, "SP-01").outputs] == ["O1", "O2"]
 
 
@@ -613,9 +576,7 @@ async def test_new_measure_needs_an_outcome_or_benefit(db):
     app = make_app(db)
     async with app.run_test(size=SIZE) as pilot:
         await start(pilot)
-        await go_to(pilot, ref_of(db, "output", "O1"))
-        await pilot.press("m")
-        await settle(pilot)
+        await press_on(pilot, db, "output", "O1", "m")
         assert not isinstance(app.screen, FormScreen)
         assert any("outcome or a benefit" in str(n.message) for n in app._notifications)
         await go_to(pilot, ref_of(db, "measure", "M1"))

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import ColumnElement, func, insert, select
 from sqlalchemy.orm import Session
 
+from projtui.domain.errors import InvalidInput, Problem
 from projtui.store.tables import AuditLog, Project, utcnow
 from projtui.store.database import Database
 
@@ -79,17 +80,20 @@ def record_changes(session: Session, changes: Iterable[Change], *, actor: str, p
         session.execute(insert(AuditLog), rows)
 
 
-def project_history(db: Database, code: str, *, limit: int = 200, offset: int = 0) -> tuple[list[AuditEntry], int]:
-    """The newest entries first, one page at a time, and how many there are in all."""
-    with db.reading() as session:
-        trail = _trail(session, code)
-        if trail is None:
-            return [], 0
-        where, total = trail
-        rows = session.scalars(
-            select(AuditLog).where(where).order_by(AuditLog.id.desc()).limit(limit).offset(offset)
-        ).all()
-    return [_entry(row) for row in rows], total
+def reason_text(reason: object) -> str:
+    """The reason a baseline, target or re-opened review changes, as the audit log keeps it; refused if blank."""
+    text = reason.strip() if isinstance(reason, str) else ""
+    if not text:
+        raise InvalidInput([Problem("", "reason", reason, "say why: baselines, targets and re-opened reviews change only with a reason")])
+    if "\x00" in text or len(text) > 10_000:
+        raise InvalidInput([Problem("", "reason", reason, "must be plain text of at most 10,000 characters")])
+    return text
+
+
+def project_history(db: Database, code: str, *, limit: int = 200) -> tuple[list[AuditEntry], int]:
+    """The newest `limit` entries, newest first, and how many there are in all."""
+    page = history_page(db, code, limit=limit)
+    return list(page.entries), page.total
 
 
 @dataclass(frozen=True)

@@ -612,13 +612,6 @@ def rated_against_changes(before: MeasureFields, after: MeasureFields) -> list[s
     return [name for name in RATED_AGAINST if old[name] != new[name]]
 
 
-def _reason_text(reason: str | None) -> str:
-    text = reason.strip() if isinstance(reason, str) else ""
-    if not text or "\x00" in text or len(text) > 10_000:
-        raise InvalidInput([Problem("", "reason", reason, "say why the baseline or target changes (plain text, at most 10,000 characters)")])
-    return text
-
-
 def update_measure(
     db: Database, measure_id: int, fields: MeasureFields | dict, *, expected_version: int, actor: str, reason: str | None = None
 ) -> MeasureItem:
@@ -648,16 +641,16 @@ def update_measure(
                 if before.version != expected_version:
                     raise ConflictError("measure", key, expected_version, before)
                 return before
-            why = _reason_text(reason) if rated_against_changes(before.fields, fields) else None
+            why = audit.reason_text(reason) if rated_against_changes(before.fields, fields) else None
             values = _columns(fields)
+            new_key = f"{project_code}/{fields.code}"
             update_audited(
                 session, t.Measure, measure_id, expected_version, changes, {name: values[name] for name in changes},
-                actor=actor, entity="measure", key=key, audit_key=f"{project_code}/{fields.code}", project_id=project_id,
+                actor=actor, entity="measure", key=key, audit_key=new_key, project_id=project_id,
                 current=lambda: _load_measure(session, measure_id),
             )
-            key = f"{project_code}/{fields.code}"
             if why is not None:
-                audit.record(session, actor=actor, action="update", entity="measure", key=key, project_id=project_id, field="reason", new=why)
+                audit.record(session, actor=actor, action="update", entity="measure", key=new_key, project_id=project_id, field="reason", new=why)
             measure = _load_measure(session, measure_id)
     except IntegrityError:
         raise _duplicate_code("measure", fields.code or "") from None

@@ -162,15 +162,6 @@ def _validate(model: type[BaseModel], data: BaseModel | Mapping) -> Any:
         ) from None
 
 
-def _reason(reason: object) -> str:
-    text = reason.strip() if isinstance(reason, str) else ""
-    if not text:
-        raise InvalidInput([Problem("", "reason", reason, "say why: baselines, targets and re-opened reviews change only with a reason")])
-    if "\x00" in text or len(text) > 10_000:
-        raise InvalidInput([Problem("", "reason", reason, "must be plain text of at most 10,000 characters")])
-    return text
-
-
 def _number(value: object, field: str) -> float:
     """A finite number (not a flag), as InvalidInput naming ``field`` otherwise."""
     try:
@@ -754,7 +745,7 @@ def reopen_review(
     The old publisher and date stay in the audit log; publishing again records the new ones.
     """
     quarter = _quarter(quarter)
-    reason = _reason(reason)
+    reason = audit.reason_text(reason)
     with db.transaction() as session:
         project = _project(session, project_code)
         key = _review_key(project.code, quarter)
@@ -932,7 +923,7 @@ def set_profiled_target(
     audit log keeps the old value. Refused in a quarter whose review is published.
     """
     quarter = _quarter(quarter)
-    reason = _reason(reason)
+    reason = audit.reason_text(reason)
     number = _number(value, "target")
     with db.transaction() as session:
         project = _project(session, project_code)
@@ -973,7 +964,7 @@ def clear_profiled_target(
 ) -> MeasureItem:
     """Remove the quarter's profiled target (the annual target, or its straight-line share, applies again)."""
     quarter = _quarter(quarter)
-    reason = _reason(reason)
+    reason = audit.reason_text(reason)
     with db.transaction() as session:
         project = _project(session, project_code)
         measure = _measure(session, project, measure_code)
@@ -1015,7 +1006,7 @@ def update_measure_baseline_or_target(
     value, and one more keeps the reason. None removes a value (a measure
     with no target becomes monitor only).
     """
-    reason = _reason(reason)
+    reason = audit.reason_text(reason)
     given = {
         name: value
         for name, value in (

@@ -72,9 +72,9 @@ class AmbitionPicker(ChecklistDialog):
             yield OptionList(*(Option(self._prompt(a), id=f"amb-{i}") for i, a in enumerate(self.ambitions)), id="picker-list")
             yield Static("", id="picker-rule")
             with Horizontal(classes="dialog-buttons"):
-                yield Button(Content("Save"), id="picker-save", classes="checklist-save", variant="primary", compact=True)
-                yield Button(Content("Make primary"), id="picker-primary", compact=True)
-                yield Button(Content("Cancel"), id="picker-cancel", classes="checklist-cancel", compact=True)
+                yield Button(Content("Save"), id="picker-save", variant="primary", compact=True, action="screen.save")
+                yield Button(Content("Make primary"), id="picker-primary", compact=True, action="screen.make_primary")
+                yield Button(Content("Cancel"), id="picker-cancel", compact=True, action="screen.cancel")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -161,10 +161,6 @@ class AmbitionPicker(ChecklistDialog):
 
     def changes_to(self) -> str:
         return f"the ambitions of {self.detail.code}"
-
-    @on(Button.Pressed, "#picker-primary")
-    def _primary_pressed(self) -> None:
-        self.action_make_primary()
 
 
 class AmbitionLinking:

@@ -3,9 +3,9 @@
 `ChecklistDialog` holds what both pickers share: the ticked codes, answered
 in the list's order (`chosen`); saving (a subclass may refuse first, saying
 why); Esc asking before it throws changed ticks away, and ctrl+q told the
-same through `unsaved_changes`; the Save and Cancel buttons (classes
-`checklist-save`, `checklist-cancel`). A subclass composes its own list and
-says how a row reads.
+same through `unsaved_changes`; `action_save` and `action_cancel` for the
+subclass's Save and Cancel buttons to run. A subclass composes its own list
+and says how a row reads.
 """
 
 from __future__ import annotations
@@ -13,8 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import ClassVar
 
-from textual import on
-from textual.widgets import Button, OptionList
+from textual.widgets import OptionList
 
 from projtui.ui.screens.dialog import Dialog
 
@@ -70,11 +69,3 @@ class ChecklistDialog(Dialog[list[str] | None]):
         from projtui.ui.screens.confirm import dismiss_asking_first
 
         dismiss_asking_first(self, question=self.DISCARD_QUESTION, details=self.DISCARD_DETAILS)
-
-    @on(Button.Pressed, ".checklist-save")
-    def _save_pressed(self) -> None:
-        self.action_save()
-
-    @on(Button.Pressed, ".checklist-cancel")
-    def _cancel_pressed(self) -> None:
-        self.action_cancel()

@@ -59,8 +59,8 @@ class ConfirmScreen(Dialog[bool]):
 
     def buttons(self) -> ComposeResult:
         """The answers as buttons, each naming its key."""
-        yield Button(Content(f"{self.yes_label} (y)"), id="confirm-yes", variant="primary", compact=True)
-        yield Button(Content(f"{self.no_label} (n)"), id="confirm-no", compact=True)
+        yield Button(Content(f"{self.yes_label} (y)"), id="confirm-yes", variant="primary", compact=True, action="screen.answer(True)")
+        yield Button(Content(f"{self.no_label} (n)"), id="confirm-no", compact=True, action="screen.answer(False)")
 
     def on_mount(self) -> None:
         # "No" is the safe default: Enter on an untouched dialog changes nothing.
@@ -68,14 +68,6 @@ class ConfirmScreen(Dialog[bool]):
 
     def action_answer(self, yes: bool) -> None:
         self.dismiss(yes)
-
-    @on(Button.Pressed, "#confirm-yes")
-    def _yes(self) -> None:
-        self.dismiss(True)
-
-    @on(Button.Pressed, "#confirm-no")
-    def _no(self) -> None:
-        self.dismiss(False)
 
 
 class ChoiceScreen(Dialog[str | None]):

@@ -13,7 +13,6 @@ from enum import Enum
 from typing import Any
 
 from rich.text import Text
-from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -66,10 +65,10 @@ class ConflictScreen(Dialog[ConflictChoice | None]):
                 yield Static(Text(self._summary()), id="conflict-explain")
                 yield DataTable(id="conflict-table", cursor_type="row", zebra_stripes=True)
             with Horizontal(id="conflict-buttons"):
-                yield Button(Text("Keep theirs (t)"), id="conflict-theirs", compact=True)
+                yield Button(Text("Keep theirs (t)"), id="conflict-theirs", compact=True, action="screen.choose('theirs')")
                 if self.theirs is not None:
-                    yield Button(Text("Overwrite with mine (o)"), id="conflict-overwrite", variant="warning", compact=True)
-                yield Button(Text("Back to editing (b)"), id="conflict-edit", variant="primary", compact=True)
+                    yield Button(Text("Overwrite with mine (o)"), id="conflict-overwrite", variant="warning", compact=True, action="screen.choose('overwrite')")
+                yield Button(Text("Back to editing (b)"), id="conflict-edit", variant="primary", compact=True, action="screen.choose('edit')")
         yield Footer()
 
     def _differing(self) -> list[FieldSpec]:
@@ -108,11 +107,6 @@ class ConflictScreen(Dialog[ConflictChoice | None]):
         if chosen is ConflictChoice.OVERWRITE and self.theirs is None:
             return
         self.dismiss(chosen)
-
-    @on(Button.Pressed)
-    def _pressed(self, event: Button.Pressed) -> None:
-        event.stop()
-        self.action_choose((event.button.id or "").removeprefix("conflict-"))
 
 
 def _cell(spec: FieldSpec, value: Any, width: int = 34, lines: int = 6) -> str:

@@ -99,8 +99,8 @@ class FormScreen(Dialog[Any]):
             yield ModelForm(self.model, self.fields, self.values, checks=self.checks, id="form")
             yield Static("", id="form-message")
             with Horizontal(id="form-buttons"):
-                yield Button("Save", id="form-save", variant="primary", compact=True)
-                yield Button("Cancel", id="form-cancel", compact=True)
+                yield Button("Save", id="form-save", variant="primary", compact=True, action="screen.save")
+                yield Button("Cancel", id="form-cancel", compact=True, action="screen.cancel")
         yield Footer()
 
     @property
@@ -134,7 +134,6 @@ class FormScreen(Dialog[Any]):
     # -- saving ------------------------------------------------------------------------------
 
     @on(ModelForm.Submitted)
-    @on(Button.Pressed, "#form-save")
     def _submit(self) -> None:
         self.action_save()
 
@@ -258,10 +257,6 @@ class FormScreen(Dialog[Any]):
         )
 
     # -- leaving -----------------------------------------------------------------------------
-
-    @on(Button.Pressed, "#form-cancel")
-    def _cancel_pressed(self) -> None:
-        self.action_cancel()
 
     def action_cancel(self) -> None:
         from projtui.ui.screens.confirm import dismiss_asking_first

@@ -46,8 +46,8 @@ class LinkPicker(ChecklistDialog):
                 yield Static(Text(self.empty or "Nothing to link to yet."), id="links-empty")
             yield Static(Text("Space ticks or unticks · Enter saves · Esc cancels"), id="links-help")
             with Horizontal(id="links-buttons"):
-                yield Button("Save", id="links-save", classes="checklist-save", variant="primary", compact=True)
-                yield Button("Cancel", id="links-cancel", classes="checklist-cancel", compact=True)
+                yield Button("Save", id="links-save", variant="primary", compact=True, action="screen.save")
+                yield Button("Cancel", id="links-cancel", compact=True, action="screen.cancel")
         yield Footer()
 
     @staticmethod

@@ -100,9 +100,9 @@ class ProfiledTargetsScreen(Dialog[None]):
             yield ModelForm(_refusing_published(self._published), TARGET_FIELDS, {}, id="form", classes="-inline")
             yield Static("", id="targets-message")
             with Horizontal(id="targets-buttons"):
-                yield Button("Set target (ctrl+s)", id="targets-set", variant="primary", compact=True)
-                yield Button("Clear quarter (d)", id="targets-clear", compact=True)
-                yield Button("Close (esc)", id="targets-close", compact=True)
+                yield Button("Set target (ctrl+s)", id="targets-set", variant="primary", compact=True, action="screen.set_target")
+                yield Button("Clear quarter (d)", id="targets-clear", compact=True, action="screen.clear_target")
+                yield Button("Close (esc)", id="targets-close", compact=True, action="screen.close")
         yield Footer()
 
     @property
@@ -194,10 +194,6 @@ class ProfiledTargetsScreen(Dialog[None]):
         self.form.query_one("#field-target").focus()
 
     @on(ModelForm.Submitted)
-    @on(Button.Pressed, "#targets-set")
-    def _submit(self) -> None:
-        self.action_set_target()
-
     def action_set_target(self) -> None:
         if self.saving or self.profile is None:
             return
@@ -262,10 +258,6 @@ class ProfiledTargetsScreen(Dialog[None]):
             return None
         return self.profile.targets[table.cursor_row][0]
 
-    @on(Button.Pressed, "#targets-clear")
-    def _clear_pressed(self) -> None:
-        self.action_clear_target()
-
     def action_clear_target(self) -> None:
         from projtui.ui.screens.item_form import reason_form
 
@@ -304,10 +296,6 @@ class ProfiledTargetsScreen(Dialog[None]):
         self.load()
 
     # -- leaving -----------------------------------------------------------------------------
-
-    @on(Button.Pressed, "#targets-close")
-    def _close_pressed(self) -> None:
-        self.action_close()
 
     def action_close(self) -> None:
         from projtui.ui.screens.confirm import dismiss_asking_first

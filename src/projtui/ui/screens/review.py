@@ -141,7 +141,7 @@ class ActualScreen(Dialog[ActualFields | None]):
             yield Input(actual.note or "" if actual else "", id="actual-note")
             yield Static("", id="actual-error")
             with Horizontal(classes="dialog-buttons"):
-                yield Button("Save (ctrl+s)", id="actual-save", variant="primary", compact=True)
+                yield Button("Save (ctrl+s)", id="actual-save", variant="primary", compact=True, action="screen.save")
                 yield Button("Cancel (esc)", id="actual-cancel", compact=True)
         yield Footer()
 
@@ -191,10 +191,6 @@ class ActualScreen(Dialog[ActualFields | None]):
     @on(Input.Submitted)
     def _submitted(self, event: Input.Submitted) -> None:
         event.stop()
-        self.action_save()
-
-    @on(Button.Pressed, "#actual-save")
-    def _save_pressed(self) -> None:
         self.action_save()
 
     @on(Button.Pressed, "#actual-cancel")

@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from rich.text import Text
-from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -56,9 +55,9 @@ class ReviewFilterScreen(Dialog[ReviewFilter | None]):
             yield Static("Service", classes="rf-label")
             yield _select("rf-service", "Any service", [(Text(service), service) for service in options.services], current.service)
             with Horizontal(classes="dialog-buttons"):
-                yield Button("Apply (ctrl+s)", id="rf-apply", variant="primary", compact=True)
-                yield Button("Clear all (ctrl+x)", id="rf-clear", compact=True)
-                yield Button("Cancel (esc)", id="rf-cancel", compact=True)
+                yield Button("Apply (ctrl+s)", id="rf-apply", variant="primary", compact=True, action="screen.apply")
+                yield Button("Clear all (ctrl+x)", id="rf-clear", compact=True, action="screen.clear")
+                yield Button("Cancel (esc)", id="rf-cancel", compact=True, action="screen.cancel")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -76,15 +75,3 @@ class ReviewFilterScreen(Dialog[ReviewFilter | None]):
 
     def action_cancel(self) -> None:
         self.dismiss(None)
-
-    @on(Button.Pressed, "#rf-apply")
-    def _apply_pressed(self) -> None:
-        self.action_apply()
-
-    @on(Button.Pressed, "#rf-clear")
-    def _clear_pressed(self) -> None:
-        self.action_clear()
-
-    @on(Button.Pressed, "#rf-cancel")
-    def _cancel_pressed(self) -> None:
-        self.action_cancel()

@@ -14,7 +14,6 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Literal, Protocol, runtime_checkable
 
-from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.content import Content
@@ -64,14 +63,10 @@ class QuitScreen(ConfirmScreen):
 
     def buttons(self) -> ComposeResult:
         if self.can_save:
-            yield Button(Content("Save and quit (s)"), id="quit-save", variant="success", compact=True)
+            yield Button(Content("Save and quit (s)"), id="quit-save", variant="success", compact=True, action=f"screen.answer('{SAVE}')")
         yield from super().buttons()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "answer" and parameters == (SAVE,):
             return self.can_save
         return True
-
-    @on(Button.Pressed, "#quit-save")
-    def _save(self) -> None:
-        self.dismiss(SAVE)  # type: ignore[arg-type]  # the third answer of this yes/no dialog

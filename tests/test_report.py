@@ -10,21 +10,14 @@ import pytest
 import tomli_w
 
 from projtui.domain.enums import Rag, ReviewStatus, Stage
+from projtui.domain.formatting import format_band, format_number, format_percent, format_pounds
+from projtui.domain.measures import MeasureStatus, OnTrackCount, TargetBasis, Travel
 from projtui.domain.quarter import Quarter
+from projtui.domain.rag import RagChange
 from projtui.domain.records import ProjectFields
-from projtui.domain.status import MeasureStatus, OnTrackCount, Travel
 from projtui.report import html as report_html
 from projtui.report import markdown as report_md
-from projtui.report.model import (
-    GapItem,
-    RagChange,
-    TargetBasis,
-    build_report,
-    format_number,
-    format_percent,
-    format_pounds,
-    format_target,
-)
+from projtui.report.model import GapItem, build_report
 from projtui.services import portfolio, projects
 from projtui.services.importing import import_snapshot
 from projtui.services.opening import open_portfolio
@@ -188,42 +181,42 @@ def test_amber_or_red_without_commentary_is_flagged(report):
 
 def test_measure_status_travel_and_achievement(report):
     m1 = _measure(report, "SP-1", "M1")
-    assert m1.status is MeasureStatus.WITHIN_TOLERANCE  # 75 against 80, 10 % tolerance
-    assert (m1.target, m1.target_basis, m1.actual, m1.provisional) == (80.0, TargetBasis.ANNUAL, 75.0, True)
-    assert (m1.vs_previous, m1.vs_last_year) == (Travel.IMPROVING, Travel.IMPROVING)
-    assert m1.achievement == pytest.approx(25 / 30)
+    assert m1.figures.status is MeasureStatus.WITHIN_TOLERANCE  # 75 against 80, 10 % tolerance
+    assert (m1.figures.target, m1.figures.target_basis, m1.figures.actual, m1.provisional) == (80.0, TargetBasis.ANNUAL, 75.0, True)
+    assert (m1.figures.travel_vs_previous, m1.figures.travel_vs_last_year) == (Travel.IMPROVING, Travel.IMPROVING)
+    assert m1.figures.achievement == pytest.approx(25 / 30)
     assert m1.note == "Nearly there | honest" and not m1.note_missing
     assert (m1.serves_kind, m1.serves_code, m1.serves_title) == ("benefit", "B1", "Cheaper running")
 
 
 def test_not_due_is_not_missing(report):
     annual = _measure(report, "SP-1", "M2")
-    assert annual.status is MeasureStatus.NOT_DUE
+    assert annual.figures.status is MeasureStatus.NOT_DUE
     assert annual.due_note == "reported annually, in Q4"
-    assert annual.vs_previous is Travel.NO_COMPARISON
+    assert annual.figures.travel_vs_previous is Travel.NO_COMPARISON
     missing = _measure(report, "SP-1", "M10")
-    assert missing.status is MeasureStatus.NO_DATA
+    assert missing.figures.status is MeasureStatus.NO_DATA
     by_status = report.summary.by_status
     assert by_status[MeasureStatus.NOT_DUE] == 1 and by_status[MeasureStatus.NO_DATA] == 1
 
 
 def test_monitor_only_measures_show_a_trend_never_a_status(report):
     monitor = _measure(report, "SP-1", "M3")
-    assert monitor.status is MeasureStatus.MONITOR_ONLY and monitor.monitor_only
-    assert monitor.target is None and monitor.target_basis is TargetBasis.NONE
-    assert monitor.vs_previous is Travel.IMPROVING  # 3 -> 4, higher is better
-    assert monitor.achievement is None and not monitor.note_missing
+    assert monitor.figures.status is MeasureStatus.MONITOR_ONLY and monitor.figures.monitor_only
+    assert monitor.figures.target is None and monitor.figures.target_basis is TargetBasis.NONE
+    assert monitor.figures.travel_vs_previous is Travel.IMPROVING  # 3 -> 4, higher is better
+    assert monitor.figures.achievement is None and not monitor.note_missing
 
 
 def test_cumulative_and_profiled_targets(report):
     ytd = _measure(report, "SP-1", "M5")
-    assert (ytd.target, ytd.target_basis, ytd.status) == (50.0, TargetBasis.YEAR_TO_DATE, MeasureStatus.ON_TARGET)
-    assert ytd.achievement == pytest.approx((50 - 20) / (50 - 20))  # baseline spread to half a year too
+    assert (ytd.figures.target, ytd.figures.target_basis, ytd.figures.status) == (50.0, TargetBasis.YEAR_TO_DATE, MeasureStatus.ON_TARGET)
+    assert ytd.figures.achievement == pytest.approx((50 - 20) / (50 - 20))  # baseline spread to half a year too
     profiled = _measure(report, "SP-1", "M6")
-    assert (profiled.target, profiled.target_basis, profiled.status) == (300.0, TargetBasis.PROFILED, MeasureStatus.OFF_TARGET)
+    assert (profiled.figures.target, profiled.figures.target_basis, profiled.figures.status) == (300.0, TargetBasis.PROFILED, MeasureStatus.OFF_TARGET)
     assert profiled.note_missing
     band = _measure(report, "SP-1", "M7")
-    assert format_target(band) == "28–30" and band.status is MeasureStatus.ON_TARGET
+    assert format_band(band.figures.target, band.figures.target_max) == "28–30" and band.figures.status is MeasureStatus.ON_TARGET
 
 
 def _trajectory_report():
@@ -249,22 +242,22 @@ def _trajectory_report():
 def test_a_target_for_a_later_year_is_judged_on_the_way_there():
     # 2026/27 Q2 is 10 of the 12 quarters from 25 % to 37 %: 35 is expected, not 37.
     line = _measure(build_report(_trajectory_report(), Q), "SP-1", "M1")
-    assert (line.target, line.target_basis, line.status) == (35.0, TargetBasis.TRAJECTORY, MeasureStatus.ON_TARGET)
+    assert (line.figures.target, line.figures.target_basis, line.figures.status) == (35.0, TargetBasis.TRAJECTORY, MeasureStatus.ON_TARGET)
     assert line.target_note == "on the way to 37 by 2026/27 Q4"
-    assert line.achievement == pytest.approx(10 / 12)  # of the whole way from 25 to 37
+    assert line.figures.achievement == pytest.approx(10 / 12)  # of the whole way from 25 to 37
     text = report_md.render_markdown(build_report(_trajectory_report(), Q))
     assert "| 35 (on the way to 37 by 2026/27 Q4) | 35 | ● On target (83% of the way) |" in text
     html = report_html.render_html(build_report(_trajectory_report(), Q))
     assert "On the way to 37 by 2026/27 Q4" in html
     # From the target period on, the end target itself.
     done = _measure(build_report(_trajectory_report(), Q), "SP-1", "M3")
-    assert (done.target, done.target_basis, done.target_note, done.status) == (20.0, TargetBasis.ANNUAL, "", MeasureStatus.OFF_TARGET)
+    assert (done.figures.target, done.figures.target_basis, done.target_note, done.figures.status) == (20.0, TargetBasis.ANNUAL, "", MeasureStatus.OFF_TARGET)
 
 
 def test_a_cumulative_trajectory_steps_by_year_and_is_year_to_date():
     # 2025/26's total is two-thirds of the way from 100 to 400 (300); at Q2, half of it.
     line = _measure(build_report(_trajectory_report(), Quarter(2025, 2)), "SP-1", "M2")
-    assert (line.target, line.target_basis, line.status) == (150.0, TargetBasis.TRAJECTORY, MeasureStatus.ON_TARGET)
+    assert (line.figures.target, line.figures.target_basis, line.figures.status) == (150.0, TargetBasis.TRAJECTORY, MeasureStatus.ON_TARGET)
     assert line.target_note == "year to date, on the way to 400 a year by 2026/27 Q4"
 
 

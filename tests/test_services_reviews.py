@@ -10,9 +10,10 @@ from sqlalchemy import event
 
 from projtui.domain.enums import Rag, ReviewStatus, Stage
 from projtui.domain.errors import ConflictError, InvalidInput, NotFoundError, RuleError
+from projtui.domain.measures import MeasureStatus, Travel
 from projtui.domain.quarter import Quarter
+from projtui.domain.rag import RagChange
 from projtui.domain.records import ReviewFields
-from projtui.domain.status import MeasureStatus, Travel
 from projtui.services import portfolio_benefits, review_quarter, reviews
 from projtui.services.audit import project_history
 from projtui.services.opening import open_portfolio
@@ -46,8 +47,8 @@ def _publishable_q3(db, code="SP-03"):
     """A Q3 draft for a project whose Q3 measures are all on target (so only the review's own rules apply)."""
     sheet = reviews.review_sheet(db, code, Q2)
     for line in sheet.measures:
-        if line.actual is not None:
-            target = line.target if line.target is not None else line.actual.value
+        if line.entry is not None:
+            target = line.figures.target if line.figures.target is not None else line.entry.value
             reviews.set_actual(db, code, line.code, Q3, target, expected_version=None, actor="alice")
     return reviews.save_review(db, code, Q3, _draft(rag=Rag.GREEN), expected_version=None, actor="alice")
 
@@ -80,7 +81,7 @@ def test_queue_lists_active_projects_by_code_with_their_review_state(db):
     assert "SP-13" not in codes  # closed, and no review this quarter
     sp01 = next(e for e in queue if e.code == "SP-01")
     assert (sp01.state, sp01.rag, sp01.previous_rag, sp01.previous_quarter) == (ReviewState.PUBLISHED, Rag.GREEN, Rag.AMBER, Q1)
-    assert sp01.rag_changed and sp01.rag_travel is Travel.IMPROVING
+    assert sp01.rag_changed and sp01.rag_change is RagChange.IMPROVED
     assert (sp01.measures_due, sp01.measures_entered) == (6, 6)
     sp05 = next(e for e in queue if e.code == "SP-05")
     assert sp05.state is ReviewState.DRAFT and sp05.review_version == 1
@@ -147,14 +148,14 @@ def test_sheet_rates_measures_with_direction_tolerance_and_travel(db):
     assert sheet.review.is_published and sheet.previous_published.quarter == Q1
     assert sheet.previous_rag is Rag.AMBER and sheet.rag_changed and not sheet.editable
     m2 = sheet.measure("M2")  # fuel, lower is better, target 86,000 with 5 % tolerance
-    assert (m2.actual.value, m2.target, m2.status) == (86900.0, 86000.0, MeasureStatus.WITHIN_TOLERANCE)
-    assert m2.actual.provisional and m2.actual.entered_by == "loader" and m2.actual.version == 1
-    assert (m2.previous_quarter, m2.previous_actual, m2.travel_vs_previous) == (Q1, 85700.0, Travel.WORSENING)
-    assert (m2.last_year_actual, m2.travel_vs_last_year) == (87100.0, Travel.IMPROVING)
-    assert m2.achievement == pytest.approx((86900 - 98000) / (86000 - 98000))
+    assert (m2.entry.value, m2.figures.target, m2.figures.status) == (86900.0, 86000.0, MeasureStatus.WITHIN_TOLERANCE)
+    assert m2.entry.provisional and m2.entry.entered_by == "loader" and m2.entry.version == 1
+    assert (m2.figures.previous_quarter, m2.figures.previous_actual, m2.figures.travel_vs_previous) == (Q1, 85700.0, Travel.WORSENING)
+    assert (m2.figures.last_year_actual, m2.figures.travel_vs_last_year) == (87100.0, Travel.IMPROVING)
+    assert m2.figures.achievement == pytest.approx((86900 - 98000) / (86000 - 98000))
     assert m2.editable  # provisional: may still be confirmed although the review is published
     m1 = sheet.measure("M1")
-    assert m1.status is MeasureStatus.ON_TARGET and not m1.editable
+    assert m1.figures.status is MeasureStatus.ON_TARGET and not m1.editable
     assert [p.quarter for p in m2.trend] == Quarter.range(Quarter(2024, 1), Q2)
     assert m2.trend[-1].actual == 86900.0 and m2.trend[-1].target == 86000.0
     assert [b.on_track for b in sheet.benefits] == [True, True, True, True]
@@ -166,33 +167,33 @@ def test_sheet_rates_measures_with_direction_tolerance_and_travel(db):
 
 def test_sheet_cadence_monitor_only_cumulative_and_profiled_targets(db):
     sp05 = reviews.review_sheet(db, "SP-05", Q2)
-    assert sp05.measure("M1").status is MeasureStatus.NOT_DUE  # annual: not due in Q2, not "missing"
-    assert sp05.measure("M1").travel_vs_previous is Travel.NO_COMPARISON
-    assert sp05.measure("M6").status is MeasureStatus.MONITOR_ONLY and sp05.measure("M6").target is None
+    assert sp05.measure("M1").figures.status is MeasureStatus.NOT_DUE  # annual: not due in Q2, not "missing"
+    assert sp05.measure("M1").figures.travel_vs_previous is Travel.NO_COMPARISON
+    assert sp05.measure("M6").figures.status is MeasureStatus.MONITOR_ONLY and sp05.measure("M6").figures.target is None
     sp07 = reviews.review_sheet(db, "SP-07", Q2)
     missing = sp07.measure("M2")  # cumulative, due, no actual
-    assert missing.status is MeasureStatus.NO_DATA and missing.missing
-    assert missing.target == missing.profiled_target == 600_000  # profiled: seasonal disposals
+    assert missing.figures.status is MeasureStatus.NO_DATA and missing.figures.missing
+    assert missing.figures.target == missing.profiled_target == 600_000  # profiled: seasonal disposals
     sp11 = reviews.review_sheet(db, "SP-11", Q2)
-    assert sp11.measure("M2").target == 400_000 * 2 / 4  # cumulative, not profiled: straight-line year-to-date share
+    assert sp11.measure("M2").figures.target == 400_000 * 2 / 4  # cumulative, not profiled: straight-line year-to-date share
     assert sp07.measures_due == 3 and sp07.measures_entered == 2
     profiled = sp11.measure("M1")
-    assert profiled.profiled_target == profiled.target == 1_200_000
+    assert profiled.profiled_target == profiled.figures.target == 1_200_000
     sp17 = reviews.review_sheet(db, "SP-17", Q2)
-    assert all(line.status is MeasureStatus.NOT_DUE and not line.started for line in sp17.measures)
+    assert all(line.figures.status is MeasureStatus.NOT_DUE and not line.figures.started for line in sp17.measures)
     assert sp17.benefits_on_track.assessed == 0
 
 
 def test_entering_actuals_recomputes_status_and_rollup(db):
     entry = reviews.set_actual(db, "SP-01", "M2", Q3, 91_000.0, expected_version=None, actor="alice")
-    assert reviews.review_sheet(db, "SP-01", Q3).measure("M2").status is MeasureStatus.OFF_TARGET
+    assert reviews.review_sheet(db, "SP-01", Q3).measure("M2").figures.status is MeasureStatus.OFF_TARGET
     entry = reviews.set_actual(db, "SP-01", "M2", Q3, 85_000.0, expected_version=entry.version, actor="alice")
     sheet = reviews.review_sheet(db, "SP-01", Q3)
     line = sheet.measure("M2")
-    assert line.status is MeasureStatus.ON_TARGET and line.travel_vs_previous is Travel.IMPROVING
-    assert line.travel_vs_last_year is Travel.IMPROVING  # 88,400 in 2025/26 Q3
+    assert line.figures.status is MeasureStatus.ON_TARGET and line.figures.travel_vs_previous is Travel.IMPROVING
+    assert line.figures.travel_vs_last_year is Travel.IMPROVING  # 88,400 in 2025/26 Q3
     # The rest of SP-01's measures have nothing for Q3 yet: due and missing counts against their benefits.
-    assert sheet.measure("M1").status is MeasureStatus.NO_DATA
+    assert sheet.measure("M1").figures.status is MeasureStatus.NO_DATA
     assert sheet.benefits_on_track.on_track == 0 and sheet.benefits_on_track.assessed == 4
     assert (sheet.measures_due, sheet.measures_entered) == (6, 1)
 
@@ -200,9 +201,9 @@ def test_entering_actuals_recomputes_status_and_rollup(db):
 def test_a_benefit_whose_window_has_not_opened_starts_with_its_first_actual(db):
     reviews.set_actual(db, "SP-17", "M1", Q2, 44.0, expected_version=None, actor="a")
     sheet = reviews.review_sheet(db, "SP-17", Q2)
-    assert sheet.measure("M1").status is MeasureStatus.ON_TARGET  # lower is better, target 45
-    assert sheet.measure("M2").status is MeasureStatus.NOT_DUE
-    assert reviews.review_sheet(db, "SP-17", Q3).measure("M1").status is MeasureStatus.NO_DATA
+    assert sheet.measure("M1").figures.status is MeasureStatus.ON_TARGET  # lower is better, target 45
+    assert sheet.measure("M2").figures.status is MeasureStatus.NOT_DUE
+    assert reviews.review_sheet(db, "SP-17", Q3).measure("M1").figures.status is MeasureStatus.NO_DATA
 
 
 def test_unknown_project_measure_and_quarter(db):
@@ -331,7 +332,7 @@ def test_publish_needs_a_rag_commentary_for_amber_or_red_and_notes_on_amber_or_r
     )
     # An off-target measure needs a note on its actual.
     line = reviews.review_sheet(db, "SP-03", Q3).measure("M1")
-    off = reviews.set_actual(db, "SP-03", "M1", Q3, line.target / 2, expected_version=line.actual.version, actor="a")
+    off = reviews.set_actual(db, "SP-03", "M1", Q3, line.figures.target / 2, expected_version=line.entry.version, actor="a")
     assert "measure M1 is off target: add a note to its actual" in reviews.review_sheet(db, "SP-03", Q3).publish_blockers
     with pytest.raises(RuleError, match="M1"):
         reviews.publish_review(db, "SP-03", Q3, expected_version=explained.version, actor="a")
@@ -375,24 +376,24 @@ def test_set_actual_conflicts(db):
     with pytest.raises(ConflictError) as caught:
         reviews.set_actual(db, "SP-01", "M1", Q3, 13.0, expected_version=entry.version, actor="alice")
     assert caught.value.current.version == theirs.version and caught.value.current.value == 11.0
-    assert reviews.review_sheet(db, "SP-01", Q3).measure("M1").actual.value == 11.0
+    assert reviews.review_sheet(db, "SP-01", Q3).measure("M1").entry.value == 11.0
 
 
 @pytest.mark.parametrize("value", [math.nan, math.inf, True, "twelve"])
 def test_set_actual_refuses_what_is_not_a_finite_number(db, value):
     with pytest.raises(InvalidInput, match="value"):
         reviews.set_actual(db, "SP-01", "M1", Q3, value, expected_version=None, actor="a")
-    assert reviews.review_sheet(db, "SP-01", Q3).measure("M1").actual is None
+    assert reviews.review_sheet(db, "SP-01", Q3).measure("M1").entry is None
 
 
 def test_actuals_of_a_published_quarter_are_frozen_except_provisional_ones(db):
     sheet = reviews.review_sheet(db, "SP-01", Q2)
-    final = sheet.measure("M1").actual
+    final = sheet.measure("M1").entry
     with pytest.raises(RuleError, match="re-open it first"):
         reviews.set_actual(db, "SP-01", "M1", Q2, 11.0, expected_version=final.version, actor="a")
     with pytest.raises(RuleError, match="re-open it first"):
         reviews.clear_actual(db, "SP-01", "M1", Q2, expected_version=final.version, actor="a")
-    provisional = sheet.measure("M5").actual
+    provisional = sheet.measure("M5").entry
     assert provisional.provisional
     confirmed = reviews.set_actual(db, "SP-01", "M5", Q2, 35.8, note="Validated", expected_version=provisional.version, actor="a")
     assert not confirmed.provisional and confirmed.value == 35.8
@@ -411,7 +412,7 @@ def test_clear_actual(db):
     with pytest.raises(ConflictError):
         reviews.clear_actual(db, "SP-01", "M1", Q3, expected_version=entry.version + 1, actor="a")
     reviews.clear_actual(db, "SP-01", "M1", Q3, expected_version=entry.version, actor="a")
-    assert reviews.review_sheet(db, "SP-01", Q3).measure("M1").status is MeasureStatus.NO_DATA
+    assert reviews.review_sheet(db, "SP-01", Q3).measure("M1").figures.status is MeasureStatus.NO_DATA
     assert [(e.field, e.old) for e in _history(db, "SP-01", entity="actual", action="delete")] == [("value", "12.0")]
     with pytest.raises(ConflictError):  # already gone
         reviews.clear_actual(db, "SP-01", "M1", Q3, expected_version=entry.version, actor="a")
@@ -422,7 +423,7 @@ def test_clear_actual(db):
 
 def test_profiled_target_needs_a_reason_and_is_audited(db):
     line = reviews.review_sheet(db, "SP-01", Q3).measure("M2")
-    assert line.target == 86_000.0 and line.profiled_target is None
+    assert line.figures.target == 86_000.0 and line.profiled_target is None
     with pytest.raises(InvalidInput, match="reason"):
         reviews.set_profiled_target(db, "SP-01", "M2", Q3, 90_000.0, reason="", expected_version=line.measure.version, actor="a")
     measure = reviews.set_profiled_target(
@@ -431,7 +432,7 @@ def test_profiled_target_needs_a_reason_and_is_audited(db):
     assert measure.version == line.measure.version + 1
     reviews.set_actual(db, "SP-01", "M2", Q3, 89_000.0, expected_version=None, actor="alice")
     line = reviews.review_sheet(db, "SP-01", Q3).measure("M2")
-    assert (line.target, line.profiled_target, line.status) == (90_000.0, 90_000.0, MeasureStatus.ON_TARGET)
+    assert (line.figures.target, line.profiled_target, line.figures.status) == (90_000.0, 90_000.0, MeasureStatus.ON_TARGET)
     measure = reviews.set_profiled_target(db, "SP-01", "M2", Q3, 88_000.0, reason="Revised", expected_version=measure.version, actor="bob")
     rows = [(e.action, e.field, e.old, e.new) for e in _history(db, "SP-01", entity="target")]
     assert ("update", "value", "90000.0", "88000.0") in rows and ("update", "reason", None, "Revised") in rows
@@ -440,7 +441,7 @@ def test_profiled_target_needs_a_reason_and_is_audited(db):
         reviews.set_profiled_target(db, "SP-01", "M2", Q3, 87_000.0, reason="x", expected_version=measure.version - 1, actor="a")
     measure = reviews.clear_profiled_target(db, "SP-01", "M2", Q3, reason="Back to the annual target", expected_version=measure.version, actor="a")
     line = reviews.review_sheet(db, "SP-01", Q3).measure("M2")
-    assert line.target == 86_000.0 and line.profiled_target is None and line.status is MeasureStatus.WITHIN_TOLERANCE
+    assert line.figures.target == 86_000.0 and line.profiled_target is None and line.figures.status is MeasureStatus.WITHIN_TOLERANCE
     assert ("delete", "value", "88000.0", None) in [(e.action, e.field, e.old, e.new) for e in _history(db, "SP-01", entity="target")]
 
 
@@ -455,7 +456,7 @@ def test_profiled_target_of_a_published_quarter_is_frozen_and_range_bottom_stays
         reviews.set_profiled_target(db, "SP-06", "M3", Q3, math.nan, reason="x", expected_version=m3.measure.version, actor="a")
     raised = reviews.set_profiled_target(db, "SP-06", "M3", Q3, 75.0, reason="Season", expected_version=m3.measure.version, actor="a")
     line = reviews.review_sheet(db, "SP-06", Q3).measure("M3")
-    assert (line.target, line.target_max) == (75.0, 85.0) and raised.version == m3.measure.version + 1
+    assert (line.figures.target, line.figures.target_max) == (75.0, 85.0) and raised.version == m3.measure.version + 1
 
 
 def test_baseline_and_target_change_only_with_a_reason_and_keep_the_old_value(db):
@@ -478,7 +479,7 @@ def test_baseline_and_target_change_only_with_a_reason_and_keep_the_old_value(db
         reviews.update_measure_baseline_or_target(db, "SP-01", "M2", target=1.0, reason="x", expected_version=measure.version, actor="b")
     assert caught.value.current.fields.target == 85_000.0
     monitor = reviews.update_measure_baseline_or_target(db, "SP-01", "M2", target=None, reason="Target withdrawn", expected_version=changed.version, actor="a")
-    assert reviews.review_sheet(db, "SP-01", Q2).measure("M2").status is MeasureStatus.MONITOR_ONLY
+    assert reviews.review_sheet(db, "SP-01", Q2).measure("M2").figures.status is MeasureStatus.MONITOR_ONLY
     with pytest.raises(InvalidInput):  # a range measure needs both ends
         m3 = reviews.review_sheet(db, "SP-06", Q2).measure("M3").measure
         reviews.update_measure_baseline_or_target(db, "SP-06", "M3", target_max=None, reason="x", expected_version=m3.version, actor="a")
@@ -502,8 +503,8 @@ def test_measure_trend_has_every_quarter_with_the_target_line(db):
     cumulative = reviews.measure_trend(db, "SP-11", "M2")
     # The sheet says which targets are steps on the way (the report's "on the way to ...").
     sheet = reviews.review_sheet(db, "SP-01", Q2)
-    assert sheet.measure("M5").on_trajectory and sheet.measure("M5").target == 36.37
-    assert not sheet.measure("M6").on_trajectory  # its target period, 2025/26 Q4, has passed
+    assert sheet.measure("M5").figures.on_trajectory and sheet.measure("M5").figures.target == 36.37
+    assert not sheet.measure("M6").figures.on_trajectory  # its target period, 2025/26 Q4, has passed
     # Year-to-date income on a line from £0 a year (2023/24) to £400k a year (2026/27): £133k expected in 2024/25.
     assert [p.target for p in cumulative.points[:4]] == pytest.approx([400_000 / 3 * q / 4 for q in (1, 2, 3, 4)])
     assert [p.target for p in cumulative.points[-2:]] == [100_000.0, 200_000.0]
@@ -598,10 +599,10 @@ def test_every_saved_step_survives_an_interrupted_session(tmp_path):
         sheet = reviews.review_sheet(second, "SP-01", Q3)
         assert sheet.review.version == draft.version and sheet.review.fields.commentary == "Bins late"
         assert sheet.review.fields.spend_to_date_pence == 43_000_000
-        assert sheet.measure("M1").actual.value == 12.0
-        m2 = sheet.measure("M2").actual
+        assert sheet.measure("M1").entry.value == 12.0
+        m2 = sheet.measure("M2").entry
         assert (m2.value, m2.provisional, m2.note, m2.entered_by) == (88_000.0, True, "Estimate", "alice")
-        assert sheet.measure("M3").actual is None
+        assert sheet.measure("M3").entry is None
         entry = next(e for e in reviews.review_queue(second, Q3) if e.code == "SP-01")
         assert (entry.state, entry.rag, entry.measures_entered) == (ReviewState.DRAFT, Rag.AMBER, 2)
         # ...and carries on where it stopped.

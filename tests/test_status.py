@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 from projtui.domain.enums import Aggregation, Direction, Frequency, Rag
 from projtui.domain.quarter import Quarter
 from projtui.domain.records import MeasureFields
-from projtui.domain.status import (
+from projtui.domain.measures import (
     MeasureRule,
     MeasureStatus,
     OnTrackCount,

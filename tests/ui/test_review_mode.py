@@ -131,7 +131,7 @@ async def test_entering_an_actual_through_the_dialog(db):
     async with make_app(db).run_test(size=(120, 40)) as pilot:
         screen = await open_review(pilot, NEXT)
         before = reviews.review_sheet(db, "SP-01", NEXT).measure("M1")
-        assert before.actual is None
+        assert before.entry is None
         await pilot.press("m", "enter")
         await pilot.pause()
         assert isinstance(pilot.app.screen, ActualScreen)
@@ -143,14 +143,14 @@ async def test_entering_an_actual_through_the_dialog(db):
         await pilot.press("enter")
         await settle(pilot)
         assert pilot.app.screen is screen
-        actual = reviews.review_sheet(db, "SP-01", NEXT).measure("M1").actual
+        actual = reviews.review_sheet(db, "SP-01", NEXT).measure("M1").entry
         assert actual is not None
         assert actual.value == 11.5
         assert actual.provisional is True
         assert actual.note == "first [b]count"
         assert actual.entered_by == USER
         # The sheet is read again and shows it.
-        assert screen.sheet.measure("M1").actual.value == 11.5
+        assert screen.sheet.measure("M1").entry.value == 11.5
 
 
 async def test_actual_dialog_refuses_a_non_number_and_escape_cancels(db):
@@ -172,7 +172,7 @@ async def test_actual_dialog_refuses_a_non_number_and_escape_cancels(db):
         await pilot.press("escape", "y")
         await settle(pilot)
         assert isinstance(pilot.app.screen, ReviewScreen)
-        assert reviews.review_sheet(db, "SP-01", NEXT).measure("M1").actual is None
+        assert reviews.review_sheet(db, "SP-01", NEXT).measure("M1").entry is None
 
 
 async def test_escape_closes_an_untouched_actual_dialog_at_once(db):
@@ -419,15 +419,15 @@ async def test_delete_clears_an_actual_after_asking_and_is_audited(db):
         assert isinstance(pilot.app.screen, ConfirmScreen)
         await pilot.press("n")  # no: nothing changes
         await settle(pilot)
-        assert reviews.review_sheet(db, "SP-01", NEXT).measure("M1").actual.value == 12.0
+        assert reviews.review_sheet(db, "SP-01", NEXT).measure("M1").entry.value == 12.0
         await pilot.press("delete")
         await pilot.pause()
         await pilot.press("y")
         await settle(pilot)
         assert pilot.app.screen is screen
         line = reviews.review_sheet(db, "SP-01", NEXT).measure("M1")
-        assert line.actual is None and line.status.value == "no_data"
-        assert screen.sheet.measure("M1").actual is None  # read back
+        assert line.entry is None and line.figures.status.value == "no_data"
+        assert screen.sheet.measure("M1").entry is None  # read back
         entries, _ = project_history(db, "SP-01")
         cleared = [e for e in entries if e.action == "delete" and e.entity == "actual"]
         assert cleared and cleared[0].old == "12.0" and cleared[0].actor == USER
@@ -448,21 +448,21 @@ async def test_clearing_an_actual_someone_else_changed_is_refused(db):
         await pilot.pause()
         await pilot.press("y")
         await settle(pilot)
-        assert reviews.review_sheet(db, "SP-01", NEXT).measure("M1").actual.value == 13.0  # theirs stays
+        assert reviews.review_sheet(db, "SP-01", NEXT).measure("M1").entry.value == 13.0  # theirs stays
         assert "Changed by someone else" in "\n".join(str(n.title) for n in pilot.app._notifications)
-        assert screen.sheet.measure("M1").actual.value == 13.0  # reloaded
+        assert screen.sheet.measure("M1").entry.value == 13.0  # reloaded
 
 
 async def test_actuals_of_a_published_review_cannot_be_cleared(db):
     async with make_app(db).run_test(size=(120, 40)) as pilot:
         screen = await open_review(pilot)  # SP-01's 2026/27 Q2 review is published
-        assert screen.sheet.measure("M1").actual is not None
+        assert screen.sheet.measure("M1").entry is not None
         await _on_measure(pilot, screen, "M1")
         await pilot.press("delete")
         await pilot.pause()
         assert pilot.app.screen is screen
         assert "frozen" in _messages(pilot.app)
-        assert reviews.review_sheet(db, "SP-01", LATEST).measure("M1").actual is not None
+        assert reviews.review_sheet(db, "SP-01", LATEST).measure("M1").entry is not None
 
 
 async def test_actual_dialog_says_when_the_target_is_a_step_on_the_way(db):

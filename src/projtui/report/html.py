@@ -17,23 +17,18 @@ import html
 from importlib import resources
 
 from projtui.domain.enums import Rag
-from projtui.domain.status import MeasureStatus, Travel
+from projtui.domain.formatting import format_band, format_number, format_percent, format_pounds, plural
+from projtui.domain.measures import MeasureStatus, Travel
+from projtui.domain.rag import RagChange, rag_symbol, rag_word
 from projtui.report.model import (
     KEY_PROGRESS,
     KEY_TARGET,
-    RAG_ORDER,
+    REPORT_RAG_ORDER,
     AmbitionSection,
-    MeasureLine,
     ProjectLine,
-    RagChange,
     Report,
+    ReportMeasure,
     direction_label,
-    format_number,
-    format_percent,
-    format_pounds,
-    format_target,
-    rag_label,
-    rag_symbol,
 )
 
 __all__ = ["render_html", "stylesheet"]
@@ -70,7 +65,7 @@ def _badge(kind: str, value: str, symbol: str, label: str, extra: str = "") -> s
 
 
 def _rag(rag: Rag | None, extra: str = "") -> str:
-    return _badge("rag", rag.value if rag else "not_reviewed", rag_symbol(rag), rag_label(rag), extra)
+    return _badge("rag", rag.value if rag else "not_reviewed", rag_symbol(rag), rag_word(rag), extra)
 
 
 def _status(status: MeasureStatus) -> str:
@@ -86,9 +81,6 @@ def _table(css_class: str, caption: str | None, headers: list[tuple[str, str]], 
     cap = f"<caption>{_e(caption)}</caption>" if caption else ""
     return f'<table class="{css_class}">{cap}<thead><tr>{head}</tr></thead><tbody>\n' + "\n".join(rows) + "\n</tbody></table>"
 
-
-def _plural(n: int, one: str, many: str | None = None) -> str:
-    return f"{n} {one if n == 1 else (many or one + 's')}"
 
 
 # -- summary -----------------------------------------------------------------------
@@ -115,9 +107,9 @@ def _summary(report: Report) -> str:
 
     notes = []
     if s.drafts:
-        notes.append(f"{_plural(s.drafts, 'rating is a draft', 'ratings are drafts')}, not yet published.")
+        notes.append(f"{plural(s.drafts, 'rating is a draft', 'ratings are drafts')}, not yet published.")
     if s.commentary_missing:
-        notes.append(f"{_plural(s.commentary_missing, 'amber or red rating has', 'amber or red ratings have')} no commentary.")
+        notes.append(f"{plural(s.commentary_missing, 'amber or red rating has', 'amber or red ratings have')} no commentary.")
     b = s.benefits
     benefits = f"Benefits on track: {b.on_track} of {b.assessed} assessed" if b.assessed else "Benefits on track: none assessed this quarter"
     if b.not_assessed:
@@ -125,14 +117,14 @@ def _summary(report: Report) -> str:
     notes.append(benefits + ".")
     if s.measure_notes_missing:
         notes.append(
-            f"{_plural(s.measure_notes_missing, 'measure within tolerance or off target has', 'measures within tolerance or off target have')} no note."
+            f"{plural(s.measure_notes_missing, 'measure within tolerance or off target has', 'measures within tolerance or off target have')} no note."
         )
     parts.append("".join(f"<p>{_e(n)}</p>" for n in notes))
 
-    headers = [("Ambition", ""), *((rag_label(r), "num") for r in RAG_ORDER), ("Total", "num")]
+    headers = [("Ambition", ""), *((rag_word(r), "num") for r in REPORT_RAG_ORDER), ("Total", "num")]
     rows = [
         f'<tr><th scope="row"><a href="#{_e(_section_id(sec))}">{_e(sec.heading)}</a></th>'
-        + "".join(f'<td class="num">{sec.rag_counts[r]}</td>' for r in RAG_ORDER)
+        + "".join(f'<td class="num">{sec.rag_counts[r]}</td>' for r in REPORT_RAG_ORDER)
         + f'<td class="num">{len(sec.projects)}</td></tr>'
         for sec in report.sections
     ]
@@ -146,7 +138,7 @@ def _summary(report: Report) -> str:
     if s.gaps:
         parts.append(
             f"<p>From <code>projtui check</code> on the portfolio as it stands now{_e(as_of)}: "
-            f"{_e(_plural(s.golden_thread_gaps, 'golden-thread gap'))}, {_e(_plural(s.data_quality_gaps, 'data-quality gap'))}.</p>"
+            f"{_e(plural(s.golden_thread_gaps, 'golden-thread gap'))}, {_e(plural(s.data_quality_gaps, 'data-quality gap'))}.</p>"
         )
         rows = [
             f"<tr{_GOLDEN if g.golden_thread else ''}><td>{_e(g.area)}</td><td>{_e(g.label)}</td><td class=\"num\">{g.count}</td></tr>"
@@ -195,7 +187,7 @@ def _project_row(p: ProjectLine) -> str:
         money.append(f' <span class="sub">Spent {_e(format_pounds(p.spend_to_date_pence))} to date</span>')
 
     if p.commentary_missing:
-        commentary = f'<p class="missing">No commentary: required for {_e("an" if p.rag is Rag.AMBER else "a")} {_e(rag_label(p.rag).lower())} rating.</p>'
+        commentary = f'<p class="missing">No commentary: required for {_e("an" if p.rag is Rag.AMBER else "a")} {_e(rag_word(p.rag).lower())} rating.</p>'
     elif p.commentary and p.commentary.strip():
         commentary = f'<p class="text">{_e(p.commentary.strip())}</p>'
     else:
@@ -221,7 +213,7 @@ def _project_row(p: ProjectLine) -> str:
     )
 
 
-def _measure_row(m: MeasureLine) -> str:
+def _measure_row(m: ReportMeasure) -> str:
     name = f'<span class="title">{_e(m.code + " " if m.code else "")}{_e(m.name)}</span>'
     name += f' <span class="sub">For {_e(m.serves_kind)} {_e(m.serves_code)}: {_e(m.serves_title)}</span>'
     if m.cumulative:
@@ -230,18 +222,18 @@ def _measure_row(m: MeasureLine) -> str:
     baseline = _e(format_number(m.baseline)) or NONE
     if m.baseline is not None and m.baseline_period is not None:
         baseline += f' <span class="sub">{_e(m.baseline_period)}</span>'
-    target = _e(format_target(m)) or NONE
-    if m.target_note and m.target is not None:
+    target = _e(format_band(m.figures.target, m.figures.target_max)) or NONE
+    if m.target_note and m.figures.target is not None:
         target += f' <span class="sub">{_e(_sentence(m.target_note))}</span>'
-    actual = _e(format_number(m.actual)) or NONE
+    actual = _e(format_number(m.figures.actual)) or NONE
     if m.provisional:
         actual += ' <span class="sub provisional">Provisional</span>'
 
-    status = _status(m.status)
-    if m.status is MeasureStatus.NOT_DUE:
+    status = _status(m.figures.status)
+    if m.figures.status is MeasureStatus.NOT_DUE:
         status += f' <span class="sub">{_e(m.due_note.capitalize())}</span>'
-    elif m.achievement is not None:
-        status += f' <span class="sub">{_e(format_percent(m.achievement))} of the way to target</span>'
+    elif m.figures.achievement is not None:
+        status += f' <span class="sub">{_e(format_percent(m.figures.achievement))} of the way to target</span>'
 
     if m.note_missing:
         note = '<p class="missing">No note: required when not on target.</p>'
@@ -251,7 +243,7 @@ def _measure_row(m: MeasureLine) -> str:
         note = NONE
 
     return (
-        f'<tr class="measure status-row-{_e(m.status.value)}">'
+        f'<tr class="measure status-row-{_e(m.figures.status.value)}">'
         f'<td class="code">{_e(m.project)}</td>'
         f'<td class="name">{name}</td>'
         f"<td>{_e(m.unit) or NONE}</td>"
@@ -260,8 +252,8 @@ def _measure_row(m: MeasureLine) -> str:
         f'<td class="num">{target}</td>'
         f'<td class="num">{actual}</td>'
         f'<td class="rating">{status}</td>'
-        f"<td>{_travel(m.vs_previous)}</td>"
-        f"<td>{_travel(m.vs_last_year)}</td>"
+        f"<td>{_travel(m.figures.travel_vs_previous)}</td>"
+        f"<td>{_travel(m.figures.travel_vs_last_year)}</td>"
         f'<td class="commentary">{note}</td>'
         "</tr>"
     )
@@ -285,8 +277,8 @@ def _section(section: AmbitionSection) -> str:
     if not section.projects:
         parts.append("<p>No projects have this as their primary ambition.</p></section>")
         return "\n".join(parts)
-    counts = ", ".join(f"{n} {rag_label(rag).lower()}" for rag, n in section.rag_counts.items() if n)
-    parts.append(f'<p class="counts">{_e(_plural(len(section.projects), "project"))}: {_e(counts)}.</p>')
+    counts = ", ".join(f"{n} {rag_word(rag).lower()}" for rag, n in section.rag_counts.items() if n)
+    parts.append(f'<p class="counts">{_e(plural(len(section.projects), "project"))}: {_e(counts)}.</p>')
     parts.append("<h3>Projects</h3>")
     parts.append(_table("projects", None, _PROJECT_HEADERS, [_project_row(p) for p in section.projects]))
     parts.append("<h3>Measures</h3>")
@@ -300,7 +292,7 @@ def _section(section: AmbitionSection) -> str:
 
 
 def _key() -> str:
-    rags = " ".join(_rag(r) for r in RAG_ORDER)
+    rags = " ".join(_rag(r) for r in REPORT_RAG_ORDER)
     arrows = " ".join(
         f'<span class="change change-{_e(c.value)}"><span aria-hidden="true">{_e(c.symbol)}</span> {_e(c.label.lower())}</span>'
         for c in (RagChange.IMPROVED, RagChange.WORSENED, RagChange.CHANGED)

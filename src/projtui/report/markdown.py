@@ -14,23 +14,18 @@ import re
 from collections.abc import Iterable, Sequence
 
 from projtui.domain.enums import Rag
-from projtui.domain.status import MeasureStatus, Travel
+from projtui.domain.formatting import format_band, format_number, format_percent, format_pounds, plural
+from projtui.domain.measures import MeasureStatus, Travel
+from projtui.domain.rag import RagChange, rag_caption, rag_word
 from projtui.report.model import (
     KEY_PROGRESS,
     KEY_TARGET,
-    RAG_ORDER,
+    REPORT_RAG_ORDER,
     AmbitionSection,
-    MeasureLine,
     ProjectLine,
-    RagChange,
     Report,
+    ReportMeasure,
     direction_label,
-    format_number,
-    format_percent,
-    format_pounds,
-    format_target,
-    rag_label,
-    rag_symbol,
 )
 
 __all__ = ["escape", "render_markdown"]
@@ -64,30 +59,26 @@ def _row(cells: Sequence[str]) -> str:
     return "| " + " | ".join(cells) + " |"
 
 
-def _rag(rag) -> str:
-    return f"{rag_symbol(rag)} {rag_label(rag)}"
-
-
 # -- summary ---------------------------------------------------------------------
 
 
 def _summary(report: Report) -> list[str]:
     s = report.summary
     out = ["## Summary", "", "### Projects by overall RAG this quarter", ""]
-    out += _table(["RAG", "Projects"], [[_rag(rag), str(n)] for rag, n in s.by_rag.items()] + [["**Total**", f"**{s.projects}**"]], right=[1])
+    out += _table(["RAG", "Projects"], [[rag_caption(rag), str(n)] for rag, n in s.by_rag.items()] + [["**Total**", f"**{s.projects}**"]], right=[1])
     notes = []
     if s.drafts:
-        notes.append(f"{_plural(s.drafts, 'rating is a draft', 'ratings are drafts')}, not yet published.")
+        notes.append(f"{plural(s.drafts, 'rating is a draft', 'ratings are drafts')}, not yet published.")
     if s.commentary_missing:
-        notes.append(f"{_plural(s.commentary_missing, 'amber or red rating has', 'amber or red ratings have')} no commentary.")
+        notes.append(f"{plural(s.commentary_missing, 'amber or red rating has', 'amber or red ratings have')} no commentary.")
     if notes:
         out += ["", " ".join(notes)]
 
     out += ["", "### By ambition", ""]
     if report.sections:
-        headers = ["Ambition", *(_rag(rag) for rag in RAG_ORDER), "Total"]
+        headers = ["Ambition", *(rag_caption(rag) for rag in REPORT_RAG_ORDER), "Total"]
         rows = [
-            [escape(section.heading, breaks=False), *(str(section.rag_counts[rag]) for rag in RAG_ORDER), str(len(section.projects))]
+            [escape(section.heading, breaks=False), *(str(section.rag_counts[rag]) for rag in REPORT_RAG_ORDER), str(len(section.projects))]
             for section in report.sections
         ]
         out += _table(headers, rows, right=range(1, len(headers)))
@@ -103,14 +94,14 @@ def _summary(report: Report) -> list[str]:
     out += _table(["Status", "Measures"], rows + [["**Total**", f"**{s.measures}**"]], right=[1])
     out += ["", _benefits_sentence(report)]
     if s.measure_notes_missing:
-        out[-1] += f" {_plural(s.measure_notes_missing, 'measure within tolerance or off target has', 'measures within tolerance or off target have')} no note."
+        out[-1] += f" {plural(s.measure_notes_missing, 'measure within tolerance or off target has', 'measures within tolerance or off target have')} no note."
 
     out += ["", "### Golden-thread and data-quality gaps", ""]
     as_of = f" (missing actuals judged against {report.gaps_as_of})" if report.gaps_as_of else ""
     if s.gaps:
         out += [
             f"From `projtui check` on the portfolio as it stands now{as_of}: "
-            f"{_plural(s.golden_thread_gaps, 'golden-thread gap')}, {_plural(s.data_quality_gaps, 'data-quality gap')}.",
+            f"{plural(s.golden_thread_gaps, 'golden-thread gap')}, {plural(s.data_quality_gaps, 'data-quality gap')}.",
             "",
         ]
         out += _table(["Area", "Gap", "Count"], [[escape(g.area), escape(g.label), str(g.count)] for g in s.gaps], right=[2])
@@ -130,9 +121,6 @@ def _benefits_sentence(report: Report) -> str:
     return text + "."
 
 
-def _plural(n: int, one: str, many: str | None = None) -> str:
-    return f"{n} {one if n == 1 else (many or one + 's')}"
-
 
 # -- sections ---------------------------------------------------------------------
 
@@ -145,7 +133,7 @@ def _project_name(p: ProjectLine) -> str:
 
 
 def _rating(p: ProjectLine) -> str:
-    text = _rag(p.rag)
+    text = rag_caption(p.rag)
     if p.change.symbol:
         text += f" {p.change.symbol}"
     return text
@@ -154,7 +142,7 @@ def _rating(p: ProjectLine) -> str:
 def _previous(p: ProjectLine) -> str:
     if p.previous is None:
         return "None published"
-    return f"{_rag(p.previous.rag)} ({p.previous.quarter})"
+    return f"{rag_caption(p.previous.rag)} ({p.previous.quarter})"
 
 
 def _review(p: ProjectLine) -> str:
@@ -174,7 +162,7 @@ def _money(p: ProjectLine) -> str:
 def _commentary(p: ProjectLine) -> str:
     if p.commentary_missing:
         article = "an" if p.rag is Rag.AMBER else "a"
-        return f"**No commentary** (required for {article} {rag_label(p.rag).lower()} rating)"
+        return f"**No commentary** (required for {article} {rag_word(p.rag).lower()} rating)"
     return escape(p.commentary)
 
 
@@ -194,36 +182,36 @@ def _travel(t: Travel) -> str:
     return f"{t.symbol} {t.label}"
 
 
-def _measure_name(m: MeasureLine) -> str:
+def _measure_name(m: ReportMeasure) -> str:
     code = f"{escape(m.code)} " if m.code else ""
     return f"{code}{escape(m.name)} ({m.serves_kind} {escape(m.serves_code)})"
 
 
-def _target(m: MeasureLine) -> str:
-    text = format_target(m)
+def _target(m: ReportMeasure) -> str:
+    text = format_band(m.figures.target, m.figures.target_max)
     note = m.target_note
     return f"{text} ({note})" if text and note else text
 
 
-def _actual(m: MeasureLine) -> str:
-    if m.actual is None:
+def _actual(m: ReportMeasure) -> str:
+    if m.figures.actual is None:
         return ""
-    text = format_number(m.actual)
+    text = format_number(m.figures.actual)
     if m.provisional:
         text += " (provisional)"
     return text
 
 
-def _status(m: MeasureLine) -> str:
-    text = f"{m.status.symbol} {m.status.label}"
-    if m.status is MeasureStatus.NOT_DUE:
+def _status(m: ReportMeasure) -> str:
+    text = f"{m.figures.status.symbol} {m.figures.status.label}"
+    if m.figures.status is MeasureStatus.NOT_DUE:
         text += f" ({m.due_note})"
-    elif m.achievement is not None:
-        text += f" ({format_percent(m.achievement)} of the way)"
+    elif m.figures.achievement is not None:
+        text += f" ({format_percent(m.figures.achievement)} of the way)"
     return text
 
 
-def _note(m: MeasureLine) -> str:
+def _note(m: ReportMeasure) -> str:
     if m.note_missing:
         return "**No note** (required when not on target)"
     return escape(m.note)
@@ -237,7 +225,7 @@ def _measures(section: AmbitionSection) -> list[str]:
     rows = [
         [
             escape(m.project), _measure_name(m), escape(m.unit), direction_label(m.direction), format_number(m.baseline),
-            _target(m), _actual(m), _status(m), _travel(m.vs_previous), _travel(m.vs_last_year), _note(m),
+            _target(m), _actual(m), _status(m), _travel(m.figures.travel_vs_previous), _travel(m.figures.travel_vs_last_year), _note(m),
         ]
         for m in section.measures
     ]
@@ -250,8 +238,8 @@ def _section(section: AmbitionSection) -> list[str]:
         out += [escape(section.description), ""]
     if not section.projects:
         return [*out, "No projects have this as their primary ambition."]
-    counts = ", ".join(f"{n} {rag_label(rag).lower()}" for rag, n in section.rag_counts.items() if n)
-    out += [f"{_plural(len(section.projects), 'project')}: {counts}.", "", "### Projects", ""]
+    counts = ", ".join(f"{n} {rag_word(rag).lower()}" for rag, n in section.rag_counts.items() if n)
+    out += [f"{plural(len(section.projects), 'project')}: {counts}.", "", "### Projects", ""]
     out += _projects(section)
     out += ["", "### Measures", ""]
     out += _measures(section) if section.measures else ["No measures recorded for these projects."]
@@ -259,7 +247,7 @@ def _section(section: AmbitionSection) -> list[str]:
 
 
 def _key() -> list[str]:
-    rags = ", ".join(_rag(rag) for rag in RAG_ORDER)
+    rags = ", ".join(rag_caption(rag) for rag in REPORT_RAG_ORDER)
     arrows = ", ".join(f"{c.symbol} {c.label.lower()}" for c in (RagChange.IMPROVED, RagChange.WORSENED, RagChange.CHANGED))
     statuses = ", ".join(f"{s.symbol} {s.label.lower()}" for s in MeasureStatus)
     travel = ", ".join(f"{t.symbol} {t.label.lower()}" for t in Travel)

@@ -22,157 +22,52 @@ out. The rules are the domain's, applied once here:
 
 from __future__ import annotations
 
-import datetime as dt
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from enum import StrEnum
 
 from projtui.domain.cadence import due_quarters
 from projtui.domain.codes import natural_key
-from projtui.domain.enums import Direction, Frequency, Rag, ReviewStatus, Stage
+from projtui.domain.enums import Aggregation, Direction, Frequency, Rag, ReviewStatus, Stage
 from projtui.domain.errors import ProjtuiError
 from projtui.domain.quarter import Quarter
-from projtui.domain.status import (
+from projtui.domain.formatting import format_band, format_date
+from projtui.domain.measures import (
     MeasureRule,
     MeasureStatus,
     OnTrackCount,
-    Travel,
+    QuarterFigures,
+    TargetBasis,
     benefit_on_track,
-    measure_status,
-    on_trajectory,
-    progress,
+    quarter_figures,
     rollup_counts,
-    target_for,
-    target_max_for,
-    travel_vs_last_year,
-    travel_vs_previous_quarter,
 )
+from projtui.domain.rag import RAG_ORDER, RagChange, commentary_missing, rag_change
 from projtui.snapshot.document import Document, Measure, Project, Review
 
 __all__ = [
     "GAP_LABELS",
-    "RAG_ORDER",
+    "KEY_PROGRESS",
+    "KEY_TARGET",
+    "REPORT_RAG_ORDER",
     "AmbitionSection",
     "GapCount",
     "GapItem",
-    "MeasureLine",
     "PreviousRating",
     "ProjectLine",
-    "RagChange",
     "Report",
+    "ReportMeasure",
     "Summary",
-    "KEY_PROGRESS",
-    "KEY_TARGET",
-    "TargetBasis",
     "build_report",
     "direction_label",
-    "format_date",
-    "format_number",
-    "format_pounds",
-    "format_percent",
-    "format_target",
     "previous_published",
-    "rag_change",
-    "rag_label",
-    "rag_symbol",
 ]
 
 # -- vocabularies -------------------------------------------------------------
 
-RAG_ORDER: tuple[Rag | None, ...] = (Rag.RED, Rag.AMBER, Rag.GREEN, Rag.COMPLETE, Rag.NOT_SET, None)
+REPORT_RAG_ORDER: tuple[Rag | None, ...] = (*RAG_ORDER, None)
 """How the report lists ratings; None is "not reviewed" (no review for the quarter)."""
 
-_RAG_LABELS = {
-    Rag.RED: "Red",
-    Rag.AMBER: "Amber",
-    Rag.GREEN: "Green",
-    Rag.COMPLETE: "Complete",
-    Rag.NOT_SET: "Not set",
-    None: "Not reviewed",
-}
-# Worse to better. "Not set" is not a point on the scale, so a change to or
-# from it is a change without a direction.
-_RAG_RANK = {Rag.RED: 0, Rag.AMBER: 1, Rag.GREEN: 2, Rag.COMPLETE: 3}
-
-
-def rag_label(rag: Rag | None) -> str:
-    """``Red``, ``Amber`` ...; None (no review this quarter) is ``Not reviewed``."""
-    return _RAG_LABELS[rag]
-
-
-def rag_symbol(rag: Rag | None) -> str:
-    """The RAG's shape; "not reviewed" shares the empty circle of "not set"."""
-    return (rag or Rag.NOT_SET).symbol
-
-
-class RagChange(StrEnum):
-    """How this quarter's overall RAG compares with the previous published one."""
-
-    IMPROVED = "improved"
-    WORSENED = "worsened"
-    SAME = "same"
-    CHANGED = "changed"  # to or from "not set": different, but neither better nor worse
-    NO_COMPARISON = "no_comparison"  # no rating this quarter, or none published before
-
-    @property
-    def symbol(self) -> str:
-        """An arrow only when the rating changed."""
-        return _CHANGE_SYMBOLS[self]
-
-    @property
-    def label(self) -> str:
-        return _CHANGE_LABELS[self]
-
-
-_CHANGE_SYMBOLS = {
-    RagChange.IMPROVED: "↑",
-    RagChange.WORSENED: "↓",
-    RagChange.SAME: "",
-    RagChange.CHANGED: "↕",
-    RagChange.NO_COMPARISON: "",
-}
-_CHANGE_LABELS = {
-    RagChange.IMPROVED: "Improved",
-    RagChange.WORSENED: "Worsened",
-    RagChange.SAME: "No change",
-    RagChange.CHANGED: "Changed (to or from not set)",
-    RagChange.NO_COMPARISON: "No comparison (not reviewed, or no earlier published rating)",
-}
-
-
-def rag_change(current: Rag | None, previous: Rag | None) -> RagChange:
-    if current is None or previous is None:
-        return RagChange.NO_COMPARISON
-    if current == previous:
-        return RagChange.SAME
-    now, before = _RAG_RANK.get(current), _RAG_RANK.get(previous)
-    if now is None or before is None:
-        return RagChange.CHANGED
-    return RagChange.IMPROVED if now > before else RagChange.WORSENED
-
-
-class TargetBasis(StrEnum):
-    """Where the quarter's target came from, so a reader knows what the actual is judged against."""
-
-    ANNUAL = "annual"  # the measure's own target (a snapshot measure at or after its target period)
-    TRAJECTORY = "trajectory"  # a step on the line from the baseline to a later target (`domain.status.target_for`)
-    PROFILED = "profiled"  # a target the Benefits Review Plan set for this quarter
-    YEAR_TO_DATE = "year_to_date"  # a straight-line share of a cumulative measure's annual target
-    NONE = "none"  # no target: monitor only
-
-    @property
-    def note(self) -> str:
-        return _BASIS_NOTES[self]
-
-
-_BASIS_NOTES = {
-    TargetBasis.ANNUAL: "",
-    TargetBasis.TRAJECTORY: "on the way to the end target",
-    TargetBasis.PROFILED: "profiled",
-    TargetBasis.YEAR_TO_DATE: "year to date",
-    TargetBasis.NONE: "no target",
-}
 
 # The key's explanations of the target and "of the way", worded once for both formats.
 KEY_TARGET = (
@@ -250,7 +145,9 @@ class PreviousRating:
 
 
 @dataclass(frozen=True)
-class MeasureLine:
+class ReportMeasure:
+    """One measure in the report's quarter: what it is, what it serves, and its figures (``domain.measures``)."""
+
     project: str
     code: str | None
     name: str
@@ -263,36 +160,25 @@ class MeasureLine:
     serves_title: str
     baseline: float | None
     baseline_period: Quarter | None
-    target: float | None  # this quarter's (bottom of the band for a range)
-    target_max: float | None  # top of the band, range only
-    target_basis: TargetBasis
     end_target: str  # the plan's own target (the band, for a range), as printed
     target_period: Quarter | None
-    actual: float | None
     provisional: bool
     note: str | None
-    status: MeasureStatus
-    vs_previous: Travel
-    vs_last_year: Travel
-    achievement: float | None  # `domain.status.progress`: how far from the baseline towards the target
+    figures: QuarterFigures  # target, actual, status, travel, achievement: the same as review mode's
 
     @property
     def target_note(self) -> str:
         """What the quarter's target is, beside it: ``profiled``, ``on the way to 75 by 2027/28 Q4``…"""
-        if self.target_basis is TargetBasis.TRAJECTORY and self.target_period is not None:
+        if self.figures.target_basis is TargetBasis.TRAJECTORY and self.target_period is not None:
             if self.cumulative:
                 return f"year to date, on the way to {self.end_target} a year by {self.target_period}"
             return f"on the way to {self.end_target} by {self.target_period}"
-        return self.target_basis.note
-
-    @property
-    def monitor_only(self) -> bool:
-        return self.status is MeasureStatus.MONITOR_ONLY
+        return self.figures.target_basis.note
 
     @property
     def note_missing(self) -> bool:
         """Amber or red (within tolerance, off target) with nothing said about it."""
-        return self.status.rag.needs_commentary and not (self.note or "").strip()
+        return commentary_missing(self.figures.status.rag, self.note)
 
     @property
     def due_note(self) -> str:
@@ -321,7 +207,7 @@ class ProjectLine:
     forecast_pence: int | None  # forecast outturn, from this quarter's review
     spend_to_date_pence: int | None
     benefits: OnTrackCount
-    measures: tuple[MeasureLine, ...]
+    measures: tuple[ReportMeasure, ...]
 
     @property
     def other_ambitions(self) -> tuple[str, ...]:
@@ -334,7 +220,7 @@ class ProjectLine:
     @property
     def commentary_missing(self) -> bool:
         """Amber or red this quarter, and no commentary to say why."""
-        return self.rag is not None and self.rag.needs_commentary and not (self.commentary or "").strip()
+        return commentary_missing(self.rag, self.commentary)
 
     @property
     def variance_pence(self) -> int | None:
@@ -356,7 +242,7 @@ class AmbitionSection:
     projects: tuple[ProjectLine, ...]
 
     @property
-    def measures(self) -> tuple[MeasureLine, ...]:
+    def measures(self) -> tuple[ReportMeasure, ...]:
         return tuple(m for p in self.projects for m in p.measures)
 
     @property
@@ -371,7 +257,7 @@ class AmbitionSection:
 @dataclass(frozen=True)
 class Summary:
     projects: int
-    by_rag: dict[Rag | None, int]  # every key of RAG_ORDER, in that order
+    by_rag: dict[Rag | None, int]  # every key of REPORT_RAG_ORDER, in that order
     drafts: int  # of this quarter's reviews, still drafts
     changes: dict[RagChange, int]  # every RagChange, in definition order
     commentary_missing: int  # amber/red project ratings without commentary
@@ -440,7 +326,7 @@ def build_report(document: Document, quarter: Quarter, gaps: Iterable[GapItem] =
     notices = []
     if not any(line.review_status is not None for line in lines):
         notices.append(f"No reviews recorded for this quarter ({quarter}).")
-    if not any(m.actual is not None for line in lines for m in line.measures):
+    if not any(m.figures.actual is not None for line in lines for m in line.measures):
         notices.append(f"No measure actuals recorded for this quarter ({quarter}).")
     return Report(
         quarter=quarter,
@@ -472,12 +358,15 @@ def previous_published(reviews: Sequence[Review], quarter: Quarter) -> PreviousR
 
 def _project_line(project: Project, quarter: Quarter) -> ProjectLine:
     review = _review_for(project, quarter)
-    measures: list[MeasureLine] = []
+    measures: list[ReportMeasure] = []
     benefit_statuses: list[list[MeasureStatus]] = []
     for benefit in project.benefits:
-        made = [_measure_line(project.code, m, quarter, "benefit", benefit.code, benefit.title) for m in benefit.measures]
+        made = [
+            _measure_line(project.code, m, quarter, "benefit", benefit.code, benefit.title, benefit.realisation_start)
+            for m in benefit.measures
+        ]
         measures += made
-        benefit_statuses.append([m.status for m in made])
+        benefit_statuses.append([m.figures.status for m in made])
     for outcome in project.outcomes:
         measures += [_measure_line(project.code, m, quarter, "outcome", outcome.code, outcome.title) for m in outcome.measures]
     measures.sort(key=lambda m: natural_key(m.code or ""))
@@ -504,71 +393,47 @@ def _project_line(project: Project, quarter: Quarter) -> ProjectLine:
     )
 
 
-def _measure_line(project: str, measure: Measure, quarter: Quarter, kind: str, code: str, title: str) -> MeasureLine:
-    where = f"measure {project}/{measure.code or measure.name}"
+def _measure_line(
+    project: str, measure: Measure, quarter: Quarter, kind: str, code: str, title: str, realisation_start: Quarter | None = None
+) -> ReportMeasure:
     try:
-        rule = MeasureRule.from_measure(measure)
-        profiled = measure.targets
-        actuals = measure.actuals
-        target = target_for(rule, quarter, profiled)
-        target_max = target_max_for(rule, quarter)
-        status = measure_status(rule, quarter, actuals, profiled)
-        vs_previous = travel_vs_previous_quarter(rule, quarter, actuals)
-        vs_last_year = travel_vs_last_year(rule, quarter, actuals)
-        actual = actuals.get(quarter)
-        trajectory = on_trajectory(rule, quarter, profiled)
-        progress_made = progress(rule, quarter, actual, profiled) if status.rank is not None else None
+        figures = quarter_figures(
+            MeasureRule.from_measure(measure), quarter, measure.actuals, measure.targets, realisation_start=realisation_start
+        )
     except ValueError as exc:
         # Only data the snapshot model let through but the status rules
         # cannot rate (a profiled range bottom above its top) gets here.
-        raise ProjtuiError(f"{where}: {exc}") from None
-    if quarter in profiled:
-        basis = TargetBasis.PROFILED
-    elif target is None:
-        basis = TargetBasis.NONE
-    elif trajectory:
-        basis = TargetBasis.TRAJECTORY
-    elif rule.cumulative:
-        basis = TargetBasis.YEAR_TO_DATE
-    else:
-        basis = TargetBasis.ANNUAL
-    return MeasureLine(
+        raise ProjtuiError(f"measure {project}/{measure.code or measure.name}: {exc}") from None
+    return ReportMeasure(
         project=project,
         code=measure.code,
         name=measure.name,
         unit=measure.unit,
         direction=measure.direction,
         frequency=measure.frequency,
-        cumulative=rule.cumulative,
+        cumulative=measure.aggregation is Aggregation.CUMULATIVE,
         serves_kind=kind,
         serves_code=code,
         serves_title=title,
         baseline=measure.baseline,
         baseline_period=measure.baseline_period,
-        target=target,
-        target_max=target_max,
-        target_basis=basis,
-        end_target=_band_text(measure.target, measure.target_max),
+        end_target=format_band(measure.target, measure.target_max),
         target_period=measure.target_period,
-        actual=actual,
         provisional=quarter in measure.provisional,
         note=measure.notes.get(quarter),
-        status=status,
-        vs_previous=vs_previous,
-        vs_last_year=vs_last_year,
-        achievement=progress_made,
+        figures=figures,
     )
 
 
 def _rag_counts(projects: Iterable[ProjectLine]) -> dict[Rag | None, int]:
     counts = Counter(p.rag for p in projects)
-    return {rag: counts.get(rag, 0) for rag in RAG_ORDER}
+    return {rag: counts.get(rag, 0) for rag in REPORT_RAG_ORDER}
 
 
 def _summary(lines: Sequence[ProjectLine], gaps: Sequence[GapItem]) -> Summary:
     changes = Counter(line.change for line in lines)
     measures = [m for line in lines for m in line.measures]
-    statuses = Counter(m.status for m in measures)
+    statuses = Counter(m.figures.status for m in measures)
     gap_counts: dict[str, int] = Counter(g.kind for g in gaps)
     areas = {g.kind: g.area for g in gaps}
     order = {kind: i for i, kind in enumerate(GAP_LABELS)}
@@ -590,53 +455,3 @@ def _summary(lines: Sequence[ProjectLine], gaps: Sequence[GapItem]) -> Summary:
         ),
         gaps=tuple(GapCount(kind, areas[kind], GAP_LABELS.get(kind, kind.replace("_", " ")), gap_counts[kind]) for kind in kinds),
     )
-
-
-# -- formatting shared by the renderers ----------------------------------------------
-
-_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December")
-
-
-def format_date(day: dt.date) -> str:
-    """``1 July 2026``: the same in every locale, so output is deterministic."""
-    return f"{day.day} {_MONTHS[day.month - 1]} {day.year}"
-
-
-def format_number(value: float | None, *, places: int = 6) -> str:
-    """Thousands separators, no trailing ``.0``, binary noise rounded away: ``98,000``, ``35.9``.
-
-    None is an empty string; renderers choose their own "no value" mark.
-    """
-    if value is None:
-        return ""
-    text = f"{round(value, places) + 0.0:,.{places}f}".rstrip("0").rstrip(".")
-    return "0" if text in ("-0", "") else text
-
-
-def format_pounds(pence: int | None, *, signed: bool = False) -> str:
-    """Money from integer pence: ``£485,000``, ``£1,234.56``; ``signed`` adds + or − (a minus sign)."""
-    if pence is None:
-        return ""
-    sign = "−" if pence < 0 else ("+" if signed and pence > 0 else "")
-    pounds, rest = divmod(abs(pence), 100)
-    return f"{sign}£{pounds:,}" + (f".{rest:02d}" if rest else "")
-
-
-def format_percent(fraction: float | None) -> str:
-    """``72%`` from 0.72; whole per cent, which is as precise as achievement is meaningful."""
-    if fraction is None:
-        return ""
-    return f"{round(fraction * 100) + 0:,}%"
-
-
-def format_target(line: MeasureLine) -> str:
-    """This quarter's target, or the band for a range measure: ``70–85``."""
-    return _band_text(line.target, line.target_max)
-
-
-def _band_text(target: float | None, target_max: float | None) -> str:
-    if target is None:
-        return ""
-    if target_max is not None:
-        return f"{format_number(target)}–{format_number(target_max)}"
-    return format_number(target)

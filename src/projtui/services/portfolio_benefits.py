@@ -13,7 +13,7 @@ from dataclasses import fields
 from typing import Any
 
 from projtui.domain.quarter import Quarter
-from projtui.domain.status import MeasureRule, OnTrackCount, benefit_on_track, measure_status, reporting_started, rollup_counts
+from projtui.domain.measures import MeasureRule, OnTrackCount, benefit_on_track, measure_status, reporting_started, rollup_counts
 from projtui.services.portfolio import chunks, in_list
 from projtui.services.review_quarter import default_review_quarter
 from projtui.store.database import Database

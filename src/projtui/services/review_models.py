@@ -26,14 +26,14 @@ from pydantic import StrictBool, field_validator
 from projtui.domain.enums import BenefitStatus, Rag, ReviewStatus, Stage
 from projtui.domain.quarter import Quarter
 from projtui.domain.records import Number, ReviewFields, Strict, Text
-from projtui.domain.status import MeasureStatus, OnTrackCount, Travel
+from projtui.domain.measures import MeasureStatus, OnTrackCount, QuarterFigures
+from projtui.domain.rag import RagChange, commentary_missing, rag_change
 from projtui.services.read_models import NO_AMBITION, MeasureItem
 
 __all__ = [
     "ActualEntry",
     "ActualFields",
     "BenefitLine",
-    "MeasureLine",
     "MeasureTrend",
     "QueueEntry",
     "RagPoint",
@@ -43,25 +43,11 @@ __all__ = [
     "ReviewRecord",
     "ReviewSheet",
     "ReviewState",
+    "SheetMeasure",
     "TrendPoint",
     "next_in_queue",
     "publish_blockers",
-    "rag_travel",
 ]
-
-# Worse to better, for "did the RAG improve?"; COMPLETE and NOT_SET are not on the scale.
-_RAG_RANK = {Rag.RED: 0, Rag.AMBER: 1, Rag.GREEN: 2}
-
-
-def rag_travel(current: Rag | None, previous: Rag | None) -> Travel:
-    """Did the rating get better (red → amber → green) or worse since the previous one?"""
-    if current is None or previous is None or current not in _RAG_RANK or previous not in _RAG_RANK:
-        return Travel.NO_COMPARISON
-    now, before = _RAG_RANK[current], _RAG_RANK[previous]
-    if now == before:
-        return Travel.SAME
-    return Travel.IMPROVING if now > before else Travel.WORSENING
-
 
 # -- input -------------------------------------------------------------------------------
 
@@ -194,18 +180,14 @@ class QueueEntry:
         return self.state is ReviewState.PUBLISHED
 
     @property
-    def rag_changed(self) -> bool:
-        """This quarter's RAG differs from the previous published one (both set)."""
-        return (
-            self.rag is not Rag.NOT_SET
-            and self.previous_rag is not None
-            and self.previous_rag is not Rag.NOT_SET
-            and self.rag is not self.previous_rag
-        )
+    def rag_change(self) -> RagChange:
+        """This quarter's RAG against the previous published one (``domain.rag.rag_change``)."""
+        return rag_change(self.rag if self.rag is not Rag.NOT_SET else None, self.previous_rag)
 
     @property
-    def rag_travel(self) -> Travel:
-        return rag_travel(self.rag if self.rag is not Rag.NOT_SET else None, self.previous_rag)
+    def rag_changed(self) -> bool:
+        """This quarter's RAG is better or worse than the previous published one (both set)."""
+        return self.rag_change.moved
 
     @property
     def measures_missing(self) -> int:
@@ -309,28 +291,16 @@ class MeasureTrend:
 
 
 @dataclass(frozen=True)
-class MeasureLine:
-    """One measure in one quarter, with everything review mode shows and edits for it."""
+class SheetMeasure:
+    """One measure on the review sheet: what it is, its actual as entered, and its figures for the quarter."""
 
     measure: MeasureItem  # identity, version (for target changes) and fields
-    quarter: Quarter
-    actual: ActualEntry | None
-    target: float | None  # this quarter's target: profiled, else on the trajectory to the end target (`domain.status.target_for`)
-    target_max: float | None  # range measures: top of the band this quarter
+    entry: ActualEntry | None  # the quarter's actual as entered (who, when, provisional, note, version)
+    figures: QuarterFigures  # target, status, travel, achievement: `domain.measures.quarter_figures`, as the report's
     profiled_target: float | None  # the profiled target for this quarter, when there is one
-    due: bool  # the measure's cadence reports this quarter
-    started: bool  # reporting has started (an actual by now, or the benefit's realisation window has opened)
-    status: MeasureStatus
-    travel_vs_previous: Travel  # since the previous time the measure was due
-    previous_quarter: Quarter | None
-    previous_actual: float | None
-    travel_vs_last_year: Travel  # against the same quarter last year
-    last_year_actual: float | None
-    achievement: float | None  # (actual - baseline) / (target - baseline); 1.0 = target met
     trend: tuple[TrendPoint, ...]  # up to and including this quarter, oldest first
     editable: bool  # the actual may be changed now (see reviews.set_actual on published quarters)
     problem: str | None = None  # why no status could be worked out (a measure whose rule cannot be read)
-    on_trajectory: bool = False  # the target is a step on the way to a later end target (`domain.status.on_trajectory`)
 
     @property
     def code(self) -> str:
@@ -345,20 +315,13 @@ class MeasureLine:
         return self.measure.fields.unit
 
     @property
-    def expected(self) -> bool:
-        """An actual is expected this quarter: due and reporting has started."""
-        return self.due and self.started
-
-    @property
-    def missing(self) -> bool:
-        return self.expected and self.actual is None
+    def quarter(self) -> Quarter:
+        return self.figures.quarter
 
     @property
     def needs_note(self) -> bool:
         """An amber or red measure needs commentary on its actual before the review is published."""
-        return self.status in (MeasureStatus.WITHIN_TOLERANCE, MeasureStatus.OFF_TARGET) and not (
-            self.actual is not None and (self.actual.note or "").strip()
-        )
+        return commentary_missing(self.figures.status.rag, None if self.entry is None else self.entry.note)
 
 
 @dataclass(frozen=True)
@@ -393,7 +356,7 @@ class ReviewSheet:
     quarter: Quarter
     review: ReviewRecord | None  # this quarter's review, or None when nothing is saved yet
     previous_published: ReviewRecord | None  # the latest published review before this quarter
-    measures: tuple[MeasureLine, ...]  # in the plan's order
+    measures: tuple[SheetMeasure, ...]  # in the plan's order
     benefits: tuple[BenefitLine, ...]
     benefits_on_track: OnTrackCount
 
@@ -416,24 +379,23 @@ class ReviewSheet:
         return None if self.previous_published is None else self.previous_published.rag
 
     @property
-    def rag_changed(self) -> bool:
-        rag = Rag.NOT_SET if self.review is None else self.review.rag
-        previous = self.previous_rag
-        return rag is not Rag.NOT_SET and previous not in (None, Rag.NOT_SET) and rag is not previous
+    def rag_change(self) -> RagChange:
+        rag = None if self.review is None or self.review.rag is Rag.NOT_SET else self.review.rag
+        return rag_change(rag, self.previous_rag)
 
     @property
-    def rag_travel(self) -> Travel:
-        return rag_travel(None if self.review is None else self.review.rag, self.previous_rag)
+    def rag_changed(self) -> bool:
+        return self.rag_change.moved
 
     @property
     def measures_due(self) -> int:
-        return sum(line.expected for line in self.measures)
+        return sum(line.figures.expected for line in self.measures)
 
     @property
     def measures_entered(self) -> int:
-        return sum(line.expected and line.actual is not None for line in self.measures)
+        return sum(line.figures.expected and line.entry is not None for line in self.measures)
 
-    def measure(self, code: str) -> MeasureLine:
+    def measure(self, code: str) -> SheetMeasure:
         """The line for a measure code (KeyError if the project has no such measure)."""
         for line in self.measures:
             if line.code == code:
@@ -450,7 +412,7 @@ class ReviewSheet:
         return publish_blockers(self.review.fields if self.review else None, self.measures)
 
 
-def publish_blockers(fields: ReviewFields | None, measures: tuple[MeasureLine, ...]) -> tuple[str, ...]:
+def publish_blockers(fields: ReviewFields | None, measures: tuple[SheetMeasure, ...]) -> tuple[str, ...]:
     """The rules a review must meet to be published, as sentences a person can act on."""
     if fields is None:
         return ("save the review first",)
@@ -474,7 +436,7 @@ def publish_blockers(fields: ReviewFields | None, measures: tuple[MeasureLine, .
         problems.append(f"an amber or red rating ({', '.join(rated)}) needs commentary")
     for line in measures:
         if line.needs_note:
-            problems.append(f"measure {line.code} is {line.status.label.lower()}: add a note to its actual")
+            problems.append(f"measure {line.code} is {line.figures.status.label.lower()}: add a note to its actual")
     return tuple(problems)
 
 

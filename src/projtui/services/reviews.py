@@ -58,21 +58,14 @@ from projtui.domain.enums import BenefitStatus, Rag, ReviewStatus, Stage
 from projtui.domain.errors import ConflictError, InvalidInput, NotFoundError, Problem, RuleError
 from projtui.domain.quarter import Quarter
 from projtui.domain.records import MeasureFields, ReviewFields
-from projtui.domain.status import (
+from projtui.domain.measures import (
     MeasureRule,
     MeasureStatus,
-    Travel,
+    QuarterFigures,
     benefit_on_track,
-    measure_status,
-    on_trajectory,
-    previous_due_quarter,
-    progress,
+    quarter_figures,
     reporting_started,
     rollup_counts,
-    target_for,
-    target_max_for,
-    travel_vs_last_year,
-    travel_vs_previous_quarter,
 )
 from projtui.services import audit
 from projtui.services.locking import delete_versioned, update_audited, update_versioned
@@ -81,7 +74,7 @@ from projtui.services.review_models import (
     ActualEntry,
     ActualFields,
     BenefitLine,
-    MeasureLine,
+    SheetMeasure,
     MeasureTrend,
     QueueEntry,
     RagPoint,
@@ -298,19 +291,15 @@ def _trend_points(
     if not known:
         return ()
     first, last = min(known), max(known) if up_to is None else up_to
-    first_actual = min(values) if values else None
+    actuals = {q: v.value for q, v in values.items()}
     points = []
     for quarter in Quarter.range(first, last):
+        figures = quarter_figures(rule, quarter, actuals, profiled, realisation_start=realisation_start)
         row = values.get(quarter)
-        actual = None if row is None else row.value
         points.append(
             TrendPoint(
-                quarter=quarter,
-                actual=actual,
-                provisional=bool(row.provisional) if row is not None else False,
-                target=target_for(rule, quarter, profiled),
-                target_max=target_max_for(rule, quarter),
-                status=measure_status(rule, quarter, {quarter: actual}, profiled, started=reporting_started(quarter, first_actual, realisation_start)),
+                quarter=quarter, actual=figures.actual, provisional=row is not None and bool(row.provisional),
+                target=figures.target, target_max=figures.target_max, status=figures.status,
             )
         )
     return tuple(points)
@@ -324,47 +313,22 @@ def _line(
     realisation_start: Quarter | None,
     *,
     published: bool,
-) -> MeasureLine:
+) -> SheetMeasure:
     row = values.get(quarter)
     entry = None if row is None else _actual(row)
-    actual = None if row is None else row.value
     editable = not published or (entry is not None and entry.provisional)
-    first_actual = min(values) if values else None
-    started = reporting_started(quarter, first_actual, realisation_start)
-    base = {
-        "measure": item, "quarter": quarter, "actual": entry, "profiled_target": profiled.get(quarter),
-        "started": started, "editable": editable,
-    }
+    actuals = {q: v.value for q, v in values.items()}
     try:
         rule = MeasureRule.from_measure(item.fields)
-        actuals = {q: v.value for q, v in values.items()}
-        before = previous_due_quarter(rule.frequency, quarter) if is_due(rule.frequency, quarter.quarter) else None
-        try:
-            last_year = quarter.same_quarter_last_year()
-        except ValueError:
-            last_year = None
-        return MeasureLine(
-            **base,
-            target=target_for(rule, quarter, profiled),
-            target_max=target_max_for(rule, quarter),
-            due=is_due(rule.frequency, quarter.quarter),
-            status=measure_status(rule, quarter, {quarter: actual}, profiled, started=started),
-            travel_vs_previous=travel_vs_previous_quarter(rule, quarter, actuals),
-            previous_quarter=before,
-            previous_actual=None if before is None else actuals.get(before),
-            travel_vs_last_year=travel_vs_last_year(rule, quarter, actuals),
-            last_year_actual=None if last_year is None else actuals.get(last_year),
-            achievement=progress(rule, quarter, actual, profiled),
-            on_trajectory=on_trajectory(rule, quarter, profiled),
-            trend=_trend_points(rule, values, profiled, realisation_start, up_to=quarter),
-        )
+        figures = quarter_figures(rule, quarter, actuals, profiled, realisation_start=realisation_start)
+        trend = _trend_points(rule, values, profiled, realisation_start, up_to=quarter)
+        problem = None
     except ValueError as exc:  # a rule the domain cannot read (e.g. a profiled range bottom above its top)
-        return MeasureLine(
-            **base, target=None, target_max=None, due=is_due(item.fields.frequency, quarter.quarter),
-            status=MeasureStatus.MONITOR_ONLY, travel_vs_previous=Travel.NO_COMPARISON, previous_quarter=None,
-            previous_actual=None, travel_vs_last_year=Travel.NO_COMPARISON, last_year_actual=None,
-            achievement=None, trend=(), problem=str(exc),
-        )
+        figures, trend, problem = QuarterFigures.unrated(item.fields.frequency, quarter, actuals, realisation_start), (), str(exc)
+    return SheetMeasure(
+        measure=item, entry=entry, figures=figures, profiled_target=profiled.get(quarter), trend=trend,
+        editable=editable, problem=problem,
+    )
 
 
 # -- choosing the quarter ---------------------------------------------------------------------------
@@ -555,7 +519,7 @@ def _load_sheet(session: Session, project_code: str, quarter: Quarter) -> Review
             profiled[measure_id][Quarter(year, q)] = value
     published = review is not None and review.status == ReviewStatus.PUBLISHED.value
     lines = []
-    by_benefit: dict[int, list[MeasureLine]] = defaultdict(list)
+    by_benefit: dict[int, list[SheetMeasure]] = defaultdict(list)
     for row in measures:
         benefit = benefit_rows.get(row.benefit_id) if row.benefit_id is not None else None
         item = MeasureItem(
@@ -574,7 +538,7 @@ def _load_sheet(session: Session, project_code: str, quarter: Quarter) -> Review
         BenefitLine(
             id=b.id, code=b.code, title=b.title, owner=b.owner, disbenefit=bool(b.disbenefit), status=BenefitStatus(b.status),
             measure_codes=tuple(line.code for line in by_benefit.get(b.id, ())),
-            on_track=benefit_on_track(line.status for line in by_benefit.get(b.id, ()) if line.problem is None),
+            on_track=benefit_on_track(line.figures.status for line in by_benefit.get(b.id, ()) if line.problem is None),
         )
         for b in benefits
     )

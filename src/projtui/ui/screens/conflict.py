@@ -18,6 +18,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, DataTable, Footer, Static
 
+from projtui.domain.formatting import plural
 from projtui.ui.screens.dialog import Dialog
 from projtui.ui.widgets.form import FieldSpec
 
@@ -79,7 +80,7 @@ class ConflictScreen(Dialog[ConflictChoice | None]):
         differing = len(self._differing())
         same = len(self.fields) - differing
         return (
-            f"{differing} field{'s differ' if differing != 1 else ' differs'} between your version and theirs"
+            f"{plural(differing, 'field differs', 'fields differ')} between your version and theirs"
             f"{f' ({same} the same)' if same else ''}. “Changed by” says who changed it since you opened the form."
         )
 

@@ -36,6 +36,7 @@ from projtui.domain.enums import (
     Stage,
 )
 from projtui.domain.errors import ConflictError, InvalidInput, Problem, ProjtuiError
+from projtui.domain.formatting import plural
 from projtui.domain.records import BenefitFields, MeasureFields, OutcomeFields, OutputFields, PlanFields, ProjectFields
 from projtui.services.plans import rated_against_changes
 from projtui.ui.screens.dialog import Dialog
@@ -144,7 +145,7 @@ class FormScreen(Dialog[Any]):
         if model is None:
             count = len(self.form.errors)
             self._message(
-                f"Fix the {count} marked field{'s' if count != 1 else ''} first." if count else " ".join(self.form.general)
+                f"Fix the {plural(count, 'marked field')} first." if count else " ".join(self.form.general)
             )
             widget = self.form.first_invalid()
             if widget is not None:

@@ -26,12 +26,13 @@ from textual.worker import get_current_worker
 
 from projtui.domain.enums import Direction
 from projtui.domain.errors import ConflictError, InvalidInput, NotFoundError, Problem, ProjtuiError, RuleError
+from projtui.domain.formatting import format_number
 from projtui.domain.quarter import Quarter
 from projtui.domain.records import QuarterLabel
 from projtui.services import plans, reviews
 from projtui.services.plans import ProfiledTargets
 from projtui.ui.screens.dialog import Dialog
-from projtui.ui.widgets.form import FieldSpec, ModelForm, format_number
+from projtui.ui.widgets.form import FieldSpec, ModelForm, editable_number
 
 _DIRECTIONS = {Direction.HIGHER: "higher is better", Direction.LOWER: "lower is better", Direction.RANGE: "within range"}
 
@@ -190,7 +191,7 @@ class ProfiledTargetsScreen(Dialog[None]):
             return
         value = dict(profile.targets)[quarter]
         self.form.set_raw("quarter", str(quarter))
-        self.form.set_raw("target", format_number(value))
+        self.form.set_raw("target", editable_number(value))
         self.form.query_one("#field-target").focus()
 
     @on(ModelForm.Submitted)

@@ -25,15 +25,15 @@ from textual.worker import get_current_worker
 
 from projtui.domain.enums import ReviewStatus
 from projtui.domain.errors import NotFoundError, ProjtuiError
+from projtui.domain.formatting import format_pounds, plural
 from projtui.services import plans, projects
 from projtui.services.audit import AuditEntry, HistoryPage, history_page
 from projtui.services.read_models import PlanView, ProjectDetail
 from projtui.services.reviews_read import ReviewRow, project_reviews
 from projtui.ui.screens.ambition_picker import AmbitionLinking
-from projtui.ui.widgets.form import format_pence, humanise
+from projtui.ui.widgets.form import humanise
 from projtui.ui.widgets.plan_editor import PlanEditor
 from projtui.ui.widgets.rag import on_theme_change, rag_styles, rag_text
-from projtui.ui.wording import plural
 
 HISTORY_PAGE = 200  # audit entries read at a time
 HISTORY_AHEAD = 20  # the next page is read when the cursor comes this close to the last entry read
@@ -215,7 +215,7 @@ class ProjectScreen(AmbitionLinking, Screen[None]):
         row("Stage", humanise(fields.stage))
         row("Start date", fields.start_date.isoformat() if fields.start_date else None)
         row("End date", fields.end_date.isoformat() if fields.end_date else None)
-        row("Approved budget", format_pence(fields.budget_pence) if fields.budget_pence is not None else None)
+        row("Approved budget", format_pounds(fields.budget_pence) if fields.budget_pence is not None else None)
         row("Senior responsible owner", fields.senior_responsible_owner)
         row("Project lead", fields.lead)
         row("Portfolio holder", fields.portfolio_holder)
@@ -248,7 +248,7 @@ class ProjectScreen(AmbitionLinking, Screen[None]):
             )
         note = self.query_one("#ambitions-note", Static)
         if detail.ambitions:
-            note.update(Text(f"Serves {len(detail.ambitions)} Council Plan ambition{'s' if len(detail.ambitions) != 1 else ''}; ★ marks the primary one."))
+            note.update(Text(f"Serves {plural(len(detail.ambitions), 'Council Plan ambition')}; ★ marks the primary one."))
         else:
             note.update(Text("⚠ This project is linked to no Council Plan ambition: a golden-thread gap.", style="bold yellow"))
 
@@ -291,9 +291,9 @@ class ProjectScreen(AmbitionLinking, Screen[None]):
                 text.append(f" on {review.published_on.isoformat()}", style="dim")
         if review.spend_to_date_pence is not None or review.forecast_pence is not None:
             text.append("\nSpend to date: ", style="bold")
-            text.append(format_pence(review.spend_to_date_pence) or "—")
+            text.append(format_pounds(review.spend_to_date_pence) or "—")
             text.append("   Forecast outturn: ", style="bold")
-            text.append(format_pence(review.forecast_pence) or "—")
+            text.append(format_pounds(review.forecast_pence) or "—")
         text.append("\nCommentary: ", style="bold")
         text.append(review.commentary or "—")
         if review.next_steps:

@@ -36,11 +36,13 @@ from projtui.domain.enums import Rag
 from projtui.domain.errors import ConflictError, ProjtuiError
 from projtui.domain.quarter import Quarter
 from projtui.domain.records import ReviewFields
-from projtui.domain.status import MeasureStatus
+from projtui.domain.formatting import clip, format_band, format_number, format_pounds
+from projtui.domain.measures import MeasureStatus
+from projtui.domain.rag import rag_caption
 from projtui.services import review_quarter, reviews
 from projtui.services.review_models import (
     ActualFields,
-    MeasureLine,
+    SheetMeasure,
     MeasureTrend,
     QueueEntry,
     RagPoint,
@@ -54,8 +56,8 @@ from projtui.services.review_models import (
 from projtui.ui.screens.confirm import ConfirmScreen, dismiss_asking_first
 from projtui.ui.screens.review_filter import ReviewFilterScreen
 from projtui.ui.screens.dialog import Dialog
-from projtui.ui.widgets.form import format_number, format_pence, parse_pence
-from projtui.ui.widgets.rag import RAG_WORDS, on_theme_change, rag_content, rag_styles, rag_text
+from projtui.ui.widgets.form import editable_number, editable_pence, parse_pence
+from projtui.ui.widgets.rag import on_theme_change, rag_content, rag_styles, rag_text
 from projtui.ui.widgets.trend_chart import TrendChart
 
 STATE_SYMBOLS = {ReviewState.NONE: "·", ReviewState.DRAFT: "✎", ReviewState.PUBLISHED: "■"}
@@ -74,18 +76,9 @@ STATUS_WORDS = {
 }
 
 
-def _clip(text: str, limit: int) -> str:
-    flat = " ".join(text.split())
-    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
-
-
-def _band(low: float, high: float | None) -> str:
-    """A target; a range measure's band as ``70–85``."""
-    return format_number(low) + ("" if high is None else f"–{format_number(high)}")
-
-
-def _target_text(line: MeasureLine) -> Text:
-    return Text("—", style="dim") if line.target is None else Text(_band(line.target, line.target_max))
+def _target_text(line: SheetMeasure) -> Text:
+    figures = line.figures
+    return Text("—", style="dim") if figures.target is None else Text(format_band(figures.target, figures.target_max))
 
 
 def _blank_is_none(text: str) -> str | None:
@@ -117,25 +110,25 @@ class ActualScreen(Dialog[ActualFields | None]):
         Binding("escape", "cancel", "Cancel", id="actual.cancel"),
     ]
 
-    def __init__(self, line: MeasureLine) -> None:
+    def __init__(self, line: SheetMeasure) -> None:
         super().__init__(classes="dialog-screen")
         self.line = line
 
     def compose(self) -> ComposeResult:
         line = self.line
-        actual = line.actual
+        actual = line.entry
         with Vertical(classes="dialog", id="actual-dialog"):
             yield Static(
                 Text.assemble((f"{line.code} ", "bold"), line.name, (f" ({line.unit})" if line.unit else "", "dim"), f" — {line.quarter}"),
                 classes="dialog-title",
             )
-            target = "monitor only (no target)" if line.target is None else f"target {_band(line.target, line.target_max)}"
-            fields = line.measure.fields
-            if line.on_trajectory and fields.target is not None:
-                target += f", on the way to {_band(fields.target, fields.target_max)} by {fields.target_period}"
+            figures, fields = line.figures, line.measure.fields
+            target = "monitor only (no target)" if figures.target is None else f"target {format_band(figures.target, figures.target_max)}"
+            if figures.on_trajectory and fields.target is not None:
+                target += f", on the way to {format_band(fields.target, fields.target_max)} by {fields.target_period}"
             yield Static(Text(target, style="dim"), classes="dialog-body")
             yield Static("Value", classes="actual-label")
-            yield Input(format_number(actual.value) if actual else "", id="actual-value", placeholder="e.g. 42.5")
+            yield Input(editable_number(actual.value) if actual else "", id="actual-value", placeholder="e.g. 42.5")
             yield Checkbox("Provisional (may still be corrected)", actual.provisional if actual else False, id="actual-provisional")
             yield Static("Note (needed when the measure is amber or red)", classes="actual-label")
             yield Input(actual.note or "" if actual else "", id="actual-note")
@@ -413,7 +406,7 @@ class ReviewScreen(Screen[None]):
                 rag.append("→", style="dim")
             rag.append_text(rag_text(entry.rag, styles=styles, word=False))
             table.add_row(
-                Text(STATE_SYMBOLS[entry.state]), Text(entry.code), Text(_clip(entry.name, 20)), rag, key=entry.code,
+                Text(STATE_SYMBOLS[entry.state]), Text(entry.code), Text(clip(entry.name, 20)), rag, key=entry.code,
             )
         codes = [e.code for e in queue.entries]
         if not codes:
@@ -560,7 +553,7 @@ class ReviewScreen(Screen[None]):
             title.append(f"  published by {by} on {sheet.review.fields.published_on} — o re-opens", style="dim")
         title.append(f"\nLead: {sheet.lead or '—'}  ·  Benefits on track: {sheet.benefits_on_track}", style="dim")
         if sheet.budget_pence is not None:
-            title.append(f"  ·  Budget {format_pence(sheet.budget_pence)}", style="dim")
+            title.append(f"  ·  Budget {format_pounds(sheet.budget_pence)}", style="dim")
         self.query_one("#rv-title", Static).update(title)
         self.set_reactive(ReviewScreen.overall, fields.rag)
         self.armed = None  # a new sheet starts on the overall RAG
@@ -576,7 +569,7 @@ class ReviewScreen(Screen[None]):
             area.read_only = not editable
         for selector, pence in (("#rv-spend", fields.spend_to_date_pence), ("#rv-forecast", fields.forecast_pence)):
             box = self.query_one(selector, Input)
-            box.value = format_pence(pence, symbol=False)
+            box.value = editable_pence(pence)
             box.disabled = not editable
         self._show_blockers()
         self._fill_measures(sheet)
@@ -588,7 +581,7 @@ class ReviewScreen(Screen[None]):
         label.append_text(rag_text(self.overall, styles=self._styles()))
         previous = self.sheet.previous_rag if self.sheet else None
         if previous is not None:
-            label.append(f"   previous published: {previous.symbol} {RAG_WORDS[previous]}", style="dim")
+            label.append(f"   previous published: {rag_caption(previous)}", style="dim")
         if self.sheet is not None and self.sheet.editable:
             label.append("   keys r a g x 0", style="dim")
         self.query_one("#rv-overall", Static).update(label)
@@ -631,15 +624,16 @@ class ReviewScreen(Screen[None]):
         table.clear()
         for line in sheet.measures:
             actual = Text("—", style="dim")
-            if line.actual is not None:
-                actual = Text(format_number(line.actual.value))
-                if line.actual.provisional:
+            if line.entry is not None:
+                actual = Text(format_number(line.entry.value))
+                if line.entry.provisional:
                     actual.append(" p", style="dim")
-            status = Text(f"{line.status.symbol} {STATUS_WORDS.get(line.status, line.status.label)}", style=styles.get(line.status.rag, ""))
+            rated = line.figures.status
+            status = Text(f"{rated.symbol} {STATUS_WORDS.get(rated, rated.label)}", style=styles.get(rated.rag, ""))
             table.add_row(
-                Text(line.code), Text(_clip(line.name, 20)), Text(_clip(line.unit, 7)),
+                Text(line.code), Text(clip(line.name, 20)), Text(clip(line.unit, 7)),
                 _target_text(line), actual, status,
-                Text(line.travel_vs_previous.symbol), Text(line.travel_vs_last_year.symbol), key=line.code,
+                Text(line.figures.travel_vs_previous.symbol), Text(line.figures.travel_vs_last_year.symbol), key=line.code,
             )
         if sheet.measures:
             codes = [line.code for line in sheet.measures]
@@ -909,7 +903,7 @@ class ReviewScreen(Screen[None]):
 
     # -- actuals ---------------------------------------------------------------------------------------
 
-    def _highlighted_measure(self) -> MeasureLine | None:
+    def _highlighted_measure(self) -> SheetMeasure | None:
         table = self.query_one("#rv-measures", DataTable)
         if self.sheet is None or not table.row_count:
             return None
@@ -939,7 +933,7 @@ class ReviewScreen(Screen[None]):
             )
             return
         code, quarter = sheet.project_code, sheet.quarter
-        version = None if line.actual is None else line.actual.version
+        version = None if line.entry is None else line.entry.version
 
         def entered(fields: ActualFields | None) -> None:
             if fields is not None:
@@ -965,7 +959,7 @@ class ReviewScreen(Screen[None]):
         sheet = self.sheet
         if line is None or sheet is None:
             return
-        if line.actual is None:
+        if line.entry is None:
             self.notify(f"{line.code} has no actual for {sheet.quarter} to clear.", markup=False)
             return
         if sheet.state is ReviewState.PUBLISHED:
@@ -974,10 +968,10 @@ class ReviewScreen(Screen[None]):
                 title="Read-only", markup=False,
             )
             return
-        code, quarter, measure_code, version = sheet.project_code, sheet.quarter, line.code, line.actual.version
-        entered = f" (entered by {line.actual.entered_by})" if line.actual.entered_by else ""
+        code, quarter, measure_code, version = sheet.project_code, sheet.quarter, line.code, line.entry.version
+        entered = f" (entered by {line.entry.entered_by})" if line.entry.entered_by else ""
         details = (
-            f"{line.name}: {format_number(line.actual.value)}{entered}. "
+            f"{line.name}: {format_number(line.entry.value)}{entered}. "
             "The measure then shows as no data if it is due; the audit log keeps the old figure."
         )
 

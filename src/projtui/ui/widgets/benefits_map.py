@@ -16,9 +16,9 @@ from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
 from projtui.domain.enums import Direction
+from projtui.domain.formatting import format_number, format_pounds
 from projtui.services.plans import BenefitsMap, MapNode
 from projtui.services.read_models import Item, MeasureItem, PlanView
-from projtui.ui.widgets.form import format_number, format_pence
 
 BREAK = "⚠"
 KIND_TITLES = {"output": "Outputs", "outcome": "Outcomes", "benefit": "Benefits"}
@@ -81,7 +81,7 @@ def item_label(kind: str, item: Item, *, problem: str | None = None, room: int |
             extras.append("dis-benefit")
         value = getattr(fields, "full_year_value_pence", None)
         if value:
-            extras.append(f"{format_pence(value)}/yr")
+            extras.append(f"{format_pounds(value)}/yr")
         if extras:
             suffix.append("  " + " · ".join(extras), style="dim")
     if item.links:

@@ -30,6 +30,7 @@ from textual.widget import Widget
 from textual.widgets import Checkbox, Input, Label, Select, Static, TextArea
 
 from projtui.domain.errors import Problem
+from projtui.domain.formatting import format_number, format_pounds
 from projtui.domain.quarter import Quarter
 
 FieldKind = Literal["text", "long", "choice", "money", "date", "number", "percent", "quarter", "flag"]
@@ -38,13 +39,12 @@ FieldKind = Literal["text", "long", "choice", "money", "date", "number", "percen
 # --- values as text and back ---------------------------------------------------------
 
 
-def format_pence(pence: int | None, *, symbol: bool = True) -> str:
-    """Integer pence as pounds with thousands separators: 123456789 → "£1,234,567.89"; whole pounds lose ".00"."""
-    if pence is None:
-        return ""
-    pounds, rest = divmod(abs(pence), 100)
-    text = f"{pounds:,}" if rest == 0 else f"{pounds:,}.{rest:02d}"
-    return ("-" if pence < 0 else "") + ("£" if symbol else "") + text
+def editable_pence(pence: int | None) -> str:
+    """Integer pence as pounds to edit in a box: 123456789 → "1,234,567.89"; whole pounds lose ".00".
+
+    What ``parse_pence`` reads back; to show money, use ``domain.formatting.format_pounds``.
+    """
+    return format_pounds(pence).replace("£", "")
 
 
 _MONEY = re.compile(r"^\d+(\.\d{1,2})?$")
@@ -67,7 +67,11 @@ def parse_pence(text: str) -> int:
     return int(pence)
 
 
-def format_number(value: float | None) -> str:
+def editable_number(value: float | None) -> str:
+    """A figure to edit in a box, exactly as stored (``repr``, no separators, no rounding): what ``parse_number`` reads back.
+
+    To show a figure, use ``domain.formatting.format_number``.
+    """
     if value is None:
         return ""
     text = repr(float(value))
@@ -132,9 +136,9 @@ class FieldSpec:
         if value is None:
             return ""
         if self.kind == "money":
-            return format_pence(value, symbol=False)
+            return editable_pence(value)
         if self.kind in ("number", "percent"):
-            return format_number(value)
+            return editable_number(value)
         if self.kind == "date":
             return value.isoformat()
         if isinstance(value, Enum):
@@ -146,7 +150,9 @@ class FieldSpec:
         if value is None or value == "":
             return "—"
         if self.kind == "money":
-            return format_pence(value)
+            return format_pounds(value)
+        if self.kind == "number":
+            return format_number(value)
         if self.kind == "choice":
             for label, choice in self.choices:
                 if choice == value:

@@ -22,6 +22,7 @@ from textual.worker import get_current_worker
 
 from projtui.domain.enums import PlanStatus
 from projtui.domain.errors import ConflictError, InvalidInput, NotFoundError, ProjtuiError
+from projtui.domain.formatting import plural
 from projtui.services import plans
 from projtui.services.read_models import Item, MeasureItem, PlanView
 from projtui.ui.widgets.benefits_map import (
@@ -120,7 +121,7 @@ class PlanEditor(Vertical):
         items.rebuild(lambda root: fill_items(root, plan, problems, Room(self._widths[0], items.guide_depth)))
         the_map.rebuild(lambda root: fill_map(root, benefits_map, plan, Room(self._widths[1], the_map.guide_depth)))
         breaks = len(benefits_map.breaks)
-        self.map_tree.border_subtitle = f"{BREAK} {breaks} break{'s' if breaks != 1 else ''}" if breaks else "✔ chain complete"
+        self.map_tree.border_subtitle = f"{BREAK} {plural(breaks, 'break')}" if breaks else "✔ chain complete"
         if self._pending_select is not None:
             self.items_tree.restore(self._pending_select, self.items_tree.cursor_line)
             self._pending_select = None

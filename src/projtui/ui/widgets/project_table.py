@@ -42,7 +42,7 @@ from textual.strip import Strip
 from textual.worker import Worker, get_current_worker
 
 from projtui.domain.enums import Rag, Stage
-from projtui.domain.status import OnTrackCount
+from projtui.domain.measures import OnTrackCount
 from projtui.services import portfolio, portfolio_benefits
 from projtui.services.portfolio import GroupCount
 from projtui.services.read_models import ProjectQuery, ProjectRow, SortKey

@@ -17,14 +17,9 @@ from textual.content import Content
 from textual.dom import DOMNode
 
 from projtui.domain.enums import Rag
+from projtui.domain.rag import rag_caption, rag_word
 
-RAG_WORDS = {
-    Rag.RED: "Red",
-    Rag.AMBER: "Amber",
-    Rag.GREEN: "Green",
-    Rag.COMPLETE: "Complete",
-    Rag.NOT_SET: "Not set",
-}
+RAG_WORDS = {rag: rag_word(rag) for rag in Rag}
 
 # Used when no theme is at hand (e.g. a plain Rich console); mid-tones that read on dark and light backgrounds.
 DEFAULT_RAG_STYLES: Mapping[Rag, Style] = {
@@ -47,7 +42,7 @@ def on_theme_change(node: DOMNode, repaint: Callable[[], object]) -> None:
 def rag_content(rag: Rag, *, word: bool = True) -> Content:
     """The rating as Content in the theme's colour, resolved whenever it is drawn (so no repaint is needed)."""
     name = _THEME_VARIABLES.get(rag)
-    return Content.styled(rag_label(rag) if word else rag.symbol, f"bold ${name}" if name else "dim")
+    return Content.styled(rag_caption(rag) if word else rag.symbol, f"bold ${name}" if name else "dim")
 
 
 def rag_styles(theme_variables: Mapping[str, str] | None) -> dict[Rag, Style]:
@@ -65,12 +60,7 @@ def rag_styles(theme_variables: Mapping[str, str] | None) -> dict[Rag, Style]:
     return styles
 
 
-def rag_label(rag: Rag) -> str:
-    """`▲ Red`, `◆ Amber`, `● Green`, `✔ Complete`, `○ Not set`."""
-    return f"{rag.symbol} {RAG_WORDS[rag]}"
-
-
 def rag_text(rag: Rag, *, styles: Mapping[Rag, Style] | None = None, word: bool = True) -> Text:
     """The rating as a Text: symbol (and word) in the rating's colour."""
     style = (styles or DEFAULT_RAG_STYLES)[rag]
-    return Text(rag_label(rag) if word else rag.symbol, style=style, no_wrap=True, end="")
+    return Text(rag_caption(rag) if word else rag.symbol, style=style, no_wrap=True, end="")

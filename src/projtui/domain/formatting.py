@@ -1,0 +1,92 @@
+"""Figures and words as a person reads them: numbers, money, percentages, dates, counts, clipped text.
+
+The screens, the report and the CLI all print through these, so the review
+sheet shows ``98,000`` where the report does, and a count reads "1 project"
+everywhere. (What a form puts in a box for editing is the exact figure, not
+this: see ``ui.widgets.form``.) Quarters print as ``str(quarter)``, the
+canonical ``2024/25 Q1``. Output does not depend on the locale, so reports
+are deterministic.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from rich.cells import cell_len
+
+__all__ = [
+    "ELLIPSIS",
+    "clip",
+    "format_band",
+    "format_date",
+    "format_number",
+    "format_percent",
+    "format_pounds",
+    "plural",
+]
+
+ELLIPSIS = "…"
+
+_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December")
+
+
+def format_number(value: float | None, *, places: int = 6) -> str:
+    """Thousands separators, no trailing ``.0``, binary noise rounded away: ``98,000``, ``35.9``.
+
+    None is an empty string; each caller chooses its own "no value" mark.
+    """
+    if value is None:
+        return ""
+    text = f"{round(value, places) + 0.0:,.{places}f}".rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
+
+
+def format_band(low: float | None, high: float | None) -> str:
+    """A target, or a range measure's band as ``70–85``; empty when there is no target."""
+    if low is None:
+        return ""
+    return format_number(low) + ("" if high is None else f"–{format_number(high)}")
+
+
+def format_pounds(pence: int | None, *, signed: bool = False) -> str:
+    """Money from integer pence: ``£485,000``, ``£1,234.56``; ``signed`` adds + or − (a minus sign)."""
+    if pence is None:
+        return ""
+    sign = "−" if pence < 0 else ("+" if signed and pence > 0 else "")
+    pounds, rest = divmod(abs(pence), 100)
+    return f"{sign}£{pounds:,}" + (f".{rest:02d}" if rest else "")
+
+
+def format_percent(fraction: float | None) -> str:
+    """``72%`` from 0.72; whole per cent, which is as precise as achievement is meaningful."""
+    if fraction is None:
+        return ""
+    return f"{round(fraction * 100) + 0:,}%"
+
+
+def format_date(day: dt.date) -> str:
+    """``1 July 2026``: the same in every locale, so output is deterministic."""
+    return f"{day.day} {_MONTHS[day.month - 1]} {day.year}"
+
+
+def plural(count: int, one: str, many: str | None = None) -> str:
+    """A count in words: ``1 project``, ``1,204 projects``; ``many`` defaults to ``one`` + "s"."""
+    return f"{count:,} {one if count == 1 else (many or one + 's')}"
+
+
+def clip(text: str, cells: int) -> str:
+    """``text`` on one line, cut to fit ``cells`` terminal cells with an ellipsis.
+
+    Counted in cells, not characters: a wide character (CJK, most emoji)
+    takes two, so a clipped name never pushes the next column along.
+    """
+    flat = " ".join(text.split())
+    if cell_len(flat) <= cells:
+        return flat
+    kept, used = [], 0
+    for char in flat:
+        used += cell_len(char)
+        if used > cells - 1:  # one cell is the ellipsis's
+            break
+        kept.append(char)
+    return "".join(kept) + ELLIPSIS if cells > 0 else ""

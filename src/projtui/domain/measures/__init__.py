@@ -1,0 +1,54 @@
+"""A measure's rules: its targets, status, direction of travel, achievement and the benefit roll-up.
+
+Written the way a council performance officer would explain them, one job a module:
+
+* ``rule`` - ``MeasureRule``: what the rules need to know about a measure, checked once;
+* ``targets`` - the quarter's target: profiled, or on the straight line from
+  the baseline to the end target (year to date for a cumulative measure);
+* ``rating`` - **status**: the quarter's actual against its target, by the
+  measure's polarity and written tolerance; *monitor only* without a target,
+  *not due* when its cadence skips the quarter (not the same as *no data*);
+* ``travel`` - **direction of travel**: the arrow shows performance, not the
+  number (for "lower is better" a fall is improving);
+* ``achievement`` - (actual - baseline) / (target - baseline);
+* ``rollup`` - **benefit on track** from its measures' statuses;
+* ``figures`` - ``quarter_figures``: all of the above for one quarter, the
+  one function every screen, report and check calls;
+* ``vocabulary`` - the statuses, travels and target bases, with their symbols and labels.
+
+Plain functions over plain values; no I/O.
+"""
+
+from projtui.domain.measures.achievement import achievement, progress
+from projtui.domain.measures.figures import QuarterFigures, quarter_figures
+from projtui.domain.measures.rating import measure_status, reporting_started, status
+from projtui.domain.measures.rollup import OnTrackCount, benefit_on_track, rollup_counts
+from projtui.domain.measures.rule import MeasureRule
+from projtui.domain.measures.targets import on_trajectory, target_basis, target_for, target_max_for
+from projtui.domain.measures.travel import previous_due_quarter, travel, travel_vs_last_year, travel_vs_previous_quarter
+from projtui.domain.measures.vocabulary import MeasureStatus, TargetBasis, Travel
+
+__all__ = [
+    "MeasureRule",
+    "MeasureStatus",
+    "OnTrackCount",
+    "QuarterFigures",
+    "TargetBasis",
+    "Travel",
+    "achievement",
+    "benefit_on_track",
+    "measure_status",
+    "on_trajectory",
+    "previous_due_quarter",
+    "progress",
+    "quarter_figures",
+    "reporting_started",
+    "rollup_counts",
+    "status",
+    "target_basis",
+    "target_for",
+    "target_max_for",
+    "travel",
+    "travel_vs_last_year",
+    "travel_vs_previous_quarter",
+]

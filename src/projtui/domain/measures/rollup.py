@@ -1,0 +1,76 @@
+"""Benefit on track: a benefit's measures' statuses rolled up, and a project's "benefits on track" count."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from projtui.domain.measures.vocabulary import MeasureStatus
+
+__all__ = ["OnTrackCount", "benefit_on_track", "rollup_counts"]
+
+
+def benefit_on_track(statuses: Iterable[MeasureStatus | str]) -> bool | None:
+    """Is a benefit on track this quarter, judged by its measures?
+
+    * Not on track if any measure is off target, or is due and has no
+      figure: missing data is not good news.
+    * On track otherwise, provided at least one measure was assessed; a
+      measure within tolerance is on track (that is what the tolerance was
+      agreed for), though the report still shows it amber.
+    * None (not assessed this quarter) when no measure gives a status: all
+      are monitor only or not due, or the benefit has no measures yet.
+    """
+    assessed = False
+    for s in statuses:
+        s = MeasureStatus(s)
+        if s in (MeasureStatus.OFF_TARGET, MeasureStatus.NO_DATA):
+            return False
+        assessed = assessed or s.assessed
+    return True if assessed else None
+
+
+@dataclass(frozen=True, slots=True)
+class OnTrackCount:
+    """A project's "benefits on track" figure, e.g. 3/4.
+
+    Benefits with nothing to assess this quarter are left out of the "of"
+    figure (counting them as failures would punish an annual measure for
+    not being due), and counted separately in ``not_assessed``.
+    """
+
+    on_track: int = 0
+    assessed: int = 0
+    not_assessed: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.assessed + self.not_assessed
+
+    @property
+    def off_track(self) -> int:
+        return self.assessed - self.on_track
+
+    @property
+    def all_on_track(self) -> bool | None:
+        """True when every assessed benefit is on track; None when none was assessed."""
+        return None if self.assessed == 0 else self.on_track == self.assessed
+
+    def __str__(self) -> str:
+        # "–" rather than "0/0", which reads like a failure.
+        return f"{self.on_track}/{self.assessed}" if self.assessed else "–"
+
+
+def rollup_counts(benefits: Iterable[bool | None]) -> OnTrackCount:
+    """Count benefits on track, from each benefit's ``benefit_on_track`` result.
+
+    ``rollup_counts(benefit_on_track(m) for m in measure_statuses_per_benefit)``.
+    """
+    on_track = assessed = not_assessed = 0
+    for result in benefits:
+        if result is None:
+            not_assessed += 1
+        else:
+            assessed += 1
+            on_track += bool(result)
+    return OnTrackCount(on_track=on_track, assessed=assessed, not_assessed=not_assessed)

@@ -14,7 +14,7 @@ from projtui.domain.records import BenefitFields, MeasureFields, OutcomeFields, 
 from projtui.services import plans, portfolio, projects, reviews
 from projtui.services.audit import project_history
 from projtui.services.opening import open_portfolio
-from projtui.services.reviews_read import project_reviews
+from projtui.services.reviews.history import project_reviews
 from projtui.store import tables as t
 
 MARKUP = "Rates [/] review [red]x"

@@ -12,7 +12,7 @@ from projtui.services.importing import import_snapshot
 from projtui.services.opening import open_portfolio
 from projtui.services.portfolio_benefits import benefits_on_track
 from projtui.services.read_models import NO_AMBITION, ProjectQuery, SortKey
-from projtui.services.review_quarter import default_review_quarter
+from projtui.services.reviews.quarter import default_review_quarter
 from projtui.services.transfer import export_snapshot, load_sample
 
 from bulk import bulk_document_text

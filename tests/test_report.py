@@ -10,7 +10,12 @@ import pytest
 import tomli_w
 
 from projtui.domain.enums import Rag, ReviewStatus, Stage
-from projtui.domain.formatting import format_band, format_number, format_percent, format_pounds
+from projtui.domain.formatting import (
+    format_band,
+    format_number,
+    format_percent,
+    format_pounds,
+)
 from projtui.domain.measures import MeasureStatus, OnTrackCount, TargetBasis, Travel
 from projtui.domain.quarter import Quarter
 from projtui.domain.rag import RagChange

@@ -14,11 +14,11 @@ from projtui.domain.measures import MeasureStatus, Travel
 from projtui.domain.quarter import Quarter
 from projtui.domain.rag import RagChange
 from projtui.domain.records import ReviewFields
-from projtui.services import portfolio_benefits, review_quarter, reviews
+from projtui.services import portfolio_benefits, reviews
 from projtui.services.audit import project_history
 from projtui.services.opening import open_portfolio
 from projtui.services.read_models import NO_AMBITION
-from projtui.services.review_models import ReviewProgress, ReviewState
+from projtui.services.reviews.models import ReviewProgress, ReviewState
 from projtui.services.transfer import load_sample
 
 Q2 = Quarter(2026, 2)  # the sample's latest quarter: every project has a review, some still drafts
@@ -57,16 +57,16 @@ def _publishable_q3(db, code="SP-03"):
 
 
 def test_default_quarter_is_the_latest_with_data(db):
-    assert review_quarter.default_review_quarter(db) == Q2
+    assert reviews.default_review_quarter(db) == Q2
     reviews.set_actual(db, "SP-01", "M1", Q3, 12.0, expected_version=None, actor="a")
-    assert review_quarter.default_review_quarter(db) == Q3
+    assert reviews.default_review_quarter(db) == Q3
 
 
 def test_default_quarter_of_an_empty_portfolio_is_the_current_one(tmp_path):
     empty = open_portfolio(f"sqlite:///{tmp_path / 'empty.db'}", create=True)
     try:
-        assert review_quarter.default_review_quarter(empty, today=dt.date(2026, 11, 23)) == Quarter(2026, 3)
-        assert review_quarter.default_review_quarter(empty, today=dt.date(2027, 2, 1)) == Quarter(2026, 4)
+        assert reviews.default_review_quarter(empty, today=dt.date(2026, 11, 23)) == Quarter(2026, 3)
+        assert reviews.default_review_quarter(empty, today=dt.date(2027, 2, 1)) == Quarter(2026, 4)
     finally:
         empty.dispose()
 
@@ -621,7 +621,7 @@ def test_review_flow_on_postgres(postgres_url):
     database = open_portfolio(postgres_url, create=True)
     try:
         load_sample(database, actor="loader")
-        assert review_quarter.default_review_quarter(database) == Q2
+        assert reviews.default_review_quarter(database) == Q2
         queue = reviews.review_queue(database, Q3, ambition="A1")
         assert queue and all(e.state is ReviewState.NONE for e in queue)
         assert next(e for e in reviews.review_queue(database, Q3) if e.code == "SP-05").previous_quarter == Q1
@@ -646,7 +646,7 @@ def test_review_flow_on_postgres(postgres_url):
 
 
 def test_next_in_queue_steps_and_finds_unreviewed_and_changed(db):
-    from projtui.services.review_models import next_in_queue
+    from projtui.services.reviews.models import next_in_queue
 
     reviews.save_review(db, "SP-02", Q3, _draft(rag=Rag.GREEN), expected_version=None, actor="a")
     reviews.save_review(db, "SP-01", Q3, _draft(rag=Rag.RED, commentary="x"), expected_version=None, actor="a")

@@ -6,7 +6,7 @@ import pytest
 from textual.app import App
 from waiting import settle
 
-from projtui.services.review_models import ReviewFilter, ReviewFilterOptions
+from projtui.services.reviews.models import ReviewFilter, ReviewFilterOptions
 from projtui.ui.screens.ambition_picker import AmbitionPicker
 from projtui.ui.screens.confirm import ConfirmScreen
 from projtui.ui.screens.conflict import ConflictChoice, ConflictScreen

@@ -11,7 +11,7 @@ from enum import StrEnum
 
 from projtui.domain.enums import Rag
 
-__all__ = ["RAG_ORDER", "RagChange", "commentary_missing", "rag_caption", "rag_change", "rag_symbol", "rag_word"]
+__all__ = ["RAG_ORDER", "RagChange", "commentary_missing", "rag_caption", "rag_change", "rag_or_not_set", "rag_symbol", "rag_word"]
 
 RAG_ORDER: tuple[Rag, ...] = (Rag.RED, Rag.AMBER, Rag.GREEN, Rag.COMPLETE, Rag.NOT_SET)
 """Worst first, so lists and sorts put the projects needing attention on top; "not set" last."""
@@ -28,6 +28,14 @@ _WORDS = {
 # Worse to better. "Not set" is not a point on the scale, so a change to or
 # from it is a change without a direction.
 _RANK = {Rag.RED: 0, Rag.AMBER: 1, Rag.GREEN: 2, Rag.COMPLETE: 3}
+
+
+def rag_or_not_set(value: str | None) -> Rag:
+    """A stored rating; anything that is not one (None, a value from a newer version) reads as not set."""
+    try:
+        return Rag(value)
+    except ValueError:
+        return Rag.NOT_SET
 
 
 def rag_word(rag: Rag | None) -> str:

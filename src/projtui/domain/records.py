@@ -9,7 +9,8 @@ lists a whole-portfolio file needs.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated
+from collections.abc import Mapping
+from typing import Annotated, Any, TypeVar
 
 from pydantic import (
     AfterValidator,
@@ -21,7 +22,9 @@ from pydantic import (
     StrictBool,
     StrictInt,
     StringConstraints,
+    ValidationError,
     WithJsonSchema,
+    field_validator,
     model_validator,
 )
 
@@ -38,6 +41,7 @@ from projtui.domain.enums import (
     ReviewStatus,
     Stage,
 )
+from projtui.domain.errors import InvalidInput, Problem
 from projtui.domain.quarter import Quarter, to_quarter
 
 
@@ -78,6 +82,27 @@ class Strict(BaseModel):
 
     # NaN and infinity are valid TOML but meaningless as a measure or money.
     model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
+
+
+Model = TypeVar("Model", bound=BaseModel)
+
+
+def validated(model: type[Model], data: BaseModel | Mapping[str, Any]) -> Model:
+    """``data`` as a valid ``model``: an instance as it is, anything else validated.
+
+    InvalidInput lists every problem, each naming its field, so a form can
+    show them beside the fields and the CLI as one line each.
+    """
+    if isinstance(data, model):
+        return data
+    if isinstance(data, BaseModel):
+        data = data.model_dump()
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        raise InvalidInput(
+            [Problem("", ".".join(str(part) for part in error["loc"]), error.get("input"), error["msg"]) for error in exc.errors()]
+        ) from None
 
 
 class PortfolioFields(Strict):
@@ -216,3 +241,23 @@ class ProjectFields(Strict):
         if self.start_date and self.end_date and self.end_date < self.start_date:
             raise ValueError(f"end_date {self.end_date} is before start_date {self.start_date}")
         return self
+
+
+class ActualFields(Strict):
+    """One quarter's actual as a person types it (validated before anything is written)."""
+
+    value: Number
+    provisional: StrictBool = False
+    note: Text | None = None  # blank is no note
+
+    @field_validator("value", mode="before")
+    @classmethod
+    def _not_a_flag(cls, value: object) -> object:
+        if isinstance(value, bool):
+            raise ValueError("must be a number, not true/false")
+        return value
+
+    @field_validator("note", mode="after")
+    @classmethod
+    def _blank_is_none(cls, note: str | None) -> str | None:
+        return note if note is None or note.strip() else None

@@ -17,7 +17,13 @@ import html
 from importlib import resources
 
 from projtui.domain.enums import Rag
-from projtui.domain.formatting import format_band, format_number, format_percent, format_pounds, plural
+from projtui.domain.formatting import (
+    format_band,
+    format_number,
+    format_percent,
+    format_pounds,
+    plural,
+)
 from projtui.domain.measures import MeasureStatus, Travel
 from projtui.domain.rag import RagChange, rag_symbol, rag_word
 from projtui.report.model import (

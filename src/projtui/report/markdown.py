@@ -14,7 +14,13 @@ import re
 from collections.abc import Iterable, Sequence
 
 from projtui.domain.enums import Rag
-from projtui.domain.formatting import format_band, format_number, format_percent, format_pounds, plural
+from projtui.domain.formatting import (
+    format_band,
+    format_number,
+    format_percent,
+    format_pounds,
+    plural,
+)
 from projtui.domain.measures import MeasureStatus, Travel
 from projtui.domain.rag import RagChange, rag_caption, rag_word
 from projtui.report.model import (

@@ -28,9 +28,15 @@ from dataclasses import dataclass, field
 
 from projtui.domain.cadence import due_quarters
 from projtui.domain.codes import natural_key
-from projtui.domain.enums import Aggregation, Direction, Frequency, Rag, ReviewStatus, Stage
+from projtui.domain.enums import (
+    Aggregation,
+    Direction,
+    Frequency,
+    Rag,
+    ReviewStatus,
+    Stage,
+)
 from projtui.domain.errors import ProjtuiError
-from projtui.domain.quarter import Quarter
 from projtui.domain.formatting import format_band, format_date
 from projtui.domain.measures import (
     MeasureRule,
@@ -42,6 +48,7 @@ from projtui.domain.measures import (
     quarter_figures,
     rollup_counts,
 )
+from projtui.domain.quarter import Quarter
 from projtui.domain.rag import RAG_ORDER, RagChange, commentary_missing, rag_change
 from projtui.snapshot.document import Document, Measure, Project, Review
 

@@ -15,7 +15,7 @@ from projtui.domain.cadence import due_quarters
 from projtui.domain.codes import natural_key
 from projtui.domain.enums import Frequency, Rag, Stage
 from projtui.domain.quarter import Quarter
-from projtui.services.review_quarter import latest_quarter
+from projtui.services.reviews.quarter import latest_quarter
 from projtui.store import tables as t
 from projtui.store.database import Database
 

@@ -15,7 +15,7 @@ from typing import Any
 from projtui.domain.quarter import Quarter
 from projtui.domain.measures import MeasureRule, OnTrackCount, benefit_on_track, measure_status, reporting_started, rollup_counts
 from projtui.services.portfolio import chunks, in_list
-from projtui.services.review_quarter import default_review_quarter
+from projtui.services.reviews.quarter import default_review_quarter
 from projtui.store.database import Database
 
 # The measure columns a MeasureRule is made of: its fields are named as the store's columns.

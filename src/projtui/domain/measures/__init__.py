@@ -24,8 +24,18 @@ from projtui.domain.measures.figures import QuarterFigures, quarter_figures
 from projtui.domain.measures.rating import measure_status, reporting_started, status
 from projtui.domain.measures.rollup import OnTrackCount, benefit_on_track, rollup_counts
 from projtui.domain.measures.rule import MeasureRule
-from projtui.domain.measures.targets import on_trajectory, target_basis, target_for, target_max_for
-from projtui.domain.measures.travel import previous_due_quarter, travel, travel_vs_last_year, travel_vs_previous_quarter
+from projtui.domain.measures.targets import (
+    on_trajectory,
+    target_basis,
+    target_for,
+    target_max_for,
+)
+from projtui.domain.measures.travel import (
+    previous_due_quarter,
+    travel,
+    travel_vs_last_year,
+    travel_vs_previous_quarter,
+)
 from projtui.domain.measures.vocabulary import MeasureStatus, TargetBasis, Travel
 
 __all__ = [

@@ -19,7 +19,11 @@ from projtui.domain.measures.achievement import progress
 from projtui.domain.measures.rating import reporting_started, status
 from projtui.domain.measures.rule import NO_PROFILE, MeasureRule
 from projtui.domain.measures.targets import target_basis, target_for, target_max_for
-from projtui.domain.measures.travel import previous_due_quarter, travel_vs_last_year, travel_vs_previous_quarter
+from projtui.domain.measures.travel import (
+    previous_due_quarter,
+    travel_vs_last_year,
+    travel_vs_previous_quarter,
+)
 from projtui.domain.measures.vocabulary import MeasureStatus, TargetBasis, Travel
 from projtui.domain.quarter import Quarter
 

@@ -29,7 +29,8 @@ from projtui.domain.formatting import format_pounds, plural
 from projtui.services import plans, projects
 from projtui.services.audit import AuditEntry, HistoryPage, history_page
 from projtui.services.read_models import PlanView, ProjectDetail
-from projtui.services.reviews_read import ReviewRow, project_reviews
+from projtui.services.reviews.history import project_reviews
+from projtui.services.reviews.models import ReviewRow
 from projtui.ui.screens.ambition_picker import AmbitionLinking
 from projtui.ui.widgets.form import humanise
 from projtui.ui.widgets.plan_editor import PlanEditor

@@ -29,20 +29,28 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.reactive import var
 from textual.screen import Screen
-from textual.widgets import Button, Checkbox, DataTable, Footer, Header, Input, Select, Static, TextArea
+from textual.widgets import (
+    Button,
+    Checkbox,
+    DataTable,
+    Footer,
+    Header,
+    Input,
+    Select,
+    Static,
+    TextArea,
+)
 from textual.worker import get_current_worker
 
 from projtui.domain.enums import Rag
 from projtui.domain.errors import ConflictError, ProjtuiError
-from projtui.domain.quarter import Quarter
-from projtui.domain.records import ReviewFields
 from projtui.domain.formatting import clip, format_band, format_number, format_pounds
 from projtui.domain.measures import MeasureStatus
+from projtui.domain.quarter import Quarter
 from projtui.domain.rag import rag_caption
-from projtui.services import review_quarter, reviews
-from projtui.services.review_models import (
-    ActualFields,
-    SheetMeasure,
+from projtui.domain.records import ActualFields, ReviewFields
+from projtui.services import reviews
+from projtui.services.reviews.models import (
     MeasureTrend,
     QueueEntry,
     RagPoint,
@@ -51,11 +59,12 @@ from projtui.services.review_models import (
     ReviewProgress,
     ReviewSheet,
     ReviewState,
+    SheetMeasure,
     next_in_queue,
 )
 from projtui.ui.screens.confirm import ConfirmScreen, dismiss_asking_first
-from projtui.ui.screens.review_filter import ReviewFilterScreen
 from projtui.ui.screens.dialog import Dialog
+from projtui.ui.screens.review_filter import ReviewFilterScreen
 from projtui.ui.widgets.form import editable_number, editable_pence, parse_pence
 from projtui.ui.widgets.rag import on_theme_change, rag_content, rag_styles, rag_text
 from projtui.ui.widgets.trend_chart import TrendChart
@@ -241,7 +250,7 @@ class _Queue:
 
 
 class ReviewScreen(Screen[None]):
-    """The quarterly review session for one quarter (default: `review_quarter.default_review_quarter`)."""
+    """The quarterly review session for one quarter (default: `reviews.default_review_quarter`)."""
 
     CSS_PATH = "review.tcss"
     HELP_TITLE = "Quarterly review"
@@ -379,7 +388,7 @@ class ReviewScreen(Screen[None]):
         worker = get_current_worker()
         chosen = self.filter
         try:
-            quarter = self.quarter or review_quarter.default_review_quarter(self._db)
+            quarter = self.quarter or reviews.default_review_quarter(self._db)
             entries = tuple(
                 reviews.review_queue(self._db, quarter, ambition=chosen.ambition, lead=chosen.lead, service=chosen.service)
             )

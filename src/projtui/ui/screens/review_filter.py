@@ -16,7 +16,7 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Footer, Select, Static
 
 from projtui.services.read_models import NO_AMBITION
-from projtui.services.review_models import ReviewFilter, ReviewFilterOptions
+from projtui.services.reviews.models import ReviewFilter, ReviewFilterOptions
 from projtui.ui.screens.dialog import Dialog
 
 

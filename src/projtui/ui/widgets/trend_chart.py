@@ -1,6 +1,6 @@
 """A measure's actuals across quarters against its target line, drawn in the terminal.
 
-`TrendChart.show(trend)` draws a `services.review_models.MeasureTrend`
+`TrendChart.show(trend)` draws a `services.reviews.models.MeasureTrend`
 (oldest first): the actuals as a line with markers and the target as a
 second line (its top too, for a range measure). Quarters with no actual are
 left as gaps. plotext is imported when the chart is first mounted, not when
@@ -14,7 +14,7 @@ from textual.app import ComposeResult
 from textual.widget import Widget
 from textual.widgets import Static
 
-from projtui.services.review_models import MeasureTrend
+from projtui.services.reviews.models import MeasureTrend
 
 
 _Y_AXIS_WIDTH = 10  # the y-axis labels and frame, roughly

@@ -1,7 +1,7 @@
 """Which quarter is under review: the latest one anything was reported for.
 
-Plain SQL through `Database.fetch` (see `store.database`): the portfolio's
-first screen judges its "benefits on track" column at this quarter.
+Read with plain SQL before SQLAlchemy is loaded (`store.queries.latest_quarter`):
+the portfolio's first screen judges its "benefits on track" column at this quarter.
 """
 
 from __future__ import annotations
@@ -10,15 +10,14 @@ import datetime as dt
 
 from projtui.domain.quarter import Quarter
 from projtui.store.database import Database
+from projtui.store.queries.latest_quarter import latest_reported
+
+__all__ = ["default_review_quarter", "latest_quarter"]
 
 
 def latest_quarter(db: Database) -> Quarter | None:
     """The latest quarter anything was reported for (an actual or a review)."""
-    found = [
-        Quarter(*rows[0])
-        for table in ("measure_value", "quarterly_review")
-        if (rows := db.fetch(f"SELECT fy_start_year, quarter FROM {table} ORDER BY fy_start_year DESC, quarter DESC LIMIT 1"))
-    ]
+    found = [Quarter(*row) for row in latest_reported(db)]
     return max(found) if found else None
 
 

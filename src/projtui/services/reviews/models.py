@@ -13,6 +13,7 @@ The review-mode screen builds on these and never needs SQL:
 * ``TrendPoint`` / ``MeasureTrend`` and ``RagPoint`` for charts.
 
 Nothing here imports the store: the UI may import this module.
+``ReviewRow`` is a project's review as its "Quarterly reviews" tab lists it.
 """
 
 from __future__ import annotations
@@ -21,22 +22,21 @@ import datetime as dt
 from dataclasses import dataclass
 from enum import StrEnum
 
-from pydantic import StrictBool, field_validator
-
 from projtui.domain.enums import BenefitStatus, Rag, ReviewStatus, Stage
-from projtui.domain.quarter import Quarter
-from projtui.domain.records import Number, ReviewFields, Strict, Text
 from projtui.domain.measures import MeasureStatus, OnTrackCount, QuarterFigures
+from projtui.domain.publishing import MeasureNote, publish_blockers
+from projtui.domain.quarter import Quarter
 from projtui.domain.rag import RagChange, commentary_missing, rag_change
+from projtui.domain.records import ReviewFields
 from projtui.services.read_models import NO_AMBITION, MeasureItem
 
 __all__ = [
     "ActualEntry",
-    "ActualFields",
     "BenefitLine",
     "MeasureTrend",
     "QueueEntry",
     "RagPoint",
+    "ReviewRow",
     "ReviewFilter",
     "ReviewFilterOptions",
     "ReviewProgress",
@@ -46,31 +46,7 @@ __all__ = [
     "SheetMeasure",
     "TrendPoint",
     "next_in_queue",
-    "publish_blockers",
 ]
-
-# -- input -------------------------------------------------------------------------------
-
-
-class ActualFields(Strict):
-    """One quarter's actual as a person types it (validated before anything is written)."""
-
-    value: Number
-    provisional: StrictBool = False
-    note: Text | None = None  # blank is no note
-
-    @field_validator("value", mode="before")
-    @classmethod
-    def _not_a_flag(cls, value: object) -> object:
-        if isinstance(value, bool):
-            raise ValueError("must be a number, not true/false")
-        return value
-
-    @field_validator("note", mode="after")
-    @classmethod
-    def _blank_is_none(cls, note: str | None) -> str | None:
-        return note if note is None or note.strip() else None
-
 
 # -- reviews -------------------------------------------------------------------------------
 
@@ -299,7 +275,7 @@ class SheetMeasure:
     figures: QuarterFigures  # target, status, travel, achievement: `domain.measures.quarter_figures`, as the report's
     profiled_target: float | None  # the profiled target for this quarter, when there is one
     trend: tuple[TrendPoint, ...]  # up to and including this quarter, oldest first
-    editable: bool  # the actual may be changed now (see reviews.set_actual on published quarters)
+    editable: bool  # the actual may be changed now (see ``actuals.set_actual`` on published quarters)
     problem: str | None = None  # why no status could be worked out (a measure whose rule cannot be read)
 
     @property
@@ -408,36 +384,11 @@ class ReviewSheet:
 
     @property
     def publish_blockers(self) -> tuple[str, ...]:
-        """Why the review cannot be published yet (empty when it can); publish_review checks the same."""
-        return publish_blockers(self.review.fields if self.review else None, self.measures)
-
-
-def publish_blockers(fields: ReviewFields | None, measures: tuple[SheetMeasure, ...]) -> tuple[str, ...]:
-    """The rules a review must meet to be published, as sentences a person can act on."""
-    if fields is None:
-        return ("save the review first",)
-    problems = []
-    if fields.status is ReviewStatus.PUBLISHED:
-        problems.append(f"the {fields.quarter} review is already published")
-    if fields.rag is Rag.NOT_SET:
-        problems.append("set the overall RAG")
-    rated = [
-        name
-        for name, rag in (
-            ("overall", fields.rag),
-            ("time", fields.time_rag),
-            ("cost", fields.cost_rag),
-            ("scope", fields.scope_rag),
-            ("benefits", fields.benefits_rag),
+        """Why the review cannot be published yet (empty when it can); ``publishing.publish_review`` checks the same."""
+        return publish_blockers(
+            self.review.fields if self.review else None,
+            (MeasureNote(line.code, line.figures.status, None if line.entry is None else line.entry.note) for line in self.measures),
         )
-        if rag.needs_commentary
-    ]
-    if rated and not (fields.commentary or "").strip():
-        problems.append(f"an amber or red rating ({', '.join(rated)}) needs commentary")
-    for line in measures:
-        if line.needs_note:
-            problems.append(f"measure {line.code} is {line.figures.status.label.lower()}: add a note to its actual")
-    return tuple(problems)
 
 
 # -- history ----------------------------------------------------------------------------------
@@ -456,3 +407,22 @@ class RagPoint:
     benefits_rag: Rag
     published_by: str | None
     published_on: dt.date | None
+
+
+@dataclass(frozen=True)
+class ReviewRow:
+    """One of a project's reviews as its "Quarterly reviews" tab lists them (``history.project_reviews``), newest first."""
+
+    quarter: Quarter
+    status: ReviewStatus
+    rag: Rag
+    time_rag: Rag
+    cost_rag: Rag
+    scope_rag: Rag
+    benefits_rag: Rag
+    commentary: str | None
+    next_steps: str | None
+    published_by: str | None
+    published_on: dt.date | None
+    spend_to_date_pence: int | None
+    forecast_pence: int | None

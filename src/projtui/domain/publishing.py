@@ -1,0 +1,59 @@
+"""What a quarterly review must say before it is published.
+
+Review mode lists these before it offers to publish, and the publishing
+service refuses with the same list, so the screen and the rule agree.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from projtui.domain.enums import Rag, ReviewStatus
+from projtui.domain.measures import MeasureStatus
+from projtui.domain.rag import commentary_missing
+from projtui.domain.records import ReviewFields
+
+__all__ = ["MeasureNote", "publish_blockers"]
+
+
+@dataclass(frozen=True)
+class MeasureNote:
+    """A measure's status this quarter and the note on its actual: what publishing checks of it."""
+
+    code: str
+    status: MeasureStatus
+    note: str | None
+
+
+def publish_blockers(fields: ReviewFields | None, measures: Iterable[MeasureNote]) -> tuple[str, ...]:
+    """The rules a review must meet to be published, as sentences a person can act on (empty: it may be published).
+
+    It needs an overall RAG, commentary when any rating (overall, time,
+    cost, scope, benefits) is amber or red, and a note on the actual of every
+    measure that is amber or red (within tolerance, off target) this quarter.
+    """
+    if fields is None:
+        return ("save the review first",)
+    problems = []
+    if fields.status is ReviewStatus.PUBLISHED:
+        problems.append(f"the {fields.quarter} review is already published")
+    if fields.rag is Rag.NOT_SET:
+        problems.append("set the overall RAG")
+    rated = [
+        name
+        for name, rag in (
+            ("overall", fields.rag),
+            ("time", fields.time_rag),
+            ("cost", fields.cost_rag),
+            ("scope", fields.scope_rag),
+            ("benefits", fields.benefits_rag),
+        )
+        if rag.needs_commentary
+    ]
+    if rated and not (fields.commentary or "").strip():
+        problems.append(f"an amber or red rating ({', '.join(rated)}) needs commentary")
+    for measure in measures:
+        if commentary_missing(measure.status.rag, measure.note):
+            problems.append(f"measure {measure.code} is {measure.status.label.lower()}: add a note to its actual")
+    return tuple(problems)

@@ -1,0 +1,188 @@
+"""A measure's targets and baseline: profiled targets per quarter, and the baseline and end target themselves.
+
+Baselines and targets (annual or profiled) change only with a reason; the
+audit log keeps the old value and the reason. The measure's ``version``
+guards them all. Profiled targets of a published quarter are frozen.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from pydantic import ValidationError
+
+from projtui.domain.errors import ConflictError, InvalidInput, Problem
+from projtui.domain.quarter import Quarter
+from projtui.domain.records import ActualFields, MeasureFields, validated
+from projtui.services import audit
+from projtui.services.locking import update_versioned
+from projtui.services.read_models import MeasureItem
+from projtui.services.reviews import rows
+from projtui.store import tables as t
+from projtui.store.database import Database
+from projtui.store.queries import reviews as q
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+__all__ = ["UNSET", "clear_profiled_target", "set_profiled_target", "update_measure_baseline_or_target"]
+
+
+class _Unset:
+    def __repr__(self) -> str:
+        return "UNSET"
+
+
+UNSET: Any = _Unset()  # "leave this field as it is" in update_measure_baseline_or_target
+
+
+def _number(value: object, field: str) -> float:
+    """A finite number (not a flag), as InvalidInput naming ``field`` otherwise: the rule an actual's value follows."""
+    try:
+        return ActualFields.model_validate({"value": value}).value
+    except ValidationError as exc:
+        raise InvalidInput([Problem("", field, value, error["msg"]) for error in exc.errors()]) from None
+
+
+def _measure_item_or_none(session: Session, measure_id: int) -> MeasureItem | None:
+    row = q.measure_by_id(session, measure_id)
+    return None if row is None else rows.measure_item(session, row)
+
+
+def _bump_measure(session: Session, measure: t.Measure, key: str, expected_version: int, values: dict) -> None:
+    measure_id = measure.id
+    update_versioned(
+        session, t.Measure, measure_id, expected_version, values,
+        entity="measure", key=key, current=lambda: _measure_item_or_none(session, measure_id),
+    )
+
+
+def set_profiled_target(
+    db: Database,
+    project_code: str,
+    measure_code: str,
+    quarter: Quarter | str,
+    value: float,
+    *,
+    reason: str,
+    expected_version: int,
+    actor: str,
+) -> MeasureItem:
+    """Profile the measure's target for one quarter (a year-to-date figure for a cumulative measure).
+
+    The measure's ``version`` guards its targets: pass the version the user
+    saw; the measure comes back with its new version. Needs a reason; the
+    audit log keeps the old value. Refused in a quarter whose review is published.
+    """
+    quarter = rows.as_quarter(quarter)
+    reason = audit.reason_text(reason)
+    number = _number(value, "target")
+    with db.transaction() as session:
+        project = rows.project(session, project_code)
+        measure = rows.measure(session, project, measure_code)
+        key = rows.measure_key(project.code, measure.code)
+        if measure.version != expected_version:
+            raise ConflictError("measure", key, expected_version, rows.measure_item(session, measure))
+        if measure.direction == "range" and measure.target_max is not None and number > measure.target_max:
+            raise InvalidInput([Problem("", "target", number, f"the bottom of the range is above its top ({measure.target_max})")])
+        if q.is_published(session, project.id, quarter):
+            raise rows.frozen(project.code, quarter)
+        existing = q.target_row(session, measure.id, quarter)
+        old = None if existing is None else existing.value
+        if old == number:
+            return rows.measure_item(session, measure)
+        _bump_measure(session, measure, key, expected_version, {})
+        if existing is None:
+            q.add_target(session, measure.id, quarter, number)
+        else:
+            existing.value = number
+            session.flush()
+        target_key = rows.measure_key(project.code, measure.code, quarter)
+        audit.record(session, actor=actor, action="create" if existing is None else "update", entity="target", key=target_key,
+                     project_id=project.id, field="value", old=old, new=number)
+        audit.record(session, actor=actor, action="update", entity="target", key=target_key, project_id=project.id, field="reason", new=reason)
+        return _measure_item_or_none(session, measure.id)
+
+
+def clear_profiled_target(
+    db: Database,
+    project_code: str,
+    measure_code: str,
+    quarter: Quarter | str,
+    *,
+    reason: str,
+    expected_version: int,
+    actor: str,
+) -> MeasureItem:
+    """Remove the quarter's profiled target (the annual target, or its straight-line share, applies again)."""
+    quarter = rows.as_quarter(quarter)
+    reason = audit.reason_text(reason)
+    with db.transaction() as session:
+        project = rows.project(session, project_code)
+        measure = rows.measure(session, project, measure_code)
+        key = rows.measure_key(project.code, measure.code)
+        if measure.version != expected_version:
+            raise ConflictError("measure", key, expected_version, rows.measure_item(session, measure))
+        existing = q.target_row(session, measure.id, quarter)
+        if existing is None:
+            return rows.measure_item(session, measure)
+        if q.is_published(session, project.id, quarter):
+            raise rows.frozen(project.code, quarter)
+        old = existing.value
+        _bump_measure(session, measure, key, expected_version, {})
+        q.delete_row(session, existing)
+        target_key = rows.measure_key(project.code, measure.code, quarter)
+        audit.record(session, actor=actor, action="delete", entity="target", key=target_key, project_id=project.id, field="value", old=old)
+        audit.record(session, actor=actor, action="update", entity="target", key=target_key, project_id=project.id, field="reason", new=reason)
+        return _measure_item_or_none(session, measure.id)
+
+
+def update_measure_baseline_or_target(
+    db: Database,
+    project_code: str,
+    measure_code: str,
+    *,
+    baseline: float | None = UNSET,
+    baseline_period: Quarter | str | None = UNSET,
+    target: float | None = UNSET,
+    target_max: float | None = UNSET,
+    target_period: Quarter | str | None = UNSET,
+    reason: str,
+    expected_version: int,
+    actor: str,
+) -> MeasureItem:
+    """Change a measure's baseline and/or target (with their periods); fields left UNSET stay as they are.
+
+    Needs a non-empty reason. One audit row per changed field keeps the old
+    value, and one more keeps the reason. None removes a value (a measure
+    with no target becomes monitor only).
+    """
+    reason = audit.reason_text(reason)
+    given = {
+        name: value
+        for name, value in (
+            ("baseline", baseline), ("baseline_period", baseline_period), ("target", target),
+            ("target_max", target_max), ("target_period", target_period),
+        )
+        if value is not UNSET
+    }
+    with db.transaction() as session:
+        project = rows.project(session, project_code)
+        measure = rows.measure(session, project, measure_code)
+        key = rows.measure_key(project.code, measure.code)
+        before = rows.measure_item(session, measure)
+        if measure.version != expected_version:
+            raise ConflictError("measure", key, expected_version, before)
+        after = validated(MeasureFields, {**before.fields.model_dump(), **given})
+        old, new = before.fields.model_dump(mode="json"), after.model_dump(mode="json")
+        changes = {name: (old[name], new[name]) for name in given if old[name] != new[name]}
+        if not changes:
+            return before
+        _bump_measure(
+            session, measure, key, expected_version,
+            {name: (str(getattr(after, name)) if isinstance(getattr(after, name), Quarter) else getattr(after, name)) for name in changes},
+        )
+        for name, (was, now) in changes.items():
+            audit.record(session, actor=actor, action="update", entity="measure", key=key, project_id=project.id, field=name, old=was, new=now)
+        audit.record(session, actor=actor, action="update", entity="measure", key=key, project_id=project.id, field="reason", new=reason)
+        return _measure_item_or_none(session, measure.id)

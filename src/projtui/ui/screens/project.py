@@ -25,7 +25,7 @@ from textual.worker import get_current_worker
 
 from projtui.domain.enums import ReviewStatus
 from projtui.domain.errors import NotFoundError, ProjtuiError
-from projtui.domain.formatting import format_pounds, plural
+from projtui.domain.formatting import clip, format_pounds, plural
 from projtui.services import plans, projects
 from projtui.services.audit import AuditEntry, HistoryPage, history_page
 from projtui.services.read_models import PlanView, ProjectDetail
@@ -49,11 +49,6 @@ class ProjectData:
     plan: PlanView
     reviews: tuple[ReviewRow, ...]
     history: HistoryPage  # the newest entries: as many as the History tab had read, at least a page
-
-
-def one_line(text: str | None, limit: int) -> str:
-    flat = " ".join((text or "").split())
-    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
 
 
 def local_time(moment: dt.datetime) -> str:
@@ -269,7 +264,7 @@ class ProjectScreen(AmbitionLinking, Screen[None]):
                 rag_text(review.cost_rag, styles=styles, word=False),
                 rag_text(review.scope_rag, styles=styles, word=False),
                 rag_text(review.benefits_rag, styles=styles, word=False),
-                Text(one_line(review.commentary, room)),
+                Text(clip(review.commentary or "", room)),
                 key=str(review.quarter),
             )
         if reviews:
@@ -326,7 +321,7 @@ class ProjectScreen(AmbitionLinking, Screen[None]):
                 Text(entry.actor),
                 Text(entry.action),
                 Text(self._record(entry)),
-                _change(entry),
+                change_text(entry, each=22, alone=48),
             )
 
     def _read_more_history(self) -> None:
@@ -382,18 +377,9 @@ class ProjectScreen(AmbitionLinking, Screen[None]):
         if entry is not None:
             text.append("\n")
             text.append(f"{local_time(entry.at)}  {entry.actor} · {entry.action} {entry.entity} {entry.key}", style="bold")
-            if entry.field:
-                text.append(f"\n{entry.field}: ", style="bold")
-            elif entry.old is not None or entry.new is not None:
+            if entry.field or entry.old is not None or entry.new is not None:
                 text.append("\n")
-            if entry.action == "update" or (entry.old is not None and entry.new is not None):
-                text.append(one_line(entry.old, 400) if entry.old is not None else "—", style="dim")
-                text.append(" → ")
-                text.append(one_line(entry.new, 400) if entry.new is not None else "—")
-            elif entry.new is not None:
-                text.append(one_line(entry.new, 400))
-            elif entry.old is not None:
-                text.append(one_line(entry.old, 400), style="dim strike")
+                text.append_text(change_text(entry, each=400, alone=400))
         self.query_one("#history-detail", Static).update(text)
 
     @on(DataTable.RowHighlighted, "#history-table")
@@ -478,18 +464,22 @@ class ProjectScreen(AmbitionLinking, Screen[None]):
         self.load()
 
 
-def _change(entry: AuditEntry) -> Text:
+def change_text(entry: AuditEntry, *, each: int, alone: int) -> Text:
+    """An audit entry's change: ``field: old → new``, a new value, or a removed one struck through.
+
+    ``each`` cells for old and new side by side, ``alone`` for a value on its own.
+    """
     text = Text()
     if entry.field:
         text.append(entry.field, style="bold")
         text.append(": ")
     if entry.action == "update" or (entry.old is not None and entry.new is not None):
-        text.append(one_line(entry.old, 22) if entry.old is not None else "—", style="dim")
+        text.append(clip(entry.old, each) if entry.old is not None else "—", style="dim")
         text.append(" → ")
-        text.append(one_line(entry.new, 22) if entry.new is not None else "—")
+        text.append(clip(entry.new, each) if entry.new is not None else "—")
     elif entry.new is not None:
-        text.append(one_line(entry.new, 48))
+        text.append(clip(entry.new, alone))
     elif entry.old is not None:
-        text.append(one_line(entry.old, 48), style="dim strike")
+        text.append(clip(entry.old, alone), style="dim strike")
     return text
 

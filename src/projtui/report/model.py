@@ -14,7 +14,7 @@ out. The rules are the domain's, applied once here:
 * "Previous RAG" is the rating of the latest *published* review before the
   quarter; drafts are skipped, nothing is retyped.
 * A measure's status, direction of travel, achievement and its benefit's
-  roll-up come from ``domain.status``. Monitor-only measures show a trend,
+  roll-up come from ``domain.measures``. Monitor-only measures show a trend,
   never a status; "not due this quarter" is not "no data".
 * An amber or red rating, for a project or a measure, needs commentary: the
   report says so where it is missing.

@@ -96,7 +96,7 @@ def _measures_missing(session: Session, column, kind: str, message: str, *also) 
     return [Gap(kind, project, f"{project}/{code}", f"measure {code} {name!r} {message}") for project, code, name in rows]
 
 
-# A target with a date: its status follows the line from the baseline (`domain.status.target_for`) when it can.
+# A target with a date: its status follows the line from the baseline (`domain.measures.targets.target_for`) when it can.
 _dated_target = and_(t.Measure.target.is_not(None), t.Measure.target_period.is_not(None))
 
 

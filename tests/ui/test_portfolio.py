@@ -8,20 +8,29 @@ import sys
 import threading
 
 import pytest
-from portfolio_support import BIG, MARKUP_NAME, USER, notifications, screen_text, table_lines, type_filter
-from waiting import settle
+from portfolio_support import (
+    BIG,
+    MARKUP_NAME,
+    USER,
+    notifications,
+    screen_text,
+    table_lines,
+    type_filter,
+)
 from textual import events
 from textual.widgets import Input, OptionList
+from waiting import settle
 
 from projtui.domain.enums import Stage
 from projtui.domain.records import ProjectFields
 from projtui.services import portfolio, portfolio_benefits, projects
 from projtui.services.importing import import_snapshot
 from projtui.services.read_models import NO_AMBITION, ProjectQuery, SortKey
-from projtui.ui.screens.confirm import ChoiceScreen, ConfirmScreen
 from projtui.ui.screens import portfolio as portfolio_screen
+from projtui.ui.screens.confirm import ChoiceScreen, ConfirmScreen
 from projtui.ui.screens.portfolio import PortfolioScreen
-from projtui.ui.widgets.project_table import PAGE_SIZE, ProjectTable
+from projtui.ui.widgets.paging import PAGE_SIZE
+from projtui.ui.widgets.project_table import ProjectTable
 
 SIZE = (120, 40)
 

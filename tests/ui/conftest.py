@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
-from portfolio_support import BIG, USER
+from support import BIG, USER
 from textual.app import App
 
 from projtui.config import Settings

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from portfolio_support import MARKUP_NAME, notifications, screen_text
-from waiting import settle
+from support import MARKUP, notifications, screen_text, settle
 from textual.widgets import Tree
 
 from projtui.domain.enums import Stage
@@ -196,19 +195,19 @@ async def test_enter_opens_the_project_and_f_filters_the_portfolio(sample_db, ma
 
 
 async def test_markup_looking_names_in_the_tree_and_picker(sample_db, make_app):
-    projects.create_project(sample_db, ProjectFields(code="SP-99", name=MARKUP_NAME, stage=Stage.PIPELINE), actor="setup")
+    projects.create_project(sample_db, ProjectFields(code="SP-99", name=MARKUP, stage=Stage.PIPELINE), actor="setup")
     app = make_app(sample_db)
     async with app.run_test(size=SIZE) as pilot:
         await open_thread(pilot)
-        assert f"SP-99  pipeline    {MARKUP_NAME}" in screen_text(app)
+        assert f"SP-99  pipeline    {MARKUP}" in screen_text(app)
         await cursor_to(pilot, "SP-99")
         await pilot.press("l")
         await settle(pilot)
-        assert f"Ambitions for SP-99  {MARKUP_NAME}" in screen_text(app)
+        assert f"Ambitions for SP-99  {MARKUP}" in screen_text(app)
         await pilot.press("space", "ctrl+s")
         await settle(pilot)
-        assert (f"SP-99 {MARKUP_NAME}", "Linked to A1 (primary).") in notifications(app)
-        assert MARKUP_NAME in screen_text(app)
+        assert (f"SP-99 {MARKUP}", "Linked to A1 (primary).") in notifications(app)
+        assert MARKUP in screen_text(app)
 
 
 async def test_escape_returns_to_the_portfolio(sample_db, make_app):

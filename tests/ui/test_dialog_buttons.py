@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 from textual.app import App
-from waiting import settle
+from support import settle
 
 from projtui.services.reviews.models import ReviewFilter, ReviewFilterOptions
 from projtui.ui.screens.ambition_picker import AmbitionPicker

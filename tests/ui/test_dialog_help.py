@@ -5,10 +5,9 @@ from __future__ import annotations
 import importlib
 import pkgutil
 
-from portfolio_support import screen_text
+from support import footer, help_entries, screen_text, settle
 from textual.screen import ModalScreen
 from textual.widgets import Input
-from waiting import settle
 
 import projtui.ui
 from projtui.ui.screens.ambition_picker import AmbitionPicker
@@ -20,16 +19,6 @@ from projtui.ui.screens.item_form import FormScreen
 from projtui.ui.screens.project import ProjectScreen
 
 SIZE = (120, 40)
-
-
-def help_entries(app) -> dict[str, set[str]]:
-    screen = app.screen
-    assert isinstance(screen, HelpScreen), screen
-    return {group.heading: {f"{key.keys} {key.description}" for key in group.keys} for group in screen.groups}
-
-
-def footer(app) -> str:
-    return screen_text(app).splitlines()[-1]
 
 
 async def test_question_mark_in_a_picker_lists_the_picker_keys(sample_db, make_app):

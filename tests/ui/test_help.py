@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import pytest
-from portfolio_support import screen_text
-from waiting import settle
+from support import help_entries, screen_text, settle
 from textual.app import App, ComposeResult
 from textual.widgets import Input, Static
 
 from projtui.ui.commands import BindingCommands
 from projtui.ui.screens.ambitions import GoldenThreadScreen
 from projtui.ui.screens.confirm import ChoiceScreen, ConfirmScreen
-from projtui.ui.screens.help import HelpScreen, key_groups
+from projtui.ui.screens.help import key_groups
 from projtui.ui.screens.portfolio import PortfolioScreen
 
 SIZE = (120, 40)
@@ -20,12 +19,6 @@ SIZE = (120, 40)
 def described(screen_class) -> list[str]:
     """What the help says each binding does: its tooltip if it has one, else its description."""
     return [binding.tooltip or binding.description for binding in screen_class.BINDINGS if binding.description]
-
-
-def help_entries(app) -> dict[str, set[str]]:
-    screen = app.screen
-    assert isinstance(screen, HelpScreen)
-    return {group.heading: {f"{key.keys} {key.description}" for key in group.keys} for group in screen.groups}
 
 
 async def test_help_lists_the_portfolio_keys(sample_db, make_app):

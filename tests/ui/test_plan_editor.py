@@ -5,8 +5,7 @@ from __future__ import annotations
 import threading
 
 import pytest
-from project_support import MARKUP, USER, answer_confirm, build_portfolio, make_app, screen_text
-from waiting import settle
+from support import MARKUP, USER, answer_confirm, build_portfolio, error_of, make_app, screen_text, settle, type_into
 from textual.widgets import DataTable, Input, OptionList, Select, SelectionList
 
 from projtui.domain.enums import Direction, PlanStatus
@@ -47,20 +46,6 @@ def ref_of(db, kind: str, code: str) -> Ref:
     plan = plans.get_plan(db, "SP-01")
     pool = {"output": plan.outputs, "outcome": plan.outcomes, "benefit": plan.benefits, "measure": plan.measures}[kind]
     return Ref(kind, next(item.id for item in pool if item.fields.code == code))
-
-
-async def type_into(pilot, field: str, text: str) -> None:
-    widget = pilot.app.screen.query_one(f"#field-{field}", Input)
-    widget.focus()
-    widget.value = ""
-    await pilot.pause()
-    await pilot.press(*text)
-    await pilot.pause()
-
-
-def error_of(screen, field: str) -> str:
-    error = screen.query_one(f"#error-{field}")
-    return str(error.render()) if error.has_class("-shown") else ""
 
 
 async def press_on(pilot, db, kind: str, code: str, key: str):

@@ -8,8 +8,7 @@ import sys
 import threading
 
 import pytest
-from portfolio_support import BIG, MARKUP_NAME, USER, notifications, screen_text, table_lines, type_filter
-from waiting import settle
+from support import BIG, MARKUP, USER, filter_read, notifications, screen_text, settle, table_lines, type_filter
 from textual import events
 from textual.widgets import Input, OptionList
 
@@ -18,10 +17,11 @@ from projtui.domain.records import ProjectFields
 from projtui.services import portfolio, portfolio_benefits, projects
 from projtui.services.importing import import_snapshot
 from projtui.services.read_models import NO_AMBITION, ProjectQuery, SortKey
-from projtui.ui.screens.confirm import ChoiceScreen, ConfirmScreen
 from projtui.ui.screens import portfolio as portfolio_screen
+from projtui.ui.screens.confirm import ChoiceScreen, ConfirmScreen
 from projtui.ui.screens.portfolio import PortfolioScreen
-from projtui.ui.widgets.project_table import PAGE_SIZE, ProjectTable
+from projtui.ui.widgets.paging import PAGE_SIZE
+from projtui.ui.widgets.project_table import ProjectTable
 
 SIZE = (120, 40)
 
@@ -80,18 +80,15 @@ async def test_typing_filters_live_on_code_name_lead_and_service(sample_db, make
 
         # Backspace and type a lead's name instead.
         await pilot.press(*["backspace"] * 4, *"ashton")
-        await pilot.pause(0.3)
-        await settle(pilot)
+        await filter_read(pilot)
         assert visible_codes(app) == ["SP-15"]
 
         # A service, and a code.
         app.screen.query_one("#filter", Input).value = "waste and recycling"
-        await pilot.pause(0.3)
-        await settle(pilot)
+        await filter_read(pilot)
         assert visible_codes(app) == ["SP-01"]
         app.screen.query_one("#filter", Input).value = "sp-1"
-        await pilot.pause(0.3)
-        await settle(pilot)
+        await filter_read(pilot)
         assert visible_codes(app) == [f"SP-{n}" for n in range(10, 18)]
 
         # Enter goes back to the table with the filter kept; x clears it.
@@ -112,15 +109,13 @@ async def test_keys_typed_straight_after_enter_or_escape_reach_the_table(sample_
         await pilot.press("slash")
         post_at_once(app, *keys(*((c, c) for c in "hous"), ("enter", "\r"), ("3", "3")))
         # The Input may take in the last letters after Enter was handled: their debounce then reads "hous".
-        await pilot.pause(0.3)
-        await settle(pilot)
+        await filter_read(pilot)
         assert app.screen.query_one("#filter", Input).value == "hous"
         assert table(app).project_query == ProjectQuery(text="hous", sort=SortKey.STAGE)
         assert visible_codes(app) == ["SP-17", "SP-05", "SP-15"]  # pipeline before delivery
         await pilot.press("slash", "end")
         post_at_once(app, *keys(("s", "s"), ("escape", "\x1b"), ("2", "2")))
-        await pilot.pause(0.3)
-        await settle(pilot)
+        await filter_read(pilot)
         assert table(app).project_query == ProjectQuery(text="houss", sort=SortKey.NAME)
         assert app.focused is table(app)
 
@@ -137,8 +132,7 @@ async def test_text_in_the_same_read_as_slash_lands_in_the_filter(sample_db, mak
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         post_at_once(app, events.Key("slash", "/"), *text)
-        await pilot.pause(0.3)
-        await settle(pilot)
+        await filter_read(pilot)
         assert app.screen.query_one("#filter", Input).value == "waste"
         assert app.focused is app.screen.query_one("#filter", Input)
         assert isinstance(app.screen, PortfolioScreen)  # a and s typed, not the golden thread or the stage picker
@@ -434,7 +428,7 @@ async def test_mouse_click_selects_and_double_click_opens(sample_db, make_app):
 async def test_markup_looking_names_render_literally(sample_db, make_app):
     projects.create_project(
         sample_db,
-        ProjectFields(code="SP-99", name=MARKUP_NAME, stage=Stage.DELIVERY, lead="[b]Lead[/b]", service="Revenues [x]"),
+        ProjectFields(code="SP-99", name=MARKUP, stage=Stage.DELIVERY, lead="[b]Lead[/b]", service="Revenues [x]"),
         actor="setup",
         ambitions=["A4"],
     )
@@ -444,9 +438,9 @@ async def test_markup_looking_names_render_literally(sample_db, make_app):
         await type_filter(pilot, "rates [")
         assert visible_codes(app) == ["SP-99"]
         row = next(line for line in table_lines(app) if "SP-99" in line)
-        assert MARKUP_NAME in row and "[b]Lead[/b]" in row
+        assert MARKUP in row and "[b]Lead[/b]" in row
         text = screen_text(app)
-        assert f"SP-99  {MARKUP_NAME}" in text  # the detail line
+        assert f"SP-99  {MARKUP}" in text  # the detail line
         assert "service Revenues [x]" in text
 
         # Link it to another ambition: the notification names it literally too.
@@ -454,21 +448,21 @@ async def test_markup_looking_names_render_literally(sample_db, make_app):
         await settle(pilot)
         await pilot.press("home", "space", "ctrl+s")  # tick A1 too
         await settle(pilot)
-        assert (f"SP-99 {MARKUP_NAME}", "Linked to A4 (primary), A1.") in notifications(app)
-        assert MARKUP_NAME in screen_text(app)
+        assert (f"SP-99 {MARKUP}", "Linked to A4 (primary), A1.") in notifications(app)
+        assert MARKUP in screen_text(app)
         assert [a.code for a in projects.get_project(sample_db, "SP-99").ambitions] == ["A4", "A1"]
 
 
 async def test_markup_looking_portfolio_name_in_the_header(empty_db, make_app):
-    import_snapshot(empty_db, f'schema_version = 1\n[portfolio]\nname = "{MARKUP_NAME}"\n', source="name.toml", actor="setup")
+    import_snapshot(empty_db, f'schema_version = 1\n[portfolio]\nname = "{MARKUP}"\n', source="name.toml", actor="setup")
     app = make_app(empty_db)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        assert app.sub_title == MARKUP_NAME
-        assert f"projtui — {MARKUP_NAME}" in screen_text(app)
+        assert app.sub_title == MARKUP
+        assert f"projtui — {MARKUP}" in screen_text(app)
         await pilot.press("a")
         await settle(pilot)
-        assert f"Golden thread — {MARKUP_NAME}" in screen_text(app)
+        assert f"Golden thread — {MARKUP}" in screen_text(app)
 
 
 async def test_link_from_the_portfolio_updates_the_row(sample_db, make_app):
@@ -559,7 +553,7 @@ async def test_the_command_palette_runs_screen_actions(sample_db, make_app):
         await pilot.press("ctrl+p")
         await pilot.pause()
         await pilot.press(*"golden thread")
-        await pilot.pause(0.5)
+        await settle(pilot)  # the palette searches in a worker
         await pilot.press("enter")
         await settle(pilot)
         assert type(app.screen).__name__ == "GoldenThreadScreen"

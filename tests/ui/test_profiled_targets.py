@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from project_support import USER, build_portfolio, make_app, screen_text
-from waiting import settle
+from support import USER, build_portfolio, error_of, make_app, screen_text, settle, type_into
 from textual.widgets import DataTable, Input
 
 from projtui.domain.quarter import Quarter
@@ -48,17 +47,7 @@ async def open_targets(pilot, db) -> ProfiledTargetsScreen:
 
 async def fill(pilot, **values: str) -> None:
     for name, text in values.items():
-        widget = pilot.app.screen.query_one(f"#field-{name}", Input)
-        widget.focus()
-        widget.value = ""
-        await pilot.pause()
-        await pilot.press(*text)
-    await pilot.pause()
-
-
-def error_of(screen, field: str) -> str:
-    error = screen.query_one(f"#error-{field}")
-    return str(error.render()) if error.has_class("-shown") else ""
+        await type_into(pilot, name, text)
 
 
 async def test_set_targets_for_quarters_with_a_reason(db):

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from project_support import MARKUP, USER, answer_confirm, build_portfolio, make_app, screen_text
-from waiting import settle
+from support import MARKUP, USER, answer_confirm, build_portfolio, error_of, make_app, screen_text, settle, type_into
 from textual.widgets import DataTable, Input, Select, TabbedContent
 
 from projtui.domain.enums import Stage
@@ -30,20 +29,6 @@ async def open_form(pilot) -> FormScreen:
     screen = pilot.app.screen
     assert isinstance(screen, FormScreen)
     return screen
-
-
-async def type_into(pilot, field: str, text: str) -> None:
-    widget = pilot.app.screen.query_one(f"#field-{field}", Input)
-    widget.focus()
-    widget.value = ""
-    await pilot.pause()
-    await pilot.press(*text)
-    await pilot.pause()
-
-
-def error_of(screen, field: str) -> str:
-    error = screen.query_one(f"#error-{field}")
-    return str(error.render()) if error.has_class("-shown") else ""
 
 
 async def test_opens_on_the_overview_with_readable_fields(db):

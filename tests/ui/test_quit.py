@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from portfolio_support import screen_text
+from support import footer, screen_text, settle
 from textual.widgets import Button, Input
-from waiting import settle
 
 from projtui.domain.enums import Rag
 from projtui.domain.quarter import Quarter
@@ -36,10 +35,6 @@ async def rename(pilot, form: FormScreen, name: str) -> None:
     form.query_one("#field-name", Input).focus()
     form.form.set_raw("name", name)
     await pilot.pause()
-
-
-def footer(app) -> str:
-    return screen_text(app).splitlines()[-1]
 
 
 async def test_a_clean_app_quits_at_once(sample_db, make_app):

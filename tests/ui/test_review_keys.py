@@ -11,7 +11,7 @@ from __future__ import annotations
 import pytest
 from textual.widgets import Select, Static
 from textual.widgets._footer import FooterKey, FooterLabel
-from waiting import settle
+from support import settle
 
 from projtui.config import Settings
 from projtui.domain.enums import Rag

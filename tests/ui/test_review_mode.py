@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 from textual.widgets import DataTable, Input, Select, Static, TextArea
-from waiting import settle
+from support import settle
 
 from projtui.config import Settings
 from projtui.domain.enums import Rag, ReviewStatus

@@ -9,13 +9,13 @@ Update after an intended change with
 from __future__ import annotations
 
 import pytest
-from portfolio_support import MARKUP_NAME
-from waiting import still
+from support import MARKUP, still
 
 from projtui.domain.enums import Stage
 from projtui.domain.records import ProjectFields
 from projtui.services import projects
 from projtui.services.opening import open_portfolio
+from projtui.ui.screens.portfolio import FILTER_DELAY
 
 WIDE = (120, 40)
 SMALL = (80, 24)
@@ -48,11 +48,11 @@ def test_portfolio_wide_200x60(snap_compare, app):
 
 def test_portfolio_filtered(snap_compare, app):
     # Typed, then Enter: the table has the focus again and the filter stays.
-    assert snap_compare(app, terminal_size=WIDE, run_before=_after("slash", *"hous", wait=0.3))
+    assert snap_compare(app, terminal_size=WIDE, run_before=_after("slash", *"hous", wait=FILTER_DELAY))
 
 
 def test_portfolio_filtered_while_typing_80x24(snap_compare, app):
-    assert snap_compare(app, terminal_size=SMALL, run_before=_after("slash", *"sp-1", wait=0.3))
+    assert snap_compare(app, terminal_size=SMALL, run_before=_after("slash", *"sp-1", wait=FILTER_DELAY))
 
 
 def test_portfolio_grouped_by_ambition(snap_compare, app):
@@ -65,7 +65,7 @@ def test_portfolio_sorted_by_rag_descending_light(snap_compare, app):
 
 def test_portfolio_markup_name(snap_compare, sample_db, make_app):
     projects.create_project(
-        sample_db, ProjectFields(code="SP-18", name=MARKUP_NAME, stage=Stage.DELIVERY, lead="[b]Lead[/b]"), actor="setup", ambitions=["A2"]
+        sample_db, ProjectFields(code="SP-18", name=MARKUP, stage=Stage.DELIVERY, lead="[b]Lead[/b]"), actor="setup", ambitions=["A2"]
     )
     assert snap_compare(make_app(sample_db), terminal_size=WIDE, run_before=_after("end"))
 

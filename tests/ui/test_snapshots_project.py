@@ -9,8 +9,7 @@ from __future__ import annotations
 import time
 
 import pytest
-from project_support import build_portfolio, make_app
-from waiting import settle, still
+from support import build_portfolio, make_app, settle, still
 from textual.widgets import Input, Select, SelectionList, TextArea
 
 from projtui.domain.enums import Direction, PlanStatus

@@ -8,7 +8,7 @@ and look at the report before committing.
 from __future__ import annotations
 
 import pytest
-from waiting import still
+from support import still
 
 from projtui.config import Settings
 from projtui.domain.quarter import Quarter

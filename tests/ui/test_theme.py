@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from textual.widgets import DataTable, Select
-from waiting import settle
+from support import settle
 
 from projtui.domain.quarter import Quarter
 from projtui.ui.screens.project import ProjectScreen

@@ -131,7 +131,12 @@ class ProjtuiApp(App[None]):
 
     async def action_quit(self) -> None:
         """ctrl+q: quit at once, unless a screen on the stack holds unsaved changes; then ask first."""
-        from projtui.ui.screens.unsaved import SAVE, QuitScreen, SavesChanges, unsaved_on
+        from projtui.ui.screens.unsaved import (
+            SAVE,
+            QuitScreen,
+            SavesChanges,
+            unsaved_on,
+        )
 
         if isinstance(self.screen, QuitScreen):
             return  # already asking

@@ -18,7 +18,7 @@ from projtui.domain.formatting import plural
 from projtui.services.golden_thread import ThreadGroup, golden_thread
 from projtui.services.read_models import NO_AMBITION, ThreadProject
 from projtui.ui.screens.ambition_picker import AmbitionLinking
-from projtui.ui.widgets.project_table import stage_label
+from projtui.ui.widgets.project_columns import stage_label
 
 GROUP_LIMIT = 2_000  # projects listed per ambition; the rest are a filter away in the portfolio
 

@@ -17,7 +17,6 @@ from textual.widgets import Footer, Static
 
 from projtui.ui.screens.dialog import Dialog
 
-
 _GENERIC_SCREEN_ACTIONS = {"app.focus_next", "app.focus_previous", "screen.copy_text", "focus_next", "focus_previous", "copy_text"}
 
 

@@ -37,7 +37,14 @@ from projtui.domain.enums import (
 )
 from projtui.domain.errors import ConflictError, InvalidInput, Problem, ProjtuiError
 from projtui.domain.formatting import plural
-from projtui.domain.records import BenefitFields, MeasureFields, OutcomeFields, OutputFields, PlanFields, ProjectFields
+from projtui.domain.records import (
+    BenefitFields,
+    MeasureFields,
+    OutcomeFields,
+    OutputFields,
+    PlanFields,
+    ProjectFields,
+)
 from projtui.services.plans import rated_against_changes
 from projtui.ui.screens.dialog import Dialog
 from projtui.ui.widgets.form import FieldSpec, ModelForm, choices_of

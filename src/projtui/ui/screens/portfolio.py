@@ -28,10 +28,16 @@ from textual.worker import get_current_worker
 from projtui.domain.enums import Stage
 from projtui.domain.formatting import plural
 from projtui.services.portfolio import ambition_counts, group_counts, list_ambitions
-from projtui.services.read_models import NO_AMBITION, AmbitionSummary, ProjectQuery, SortKey
+from projtui.services.read_models import (
+    NO_AMBITION,
+    AmbitionSummary,
+    ProjectQuery,
+    SortKey,
+)
 from projtui.ui.screens.ambition_picker import AmbitionLinking
 from projtui.ui.screens.confirm import ChoiceScreen
-from projtui.ui.widgets.project_table import COLUMNS, ProjectTable, stage_label
+from projtui.ui.widgets.project_columns import COLUMNS, stage_label
+from projtui.ui.widgets.project_table import ProjectTable
 
 FILTER_DELAY = 0.15  # seconds: a keystroke this soon after another waits until typing pauses this long
 

@@ -25,7 +25,14 @@ from textual.widgets import Button, DataTable, Footer, Static
 from textual.worker import get_current_worker
 
 from projtui.domain.enums import Direction
-from projtui.domain.errors import ConflictError, InvalidInput, NotFoundError, Problem, ProjtuiError, RuleError
+from projtui.domain.errors import (
+    ConflictError,
+    InvalidInput,
+    NotFoundError,
+    Problem,
+    ProjtuiError,
+    RuleError,
+)
 from projtui.domain.formatting import format_number
 from projtui.domain.quarter import Quarter
 from projtui.domain.records import QuarterLabel

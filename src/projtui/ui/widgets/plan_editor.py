@@ -21,7 +21,12 @@ from textual.widgets import Static, Tree
 from textual.worker import get_current_worker
 
 from projtui.domain.enums import PlanStatus
-from projtui.domain.errors import ConflictError, InvalidInput, NotFoundError, ProjtuiError
+from projtui.domain.errors import (
+    ConflictError,
+    InvalidInput,
+    NotFoundError,
+    ProjtuiError,
+)
 from projtui.domain.formatting import plural
 from projtui.services import plans
 from projtui.services.read_models import Item, MeasureItem, PlanView

@@ -1,5 +1,7 @@
 """The portfolio table: a virtual list over the project query.
 
+(Over 500 lines: one widget's loading, cursor, mouse and drawing, which share its state; columns and paging live apart.)
+
 Only the lines on screen are rendered (Textual's Line API,
 ``ScrollView.render_line``), and only the pages of rows those lines need are
 read, 200 at a time, in thread workers. The number of rows comes from
@@ -18,13 +20,12 @@ column is read for the rows on screen only, and cached by project id until
 the next ``reload``.
 
 When grouped (by ambition or by stage) a header line opens each group; the
-cursor moves over projects only.
+cursor moves over projects only. Columns and their layout are in
+``project_columns``, the line-to-row arithmetic in ``paging``.
 """
 
 from __future__ import annotations
 
-import bisect
-from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from functools import partial
 from typing import Any, ClassVar
@@ -41,170 +42,31 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.worker import Worker, get_current_worker
 
-from projtui.domain.enums import Rag, Stage
+from projtui.domain.enums import Rag
+from projtui.domain.formatting import clip, plural
 from projtui.domain.measures import OnTrackCount
+from projtui.domain.rag import rag_caption
 from projtui.services import portfolio, portfolio_benefits
-from projtui.services.portfolio import GroupCount
 from projtui.services.read_models import ProjectQuery, ProjectRow, SortKey
-from projtui.ui.widgets.rag import RAG_WORDS, rag_styles
-from projtui.ui.wording import plural
-
-PAGE_SIZE = 200
-RELOAD_GROUP = "project-table-reload"
-MAX_PAGES = 50  # pages kept in memory (10,000 rows); the furthest from the cursor go first
-MAX_BENEFITS = 20_000  # projects whose benefits-on-track figure is kept
-
-
-def stage_label(stage: Stage | str) -> str:
-    """`on_hold` -> `on hold`."""
-    return str(stage).replace("_", " ")
-
-
-# -- columns --------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Column:
-    key: str
-    title: str
-    sort: SortKey | None  # None: the column cannot be sorted
-    width: int = 0  # fixed width; 0 = shares the room left
-    weight: int = 0  # share of the room left, for flexible columns
-    min_width: int = 0
-    max_width: int = 10_000
-    wide_only: int = 0  # shown only when the table is at least this wide
-    wide_width: int = 0  # width of a fixed column on a wide table
-    long_title: str = ""  # used when the column is wide enough
-
-    def heading(self, width: int) -> str:
-        return self.long_title if self.long_title and cell_len(self.long_title) <= width else self.title
-
-
-COLUMNS: tuple[Column, ...] = (
-    Column("code", "Code", SortKey.CODE, width=8),
-    Column("name", "Name", SortKey.NAME, weight=5, min_width=14, max_width=72),
-    Column("stage", "Stage", SortKey.STAGE, width=10),
-    Column("ambition", "Ambition", SortKey.AMBITION, width=9),
-    Column("rag", "RAG", SortKey.RAG, width=10),
-    Column("benefits", "Benefits", None, width=8, wide_width=17, long_title="Benefits on track"),
-    Column("lead", "Lead", SortKey.LEAD, weight=2, min_width=10, max_width=26),
-    Column("service", "Service", SortKey.SERVICE, weight=2, min_width=12, max_width=40, wide_only=130),
+from projtui.ui.widgets.paging import (
+    MAX_PAGES,
+    PAGE_SIZE,
+    LoadRequest,
+    TableView,
+    grouped,
 )
-COLUMN_BY_KEY = {column.key: column for column in COLUMNS}
-GAP = 1
-LEFT_PAD = 1
-WIDE = 150  # from this width the fixed columns use their wide widths
+from projtui.ui.widgets.project_columns import (
+    GAP,
+    LEFT_PAD,
+    Column,
+    code_width,
+    layout_columns,
+    stage_label,
+)
+from projtui.ui.widgets.rag import rag_styles
 
-
-@dataclass(frozen=True)
-class Placed:
-    column: Column
-    x: int
-    width: int
-
-
-def layout_columns(width: int, code_width: int = 8) -> list[Placed]:
-    """Where each column goes for a table `width` cells wide whose longest code is `code_width` cells.
-
-    Fixed columns take their width (a wider one on wide terminals); the
-    flexible ones start at their minimum and share what is left by weight,
-    up to their maximum. Room nobody can use stays blank on the right.
-    """
-    wide = width >= WIDE
-    columns = [c for c in COLUMNS if width >= c.wide_only]
-
-    def fixed_width(c: Column) -> int:
-        if c.key == "code":
-            return code_width
-        return c.wide_width if wide and c.wide_width else c.width
-
-    flexible = [c for c in columns if not c.width]
-    widths = {c.key: fixed_width(c) for c in columns if c.width}
-    widths.update({c.key: c.min_width for c in flexible})
-    room = width - LEFT_PAD - GAP * (len(columns) - 1) - sum(widths.values())
-    growing = list(flexible)
-    while room > 0 and growing:
-        total = sum(c.weight for c in growing)
-        given = 0
-        for c in growing:
-            add = min(max(1, room * c.weight // total), c.max_width - widths[c.key], room - given)
-            widths[c.key] += add
-            given += add
-        room -= given
-        growing = [c for c in growing if widths[c.key] < c.max_width]
-        if not given:
-            break
-    placed, x = [], LEFT_PAD
-    for c in columns:
-        placed.append(Placed(c, x, widths[c.key]))
-        x += widths[c.key] + GAP
-    return placed
-
-
-# -- the view: what the table is showing ------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class _View:
-    generation: int = -1
-    query: ProjectQuery = ProjectQuery()
-    group_by: SortKey | None = None
-    shown: int = 0
-    total: int = 0
-    groups: tuple[GroupCount, ...] = ()
-    header_lines: tuple[int, ...] = ()  # line of each group's header
-    first_rows: tuple[int, ...] = ()  # data index of each group's first row
-    loaded: bool = False
-    counted: bool = True  # False while `shown` is the first page only and `total` the last query's
-
-    @property
-    def line_count(self) -> int:
-        return self.shown + len(self.groups)
-
-    def line_to_row(self, line: int) -> int | None:
-        """The data index shown on `line`, or None for a group header."""
-        if not self.groups:
-            return line
-        g = bisect.bisect_right(self.header_lines, line) - 1
-        if g < 0 or self.header_lines[g] == line:
-            return None
-        return line - g - 1
-
-    def line_to_group(self, line: int) -> int | None:
-        if not self.groups:
-            return None
-        g = bisect.bisect_right(self.header_lines, line) - 1
-        return g if g >= 0 and self.header_lines[g] == line else None
-
-    def row_to_line(self, row: int) -> int:
-        if not self.groups:
-            return row
-        g = bisect.bisect_right(self.first_rows, row) - 1
-        return row + max(g, 0) + 1
-
-
-def _grouped(view: _View, groups: Sequence[GroupCount]) -> _View:
-    header_lines, first_rows, line, row = [], [], 0, 0
-    for group in groups:
-        header_lines.append(line)
-        first_rows.append(row)
-        line += group.count + 1
-        row += group.count
-    return replace(view, groups=tuple(groups), header_lines=tuple(header_lines), first_rows=tuple(first_rows))
-
-
-@dataclass(frozen=True)
-class _LoadRequest:
-    """A query to read for the table: which generation it is, and where to put the cursor."""
-
-    generation: int
-    query: ProjectQuery
-    group_by: SortKey | None
-    anchor_page: int  # the page to read first (where the cursor is after a reload)
-    reset_cursor: bool
-
-
-# -- the widget -------------------------------------------------------------------------------------
+RELOAD_GROUP = "project-table-reload"
+MAX_BENEFITS = 20_000  # projects whose benefits-on-track figure is kept
 
 
 class ProjectTable(ScrollView, can_focus=True):
@@ -321,7 +183,7 @@ class ProjectTable(ScrollView, can_focus=True):
     # Internal, from the workers.
     @dataclass
     class _Reloaded(Message):
-        view: _View
+        view: TableView
         page: int
         rows: list[ProjectRow]
 
@@ -355,10 +217,10 @@ class ProjectTable(ScrollView, can_focus=True):
     def __init__(self, db: Any, *, name: str | None = None, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(name=name, id=id, classes=classes)
         self.db = db
-        self._view = _View()
+        self._view = TableView()
         self._requested = -1  # generation of the latest load asked for
         self._reading = False  # a load's query is running
-        self._waiting: _LoadRequest | None = None  # the latest load asked for while one ran
+        self._waiting: LoadRequest | None = None  # the latest load asked for while one ran
         self._pages: dict[int, list[ProjectRow]] = {}
         self._pages_pending: set[int] = set()
         self._benefits: dict[int, OnTrackCount] = {}
@@ -435,7 +297,7 @@ class ProjectTable(ScrollView, can_focus=True):
         """Show the projects matching `query` (from the top), grouped by `group_by` if given."""
         self._requested += 1
         self._keep_cursor_on = None
-        self._read(_LoadRequest(self._requested, query, group_by, 0, reset_cursor=True))
+        self._read(LoadRequest(self._requested, query, group_by, 0, reset_cursor=True))
 
     def reload(self) -> None:
         """Read the same query again (the data changed), keeping the cursor on the same project if it is still shown."""
@@ -444,7 +306,7 @@ class ProjectTable(ScrollView, can_focus=True):
         current = self.current_row
         self._keep_cursor_on = current.code if current else None
         anchor = self._cursor // PAGE_SIZE
-        self._read(_LoadRequest(self._requested, self._view.query, self._view.group_by, anchor, reset_cursor=False))
+        self._read(LoadRequest(self._requested, self._view.query, self._view.group_by, anchor, reset_cursor=False))
 
     def move_cursor(self, index: int, *, scroll: bool = True) -> None:
         """Put the cursor on data index `index` (clamped)."""
@@ -461,7 +323,7 @@ class ProjectTable(ScrollView, can_focus=True):
 
     # -- workers ---------------------------------------------------------------------------------
 
-    def _read(self, request: _LoadRequest) -> None:
+    def _read(self, request: LoadRequest) -> None:
         """Read `request` now, or after the query that is running (replacing any that was waiting)."""
         if self._reading:
             self._waiting = request
@@ -478,7 +340,7 @@ class ProjectTable(ScrollView, can_focus=True):
             self._read(waiting)
 
     @work(thread=True, exclusive=True, group=RELOAD_GROUP, exit_on_error=False)
-    def _reload(self, request: _LoadRequest) -> None:
+    def _reload(self, request: LoadRequest) -> None:
         worker = get_current_worker()
 
         def superseded() -> bool:
@@ -486,7 +348,7 @@ class ProjectTable(ScrollView, can_focus=True):
             return worker.is_cancelled or request.generation != self._requested
 
         query, group_by = request.query, request.group_by
-        view = _View(generation=request.generation, query=query, group_by=group_by, loaded=True)
+        view = TableView(generation=request.generation, query=query, group_by=group_by, loaded=True)
         try:
             if request.reset_cursor and not group_by:
                 # The first page before the count: the page stops at its 200th match, the count
@@ -515,7 +377,7 @@ class ProjectTable(ScrollView, can_focus=True):
             return
         view = replace(view, shown=shown, total=total)
         if groups:
-            view = _grouped(view, groups)
+            view = grouped(view, groups)
         self.post_message(self._Reloaded(view, page, rows))
 
     def _fetch_page(self, generation: int, query: ProjectQuery, page: int) -> None:
@@ -551,7 +413,7 @@ class ProjectTable(ScrollView, can_focus=True):
         self._failed_pages.clear()
         self._failed_benefits.clear()
         self._view = view
-        self._code_width = _code_width(message.rows, self._code_width if self._keep_cursor_on is not None else 0)
+        self._code_width = code_width(message.rows, self._code_width if self._keep_cursor_on is not None else 0)
         self._hover_line = None
         self._update_virtual_size()
         if self._keep_cursor_on is not None:
@@ -588,7 +450,7 @@ class ProjectTable(ScrollView, can_focus=True):
         if message.generation != self._view.generation:
             return
         self._pages[message.page] = message.rows
-        wider = _code_width(message.rows, self._code_width)
+        wider = code_width(message.rows, self._code_width)
         if wider != self._code_width:
             self._code_width = wider
         self._evict_pages()
@@ -840,7 +702,7 @@ class ProjectTable(ScrollView, can_focus=True):
             segments.append(Segment(" " * GAP, header))
         return Strip(segments).crop_extend(0, width, header)
 
-    def _render_group(self, view: _View, group: int, width: int) -> Strip:
+    def _render_group(self, view: TableView, group: int, width: int) -> Strip:
         line_style = self.get_component_rich_style("project-table--group")
         label_style = self.get_component_rich_style("project-table--group-label", partial=True)
         dim = self.get_component_rich_style("project-table--dim", partial=True)
@@ -850,7 +712,7 @@ class ProjectTable(ScrollView, can_focus=True):
             label = f"{key} {self.ambition_titles.get(key, '')}".rstrip() if key else "Linked to no ambition"
         else:
             label = stage_label(key or "").capitalize()
-        text = Text.assemble((" ▌", label_style), (label, label_style), (f"  {plural(count.count, 'project', 'projects')}", dim))
+        text = Text.assemble((" ▌", label_style), (label, label_style), (f"  {plural(count.count, 'project')}", dim))
         text.truncate(width, overflow="ellipsis")
         return self._strip(text, width, line_style)
 
@@ -875,7 +737,7 @@ class ProjectTable(ScrollView, can_focus=True):
                 if row.primary_ambition is None or grouped is SortKey.AMBITION:
                     cell_style = style + dim
             elif key == "rag":
-                value = f"{row.latest_rag.symbol} {RAG_WORDS[row.latest_rag]}"
+                value = rag_caption(row.latest_rag)
                 cell_style = style if cursor else style + Style(color=rag_style.color, bold=rag_style.bold, dim=rag_style.dim)
             elif key == "benefits":
                 counts = self._benefits.get(row.id)
@@ -889,12 +751,6 @@ class ProjectTable(ScrollView, can_focus=True):
             segments.append(Segment(_fit(value, placed.width), cell_style))
             segments.append(Segment(" " * GAP, style))
         return Strip(segments).crop_extend(0, width, style)
-
-
-def _code_width(rows: Sequence[ProjectRow], at_least: int) -> int:
-    """Room for the longest code seen (and the heading with its sort arrow), within bounds."""
-    longest = max((cell_len(row.code) for row in rows), default=0)
-    return max(6, at_least, min(16, longest))
 
 
 def _benefits_cell(counts: OnTrackCount | None, style: Style, cursor: bool, rag: dict[Rag, Style], dim: Style) -> tuple[str, Style]:
@@ -918,10 +774,5 @@ def _with_arrow(title: str, arrow: str, width: int) -> str:
 
 def _fit(value: str, width: int) -> str:
     """`value` on one line, cut with an ellipsis or padded to exactly `width` cells (never markup)."""
-    flat = " ".join(value.split())
-    if cell_len(flat) <= width:
-        return flat + " " * (width - cell_len(flat))
-    text = Text(flat)
-    text.truncate(width, overflow="ellipsis")
-    out = text.plain
+    out = clip(value, width)
     return out + " " * (width - cell_len(out))

@@ -17,9 +17,7 @@ from textual.content import Content
 from textual.dom import DOMNode
 
 from projtui.domain.enums import Rag
-from projtui.domain.rag import rag_caption, rag_word
-
-RAG_WORDS = {rag: rag_word(rag) for rag in Rag}
+from projtui.domain.rag import rag_caption
 
 # Used when no theme is at hand (e.g. a plain Rich console); mid-tones that read on dark and light backgrounds.
 DEFAULT_RAG_STYLES: Mapping[Rag, Style] = {

@@ -16,7 +16,6 @@ from textual.widgets import Static
 
 from projtui.services.reviews.models import MeasureTrend
 
-
 _Y_AXIS_WIDTH = 10  # the y-axis labels and frame, roughly
 _TICK_WIDTH = 10  # a `26/27Q2` label and the gap after it
 _DEFAULT_TICKS = 6  # before the chart has a size

@@ -1,16 +1,18 @@
-"""Shared by the project-screen tests: a portfolio to open, an app to open it in, and the screen as text."""
+"""One home for the UI tests' helpers: waiting for the app, the screen as text, forms, and the portfolios they open."""
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
-import html
-import re
-from collections import defaultdict
+import io
 from pathlib import Path
 
+from rich.console import Console
 from textual.app import App
 from textual.pilot import Pilot
-from waiting import settle
+from textual.screen import Screen
+from textual.widgets import DataTable, Input
+from textual.worker import WorkerCancelled
 
 from projtui.config import Settings
 from projtui.domain.enums import Direction, Stage
@@ -20,10 +22,132 @@ from projtui.services.opening import open_portfolio
 from projtui.store import tables as t
 from projtui.ui import app as app_module
 from projtui.ui.app import ProjtuiApp
+from projtui.ui.screens.help import HelpScreen
+from projtui.ui.screens.portfolio import FILTER_DELAY
 from projtui.ui.screens.project import ProjectScreen
 
-MARKUP = "Rates [/] review [red]x"
 USER = "tester"
+MARKUP = "Rates [/] review [red]x"  # a name that looks like Rich markup: it must show as typed
+BIG = 100_000
+
+
+async def type_filter(pilot: Pilot, text: str) -> None:
+    """Press / and type, as a user does, then wait for the filtered table."""
+    await pilot.press("slash", *text)
+    await filter_read(pilot)
+
+
+async def filter_read(pilot: Pilot) -> None:
+    """Wait out the filter's own delay (its timer started at the last keystroke), then for the query it starts."""
+    await pilot.pause(FILTER_DELAY)
+    await settle(pilot)
+
+
+def screen_text(app: App) -> str:
+    """What the terminal shows now, as plain lines: the screen (and any screens under a dialog) as composited."""
+    width, height = app.size
+    console = Console(width=width, height=height, file=io.StringIO(), force_terminal=True, color_system="truecolor", record=True)
+    console.print(app.screen._compositor.render_update(full=True, screen_stack=app._background_screens))
+    return "\n".join(line.rstrip() for line in console.export_text().splitlines())
+
+
+def table_lines(app: App) -> list[str]:
+    """The portfolio table's lines as rendered (headings first)."""
+    table = app.screen.query_one("#projects")
+    return [table.render_line(y).text for y in range(table.size.height)]
+
+
+def footer(app: App) -> str:
+    """The footer: the screen's last line."""
+    return screen_text(app).splitlines()[-1]
+
+
+def help_entries(app: App) -> dict[str, set[str]]:
+    """What the help screen on top lists: each group's heading and its "keys description" lines."""
+    screen = app.screen
+    assert isinstance(screen, HelpScreen), screen
+    return {group.heading: {f"{key.keys} {key.description}" for key in group.keys} for group in screen.groups}
+
+
+def notifications(app: App) -> list[tuple[str, str]]:
+    return [(n.title, n.message) for n in app._notifications]
+
+
+async def type_into(pilot: Pilot, field: str, text: str) -> None:
+    """Empty a form's field and type `text` into it, as a user does."""
+    widget = pilot.app.screen.query_one(f"#field-{field}", Input)
+    widget.focus()
+    widget.value = ""
+    await pilot.pause()
+    await pilot.press(*text)
+    await pilot.pause()
+
+
+def error_of(screen: Screen, field: str) -> str:
+    """The error shown under a form's field, or "" when none is shown."""
+    error = screen.query_one(f"#error-{field}")
+    return str(error.render()) if error.has_class("-shown") else ""
+
+
+# -- waiting ---------------------------------------------------------------------------------------
+
+WORKERS_TIMEOUT = 60  # seconds: far beyond any test's real wait, so only a hang trips it
+
+
+async def settle(pilot: Pilot) -> None:
+    """Wait until every worker has finished and what it posted has been handled.
+
+    A worker's result often starts the next worker (queue → sheet → trend), and
+    `wait_for_complete` returns early when an exclusive worker is superseded, so
+    this waits again for whatever is running until two looks in a row find none.
+    """
+
+    async def quiet() -> None:
+        idle = 0
+        while idle < 2:
+            await pilot.pause()  # handle what the finished workers posted (it may start others)
+            running = [worker for worker in pilot.app.workers if not worker.is_finished]
+            if not running:
+                idle += 1
+                continue
+            idle = 0
+            try:
+                await pilot.app.workers.wait_for_complete(running)
+            except WorkerCancelled:  # a superseded read: its successor is in the next look
+                pass
+
+    try:
+        await asyncio.wait_for(quiet(), WORKERS_TIMEOUT)
+    except TimeoutError:
+        raise AssertionError(f"workers still running after {WORKERS_TIMEOUT}s: {list(pilot.app.workers)}") from None
+
+
+async def still(pilot: Pilot) -> None:
+    """Settle, and stop every cursor blinking, so a snapshot is the same picture every time."""
+    await settle(pilot)
+    for widget in pilot.app.screen.query("Input, TextArea"):
+        widget.cursor_blink = False
+    await pilot.pause()
+    await _sized_tables(pilot)
+
+
+async def _sized_tables(pilot: Pilot) -> None:
+    """Wait until every DataTable has measured the rows it was given.
+
+    A DataTable sizes its columns when its own message queue goes idle, which on a loaded
+    machine can come after the app as a whole looks quiet: a picture taken then shows
+    columns as wide as their headings. The flags are private; Textual is pinned.
+    """
+    for _ in range(200):
+        tables = pilot.app.screen.query(DataTable)
+        if not any(table._require_update_dimensions or table._updated_cells for table in tables):
+            return
+        await pilot.pause(0.01)
+    raise AssertionError("a DataTable never measured its rows")
+
+
+# -- the project screen's portfolio --------------------------------------------------------------
+
 FROZEN = dt.datetime(2026, 11, 22, 10, 0, tzinfo=dt.UTC)
 
 
@@ -114,15 +238,6 @@ class ProjectTestApp(ProjtuiApp):
 
 def make_app(db, *, code: str = "SP-01", tab: str = "overview") -> ProjtuiApp:
     return ProjectTestApp(db, code=code, tab=tab)
-
-
-def screen_text(app: App) -> str:
-    """What the terminal shows, as plain lines (from the SVG screenshot)."""
-    svg = app.export_screenshot()
-    lines: dict[int, list[str]] = defaultdict(list)
-    for line, content in re.findall(r'<text[^>]*clip-path="url\(#terminal-\d+-line-(\d+)\)"[^>]*>(.*?)</text>', svg):
-        lines[int(line)].append(html.unescape(content).replace("\xa0", " "))
-    return "\n".join("".join(lines[n]) for n in sorted(lines))
 
 
 async def answer_confirm(pilot: Pilot, yes: bool) -> None:

@@ -20,7 +20,8 @@ from projtui.services.transfer import load_sample
 from projtui.ui.app import ProjtuiApp
 from projtui.ui.screens.actual_dialog import ActualScreen
 from projtui.ui.screens.confirm import ConfirmScreen
-from projtui.ui.screens.review import ReasonScreen, ReviewScreen
+from projtui.ui.screens.item_form import ReasonScreen
+from projtui.ui.screens.review import ReviewScreen
 from projtui.ui.screens.review_filter import ReviewFilterScreen
 
 USER = "tester"

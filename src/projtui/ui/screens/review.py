@@ -1,5 +1,7 @@
 """Review mode: step through the portfolio's projects for one quarter and rate each.
 
+Over 500 lines until the sheet's form (RAGs, text, money) and its writes move out into a widget posting Messages.
+
 Left, the queue (`services.reviews.review_queue`): each project with where
 its review stands and its RAG against the previous *published* one. Right,
 the selected project's sheet (`review_sheet`): the overall RAG (one key per

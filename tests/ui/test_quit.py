@@ -8,10 +8,11 @@ from textual.widgets import Button, Input
 from projtui.domain.enums import Rag
 from projtui.domain.quarter import Quarter
 from projtui.services import projects, reviews
+from projtui.ui.screens.actual_dialog import ActualScreen
 from projtui.ui.screens.ambition_picker import AmbitionPicker
 from projtui.ui.screens.item_form import FormScreen
 from projtui.ui.screens.project import ProjectScreen
-from projtui.ui.screens.review import ActualScreen, ReviewScreen
+from projtui.ui.screens.review import ReviewScreen
 from projtui.ui.screens.unsaved import QuitScreen
 
 SIZE = (120, 40)

@@ -18,8 +18,10 @@ from projtui.services.audit import project_history
 from projtui.services.opening import open_portfolio
 from projtui.services.transfer import load_sample
 from projtui.ui.app import ProjtuiApp
+from projtui.ui.screens.actual_dialog import ActualScreen
 from projtui.ui.screens.confirm import ConfirmScreen
-from projtui.ui.screens.review import ActualScreen, ReasonScreen, ReviewScreen
+from projtui.ui.screens.item_form import ReasonScreen
+from projtui.ui.screens.review import ReviewScreen
 from projtui.ui.screens.review_filter import ReviewFilterScreen
 
 USER = "tester"

@@ -6,7 +6,7 @@ back onto the fields; a stale edit (someone else saved first) opens the
 conflict dialog; Esc asks before throwing away unsaved changes. It is
 dismissed with whatever the save function returned, or None if cancelled.
 
-A form given `reason_for` asks for a reason (`reason_form`) before saving a
+A form given `reason_for` asks for a reason (`ReasonScreen`) before saving a
 change that needs one, and passes it to the save function as a third
 argument (None when the change needs none).
 """
@@ -23,6 +23,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Footer, Static
+from textual.worker import Worker, WorkerState
 
 from projtui.domain.enums import (
     Aggregation,
@@ -51,6 +52,9 @@ from projtui.ui.widgets.form import FieldSpec, ModelForm, choices_of
 
 SaveFunction = Callable[..., Any]  # (fields, version), or (fields, version, reason) on a form with `reason_for`
 ReasonRule = Callable[[BaseModel, Mapping[str, Any]], Text | None]  # (fields, values the form started from) → why a reason is needed
+
+
+SAVE_GROUP = "form-save"
 
 
 class FormScreen(Dialog[Any]):
@@ -174,7 +178,7 @@ class FormScreen(Dialog[Any]):
             self.reason = reason
             self.action_save()
 
-        self.app.push_screen(reason_form(why), given)
+        self.app.push_screen(ReasonScreen(why), given)
 
     def _arguments(self, model: BaseModel, version: int | None) -> tuple:
         """What the save function is called with; worked out here, on the event loop, not in the worker."""
@@ -182,7 +186,7 @@ class FormScreen(Dialog[Any]):
             return (model, version)
         return (model, version, self.reason if self.reason_for(model, self.values) is not None else None)
 
-    @work(thread=True, exclusive=True, group="form-save")
+    @work(thread=True, exclusive=True, group=SAVE_GROUP, exit_on_error=False)
     def _save(self, arguments: tuple) -> None:
         model = arguments[0]
         try:
@@ -195,6 +199,13 @@ class FormScreen(Dialog[Any]):
             self.app.call_from_thread(self._failed, str(exc))
         else:
             self.app.call_from_thread(self._saved, result)
+
+    @on(Worker.StateChanged)
+    def _save_crashed(self, event: Worker.StateChanged) -> None:
+        """An error the save function did not expect (e.g. the database went away) leaves the form open and says so."""
+        if event.worker.group == SAVE_GROUP and event.state is WorkerState.ERROR:
+            self._failed(str(event.worker.error))
+            self.notify(str(event.worker.error), title="Not saved", severity="error", markup=False)
 
     def _saved(self, result: Any) -> None:
         self.saving = False
@@ -380,21 +391,29 @@ def baseline_or_target_change(fields: BaseModel, start: Mapping[str, Any]) -> Te
 
 
 class ChangeReason(BaseModel):
-    """Why a baseline or target changes (the services refuse a blank one too)."""
+    """Why a change is made: a baseline or target changes, a published review re-opens (the services refuse a blank one too)."""
 
     model_config = ConfigDict(str_strip_whitespace=True)
     reason: str = Field(min_length=1, max_length=10_000)
 
 
-REASON_FIELDS = (FieldSpec("reason", "Reason", empty="", placeholder="e.g. baseline re-measured after the meter was replaced"),)
+class ReasonScreen(FormScreen):
+    """The one reason dialog (plan editor, profiled targets, review mode's re-open): a one-field form dismissed
+    with the reason typed (blank is refused beside the field), or None."""
 
+    HELP_TITLE = "Give a reason"
 
-def reason_form(why: Text, *, title: str | Text = "Why does this change?") -> FormScreen:
-    """A one-field form dismissed with the reason typed (blank is refused beside the field), or None."""
-    return FormScreen(
-        title=title, model=ChangeReason, fields=REASON_FIELDS, values={"reason": ""}, version=None,
-        save=lambda fields, _version: fields.reason, note=why, id="reason-form",
-    )
+    def __init__(
+        self,
+        why: str | Text | None,
+        *,
+        title: str | Text = "Why does this change?",
+        placeholder: str = "e.g. baseline re-measured after the meter was replaced",
+    ) -> None:
+        super().__init__(
+            title=title, model=ChangeReason, fields=(FieldSpec("reason", "Reason", empty="", placeholder=placeholder),),
+            values={"reason": ""}, version=None, save=lambda fields, _version: fields.reason, note=why, id="reason-form",
+        )
 
 
 FORMS: dict[str, tuple[type[BaseModel], tuple[FieldSpec, ...]]] = {

@@ -267,7 +267,7 @@ class ProfiledTargetsScreen(Dialog[None]):
         return self.profile.targets[table.cursor_row][0]
 
     def action_clear_target(self) -> None:
-        from projtui.ui.screens.item_form import reason_form
+        from projtui.ui.screens.item_form import ReasonScreen
 
         profile = self.profile
         quarter = self._quarter_at_cursor()
@@ -284,7 +284,7 @@ class ProfiledTargetsScreen(Dialog[None]):
             if reason is not None:
                 self._clear(profile, quarter, reason)
 
-        self.app.push_screen(reason_form(why, title="Why clear this target?"), given)
+        self.app.push_screen(ReasonScreen(why, title="Why clear this target?"), given)
 
     @work(thread=True, exclusive=True, group="targets-write", exit_on_error=False)
     def _clear(self, profile: ProfiledTargets, quarter: Quarter, reason: str) -> None:

@@ -1,5 +1,7 @@
 """Review mode: step through the portfolio's projects for one quarter and rate each.
 
+Over 500 lines until the sheet's form (RAGs, text, money) and its writes move out into a widget posting Messages.
+
 Left, the queue (`services.reviews.review_queue`): each project with where
 its review stands and its RAG against the previous *published* one. Right,
 the selected project's sheet (`review_sheet`): the overall RAG (one key per
@@ -30,8 +32,6 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.reactive import var
 from textual.screen import Screen
 from textual.widgets import (
-    Button,
-    Checkbox,
     DataTable,
     Footer,
     Header,
@@ -44,8 +44,7 @@ from textual.worker import get_current_worker
 
 from projtui.domain.enums import Rag
 from projtui.domain.errors import ConflictError, ProjtuiError
-from projtui.domain.formatting import clip, format_band, format_number, format_pounds
-from projtui.domain.measures import MeasureStatus
+from projtui.domain.formatting import format_number, format_pounds
 from projtui.domain.quarter import Quarter
 from projtui.domain.rag import rag_caption
 from projtui.domain.records import ActualFields, ReviewFields
@@ -62,34 +61,20 @@ from projtui.services.reviews.models import (
     SheetMeasure,
     next_in_queue,
 )
-from projtui.ui.screens.confirm import ConfirmScreen, dismiss_asking_first
-from projtui.ui.screens.dialog import Dialog
+from projtui.ui.screens.actual_dialog import ActualScreen
+from projtui.ui.screens.confirm import ConfirmScreen
+from projtui.ui.screens.item_form import ReasonScreen
 from projtui.ui.screens.review_filter import ReviewFilterScreen
-from projtui.ui.widgets.form import editable_number, editable_pence, parse_pence
+from projtui.ui.widgets.form import editable_pence, parse_pence
+from projtui.ui.widgets.measures_table import MeasuresTable
 from projtui.ui.widgets.rag import on_theme_change, rag_content, rag_styles, rag_text
+from projtui.ui.widgets.review_queue import ReviewQueue
 from projtui.ui.widgets.trend_chart import TrendChart
 
-STATE_SYMBOLS = {ReviewState.NONE: "·", ReviewState.DRAFT: "✎", ReviewState.PUBLISHED: "■"}
 RAG_KEYS = {"r": Rag.RED, "a": Rag.AMBER, "g": Rag.GREEN, "x": Rag.COMPLETE, "0": Rag.NOT_SET}
 ASPECTS = ("time_rag", "cost_rag", "scope_rag", "benefits_rag")
 EDIT_ACTIONS = {"set_rag", "save", "publish", "arm_aspect"}
 WRITE_ACTIONS = {"save", "publish"}  # off the footer on a published review, where o (re-open) is shown instead
-# Short enough for the measures table; the help and the report use the full labels.
-STATUS_WORDS = {
-    MeasureStatus.ON_TARGET: "On target",
-    MeasureStatus.WITHIN_TOLERANCE: "Tolerance",
-    MeasureStatus.OFF_TARGET: "Off target",
-    MeasureStatus.NO_DATA: "No data",
-    MeasureStatus.NOT_DUE: "Not due",
-    MeasureStatus.MONITOR_ONLY: "Monitor",
-}
-
-
-def _target_text(line: SheetMeasure) -> Text:
-    figures = line.figures
-    return Text("—", style="dim") if figures.target is None else Text(format_band(figures.target, figures.target_max))
-
-
 def _blank_is_none(text: str) -> str | None:
     return text if text.strip() else None
 
@@ -104,135 +89,6 @@ def _after(aspect: str | None) -> str | None:
         return ASPECTS[0]
     following = ASPECTS.index(aspect) + 1
     return ASPECTS[following] if following < len(ASPECTS) else None
-
-
-# --- small dialogs ---------------------------------------------------------------------
-
-
-class ActualScreen(Dialog[ActualFields | None]):
-    """Enter one measure's actual for the quarter: value, provisional flag and note."""
-
-    CSS_PATH = "review.tcss"
-    HELP_TITLE = "Enter an actual"
-    BINDINGS = [
-        Binding("ctrl+s", "save", "Save", id="actual.save"),
-        Binding("escape", "cancel", "Cancel", id="actual.cancel"),
-    ]
-
-    def __init__(self, line: SheetMeasure) -> None:
-        super().__init__(classes="dialog-screen")
-        self.line = line
-
-    def compose(self) -> ComposeResult:
-        line = self.line
-        actual = line.entry
-        with Vertical(classes="dialog", id="actual-dialog"):
-            yield Static(
-                Text.assemble((f"{line.code} ", "bold"), line.name, (f" ({line.unit})" if line.unit else "", "dim"), f" — {line.quarter}"),
-                classes="dialog-title",
-            )
-            figures, fields = line.figures, line.measure.fields
-            target = "monitor only (no target)" if figures.target is None else f"target {format_band(figures.target, figures.target_max)}"
-            if figures.on_trajectory and fields.target is not None:
-                target += f", on the way to {format_band(fields.target, fields.target_max)} by {fields.target_period}"
-            yield Static(Text(target, style="dim"), classes="dialog-body")
-            yield Static("Value", classes="actual-label")
-            yield Input(editable_number(actual.value) if actual else "", id="actual-value", placeholder="e.g. 42.5")
-            yield Checkbox("Provisional (may still be corrected)", actual.provisional if actual else False, id="actual-provisional")
-            yield Static("Note (needed when the measure is amber or red)", classes="actual-label")
-            yield Input(actual.note or "" if actual else "", id="actual-note")
-            yield Static("", id="actual-error")
-            with Horizontal(classes="dialog-buttons"):
-                yield Button("Save (ctrl+s)", id="actual-save", variant="primary", compact=True, action="screen.save")
-                yield Button("Cancel (esc)", id="actual-cancel", compact=True)
-        yield Footer()
-
-    def on_mount(self) -> None:
-        self.query_one("#actual-value", Input).focus()
-        self._as_opened = self._entered()
-
-    def _entered(self) -> tuple[str, bool, str]:
-        return (
-            self.query_one("#actual-value", Input).value,
-            self.query_one("#actual-provisional", Checkbox).value,
-            self.query_one("#actual-note", Input).value,
-        )
-
-    def unsaved_changes(self) -> str | None:
-        """The actual as typed, when it differs from how the dialog opened (ctrl+q asks before losing it)."""
-        return f"the {self.line.quarter} actual of {self.line.code}" if self._entered() != self._as_opened else None
-
-    def _fields(self) -> ActualFields | None:
-        error = self.query_one("#actual-error", Static)
-        text = self.query_one("#actual-value", Input).value.strip().replace(",", "")
-        try:
-            value = float(text)
-        except ValueError:
-            error.update(Text("Value: enter a number, e.g. 42.5", style="bold"))
-            return None
-        try:
-            fields = ActualFields(
-                value=value,
-                provisional=self.query_one("#actual-provisional", Checkbox).value,
-                note=self.query_one("#actual-note", Input).value,
-            )
-        except ValueError as exc:
-            error.update(Text(str(exc).splitlines()[-1]))
-            return None
-        error.update("")
-        return fields
-
-    def action_save(self) -> None:
-        fields = self._fields()
-        if fields is not None:
-            self.dismiss(fields)
-
-    def action_cancel(self) -> None:
-        dismiss_asking_first(self, question=f"Discard {self.unsaved_changes()}?")
-
-    @on(Input.Submitted)
-    def _submitted(self, event: Input.Submitted) -> None:
-        event.stop()
-        self.action_save()
-
-    @on(Button.Pressed, "#actual-cancel")
-    def _cancel_pressed(self) -> None:
-        self.dismiss(None)
-
-
-class ReasonScreen(Dialog[str | None]):
-    """Ask why (e.g. why a published review is re-opened); answers the reason, or None when cancelled."""
-
-    CSS_PATH = "review.tcss"
-    HELP_TITLE = "Give a reason"
-    BINDINGS = [Binding("escape", "cancel", "Cancel", id="reason.cancel")]
-
-    def __init__(self, question: str) -> None:
-        super().__init__(classes="dialog-screen")
-        self.question = question
-
-    def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog", id="reason-dialog"):
-            yield Static(Text(self.question, style="bold"), classes="dialog-title")
-            yield Input(id="reason-input", placeholder="Reason (kept in the audit log)")
-            yield Static("", id="reason-error")
-            yield Static(Text("Enter confirms, Esc cancels.", style="dim"), classes="dialog-body")
-        yield Footer()
-
-    def on_mount(self) -> None:
-        self.query_one("#reason-input", Input).focus()
-
-    @on(Input.Submitted, "#reason-input")
-    def _submitted(self, event: Input.Submitted) -> None:
-        event.stop()
-        reason = event.value.strip()
-        if not reason:
-            self.query_one("#reason-error", Static).update(Text("A reason is needed."))
-            return
-        self.dismiss(reason)
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
 
 
 # --- the screen --------------------------------------------------------------------------
@@ -324,7 +180,7 @@ class ReviewScreen(Screen[None]):
         yield Header()
         yield Static("", id="rv-header")
         with Horizontal(id="rv-body"):
-            yield DataTable(id="rv-queue", cursor_type="row", zebra_stripes=True)
+            yield ReviewQueue(id="rv-queue")
             with VerticalScroll(id="rv-sheet"):
                 yield Static("", id="rv-title")
                 yield Static("", id="rv-overall")
@@ -349,15 +205,13 @@ class ReviewScreen(Screen[None]):
                     yield Input(id="rv-forecast", classes="rv-money-input", compact=True)
                     yield Static("", id="rv-forecast-error", classes="rv-money-error")
                 yield Static("", id="rv-blockers")
-                yield DataTable(id="rv-measures", cursor_type="row", zebra_stripes=True)
+                yield MeasuresTable(id="rv-measures")
                 yield TrendChart(id="rv-trend")
                 yield Static("", id="rv-history")
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
-        self.query_one("#rv-queue", DataTable).add_columns("St", "Code", "Project", "RAG")
-        self.query_one("#rv-measures", DataTable).add_columns("Code", "Measure", "Unit", "Target", "Actual", "Status", "vsQ", "vsY")
-        self.query_one("#rv-queue", DataTable).focus()
+        self.query_one(ReviewQueue).focus()
         on_theme_change(self, self._repaint_rags)
         self.load_queue()
 
@@ -405,18 +259,8 @@ class ReviewScreen(Screen[None]):
             self.set_reactive(ReviewScreen.quarter, queue.quarter)
         self.entries = queue.entries
         self._show_header(queue.progress)
-        table = self.query_one("#rv-queue", DataTable)
-        styles = self._styles()
-        table.clear()
-        for entry in queue.entries:
-            rag = Text()
-            if entry.previous_rag is not None:
-                rag.append_text(rag_text(entry.previous_rag, styles=styles, word=False))
-                rag.append("→", style="dim")
-            rag.append_text(rag_text(entry.rag, styles=styles, word=False))
-            table.add_row(
-                Text(STATE_SYMBOLS[entry.state]), Text(entry.code), Text(clip(entry.name, 20)), rag, key=entry.code,
-            )
+        table = self.query_one(ReviewQueue)
+        table.show(queue.entries, self._styles())
         codes = [e.code for e in queue.entries]
         if not codes:
             self.current_code = None
@@ -449,11 +293,8 @@ class ReviewScreen(Screen[None]):
 
     @on(DataTable.RowHighlighted, "#rv-queue")
     def _queue_moved(self, event: DataTable.RowHighlighted) -> None:
-        table = self.query_one("#rv-queue", DataTable)
-        if not table.row_count:
-            return
         # Use where the cursor is now: highlights posted while the list was refilled are out of date.
-        code = table.coordinate_to_cell_key((table.cursor_row, 0)).row_key.value
+        code = self.query_one(ReviewQueue).highlighted_code()
         if code and code != self.current_code:
             self._go_to(code)
 
@@ -462,7 +303,7 @@ class ReviewScreen(Screen[None]):
         self.current_code = code
         codes = [e.code for e in self.entries]
         if code in codes:
-            table = self.query_one("#rv-queue", DataTable)
+            table = self.query_one(ReviewQueue)
             if table.cursor_row != codes.index(code):
                 table.move_cursor(row=codes.index(code), animate=False)
         if self.quarter is not None:
@@ -627,31 +468,12 @@ class ReviewScreen(Screen[None]):
             box.update(Text("Ready to publish (p).", style="bold"))
 
     def _fill_measures(self, sheet: ReviewSheet) -> None:
-        table = self.query_one("#rv-measures", DataTable)
-        styles = self._styles()
-        before = self._highlighted_measure()
-        table.clear()
-        for line in sheet.measures:
-            actual = Text("—", style="dim")
-            if line.entry is not None:
-                actual = Text(format_number(line.entry.value))
-                if line.entry.provisional:
-                    actual.append(" p", style="dim")
-            rated = line.figures.status
-            status = Text(f"{rated.symbol} {STATUS_WORDS.get(rated, rated.label)}", style=styles.get(rated.rag, ""))
-            table.add_row(
-                Text(line.code), Text(clip(line.name, 20)), Text(clip(line.unit, 7)),
-                _target_text(line), actual, status,
-                Text(line.figures.travel_vs_previous.symbol), Text(line.figures.travel_vs_last_year.symbol), key=line.code,
-            )
-        if sheet.measures:
-            codes = [line.code for line in sheet.measures]
-            row = codes.index(before.code) if before is not None and before.code in codes else 0
-            table.move_cursor(row=row, animate=False)
-            self._trend_for = None  # figures may have changed: read again
-            self._show_trend(sheet.project_code, codes[row], sheet.quarter)
-        else:
+        shown = self.query_one(MeasuresTable).show(sheet, self._styles())
+        if shown is None:
             self.query_one(TrendChart).clear("This project has no measures.")
+        else:
+            self._trend_for = None  # figures may have changed: read again
+            self._show_trend(sheet.project_code, shown, sheet.quarter)
 
     def _show_history(self, history: tuple[RagPoint, ...], styles) -> None:
         text = Text("RAG history ", style="bold")
@@ -883,7 +705,13 @@ class ReviewScreen(Screen[None]):
             if reason:
                 self.reopen(code, quarter, version, reason)
 
-        self.app.push_screen(ReasonScreen(f"Why re-open the {quarter} review of {code}?"), answered)
+        self.app.push_screen(
+            ReasonScreen(
+                "The review becomes a draft again; the audit log keeps your reason.",
+                title=f"Why re-open the {quarter} review of {code}?", placeholder="e.g. fuel figure corrected",
+            ),
+            answered,
+        )
 
     @work(thread=True, exclusive=True, group="review-write", exit_on_error=False)
     def reopen(self, code: str, quarter: Quarter, version: int, reason: str) -> None:
@@ -913,17 +741,16 @@ class ReviewScreen(Screen[None]):
     # -- actuals ---------------------------------------------------------------------------------------
 
     def _highlighted_measure(self) -> SheetMeasure | None:
-        table = self.query_one("#rv-measures", DataTable)
-        if self.sheet is None or not table.row_count:
+        code = self.query_one(MeasuresTable).highlighted_code()
+        if self.sheet is None or code is None:
             return None
-        code = table.coordinate_to_cell_key((table.cursor_row, 0)).row_key.value
         try:
             return self.sheet.measure(code or "")
         except KeyError:
             return None
 
     def action_focus_measures(self) -> None:
-        self.query_one("#rv-measures", DataTable).focus()
+        self.query_one(MeasuresTable).focus()
 
     @on(DataTable.RowSelected, "#rv-measures")
     def _measure_chosen(self, event: DataTable.RowSelected) -> None:

@@ -1,0 +1,108 @@
+"""The dialog that enters one measure's actual for a quarter in review mode: value, provisional flag and note."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Button, Checkbox, Footer, Input, Static
+
+from projtui.domain.formatting import format_band
+from projtui.domain.records import ActualFields
+from projtui.services.reviews.models import SheetMeasure
+from projtui.ui.screens.confirm import dismiss_asking_first
+from projtui.ui.screens.dialog import Dialog
+from projtui.ui.widgets.form import editable_number
+
+
+class ActualScreen(Dialog[ActualFields | None]):
+    """Enter one measure's actual for the quarter: value, provisional flag and note."""
+
+    CSS_PATH = "review.tcss"
+    HELP_TITLE = "Enter an actual"
+    BINDINGS = [
+        Binding("ctrl+s", "save", "Save", id="actual.save"),
+        Binding("escape", "cancel", "Cancel", id="actual.cancel"),
+    ]
+
+    def __init__(self, line: SheetMeasure) -> None:
+        super().__init__(classes="dialog-screen")
+        self.line = line
+
+    def compose(self) -> ComposeResult:
+        line = self.line
+        actual = line.entry
+        with Vertical(classes="dialog", id="actual-dialog"):
+            yield Static(
+                Text.assemble((f"{line.code} ", "bold"), line.name, (f" ({line.unit})" if line.unit else "", "dim"), f" — {line.quarter}"),
+                classes="dialog-title",
+            )
+            figures, fields = line.figures, line.measure.fields
+            target = "monitor only (no target)" if figures.target is None else f"target {format_band(figures.target, figures.target_max)}"
+            if figures.on_trajectory and fields.target is not None:
+                target += f", on the way to {format_band(fields.target, fields.target_max)} by {fields.target_period}"
+            yield Static(Text(target, style="dim"), classes="dialog-body")
+            yield Static("Value", classes="actual-label")
+            yield Input(editable_number(actual.value) if actual else "", id="actual-value", placeholder="e.g. 42.5")
+            yield Checkbox("Provisional (may still be corrected)", actual.provisional if actual else False, id="actual-provisional")
+            yield Static("Note (needed when the measure is amber or red)", classes="actual-label")
+            yield Input(actual.note or "" if actual else "", id="actual-note")
+            yield Static("", id="actual-error")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button("Save (ctrl+s)", id="actual-save", variant="primary", compact=True, action="screen.save")
+                yield Button("Cancel (esc)", id="actual-cancel", compact=True)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#actual-value", Input).focus()
+        self._as_opened = self._entered()
+
+    def _entered(self) -> tuple[str, bool, str]:
+        return (
+            self.query_one("#actual-value", Input).value,
+            self.query_one("#actual-provisional", Checkbox).value,
+            self.query_one("#actual-note", Input).value,
+        )
+
+    def unsaved_changes(self) -> str | None:
+        """The actual as typed, when it differs from how the dialog opened (ctrl+q asks before losing it)."""
+        return f"the {self.line.quarter} actual of {self.line.code}" if self._entered() != self._as_opened else None
+
+    def _fields(self) -> ActualFields | None:
+        error = self.query_one("#actual-error", Static)
+        text = self.query_one("#actual-value", Input).value.strip().replace(",", "")
+        try:
+            value = float(text)
+        except ValueError:
+            error.update(Text("Value: enter a number, e.g. 42.5", style="bold"))
+            return None
+        try:
+            fields = ActualFields(
+                value=value,
+                provisional=self.query_one("#actual-provisional", Checkbox).value,
+                note=self.query_one("#actual-note", Input).value,
+            )
+        except ValueError as exc:
+            error.update(Text(str(exc).splitlines()[-1]))
+            return None
+        error.update("")
+        return fields
+
+    def action_save(self) -> None:
+        fields = self._fields()
+        if fields is not None:
+            self.dismiss(fields)
+
+    def action_cancel(self) -> None:
+        dismiss_asking_first(self, question=f"Discard {self.unsaved_changes()}?")
+
+    @on(Input.Submitted)
+    def _submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.action_save()
+
+    @on(Button.Pressed, "#actual-cancel")
+    def _cancel_pressed(self) -> None:
+        self.dismiss(None)

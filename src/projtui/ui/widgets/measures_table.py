@@ -1,0 +1,70 @@
+"""Review mode's measures table: one row a measure, with this quarter's target, actual, status and direction of travel.
+
+Highlighting a row and choosing one (Enter) reach the screen as DataTable's own messages; the screen does the reads and writes.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.text import Text
+from textual.widgets import DataTable
+
+from projtui.domain.formatting import clip, format_band, format_number
+from projtui.domain.measures import MeasureStatus
+from projtui.services.reviews.models import ReviewSheet, SheetMeasure
+
+# Short enough for the measures table; the help and the report use the full labels.
+STATUS_WORDS = {
+    MeasureStatus.ON_TARGET: "On target",
+    MeasureStatus.WITHIN_TOLERANCE: "Tolerance",
+    MeasureStatus.OFF_TARGET: "Off target",
+    MeasureStatus.NO_DATA: "No data",
+    MeasureStatus.NOT_DUE: "Not due",
+    MeasureStatus.MONITOR_ONLY: "Monitor",
+}
+
+
+def _target_text(line: SheetMeasure) -> Text:
+    figures = line.figures
+    return Text("—", style="dim") if figures.target is None else Text(format_band(figures.target, figures.target_max))
+
+
+class MeasuresTable(DataTable):
+    """The sheet's measures; the cursor stays on the same measure when the sheet is read again."""
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id, cursor_type="row", zebra_stripes=True)
+
+    def on_mount(self) -> None:
+        self.add_columns("Code", "Measure", "Unit", "Target", "Actual", "Status", "vsQ", "vsY")
+
+    def highlighted_code(self) -> str | None:
+        """The code of the measure under the cursor, or None when the table is empty."""
+        if not self.row_count:
+            return None
+        return self.coordinate_to_cell_key((self.cursor_row, 0)).row_key.value
+
+    def show(self, sheet: ReviewSheet, styles: dict[Any, str]) -> str | None:
+        """Fill the table from `sheet`; answers the measure code the cursor lands on (None: no measures)."""
+        before = self.highlighted_code()
+        self.clear()
+        for line in sheet.measures:
+            actual = Text("—", style="dim")
+            if line.entry is not None:
+                actual = Text(format_number(line.entry.value))
+                if line.entry.provisional:
+                    actual.append(" p", style="dim")
+            rated = line.figures.status
+            status = Text(f"{rated.symbol} {STATUS_WORDS.get(rated, rated.label)}", style=styles.get(rated.rag, ""))
+            self.add_row(
+                Text(line.code), Text(clip(line.name, 20)), Text(clip(line.unit, 7)),
+                _target_text(line), actual, status,
+                Text(line.figures.travel_vs_previous.symbol), Text(line.figures.travel_vs_last_year.symbol), key=line.code,
+            )
+        if not sheet.measures:
+            return None
+        codes = [line.code for line in sheet.measures]
+        row = codes.index(before) if before in codes else 0
+        self.move_cursor(row=row, animate=False)
+        return codes[row]

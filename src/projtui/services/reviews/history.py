@@ -9,7 +9,6 @@ from projtui.domain.rag import rag_or_not_set
 from projtui.services.reviews import rows
 from projtui.services.reviews.models import (
     MeasureTrend,
-    RagPoint,
     ReviewRow,
     TrendPoint,
 )
@@ -45,19 +44,9 @@ def measure_trend(db: Database, project_code: str, measure_code: str, *, up_to: 
     return MeasureTrend(measure=item, points=points)
 
 
-def rag_history(db: Database, project_code: str) -> list[RagPoint]:
-    """The project's ratings quarter by quarter, oldest first (drafts included, marked by ``status``)."""
-    with db.reading() as session:
-        reviews = q.reviews_of(session, rows.project(session, project_code).id, newest_first=False)
-        return [
-            RagPoint(
-                quarter=Quarter(r.fy_start_year, r.quarter), status=ReviewStatus(r.status),
-                rag=rag_or_not_set(r.rag), time_rag=rag_or_not_set(r.time_rag), cost_rag=rag_or_not_set(r.cost_rag),
-                scope_rag=rag_or_not_set(r.scope_rag), benefits_rag=rag_or_not_set(r.benefits_rag),
-                published_by=r.published_by, published_on=r.published_on,
-            )
-            for r in reviews
-        ]
+def rag_history(db: Database, project_code: str) -> list[ReviewRow]:
+    """The project's reviews quarter by quarter, oldest first, for the ratings chart (drafts included, marked by ``status``)."""
+    return project_reviews(db, project_code)[::-1]
 
 
 def project_reviews(db: Database, project_code: str) -> list[ReviewRow]:

@@ -10,10 +10,9 @@ The review-mode screen builds on these and never needs SQL:
   the benefits roll-up;
 * ``ReviewRecord``, ``ActualEntry`` - what the write functions return, with
   the ``version`` to pass back as ``expected_version`` next time;
-* ``TrendPoint`` / ``MeasureTrend`` and ``RagPoint`` for charts.
+* ``TrendPoint`` / ``MeasureTrend`` for charts, ``ReviewRow`` for a project's reviews.
 
 Nothing here imports the store: the UI may import this module.
-``ReviewRow`` is a project's review as its "Quarterly reviews" tab lists it.
 """
 
 from __future__ import annotations
@@ -35,7 +34,6 @@ __all__ = [
     "BenefitLine",
     "MeasureTrend",
     "QueueEntry",
-    "RagPoint",
     "ReviewRow",
     "ReviewFilter",
     "ReviewFilterOptions",
@@ -395,23 +393,8 @@ class ReviewSheet:
 
 
 @dataclass(frozen=True)
-class RagPoint:
-    """A project's ratings in one quarter (rag_history), oldest first."""
-
-    quarter: Quarter
-    status: ReviewStatus
-    rag: Rag
-    time_rag: Rag
-    cost_rag: Rag
-    scope_rag: Rag
-    benefits_rag: Rag
-    published_by: str | None
-    published_on: dt.date | None
-
-
-@dataclass(frozen=True)
 class ReviewRow:
-    """One of a project's reviews as its "Quarterly reviews" tab lists them (``history.project_reviews``), newest first."""
+    """One of a project's reviews: a row of its "Quarterly reviews" tab and a point on review mode's ratings chart."""
 
     quarter: Quarter
     status: ReviewStatus

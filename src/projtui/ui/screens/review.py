@@ -52,10 +52,10 @@ from projtui.services import reviews
 from projtui.services.reviews.models import (
     MeasureTrend,
     QueueEntry,
-    RagPoint,
     ReviewFilter,
     ReviewFilterOptions,
     ReviewProgress,
+    ReviewRow,
     ReviewSheet,
     ReviewState,
     SheetMeasure,
@@ -168,7 +168,7 @@ class ReviewScreen(Screen[None]):
         self.entries: tuple[QueueEntry, ...] = ()
         self.current_code: str | None = None
         self.sheet: ReviewSheet | None = None
-        self.history: tuple[RagPoint, ...] = ()
+        self.history: tuple[ReviewRow, ...] = ()
         self._close_after_save = False
         self._trend_for: tuple[str, str, Quarter] | None = None
         self.filter = ReviewFilter()
@@ -386,7 +386,7 @@ class ReviewScreen(Screen[None]):
         if not worker.is_cancelled:
             self.app.call_from_thread(self._apply_sheet, sheet, history)
 
-    def _apply_sheet(self, sheet: ReviewSheet, history: tuple[RagPoint, ...]) -> None:
+    def _apply_sheet(self, sheet: ReviewSheet, history: tuple[ReviewRow, ...]) -> None:
         if sheet.project_code != self.current_code or sheet.quarter != self.quarter:
             return  # the user has moved on
         self.sheet = sheet
@@ -475,7 +475,7 @@ class ReviewScreen(Screen[None]):
             self._trend_for = None  # figures may have changed: read again
             self._show_trend(sheet.project_code, shown, sheet.quarter)
 
-    def _show_history(self, history: tuple[RagPoint, ...], styles) -> None:
+    def _show_history(self, history: tuple[ReviewRow, ...], styles) -> None:
         text = Text("RAG history ", style="bold")
         if not history:
             text.append("none yet", style="dim")

@@ -21,13 +21,12 @@ from typing import Any
 
 from projtui.domain.enums import Rag, Stage
 from projtui.domain.quarter import Quarter
+from projtui.domain.rag import RAG_ORDER
 from projtui.services.read_models import NO_AMBITION, AmbitionSummary, ProjectQuery, ProjectRow, SortKey
 from projtui.store.database import Database
 
 CHUNK = 500  # values per IN (...) list: well inside SQLite's and PostgreSQL's parameter limits
 
-# Worst first, so sorting by RAG puts the projects needing attention on top.
-_RAG_ORDER = (Rag.RED, Rag.AMBER, Rag.GREEN, Rag.COMPLETE, Rag.NOT_SET)
 
 PRIMARY_AMBITION = (
     "(SELECT a.code FROM project_ambition pa JOIN ambition a ON a.id = pa.ambition_id"
@@ -57,7 +56,7 @@ _SORT_KEYS = {
     SortKey.AMBITION: (f"{PRIMARY_AMBITION} IS NULL", PRIMARY_AMBITION),
     SortKey.LEAD: ("project.lead IS NULL", "lower(project.lead)"),
     SortKey.SERVICE: ("project.service IS NULL", "lower(project.service)"),
-    SortKey.RAG: (_rank(_LATEST_REVIEW.format(column="rag"), [rag.value for rag in _RAG_ORDER]),),
+    SortKey.RAG: (_rank(_LATEST_REVIEW.format(column="rag"), [rag.value for rag in RAG_ORDER]),),
 }
 
 

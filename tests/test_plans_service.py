@@ -7,8 +7,10 @@ import datetime as dt
 import pytest
 from sqlalchemy import func, select
 
+from projtui.domain.codes import next_measure_code, suggest_code
 from projtui.domain.enums import Direction, PlanStatus, Rag, Stage
 from projtui.domain.errors import ConflictError, InvalidInput, NotFoundError
+from projtui.domain.plan_map import map_plan
 from projtui.domain.quarter import Quarter
 from projtui.domain.records import BenefitFields, MeasureFields, OutcomeFields, OutputFields, PlanFields, ProjectFields
 from projtui.services import plans, portfolio, projects, reviews
@@ -24,11 +26,11 @@ def build_plan(db, code: str = "SP-01") -> dict:
     """A small plan: O1 → OC1, OC2; OC1 → B1; B1 has M1 (with actuals), OC1 has M2; O2, OC2, B2 break the chain."""
     projects.create_project(db, ProjectFields(code=code, name=MARKUP, stage=Stage.PIPELINE), actor="setup")
     o1 = plans.add_item(db, code, "output", OutputFields(code="O1", title="Heat pumps installed"), actor="setup")
-    o2 = plans.add_output(db, code, OutputFields(code="O2", title="Solar array"), actor="setup")
-    oc1 = plans.add_outcome(db, code, OutcomeFields(code="OC1", title="Lower carbon"), actor="setup")
-    oc2 = plans.add_outcome(db, code, OutcomeFields(code="OC2", title="Lower bills"), actor="setup")
-    b1 = plans.add_benefit(db, code, BenefitFields(code="B1", title="Gas saving", full_year_value_pence=8_500_000), actor="setup")
-    b2 = plans.add_benefit(db, code, BenefitFields(code="B2", title="Fewer complaints"), actor="setup")
+    o2 = plans.add_item(db, code, "output", OutputFields(code="O2", title="Solar array"), actor="setup")
+    oc1 = plans.add_item(db, code, "outcome", OutcomeFields(code="OC1", title="Lower carbon"), actor="setup")
+    oc2 = plans.add_item(db, code, "outcome", OutcomeFields(code="OC2", title="Lower bills"), actor="setup")
+    b1 = plans.add_item(db, code, "benefit", BenefitFields(code="B1", title="Gas saving", full_year_value_pence=8_500_000), actor="setup")
+    b2 = plans.add_item(db, code, "benefit", BenefitFields(code="B2", title="Fewer complaints"), actor="setup")
     m1 = plans.add_measure(db, code, "benefit", "B1", MeasureFields(name="Gas use", unit="%", direction=Direction.LOWER, baseline=100, target=65), actor="setup")
     m2 = plans.add_measure(db, code, "outcome", "OC1", MeasureFields(name="Tonnes CO2", unit="t"), actor="setup")
     o1 = plans.set_links(db, "output", o1.id, ["OC1", "OC2"], expected_version=o1.version, actor="setup")
@@ -86,7 +88,7 @@ def test_get_plan_of_unknown_project_is_not_found(db):
 
 
 def test_benefits_map_shows_chain_and_breaks(db, items):
-    benefits_map = plans.benefits_map(db, "SP-01")
+    benefits_map = map_plan(plans.get_plan(db, "SP-01"))
     o1 = benefits_map.outputs[0]
     assert [child.code for child in o1.children] == ["OC1", "OC2"]
     oc1 = o1.children[0]
@@ -330,7 +332,7 @@ def test_set_links_replaces_bumps_version_and_audits(db, items):
     assert after.links == ("OC2",)
     rows = [(e.action, e.entity, e.key) for e in history(db)[:3]]
     assert rows == [("unlink", "output_link", "SP-01/O2>OC1"), ("link", "output_link", "SP-01/O2>OC1"), ("link", "output_link", "SP-01/O2>OC2")]
-    assert plans.benefits_map(db, "SP-01").outputs[1].problem is None
+    assert map_plan(plans.get_plan(db, "SP-01")).outputs[1].problem is None
 
 
 def test_set_links_refuses_unknown_and_repeated_codes(db, items):
@@ -451,7 +453,7 @@ def test_move_measure_to_another_parent_goes_last_keeps_code_and_actuals(db, ite
     plan = plans.get_plan(db, "SP-01")
     assert [m.fields.code for m in plan.measures if m.parent_code == "OC2"] == [m3.fields.code, "M1"]
     assert not [m for m in plan.measures if m.parent_code == "B1"]
-    assert "benefit B1 has no measure" in plans.map_plan(plan).breaks
+    assert "benefit B1 has no measure" in map_plan(plan).breaks
     assert count(db, t.MeasureValue) == 3 and count(db, t.MeasureTarget) == 1
     entry = history(db)[0]
     assert (entry.actor, entry.action, entry.entity, entry.key, entry.field, entry.old, entry.new) == (
@@ -469,7 +471,7 @@ def test_move_measure_to_where_it_is_changes_nothing(db, items):
 
 def test_move_measure_target_must_be_in_the_same_plan(db, items):
     build_plan(db, "SP-02")
-    other = plans.add_benefit(db, "SP-02", BenefitFields(code="B9", title="Elsewhere"), actor="a")
+    other = plans.add_item(db, "SP-02", "benefit", BenefitFields(code="B9", title="Elsewhere"), actor="a")
     m1 = items["m1"]
     with pytest.raises(InvalidInput) as caught:
         plans.move_measure(db, m1.id, "benefit", other.fields.code, expected_version=m1.version, actor="a")
@@ -540,10 +542,10 @@ def test_deleting_the_project_takes_the_whole_plan(db, items):
 
 
 def test_suggested_codes_follow_the_highest_in_use():
-    assert plans.suggest_code("output", []) == "O1"
-    assert plans.suggest_code("outcome", ["OC1", "OC7", "X"]) == "OC8"
-    assert plans.suggest_code("benefit", ["b2"]) == "B3"
-    assert plans.next_measure_code(["M1", "m2", "M4"]) == "M3"
+    assert suggest_code("output", []) == "O1"
+    assert suggest_code("outcome", ["OC1", "OC7", "X"]) == "OC8"
+    assert suggest_code("benefit", ["b2"]) == "B3"
+    assert next_measure_code(["M1", "m2", "M4"]) == "M3"
 
 
 # --- reviews (read-only) -----------------------------------------------------------------------
@@ -577,7 +579,7 @@ def test_every_sample_plan_reads_and_its_documented_gaps_are_breaks(sample):
     for row in portfolio.list_projects(sample, limit=500):
         plan = plans.get_plan(sample, row.code)
         assert plan.outputs and plan.outcomes and plan.benefits
-        breaks[row.code] = plans.map_plan(plan).breaks
+        breaks[row.code] = map_plan(plan).breaks
     # The sample's own header lists these as "benefit with no measure".
     assert "benefit B3 has no measure" in breaks["SP-12"]
     assert "benefit B3 has no measure" in breaks["SP-14"]

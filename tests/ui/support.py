@@ -178,12 +178,12 @@ def build_portfolio(path) -> object:
     )
     projects.create_project(db, ProjectFields(code="SP-02", name="Office consolidation", stage=Stage.PIPELINE), actor="setup")
     code = "SP-01"
-    o1 = plans.add_output(db, code, OutputFields(code="O1", title="Heat pumps [red]installed"), actor="setup")
-    plans.add_output(db, code, OutputFields(code="O2", title="Solar array on the roof"), actor="setup")
-    oc1 = plans.add_outcome(db, code, OutcomeFields(code="OC1", title="Lower carbon emissions"), actor="setup")
-    plans.add_outcome(db, code, OutcomeFields(code="OC2", title="Lower energy bills"), actor="setup")
-    plans.add_benefit(db, code, BenefitFields(code="B1", title="Reduced gas consumption", full_year_value_pence=8_500_000), actor="setup")
-    plans.add_benefit(db, code, BenefitFields(code="B2", title="Fewer [i]complaints[/i]"), actor="setup")
+    o1 = plans.add_item(db, code, "output", OutputFields(code="O1", title="Heat pumps [red]installed"), actor="setup")
+    plans.add_item(db, code, "output", OutputFields(code="O2", title="Solar array on the roof"), actor="setup")
+    oc1 = plans.add_item(db, code, "outcome", OutcomeFields(code="OC1", title="Lower carbon emissions"), actor="setup")
+    plans.add_item(db, code, "outcome", OutcomeFields(code="OC2", title="Lower energy bills"), actor="setup")
+    plans.add_item(db, code, "benefit", BenefitFields(code="B1", title="Reduced gas consumption", full_year_value_pence=8_500_000), actor="setup")
+    plans.add_item(db, code, "benefit", BenefitFields(code="B2", title="Fewer [i]complaints[/i]"), actor="setup")
     m1 = plans.add_measure(
         db, code, "benefit", "B1",
         MeasureFields(name="Gas use", unit="%", direction=Direction.LOWER, baseline=100, target=65), actor="setup",

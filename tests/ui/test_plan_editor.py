@@ -5,10 +5,21 @@ from __future__ import annotations
 import threading
 
 import pytest
-from support import MARKUP, USER, answer_confirm, build_portfolio, error_of, make_app, screen_text, settle, type_into
+from support import (
+    MARKUP,
+    USER,
+    answer_confirm,
+    build_portfolio,
+    error_of,
+    make_app,
+    screen_text,
+    settle,
+    type_into,
+)
 from textual.widgets import DataTable, Input, OptionList, Select, SelectionList
 
 from projtui.domain.enums import Direction, PlanStatus
+from projtui.domain.plan_map import map_plan
 from projtui.services import plans
 from projtui.services.audit import project_history
 from projtui.ui.screens.confirm import ChoiceScreen
@@ -149,7 +160,7 @@ async def test_add_outcome_and_benefit_then_link_the_chain(db):
         await settle(pilot)
         plan = plans.get_plan(db, "SP-01")
         assert plan.outputs[1].links == ("OC3",)
-        breaks = plans.map_plan(plan).breaks
+        breaks = map_plan(plan).breaks
         assert "output O2 leads to no outcome" not in breaks
         assert "O2  Solar array on the roof  → OC3" in screen_text(app)
 

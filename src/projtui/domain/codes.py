@@ -1,8 +1,9 @@
-"""Record codes (A1, SP-01, B2, M10) and their human sort order."""
+"""Record codes (A1, SP-01, B2, M10): their human sort order and the next code to offer."""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 _DIGITS = re.compile(r"(\d+)")
 
@@ -13,3 +14,29 @@ def natural_key(code: str) -> tuple:
     # compare like with like; the raw code breaks ties (SP-1 vs SP-01).
     parts = tuple(int(part) if part.isdigit() else part.casefold() for part in _DIGITS.split(code))
     return parts, code
+
+
+def next_measure_code(taken: Sequence[str]) -> str:
+    """The first `M{n}` not taken (compared without case), as the snapshot reader assigns them."""
+    used = {code.casefold() for code in taken}
+    n = 1
+    while f"m{n}" in used:
+        n += 1
+    return f"M{n}"
+
+
+_PREFIXES = {"output": "O", "outcome": "OC", "benefit": "B", "measure": "M"}
+
+
+def suggest_code(kind: str, taken: Sequence[str]) -> str:
+    """A code to offer for a new item: O{n}, OC{n}, B{n}, M{n}, one past the highest in use."""
+    if kind not in _PREFIXES:
+        raise ValueError(f"kind must be one of {', '.join(_PREFIXES)}, not {kind!r}")
+    prefix = _PREFIXES[kind]
+    pattern = re.compile(rf"^{prefix}(\d+)$", re.IGNORECASE)
+    numbers = [int(m.group(1)) for code in taken if (m := pattern.match(code))]
+    used = {code.casefold() for code in taken}
+    n = max(numbers, default=0) + 1
+    while f"{prefix}{n}".casefold() in used:
+        n += 1
+    return f"{prefix}{n}"

@@ -8,14 +8,16 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from sqlalchemy import ColumnElement, func, insert, select
-from sqlalchemy.orm import Session
-
 from projtui.domain.errors import InvalidInput, Problem
-from projtui.store.tables import AuditLog, Project, utcnow
 from projtui.store.database import Database
+from projtui.store.queries import audit as q
+from projtui.store.tables import AuditLog, utcnow
 
-if TYPE_CHECKING:  # the diff machinery is only needed by imports, not by every screen that audits
+if TYPE_CHECKING:
+    # Services own the transaction: they name the Session type the store hands them.
+    from sqlalchemy.orm import Session
+
+    # the diff machinery is only needed by imports, not by every screen that audits
     from projtui.snapshot.diff import Change
 
 ACTIONS = {"added": "create", "changed": "update", "removed": "delete"}
@@ -77,7 +79,7 @@ def record_changes(session: Session, changes: Iterable[Change], *, actor: str, p
         for change in changes
     ]
     if rows:
-        session.execute(insert(AuditLog), rows)
+        q.insert_rows(session, rows)
 
 
 def reason_text(reason: object) -> str:
@@ -113,26 +115,14 @@ def history_page(db: Database, code: str, *, before: int | None = None, limit: i
     last one ended, never repeating or skipping an entry as an offset would.
     """
     with db.reading() as session:
-        trail = _trail(session, code)
-        if trail is None:
+        project_id = q.project_id(session, code)
+        if project_id is None:
             return HistoryPage((), 0, None)
-        where, total = trail
-        page = select(AuditLog).where(where)
-        if before is not None:
-            page = page.where(AuditLog.id < before)
-        rows = session.scalars(page.order_by(AuditLog.id.desc()).limit(limit + 1)).all()
+        total = q.trail_size(session, project_id)
+        rows = q.trail_page(session, project_id, before=before, limit=limit + 1)
     more = len(rows) > limit
     rows = rows[:limit]
     return HistoryPage(tuple(_entry(row) for row in rows), total, rows[-1].id if more else None)
-
-
-def _trail(session: Session, code: str) -> tuple[ColumnElement[bool], int] | None:
-    """The condition picking the project's entries, and how many there are; None if there is no such project."""
-    project_id = session.scalar(select(Project.id).where(Project.code == code))
-    if project_id is None:
-        return None
-    where = AuditLog.project_id == project_id
-    return where, session.scalar(select(func.count()).select_from(AuditLog).where(where)) or 0
 
 
 def _entry(row: AuditLog) -> AuditEntry:

@@ -8,21 +8,29 @@ and does not bump versions: it loses nobody's edit.
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel
 from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from projtui.domain.codes import next_measure_code
 from projtui.domain.enums import PlanStatus, ReviewStatus
 from projtui.domain.errors import ConflictError, InvalidInput, NotFoundError, Problem
+from projtui.domain.formatting import plural
 from projtui.domain.quarter import Quarter
-from projtui.domain.records import BenefitFields, MeasureFields, OutcomeFields, OutputFields, PlanFields
+from projtui.domain.records import (
+    BenefitFields,
+    MeasureFields,
+    OutcomeFields,
+    OutputFields,
+    PlanFields,
+    validated,
+)
 from projtui.services import audit
 from projtui.services.locking import delete_versioned, update_audited, update_versioned
 from projtui.services.read_models import Item, MeasureItem, PlanView
@@ -71,20 +79,6 @@ def _kind(kind: str, allowed: Sequence[str] = KINDS) -> str:
     return kind
 
 
-def _coerce(model: type[BaseModel], fields: BaseModel | dict) -> BaseModel:
-    """The validated fields: a model instance as it is, a dict validated (InvalidInput on failure)."""
-    if isinstance(fields, model):
-        return fields
-    if isinstance(fields, BaseModel):
-        fields = fields.model_dump()
-    try:
-        return model.model_validate(fields)
-    except ValidationError as exc:
-        raise InvalidInput(
-            [Problem("", ".".join(str(part) for part in error["loc"]), error.get("input"), error["msg"]) for error in exc.errors()]
-        ) from None
-
-
 def _columns(fields: BaseModel) -> dict:
     """Column values: enums as their stored strings, quarters as canonical labels."""
     return {name: (str(value) if isinstance(value, Quarter) else value) for name, value in fields.model_dump().items()}
@@ -98,10 +92,6 @@ def _changed(before: BaseModel, after: BaseModel) -> dict[str, tuple]:
     """Changed fields with their old and new values as the audit log shows them."""
     old, new = before.model_dump(mode="json"), after.model_dump(mode="json")
     return {name: (old[name], new[name]) for name in new if old[name] != new[name]}
-
-
-def _plural(count: int, one: str, many: str | None = None) -> str:
-    return f"{count} {one if count == 1 else (many or one + 's')}"
 
 
 def _project(session: Session, code: str) -> tuple[int, str]:
@@ -132,30 +122,6 @@ def _check_code_free(session: Session, kind: str, project_id: int, code: str, *,
 def _next_position(session: Session, table, project_id: int) -> int:
     highest = session.scalar(select(func.max(table.position)).where(table.project_id == project_id))
     return 0 if highest is None else highest + 1
-
-
-_MEASURE_CODE = re.compile(r"^[Mm](\d+)$")
-
-
-def next_measure_code(taken: Sequence[str]) -> str:
-    """The first `M{n}` not taken (compared without case), as the snapshot reader assigns them."""
-    used = {code.casefold() for code in taken}
-    n = 1
-    while f"m{n}" in used:
-        n += 1
-    return f"M{n}"
-
-
-def suggest_code(kind: str, taken: Sequence[str]) -> str:
-    """A code to offer for a new item: O{n}, OC{n}, B{n}, M{n}, one past the highest in use."""
-    prefix = {"output": "O", "outcome": "OC", "benefit": "B", "measure": "M"}[_kind(kind)]
-    pattern = re.compile(rf"^{prefix}(\d+)$", re.IGNORECASE)
-    numbers = [int(m.group(1)) for code in taken if (m := pattern.match(code))]
-    used = {code.casefold() for code in taken}
-    n = max(numbers, default=0) + 1
-    while f"{prefix}{n}".casefold() in used:
-        n += 1
-    return f"{prefix}{n}"
 
 
 # --- reading -------------------------------------------------------------------
@@ -293,7 +259,7 @@ def plan_problems(fields: PlanFields) -> list[Problem]:
 
 def update_plan(db: Database, project_code: str, fields: PlanFields | dict, *, expected_version: int, actor: str) -> PlanView:
     """Save the plan's fields as edited from `expected_version`; an approved plan names its approver and date."""
-    fields = _coerce(PlanFields, fields)
+    fields = validated(PlanFields, fields)
     problems = plan_problems(fields)
     if problems:
         raise InvalidInput(problems)
@@ -327,7 +293,7 @@ def update_plan(db: Database, project_code: str, fields: PlanFields | dict, *, e
 def add_item(db: Database, project_code: str, kind: ItemKind, fields: BaseModel | dict, *, actor: str) -> Item:
     """Add an output, outcome or benefit at the end of its list."""
     _kind(kind, ITEM_KINDS)
-    fields = _coerce(FIELDS[kind], fields)
+    fields = validated(FIELDS[kind], fields)
     table = _TABLES[kind]
     try:
         with db.transaction() as session:
@@ -344,22 +310,10 @@ def add_item(db: Database, project_code: str, kind: ItemKind, fields: BaseModel 
     return item
 
 
-def add_output(db: Database, project_code: str, fields: OutputFields | dict, *, actor: str) -> Item:
-    return add_item(db, project_code, "output", fields, actor=actor)
-
-
-def add_outcome(db: Database, project_code: str, fields: OutcomeFields | dict, *, actor: str) -> Item:
-    return add_item(db, project_code, "outcome", fields, actor=actor)
-
-
-def add_benefit(db: Database, project_code: str, fields: BenefitFields | dict, *, actor: str) -> Item:
-    return add_item(db, project_code, "benefit", fields, actor=actor)
-
-
 def update_item(db: Database, kind: ItemKind, item_id: int, fields: BaseModel | dict, *, expected_version: int, actor: str) -> Item:
     """Save an edit made to the version the user saw; a newer version (or a deletion) raises ConflictError."""
     _kind(kind, ITEM_KINDS)
-    fields = _coerce(FIELDS[kind], fields)
+    fields = validated(FIELDS[kind], fields)
     table = _TABLES[kind]
     try:
         with db.transaction() as session:
@@ -455,13 +409,13 @@ def deletion_impact(db: Database, kind: Kind, item_id: int) -> list[str]:
         targets = session.scalar(select(func.count()).select_from(t.MeasureTarget).where(t.MeasureTarget.measure_id.in_(measure_ids))) if measure_ids else 0
         if kind == "measure":
             if actuals:
-                lines.append(_plural(actuals, "actual"))
+                lines.append(plural(actuals, "actual"))
             if targets:
-                lines.append(_plural(targets, "profiled target"))
+                lines.append(plural(targets, "profiled target"))
         elif measure_ids:
-            text = _plural(len(measure_ids), "measure")
+            text = plural(len(measure_ids), "measure")
             if actuals:
-                text += f" with {_plural(actuals, 'actual')}"
+                text += f" with {plural(actuals, 'actual')}"
             lines.append(text)
         for source_kind, spec in LINKS.items():
             source, target = _TABLES[source_kind], _TABLES[spec.target_kind]
@@ -473,7 +427,7 @@ def deletion_impact(db: Database, kind: Kind, item_id: int) -> list[str]:
                     )
                 )
                 if codes:
-                    lines.append(f"links to {_plural(len(codes), spec.target_kind)} ({', '.join(codes)})")
+                    lines.append(f"links to {plural(len(codes), spec.target_kind)} ({', '.join(codes)})")
             elif kind == spec.target_kind:
                 codes = list(
                     session.scalars(
@@ -482,7 +436,7 @@ def deletion_impact(db: Database, kind: Kind, item_id: int) -> list[str]:
                     )
                 )
                 if codes:
-                    lines.append(f"links from {_plural(len(codes), source_kind)} ({', '.join(codes)})")
+                    lines.append(f"links from {plural(len(codes), source_kind)} ({', '.join(codes)})")
     return lines
 
 
@@ -569,7 +523,7 @@ def add_measure(
 ) -> MeasureItem:
     """Add a measure under an outcome or a benefit; without a code it gets the next free `M{n}`."""
     _kind(parent_kind, ("outcome", "benefit"))
-    fields = _coerce(MeasureFields, fields)
+    fields = validated(MeasureFields, fields)
     try:
         with db.transaction() as session:
             project_id, _ = _project(session, project_code)
@@ -623,7 +577,7 @@ def update_measure(
     change go in one transaction, so a new direction and its new target are
     checked together.
     """
-    fields = _coerce(MeasureFields, fields)
+    fields = validated(MeasureFields, fields)
     try:
         with db.transaction() as session:
             before = _load_measure(session, measure_id)
@@ -749,77 +703,3 @@ def profiled_targets(db: Database, measure_id: int) -> ProfiledTargets:
             targets=tuple((Quarter(year, quarter), value) for year, quarter, value in targets),
             published=frozenset(Quarter(year, quarter) for year, quarter in published),
         )
-
-
-# --- the benefits map -------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class MapNode:
-    """One item in the chain; `problem` says how the chain breaks here, if it does."""
-
-    kind: Kind
-    id: int
-    code: str
-    title: str
-    children: tuple[MapNode, ...] = ()
-    problem: str | None = None
-
-
-@dataclass(frozen=True)
-class BenefitsMap:
-    """Outputs → outcomes → benefits → measures, and what no output or outcome reaches."""
-
-    outputs: tuple[MapNode, ...]
-    unreached_outcomes: tuple[MapNode, ...]  # no output leads to them
-    unreached_benefits: tuple[MapNode, ...]  # no outcome leads to them
-    breaks: tuple[str, ...]  # one line per break, e.g. "outcome OC3 leads to no benefit"
-
-    @property
-    def is_whole(self) -> bool:
-        return not self.breaks
-
-
-def map_plan(plan: PlanView) -> BenefitsMap:
-    """The benefits map of a plan already read (no database work)."""
-    measures: dict[tuple[str, str], list[MeasureItem]] = defaultdict(list)
-    for measure in plan.measures:
-        measures[(measure.parent_kind, measure.parent_code)].append(measure)
-
-    def measure_nodes(kind: str, code: str) -> tuple[MapNode, ...]:
-        return tuple(MapNode("measure", m.id, m.fields.code or "", m.fields.name) for m in measures[(kind, code)])
-
-    benefit_nodes = {}
-    breaks: list[str] = []
-    for benefit in plan.benefits:
-        children = measure_nodes("benefit", benefit.fields.code)
-        problem = None if children else "has no measure"
-        if problem:
-            breaks.append(f"benefit {benefit.fields.code} {problem}")
-        benefit_nodes[benefit.fields.code] = MapNode("benefit", benefit.id, benefit.fields.code, benefit.fields.title, children, problem)
-    outcome_nodes = {}
-    for outcome in plan.outcomes:
-        led = tuple(benefit_nodes[code] for code in outcome.links if code in benefit_nodes)
-        problem = None if led else "leads to no benefit"
-        if problem:
-            breaks.append(f"outcome {outcome.fields.code} {problem}")
-        children = measure_nodes("outcome", outcome.fields.code) + led
-        outcome_nodes[outcome.fields.code] = MapNode("outcome", outcome.id, outcome.fields.code, outcome.fields.title, children, problem)
-    outputs = []
-    for output in plan.outputs:
-        led = tuple(outcome_nodes[code] for code in output.links if code in outcome_nodes)
-        problem = None if led else "leads to no outcome"
-        if problem:
-            breaks.append(f"output {output.fields.code} {problem}")
-        outputs.append(MapNode("output", output.id, output.fields.code, output.fields.title, led, problem))
-    reached_outcomes = {code for output in plan.outputs for code in output.links}
-    reached_benefits = {code for outcome in plan.outcomes for code in outcome.links}
-    unreached_outcomes = tuple(node for code, node in outcome_nodes.items() if code not in reached_outcomes)
-    unreached_benefits = tuple(node for code, node in benefit_nodes.items() if code not in reached_benefits)
-    breaks += [f"no output leads to outcome {node.code}" for node in unreached_outcomes]
-    breaks += [f"no outcome leads to benefit {node.code}" for node in unreached_benefits]
-    return BenefitsMap(tuple(outputs), unreached_outcomes, unreached_benefits, tuple(breaks))
-
-
-def benefits_map(db: Database, project_code: str) -> BenefitsMap:
-    return map_plan(get_plan(db, project_code))

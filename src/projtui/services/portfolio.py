@@ -1,10 +1,8 @@
 """The portfolio list: the rows, counts and groups the portfolio screen shows.
 
-Plain SQL read with `Database.fetch`, so the first screen is drawn without
-importing SQLAlchemy (see `store.database`); the same statements run on
-SQLite and PostgreSQL. Filtering, sorting and grouping happen in the
-database and only the page asked for is read, so 100,000 projects cost what
-the screen shows.
+The statements are plain SQL in `store.queries.portfolio`, so the first
+screen is drawn without importing SQLAlchemy; only the page asked for is
+read, so 100,000 projects cost what the screen shows.
 
 * ``list_projects``, ``count_projects``, ``total_projects``: the table;
 * ``group_counts``: group sizes when grouped by ambition or stage, in the
@@ -15,139 +13,40 @@ the screen shows.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
-from typing import Any
 
 from projtui.domain.enums import Rag, Stage
 from projtui.domain.quarter import Quarter
 from projtui.services.read_models import NO_AMBITION, AmbitionSummary, ProjectQuery, ProjectRow, SortKey
 from projtui.store.database import Database
-
-CHUNK = 500  # values per IN (...) list: well inside SQLite's and PostgreSQL's parameter limits
-
-# Worst first, so sorting by RAG puts the projects needing attention on top.
-_RAG_ORDER = (Rag.RED, Rag.AMBER, Rag.GREEN, Rag.COMPLETE, Rag.NOT_SET)
-
-PRIMARY_AMBITION = (
-    "(SELECT a.code FROM project_ambition pa JOIN ambition a ON a.id = pa.ambition_id"
-    " WHERE pa.project_id = project.id AND pa.is_primary LIMIT 1)"
-)
-_LATEST_REVIEW = (
-    "(SELECT r.{column} FROM quarterly_review r WHERE r.project_id = project.id"
-    " ORDER BY r.fy_start_year DESC, r.quarter DESC LIMIT 1)"
-)
+from projtui.store.queries import portfolio as q
 
 
-def _rank(expression: str, order: Sequence[str]) -> str:
-    """`expression`'s place in `order` (values are our enums' own, never user text); unknown values last."""
-    cases = " ".join(f"WHEN '{value}' THEN {rank}" for rank, value in enumerate(order))
-    return f"(CASE {expression} {cases} ELSE {len(order)} END)"
-
-
-def stage_rank(expression: str = "project.stage") -> str:
-    """A stage as its place in the lifecycle (pipeline → … → closed, then on hold and cancelled), as DESIGN and `Stage` list them."""
-    return _rank(expression, [stage.value for stage in Stage])
-
-
-_SORT_KEYS = {
-    SortKey.CODE: (),
-    SortKey.NAME: ("lower(project.name)",),
-    SortKey.STAGE: (stage_rank(),),
-    SortKey.AMBITION: (f"{PRIMARY_AMBITION} IS NULL", PRIMARY_AMBITION),
-    SortKey.LEAD: ("project.lead IS NULL", "lower(project.lead)"),
-    SortKey.SERVICE: ("project.service IS NULL", "lower(project.service)"),
-    SortKey.RAG: (_rank(_LATEST_REVIEW.format(column="rag"), [rag.value for rag in _RAG_ORDER]),),
-}
-
-
-# -- the filter -------------------------------------------------------------------------------------
-
-
-def _escape_like(text: str) -> str:
-    # "!" rather than a backslash: the one escape character both databases read the same way.
-    return text.replace("!", "!!").replace("%", "!%").replace("_", "!_")
-
-
-def _where(db: Database, query: ProjectQuery, params: dict[str, Any]) -> str:
-    """The WHERE clause (or "") for `query`, its values added to `params`.
-
-    On SQLite plain LIKE already ignores (ASCII) case, and SQLite's lower()
-    folds ASCII only, so ILIKE would find nothing more: it would only add a
-    lower() call on both sides of every comparison, and stop SQLite reading
-    the columns straight from an index. PostgreSQL's LIKE is case-sensitive:
-    there ILIKE stays.
-    """
-    conditions = []
-    text = query.text.strip()
-    if text:
-        params["pattern"] = f"%{_escape_like(text)}%"
-        like = "LIKE" if db.is_sqlite else "ILIKE"
-        columns = ("code", "name", "lead", "service")
-        conditions.append("(" + " OR ".join(f"project.{c} {like} :pattern ESCAPE '!'" for c in columns) + ")")
-    if query.stage is not None:
-        params["stage"] = query.stage.value
-        conditions.append("project.stage = :stage")
-    if query.ambition == NO_AMBITION:
-        conditions.append("NOT EXISTS (SELECT 1 FROM project_ambition pa WHERE pa.project_id = project.id)")
-    elif query.ambition:
-        params["ambition"] = query.ambition
-        conditions.append(
-            "EXISTS (SELECT 1 FROM project_ambition pa JOIN ambition a ON a.id = pa.ambition_id"
-            " WHERE pa.project_id = project.id AND a.code = :ambition)"
-        )
-    return " WHERE " + " AND ".join(conditions) if conditions else ""
-
-
-def in_list(name: str, values: Sequence[Any], params: dict[str, Any]) -> str:
-    """`(:name0, :name1, ...)` for `values`, which are added to `params` (one chunk of at most CHUNK)."""
-    params.update({f"{name}{i}": value for i, value in enumerate(values)})
-    return "(" + ", ".join(f":{name}{i}" for i in range(len(values))) + ")"
-
-
-def chunks(values: Sequence[Any]) -> Iterator[Sequence[Any]]:
-    for start in range(0, len(values), CHUNK):
-        yield values[start : start + CHUNK]
+def _filter(query: ProjectQuery) -> q.ProjectFilter:
+    unlinked = query.ambition == NO_AMBITION
+    return q.ProjectFilter(
+        text=query.text, stage=query.stage.value if query.stage is not None else None,
+        ambition=None if unlinked else query.ambition, unlinked=unlinked,
+    )
 
 
 # -- the table --------------------------------------------------------------------------------------
 
 
 def total_projects(db: Database) -> int:
-    return db.fetch("SELECT count(*) FROM project")[0][0]
+    return q.total_projects(db)
 
 
 def count_projects(db: Database, query: ProjectQuery = ProjectQuery()) -> int:
-    params: dict[str, Any] = {}
-    return db.fetch(f"SELECT count(*) FROM project{_where(db, query, params)}", params)[0][0]
+    return q.count_projects(db, _filter(query))
 
 
 def list_projects(db: Database, query: ProjectQuery = ProjectQuery(), *, offset: int = 0, limit: int = 100) -> list[ProjectRow]:
-    """One page of the portfolio, filtered and sorted in the database.
-
-    Two steps: the page's ids, sorted by the sort keys alone; then what the
-    table shows for those ids only. In one statement SQLite would work out
-    each project's primary ambition and latest review for every row it
-    sorts or skips, not just for the page (three times slower deep in
-    100,000 projects).
-    """
-    params: dict[str, Any] = {"limit": limit, "offset": offset}
-    direction = " DESC" if query.descending else ""
-    order = ", ".join(f"{key}{direction}" for key in (*_SORT_KEYS[query.sort], "project.code"))
-    ids = [id_ for (id_,) in db.fetch(f"SELECT project.id FROM project{_where(db, query, params)} ORDER BY {order} LIMIT :limit OFFSET :offset", params)]
+    """One page of the portfolio, filtered and sorted in the database: the page's ids, then their rows."""
+    ids = q.page_ids(db, _filter(query), query.sort.value, descending=query.descending, offset=offset, limit=limit)
     if not ids:
         return []
-    page: dict[str, Any] = {}
-    found = {
-        row[0]: row
-        for row in db.fetch(
-            "SELECT project.id, project.code, project.name, project.stage, project.lead, project.service,"
-            f" {PRIMARY_AMBITION}, r.rag, r.fy_start_year, r.quarter"
-            f" FROM project LEFT JOIN quarterly_review r ON r.id = {_LATEST_REVIEW.format(column='id')}"
-            f" WHERE project.id IN {in_list('id', ids, page)}",
-            page,
-        )
-    }
+    found = q.page_rows(db, ids)
     return [_row(found[id_]) for id_ in ids if id_ in found]
 
 
@@ -179,19 +78,9 @@ def group_counts(db: Database, query: ProjectQuery, by: SortKey) -> list[GroupCo
     projects) or SortKey.STAGE; `query.descending` reverses the order just as
     it does for the rows.
     """
-    if by is SortKey.AMBITION:
-        key, order = PRIMARY_AMBITION, ("group_key IS NULL", "group_key")  # as list_projects: unlinked last
-    elif by is SortKey.STAGE:
-        key, order = "project.stage", (stage_rank("group_key"),)  # the lifecycle, as list_projects sorts
-    else:
+    if by not in (SortKey.AMBITION, SortKey.STAGE):
         raise ValueError(f"cannot group the portfolio by {by}")
-    params: dict[str, Any] = {}
-    direction = " DESC" if query.descending else ""
-    rows = db.fetch(
-        f"SELECT group_key, count(*) FROM (SELECT {key} AS group_key FROM project{_where(db, query, params)}) AS grouped"
-        f" GROUP BY group_key ORDER BY {', '.join(k + direction for k in order)}",
-        params,
-    )
+    rows = q.group_counts(db, _filter(query), by.value, descending=query.descending)
     return [GroupCount(key=value, count=count) for value, count in rows]
 
 
@@ -204,14 +93,7 @@ def ambition_counts(db: Database, query: ProjectQuery) -> dict[str, int]:
     them. Ambitions no matching project serves are left out.
     """
     everything = replace(query, ambition=None)
-    params: dict[str, Any] = {}
-    counts: dict[str, int] = dict(
-        db.fetch(
-            "SELECT a.code, count(*) FROM project JOIN project_ambition link ON link.project_id = project.id"
-            f" JOIN ambition a ON a.id = link.ambition_id{_where(db, everything, params)} GROUP BY a.code",
-            params,
-        )
-    )
+    counts = q.ambition_counts(db, _filter(everything))
     counts[NO_AMBITION] = count_projects(db, replace(query, ambition=NO_AMBITION))
     counts[""] = count_projects(db, everything)
     return counts
@@ -219,15 +101,12 @@ def ambition_counts(db: Database, query: ProjectQuery) -> dict[str, int]:
 
 def list_ambitions(db: Database) -> list[AmbitionSummary]:
     """Every Council Plan ambition, in the plan's order."""
-    rows = db.fetch("SELECT id, version, code, title, description, plan_period FROM ambition ORDER BY sort_order, code")
-    return [AmbitionSummary(*row) for row in rows]
+    return [AmbitionSummary(*row) for row in q.ambitions(db)]
 
 
 def portfolio_title(db: Database) -> str | None:
     """The portfolio's name (and council), as the snapshot's [portfolio] table gave them."""
-    params: dict[str, Any] = {}
     keys = ["portfolio.name", "portfolio.council"]
-    settings = dict(db.fetch(f"SELECT key, value FROM setting WHERE key IN {in_list('key', keys, params)}", params))
+    settings = q.settings(db, keys)
     shown = [settings[key] for key in keys if settings.get(key)]
     return " · ".join(shown) if shown else None
-

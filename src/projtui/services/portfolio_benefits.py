@@ -1,6 +1,6 @@
 """The portfolio's "benefits on track" column, and the quarter it is judged at.
 
-Plain SQL through `Database.fetch`, like `services.portfolio`, so the
+Its statements are plain SQL in `store.queries.portfolio_benefits`, so the
 column fills in on the first screen without SQLAlchemy. The rules are the
 domain's (`domain.status`), the same the review sheet and the report use.
 """
@@ -10,13 +10,13 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import fields
-from typing import Any
 
-from projtui.domain.quarter import Quarter
 from projtui.domain.measures import MeasureRule, OnTrackCount, benefit_on_track, measure_status, reporting_started, rollup_counts
-from projtui.services.portfolio import chunks, in_list
+from projtui.domain.quarter import Quarter
 from projtui.services.reviews.quarter import default_review_quarter
 from projtui.store.database import Database
+from projtui.store.queries import portfolio_benefits as q
+from projtui.store.queries.plain import chunks
 
 # The measure columns a MeasureRule is made of: its fields are named as the store's columns.
 _RULE = tuple(field.name for field in fields(MeasureRule))
@@ -43,16 +43,10 @@ def benefits_on_track(db: Database, project_ids: Iterable[int], quarter: Quarter
     starts: dict[int, Quarter | None] = {}  # benefit -> realisation start
     measures: dict[int, list[tuple[int, MeasureRule | None]]] = defaultdict(list)  # benefit -> (measure, rule)
     for chunk in chunks(ids):
-        params: dict[str, Any] = {}
-        projects = in_list("p", chunk, params)
-        for benefit_id, project_id, start in db.fetch(
-            f"SELECT id, project_id, realisation_start FROM benefit WHERE project_id IN {projects} ORDER BY position, id", params
-        ):
+        for benefit_id, project_id, start in q.benefits(db, chunk):
             benefits[project_id].append(benefit_id)
             starts[benefit_id] = Quarter.from_label(start)
-        for measure_id, benefit_id, *rule in db.fetch(
-            f"SELECT id, benefit_id, {', '.join(_RULE)} FROM measure WHERE project_id IN {projects} AND benefit_id IS NOT NULL", params
-        ):
+        for measure_id, benefit_id, *rule in q.benefit_measures(db, chunk, _RULE):
             measures[benefit_id].append((measure_id, _rule(rule)))
     actual_now, started, profiled = _figures(db, sorted(m for ms in measures.values() for m, _ in ms), quarter)
     result: dict[int, OnTrackCount] = {}
@@ -84,19 +78,10 @@ def _figures(db: Database, measure_ids: list[int], quarter: Quarter) -> tuple[di
     started: set[int] = set()
     profiled: dict[int, float] = {}
     for chunk in chunks(measure_ids):
-        params: dict[str, Any] = {"fy": quarter.fy_start_year, "q": quarter.quarter}
-        measures = in_list("m", chunk, params)
-        in_quarter = f"measure_id IN {measures} AND fy_start_year = :fy AND quarter = :q"
-        actual_now.update(db.fetch(f"SELECT measure_id, value FROM measure_value WHERE {in_quarter}", params))
-        started.update(
-            measure_id
-            for (measure_id,) in db.fetch(
-                f"SELECT DISTINCT measure_id FROM measure_value WHERE measure_id IN {measures}"
-                " AND (fy_start_year < :fy OR (fy_start_year = :fy AND quarter <= :q))",
-                params,
-            )
-        )
-        profiled.update(db.fetch(f"SELECT measure_id, value FROM measure_target WHERE {in_quarter}", params))
+        now, since, targets = q.quarter_figures(db, chunk, quarter.fy_start_year, quarter.quarter)
+        actual_now.update(now)
+        started.update(since)
+        profiled.update(targets)
     return actual_now, started, profiled
 
 

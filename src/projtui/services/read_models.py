@@ -58,12 +58,6 @@ class ProjectRow:
 
 
 @dataclass(frozen=True)
-class BenefitsOnTrack:
-    on_track: int
-    total: int
-
-
-@dataclass(frozen=True)
 class AmbitionLink:
     code: str
     title: str
@@ -104,14 +98,6 @@ class ThreadProject:
     name: str
     stage: Stage
     is_primary: bool
-
-
-@dataclass(frozen=True)
-class AmbitionGroup:
-    """One ambition and the projects serving it; `ambition` None is the "linked to no ambition" group."""
-
-    ambition: AmbitionSummary | None
-    projects: tuple[ThreadProject, ...]
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ from textual.widgets.tree import TreeNode
 
 from projtui.domain.enums import Direction
 from projtui.domain.formatting import format_number, format_pounds
-from projtui.services.plans import BenefitsMap, MapNode
+from projtui.domain.plan_map import BenefitsMap, MapNode
 from projtui.services.read_models import Item, MeasureItem, PlanView
 
 BREAK = "⚠"

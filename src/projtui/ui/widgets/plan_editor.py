@@ -20,6 +20,7 @@ from textual.reactive import var
 from textual.widgets import Static, Tree
 from textual.worker import get_current_worker
 
+from projtui.domain.codes import suggest_code
 from projtui.domain.enums import PlanStatus
 from projtui.domain.errors import (
     ConflictError,
@@ -28,18 +29,10 @@ from projtui.domain.errors import (
     ProjtuiError,
 )
 from projtui.domain.formatting import plural
+from projtui.domain.plan_map import BenefitsMap, map_plan
 from projtui.services import plans
 from projtui.services.read_models import Item, MeasureItem, PlanView
-from projtui.ui.widgets.benefits_map import (
-    BREAK,
-    KIND_TITLES,
-    PlanTree,
-    Ref,
-    Room,
-    fill_items,
-    fill_map,
-    map_problems,
-)
+from projtui.ui.widgets.benefits_map import BREAK, KIND_TITLES, PlanTree, Ref, Room, fill_items, fill_map, map_problems
 from projtui.ui.widgets.form import FieldSpec
 
 NARROW = 100  # below this many columns the map replaces the items tree instead of sitting beside it
@@ -118,7 +111,7 @@ class PlanEditor(Vertical):
         return bool(self.items_tree.size.width or self.map_tree.size.width)
 
     def _show_plan(self, plan: PlanView) -> None:
-        benefits_map = plans.map_plan(plan)
+        benefits_map = map_plan(plan)
         self.query_one("#plan-summary", Static).update(self._summary(plan, benefits_map))
         problems = map_problems(benefits_map)
         items, the_map = self.items_tree, self.map_tree
@@ -131,7 +124,7 @@ class PlanEditor(Vertical):
             self.items_tree.restore(self._pending_select, self.items_tree.cursor_line)
             self._pending_select = None
 
-    def _summary(self, plan: PlanView, benefits_map: plans.BenefitsMap) -> Text:
+    def _summary(self, plan: PlanView, benefits_map: BenefitsMap) -> Text:
         """Two lines, each cut with an ellipsis rather than wrapped: the trees get the room."""
         fields = plan.fields
         first = Text("Plan: ", style="bold", no_wrap=True, overflow="ellipsis")
@@ -245,7 +238,7 @@ class PlanEditor(Vertical):
         from projtui.ui.screens.item_form import form_for
 
         db, actor, project = self._db, self._actor, self.project_code
-        code = plans.suggest_code(kind, self._codes(kind))
+        code = suggest_code(kind, self._codes(kind))
         title = Text(f"New {_SINGULAR[kind]} in {project}")
 
         def save(fields, _version):

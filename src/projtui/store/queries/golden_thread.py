@@ -1,0 +1,37 @@
+"""The golden thread's statements: how many projects serve each ambition, and which ones."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from projtui.store import tables as t
+
+_LINKED = select(t.ProjectAmbition.project_id).where(t.ProjectAmbition.project_id == t.Project.id).exists()
+
+
+def projects_per_ambition(session: Session) -> dict[int, int]:
+    """Ambition id → how many projects link to it."""
+    return dict(session.execute(select(t.ProjectAmbition.ambition_id, func.count()).group_by(t.ProjectAmbition.ambition_id)).all())
+
+
+def ambition_projects(session: Session, ambition_id: int, limit: int | None) -> list[tuple[str, str, str, bool]]:
+    """(code, name, stage, is_primary) of the projects serving an ambition, by code, at most `limit`."""
+    statement = (
+        select(t.Project.code, t.Project.name, t.Project.stage, t.ProjectAmbition.is_primary)
+        .join(t.ProjectAmbition, t.ProjectAmbition.project_id == t.Project.id)
+        .where(t.ProjectAmbition.ambition_id == ambition_id)
+        .order_by(t.Project.code)
+        .limit(limit)
+    )
+    return [tuple(row) for row in session.execute(statement)]
+
+
+def count_unlinked(session: Session) -> int:
+    return session.scalar(select(func.count()).select_from(t.Project).where(~_LINKED)) or 0
+
+
+def unlinked_projects(session: Session, limit: int | None) -> list[tuple[str, str, str]]:
+    """(code, name, stage) of the projects linked to no ambition, by code, at most `limit`."""
+    statement = select(t.Project.code, t.Project.name, t.Project.stage).where(~_LINKED).order_by(t.Project.code).limit(limit)
+    return [tuple(row) for row in session.execute(statement)]

@@ -107,6 +107,15 @@ def save_review(
             raise _review_conflict(session, project.id, project.code, quarter, expected_version) from None
 
 
+def _review_at_version(session: Session, project_code: str, quarter: Quarter, expected_version: int):
+    """The project, the review's audit key and its row, if the review is still at the version the user saw."""
+    project = rows.project(session, project_code)
+    row = q.review_row(session, project.id, quarter)
+    if row is None or row.version != expected_version:
+        raise _review_conflict(session, project.id, project.code, quarter, expected_version)
+    return project, rows.review_key(project.code, quarter), row
+
+
 def _record_or_none(session: Session, review_id: int) -> ReviewRecord | None:
     row = q.review_by_id(session, review_id)
     return None if row is None else rows.record(row)
@@ -130,11 +139,7 @@ def publish_review(
     """
     quarter = rows.as_quarter(quarter)
     with db.transaction() as session:
-        project = rows.project(session, project_code)
-        key = rows.review_key(project.code, quarter)
-        row = q.review_row(session, project.id, quarter)
-        if row is None or row.version != expected_version:
-            raise _review_conflict(session, project.id, project.code, quarter, expected_version)
+        project, key, row = _review_at_version(session, project_code, quarter, expected_version)
         blockers = load_sheet(session, project.code, quarter).publish_blockers
         if blockers:
             raise RuleError(f"cannot publish the {quarter} review of {project.code}: " + "; ".join(blockers))
@@ -169,11 +174,7 @@ def reopen_review(
     quarter = rows.as_quarter(quarter)
     reason = audit.reason_text(reason)
     with db.transaction() as session:
-        project = rows.project(session, project_code)
-        key = rows.review_key(project.code, quarter)
-        row = q.review_row(session, project.id, quarter)
-        if row is None or row.version != expected_version:
-            raise _review_conflict(session, project.id, project.code, quarter, expected_version)
+        project, key, row = _review_at_version(session, project_code, quarter, expected_version)
         if row.status != ReviewStatus.PUBLISHED.value:
             raise RuleError(f"the {quarter} review of {project.code} is not published: there is nothing to re-open")
         by, on = row.published_by, row.published_on

@@ -80,7 +80,8 @@ def read_input(file: Path) -> tuple[str, str]:
 
 def counts(summary: dict[str, dict[str, int]]) -> str:
     """An import's changes in a phrase: "2 added, 1 changed, 0 removed", or "no changes"."""
-    totals = {kind: sum(entity.get(kind, 0) for entity in summary.values()) for kind in ("added", "changed", "removed")}
-    if not any(totals.values()):
-        return "no changes"
-    return ", ".join(f"{n} {kind}" for kind, n in totals.items())
+    from projtui.snapshot.diff import KINDS
+    from projtui.snapshot.diff_render import count_line
+
+    totals = {kind: sum(entity.get(kind, 0) for entity in summary.values()) for kind in KINDS}
+    return count_line(totals) if any(totals.values()) else "no changes"

@@ -57,7 +57,7 @@ def import_(
 ) -> None:
     """Validate a snapshot, then apply it in one transaction (upsert by code)."""
     from projtui.services.importing import import_snapshot
-    from projtui.snapshot.diff import render_text
+    from projtui.snapshot.diff_render import render_text
 
     text, source = read_input(file)
     database = open_database(ctx, db, database_url, create=True)
@@ -79,7 +79,8 @@ def diff(
     format: Annotated[DiffFormat, typer.Option("--format", help="text for people, json for scripts.")] = DiffFormat.TEXT,
 ) -> None:
     """What changed between two snapshots (no output when nothing did)."""
-    from projtui.snapshot.diff import diff_documents, render_json, render_text
+    from projtui.snapshot.diff import diff_documents
+    from projtui.snapshot.diff_render import render_json, render_text
     from projtui.snapshot.reader import read_document
 
     before, after = (read_document(text, source=source) for text, source in map(read_input, (old, new)))

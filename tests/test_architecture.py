@@ -20,7 +20,7 @@ def test_import_contracts_hold():
 
 def test_cli_start_up_does_not_import_heavy_modules():
     """`projtui --version` and friends must not pay for Textual, Alembic or the database drivers."""
-    probe = "import sys, projtui.cli; print(sorted(m for m in ('textual', 'alembic', 'psycopg', 'projtui.store') if m in sys.modules))"
+    probe = "import sys, projtui.cli.root; print(sorted(m for m in ('textual', 'alembic', 'psycopg', 'projtui.store') if m in sys.modules))"
     result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "[]"
 

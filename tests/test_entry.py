@@ -7,7 +7,9 @@ import sys
 
 import pytest
 
-from projtui import cli, entry
+from projtui import entry
+from projtui.cli import root
+from projtui.ui import launch
 
 OPENING = [
     ([], {}),
@@ -39,10 +41,10 @@ def test_the_app_opens_on_the_database_typer_would_open(args, env, environment):
     for variable, value in env.items():
         environment.setenv(variable, value)
     opened: list[str] = []
-    environment.setattr(cli, "open_app", opened.append)
+    environment.setattr(launch, "open_app", opened.append)
     fast = entry.app_only_url(args, dict(env))
     assert fast is not None
-    assert cli.main(list(args)) == 0
+    assert root.main(list(args)) == 0
     assert opened == [fast]
 
 
@@ -62,7 +64,7 @@ def test_a_directory_is_left_to_typer_to_refuse(tmp_path, environment, capsys):
 
 def test_opening_the_app_does_not_load_typer(tmp_path):
     probe = (
-        "import sys; from projtui import entry; entry.open_app = print; "
+        "import sys; from projtui import entry; from projtui.ui import launch; launch.open_app = print; "
         f"entry.main(['--db', {str(tmp_path / 'p.db')!r}]); print('typer' in sys.modules, 'pydantic' in sys.modules)"
     )
     result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)

@@ -8,8 +8,10 @@ import random
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from strategies import documents
 
-from projtui.snapshot.diff import Change, diff_documents, render_json, render_text, summarise
+from projtui.snapshot.diff import Change, diff_documents, summarise
+from projtui.snapshot.diff_render import render_json, render_text
 from projtui.snapshot.document import (
     Ambition,
     Benefit,
@@ -23,7 +25,6 @@ from projtui.snapshot.document import (
     Project,
     Review,
 )
-from strategies import documents
 
 
 def base() -> Document:

@@ -21,19 +21,16 @@ audit log). Both get the same list of `Change`s:
 
 Values are plain JSON values: enums as their strings, quarters and dates as
 their canonical labels. The order of the list is fixed (see
-`diff_documents`), whatever the order of the documents' lists.
+`diff_documents`), whatever the order of the documents' lists. How the
+list reads, as text or JSON, is `snapshot.diff_render`.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-import enum
 import functools
-import json
-import typing
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from typing import Any, Literal, TypeVar
 
 from pydantic import BaseModel
@@ -42,7 +39,7 @@ from projtui.domain.codes import natural_key
 from projtui.domain.quarter import Quarter
 from projtui.snapshot import document as doc
 
-__all__ = ["KINDS", "Change", "diff_documents", "render_json", "render_text", "summarise"]
+__all__ = ["ITEMS", "KINDS", "Change", "diff_documents", "placed_measures", "summarise", "totals"]
 
 Kind = Literal["added", "removed", "changed"]
 KINDS: tuple[Kind, ...] = ("added", "changed", "removed")
@@ -85,7 +82,7 @@ _AMBITION = _field_names(doc.AmbitionFields)
 _PRIORITY = _field_names(doc.PriorityFields)
 _PROJECT = _field_names(doc.ProjectFields)
 _PLAN = _field_names(doc.PlanFields)
-_ITEMS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
+ITEMS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("output", "outputs", _field_names(doc.OutputFields)),
     ("outcome", "outcomes", _field_names(doc.OutcomeFields)),
     ("benefit", "benefits", _field_names(doc.BenefitFields)),
@@ -254,7 +251,7 @@ def _diff_project(code: str, old: doc.Project, new: doc.Project) -> list[Change]
         _scalars(old.benefits_review_plan, _PLAN), _scalars(new.benefits_review_plan, _PLAN),
         label=None, project=code,
     )
-    for entity, attribute, fields in _ITEMS:
+    for entity, attribute, fields in ITEMS:
         changes += _diff_items(code, entity, getattr(old, attribute), getattr(new, attribute), fields)
     measure_changes, measures = _diff_measures(code, old, new)
     changes += measure_changes
@@ -309,7 +306,7 @@ Matched = tuple[str, doc.Measure, doc.Measure]  # (key, old, new): a measure in 
 Positions = dict[str, int]
 
 
-def _placed_measures(project: doc.Project) -> list[Placed]:
+def placed_measures(project: doc.Project) -> list[Placed]:
     return [(f"outcome {o.code}", m) for o in project.outcomes for m in o.measures] + [
         (f"benefit {b.code}", m) for b in project.benefits for m in b.measures
     ]
@@ -334,7 +331,7 @@ def _diff_measures(project: str, old: doc.Project, new: doc.Project) -> tuple[li
     """The measures' changes, and the measures in both documents (for their targets and actuals)."""
     if old.outcomes == new.outcomes and old.benefits == new.benefits:
         return [], []
-    old_placed, new_placed = _placed_measures(old), _placed_measures(new)
+    old_placed, new_placed = placed_measures(old), placed_measures(new)
     old_keys = _measure_keys([m for _, m in old_placed], [m for _, m in new_placed])
     new_keys = _measure_keys([m for _, m in new_placed], [m for _, m in old_placed])
     old_index, new_index = _index(zip(old_keys, old_placed)), _index(zip(new_keys, new_placed))
@@ -397,7 +394,7 @@ def _reviews(reviews: list[doc.Review]) -> dict[str, Values]:
     return {k: _scalars(r, _REVIEW) for k, r in _index((str(r.quarter), r) for r in reviews).items()}
 
 
-# -- summaries and rendering ----------------------------------------------------
+# -- counts ----------------------------------------------------------------------
 
 
 def summarise(changes: Iterable[Change]) -> dict[str, dict[str, int]]:
@@ -408,221 +405,7 @@ def summarise(changes: Iterable[Change]) -> dict[str, dict[str, int]]:
     return {entity: {kind: count[kind] for kind in KINDS} for entity, count in counts.items()}
 
 
-def _totals(changes: Iterable[Change]) -> dict[str, int]:
+def totals(changes: Iterable[Change]) -> dict[str, int]:
+    """Counts per kind: {"added": 1, "changed": 3, "removed": 0}."""
     counted = Counter(change.kind for change in changes)
     return {kind: counted[kind] for kind in KINDS}
-
-
-def render_json(changes: list[Change]) -> str:
-    """{"changes": [...], "summary": {entity: counts}, "totals": counts}, keys sorted, indented."""
-    payload = {
-        "changes": [asdict(change) for change in changes],
-        "summary": summarise(changes),
-        "totals": _totals(changes),
-    }
-    return json.dumps(payload, sort_keys=True, indent=2)
-
-
-def render_text(changes: list[Change], old: doc.Document, new: doc.Document) -> str:
-    """The changes for a person: one line each, grouped by ambition and project; "" for none."""
-    if not changes:
-        return ""
-    names = _Names(old, new)
-    lines: list[str] = []
-
-    def section(title: str, selected: list[Change], line: Callable[[Change], str]) -> None:
-        if selected:
-            lines.append(title)
-            lines.extend(f"  {_SIGNS[c.kind]} {line(c)}" for c in selected)
-
-    def whole_project(change: Change) -> str:
-        return f"{change.key} {_clean(_whole(change))}"
-
-    section("Portfolio", [c for c in changes if c.entity == "portfolio"], lambda c: _field_change(c.field or "", c))
-    section("Ambitions", [c for c in changes if c.entity in ("ambition", "priority")], _ambition_line)
-    whole = [c for c in changes if c.entity == "project" and c.kind != "changed"]
-    section("Projects added", [c for c in whole if c.kind == "added"], whole_project)
-    section("Projects removed", [c for c in whole if c.kind == "removed"], whole_project)
-    whole_codes = {c.project for c in whole}
-    by_project: dict[str, list[Change]] = {}
-    for change in changes:
-        if change.project is not None and change.project not in whole_codes:
-            by_project.setdefault(change.project, []).append(change)
-    for code, selected in by_project.items():
-        section(f"{code} {_clean(names.project(code))}", selected, lambda c: _project_line(c, names))
-    totals = _totals(changes)
-    lines.append(", ".join(f"{totals[kind]} {kind}" for kind in KINDS))
-    return "\n".join(lines) + "\n"
-
-
-_SIGNS = {"added": "+", "removed": "-", "changed": "~"}
-_ARROW = "→"
-_TEXT_LIMIT = 60
-
-# Field names as a person says them; the rest just lose their underscores.
-_FIELD_LABELS = {
-    "rag": "RAG",
-    "time_rag": "time RAG",
-    "cost_rag": "cost RAG",
-    "scope_rag": "scope RAG",
-    "benefits_rag": "benefits RAG",
-    "budget_pence": "budget",
-    "spend_to_date_pence": "spend to date",
-    "forecast_pence": "forecast outturn",
-    "full_year_value_pence": "full-year value",
-    "target_max": "target (upper bound)",
-    "tolerance": "tolerance %",
-    "primary_ambition": "primary ambition",
-    "parent": "moved",
-}
-
-
-def _is_plain(annotation: object) -> bool:
-    """Enums, quarters, dates: values shown bare, not quoted like free text."""
-    if isinstance(annotation, type):
-        return issubclass(annotation, enum.Enum | Quarter | dt.date)
-    return any(_is_plain(arg) for arg in typing.get_args(annotation))
-
-
-_PLAIN_FIELDS = frozenset(
-    name
-    for model in (doc.ProjectFields, doc.PlanFields, doc.OutputFields, doc.OutcomeFields, doc.BenefitFields,
-                  doc.MeasureFields, doc.ReviewFields, doc.AmbitionFields, doc.PriorityFields, doc.PortfolioFields)
-    for name, info in model.model_fields.items()
-    if _is_plain(info.annotation)
-) | {"code", "primary_ambition", "parent"}
-
-
-def _clean(text: object) -> str:
-    """User text on one terminal line: control and other invisible characters escaped."""
-    return "".join(ch if ch.isprintable() else ch.encode("unicode_escape").decode("ascii") for ch in str(text))
-
-
-def _quote(text: str) -> str:
-    if len(text) > _TEXT_LIMIT:
-        text = text[: _TEXT_LIMIT - 1] + "…"
-    return '"' + _clean(text.replace("\\", "\\\\").replace('"', '\\"')) + '"'
-
-
-def _show(field: str | None, value: object) -> str:
-    if value is None:
-        return "(none)"
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, int) and field is not None and field.endswith("_pence"):
-        pounds, pence = divmod(value, 100)
-        return f"£{pounds:,}.{pence:02d}"
-    if isinstance(value, int | float):
-        return repr(value)
-    if isinstance(value, str):
-        return _clean(value) if field in _PLAIN_FIELDS else _quote(value)
-    return _clean(json.dumps(value, ensure_ascii=False))
-
-
-def _field_change(field: str, change: Change) -> str:
-    label = _FIELD_LABELS.get(field, field.replace("_", " "))
-    return f"{label}: {_show(field, change.old)} {_ARROW} {_show(field, change.new)}"
-
-
-def _ambition_line(change: Change) -> str:
-    what = change.key if change.entity == "ambition" else f"priority {change.key}"
-    if change.kind == "changed":
-        return f"{what} {_field_change(change.field or '', change)}"
-    return f"{what} {_quote(str(_whole(change)))}"
-
-
-def _project_line(change: Change, names: _Names) -> str:
-    local = change.key[len(change.project or "") + 1:]  # the key after "SP-01/" or "SP-01@"
-    return _PROJECT_LINES.get(change.entity, _item_line)(change, local, names)
-
-
-def _project_field_line(change: Change, local: str, names: _Names) -> str:
-    if change.field == "name":
-        return f"renamed: {_show('name', change.old)} {_ARROW} {_show('name', change.new)}"
-    return _field_change(change.field or "", change)
-
-
-def _ambition_link_line(change: Change, local: str, names: _Names) -> str:
-    return f"linked to ambition {local}" if change.kind == "added" else f"unlinked from ambition {local}"
-
-
-def _plan_line(change: Change, local: str, names: _Names) -> str:
-    return f"benefits review plan {_field_change(change.field or '', change)}"
-
-
-def _item_link_line(change: Change, local: str, names: _Names) -> str:
-    source, _, target = local.partition(">")
-    source_kind, target_kind = ("output", "outcome") if change.entity == "output_link" else ("outcome", "benefit")
-    verb = "now leads to" if change.kind == "added" else "no longer leads to"
-    return f"{source_kind} {source} {verb} {target_kind} {target}"
-
-
-def _quarterly_line(change: Change, local: str, names: _Names) -> str:
-    measure, _, quarter = local.rpartition("@")
-    name = names.item(change.project or "", "measure", measure)
-    what = f"measure {measure} {_quote(name)} {change.entity} {quarter}"
-    if change.kind == "changed" and change.field != "value":
-        return f"{what} {_field_change(change.field or '', change)}"
-    return f"{what}: {_values(change)}"
-
-
-def _review_line(change: Change, local: str, names: _Names) -> str:
-    if change.kind == "changed":
-        return f"review {local} {_field_change(change.field or '', change)}"
-    return f"review {local} (RAG {_show('rag', _whole(change))})"
-
-
-def _item_line(change: Change, local: str, names: _Names) -> str:
-    """Outputs, outcomes, benefits and measures: code, title, then what happened."""
-    what = f"{change.entity} {local}"
-    if change.kind != "changed":
-        return f"{what} {_quote(str(_whole(change)))}"
-    if change.field in ("title", "name"):
-        return f"{what} {_field_change(change.field, change)}"
-    title = names.item(change.project or "", change.entity, local)
-    return f"{what} {_quote(title)} {_field_change(change.field or '', change)}"
-
-
-_PROJECT_LINES: dict[str, Callable[[Change, str, _Names], str]] = {
-    "project": _project_field_line,
-    "ambition_link": _ambition_link_line,
-    "plan": _plan_line,
-    "output_link": _item_link_line,
-    "outcome_link": _item_link_line,
-    "target": _quarterly_line,
-    "actual": _quarterly_line,
-    "review": _review_line,
-}
-
-
-def _values(change: Change) -> str:
-    if change.kind == "changed":
-        return f"{_show('value', change.old)} {_ARROW} {_show('value', change.new)}"
-    return _show("value", _whole(change))
-
-
-def _whole(change: Change) -> object:
-    """What an added or removed record showed of itself: its title, value or RAG."""
-    return change.new if change.kind == "added" else change.old
-
-
-class _Names:
-    """Titles to show beside codes, from the new document where a record is in both."""
-
-    def __init__(self, old: doc.Document, new: doc.Document):
-        self._projects: dict[str, str] = {}
-        self._items: dict[tuple[str, str, str], str] = {}
-        for document in (old, new):
-            for project in document.projects:
-                self._projects[project.code] = project.name
-                for entity, attribute, _ in _ITEMS:
-                    for item in getattr(project, attribute):
-                        self._items[project.code, entity, item.code] = item.title
-                for _, measure in _placed_measures(project):
-                    self._items[project.code, "measure", measure.code or measure.name] = measure.name
-
-    def project(self, code: str) -> str:
-        return self._projects.get(code, "")
-
-    def item(self, project: str, entity: str, code: str) -> str:
-        return self._items.get((project, entity, code), "")

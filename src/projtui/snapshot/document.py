@@ -15,7 +15,6 @@ import datetime as dt
 
 from pydantic import Field, model_validator
 
-from projtui.domain.records import QuarterLabel
 from projtui.domain.records import (
     AmbitionFields,
     BenefitFields,
@@ -27,6 +26,7 @@ from projtui.domain.records import (
     PortfolioFields,
     PriorityFields,
     ProjectFields,
+    QuarterLabel,
     QuarterValues,
     ReviewFields,
     Strict,

@@ -23,6 +23,13 @@ def user_keymap() -> dict[str, str]:
     return {str(k): str(v) for k, v in keymap.items()} if isinstance(keymap, dict) else {}
 
 
+def open_app(url: str) -> None:
+    """`projtui` with no command: open the portfolio at `url` (creating it), offering the sample when empty."""
+    from projtui.services.opening import open_portfolio
+
+    run_app(open_portfolio(url, create=True), settings=config.load_settings(), offer_sample=True)
+
+
 def run_app(db: Database, *, settings: Settings, offer_sample: bool) -> None:
     """Run the app until the user quits; `offer_sample` offers the sample portfolio when the database is empty."""
     from projtui.ui.app import ProjtuiApp

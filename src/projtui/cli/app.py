@@ -1,0 +1,81 @@
+"""`projtui init`, `demo` and `serve`: make the database, and run the app on it in a terminal or a browser."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from projtui import config
+from projtui.cli.errors import UsageProblem
+from projtui.cli.options import DbPath, DbUrl, counts, open_database, resolve_url
+
+
+def demo(ctx: typer.Context) -> None:
+    """Open the app on a fresh throwaway copy of the sample portfolio."""
+    import tempfile
+
+    from projtui.services.opening import open_portfolio
+    from projtui.services.transfer import load_sample
+    from projtui.ui.launch import run_app
+
+    settings = config.load_settings()
+    with tempfile.TemporaryDirectory(prefix="projtui-demo-") as folder:
+        db = open_portfolio(config.database_url(Path(folder) / "demo.db"), create=True)
+        try:
+            load_sample(db, actor=settings.user)
+            run_app(db, settings=settings, offer_sample=False)
+        finally:
+            db.dispose()
+
+
+def init(
+    ctx: typer.Context,
+    sample: Annotated[bool, typer.Option("--sample", help="Load the sample portfolio too.")] = False,
+    db: DbPath = None,
+    database_url: DbUrl = None,
+) -> None:
+    """Create the database, or migrate it to the current schema."""
+    from projtui.services.transfer import load_sample
+
+    database = open_database(ctx, db, database_url, create=True)
+    try:
+        typer.echo(f"Portfolio database ready: {database.display_name}")
+        if sample:
+            result = load_sample(database, actor=config.load_settings().user)
+            typer.echo(f"Sample portfolio loaded: {counts(result.summary)}")
+    finally:
+        database.dispose()
+
+
+def serve(
+    ctx: typer.Context,
+    host: Annotated[str, typer.Option("--host", help="Interface to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", help="Port to listen on.", min=1, max=65535)] = 8000,
+    public: Annotated[
+        str | None,
+        typer.Option("--public-url", help="The address browsers use to reach this server (behind a proxy, say); default: from --host and --port."),
+    ] = None,
+    db: DbPath = None,
+    database_url: DbUrl = None,
+) -> None:
+    """Serve the same app in a web browser (textual-serve); each browser tab runs its own session."""
+    import os
+    import shlex
+
+    from projtui.web import BrowserServer, listen_problem, public_url
+
+    # Before the database is opened (and perhaps created): a failed command writes nothing.
+    if problem := listen_problem(host, port):
+        raise UsageProblem(f"cannot listen on {host}:{port}: {problem}")
+    url = (public or public_url(host, port)).rstrip("/")
+    if not url.startswith(("http://", "https://")):
+        raise UsageProblem(f"--public-url: give an http:// or https:// address (got {public!r})")
+    open_database(ctx, db, database_url, create=True).dispose()  # fail here, in the terminal, not in each browser tab
+    # Through the environment, not the command line, so a password in the URL never shows in `ps`.
+    os.environ["PROJTUI_DATABASE_URL"] = resolve_url(ctx, db, database_url)
+    command = shlex.join([sys.executable, "-m", "projtui"])
+    typer.echo(f"Serving projtui on {url} (Ctrl+C stops)")
+    BrowserServer(command, host=host, port=port, title="projtui", public_url=url).serve()

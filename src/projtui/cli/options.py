@@ -1,0 +1,87 @@
+"""What the commands share: the database options, quarters, files in and out, change counts."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from projtui import config
+from projtui.cli.errors import UsageProblem
+from projtui.domain.errors import ProjtuiError
+from projtui.domain.quarter import Quarter
+
+DbPath = Annotated[
+    Path | None,
+    typer.Option("--db", envvar="PROJTUI_DB", help="SQLite portfolio file (default: the user data directory).", dir_okay=False),
+]
+DbUrl = Annotated[
+    str | None,
+    typer.Option("--database-url", envvar="PROJTUI_DATABASE_URL", help="SQLAlchemy URL, e.g. postgresql+psycopg://user@host/db."),
+]
+QuarterOption = Annotated[
+    str | None, typer.Option("--quarter", "-q", help="Financial quarter, e.g. '2024/25 Q1'.", metavar="QUARTER")
+]
+OutputOption = Annotated[str, typer.Option("--output", "-o", help="File to write, or - for standard output.", metavar="FILE|-")]
+
+
+def parse_quarter(value: str | None) -> Quarter | None:
+    if value is None:
+        return None
+    try:
+        return Quarter.parse(value)
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc)) from None
+
+
+def resolve_url(ctx: typer.Context, db: Path | None, url: str | None) -> str:
+    """Command-level options win over the ones given before the command."""
+    parent = ctx.find_root().params
+    return config.database_url(db or parent.get("db"), url or parent.get("database_url"))
+
+
+def open_database(ctx: typer.Context, db: Path | None, url: str | None, *, create: bool = False):
+    from projtui.services.opening import open_portfolio
+
+    return open_portfolio(resolve_url(ctx, db, url), create=create)
+
+
+def write_output(output: str, chunks) -> None:
+    """To standard output, or atomically to a file: a failure leaves no partial file."""
+    from projtui.snapshot.writer import write_atomic
+
+    if output == "-":
+        for chunk in chunks:
+            sys.stdout.write(chunk)
+        return
+    try:
+        write_atomic(Path(output), chunks)
+    except OSError as exc:
+        raise ProjtuiError(f"{output}: cannot write: {exc.strerror or exc}") from None
+
+
+def read_input(file: Path) -> tuple[str, str]:
+    """The text of `file` (- for standard input) and the name to report it by."""
+    if str(file) == "-":
+        return sys.stdin.read(), "<stdin>"
+    try:
+        return file.read_text(encoding="utf-8"), str(file)
+    except FileNotFoundError:
+        raise UsageProblem(f"{file}: no such file") from None
+    except IsADirectoryError:
+        raise UsageProblem(f"{file}: is a directory, not a snapshot file") from None
+    except UnicodeDecodeError as exc:
+        raise ProjtuiError(f"{file}: not UTF-8 text (byte {exc.start})") from None
+    except OSError as exc:
+        raise ProjtuiError(f"{file}: cannot read: {exc.strerror}") from None
+
+
+def counts(summary: dict[str, dict[str, int]]) -> str:
+    """An import's changes in a phrase: "2 added, 1 changed, 0 removed", or "no changes"."""
+    from projtui.snapshot.diff import KINDS
+    from projtui.snapshot.diff_render import count_line
+
+    totals = {kind: sum(entity.get(kind, 0) for entity in summary.values()) for kind in KINDS}
+    return count_line(totals) if any(totals.values()) else "no changes"

@@ -1,0 +1,52 @@
+"""`projtui report`: the quarterly performance report, as Markdown or one HTML page."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from projtui.cli.options import (
+    DbPath,
+    DbUrl,
+    OutputOption,
+    open_database,
+    parse_quarter,
+    write_output,
+)
+
+
+class ReportFormat(StrEnum):
+    MD = "md"
+    HTML = "html"
+
+
+def report(
+    ctx: typer.Context,
+    quarter: Annotated[str, typer.Option("--quarter", "-q", help="Financial quarter to report, e.g. '2026/27 Q2'.", metavar="QUARTER")],
+    format: Annotated[
+        ReportFormat | None,
+        typer.Option("--format", help="md (Markdown tables) or html (one self-contained page that prints well); default from the -o file name, else md."),
+    ] = None,
+    output: OutputOption = "-",
+    db: DbPath = None,
+    database_url: DbUrl = None,
+) -> None:
+    """The quarterly performance report for Cabinet or a scrutiny panel, grouped by ambition."""
+    from projtui.services.reporting import build_report
+
+    period = parse_quarter(quarter)
+    if format is None:
+        format = ReportFormat.HTML if Path(output).suffix.lower() in (".html", ".htm") else ReportFormat.MD
+    database = open_database(ctx, db, database_url)
+    try:
+        model = build_report(database, period)
+    finally:
+        database.dispose()
+    if format is ReportFormat.HTML:
+        from projtui.report.html import render_html as render
+    else:
+        from projtui.report.markdown import render_markdown as render
+    write_output(output, [render(model)])

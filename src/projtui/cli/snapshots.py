@@ -1,0 +1,91 @@
+"""`projtui export`, `import` and `diff`: the TOML snapshot out of the database, into it, and compared."""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from projtui import config
+from projtui.cli.options import (
+    DbPath,
+    DbUrl,
+    OutputOption,
+    QuarterOption,
+    counts,
+    open_database,
+    parse_quarter,
+    read_input,
+    write_output,
+)
+
+
+class DiffFormat(StrEnum):
+    TEXT = "text"
+    JSON = "json"
+
+
+def export_(
+    ctx: typer.Context,
+    output: OutputOption = "-",
+    quarter: QuarterOption = None,
+    no_timestamp: Annotated[bool, typer.Option("--no-timestamp", help="Leave out exported_at.")] = False,
+    db: DbPath = None,
+    database_url: DbUrl = None,
+) -> None:
+    """Write the TOML snapshot (atomically: a failed export leaves no partial file)."""
+    from projtui.services.transfer import export_snapshot
+
+    up_to = parse_quarter(quarter)
+    database = open_database(ctx, db, database_url)
+    stamp = None if no_timestamp else dt.datetime.now(dt.UTC).replace(microsecond=0)
+    try:
+        write_output(output, export_snapshot(database, up_to=up_to, exported_at=stamp))
+    finally:
+        database.dispose()
+
+
+def import_(
+    ctx: typer.Context,
+    file: Annotated[Path, typer.Argument(help="Snapshot to import, or - for standard input.", metavar="FILE", allow_dash=True)],
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Say what would change; change nothing.")] = False,
+    db: DbPath = None,
+    database_url: DbUrl = None,
+) -> None:
+    """Validate a snapshot, then apply it in one transaction (upsert by code)."""
+    from projtui.services.importing import import_snapshot
+    from projtui.snapshot.diff_render import render_text
+
+    text, source = read_input(file)
+    database = open_database(ctx, db, database_url, create=True)
+    try:
+        result = import_snapshot(database, text, source=source, actor=config.load_settings().user, dry_run=dry_run)
+    finally:
+        database.dispose()
+    if dry_run:
+        if result.changes:
+            typer.echo(render_text(result.changes, result.before, result.after).rstrip("\n"))
+        typer.echo(f"Dry run: would apply {counts(result.summary)}; nothing was changed.")
+    else:
+        typer.echo(f"Imported {source}: {counts(result.summary)}.")
+
+
+def diff(
+    old: Annotated[Path, typer.Argument(help="The earlier snapshot.", metavar="A.toml")],
+    new: Annotated[Path, typer.Argument(help="The later snapshot.", metavar="B.toml")],
+    format: Annotated[DiffFormat, typer.Option("--format", help="text for people, json for scripts.")] = DiffFormat.TEXT,
+) -> None:
+    """What changed between two snapshots (no output when nothing did)."""
+    from projtui.snapshot.diff import diff_documents
+    from projtui.snapshot.diff_render import render_json, render_text
+    from projtui.snapshot.reader import read_document
+
+    before, after = (read_document(text, source=source) for text, source in map(read_input, (old, new)))
+    changes = diff_documents(before, after)
+    if format is DiffFormat.JSON:
+        typer.echo(render_json(changes))
+    elif changes:
+        typer.echo(render_text(changes, before, after).rstrip("\n"))

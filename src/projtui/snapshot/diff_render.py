@@ -1,0 +1,248 @@
+"""The snapshot diff as people and scripts read it: `render_text` and `render_json`.
+
+`snapshot.diff` computes the list of `Change`s; this only words it. Values
+are shown exactly as the documents hold them (``90.0``, ``£1,250.00``), not
+rounded as the report shows figures: a diff must never show two different
+values as the same text.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import json
+import typing
+from collections.abc import Callable
+from dataclasses import asdict
+
+from projtui.domain.quarter import Quarter
+from projtui.snapshot import document as doc
+from projtui.snapshot.diff import (
+    ITEMS,
+    KINDS,
+    Change,
+    placed_measures,
+    summarise,
+    totals,
+)
+
+__all__ = ["count_line", "render_json", "render_text"]
+
+
+def render_json(changes: list[Change]) -> str:
+    """{"changes": [...], "summary": {entity: counts}, "totals": counts}, keys sorted, indented."""
+    payload = {
+        "changes": [asdict(change) for change in changes],
+        "summary": summarise(changes),
+        "totals": totals(changes),
+    }
+    return json.dumps(payload, sort_keys=True, indent=2)
+
+
+def render_text(changes: list[Change], old: doc.Document, new: doc.Document) -> str:
+    """The changes for a person: one line each, grouped by ambition and project; "" for none."""
+    if not changes:
+        return ""
+    names = _Names(old, new)
+    lines: list[str] = []
+
+    def section(title: str, selected: list[Change], line: Callable[[Change], str]) -> None:
+        if selected:
+            lines.append(title)
+            lines.extend(f"  {_SIGNS[c.kind]} {line(c)}" for c in selected)
+
+    def whole_project(change: Change) -> str:
+        return f"{change.key} {_clean(_whole(change))}"
+
+    section("Portfolio", [c for c in changes if c.entity == "portfolio"], lambda c: _field_change(c.field or "", c))
+    section("Ambitions", [c for c in changes if c.entity in ("ambition", "priority")], _ambition_line)
+    whole = [c for c in changes if c.entity == "project" and c.kind != "changed"]
+    section("Projects added", [c for c in whole if c.kind == "added"], whole_project)
+    section("Projects removed", [c for c in whole if c.kind == "removed"], whole_project)
+    whole_codes = {c.project for c in whole}
+    by_project: dict[str, list[Change]] = {}
+    for change in changes:
+        if change.project is not None and change.project not in whole_codes:
+            by_project.setdefault(change.project, []).append(change)
+    for code, selected in by_project.items():
+        section(f"{code} {_clean(names.project(code))}", selected, lambda c: _project_line(c, names))
+    lines.append(count_line(totals(changes)))
+    return "\n".join(lines) + "\n"
+
+
+def count_line(counted: dict[str, int]) -> str:
+    """Counts per kind in words: "1 added, 12 changed, 4 removed"."""
+    return ", ".join(f"{counted.get(kind, 0)} {kind}" for kind in KINDS)
+
+
+_SIGNS = {"added": "+", "removed": "-", "changed": "~"}
+_ARROW = "→"
+_TEXT_LIMIT = 60
+
+# Field names as a person says them; the rest just lose their underscores.
+_FIELD_LABELS = {
+    "rag": "RAG",
+    "time_rag": "time RAG",
+    "cost_rag": "cost RAG",
+    "scope_rag": "scope RAG",
+    "benefits_rag": "benefits RAG",
+    "budget_pence": "budget",
+    "spend_to_date_pence": "spend to date",
+    "forecast_pence": "forecast outturn",
+    "full_year_value_pence": "full-year value",
+    "target_max": "target (upper bound)",
+    "tolerance": "tolerance %",
+    "primary_ambition": "primary ambition",
+    "parent": "moved",
+}
+
+
+def _is_plain(annotation: object) -> bool:
+    """Enums, quarters, dates: values shown bare, not quoted like free text."""
+    if isinstance(annotation, type):
+        return issubclass(annotation, enum.Enum | Quarter | dt.date)
+    return any(_is_plain(arg) for arg in typing.get_args(annotation))
+
+
+_PLAIN_FIELDS = frozenset(
+    name
+    for model in (doc.ProjectFields, doc.PlanFields, doc.OutputFields, doc.OutcomeFields, doc.BenefitFields,
+                  doc.MeasureFields, doc.ReviewFields, doc.AmbitionFields, doc.PriorityFields, doc.PortfolioFields)
+    for name, info in model.model_fields.items()
+    if _is_plain(info.annotation)
+) | {"code", "primary_ambition", "parent"}
+
+
+def _clean(text: object) -> str:
+    """User text on one terminal line: control and other invisible characters escaped."""
+    return "".join(ch if ch.isprintable() else ch.encode("unicode_escape").decode("ascii") for ch in str(text))
+
+
+def _quote(text: str) -> str:
+    if len(text) > _TEXT_LIMIT:
+        text = text[: _TEXT_LIMIT - 1] + "…"
+    return '"' + _clean(text.replace("\\", "\\\\").replace('"', '\\"')) + '"'
+
+
+def _show(field: str | None, value: object) -> str:
+    if value is None:
+        return "(none)"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, int) and field is not None and field.endswith("_pence"):
+        pounds, pence = divmod(value, 100)
+        return f"£{pounds:,}.{pence:02d}"
+    if isinstance(value, int | float):
+        return repr(value)
+    if isinstance(value, str):
+        return _clean(value) if field in _PLAIN_FIELDS else _quote(value)
+    return _clean(json.dumps(value, ensure_ascii=False))
+
+
+def _field_change(field: str, change: Change) -> str:
+    label = _FIELD_LABELS.get(field, field.replace("_", " "))
+    return f"{label}: {_show(field, change.old)} {_ARROW} {_show(field, change.new)}"
+
+
+def _ambition_line(change: Change) -> str:
+    what = change.key if change.entity == "ambition" else f"priority {change.key}"
+    if change.kind == "changed":
+        return f"{what} {_field_change(change.field or '', change)}"
+    return f"{what} {_quote(str(_whole(change)))}"
+
+
+def _project_line(change: Change, names: _Names) -> str:
+    local = change.key[len(change.project or "") + 1:]  # the key after "SP-01/" or "SP-01@"
+    return _PROJECT_LINES.get(change.entity, _item_line)(change, local, names)
+
+
+def _project_field_line(change: Change, local: str, names: _Names) -> str:
+    if change.field == "name":
+        return f"renamed: {_show('name', change.old)} {_ARROW} {_show('name', change.new)}"
+    return _field_change(change.field or "", change)
+
+
+def _ambition_link_line(change: Change, local: str, names: _Names) -> str:
+    return f"linked to ambition {local}" if change.kind == "added" else f"unlinked from ambition {local}"
+
+
+def _plan_line(change: Change, local: str, names: _Names) -> str:
+    return f"benefits review plan {_field_change(change.field or '', change)}"
+
+
+def _item_link_line(change: Change, local: str, names: _Names) -> str:
+    source, _, target = local.partition(">")
+    source_kind, target_kind = ("output", "outcome") if change.entity == "output_link" else ("outcome", "benefit")
+    verb = "now leads to" if change.kind == "added" else "no longer leads to"
+    return f"{source_kind} {source} {verb} {target_kind} {target}"
+
+
+def _quarterly_line(change: Change, local: str, names: _Names) -> str:
+    measure, _, quarter = local.rpartition("@")
+    name = names.item(change.project or "", "measure", measure)
+    what = f"measure {measure} {_quote(name)} {change.entity} {quarter}"
+    if change.kind == "changed" and change.field != "value":
+        return f"{what} {_field_change(change.field or '', change)}"
+    return f"{what}: {_values(change)}"
+
+
+def _review_line(change: Change, local: str, names: _Names) -> str:
+    if change.kind == "changed":
+        return f"review {local} {_field_change(change.field or '', change)}"
+    return f"review {local} (RAG {_show('rag', _whole(change))})"
+
+
+def _item_line(change: Change, local: str, names: _Names) -> str:
+    """Outputs, outcomes, benefits and measures: code, title, then what happened."""
+    what = f"{change.entity} {local}"
+    if change.kind != "changed":
+        return f"{what} {_quote(str(_whole(change)))}"
+    if change.field in ("title", "name"):
+        return f"{what} {_field_change(change.field, change)}"
+    title = names.item(change.project or "", change.entity, local)
+    return f"{what} {_quote(title)} {_field_change(change.field or '', change)}"
+
+
+_PROJECT_LINES: dict[str, Callable[[Change, str, _Names], str]] = {
+    "project": _project_field_line,
+    "ambition_link": _ambition_link_line,
+    "plan": _plan_line,
+    "output_link": _item_link_line,
+    "outcome_link": _item_link_line,
+    "target": _quarterly_line,
+    "actual": _quarterly_line,
+    "review": _review_line,
+}
+
+
+def _values(change: Change) -> str:
+    if change.kind == "changed":
+        return f"{_show('value', change.old)} {_ARROW} {_show('value', change.new)}"
+    return _show("value", _whole(change))
+
+
+def _whole(change: Change) -> object:
+    """What an added or removed record showed of itself: its title, value or RAG."""
+    return change.new if change.kind == "added" else change.old
+
+
+class _Names:
+    """Titles to show beside codes, from the new document where a record is in both."""
+
+    def __init__(self, old: doc.Document, new: doc.Document):
+        self._projects: dict[str, str] = {}
+        self._items: dict[tuple[str, str, str], str] = {}
+        for document in (old, new):
+            for project in document.projects:
+                self._projects[project.code] = project.name
+                for entity, attribute, _ in ITEMS:
+                    for item in getattr(project, attribute):
+                        self._items[project.code, entity, item.code] = item.title
+                for _, measure in placed_measures(project):
+                    self._items[project.code, "measure", measure.code or measure.name] = measure.name
+
+    def project(self, code: str) -> str:
+        return self._projects.get(code, "")
+
+    def item(self, project: str, entity: str, code: str) -> str:
+        return self._items.get((project, entity, code), "")

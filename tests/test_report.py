@@ -336,6 +336,8 @@ def test_format_money_and_percent():
     assert format_pounds(123_456) == "£1,234.56"
     assert format_pounds(-500, signed=True) == "−£5"
     assert format_pounds(2_100_000, signed=True) == "+£21,000"
+    assert format_pounds(48_500_000, exact=True) == "£485,000.00"
+    assert format_pounds(-150, exact=True) == "−£1.50"
     assert format_pounds(None) == ""
     assert format_percent(0.8333) == "83%" and format_percent(None) == ""
 

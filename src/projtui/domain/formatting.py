@@ -48,13 +48,16 @@ def format_band(low: float | None, high: float | None) -> str:
     return format_number(low) + ("" if high is None else f"–{format_number(high)}")
 
 
-def format_pounds(pence: int | None, *, signed: bool = False) -> str:
-    """Money from integer pence: ``£485,000``, ``£1,234.56``; ``signed`` adds + or − (a minus sign)."""
+def format_pounds(pence: int | None, *, signed: bool = False, exact: bool = False) -> str:
+    """Money from integer pence: ``£485,000``, ``£1,234.56``; ``signed`` adds + or − (a minus sign).
+
+    ``exact`` always shows the pence (``£485,000.00``), for a diff that must show the value exactly as held.
+    """
     if pence is None:
         return ""
     sign = "−" if pence < 0 else ("+" if signed and pence > 0 else "")
     pounds, rest = divmod(abs(pence), 100)
-    return f"{sign}£{pounds:,}" + (f".{rest:02d}" if rest else "")
+    return f"{sign}£{pounds:,}" + (f".{rest:02d}" if rest or exact else "")
 
 
 def format_percent(fraction: float | None) -> str:

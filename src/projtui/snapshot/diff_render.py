@@ -15,6 +15,7 @@ import typing
 from collections.abc import Callable
 from dataclasses import asdict
 
+from projtui.domain.formatting import format_pounds
 from projtui.domain.quarter import Quarter
 from projtui.snapshot import document as doc
 from projtui.snapshot.diff import (
@@ -130,8 +131,7 @@ def _show(field: str | None, value: object) -> str:
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, int) and field is not None and field.endswith("_pence"):
-        pounds, pence = divmod(value, 100)
-        return f"£{pounds:,}.{pence:02d}"
+        return format_pounds(value, exact=True)
     if isinstance(value, int | float):
         return repr(value)
     if isinstance(value, str):

@@ -14,7 +14,7 @@ from projtui.domain.plan_map import map_plan
 from projtui.domain.quarter import Quarter
 from projtui.domain.records import BenefitFields, MeasureFields, OutcomeFields, OutputFields, PlanFields, ProjectFields
 from projtui.services import plans, portfolio, projects, reviews
-from projtui.services.audit import project_history
+from projtui.services.audit import history_page
 from projtui.services.opening import open_portfolio
 from projtui.services.reviews.history import project_reviews
 from projtui.store import tables as t
@@ -57,7 +57,7 @@ def items(db):
 
 
 def history(db, code="SP-01"):
-    entries, _ = project_history(db, code)
+    entries = list(history_page(db, code).entries)
     return entries
 
 

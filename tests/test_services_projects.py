@@ -7,7 +7,7 @@ import pytest
 from projtui.domain.enums import Rag, Stage
 from projtui.domain.errors import ConflictError, InvalidInput, RuleError
 from projtui.services import portfolio, projects
-from projtui.services.audit import project_history
+from projtui.services.audit import history_page
 from projtui.services.opening import open_portfolio
 from projtui.services.read_models import NO_AMBITION, ProjectQuery, SortKey
 from projtui.services.transfer import load_sample
@@ -134,7 +134,7 @@ def test_update_bumps_version_and_audits_each_field(db):
     after = projects.update_project(db, "SP-01", changed, expected_version=before.version, actor="alice")
     assert after.version == before.version + 1
     assert after.fields.name == "Renamed [red]x[/]"
-    entries, total = project_history(db, "SP-01")
+    entries = list(history_page(db, "SP-01").entries)
     fields = {(e.field, e.old, e.new, e.actor) for e in entries[:2]}
     assert ("name", before.fields.name, "Renamed [red]x[/]", "alice") in fields
     assert ("lead", before.fields.lead, "A. N. Other", "alice") in fields
@@ -191,7 +191,7 @@ def test_set_ambitions_links_unlinks_and_marks_primary(db):
     assert [(l.code, l.is_primary) for l in after.ambitions] == [("A4", True), ("A1", False)]
     with pytest.raises(InvalidInput, match="ambition"):
         projects.set_ambitions(db, "SP-01", ["A99"], expected_version=after.version, actor="a")
-    entries, _ = project_history(db, "SP-01")
+    entries = list(history_page(db, "SP-01").entries)
     assert any(e.field == "primary_ambition" and e.new == "A4" for e in entries)
 
 
@@ -201,7 +201,8 @@ def test_history_pages_newest_first_without_repeats_while_entries_arrive(db):
     for n in range(7):
         seen = projects.get_project(db, "SP-02")
         projects.update_project(db, "SP-02", seen.fields.model_copy(update={"lead": f"Lead {n}"}), expected_version=seen.version, actor="ed")
-    everything, total = project_history(db, "SP-02", limit=1000)
+    page = history_page(db, "SP-02", limit=1000)
+    everything, total = list(page.entries), page.total
     assert total == len(everything) >= 8
 
     first = history_page(db, "SP-02", limit=3)

@@ -15,7 +15,7 @@ from projtui.domain.quarter import Quarter
 from projtui.domain.rag import RagChange
 from projtui.domain.records import ReviewFields
 from projtui.services import portfolio_benefits, reviews
-from projtui.services.audit import project_history
+from projtui.services.audit import history_page
 from projtui.services.opening import open_portfolio
 from projtui.services.read_models import NO_AMBITION
 from projtui.services.reviews.models import ReviewProgress, ReviewState
@@ -35,7 +35,7 @@ def db(tmp_path):
 
 
 def _history(db, code, **match):
-    entries, _ = project_history(db, code, limit=1000)
+    entries = list(history_page(db, code, limit=1000).entries)
     return [e for e in entries if all(getattr(e, k) == v for k, v in match.items())]
 
 

@@ -21,7 +21,7 @@ from textual.widgets import DataTable, Input, OptionList, Select, SelectionList
 from projtui.domain.enums import Direction, PlanStatus
 from projtui.domain.plan_map import map_plan
 from projtui.services import plans
-from projtui.services.audit import project_history
+from projtui.services.audit import history_page
 from projtui.ui.screens.confirm import ChoiceScreen
 from projtui.ui.screens.conflict import ConflictScreen
 from projtui.ui.screens.item_form import FormScreen
@@ -236,7 +236,7 @@ async def give_reason(pilot, reason: str) -> None:
 
 
 def audit_of(db, field: str) -> list[tuple]:
-    entries, _ = project_history(db, "SP-01")
+    entries = list(history_page(db, "SP-01").entries)
     return [(e.actor, e.old, e.new) for e in entries if e.entity == "measure" and e.field == field]
 
 

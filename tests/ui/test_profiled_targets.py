@@ -8,7 +8,7 @@ from textual.widgets import DataTable, Input
 
 from projtui.domain.quarter import Quarter
 from projtui.services import plans, reviews
-from projtui.services.audit import project_history
+from projtui.services.audit import history_page
 from projtui.ui.screens.profiled_targets import ProfiledTargetsScreen
 from projtui.ui.widgets.benefits_map import Ref
 
@@ -67,7 +67,7 @@ async def test_set_targets_for_quarters_with_a_reason(db):
         assert targets(db) == ((Quarter(2025, 1), 72.5), (Quarter(2025, 2), 70.0))
         table = screen.query_one(DataTable)
         assert [str(table.get_row_at(i)[0]) for i in range(table.row_count)] == ["2025/26 Q1", "2025/26 Q2"]
-        entries, _ = project_history(db, "SP-01")
+        entries = list(history_page(db, "SP-01").entries)
         reasons = [(e.actor, e.entity, e.key, e.new) for e in entries if e.field == "reason"]
         assert reasons == [(USER, "target", "SP-01/M1@2025/26 Q2", "Works phased [winter]"), (USER, "target", "SP-01/M1@2025/26 Q1", "Works phased [winter]")]
         # Closing reloads the plan, so the measure's new version is the one edited next.

@@ -8,7 +8,7 @@ from textual.widgets import DataTable, Input, Select, TabbedContent
 
 from projtui.domain.enums import Stage
 from projtui.services import projects
-from projtui.services.audit import project_history
+from projtui.services.audit import history_page
 from projtui.ui.screens.conflict import ConflictScreen
 from projtui.ui.screens.item_form import FormScreen
 from projtui.ui.screens.project import ProjectScreen
@@ -69,7 +69,8 @@ async def test_number_keys_switch_tabs_and_each_tab_shows_its_records(db):
         await pilot.press("5")
         assert tabs.active == "history"
         history = app.screen.query_one("#history-table", DataTable)
-        entries, total = project_history(db, "SP-01")
+        page = history_page(db, "SP-01")
+        entries, total = list(page.entries), page.total
         assert history.row_count == total
         assert (str(history.get_row_at(0)[3]), str(history.get_row_at(0)[4])) == ("plan", "post_project_owner: — → Head of Property")
         assert str(history.get_row_at(total - 1)[3]) == "project"  # the oldest: created
@@ -92,7 +93,7 @@ async def test_edit_and_save_with_ctrl_s(db):
         assert detail.fields.lead == "A. N. Other [x]"
         assert detail.fields.budget_pence == 200_000_050
         assert "£2,000,000.50" in screen_text(app)
-        entries, _ = project_history(db, "SP-01")
+        entries = list(history_page(db, "SP-01").entries)
         assert {(e.field, e.actor) for e in entries[:2]} == {("lead", USER), ("budget_pence", USER)}
         assert form.is_attached is False
 
@@ -388,7 +389,7 @@ async def test_history_reads_page_by_page_as_the_cursor_reaches_the_end(db):
     from projtui.ui.screens.project import HISTORY_AHEAD, HISTORY_PAGE
 
     add_history(db, "SP-01", 2 * HISTORY_PAGE + 50)
-    _, total = project_history(db, "SP-01")
+    total = history_page(db, "SP-01").total
     app = make_app(db, tab="history")
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
@@ -413,7 +414,7 @@ async def test_history_reads_page_by_page_as_the_cursor_reaches_the_end(db):
         assert table.row_count == total and table.cursor_row < total - HISTORY_AHEAD
         assert f"Newest first · {total + 1:,} changes" not in screen_text(app)  # the new entry sits above, unread
         changes = [str(table.get_row_at(i)[4]) for i in range(table.row_count)]
-        entries, _ = project_history(db, "SP-01", limit=10_000)
+        entries = list(history_page(db, "SP-01", limit=10_000).entries)
         assert changes[: 2 * HISTORY_PAGE + 50] == [f"lead: {n - 1} → {n}" for n in range(2 * HISTORY_PAGE + 49, -1, -1)]
         assert str(table.get_row_at(total - 1)[3]) == "project"  # down to the oldest: created
         assert len(entries) == total + 1

@@ -14,7 +14,7 @@ from projtui.config import Settings
 from projtui.domain.enums import Rag, ReviewStatus
 from projtui.domain.quarter import Quarter
 from projtui.services import reviews
-from projtui.services.audit import project_history
+from projtui.services.audit import history_page
 from projtui.services.opening import open_portfolio
 from projtui.services.transfer import load_sample
 from projtui.ui.app import ProjtuiApp
@@ -236,7 +236,7 @@ async def test_reopen_asks_for_a_reason_and_is_audited(db):
         assert pilot.app.screen is screen
         review = reviews.get_review(db, "SP-01", LATEST)
         assert review.status is ReviewStatus.DRAFT
-        entries, _ = project_history(db, "SP-01")
+        entries = list(history_page(db, "SP-01").entries)
         reopen = [e for e in entries if e.action == "reopen"]
         assert reopen and reopen[0].new == "Fuel figure corrected" and reopen[0].actor == USER
         assert screen.sheet.editable
@@ -430,7 +430,7 @@ async def test_delete_clears_an_actual_after_asking_and_is_audited(db):
         line = reviews.review_sheet(db, "SP-01", NEXT).measure("M1")
         assert line.entry is None and line.figures.status.value == "no_data"
         assert screen.sheet.measure("M1").entry is None  # read back
-        entries, _ = project_history(db, "SP-01")
+        entries = list(history_page(db, "SP-01").entries)
         cleared = [e for e in entries if e.action == "delete" and e.entity == "actual"]
         assert cleared and cleared[0].old == "12.0" and cleared[0].actor == USER
         # Nothing left to clear: says so, asks nothing.

@@ -92,12 +92,6 @@ def reason_text(reason: object) -> str:
     return text
 
 
-def project_history(db: Database, code: str, *, limit: int = 200) -> tuple[list[AuditEntry], int]:
-    """The newest `limit` entries, newest first, and how many there are in all."""
-    page = history_page(db, code, limit=limit)
-    return list(page.entries), page.total
-
-
 @dataclass(frozen=True)
 class HistoryPage:
     """One page of a project's audit trail, newest first."""

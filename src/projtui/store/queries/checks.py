@@ -1,0 +1,139 @@
+"""`projtui check`'s statements: one query a kind of gap, each returning plain rows.
+
+What counts as a gap (which stages, which frequencies are due, which ratings
+need commentary) is decided above, in `services.checks`, and passed in.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+
+from sqlalchemy import Select, and_, exists, func, literal, or_, select, tuple_
+from sqlalchemy.orm import Session, aliased
+
+from projtui.domain.quarter import Quarter
+from projtui.store import tables as t
+
+# The plan items a link leads on from: item kind → (table, the column that links it onward).
+_LEADS_ON = {
+    "output": (t.Output, t.OutputOutcome.output_id),
+    "outcome": (t.Outcome, t.OutcomeBenefit.outcome_id),
+    "benefit": (t.Benefit, t.Measure.benefit_id),
+}
+# Items with an owner and a name: kind → (table, the name column, what else must match for a double claim).
+_NAMED = {
+    "benefit": (t.Benefit, t.Benefit.title, ()),
+    "measure": (t.Measure, t.Measure.name, (t.Measure.unit,)),
+}
+# A target with a date: its status follows the line from the baseline when it can.
+_DATED_TARGET = and_(t.Measure.target.is_not(None), t.Measure.target_period.is_not(None))
+
+
+def unlinked_projects(session: Session, *, except_stages: Collection[str]) -> list[tuple[str, str, str]]:
+    """(code, name, stage) of projects linked to no ambition."""
+    linked = exists().where(t.ProjectAmbition.project_id == t.Project.id)
+    statement = select(t.Project.code, t.Project.name, t.Project.stage).where(~linked, t.Project.stage.not_in(except_stages))
+    return [tuple(row) for row in session.execute(statement)]
+
+
+def items_leading_nowhere(session: Session, kind: str) -> list[tuple[str, str, str]]:
+    """(project, code, title) of the outputs, outcomes or benefits that link on to nothing."""
+    table, onward = _LEADS_ON[kind]
+    statement = (
+        select(t.Project.code, table.code, table.title)
+        .join(t.Project, t.Project.id == table.project_id)
+        .where(~exists().where(onward == table.id))
+    )
+    return [tuple(row) for row in session.execute(statement)]
+
+
+def _measures(*where) -> Select:
+    """(project, code, name) of the measures meeting ``where``."""
+    return (
+        select(t.Project.code, t.Measure.code, t.Measure.name)
+        .join(t.Project, t.Project.id == t.Measure.project_id)
+        .where(*where)
+    )
+
+
+def measures_without_baseline(session: Session) -> list[tuple[str, str, str]]:
+    """(project, code, name) of measures with no baseline, bar those a dated target reports on."""
+    return [tuple(row) for row in session.execute(_measures(t.Measure.baseline.is_(None), ~_DATED_TARGET))]
+
+
+def measures_without_target(session: Session) -> list[tuple[str, str, str]]:
+    """(project, code, name) of measures with no target."""
+    return [tuple(row) for row in session.execute(_measures(t.Measure.target.is_(None)))]
+
+
+def dated_targets_without_trajectory(session: Session) -> list[tuple]:
+    """(project, code, name, baseline, baseline period, target period) of dated targets with no dated baseline before them.
+
+    Canonical quarter labels sort in time order, so the periods compare as text.
+    """
+    statement = (
+        select(t.Project.code, t.Measure.code, t.Measure.name, t.Measure.baseline, t.Measure.baseline_period, t.Measure.target_period)
+        .join(t.Project, t.Project.id == t.Measure.project_id)
+        .where(
+            _DATED_TARGET,
+            or_(t.Measure.baseline.is_(None), t.Measure.baseline_period.is_(None), t.Measure.baseline_period >= t.Measure.target_period),
+        )
+    )
+    return [tuple(row) for row in session.execute(statement)]
+
+
+def measures_gone_quiet(
+    session: Session, quarter: Quarter, *, frequencies: Collection[str], except_stages: Collection[str]
+) -> list[tuple[str, str, str]]:
+    """(project, code, name) of measures of these frequencies that reported before ``quarter`` and have nothing for it."""
+    value = aliased(t.MeasureValue)
+    reported_before = exists().where(
+        value.measure_id == t.Measure.id,
+        tuple_(value.fy_start_year, value.quarter) < tuple_(literal(quarter.fy_start_year), literal(quarter.quarter)),
+    )
+    reported_now = exists().where(
+        t.MeasureValue.measure_id == t.Measure.id,
+        t.MeasureValue.fy_start_year == quarter.fy_start_year,
+        t.MeasureValue.quarter == quarter.quarter,
+    )
+    statement = _measures(
+        t.Measure.frequency.in_(frequencies), reported_before, ~reported_now, t.Project.stage.not_in(except_stages),
+    )
+    return [tuple(row) for row in session.execute(statement)]
+
+
+def ownerless(session: Session, kind: str) -> list[tuple[str, str, str]]:
+    """(project, code, name) of the benefits or measures with a blank owner."""
+    table, label, _ = _NAMED[kind]
+    blank = or_(table.owner.is_(None), func.trim(table.owner) == "")
+    statement = select(t.Project.code, table.code, label).join(t.Project, t.Project.id == table.project_id).where(blank)
+    return [tuple(row) for row in session.execute(statement)]
+
+
+def claimed_by_many(session: Session, kind: str) -> list[tuple[str, str, str]]:
+    """(project, code, name) of the benefits or measures whose name (and unit) more than one project claims."""
+    table, label, extra = _NAMED[kind]
+    key = (func.lower(func.trim(label)), *extra)
+    claimed = select(*key).group_by(*key).having(func.count(func.distinct(table.project_id)) > 1).subquery()
+    statement = (
+        select(t.Project.code, table.code, label)
+        .join(t.Project, t.Project.id == table.project_id)
+        .join(claimed, and_(*(a == b for a, b in zip(key, claimed.c, strict=True))))
+    )
+    return [tuple(row) for row in session.execute(statement)]
+
+
+def latest_reviews_without_commentary(session: Session, *, rags: Collection[str]) -> list[tuple[str, Quarter, str]]:
+    """(project, quarter, rag) of each project's latest review when it is rated one of ``rags`` and says nothing."""
+    review = t.QuarterlyReview
+    later = aliased(review)
+    is_latest = ~exists().where(
+        later.project_id == review.project_id,
+        tuple_(later.fy_start_year, later.quarter) > tuple_(review.fy_start_year, review.quarter),
+    )
+    statement = (
+        select(t.Project.code, review.fy_start_year, review.quarter, review.rag)
+        .join(t.Project, t.Project.id == review.project_id)
+        .where(is_latest, review.rag.in_(rags), or_(review.commentary.is_(None), func.trim(review.commentary) == ""))
+    )
+    return [(project, Quarter(year, quarter), rag) for project, year, quarter, rag in session.execute(statement)]

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from projtui.domain.errors import InvalidInput, Problem
 from projtui.store.database import Database
 from projtui.store.queries import audit as q
+from projtui.store.queries import projects
 from projtui.store.tables import AuditLog, utcnow
 
 if TYPE_CHECKING:
@@ -109,7 +110,7 @@ def history_page(db: Database, code: str, *, before: int | None = None, limit: i
     last one ended, never repeating or skipping an entry as an offset would.
     """
     with db.reading() as session:
-        project_id = q.project_id(session, code)
+        project_id = projects.project_id(session, code)
         if project_id is None:
             return HistoryPage((), 0, None)
         total = q.trail_size(session, project_id)

@@ -8,34 +8,40 @@ tests build 100,000 with it).
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING
 
-from sqlalchemy import insert, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
 
 from projtui.domain.enums import Stage
-from projtui.domain.errors import ConflictError, InvalidInput, NotFoundError, Problem, RuleError
+from projtui.domain.errors import (
+    ConflictError,
+    InvalidInput,
+    NotFoundError,
+    Problem,
+    RuleError,
+)
 from projtui.domain.records import ProjectFields
 from projtui.services import audit
 from projtui.services.locking import delete_versioned, update_audited, update_versioned
 from projtui.services.read_models import AmbitionLink, ProjectDetail
 from projtui.store import tables as t
 from projtui.store.database import Database
+from projtui.store.queries import audit as audit_rows
+from projtui.store.queries import projects as q
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
 
 def _load_detail(session: Session, code: str) -> ProjectDetail | None:
-    row = session.scalars(select(t.Project).where(t.Project.code == code)).first()
+    row = q.project_by_code(session, code)
     if row is None:
         return None
-    links = session.execute(
-        select(t.Ambition.code, t.Ambition.title, t.ProjectAmbition.is_primary)
-        .join(t.ProjectAmbition, t.ProjectAmbition.ambition_id == t.Ambition.id)
-        .where(t.ProjectAmbition.project_id == row.id)
-        .order_by(t.ProjectAmbition.is_primary.desc(), t.Ambition.sort_order, t.Ambition.code)
-    ).all()
+    links = q.ambition_links(session, row.id)
     fields = ProjectFields.model_validate({name: getattr(row, name) for name in ProjectFields.model_fields})
     return ProjectDetail(
         id=row.id, version=row.version, fields=fields,
-        ambitions=tuple(AmbitionLink(code=c, title=title, is_primary=bool(p)) for c, title, p in links),
+        ambitions=tuple(AmbitionLink(code=c, title=title, is_primary=p) for c, title, p in links),
         created_at=row.created_at, updated_at=row.updated_at,
     )
 
@@ -57,12 +63,9 @@ def create_project(db: Database, fields: ProjectFields, *, actor: str, ambitions
     _require_ambition(fields.stage, ambitions, fields.code)
     try:
         with db.transaction() as session:
-            row = t.Project(**fields.model_dump())
-            session.add(row)
-            session.flush()
-            session.add(t.BenefitsReviewPlan(project_id=row.id))
-            _write_links(session, row.id, list(ambitions))
-            audit.record(session, actor=actor, action="create", entity="project", key=fields.code, project_id=row.id, new=fields.name)
+            project_id = q.add_project(session, fields.model_dump())
+            _write_links(session, project_id, list(ambitions))
+            audit.record(session, actor=actor, action="create", entity="project", key=fields.code, project_id=project_id, new=fields.name)
             detail = _load_detail(session, fields.code)
     except IntegrityError:
         raise _duplicate(fields.code) from None
@@ -103,7 +106,7 @@ def _changed(before: ProjectFields, after: ProjectFields) -> dict[str, tuple]:
 
 def delete_project(db: Database, code: str, *, expected_version: int, actor: str) -> None:
     with db.transaction() as session:
-        row_id = session.scalar(select(t.Project.id).where(t.Project.code == code))
+        row_id = q.project_id(session, code)
         if row_id is None:
             raise ConflictError("project", code, expected_version, None)
         delete_versioned(session, t.Project, row_id, expected_version, entity="project", key=code, current=lambda: _load_detail(session, code))
@@ -122,9 +125,9 @@ def _require_known(codes, ids: dict[str, int]) -> None:
 
 
 def _write_links(session: Session, project_id: int, codes: list[str]) -> None:
-    ids = dict(session.execute(select(t.Ambition.code, t.Ambition.id).where(t.Ambition.code.in_(codes))).all())
+    ids = q.ambition_ids(session, codes)
     _require_known(codes, ids)
-    session.add_all(t.ProjectAmbition(project_id=project_id, ambition_id=ids[code], is_primary=i == 0) for i, code in enumerate(codes))
+    q.add_links(session, project_id, [ids[code] for code in codes])
 
 
 def set_ambitions(db: Database, code: str, ambitions: list[str], *, expected_version: int, actor: str) -> ProjectDetail:
@@ -143,7 +146,7 @@ def set_ambitions(db: Database, code: str, ambitions: list[str], *, expected_ver
             session, t.Project, before.id, expected_version, {"updated_at": t.utcnow()},
             entity="project", key=code, current=lambda: _load_detail(session, code),
         )
-        session.execute(t.ProjectAmbition.__table__.delete().where(t.ProjectAmbition.project_id == before.id))
+        q.remove_links(session, before.id)
         _write_links(session, before.id, ambitions)
         for gone in [c for c in old if c not in ambitions]:
             audit.record(session, actor=actor, action="unlink", entity="ambition_link", key=f"{code}/{gone}", project_id=before.id)
@@ -176,33 +179,21 @@ def bulk_create_projects(
     added = 0
     try:
         with db.transaction() as session:
-            ambition_ids = dict(session.execute(select(t.Ambition.code, t.Ambition.id)).all())
+            ambition_ids = q.ambition_ids(session)
             pending: list[tuple[ProjectFields, Sequence[str]]] = []
 
             def flush() -> None:
-                # Core inserts on the tables: the ORM's bulk path costs several times more per row.
                 nonlocal added
                 if not pending:
                     return
                 now = t.utcnow()
-                session.execute(
-                    insert(t.Project.__table__),
+                ids = q.insert_projects(
+                    session,
                     [{**fields.model_dump(), "version": 1, "created_at": now, "updated_at": now} for fields, _ in pending],
+                    [(fields.code, ambition_ids[code], i == 0) for fields, ambitions in pending for i, code in enumerate(ambitions)],
                 )
-                codes = [fields.code for fields, _ in pending]
-                ids = dict(session.execute(select(t.Project.code, t.Project.id).where(t.Project.code.in_(codes))).all())
-                session.execute(
-                    insert(t.BenefitsReviewPlan.__table__), [{"project_id": ids[code], "status": "draft", "version": 1} for code in codes]
-                )
-                links = [
-                    {"project_id": ids[fields.code], "ambition_id": ambition_ids[code], "is_primary": i == 0}
-                    for fields, ambitions in pending
-                    for i, code in enumerate(ambitions)
-                ]
-                if links:
-                    session.execute(insert(t.ProjectAmbition.__table__), links)
-                session.execute(
-                    insert(t.AuditLog.__table__),
+                audit_rows.insert_rows(
+                    session,
                     [
                         {
                             "at": now, "actor": actor, "action": "create", "entity": "project", "entity_key": fields.code,

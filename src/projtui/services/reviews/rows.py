@@ -14,6 +14,7 @@ from projtui.domain.quarter import Quarter
 from projtui.domain.records import MeasureFields, ReviewFields
 from projtui.services.read_models import MeasureItem
 from projtui.services.reviews.models import ActualEntry, ReviewRecord
+from projtui.store.queries import projects
 from projtui.store.queries import reviews as q
 
 if TYPE_CHECKING:  # only names the session and row types; SQL is store.queries.reviews's
@@ -46,7 +47,7 @@ def frozen(code: str, quarter: Quarter) -> RuleError:
 
 
 def project(session: Session, code: str) -> t.Project:
-    row = q.project_by_code(session, code)
+    row = projects.project_by_code(session, code)
     if row is None:
         raise NotFoundError(f"no project with code {code!r}")
     return row

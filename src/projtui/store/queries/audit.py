@@ -7,18 +7,14 @@ from collections.abc import Sequence
 from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
-from projtui.store.tables import AuditLog, Project
+from projtui.store.tables import AuditLog
 
-__all__ = ["insert_rows", "project_id", "trail_page", "trail_size"]
+__all__ = ["insert_rows", "trail_page", "trail_size"]
 
 
 def insert_rows(session: Session, rows: Sequence[dict]) -> None:
     """One audit row per dict (column name → value), in one statement."""
     session.execute(insert(AuditLog), rows)
-
-
-def project_id(session: Session, code: str) -> int | None:
-    return session.scalar(select(Project.id).where(Project.code == code))
 
 
 def trail_size(session: Session, project_id: int) -> int:

@@ -40,7 +40,6 @@ __all__ = [
     "previous_published",
     "previous_published_by_project",
     "primary_ambition",
-    "project_by_code",
     "queue_projects",
     "review_by_id",
     "review_row",
@@ -64,10 +63,6 @@ def _fresh(statement):
 
 
 # -- lookups ------------------------------------------------------------------------------------------
-
-
-def project_by_code(session: Session, code: str) -> t.Project | None:
-    return session.scalars(select(t.Project).where(t.Project.code == code)).first()
 
 
 def measure_by_code(session: Session, project_id: int, code: str) -> t.Measure | None:

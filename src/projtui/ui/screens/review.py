@@ -62,7 +62,8 @@ from projtui.ui.screens.confirm import ConfirmScreen
 from projtui.ui.screens.item_form import ReasonScreen
 from projtui.ui.screens.review_filter import ReviewFilterScreen
 from projtui.ui.widgets.measures_table import MeasuresTable
-from projtui.ui.widgets.rag import on_theme_change, rag_styles, rag_text
+from projtui.ui.widgets.rag import on_theme_change, rag_styles
+from projtui.ui.widgets.rag_history import RagHistory
 from projtui.ui.widgets.review_form import ReviewForm
 from projtui.ui.widgets.review_queue import ReviewQueue
 from projtui.ui.widgets.trend_chart import TrendChart
@@ -146,7 +147,6 @@ class ReviewScreen(Screen[None]):
         self.entries: tuple[QueueEntry, ...] = ()
         self.current_code: str | None = None
         self.sheet: ReviewSheet | None = None
-        self.history: tuple[ReviewRow, ...] = ()
         self._close_after_save = False
         self._trend_for: tuple[str, str, Quarter] | None = None
         self.filter = ReviewFilter()
@@ -165,7 +165,7 @@ class ReviewScreen(Screen[None]):
                 yield Static("", id="rv-blockers")
                 yield MeasuresTable(id="rv-measures")
                 yield TrendChart(id="rv-trend")
-                yield Static("", id="rv-history")
+                yield RagHistory(id="rv-history")
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
@@ -178,7 +178,7 @@ class ReviewScreen(Screen[None]):
         if self.quarter is not None and self.entries:
             self._apply_queue(_Queue(self.quarter, self.filter, self.entries, ReviewProgress.of(self.entries)))
         self.query_one(ReviewForm).show_overall()
-        self._show_history(self.history, self._styles())
+        self.query_one(RagHistory).repaint(self._styles())
         if self.sheet is not None:
             self._fill_measures(self.sheet)
 
@@ -348,9 +348,7 @@ class ReviewScreen(Screen[None]):
         if sheet.project_code != self.current_code or sheet.quarter != self.quarter:
             return  # the user has moved on
         self.sheet = sheet
-        self.history = history
         self.query_one("#rv-sheet").remove_class("-empty")
-        styles = self._styles()
         title = Text.assemble(
             (sheet.project_code, "bold"), "  ", sheet.project_name, "  ",
             (f"[{sheet.state.label}]", "reverse" if sheet.state is ReviewState.PUBLISHED else "dim"),
@@ -365,7 +363,7 @@ class ReviewScreen(Screen[None]):
         self.query_one(ReviewForm).load(sheet)
         self._show_blockers()
         self._fill_measures(sheet)
-        self._show_history(history, styles)
+        self.query_one(RagHistory).show(history, self._styles())
         self.refresh_bindings()
 
     def _show_blockers(self) -> None:
@@ -387,19 +385,6 @@ class ReviewScreen(Screen[None]):
         else:
             self._trend_for = None  # figures may have changed: read again
             self._show_trend(sheet.project_code, shown, sheet.quarter)
-
-    def _show_history(self, history: tuple[ReviewRow, ...], styles) -> None:
-        text = Text("RAG history ", style="bold")
-        if not history:
-            text.append("none yet", style="dim")
-        for point in history[-12:]:
-            text.append(f" {point.quarter.financial_year[2:]}Q{point.quarter.quarter}", style="dim")
-            text.append_text(rag_text(point.rag, styles=styles, word=False))
-            if point.status.value == "draft":
-                text.append("*", style="dim")
-        if any(p.status.value == "draft" for p in history):
-            text.append("   (* draft)", style="dim")
-        self.query_one("#rv-history", Static).update(text)
 
     # -- the trend ---------------------------------------------------------------------------------
 

@@ -31,12 +31,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.reactive import var
 from textual.screen import Screen
-from textual.widgets import (
-    DataTable,
-    Footer,
-    Header,
-    Static,
-)
+from textual.widgets import DataTable, Footer, Header, Static
 from textual.worker import get_current_worker
 
 from projtui.domain.enums import Rag

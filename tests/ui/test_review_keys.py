@@ -9,9 +9,9 @@ help and the command palette.
 from __future__ import annotations
 
 import pytest
+from support import settle
 from textual.widgets import Select, Static
 from textual.widgets._footer import FooterKey, FooterLabel
-from support import settle
 
 from projtui.config import Settings
 from projtui.domain.enums import Rag
@@ -22,7 +22,8 @@ from projtui.services.transfer import load_sample
 from projtui.ui.app import ProjtuiApp
 from projtui.ui.commands import BindingCommands
 from projtui.ui.screens.help import HelpScreen
-from projtui.ui.screens.review import ASPECTS, ReviewScreen
+from projtui.ui.screens.review import ReviewScreen
+from projtui.ui.widgets.review_form import ASPECTS
 
 NEXT = Quarter(2026, 3)  # nothing reviewed yet in the sample: drafts are made here
 

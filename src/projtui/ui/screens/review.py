@@ -1,6 +1,6 @@
 """Review mode: step through the portfolio's projects for one quarter and rate each.
 
-Over 500 lines until the sheet's form (RAGs, text, money) and its writes move out into a widget posting Messages.
+Over 500 lines: the screen holds every thread worker of review mode (queue, sheet, trend, saves, re-open, actuals).
 
 Left, the queue (`services.reviews.review_queue`): each project with where
 its review stands and its RAG against the previous *published* one. Right,
@@ -28,25 +28,16 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import Horizontal, VerticalScroll
 from textual.reactive import var
 from textual.screen import Screen
-from textual.widgets import (
-    DataTable,
-    Footer,
-    Header,
-    Input,
-    Select,
-    Static,
-    TextArea,
-)
+from textual.widgets import DataTable, Footer, Header, Static
 from textual.worker import get_current_worker
 
 from projtui.domain.enums import Rag
 from projtui.domain.errors import ConflictError, ProjtuiError
 from projtui.domain.formatting import format_number, format_pounds
 from projtui.domain.quarter import Quarter
-from projtui.domain.rag import rag_caption
 from projtui.domain.records import ActualFields, ReviewFields
 from projtui.services import reviews
 from projtui.services.reviews.models import (
@@ -65,30 +56,15 @@ from projtui.ui.screens.actual_dialog import ActualScreen
 from projtui.ui.screens.confirm import ConfirmScreen
 from projtui.ui.screens.item_form import ReasonScreen
 from projtui.ui.screens.review_filter import ReviewFilterScreen
-from projtui.ui.widgets.form import editable_pence, parse_pence
 from projtui.ui.widgets.measures_table import MeasuresTable
-from projtui.ui.widgets.rag import on_theme_change, rag_content, rag_styles, rag_text
+from projtui.ui.widgets.rag import on_theme_change, rag_styles
+from projtui.ui.widgets.rag_history import RagHistory
+from projtui.ui.widgets.review_form import ReviewForm
 from projtui.ui.widgets.review_queue import ReviewQueue
 from projtui.ui.widgets.trend_chart import TrendChart
 
-RAG_KEYS = {"r": Rag.RED, "a": Rag.AMBER, "g": Rag.GREEN, "x": Rag.COMPLETE, "0": Rag.NOT_SET}
-ASPECTS = ("time_rag", "cost_rag", "scope_rag", "benefits_rag")
 EDIT_ACTIONS = {"set_rag", "save", "publish", "arm_aspect"}
 WRITE_ACTIONS = {"save", "publish"}  # off the footer on a published review, where o (re-open) is shown instead
-def _blank_is_none(text: str) -> str | None:
-    return text if text.strip() else None
-
-
-def _aspect_word(aspect: str) -> str:
-    return aspect.removesuffix("_rag").capitalize()
-
-
-def _after(aspect: str | None) -> str | None:
-    """The aspect the RAG keys set next: Time first, then in screen order, then none (back to the overall RAG)."""
-    if aspect is None:
-        return ASPECTS[0]
-    following = ASPECTS.index(aspect) + 1
-    return ASPECTS[following] if following < len(ASPECTS) else None
 
 
 # --- the screen --------------------------------------------------------------------------
@@ -159,8 +135,6 @@ class ReviewScreen(Screen[None]):
     ]
 
     quarter: var[Quarter | None] = var(None, init=False)
-    overall: var[Rag] = var(Rag.NOT_SET, init=False)
-    armed: var[str | None] = var(None, init=False)  # the aspect (one of ASPECTS) the RAG keys set, or None: the overall
 
     def __init__(self, quarter: Quarter | None = None) -> None:
         super().__init__(id="review-screen")
@@ -168,7 +142,6 @@ class ReviewScreen(Screen[None]):
         self.entries: tuple[QueueEntry, ...] = ()
         self.current_code: str | None = None
         self.sheet: ReviewSheet | None = None
-        self.history: tuple[ReviewRow, ...] = ()
         self._close_after_save = False
         self._trend_for: tuple[str, str, Quarter] | None = None
         self.filter = ReviewFilter()
@@ -183,31 +156,11 @@ class ReviewScreen(Screen[None]):
             yield ReviewQueue(id="rv-queue")
             with VerticalScroll(id="rv-sheet"):
                 yield Static("", id="rv-title")
-                yield Static("", id="rv-overall")
-                yield Static("", id="rv-aspect-hint")
-                with Horizontal(id="rv-rags"):
-                    for aspect in ASPECTS:
-                        with Vertical(classes="rv-aspect-box", id=f"rv-{aspect}-box"):
-                            yield Static(f"{_aspect_word(aspect)} RAG", classes="rv-aspect-label")
-                            yield Select(
-                                [(rag_content(rag), rag.value) for rag in Rag], allow_blank=False, value=Rag.NOT_SET.value,
-                                id=f"rv-{aspect}", classes="rv-aspect", compact=True,
-                            )
-                yield Static("Commentary", classes="rv-label")
-                yield TextArea(id="rv-commentary", classes="rv-text", compact=True)
-                yield Static("Next steps", classes="rv-label")
-                yield TextArea(id="rv-next-steps", classes="rv-text", compact=True)
-                with Horizontal(id="rv-money"):
-                    yield Static("Spend to date £", classes="rv-money-label")
-                    yield Input(id="rv-spend", classes="rv-money-input", compact=True)
-                    yield Static("", id="rv-spend-error", classes="rv-money-error")
-                    yield Static("Forecast £", classes="rv-money-label")
-                    yield Input(id="rv-forecast", classes="rv-money-input", compact=True)
-                    yield Static("", id="rv-forecast-error", classes="rv-money-error")
+                yield ReviewForm(id="rv-form")
                 yield Static("", id="rv-blockers")
                 yield MeasuresTable(id="rv-measures")
                 yield TrendChart(id="rv-trend")
-                yield Static("", id="rv-history")
+                yield RagHistory(id="rv-history")
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
@@ -219,8 +172,8 @@ class ReviewScreen(Screen[None]):
         """A new theme: draw the RAG colours again from the queue and sheet already read."""
         if self.quarter is not None and self.entries:
             self._apply_queue(_Queue(self.quarter, self.filter, self.entries, ReviewProgress.of(self.entries)))
-        self._show_overall()
-        self._show_history(self.history, self._styles())
+        self.query_one(ReviewForm).show_overall()
+        self.query_one(RagHistory).repaint(self._styles())
         if self.sheet is not None:
             self._fill_measures(self.sheet)
 
@@ -265,7 +218,7 @@ class ReviewScreen(Screen[None]):
         if not codes:
             self.current_code = None
             self.sheet = None
-            self.armed = None
+            self.query_one(ReviewForm).clear()
             nothing = f"No projects to review in {queue.quarter}."
             if queue.filter.active:
                 nothing = f"No projects match the filter in {queue.quarter}: f changes it, F clears it."
@@ -390,10 +343,7 @@ class ReviewScreen(Screen[None]):
         if sheet.project_code != self.current_code or sheet.quarter != self.quarter:
             return  # the user has moved on
         self.sheet = sheet
-        self.history = history
         self.query_one("#rv-sheet").remove_class("-empty")
-        fields = sheet.draft_fields()
-        styles = self._styles()
         title = Text.assemble(
             (sheet.project_code, "bold"), "  ", sheet.project_name, "  ",
             (f"[{sheet.state.label}]", "reverse" if sheet.state is ReviewState.PUBLISHED else "dim"),
@@ -405,55 +355,11 @@ class ReviewScreen(Screen[None]):
         if sheet.budget_pence is not None:
             title.append(f"  ·  Budget {format_pounds(sheet.budget_pence)}", style="dim")
         self.query_one("#rv-title", Static).update(title)
-        self.set_reactive(ReviewScreen.overall, fields.rag)
-        self.armed = None  # a new sheet starts on the overall RAG
-        self._show_overall()
-        editable = sheet.editable
-        for aspect in ASPECTS:
-            select = self.query_one(f"#rv-{aspect}", Select)
-            select.value = getattr(fields, aspect).value
-            select.disabled = not editable
-        for selector, value in (("#rv-commentary", fields.commentary), ("#rv-next-steps", fields.next_steps)):
-            area = self.query_one(selector, TextArea)
-            area.load_text(value or "")
-            area.read_only = not editable
-        for selector, pence in (("#rv-spend", fields.spend_to_date_pence), ("#rv-forecast", fields.forecast_pence)):
-            box = self.query_one(selector, Input)
-            box.value = editable_pence(pence)
-            box.disabled = not editable
+        self.query_one(ReviewForm).load(sheet)
         self._show_blockers()
         self._fill_measures(sheet)
-        self._show_history(history, styles)
+        self.query_one(RagHistory).show(history, self._styles())
         self.refresh_bindings()
-
-    def _show_overall(self) -> None:
-        label = Text("Overall RAG ", style="bold")
-        label.append_text(rag_text(self.overall, styles=self._styles()))
-        previous = self.sheet.previous_rag if self.sheet else None
-        if previous is not None:
-            label.append(f"   previous published: {rag_caption(previous)}", style="dim")
-        if self.sheet is not None and self.sheet.editable:
-            label.append("   keys r a g x 0", style="dim")
-        self.query_one("#rv-overall", Static).update(label)
-        self._show_aspect_hint()
-
-    def _show_aspect_hint(self) -> None:
-        """Under the overall RAG: how to rate the aspects, or which one the RAG keys set now (short: it fits at 80 columns)."""
-        hint = Text()
-        if self.sheet is not None and self.sheet.editable:
-            if self.armed is None:
-                hint.append("t, then r a g x 0: aspect RAGs", style="dim")
-            else:
-                hint = Text.assemble("r a g x 0 → ", (f"{_aspect_word(self.armed)} RAG", "bold"), " · Esc stops")
-        self.query_one("#rv-aspect-hint", Static).update(hint)
-
-    def watch_overall(self, rag: Rag) -> None:
-        self._show_overall()
-
-    def watch_armed(self, armed: str | None) -> None:
-        for aspect in ASPECTS:
-            self.query_one(f"#rv-{aspect}-box").set_class(aspect == armed, "-armed")
-        self._show_aspect_hint()
 
     def _show_blockers(self) -> None:
         sheet = self.sheet
@@ -474,19 +380,6 @@ class ReviewScreen(Screen[None]):
         else:
             self._trend_for = None  # figures may have changed: read again
             self._show_trend(sheet.project_code, shown, sheet.quarter)
-
-    def _show_history(self, history: tuple[ReviewRow, ...], styles) -> None:
-        text = Text("RAG history ", style="bold")
-        if not history:
-            text.append("none yet", style="dim")
-        for point in history[-12:]:
-            text.append(f" {point.quarter.financial_year[2:]}Q{point.quarter.quarter}", style="dim")
-            text.append_text(rag_text(point.rag, styles=styles, word=False))
-            if point.status.value == "draft":
-                text.append("*", style="dim")
-        if any(p.status.value == "draft" for p in history):
-            text.append("   (* draft)", style="dim")
-        self.query_one("#rv-history", Static).update(text)
 
     # -- the trend ---------------------------------------------------------------------------------
 
@@ -535,16 +428,12 @@ class ReviewScreen(Screen[None]):
     def action_set_rag(self, value: str) -> None:
         if not self._can_edit():
             return
-        if self.armed is None:
-            self.overall = Rag(value)
-        else:
-            self.query_one(f"#rv-{self.armed}", Select).value = value
-            self.armed = _after(self.armed)
+        self.query_one(ReviewForm).set_rag(Rag(value))
         self.refresh_bindings()
 
     def action_arm_aspect(self) -> None:
         if self._can_edit():
-            self.armed = _after(self.armed)
+            self.query_one(ReviewForm).arm_next()
 
     def _can_edit(self) -> bool:
         if self.sheet is None:
@@ -554,54 +443,18 @@ class ReviewScreen(Screen[None]):
             return False
         return True
 
-    def _money(self, selector: str) -> tuple[int | None, str | None]:
-        text = self.query_one(selector, Input).value
-        if not text.strip():
-            return None, None
-        try:
-            return parse_pence(text), None
-        except ValueError as exc:
-            return None, str(exc)
+    @property
+    def overall(self) -> Rag:
+        """The overall RAG the form shows."""
+        return self.query_one(ReviewForm).overall
 
-    @on(Input.Changed, ".rv-money-input")
-    def _money_changed(self, event: Input.Changed) -> None:
-        selector = f"#{event.input.id}"
-        _, error = self._money(selector)
-        self.query_one(f"{selector}-error", Static).update(Text(error or ""))
-
-    def _collect(self) -> tuple[ReviewFields | None, list[str]]:
-        """The review as the widgets show it, validated; or the problems."""
-        assert self.sheet is not None
-        base = self.sheet.draft_fields()
-        problems = []
-        spend, error = self._money("#rv-spend")
-        if error:
-            problems.append(f"spend to date: {error}")
-        forecast, error = self._money("#rv-forecast")
-        if error:
-            problems.append(f"forecast: {error}")
-        updates: dict[str, Any] = {
-            "rag": self.overall,
-            "commentary": _blank_is_none(self.query_one("#rv-commentary", TextArea).text),
-            "next_steps": _blank_is_none(self.query_one("#rv-next-steps", TextArea).text),
-            "spend_to_date_pence": spend,
-            "forecast_pence": forecast,
-        }
-        for aspect in ASPECTS:
-            value = self.query_one(f"#rv-{aspect}", Select).value
-            updates[aspect] = Rag(value) if isinstance(value, str) else getattr(base, aspect)
-        if problems:
-            return None, problems
-        try:
-            return ReviewFields.model_validate({**base.model_dump(), **updates}), []
-        except ValueError as exc:
-            return None, [str(exc).splitlines()[-1]]
+    @property
+    def armed(self) -> str | None:
+        """The aspect the RAG keys set (one of ASPECTS), or None: the overall RAG."""
+        return self.query_one(ReviewForm).armed
 
     def _dirty(self) -> bool:
-        if self.sheet is None or not self.sheet.editable:
-            return False
-        fields, problems = self._collect()
-        return bool(problems) or fields != self.sheet.draft_fields()
+        return self.sheet is not None and self.query_one(ReviewForm).dirty()
 
     def unsaved_changes(self) -> str | None:
         """The review on the sheet, when it differs from what is saved (ctrl+q asks before losing it)."""
@@ -620,7 +473,7 @@ class ReviewScreen(Screen[None]):
     def _start_save(self, *, publish: bool) -> bool:
         sheet = self.sheet
         assert sheet is not None
-        fields, problems = self._collect()
+        fields, problems = self.query_one(ReviewForm).collect()
         if fields is None:
             self.notify("; ".join(problems), title=f"{sheet.project_code} not saved", severity="error", markup=False)
             return False
@@ -828,8 +681,9 @@ class ReviewScreen(Screen[None]):
     # -- leaving --------------------------------------------------------------------------------------
 
     def action_back(self) -> None:
-        if self.armed is not None:
-            self.armed = None  # Esc first stops rating the aspects
+        form = self.query_one(ReviewForm)
+        if form.armed is not None:
+            form.armed = None  # Esc first stops rating the aspects
             return
         if self._dirty():
             if self._start_save(publish=False):

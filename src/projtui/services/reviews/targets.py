@@ -49,6 +49,26 @@ def _measure_item_or_none(session: Session, measure_id: int) -> MeasureItem | No
     return None if row is None else rows.measure_item(session, row)
 
 
+def _measure_at_version(
+    session: Session, project_code: str, measure_code: str, expected_version: int
+) -> tuple[t.Project, t.Measure, str]:
+    """The project, the measure and its audit key, as ConflictError when someone changed the measure since the user saw it."""
+    project = rows.project(session, project_code)
+    measure = rows.measure(session, project, measure_code)
+    key = rows.measure_key(project.code, measure.code)
+    if measure.version != expected_version:
+        raise ConflictError("measure", key, expected_version, rows.measure_item(session, measure))
+    return project, measure, key
+
+
+def _audit_target(session: Session, action: str, project: t.Project, measure: t.Measure, quarter: Quarter, *, old: float | None,
+                  new: float | None, reason: str, actor: str) -> None:
+    """A profiled target's change and, beside it, the reason given for it."""
+    key = rows.measure_key(project.code, measure.code, quarter)
+    audit.record(session, actor=actor, action=action, entity="target", key=key, project_id=project.id, field="value", old=old, new=new)
+    audit.record(session, actor=actor, action="update", entity="target", key=key, project_id=project.id, field="reason", new=reason)
+
+
 def _bump_measure(session: Session, measure: t.Measure, key: str, expected_version: int, values: dict) -> None:
     measure_id = measure.id
     update_versioned(
@@ -78,11 +98,7 @@ def set_profiled_target(
     reason = audit.reason_text(reason)
     number = _number(value, "target")
     with db.transaction() as session:
-        project = rows.project(session, project_code)
-        measure = rows.measure(session, project, measure_code)
-        key = rows.measure_key(project.code, measure.code)
-        if measure.version != expected_version:
-            raise ConflictError("measure", key, expected_version, rows.measure_item(session, measure))
+        project, measure, key = _measure_at_version(session, project_code, measure_code, expected_version)
         if measure.direction == "range" and measure.target_max is not None and number > measure.target_max:
             raise InvalidInput([Problem("", "target", number, f"the bottom of the range is above its top ({measure.target_max})")])
         if q.is_published(session, project.id, quarter):
@@ -97,10 +113,8 @@ def set_profiled_target(
         else:
             existing.value = number
             session.flush()
-        target_key = rows.measure_key(project.code, measure.code, quarter)
-        audit.record(session, actor=actor, action="create" if existing is None else "update", entity="target", key=target_key,
-                     project_id=project.id, field="value", old=old, new=number)
-        audit.record(session, actor=actor, action="update", entity="target", key=target_key, project_id=project.id, field="reason", new=reason)
+        _audit_target(session, "create" if existing is None else "update", project, measure, quarter,
+                      old=old, new=number, reason=reason, actor=actor)
         return _measure_item_or_none(session, measure.id)
 
 
@@ -118,11 +132,7 @@ def clear_profiled_target(
     quarter = rows.as_quarter(quarter)
     reason = audit.reason_text(reason)
     with db.transaction() as session:
-        project = rows.project(session, project_code)
-        measure = rows.measure(session, project, measure_code)
-        key = rows.measure_key(project.code, measure.code)
-        if measure.version != expected_version:
-            raise ConflictError("measure", key, expected_version, rows.measure_item(session, measure))
+        project, measure, key = _measure_at_version(session, project_code, measure_code, expected_version)
         existing = q.target_row(session, measure.id, quarter)
         if existing is None:
             return rows.measure_item(session, measure)
@@ -131,9 +141,7 @@ def clear_profiled_target(
         old = existing.value
         _bump_measure(session, measure, key, expected_version, {})
         q.delete_row(session, existing)
-        target_key = rows.measure_key(project.code, measure.code, quarter)
-        audit.record(session, actor=actor, action="delete", entity="target", key=target_key, project_id=project.id, field="value", old=old)
-        audit.record(session, actor=actor, action="update", entity="target", key=target_key, project_id=project.id, field="reason", new=reason)
+        _audit_target(session, "delete", project, measure, quarter, old=old, new=None, reason=reason, actor=actor)
         return _measure_item_or_none(session, measure.id)
 
 
@@ -167,12 +175,8 @@ def update_measure_baseline_or_target(
         if value is not UNSET
     }
     with db.transaction() as session:
-        project = rows.project(session, project_code)
-        measure = rows.measure(session, project, measure_code)
-        key = rows.measure_key(project.code, measure.code)
+        project, measure, key = _measure_at_version(session, project_code, measure_code, expected_version)
         before = rows.measure_item(session, measure)
-        if measure.version != expected_version:
-            raise ConflictError("measure", key, expected_version, before)
         after = validated(MeasureFields, {**before.fields.model_dump(), **given})
         old, new = before.fields.model_dump(mode="json"), after.model_dump(mode="json")
         changes = {name: (old[name], new[name]) for name in given if old[name] != new[name]}

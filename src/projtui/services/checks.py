@@ -17,6 +17,7 @@ from projtui.domain.quarter import Quarter
 from projtui.services.reviews.quarter import latest_quarter
 from projtui.store.database import Database
 from projtui.store.queries import checks as q
+from projtui.store.queries.golden_thread import unlinked_projects
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -72,7 +73,7 @@ def find_gaps(db: Database) -> tuple[list[Gap], Quarter | None]:
 def _unlinked_projects(session: Session) -> list[Gap]:
     return [
         Gap("no_ambition", code, code, f"{name!r} ({stage}) is linked to no Council Plan ambition")
-        for code, name, stage in q.unlinked_projects(session, except_stages=[Stage.CANCELLED.value])
+        for code, name, stage in unlinked_projects(session, except_stages=[Stage.CANCELLED.value])
     ]
 
 

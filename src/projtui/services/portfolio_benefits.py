@@ -78,7 +78,7 @@ def _figures(db: Database, measure_ids: list[int], quarter: Quarter) -> tuple[di
     started: set[int] = set()
     profiled: dict[int, float] = {}
     for chunk in chunks(measure_ids):
-        now, since, targets = q.quarter_figures(db, chunk, quarter.fy_start_year, quarter.quarter)
+        now, since, targets = q.measure_values_in_quarter(db, chunk, quarter.fy_start_year, quarter.quarter)
         actual_now.update(now)
         started.update(since)
         profiled.update(targets)

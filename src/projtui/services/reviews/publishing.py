@@ -42,7 +42,7 @@ _REVIEW_EDITABLE = (
 
 def _review_conflict(session: Session, project_id: int, code: str, quarter: Quarter, expected: int | None) -> ConflictError:
     row = q.review_row(session, project_id, quarter)
-    return ConflictError("review", rows.review_key(code, quarter), expected or 0, None if row is None else rows.record(row))
+    return ConflictError("review", rows.review_key(code, quarter), expected or 0, None if row is None else rows.review_record(row))
 
 
 def save_review(
@@ -79,16 +79,16 @@ def save_review(
                 raise RuleError("publish a review with publish_review, which records who published it and when")
             if expected_version is None:
                 if row is not None:
-                    raise ConflictError("review", key, 0, rows.record(row))
+                    raise ConflictError("review", key, 0, rows.review_record(row))
                 row = q.add_review(
                     session, project.id, quarter,
                     {"status": ReviewStatus.DRAFT.value, **{name: getattr(fields, name) for name in _REVIEW_EDITABLE}},
                 )
                 audit.record(session, actor=actor, action="create", entity="review", key=key, project_id=project.id, new=fields.rag.value)
-                return rows.record(row)
+                return rows.review_record(row)
             if row is None or row.version != expected_version:
                 raise _review_conflict(session, project.id, project.code, quarter, expected_version)
-            before = rows.record(row)
+            before = rows.review_record(row)
             if before.is_published:
                 raise rows.frozen(project.code, quarter)
             old, new = before.fields.model_dump(mode="json"), fields.model_dump(mode="json")
@@ -118,7 +118,7 @@ def _review_at_version(session: Session, project_code: str, quarter: Quarter, ex
 
 def _record_or_none(session: Session, review_id: int) -> ReviewRecord | None:
     row = q.review_by_id(session, review_id)
-    return None if row is None else rows.record(row)
+    return None if row is None else rows.review_record(row)
 
 
 def publish_review(

@@ -60,7 +60,7 @@ def measure(session: Session, project: t.Project, code: str) -> t.Measure:
     return row
 
 
-def record(row: t.QuarterlyReview) -> ReviewRecord:
+def review_record(row: t.QuarterlyReview) -> ReviewRecord:
     fields = ReviewFields.model_validate(
         {
             "quarter": Quarter(row.fy_start_year, row.quarter),

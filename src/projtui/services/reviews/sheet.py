@@ -131,8 +131,8 @@ def load_sheet(session: Session, project_code: str, quarter: Quarter) -> ReviewS
         project_id=project.id, project_code=project.code, project_name=project.name, stage=Stage(project.stage),
         lead=project.lead, service=project.service, primary_ambition=q.primary_ambition(session, project.id),
         budget_pence=project.budget_pence, quarter=quarter,
-        review=None if review is None else rows.record(review),
-        previous_published=None if previous is None else rows.record(previous),
+        review=None if review is None else rows.review_record(review),
+        previous_published=None if previous is None else rows.review_record(previous),
         measures=tuple(lines), benefits=benefit_lines,
         benefits_on_track=rollup_counts(b.on_track for b in benefit_lines),
     )
@@ -154,4 +154,4 @@ def get_review(db: Database, project_code: str, quarter: Quarter | str) -> Revie
     quarter = rows.as_quarter(quarter)
     with db.reading() as session:
         row = q.review_row(session, rows.project(session, project_code).id, quarter)
-        return None if row is None else rows.record(row)
+        return None if row is None else rows.review_record(row)

@@ -29,13 +29,6 @@ _NAMED = {
 _DATED_TARGET = and_(t.Measure.target.is_not(None), t.Measure.target_period.is_not(None))
 
 
-def unlinked_projects(session: Session, *, except_stages: Collection[str]) -> list[tuple[str, str, str]]:
-    """(code, name, stage) of projects linked to no ambition."""
-    linked = exists().where(t.ProjectAmbition.project_id == t.Project.id)
-    statement = select(t.Project.code, t.Project.name, t.Project.stage).where(~linked, t.Project.stage.not_in(except_stages))
-    return [tuple(row) for row in session.execute(statement)]
-
-
 def items_leading_nowhere(session: Session, kind: str) -> list[tuple[str, str, str]]:
     """(project, code, title) of the outputs, outcomes or benefits that link on to nothing."""
     table, onward = _LEADS_ON[kind]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -31,7 +33,15 @@ def count_unlinked(session: Session) -> int:
     return session.scalar(select(func.count()).select_from(t.Project).where(~_LINKED)) or 0
 
 
-def unlinked_projects(session: Session, limit: int | None) -> list[tuple[str, str, str]]:
-    """(code, name, stage) of the projects linked to no ambition, by code, at most `limit`."""
-    statement = select(t.Project.code, t.Project.name, t.Project.stage).where(~_LINKED).order_by(t.Project.code).limit(limit)
+def unlinked_projects(
+    session: Session, limit: int | None = None, *, except_stages: Collection[str] = ()
+) -> list[tuple[str, str, str]]:
+    """(code, name, stage) of the projects linked to no ambition, by code, at most `limit`: the golden thread's
+    "no ambition" group and `check`'s gap alike."""
+    statement = (
+        select(t.Project.code, t.Project.name, t.Project.stage)
+        .where(~_LINKED, t.Project.stage.not_in(except_stages))
+        .order_by(t.Project.code)
+        .limit(limit)
+    )
     return [tuple(row) for row in session.execute(statement)]

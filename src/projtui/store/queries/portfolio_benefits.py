@@ -32,7 +32,7 @@ def benefit_measures(db: Database, project_ids: Sequence[int], columns: Sequence
     )
 
 
-def quarter_figures(db: Database, measure_ids: Sequence[int], fy_start_year: int, quarter: int) -> tuple[dict[int, float], set[int], dict[int, float]]:
+def measure_values_in_quarter(db: Database, measure_ids: Sequence[int], fy_start_year: int, quarter: int) -> tuple[dict[int, float], set[int], dict[int, float]]:
     """The measures' actuals in the quarter, which have an actual in or before it, and their profiled targets in it."""
     params: dict[str, Any] = {"fy": fy_start_year, "q": quarter}
     measures = in_list("m", measure_ids, params)

@@ -4,6 +4,10 @@ The items tree lists outputs, outcomes and benefits (measures under their
 outcome or benefit); the map shows the chain output → outcome → benefit →
 measure with its breaks. Every change runs in a thread worker and ends by
 posting `PlanEditor.Changed`, on which the project screen reloads.
+
+Over 500 lines: each plan action (new, edit, delete, move, link, targets) is a
+key, a worker and its conflict handling, kept beside the tree it changes; the
+trees themselves are drawn by `benefits_map.py`, and the forms by `item_form.py`.
 """
 
 from __future__ import annotations

@@ -12,11 +12,18 @@ from textual.app import App
 from textual.pilot import Pilot
 from textual.screen import Screen
 from textual.widgets import DataTable, Input
-from textual.worker import WorkerCancelled
+from textual.worker import WorkerCancelled, WorkerFailed
 
 from projtui.config import Settings
 from projtui.domain.enums import Direction, Stage
-from projtui.domain.records import BenefitFields, MeasureFields, OutcomeFields, OutputFields, PlanFields, ProjectFields
+from projtui.domain.records import (
+    BenefitFields,
+    MeasureFields,
+    OutcomeFields,
+    OutputFields,
+    PlanFields,
+    ProjectFields,
+)
 from projtui.services import plans, projects
 from projtui.services.opening import open_portfolio
 from projtui.store import tables as t
@@ -94,13 +101,15 @@ def error_of(screen: Screen, field: str) -> str:
 WORKERS_TIMEOUT = 60  # seconds: far beyond any test's real wait, so only a hang trips it
 
 
-async def settle(pilot: Pilot) -> None:
+async def settle(pilot: Pilot, *, failures: bool = False) -> None:
     """Wait until every worker has finished and what it posted has been handled.
 
     A worker's result often starts the next worker (queue → sheet → trend), and
     `wait_for_complete` returns early when an exclusive worker is superseded, so
     this waits again for whatever is running until two looks in a row find none.
+    A worker that fails fails the test, unless the test makes it fail on purpose (`failures`).
     """
+    expected = (WorkerCancelled, WorkerFailed) if failures else WorkerCancelled
 
     async def quiet() -> None:
         idle = 0
@@ -113,7 +122,7 @@ async def settle(pilot: Pilot) -> None:
             idle = 0
             try:
                 await pilot.app.workers.wait_for_complete(running)
-            except WorkerCancelled:  # a superseded read: its successor is in the next look
+            except expected:  # a superseded read: its successor is in the next look
                 pass
 
     try:
@@ -238,6 +247,16 @@ class ProjectTestApp(ProjtuiApp):
 
 def make_app(db, *, code: str = "SP-01", tab: str = "overview") -> ProjtuiApp:
     return ProjectTestApp(db, code=code, tab=tab)
+
+
+async def go_to(pilot: Pilot, ref, tree: str = "#plan-items") -> None:
+    """Put the cursor of the plan tab's items tree (or the map) on a record (a `Ref`), as the arrow keys would."""
+    widget = pilot.app.screen.query_one(tree)
+    widget.focus()
+    node = widget.find(ref)
+    assert node is not None, ref
+    widget.move_cursor(node)
+    await pilot.pause()
 
 
 async def answer_confirm(pilot: Pilot, yes: bool) -> None:

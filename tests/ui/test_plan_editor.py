@@ -11,6 +11,7 @@ from support import (
     answer_confirm,
     build_portfolio,
     error_of,
+    go_to,
     make_app,
     screen_text,
     settle,
@@ -41,16 +42,6 @@ def db(tmp_path):
 
 def editor(app) -> PlanEditor:
     return app.screen.query_one(PlanEditor)
-
-
-async def go_to(pilot, ref: Ref, tree: str = "#plan-items") -> None:
-    """Put the cursor of the items tree (or the map) on a record, as the arrow keys would."""
-    widget = pilot.app.screen.query_one(tree)
-    widget.focus()
-    node = widget.find(ref)
-    assert node is not None, ref
-    widget.move_cursor(node)
-    await pilot.pause()
 
 
 def ref_of(db, kind: str, code: str) -> Ref:

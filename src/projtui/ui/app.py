@@ -20,6 +20,7 @@ from projtui.config import Settings
 from projtui.services.opening import Database
 from projtui.ui.commands import BindingCommands
 from projtui.ui.screens.dialog import HELP_BINDING
+from projtui.ui.worker_failures import WorkerFailures
 
 DARK_THEME = "textual-dark"
 LIGHT_THEME = "textual-light"
@@ -31,7 +32,7 @@ def _portfolio_screen():
     return PortfolioScreen()
 
 
-class ProjtuiApp(App[None]):
+class ProjtuiApp(WorkerFailures, App[None]):
     CSS_PATH = "app.tcss"
     TITLE = "projtui"
     COMMANDS: ClassVar = App.COMMANDS | {BindingCommands}

@@ -19,6 +19,7 @@ from projtui.services.golden_thread import ThreadGroup, golden_thread
 from projtui.services.read_models import NO_AMBITION, ThreadProject
 from projtui.ui.screens.ambition_picker import AmbitionLinking
 from projtui.ui.widgets.project_columns import stage_label
+from projtui.ui.worker_failures import WorkerFailures
 
 GROUP_LIMIT = 2_000  # projects listed per ambition; the rest are a filter away in the portfolio
 
@@ -30,7 +31,7 @@ class NodeData:
     project: ThreadProject | None = None
 
 
-class GoldenThreadScreen(AmbitionLinking, Screen[None]):
+class GoldenThreadScreen(WorkerFailures, AmbitionLinking, Screen[None]):
     """Ambitions → projects; link and unlink from here."""
 
     CSS_PATH = "ambitions.tcss"

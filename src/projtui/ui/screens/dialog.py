@@ -16,11 +16,13 @@ from typing import Any
 from textual.binding import Binding
 from textual.screen import ModalScreen, ScreenResultType
 
+from projtui.ui.worker_failures import WorkerFailures
+
 # The same id as the app's own help binding, so one entry in the keymap moves both.
 HELP_BINDING = Binding("question_mark,f1", "app.help", "Help", id="app.help")
 
 
-class Dialog(ModalScreen[ScreenResultType]):
+class Dialog(WorkerFailures, ModalScreen[ScreenResultType]):
     """A modal screen whose keys `?`/F1 list."""
 
     def __init_subclass__(cls, inherit_bindings: bool = True, **kwargs: Any) -> None:

@@ -23,7 +23,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Footer, Static
-from textual.worker import Worker, WorkerState
+from textual.worker import Worker
 
 from projtui.domain.enums import (
     Aggregation,
@@ -49,6 +49,7 @@ from projtui.domain.records import (
 from projtui.services.plans import rated_against_changes
 from projtui.ui.screens.dialog import Dialog
 from projtui.ui.widgets.form import FieldSpec, ModelForm, choices_of
+from projtui.ui.worker_failures import failure_text
 
 SaveFunction = Callable[..., Any]  # (fields, version), or (fields, version, reason) on a form with `reason_for`
 ReasonRule = Callable[[BaseModel, Mapping[str, Any]], Text | None]  # (fields, values the form started from) → why a reason is needed
@@ -200,12 +201,13 @@ class FormScreen(Dialog[Any]):
         else:
             self.app.call_from_thread(self._saved, result)
 
-    @on(Worker.StateChanged)
-    def _save_crashed(self, event: Worker.StateChanged) -> None:
+    def worker_failed(self, worker: Worker) -> None:
         """An error the save function did not expect (e.g. the database went away) leaves the form open and says so."""
-        if event.worker.group == SAVE_GROUP and event.state is WorkerState.ERROR:
-            self._failed(str(event.worker.error))
-            self.notify(str(event.worker.error), title="Not saved", severity="error", markup=False)
+        if worker.group != SAVE_GROUP:
+            super().worker_failed(worker)
+            return
+        self._failed(failure_text(worker.error))
+        self.notify(failure_text(worker.error), title="Not saved", severity="error", markup=False)
 
     def _saved(self, result: Any) -> None:
         self.saving = False

@@ -38,6 +38,7 @@ from projtui.ui.screens.ambition_picker import AmbitionLinking
 from projtui.ui.screens.confirm import ChoiceScreen
 from projtui.ui.widgets.project_columns import COLUMNS, stage_label
 from projtui.ui.widgets.project_table import ProjectTable
+from projtui.ui.worker_failures import WorkerFailures
 
 FILTER_DELAY = 0.15  # seconds: a keystroke this soon after another waits until typing pauses this long
 
@@ -45,7 +46,7 @@ SORT_TITLES = {column.sort: column.title for column in COLUMNS if column.sort is
 GROUP_CYCLE: tuple[SortKey | None, ...] = (None, SortKey.AMBITION, SortKey.STAGE)
 
 
-class PortfolioScreen(AmbitionLinking, Screen[None]):
+class PortfolioScreen(WorkerFailures, AmbitionLinking, Screen[None]):
     """Every project in the portfolio."""
 
     CSS_PATH = "portfolio.tcss"
@@ -406,7 +407,7 @@ class PortfolioScreen(AmbitionLinking, Screen[None]):
             self.table.loading = True
             self._import_then_push(module, make, reload_on_resume)
 
-    @work(thread=True, exclusive=True, group="portfolio-import")
+    @work(thread=True, exclusive=True, group="portfolio-import", exit_on_error=False)
     def _import_then_push(self, module: str, make: Callable[[ModuleType], Screen], reload_on_resume: bool) -> None:
         try:
             imported = importlib.import_module(module)

@@ -22,7 +22,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, DataTable, Footer, Static
-from textual.worker import get_current_worker
+from textual.worker import Worker, get_current_worker
 
 from projtui.domain.enums import Direction
 from projtui.domain.errors import (
@@ -40,6 +40,7 @@ from projtui.services import plans, reviews
 from projtui.services.plans import ProfiledTargets
 from projtui.ui.screens.dialog import Dialog
 from projtui.ui.widgets.form import FieldSpec, ModelForm, editable_number
+from projtui.ui.worker_failures import failure_text
 
 _DIRECTIONS = {Direction.HIGHER: "higher is better", Direction.LOWER: "lower is better", Direction.RANGE: "within range"}
 
@@ -185,6 +186,12 @@ class ProfiledTargetsScreen(Dialog[None]):
         message = self.query_one("#targets-message", Static)
         message.update(Text(text))
         message.set_class(bool(text) and error, "-error")
+
+    def worker_failed(self, worker: Worker) -> None:
+        super().worker_failed(worker)
+        if worker.group == "targets-write":  # the form keeps what was typed: saving again may work
+            self.saving = False
+            self._message(f"Not saved: {failure_text(worker.error)}")
 
     # -- setting a quarter's target ----------------------------------------------------------
 

@@ -21,7 +21,7 @@ from textual.containers import VerticalScroll
 from textual.reactive import var
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static, TabbedContent, TabPane
-from textual.worker import get_current_worker
+from textual.worker import Worker, get_current_worker
 
 from projtui.domain.enums import ReviewStatus
 from projtui.domain.errors import NotFoundError, ProjtuiError
@@ -35,6 +35,7 @@ from projtui.ui.screens.ambition_picker import AmbitionLinking
 from projtui.ui.widgets.form import humanise
 from projtui.ui.widgets.plan_editor import PlanEditor
 from projtui.ui.widgets.rag import on_theme_change, rag_styles, rag_text
+from projtui.ui.worker_failures import WorkerFailures
 
 HISTORY_PAGE = 200  # audit entries read at a time
 HISTORY_AHEAD = 20  # the next page is read when the cursor comes this close to the last entry read
@@ -56,7 +57,7 @@ def local_time(moment: dt.datetime) -> str:
     return aware.astimezone().strftime("%Y-%m-%d %H:%M")
 
 
-class ProjectScreen(AmbitionLinking, Screen[None]):
+class ProjectScreen(WorkerFailures, AmbitionLinking, Screen[None]):
     """One project; pushed by the portfolio (Enter on a row)."""
 
     CSS_PATH = "project.tcss"
@@ -143,7 +144,7 @@ class ProjectScreen(AmbitionLinking, Screen[None]):
     def _actor(self) -> str:
         return self.app.settings.user  # type: ignore[attr-defined]
 
-    @work(thread=True, exclusive=True, group="project-load")
+    @work(thread=True, exclusive=True, group="project-load", exit_on_error=False)
     def load(self) -> None:
         worker = get_current_worker()
         code = self.project_code
@@ -174,6 +175,11 @@ class ProjectScreen(AmbitionLinking, Screen[None]):
         self.app.notify(f"{message}: someone else may have deleted it.", severity="error", markup=False)
         if self.is_current:
             self.dismiss(None)
+
+    def worker_failed(self, worker: Worker) -> None:
+        super().worker_failed(worker)
+        if worker.group == "project-load":
+            self.query_one(TabbedContent).loading = False
 
     def _load_failed(self, message: str) -> None:
         self.query_one(TabbedContent).loading = False

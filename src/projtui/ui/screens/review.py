@@ -32,7 +32,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.reactive import var
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
-from textual.worker import get_current_worker
+from textual.worker import Worker, get_current_worker
 
 from projtui.domain.enums import Rag
 from projtui.domain.errors import ConflictError, ProjtuiError
@@ -62,6 +62,7 @@ from projtui.ui.widgets.rag_history import RagHistory
 from projtui.ui.widgets.review_form import ReviewForm
 from projtui.ui.widgets.review_queue import ReviewQueue
 from projtui.ui.widgets.trend_chart import TrendChart
+from projtui.ui.worker_failures import WorkerFailures
 
 EDIT_ACTIONS = {"set_rag", "save", "publish", "arm_aspect"}
 WRITE_ACTIONS = {"save", "publish"}  # off the footer on a published review, where o (re-open) is shown instead
@@ -81,7 +82,7 @@ class _Queue:
     progress: ReviewProgress
 
 
-class ReviewScreen(Screen[None]):
+class ReviewScreen(WorkerFailures, Screen[None]):
     """The quarterly review session for one quarter (default: `reviews.default_review_quarter`)."""
 
     CSS_PATH = "review.tcss"
@@ -535,6 +536,11 @@ class ReviewScreen(Screen[None]):
         )
         self._close_after_save = False
         self._after_write(code, force=True)
+
+    def worker_failed(self, worker: Worker) -> None:
+        super().worker_failed(worker)
+        if worker.group in ("review-write", "review-actual"):
+            self._close_after_save = False  # not saved: the screen stays, and what was typed with it
 
     def _after_write(self, code: str, *, force: bool = False) -> None:
         if self._close_after_save:

@@ -22,7 +22,7 @@ from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.reactive import var
 from textual.widgets import Static, Tree
-from textual.worker import get_current_worker
+from textual.worker import Worker, get_current_worker
 
 from projtui.domain.codes import suggest_code
 from projtui.domain.enums import PlanStatus
@@ -36,14 +36,24 @@ from projtui.domain.formatting import plural
 from projtui.domain.plan_map import BenefitsMap, map_plan
 from projtui.services import plans
 from projtui.services.read_models import Item, MeasureItem, PlanView
-from projtui.ui.widgets.benefits_map import BREAK, KIND_TITLES, PlanTree, Ref, Room, fill_items, fill_map, map_problems
+from projtui.ui.widgets.benefits_map import (
+    BREAK,
+    KIND_TITLES,
+    PlanTree,
+    Ref,
+    Room,
+    fill_items,
+    fill_map,
+    map_problems,
+)
 from projtui.ui.widgets.form import FieldSpec
+from projtui.ui.worker_failures import WorkerFailures
 
 NARROW = 100  # below this many columns the map replaces the items tree instead of sitting beside it
 _SINGULAR = {"output": "output", "outcome": "outcome", "benefit": "benefit", "measure": "measure"}
 
 
-class PlanEditor(Vertical):
+class PlanEditor(WorkerFailures, Vertical):
     """Add, edit, delete, reorder and link a plan's items; edit the plan's own fields."""
 
     HELP_TITLE = "Benefits Review Plan"
@@ -360,7 +370,7 @@ class PlanEditor(Vertical):
             return
         self._impact(ref, item)
 
-    @work(thread=True, exclusive=True, group="plan-impact")
+    @work(thread=True, exclusive=True, group="plan-impact", exit_on_error=False)
     def _impact(self, ref: Ref, item: Item | MeasureItem) -> None:
         worker = get_current_worker()
         try:
@@ -392,7 +402,7 @@ class PlanEditor(Vertical):
 
         self.app.push_screen(ConfirmScreen(question, details), answered)
 
-    @work(thread=True, exclusive=True, group="plan-write")
+    @work(thread=True, exclusive=True, group="plan-write", exit_on_error=False)
     def _delete(self, ref: Ref, item: Item | MeasureItem) -> None:
         try:
             if ref.kind == "measure":
@@ -420,6 +430,10 @@ class PlanEditor(Vertical):
         self._notify(message, severity="error")
         self._changed(ref)
 
+    def worker_failed(self, worker: Worker) -> None:
+        super().worker_failed(worker)
+        self._changed()  # read the plan again: the tree shows what is saved, whatever happened
+
     # -- reorder ---------------------------------------------------------------------------
 
     def action_move(self, delta: int) -> None:
@@ -429,7 +443,7 @@ class PlanEditor(Vertical):
             return
         self._move(ref, delta)
 
-    @work(thread=True, exclusive=True, group="plan-write")
+    @work(thread=True, exclusive=True, group="plan-write", exit_on_error=False)
     def _move(self, ref: Ref, delta: int) -> None:
         try:
             moved = plans.move_item(self._db, ref.kind, ref.id, delta, actor=self._actor)  # type: ignore[arg-type]
@@ -548,7 +562,7 @@ class PlanEditor(Vertical):
             picked,
         )
 
-    @work(thread=True, exclusive=True, group="plan-write")
+    @work(thread=True, exclusive=True, group="plan-write", exit_on_error=False)
     def _set_links(self, kind: str, item: Item, codes: list[str], version: int) -> None:
         try:
             plans.set_links(self._db, kind, item.id, codes, expected_version=version, actor=self._actor)  # type: ignore[arg-type]

@@ -64,12 +64,13 @@ from projtui.ui.widgets.project_columns import (
     stage_label,
 )
 from projtui.ui.widgets.rag import rag_styles
+from projtui.ui.worker_failures import WorkerFailures
 
 RELOAD_GROUP = "project-table-reload"
 MAX_BENEFITS = 20_000  # projects whose benefits-on-track figure is kept
 
 
-class ProjectTable(ScrollView, can_focus=True):
+class ProjectTable(WorkerFailures, ScrollView, can_focus=True):
     """Every project matching a `ProjectQuery`, rendered a screenful at a time."""
 
     HELP_TITLE = "Project table"

@@ -1,16 +1,17 @@
-"""The snapshot's statements: what an export reads.
+"""The snapshot's statements: what an export reads and what an import writes.
 
 `services.export` reads a batch of projects with one statement a table and
-builds the documents. Reads return plain rows (`Row`), not ORM objects,
-where there are many: building ORM objects cost more than the rest of the
-export.
+builds the documents; `services.importing` decides what changes and writes
+whole project trees with a handful of bulk inserts. Reads return plain rows
+(`Row`), not ORM objects, where there are many: building ORM objects cost
+more than the rest of the export.
 """
 
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Sequence
 
-from sqlalchemy import Row, Table, select, tuple_
+from sqlalchemy import Row, Table, delete, insert, select, tuple_, update
 from sqlalchemy.orm import Session
 
 from projtui.domain.quarter import Quarter
@@ -18,17 +19,27 @@ from projtui.store import tables as t
 
 __all__ = [
     "actuals",
+    "actuals_with_measure_codes",
+    "add_ambition",
+    "add_priorities",
     "ambitions",
+    "delete_priorities",
+    "delete_project_contents",
+    "insert_rows",
+    "insert_rows_returning_ids",
     "item_links",
     "plan_items",
     "plans",
     "priorities",
     "project_ambition_links",
     "project_codes",
+    "project_versions",
     "projects",
+    "replace_setting",
     "reviews",
     "settings",
     "targets",
+    "update_project",
 ]
 
 # The plan items a project lists, by kind; each is read in its plan order (position, then id).
@@ -131,3 +142,78 @@ def reviews(session: Session, ids: Collection[int], up_to: Quarter | None) -> li
     """The projects' quarterly reviews up to and including `up_to` (all of them when None), oldest first."""
     review = t.QuarterlyReview.__table__
     return _rows(session, review, review.c.project_id.in_(ids), _up_to(review, up_to), order_by=(review.c.fy_start_year, review.c.quarter))
+
+
+# -- writing ----------------------------------------------------------------------------------------------
+
+
+def replace_setting(session: Session, key: str, value: str | None) -> None:
+    """Set the setting to `value`, or remove it when None."""
+    session.execute(delete(t.Setting).where(t.Setting.key == key))
+    if value is not None:
+        session.add(t.Setting(key=key, value=value))
+
+
+def add_ambition(session: Session, values: dict) -> t.Ambition:
+    """Insert an ambition (column → value); the new row, with its id."""
+    row = t.Ambition(**values)
+    session.add(row)
+    session.flush()
+    return row
+
+
+def delete_priorities(session: Session, ambition_id: int) -> None:
+    session.execute(delete(t.Priority).where(t.Priority.ambition_id == ambition_id))
+
+
+def add_priorities(session: Session, ambition_id: int, rows: Iterable[dict]) -> None:
+    """Add the ambition's priorities (column → value each); flushed with the session's next flush."""
+    session.add_all(t.Priority(ambition_id=ambition_id, **values) for values in rows)
+
+
+def project_versions(session: Session) -> Iterable[tuple[int, str, int]]:
+    """(id, code, version) of every project."""
+    return session.execute(select(t.Project.id, t.Project.code, t.Project.version))
+
+
+def update_project(session: Session, project_id: int, values: dict) -> None:
+    """Set the project's columns to `values` (column → value), whatever its version."""
+    session.execute(update(t.Project).where(t.Project.id == project_id).values(**values))
+
+
+def actuals_with_measure_codes(session: Session, project_id: int) -> Iterable[tuple[str, t.MeasureValue]]:
+    """(measure code, actual) of every actual of the project's measures."""
+    return session.execute(
+        select(t.Measure.code, t.MeasureValue)
+        .join(t.MeasureValue, t.MeasureValue.measure_id == t.Measure.id)
+        .where(t.Measure.project_id == project_id)
+    )
+
+
+def delete_project_contents(session: Session, project_id: int) -> None:
+    """Remove everything the project holds (links, plan, reviews, items), keeping the project row itself."""
+    # Measures, values, targets and item links go with their parents (ON DELETE CASCADE).
+    for table in (t.ProjectAmbition, t.BenefitsReviewPlan, t.QuarterlyReview, t.Measure, t.Output, t.Outcome, t.Benefit):
+        session.execute(delete(table).where(table.project_id == project_id))
+
+
+# Core inserts on the tables, not ORM bulk inserts on the models: the ORM
+# groups rows by which keys are None and joins each group's RETURNING
+# rows back to its parameters pairwise, which is quadratic and made
+# 100,000 projects not finish. Core sends one executemany (batched into
+# multi-row VALUES), so every row must have the same keys.
+
+
+def insert_rows_returning_ids(session: Session, model, rows: list[dict]) -> list[int]:
+    """Insert `rows` into the model's table and return their new ids, in the order of `rows`."""
+    if not rows:
+        return []
+    table = model.__table__
+    result = session.execute(insert(table).returning(table.c.id, sort_by_parameter_order=True), rows)
+    return list(result.scalars())
+
+
+def insert_rows(session: Session, model, rows: list[dict]) -> None:
+    """Insert `rows` into the model's table in one executemany."""
+    if rows:
+        session.execute(insert(model.__table__), rows)

@@ -5,27 +5,29 @@ from __future__ import annotations
 import functools
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
-
-from sqlalchemy import Row, Table, select, tuple_
-from sqlalchemy.orm import Session
+from typing import TYPE_CHECKING
 
 from projtui.domain.codes import natural_key
 from projtui.domain.quarter import Quarter
 from projtui.snapshot import document as doc
-from projtui.store import tables as t
+from projtui.store.queries import snapshot_rows as q
+
+if TYPE_CHECKING:
+    from sqlalchemy import Row
+    from sqlalchemy.orm import Session
 
 BATCH_SIZE = 500
 
 
 def read_header(session: Session) -> doc.Document:
     """Everything in the document but the projects."""
-    settings = {row.key: row.value for row in session.scalars(select(t.Setting))}
+    settings = q.settings(session)
     priorities = defaultdict(list)
-    for row in session.scalars(select(t.Priority).order_by(t.Priority.sort_order, t.Priority.id)):
-        priorities[row.ambition_id].append(doc.Priority.model_validate(_columns(row, doc.Priority)))
+    for row in q.priorities(session):
+        priorities[row.ambition_id].append(doc.Priority.model_validate(_attributes(row, doc.Priority)))
     ambitions = [
-        doc.Ambition.model_validate({**_columns(row, doc.Ambition), "priorities": priorities[row.id]})
-        for row in session.scalars(select(t.Ambition))
+        doc.Ambition.model_validate({**_attributes(row, doc.Ambition), "priorities": priorities[row.id]})
+        for row in q.ambitions(session)
     ]
     ambitions.sort(key=lambda ambition: natural_key(ambition.code))
     portfolio = doc.PortfolioFields.model_validate({k: settings.get(f"portfolio.{k}") for k in doc.PortfolioFields.model_fields})
@@ -34,10 +36,7 @@ def read_header(session: Session) -> doc.Document:
 
 def project_ids_in_order(session: Session, codes: Iterable[str] | None = None) -> list[int]:
     """Project ids in natural code order (SP-2 before SP-10), optionally only some codes."""
-    query = select(t.Project.id, t.Project.code)
-    if codes is not None:
-        query = query.where(t.Project.code.in_(list(codes)))
-    rows = session.execute(query).all()
+    rows = q.project_codes(session, codes)
     rows.sort(key=lambda row: natural_key(row.code))
     return [row.id for row in rows]
 
@@ -48,12 +47,15 @@ def iter_projects(session: Session, project_ids: Sequence[int], *, up_to: Quarte
         yield from _load_batch(session, project_ids[start : start + BATCH_SIZE], up_to)
 
 
-def _columns(row: Row | object, model: type[doc.Strict]) -> dict:
-    """The row's (or ORM object's) values for the model's fields that are columns (None left out)."""
-    if isinstance(row, Row):
-        mapping = row._mapping
-        return {name: value for name in _field_names(model) if (value := mapping.get(name)) is not None}
-    return {name: value for name in _field_names(model) if (value := getattr(row, name, None)) is not None}
+def _columns(row: Row, model: type[doc.Strict]) -> dict:
+    """The plain row's values for the model's fields that are columns (None left out)."""
+    mapping = row._mapping
+    return {name: value for name in _field_names(model) if (value := mapping.get(name)) is not None}
+
+
+def _attributes(record: object, model: type[doc.Strict]) -> dict:
+    """`_columns` for an ORM object (the header's ambitions and priorities)."""
+    return {name: value for name in _field_names(model) if (value := getattr(record, name, None)) is not None}
 
 
 @functools.cache
@@ -65,17 +67,6 @@ def _by_code(codes: list[str]) -> list[str]:
     return sorted(codes, key=natural_key)
 
 
-def _quarter_filter(table, up_to: Quarter | None):
-    if up_to is None:
-        return True
-    return tuple_(table.c.fy_start_year, table.c.quarter) <= tuple_(up_to.fy_start_year, up_to.quarter)
-
-
-def _rows(session: Session, table: Table, *where, order_by=()) -> list[Row]:
-    """Plain rows of a table: building ORM objects cost more than the rest of the export."""
-    return session.execute(select(table).where(*where).order_by(*order_by)).all()
-
-
 def _grouped(rows: Iterable[Row], key: str) -> defaultdict[int, list[Row]]:
     grouped = defaultdict(list)
     for row in rows:
@@ -84,48 +75,29 @@ def _grouped(rows: Iterable[Row], key: str) -> defaultdict[int, list[Row]]:
 
 
 def _load_batch(session: Session, ids: Sequence[int], up_to: Quarter | None) -> Iterator[doc.Project]:
-    project, plan, output, outcome, benefit, measure_table, value, target, review = (
-        model.__table__
-        for model in (t.Project, t.BenefitsReviewPlan, t.Output, t.Outcome, t.Benefit, t.Measure,
-                      t.MeasureValue, t.MeasureTarget, t.QuarterlyReview)
-    )
-    by_id = {row.id: row for row in _rows(session, project, project.c.id.in_(ids))}
+    by_id = {row.id: row for row in q.projects(session, ids)}
 
     links = defaultdict(list)
-    for project_id, code, primary in session.execute(
-        select(t.ProjectAmbition.project_id, t.Ambition.code, t.ProjectAmbition.is_primary)
-        .join(t.Ambition, t.Ambition.id == t.ProjectAmbition.ambition_id)
-        .where(t.ProjectAmbition.project_id.in_(ids))
-    ):
+    for project_id, code, primary in q.project_ambition_links(session, ids):
         links[project_id].append((not primary, natural_key(code), code))
-    plans = {row.project_id: row for row in _rows(session, plan, plan.c.project_id.in_(ids))}
+    plans = {row.project_id: row for row in q.plans(session, ids)}
 
-    def items(table: Table) -> defaultdict[int, list[Row]]:
-        return _grouped(_rows(session, table, table.c.project_id.in_(ids), order_by=(table.c.position, table.c.id)), "project_id")
-
-    outputs, outcomes, benefits, measures = items(output), items(outcome), items(benefit), items(measure_table)
+    outputs, outcomes, benefits, measures = (
+        _grouped(q.plan_items(session, kind, ids), "project_id") for kind in ("output", "outcome", "benefit", "measure")
+    )
     output_links = defaultdict(list)
-    for output_id, code in session.execute(
-        select(t.OutputOutcome.output_id, t.Outcome.code)
-        .join(t.Outcome, t.Outcome.id == t.OutputOutcome.outcome_id)
-        .where(t.Outcome.project_id.in_(ids))
-    ):
+    for output_id, code in q.item_links(session, "output", ids):
         output_links[output_id].append(code)
     outcome_links = defaultdict(list)
-    for outcome_id, code in session.execute(
-        select(t.OutcomeBenefit.outcome_id, t.Benefit.code)
-        .join(t.Benefit, t.Benefit.id == t.OutcomeBenefit.benefit_id)
-        .where(t.Benefit.project_id.in_(ids))
-    ):
+    for outcome_id, code in q.item_links(session, "outcome", ids):
         outcome_links[outcome_id].append(code)
 
     measure_ids = [m.id for rows in measures.values() for m in rows]
     values, targets = defaultdict(list), defaultdict(list)
     if measure_ids:
-        values = _grouped(_rows(session, value, value.c.measure_id.in_(measure_ids), _quarter_filter(value, up_to)), "measure_id")
-        targets = _grouped(_rows(session, target, target.c.measure_id.in_(measure_ids), _quarter_filter(target, up_to)), "measure_id")
-    reviews = _grouped(_rows(session, review, review.c.project_id.in_(ids), _quarter_filter(review, up_to),
-                             order_by=(review.c.fy_start_year, review.c.quarter)), "project_id")
+        values = _grouped(q.actuals(session, measure_ids, up_to), "measure_id")
+        targets = _grouped(q.targets(session, measure_ids, up_to), "measure_id")
+    reviews = _grouped(q.reviews(session, ids, up_to), "project_id")
 
     def measure(row: Row) -> doc.Measure:
         actual_rows = values[row.id]

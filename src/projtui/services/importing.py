@@ -14,16 +14,16 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-from sqlalchemy import delete, insert, select, update
-
 from projtui.domain.quarter import Quarter
+from projtui.services import audit
+from projtui.services.export import iter_projects, project_ids_in_order, read_header
 from projtui.snapshot import document as doc
 from projtui.snapshot.diff import Change, diff_documents, summarise
 from projtui.snapshot.reader import read_document
-from projtui.services import audit
-from projtui.services.export import iter_projects, project_ids_in_order, read_header
 from projtui.store import tables as t
 from projtui.store.database import Database
+from projtui.store.queries import snapshot_rows
+from projtui.store.queries.projects import ambition_ids
 
 
 @dataclass(frozen=True)
@@ -67,7 +67,7 @@ def _cyclic_gc_paused() -> Iterator[None]:
 
 def _import(db: Database, text: str, *, source: str, actor: str, dry_run: bool) -> ImportResult:
     with db.transaction() as session:
-        known = frozenset(session.scalars(select(t.Ambition.code)))
+        known = frozenset(ambition_ids(session))
         new = read_document(text, source=source, known_ambitions=known)
         header = read_header(session)
         ids = project_ids_in_order(session, [p.code for p in new.projects])
@@ -90,14 +90,11 @@ def _import(db: Database, text: str, *, source: str, actor: str, dry_run: bool) 
 def _apply(session, current: doc.Document, new: doc.Document, changes: list[Change], actor: str) -> None:
     if new.portfolio != current.portfolio:
         for name, value in new.portfolio.model_dump().items():
-            session.execute(delete(t.Setting).where(t.Setting.key == f"portfolio.{name}"))
-            if value is not None:
-                session.add(t.Setting(key=f"portfolio.{name}", value=value))
+            snapshot_rows.replace_setting(session, f"portfolio.{name}", value)
     _upsert_ambitions(session, current, new, changes)
     touched = {change.project for change in changes if change.project}
     existing = {p.code: p for p in current.projects}
-    rows = {code: (pid, version) for pid, code, version in session.execute(select(t.Project.id, t.Project.code, t.Project.version))
-            if code in touched}
+    rows = {code: (pid, version) for pid, code, version in snapshot_rows.project_versions(session) if code in touched}
     preserved: dict[tuple[str, str, int, int], tuple] = {}
     to_write: list[tuple[int | None, doc.Project]] = []
     for project in new.projects:
@@ -106,17 +103,14 @@ def _apply(session, current: doc.Document, new: doc.Document, changes: list[Chan
         if project.code in existing:
             project_id, version = rows[project.code]
             preserved.update(_entered_metadata(session, project_id, project.code))
-            session.execute(
-                update(t.Project)
-                .where(t.Project.id == project_id)
-                .values(**_scalars(project, doc.ProjectFields), version=version + 1, updated_at=t.utcnow())
+            snapshot_rows.update_project(
+                session, project_id, {**_scalars(project, doc.ProjectFields), "version": version + 1, "updated_at": t.utcnow()}
             )
-            _delete_children(session, project_id)
+            snapshot_rows.delete_project_contents(session, project_id)
             to_write.append((project_id, project))
         else:
             to_write.append((None, project))
-    ambition_ids = dict(session.execute(select(t.Ambition.code, t.Ambition.id)).all())
-    project_ids = TreeWriter(session, ambition_ids, actor, preserved).write(to_write)
+    project_ids = TreeWriter(session, ambition_ids(session), actor, preserved).write(to_write)
     # An added project is one audit row, not one per item inside it.
     audit.record_changes(session, changes, actor=actor, project_ids=project_ids)
 
@@ -139,7 +133,7 @@ def _field_names(fields: type[doc.Strict]) -> tuple[str, ...]:
 
 def _upsert_ambitions(session, current: doc.Document, new: doc.Document, changes: list[Change]) -> None:
     changed = {change.key.split("/")[0] for change in changes if change.entity in ("ambition", "priority")}
-    rows = {row.code: row for row in session.scalars(select(t.Ambition))}
+    rows = {row.code: row for row in snapshot_rows.ambitions(session)}
     next_order = max((row.sort_order for row in rows.values()), default=0)
     for ambition in new.ambitions:
         if ambition.code not in changed:
@@ -148,38 +142,24 @@ def _upsert_ambitions(session, current: doc.Document, new: doc.Document, changes
         row = rows.get(ambition.code)
         if row is None:
             next_order += 1
-            row = t.Ambition(**values, sort_order=next_order)
-            session.add(row)
-            session.flush()
+            row = snapshot_rows.add_ambition(session, {**values, "sort_order": next_order})
         else:
             for name, value in values.items():
                 setattr(row, name, value)
             row.version += 1
-            session.execute(delete(t.Priority).where(t.Priority.ambition_id == row.id))
-        session.add_all(
-            t.Priority(ambition_id=row.id, sort_order=i, **_scalars(priority, doc.PriorityFields))
-            for i, priority in enumerate(ambition.priorities)
+            snapshot_rows.delete_priorities(session, row.id)
+        snapshot_rows.add_priorities(
+            session, row.id, ({"sort_order": i, **_scalars(priority, doc.PriorityFields)} for i, priority in enumerate(ambition.priorities))
         )
     session.flush()
 
 
 def _entered_metadata(session, project_id: int, code: str) -> dict:
     """Who entered each actual, so re-importing an unchanged value keeps its author."""
-    rows = session.execute(
-        select(t.Measure.code, t.MeasureValue)
-        .join(t.MeasureValue, t.MeasureValue.measure_id == t.Measure.id)
-        .where(t.Measure.project_id == project_id)
-    )
     return {
         (code, measure_code, v.fy_start_year, v.quarter): (v.value, v.provisional, v.note, v.entered_by, v.entered_at)
-        for measure_code, v in rows
+        for measure_code, v in snapshot_rows.actuals_with_measure_codes(session, project_id)
     }
-
-
-def _delete_children(session, project_id: int) -> None:
-    # Measures, values, targets and item links go with their parents (ON DELETE CASCADE).
-    for table in (t.ProjectAmbition, t.BenefitsReviewPlan, t.QuarterlyReview, t.Measure, t.Output, t.Outcome, t.Benefit):
-        session.execute(delete(table).where(table.project_id == project_id))
 
 
 class TreeWriter:
@@ -191,31 +171,13 @@ class TreeWriter:
         self.actor = actor
         self.preserved = preserved
 
-    # Core inserts on the tables, not ORM bulk inserts on the models: the ORM
-    # groups rows by which keys are None and joins each group's RETURNING
-    # rows back to its parameters pairwise, which is quadratic and made
-    # 100,000 projects not finish. Core sends one executemany (batched into
-    # multi-row VALUES) with every row's keys, which are always the same here.
-
-    def _insert(self, model, rows: list[dict]) -> list[int]:
-        """Insert `rows` and return their new ids, in the order of `rows`."""
-        if not rows:
-            return []
-        table = model.__table__
-        result = self.session.execute(insert(table).returning(table.c.id, sort_by_parameter_order=True), rows)
-        return list(result.scalars())
-
-    def _insert_plain(self, model, rows: list[dict]) -> None:
-        if rows:
-            self.session.execute(insert(model.__table__), rows)
-
     def write(self, items: Sequence[tuple[int | None, doc.Project]]) -> dict[str, int]:
         now = t.utcnow()
         new_rows = [
             {**_scalars(p, doc.ProjectFields), "version": 1, "created_at": now, "updated_at": now}
             for pid, p in items if pid is None
         ]
-        new_ids = iter(self._insert(t.Project, new_rows))
+        new_ids = iter(snapshot_rows.insert_rows_returning_ids(self.session, t.Project, new_rows))
         trees = [(pid if pid is not None else next(new_ids), p) for pid, p in items]
 
         links, plans, reviews, outputs, outcomes, benefits = [], [], [], [], [], []
@@ -229,12 +191,12 @@ class TreeWriter:
             outputs += [{"project_id": pid, "position": i, **_scalars(o, doc.OutputFields)} for i, o in enumerate(p.outputs)]
             outcomes += [{"project_id": pid, "position": i, **_scalars(o, doc.OutcomeFields)} for i, o in enumerate(p.outcomes)]
             benefits += [{"project_id": pid, "position": i, **_scalars(b, doc.BenefitFields)} for i, b in enumerate(p.benefits)]
-        self._insert_plain(t.ProjectAmbition, links)
-        self._insert_plain(t.BenefitsReviewPlan, plans)
-        self._insert_plain(t.QuarterlyReview, reviews)
-        output_ids = iter(self._insert(t.Output, outputs))
-        outcome_ids = iter(self._insert(t.Outcome, outcomes))
-        benefit_ids = iter(self._insert(t.Benefit, benefits))
+        snapshot_rows.insert_rows(self.session, t.ProjectAmbition, links)
+        snapshot_rows.insert_rows(self.session, t.BenefitsReviewPlan, plans)
+        snapshot_rows.insert_rows(self.session, t.QuarterlyReview, reviews)
+        output_ids = iter(snapshot_rows.insert_rows_returning_ids(self.session, t.Output, outputs))
+        outcome_ids = iter(snapshot_rows.insert_rows_returning_ids(self.session, t.Outcome, outcomes))
+        benefit_ids = iter(snapshot_rows.insert_rows_returning_ids(self.session, t.Benefit, benefits))
 
         measures, measure_values, output_links, outcome_links = [], [], [], []
         for pid, p in trees:
@@ -252,9 +214,9 @@ class TreeWriter:
                     measures.append({"project_id": pid, **parent, "position": position, **_scalars(m, doc.MeasureFields)})
                     measure_values.append((p.code, m))
                     position += 1
-        self._insert_plain(t.OutputOutcome, output_links)
-        self._insert_plain(t.OutcomeBenefit, outcome_links)
-        measure_ids = self._insert(t.Measure, measures)
+        snapshot_rows.insert_rows(self.session, t.OutputOutcome, output_links)
+        snapshot_rows.insert_rows(self.session, t.OutcomeBenefit, outcome_links)
+        measure_ids = snapshot_rows.insert_rows_returning_ids(self.session, t.Measure, measures)
 
         values, targets = [], []
         for measure_id, (project_code, m) in zip(measure_ids, measure_values, strict=True):
@@ -267,8 +229,8 @@ class TreeWriter:
                     {"measure_id": measure_id, "value": v, "provisional": provisional, "note": note,
                      "entered_by": by, "entered_at": at, "version": 1, **_quarter(q)}
                 )
-        self._insert_plain(t.MeasureTarget, targets)
-        self._insert_plain(t.MeasureValue, values)
+        snapshot_rows.insert_rows(self.session, t.MeasureTarget, targets)
+        snapshot_rows.insert_rows(self.session, t.MeasureValue, values)
         return {p.code: pid for pid, p in trees}
 
 

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-
-from sqlalchemy import delete, update
-from sqlalchemy.orm import Session
+from typing import TYPE_CHECKING
 
 from projtui.domain.errors import ConflictError
 from projtui.services import audit
+from projtui.store.queries.versioned import delete_at_version, update_at_version
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 
 def update_versioned(
@@ -23,13 +25,7 @@ def update_versioned(
     current: Callable[[], object | None],
 ) -> int:
     """Compare-and-set in one statement, so two writers can never both win; returns the new version."""
-    result = session.execute(
-        update(table)
-        .where(table.id == row_id, table.version == expected_version)
-        .values(**values, version=table.version + 1)
-        .execution_options(synchronize_session=False)
-    )
-    if result.rowcount != 1:
+    if not update_at_version(session, table, row_id, expected_version, values):
         raise ConflictError(entity, key, expected_version, current())
     return expected_version + 1
 
@@ -64,8 +60,5 @@ def update_audited(
 def delete_versioned(
     session: Session, table, row_id: int, expected_version: int, *, entity: str, key: str, current: Callable[[], object | None]
 ) -> None:
-    result = session.execute(
-        delete(table).where(table.id == row_id, table.version == expected_version).execution_options(synchronize_session=False)
-    )
-    if result.rowcount != 1:
+    if not delete_at_version(session, table, row_id, expected_version):
         raise ConflictError(entity, key, expected_version, current())

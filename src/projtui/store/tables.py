@@ -3,14 +3,22 @@
 Enumerations are stored as their string values in plain VARCHAR columns,
 not database enums, so adding a member never needs a migration. Money is
 integer pence. Every record a person edits carries `version` for
-optimistic locking (see `store.versioned`).
+optimistic locking (see `services.locking` and `store.queries.versioned`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import CheckConstraint, Column, DateTime, Index, String, Text, UniqueConstraint
+from sqlalchemy import (
+    CheckConstraint,
+    Column,
+    DateTime,
+    Index,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlmodel import Field, SQLModel
 
 ENUM = String(24)

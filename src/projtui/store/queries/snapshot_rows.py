@@ -1,0 +1,219 @@
+"""The snapshot's statements: what an export reads and what an import writes.
+
+`services.export` reads a batch of projects with one statement a table and
+builds the documents; `services.importing` decides what changes and writes
+whole project trees with a handful of bulk inserts. Reads return plain rows
+(`Row`), not ORM objects, where there are many: building ORM objects cost
+more than the rest of the export.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable, Sequence
+
+from sqlalchemy import Row, Table, delete, insert, select, tuple_, update
+from sqlalchemy.orm import Session
+
+from projtui.domain.quarter import Quarter
+from projtui.store import tables as t
+
+__all__ = [
+    "actuals",
+    "actuals_with_measure_codes",
+    "add_ambition",
+    "add_priorities",
+    "ambitions",
+    "delete_priorities",
+    "delete_project_contents",
+    "insert_rows",
+    "insert_rows_returning_ids",
+    "item_links",
+    "plan_items",
+    "plans",
+    "priorities",
+    "project_ambition_links",
+    "project_codes",
+    "project_versions",
+    "projects",
+    "replace_setting",
+    "reviews",
+    "settings",
+    "targets",
+    "update_project",
+]
+
+# The plan items a project lists, by kind; each is read in its plan order (position, then id).
+_ITEMS = {"output": t.Output, "outcome": t.Outcome, "benefit": t.Benefit, "measure": t.Measure}
+# An item's links on to the next kind: kind → (the link's column for the item, its column for the next one, the next one's table).
+_LINKS = {
+    "output": (t.OutputOutcome.output_id, t.OutputOutcome.outcome_id, t.Outcome),
+    "outcome": (t.OutcomeBenefit.outcome_id, t.OutcomeBenefit.benefit_id, t.Benefit),
+}
+
+
+# -- reading: the header ---------------------------------------------------------------------------------
+
+
+def settings(session: Session) -> dict[str, str]:
+    """Every setting, key → value."""
+    return {row.key: row.value for row in session.scalars(select(t.Setting))}
+
+
+def ambitions(session: Session) -> Sequence[t.Ambition]:
+    """Every ambition, in no particular order."""
+    return session.scalars(select(t.Ambition)).all()
+
+
+def priorities(session: Session) -> Iterable[t.Priority]:
+    """Every priority of every ambition, in their sort order."""
+    return session.scalars(select(t.Priority).order_by(t.Priority.sort_order, t.Priority.id))
+
+
+# -- reading: projects, a batch of ids at a time -------------------------------------------------------------
+
+
+def project_codes(session: Session, codes: Iterable[str] | None = None) -> list[Row]:
+    """(id, code) of every project, or of those with these codes, in no particular order."""
+    query = select(t.Project.id, t.Project.code)
+    if codes is not None:
+        query = query.where(t.Project.code.in_(list(codes)))
+    return session.execute(query).all()
+
+
+def _up_to(table: Table, quarter: Quarter | None):
+    """Rows of a quarter-keyed table up to and including `quarter` (every row when None)."""
+    if quarter is None:
+        return True
+    return tuple_(table.c.fy_start_year, table.c.quarter) <= tuple_(quarter.fy_start_year, quarter.quarter)
+
+
+def _rows(session: Session, table: Table, *where, order_by=()) -> list[Row]:
+    return session.execute(select(table).where(*where).order_by(*order_by)).all()
+
+
+def projects(session: Session, ids: Collection[int]) -> list[Row]:
+    """The projects' rows, in no particular order."""
+    project = t.Project.__table__
+    return _rows(session, project, project.c.id.in_(ids))
+
+
+def plans(session: Session, ids: Collection[int]) -> list[Row]:
+    """The projects' Benefits Review Plan rows (at most one each)."""
+    plan = t.BenefitsReviewPlan.__table__
+    return _rows(session, plan, plan.c.project_id.in_(ids))
+
+
+def project_ambition_links(session: Session, ids: Collection[int]) -> Iterable[tuple[int, str, bool]]:
+    """(project id, ambition code, is_primary) of the projects' ambition links, in no particular order."""
+    return session.execute(
+        select(t.ProjectAmbition.project_id, t.Ambition.code, t.ProjectAmbition.is_primary)
+        .join(t.Ambition, t.Ambition.id == t.ProjectAmbition.ambition_id)
+        .where(t.ProjectAmbition.project_id.in_(ids))
+    )
+
+
+def plan_items(session: Session, kind: str, ids: Collection[int]) -> list[Row]:
+    """The projects' outputs, outcomes, benefits or measures (`kind`), in plan order."""
+    table = _ITEMS[kind].__table__
+    return _rows(session, table, table.c.project_id.in_(ids), order_by=(table.c.position, table.c.id))
+
+
+def item_links(session: Session, kind: str, ids: Collection[int]) -> Iterable[tuple[int, str]]:
+    """(item id, code linked to) of the projects' output → outcome or outcome → benefit links (`kind`: "output" or "outcome")."""
+    item_id, next_id, next_table = _LINKS[kind]
+    return session.execute(
+        select(item_id, next_table.code).join(next_table, next_table.id == next_id).where(next_table.project_id.in_(ids))
+    )
+
+
+def actuals(session: Session, measure_ids: Collection[int], up_to: Quarter | None) -> list[Row]:
+    """The measures' actuals up to and including `up_to` (all of them when None)."""
+    value = t.MeasureValue.__table__
+    return _rows(session, value, value.c.measure_id.in_(measure_ids), _up_to(value, up_to))
+
+
+def targets(session: Session, measure_ids: Collection[int], up_to: Quarter | None) -> list[Row]:
+    """The measures' profiled targets up to and including `up_to` (all of them when None)."""
+    target = t.MeasureTarget.__table__
+    return _rows(session, target, target.c.measure_id.in_(measure_ids), _up_to(target, up_to))
+
+
+def reviews(session: Session, ids: Collection[int], up_to: Quarter | None) -> list[Row]:
+    """The projects' quarterly reviews up to and including `up_to` (all of them when None), oldest first."""
+    review = t.QuarterlyReview.__table__
+    return _rows(session, review, review.c.project_id.in_(ids), _up_to(review, up_to), order_by=(review.c.fy_start_year, review.c.quarter))
+
+
+# -- writing ----------------------------------------------------------------------------------------------
+
+
+def replace_setting(session: Session, key: str, value: str | None) -> None:
+    """Set the setting to `value`, or remove it when None."""
+    session.execute(delete(t.Setting).where(t.Setting.key == key))
+    if value is not None:
+        session.add(t.Setting(key=key, value=value))
+
+
+def add_ambition(session: Session, values: dict) -> t.Ambition:
+    """Insert an ambition (column → value); the new row, with its id."""
+    row = t.Ambition(**values)
+    session.add(row)
+    session.flush()
+    return row
+
+
+def delete_priorities(session: Session, ambition_id: int) -> None:
+    session.execute(delete(t.Priority).where(t.Priority.ambition_id == ambition_id))
+
+
+def add_priorities(session: Session, ambition_id: int, rows: Iterable[dict]) -> None:
+    """Add the ambition's priorities (column → value each); flushed with the session's next flush."""
+    session.add_all(t.Priority(ambition_id=ambition_id, **values) for values in rows)
+
+
+def project_versions(session: Session) -> Iterable[tuple[int, str, int]]:
+    """(id, code, version) of every project."""
+    return session.execute(select(t.Project.id, t.Project.code, t.Project.version))
+
+
+def update_project(session: Session, project_id: int, values: dict) -> None:
+    """Set the project's columns to `values` (column → value), whatever its version."""
+    session.execute(update(t.Project).where(t.Project.id == project_id).values(**values))
+
+
+def actuals_with_measure_codes(session: Session, project_id: int) -> Iterable[tuple[str, t.MeasureValue]]:
+    """(measure code, actual) of every actual of the project's measures."""
+    return session.execute(
+        select(t.Measure.code, t.MeasureValue)
+        .join(t.MeasureValue, t.MeasureValue.measure_id == t.Measure.id)
+        .where(t.Measure.project_id == project_id)
+    )
+
+
+def delete_project_contents(session: Session, project_id: int) -> None:
+    """Remove everything the project holds (links, plan, reviews, items), keeping the project row itself."""
+    # Measures, values, targets and item links go with their parents (ON DELETE CASCADE).
+    for table in (t.ProjectAmbition, t.BenefitsReviewPlan, t.QuarterlyReview, t.Measure, t.Output, t.Outcome, t.Benefit):
+        session.execute(delete(table).where(table.project_id == project_id))
+
+
+# Core inserts on the tables, not ORM bulk inserts on the models: the ORM
+# groups rows by which keys are None and joins each group's RETURNING
+# rows back to its parameters pairwise, which is quadratic and made
+# 100,000 projects not finish. Core sends one executemany (batched into
+# multi-row VALUES), so every row must have the same keys.
+
+
+def insert_rows_returning_ids(session: Session, model, rows: list[dict]) -> list[int]:
+    """Insert `rows` into the model's table and return their new ids, in the order of `rows`."""
+    if not rows:
+        return []
+    table = model.__table__
+    result = session.execute(insert(table).returning(table.c.id, sort_by_parameter_order=True), rows)
+    return list(result.scalars())
+
+
+def insert_rows(session: Session, model, rows: list[dict]) -> None:
+    """Insert `rows` into the model's table in one executemany."""
+    if rows:
+        session.execute(insert(model.__table__), rows)

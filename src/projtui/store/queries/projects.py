@@ -11,7 +11,7 @@ from projtui.store import tables as t
 
 __all__ = [
     "add_links", "add_project", "ambition_ids", "ambition_links", "insert_projects",
-    "project_by_code", "project_id", "remove_links",
+    "project_by_code", "project_code", "project_id", "remove_links",
 ]
 
 
@@ -21,6 +21,10 @@ def project_by_code(session: Session, code: str) -> t.Project | None:
 
 def project_id(session: Session, code: str) -> int | None:
     return session.scalar(select(t.Project.id).where(t.Project.code == code))
+
+
+def project_code(session: Session, project_id: int) -> str | None:
+    return session.scalar(select(t.Project.code).where(t.Project.id == project_id))
 
 
 def ambition_links(session: Session, project_id: int) -> list[tuple[str, str, bool]]:

@@ -527,7 +527,7 @@ class PlanEditor(WorkerFailures, Vertical):
     def action_link(self) -> None:
         ref = self._current()
         item = self._find(ref)
-        if ref is None or not isinstance(item, Item) or ref.kind not in plans.LINKS:
+        if ref is None or not isinstance(item, Item) or ref.kind not in plans.LINK_TARGET:
             self._notify(
                 "Links run output → outcome → benefit: put the cursor on an output or an outcome to choose what it leads to.",
                 severity="warning",

@@ -1,8 +1,8 @@
 """The Benefits Review Plan's statements: the plan row, its outputs, outcomes, benefits and measures, and their links.
 
 Items are named by kind ("output", "outcome", "benefit", "measure");
-`TABLES` and `LINKS` say which tables and columns a kind is, so the service
-spells none. Rows a service compares versions on are read with
+`TABLES` and `LINKS` say which table and link columns each kind is, so the
+services spell no column. Rows a service compares versions on are read with
 ``populate_existing``, so a row read earlier in the session is never trusted
 over the database.
 """

@@ -57,7 +57,9 @@ def add_item(db: Database, project_code: str, kind: ItemKind, fields: BaseModel 
         with db.transaction() as session:
             project_id = review_rows.project(session, project_code).id
             common.check_code_free(session, kind, project_id, fields.code)
-            item_id = q.add_item(session, kind, {"project_id": project_id, "position": q.next_position(session, kind, project_id), **common.columns(fields)})
+            item_id = q.add_item(
+                session, kind, {"project_id": project_id, "position": q.next_position(session, kind, project_id), **common.columns(fields)}
+            )
             audit.record(session, actor=actor, action="create", entity=kind, key=f"{project_code}/{fields.code}", project_id=project_id, new=fields.title)
             item = _load_item(session, kind, item_id)
     except IntegrityError:

@@ -49,18 +49,18 @@ TABLES: dict[str, Any] = {"output": t.Output, "outcome": t.Outcome, "benefit": t
 
 @dataclass(frozen=True)
 class Link:
-    """A link table, the columns naming the item a link starts from and the one it leads to, and that one's kind."""
+    """A link table, its columns naming the item a link starts from and the one it leads to, and that one's kind."""
 
     table: Any
-    source: str
-    target: str
+    source: Any
+    target: Any
     target_kind: Literal["outcome", "benefit"]
 
 
 # Output → outcomes, outcome → benefits: the chain of the benefits map, by the kind a link starts from.
 LINKS: dict[str, Link] = {
-    "output": Link(t.OutputOutcome, "output_id", "outcome_id", "outcome"),
-    "outcome": Link(t.OutcomeBenefit, "outcome_id", "benefit_id", "benefit"),
+    "output": Link(t.OutputOutcome, t.OutputOutcome.output_id, t.OutputOutcome.outcome_id, "outcome"),
+    "outcome": Link(t.OutcomeBenefit, t.OutcomeBenefit.outcome_id, t.OutcomeBenefit.benefit_id, "benefit"),
 }
 
 
@@ -183,8 +183,8 @@ def link_codes(session: Session, kind: str, project_id: int) -> dict[int, list[s
     target = TABLES[spec.target_kind]
     links: dict[int, list[str]] = defaultdict(list)
     for source_id, code in session.execute(
-        select(getattr(spec.table, spec.source), target.code)
-        .join(target, target.id == getattr(spec.table, spec.target))
+        select(spec.source, target.code)
+        .join(target, target.id == spec.target)
         .where(target.project_id == project_id)
         .order_by(target.position, target.id)
     ):
@@ -204,8 +204,8 @@ def linked_codes(session: Session, kind: str, item_id: int, *, outgoing: bool) -
     return list(
         session.scalars(
             select(other.code)
-            .join(spec.table, getattr(spec.table, far) == other.id)
-            .where(getattr(spec.table, near) == item_id)
+            .join(spec.table, far == other.id)
+            .where(near == item_id)
             .order_by(other.position, other.id)
         )
     )
@@ -213,9 +213,9 @@ def linked_codes(session: Session, kind: str, item_id: int, *, outgoing: bool) -
 
 def unlink(session: Session, kind: str, item_id: int, target_ids: Collection[int]) -> None:
     spec = LINKS[kind]
-    session.execute(delete(spec.table).where(getattr(spec.table, spec.source) == item_id, getattr(spec.table, spec.target).in_(target_ids)))
+    session.execute(delete(spec.table).where(spec.source == item_id, spec.target.in_(target_ids)))
 
 
 def link(session: Session, kind: str, item_id: int, target_ids: Sequence[int]) -> None:
     spec = LINKS[kind]
-    session.execute(insert(spec.table), [{spec.source: item_id, spec.target: target_id} for target_id in target_ids])
+    session.execute(insert(spec.table), [{spec.source.key: item_id, spec.target.key: target_id} for target_id in target_ids])

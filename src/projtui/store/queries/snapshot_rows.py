@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from projtui.domain.quarter import Quarter
 from projtui.store import tables as t
+from projtui.store.queries.plans import LINKS, TABLES
 
 __all__ = [
     "actuals",
@@ -41,14 +42,6 @@ __all__ = [
     "targets",
     "update_project",
 ]
-
-# The plan items a project lists, by kind; each is read in its plan order (position, then id).
-_ITEMS = {"output": t.Output, "outcome": t.Outcome, "benefit": t.Benefit, "measure": t.Measure}
-# An item's links on to the next kind: kind → (the link's column for the item, its column for the next one, the next one's table).
-_LINKS = {
-    "output": (t.OutputOutcome.output_id, t.OutputOutcome.outcome_id, t.Outcome),
-    "outcome": (t.OutcomeBenefit.outcome_id, t.OutcomeBenefit.benefit_id, t.Benefit),
-}
 
 
 # -- reading: the header ---------------------------------------------------------------------------------
@@ -114,15 +107,16 @@ def project_ambition_links(session: Session, ids: Collection[int]) -> Iterable[t
 
 def plan_items(session: Session, kind: str, ids: Collection[int]) -> list[Row]:
     """The projects' outputs, outcomes, benefits or measures (`kind`), in plan order."""
-    table = _ITEMS[kind].__table__
+    table = TABLES[kind].__table__
     return _rows(session, table, table.c.project_id.in_(ids), order_by=(table.c.position, table.c.id))
 
 
 def item_links(session: Session, kind: str, ids: Collection[int]) -> Iterable[tuple[int, str]]:
     """(item id, code linked to) of the projects' output → outcome or outcome → benefit links (`kind`: "output" or "outcome")."""
-    item_id, next_id, next_table = _LINKS[kind]
+    link = LINKS[kind]
+    next_table = TABLES[link.target_kind]
     return session.execute(
-        select(item_id, next_table.code).join(next_table, next_table.id == next_id).where(next_table.project_id.in_(ids))
+        select(link.source, next_table.code).join(next_table, next_table.id == link.target).where(next_table.project_id.in_(ids))
     )
 
 

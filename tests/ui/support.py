@@ -16,6 +16,7 @@ from textual.worker import WorkerCancelled, WorkerFailed
 
 from projtui.config import Settings
 from projtui.domain.enums import Direction, Stage
+from projtui.domain.quarter import Quarter
 from projtui.domain.records import (
     BenefitFields,
     MeasureFields,
@@ -32,6 +33,7 @@ from projtui.ui.app import ProjtuiApp
 from projtui.ui.screens.help import HelpScreen
 from projtui.ui.screens.portfolio import FILTER_DELAY
 from projtui.ui.screens.project import ProjectScreen
+from projtui.ui.screens.review import ReviewScreen
 
 USER = "tester"
 MARKUP = "Rates [/] review [red]x"  # a name that looks like Rich markup: it must show as typed
@@ -257,6 +259,18 @@ async def go_to(pilot: Pilot, ref, tree: str = "#plan-items") -> None:
     assert node is not None, ref
     widget.move_cursor(node)
     await pilot.pause()
+
+
+def review_app(db) -> ProjtuiApp:
+    return ProjtuiApp(db, Settings(user=USER))
+
+
+async def open_review(pilot: Pilot, quarter: Quarter | None = None) -> ReviewScreen:
+    """Review mode for `quarter` (None: the one under review), read and drawn."""
+    screen = ReviewScreen(quarter)
+    await pilot.app.push_screen(screen)
+    await settle(pilot)
+    return screen
 
 
 async def answer_confirm(pilot: Pilot, yes: bool) -> None:

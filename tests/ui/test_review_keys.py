@@ -9,42 +9,19 @@ help and the command palette.
 from __future__ import annotations
 
 import pytest
-from support import settle
+from support import open_review, review_app, settle
 from textual.widgets import Select, Static
 from textual.widgets._footer import FooterKey, FooterLabel
 
-from projtui.config import Settings
 from projtui.domain.enums import Rag
 from projtui.domain.quarter import Quarter
 from projtui.services import reviews
-from projtui.services.opening import open_portfolio
-from projtui.services.transfer import load_sample
-from projtui.ui.app import ProjtuiApp
 from projtui.ui.commands import BindingCommands
 from projtui.ui.screens.help import HelpScreen
 from projtui.ui.screens.review import ReviewScreen
 from projtui.ui.widgets.review_form import ASPECTS
 
 NEXT = Quarter(2026, 3)  # nothing reviewed yet in the sample: drafts are made here
-
-
-@pytest.fixture
-def db(tmp_path):
-    database = open_portfolio(f"sqlite:///{tmp_path / 'p.db'}", create=True)
-    load_sample(database, actor="t")
-    yield database
-    database.dispose()
-
-
-async def open_review(pilot, quarter: Quarter | None = None) -> ReviewScreen:
-    screen = ReviewScreen(quarter)
-    await pilot.app.push_screen(screen)
-    await settle(pilot)
-    return screen
-
-
-def make_app(db) -> ProjtuiApp:
-    return ProjtuiApp(db, Settings(user="tester"))
 
 
 def aspect_values(screen: ReviewScreen) -> dict[str, str]:
@@ -62,8 +39,8 @@ def aspect_hint(screen: ReviewScreen) -> str:
 # -- the aspect RAGs by key ------------------------------------------------------------------
 
 
-async def test_t_then_four_ratings_sets_time_cost_scope_benefits_and_saves_them(db):
-    async with make_app(db).run_test(size=(120, 40)) as pilot:
+async def test_t_then_four_ratings_sets_time_cost_scope_benefits_and_saves_them(sample_db):
+    async with review_app(sample_db).run_test(size=(120, 40)) as pilot:
         screen = await open_review(pilot, NEXT)
         await pilot.press("g", "t")
         assert screen.armed == "time_rag" and armed_boxes(screen) == ["time_rag"]
@@ -78,14 +55,14 @@ async def test_t_then_four_ratings_sets_time_cost_scope_benefits_and_saves_them(
         assert screen.overall is Rag.AMBER and aspect_values(screen)["time_rag"] == "green"
         await pilot.press("ctrl+s")
         await settle(pilot)
-        saved = reviews.get_review(db, "SP-01", NEXT).fields
+        saved = reviews.get_review(sample_db, "SP-01", NEXT).fields
         assert (saved.rag, saved.time_rag, saved.cost_rag, saved.scope_rag, saved.benefits_rag) == (
             Rag.AMBER, Rag.GREEN, Rag.AMBER, Rag.RED, Rag.COMPLETE,
         )
 
 
-async def test_t_again_skips_an_aspect_and_escape_stops_without_leaving(db):
-    async with make_app(db).run_test(size=(120, 40)) as pilot:
+async def test_t_again_skips_an_aspect_and_escape_stops_without_leaving(sample_db):
+    async with review_app(sample_db).run_test(size=(120, 40)) as pilot:
         screen = await open_review(pilot, NEXT)
         await pilot.press("t", "t", "t")
         assert screen.armed == "scope_rag" and "→ Scope RAG" in aspect_hint(screen)
@@ -98,18 +75,18 @@ async def test_t_again_skips_an_aspect_and_escape_stops_without_leaving(db):
         assert screen.overall is Rag.RED and aspect_values(screen)["benefits_rag"] == "not_set"
 
 
-async def test_moving_to_another_project_starts_on_the_overall_rag(db):
-    async with make_app(db).run_test(size=(120, 40)) as pilot:
+async def test_moving_to_another_project_starts_on_the_overall_rag(sample_db):
+    async with review_app(sample_db).run_test(size=(120, 40)) as pilot:
         screen = await open_review(pilot, NEXT)
         await pilot.press("t", "g", "j")
         await settle(pilot)
         assert screen.current_code == "SP-02" and screen.armed is None and armed_boxes(screen) == []
         # SP-01's time RAG was saved as a draft on the way out
-        assert reviews.get_review(db, "SP-01", NEXT).fields.time_rag is Rag.GREEN
+        assert reviews.get_review(sample_db, "SP-01", NEXT).fields.time_rag is Rag.GREEN
 
 
-async def test_a_published_review_ignores_the_aspect_keys(db):
-    async with make_app(db).run_test(size=(120, 40)) as pilot:
+async def test_a_published_review_ignores_the_aspect_keys(sample_db):
+    async with review_app(sample_db).run_test(size=(120, 40)) as pilot:
         screen = await open_review(pilot)  # 2026/27 Q2: SP-01 is published
         assert screen.check_action("arm_aspect", ()) is None  # shown disabled, like the RAG keys
         before = aspect_values(screen)
@@ -118,8 +95,8 @@ async def test_a_published_review_ignores_the_aspect_keys(db):
         assert aspect_hint(screen) == ""
 
 
-async def test_the_aspects_stay_in_view_two_by_two_when_narrow(db):
-    async with make_app(db).run_test(size=(80, 24)) as pilot:
+async def test_the_aspects_stay_in_view_two_by_two_when_narrow(sample_db):
+    async with review_app(sample_db).run_test(size=(80, 24)) as pilot:
         screen = await open_review(pilot, NEXT)
         sheet = screen.query_one("#rv-sheet").region
         for aspect in ASPECTS:
@@ -139,8 +116,8 @@ def footer_items(screen: ReviewScreen) -> list[str]:
 
 
 @pytest.mark.parametrize("size", [(80, 24), (120, 40)])
-async def test_the_footer_fits_with_the_round_keys(db, size):
-    async with make_app(db).run_test(size=size) as pilot:
+async def test_the_footer_fits_with_the_round_keys(sample_db, size):
+    async with review_app(sample_db).run_test(size=size) as pilot:
         for quarter, expected in (
             (NEXT, ["esc Back", "^s Save", "p Publish", "n Unreviewed", "[", "]", "Quarter", "f Filter", "? Help", "^p palette"]),
             (None, ["esc Back", "o Re-open", "n Unreviewed", "[", "]", "Quarter", "f Filter", "? Help", "^p palette"]),
@@ -160,8 +137,8 @@ async def test_the_footer_fits_with_the_round_keys(db, size):
             await settle(pilot)
 
 
-async def test_keys_off_the_footer_are_in_help_and_the_palette(db):
-    app = make_app(db)
+async def test_keys_off_the_footer_are_in_help_and_the_palette(sample_db):
+    app = review_app(sample_db)
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await open_review(pilot, NEXT)
         hidden = [b for b in ReviewScreen.BINDINGS if not b.show and b.action != "clear_filter"]  # F: only with a filter

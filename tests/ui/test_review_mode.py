@@ -6,18 +6,13 @@ published); 2026/27 Q3 has no reviews yet, so it is where drafts are made.
 
 from __future__ import annotations
 
-import pytest
+from support import open_review, review_app, settle
 from textual.widgets import DataTable, Input, Select, Static, TextArea
-from support import settle
 
-from projtui.config import Settings
 from projtui.domain.enums import Rag, ReviewStatus
 from projtui.domain.quarter import Quarter
 from projtui.services import reviews
 from projtui.services.audit import history_page
-from projtui.services.opening import open_portfolio
-from projtui.services.transfer import load_sample
-from projtui.ui.app import ProjtuiApp
 from projtui.ui.screens.actual_dialog import ActualScreen
 from projtui.ui.screens.confirm import ConfirmScreen
 from projtui.ui.screens.item_form import ReasonScreen
@@ -29,21 +24,6 @@ LATEST = Quarter(2026, 2)
 NEXT = Quarter(2026, 3)
 
 
-@pytest.fixture
-def db(tmp_path):
-    database = open_portfolio(f"sqlite:///{tmp_path / 'p.db'}", create=True)
-    load_sample(database, actor="t")
-    yield database
-    database.dispose()
-
-
-async def open_review(pilot, quarter: Quarter | None = None) -> ReviewScreen:
-    screen = ReviewScreen(quarter)
-    await pilot.app.push_screen(screen)
-    await settle(pilot)
-    return screen
-
-
 def _text(screen: ReviewScreen, selector: str) -> str:
     return str(screen.query_one(selector, Static).render())
 
@@ -52,12 +32,8 @@ def _messages(app) -> str:
     return "\n".join(str(n.message) for n in app._notifications)
 
 
-def make_app(db) -> ProjtuiApp:
-    return ProjtuiApp(db, Settings(user=USER))
-
-
-async def test_header_shows_quarter_and_progress(db):
-    async with make_app(db).run_test(size=(120, 40)) as pilot:
+async def test_header_shows_quarter_and_progress(sample_db):
+    async with review_app(sample_db).run_test(size=(120, 40)) as pilot:
         screen = await open_review(pilot)
         header = _text(screen, "#rv-header")
         assert "2026/27 Q2" in header
@@ -75,14 +51,14 @@ async def test_header_shows_quarter_and_progress(db):
         assert "16 of 16 reviewed" in _text(screen, "#rv-header")
 
 
-async def test_g_then_ctrl_s_saves_a_green_draft(db):
-    async with make_app(db).run_test(size=(120, 40)) as pilot:
+async def test_g_then_ctrl_s_saves_a_green_draft(sample_db):
+    async with review_app(sample_db).run_test(size=(120, 40)) as pilot:
         screen = await open_review(pilot, NEXT)
         assert screen.sheet is not None and screen.sheet.review is None
         await pilot.press("g")
         await pilot.press("ctrl+s")
         await settle(pilot)
-        saved = reviews.get_review(db, "SP-01", NEXT)
+        saved = reviews.get_review(sample_db, "SP-01", NEXT)
         assert saved is not None
         assert saved.rag is Rag.GREEN
         assert saved.status is ReviewStatus.DRAFT
@@ -93,24 +69,24 @@ async def test_g_then_ctrl_s_saves_a_green_draft(db):
         await pilot.press("a")
         await pilot.press("ctrl+s")
         await settle(pilot)
-        assert reviews.get_review(db, "SP-01", NEXT).rag is Rag.AMBER
+        assert reviews.get_review(sample_db, "SP-01", NEXT).rag is Rag.AMBER
 
 
-async def test_typing_commentary_does_not_change_the_rating(db):
-    async with make_app(db).run_test(size=(120, 40)) as pilot:
+async def test_typing_commentary_does_not_change_the_rating(sample_db):
+    async with review_app(sample_db).run_test(size=(120, 40)) as pilot:
         screen = await open_review(pilot, NEXT)
         area = screen.query_one("#rv-commentary", TextArea)
         area.focus()
         await pilot.press(*"rag [red]x[/]")
         await pilot.press("ctrl+s")
         await settle(pilot)
-        saved = reviews.get_review(db, "SP-01", NEXT)
+        saved = reviews.get_review(sample_db, "SP-01", NEXT)
         assert saved.rag is Rag.NOT_SET
         assert saved.fields.commentary == "rag [red]x[/]"
 
 
-async def test_money_is_checked_beside_the_field_and_saved_in_pence(db):
-    async with make_app(db).run_test(size=(120, 40)) as pilot:
+async def test_money_is_checked_beside_the_field_and_saved_in_pence(sample_db):
+    async with review_app(sample_db).run_test(size=(120, 40)) as pilot:
         screen = await open_review(pilot, NEXT)
         spend = screen.query_one("#rv-spend", Input)
         spend.focus()
@@ -119,20 +95,20 @@ async def test_money_is_checked_beside_the_field_and_saved_in_pence(db):
         assert "enter pounds" in _text(screen, "#rv-spend-error")
         await pilot.press("ctrl+s")
         await settle(pilot)
-        assert reviews.get_review(db, "SP-01", NEXT) is None
+        assert reviews.get_review(sample_db, "SP-01", NEXT) is None
         assert "spend to date: enter pounds" in _messages(pilot.app)
         await pilot.press("backspace", *",500.25")
         await pilot.pause()
         assert _text(screen, "#rv-spend-error") == ""
         await pilot.press("ctrl+s")
         await settle(pilot)
-        assert reviews.get_review(db, "SP-01", NEXT).fields.spend_to_date_pence == 1_250_025
+        assert reviews.get_review(sample_db, "SP-01", NEXT).fields.spend_to_date_pence == 1_250_025
 
 
-async def test_entering_an_actual_through_the_dialog(db):
-    async with make_app(db).run_test(size=(120, 40)) as pilot:
+async def test_entering_an_actual_through_the_dialog(sample_db):
+    async with review_app(sample_db).run_test(size=(120, 40)) as pilot:
         screen = await open_review(pilot, NEXT)
-        before = reviews.review_sheet(db, "SP-01", NEXT).measure("M1")
+        before = reviews.review_sheet(sample_db, "SP-01", NEXT).measure("M1")
         assert before.entry is None
         await pilot.press("m", "enter")
         await pilot.pause()
@@ -145,7 +121,7 @@ async def test_entering_an_actual_through_the_dialog(db):
         await pilot.press("enter")
         await settle(pilot)
         assert pilot.app.screen is screen
-        actual = reviews.review_sheet(db, "SP-01", NEXT).measure("M1").entry
+        actual = reviews.review_sheet(sample_db, "SP-01", NEXT).measure("M1").entry
         assert actual is not None
         assert actual.value == 11.5
         assert actual.provisional is True
@@ -155,8 +131,8 @@ async def test_entering_an_actual_through_the_dialog(db):
         assert screen.sheet.measure("M1").entry.value == 11.5
 
 
-async def test_actual_dialog_refuses_a_non_number_and_escape_cancels(db):
-    async with make_app(db).run_test(size=(120, 40)) as pilot:
+async def test_actual_dialog_refuses_a_non_number_and_escape_cancels(sample_db):
+    async with review_app(sample_db).run_test(size=(120, 40)) as pilot:
         await open_review(pilot, NEXT)
         await pilot.press("m", "enter")
         await pilot.pause()
@@ -174,11 +150,11 @@ async def test_actual_dialog_refuses_a_non_number_and_escape_cancels(db):
         await pilot.press("escape", "y")
         await settle(pilot)
         assert isinstance(pilot.app.screen, ReviewScreen)
-        assert reviews.review_sheet(db, "SP-01", NEXT).measure("M1").entry is None
+        assert reviews.review_sheet(sample_db, "SP-01", NEXT).measure("M1").entry is None
 
 
-async def test_escape_closes_an_untouched_actual_dialog_at_once(db):
-    async with make_app(db).run_test(size=(120, 40)) as pilot:
+async def test_escape_closes_an_untouched_actual_dialog_at_once(sample_db):
+    async with review_app(sample_db).run_test(size=(120, 40)) as pilot:
         await open_review(pilot, NEXT)
         await pilot.press("m", "enter")
         await pilot.pause()
@@ -188,12 +164,12 @@ async def test_escape_closes_an_untouched_actual_dialog_at_once(db):
         assert isinstance(pilot.app.screen, ReviewScreen)
 
 
-async def test_publish_with_blockers_refuses_with_a_message(db):
-    async with make_app(db).run_test(size=(120, 40)) as pilot:
+async def test_publish_with_blockers_refuses_with_a_message(sample_db):
+    async with review_app(sample_db).run_test(size=(120, 40)) as pilot:
         screen = await open_review(pilot, NEXT)
         await pilot.press("a", "p")  # amber with no commentary
         await settle(pilot)
-        saved = reviews.get_review(db, "SP-01", NEXT)
+        saved = reviews.get_review(sample_db, "SP-01", NEXT)
         assert saved is not None and saved.status is ReviewStatus.DRAFT  # the draft is kept, not published
         assert "Cannot publish SP-01" in "\n".join(str(n.title) for n in pilot.app._notifications)
         assert "needs commentary" in _messages(pilot.app)
@@ -201,15 +177,15 @@ async def test_publish_with_blockers_refuses_with_a_message(db):
         # Pressed again with nothing changed: refused straight from the sheet, no write.
         await pilot.press("p")
         await settle(pilot)
-        assert reviews.get_review(db, "SP-01", NEXT).version == saved.version
+        assert reviews.get_review(sample_db, "SP-01", NEXT).version == saved.version
 
 
-async def test_publish_a_clean_review(db):
-    async with make_app(db).run_test(size=(120, 40)) as pilot:
+async def test_publish_a_clean_review(sample_db):
+    async with review_app(sample_db).run_test(size=(120, 40)) as pilot:
         screen = await open_review(pilot, NEXT)
         await pilot.press("g", "p")
         await settle(pilot)
-        saved = reviews.get_review(db, "SP-01", NEXT)
+        saved = reviews.get_review(sample_db, "SP-01", NEXT)
         assert saved.status is ReviewStatus.PUBLISHED
         assert saved.fields.published_by == USER
         assert screen.sheet.editable is False
@@ -218,13 +194,13 @@ async def test_publish_a_clean_review(db):
         await pilot.press("r")
         await settle(pilot)
         assert screen.overall is Rag.GREEN
-        assert reviews.get_review(db, "SP-01", NEXT).rag is Rag.GREEN
+        assert reviews.get_review(sample_db, "SP-01", NEXT).rag is Rag.GREEN
 
 
-async def test_reopen_asks_for_a_reason_and_is_audited(db):
-    async with make_app(db).run_test(size=(120, 40)) as pilot:
+async def test_reopen_asks_for_a_reason_and_is_audited(sample_db):
+    async with review_app(sample_db).run_test(size=(120, 40)) as pilot:
         screen = await open_review(pilot)
-        assert reviews.get_review(db, "SP-01", LATEST).is_published
+        assert reviews.get_review(sample_db, "SP-01", LATEST).is_published
         await pilot.press("o")
         await pilot.pause()
         assert isinstance(pilot.app.screen, ReasonScreen)
@@ -234,27 +210,27 @@ async def test_reopen_asks_for_a_reason_and_is_audited(db):
         await pilot.press(*"Fuel figure corrected", "enter")
         await settle(pilot)
         assert pilot.app.screen is screen
-        review = reviews.get_review(db, "SP-01", LATEST)
+        review = reviews.get_review(sample_db, "SP-01", LATEST)
         assert review.status is ReviewStatus.DRAFT
-        entries = list(history_page(db, "SP-01").entries)
+        entries = list(history_page(sample_db, "SP-01").entries)
         reopen = [e for e in entries if e.action == "reopen"]
         assert reopen and reopen[0].new == "Fuel figure corrected" and reopen[0].actor == USER
         assert screen.sheet.editable
 
 
-async def test_reopen_cancelled_changes_nothing(db):
-    async with make_app(db).run_test(size=(120, 40)) as pilot:
+async def test_reopen_cancelled_changes_nothing(sample_db):
+    async with review_app(sample_db).run_test(size=(120, 40)) as pilot:
         await open_review(pilot)
         await pilot.press("o")
         await pilot.pause()
         await pilot.press("escape")
         await settle(pilot)
-        assert reviews.get_review(db, "SP-01", LATEST).is_published
+        assert reviews.get_review(sample_db, "SP-01", LATEST).is_published
 
 
-async def test_n_steps_to_the_next_unreviewed_and_j_k_step(db):
-    reviews.save_review(db, "SP-02", NEXT, {"rag": "green"}, expected_version=None, actor="t")
-    async with make_app(db).run_test(size=(120, 40)) as pilot:
+async def test_n_steps_to_the_next_unreviewed_and_j_k_step(sample_db):
+    reviews.save_review(sample_db, "SP-02", NEXT, {"rag": "green"}, expected_version=None, actor="t")
+    async with review_app(sample_db).run_test(size=(120, 40)) as pilot:
         screen = await open_review(pilot, NEXT)
         assert screen.current_code == "SP-01"
         await pilot.press("n")
@@ -270,19 +246,19 @@ async def test_n_steps_to_the_next_unreviewed_and_j_k_step(db):
         assert screen.current_code == "SP-04"
 
 
-async def test_leaving_a_project_saves_its_changes(db):
-    async with make_app(db).run_test(size=(120, 40)) as pilot:
+async def test_leaving_a_project_saves_its_changes(sample_db):
+    async with review_app(sample_db).run_test(size=(120, 40)) as pilot:
         screen = await open_review(pilot, NEXT)
         await pilot.press("r", "n")
         await settle(pilot)
         assert screen.current_code == "SP-02"
-        assert reviews.get_review(db, "SP-01", NEXT).rag is Rag.RED
+        assert reviews.get_review(sample_db, "SP-01", NEXT).rag is Rag.RED
 
 
-async def test_c_steps_to_a_changed_rag(db):
-    async with make_app(db).run_test(size=(120, 40)) as pilot:
+async def test_c_steps_to_a_changed_rag(sample_db):
+    async with review_app(sample_db).run_test(size=(120, 40)) as pilot:
         screen = await open_review(pilot)
-        changed = [e.code for e in reviews.review_queue(db, LATEST) if e.rag_changed]
+        changed = [e.code for e in reviews.review_queue(sample_db, LATEST) if e.rag_changed]
         assert changed
         await pilot.press("c")
         await settle(pilot)
@@ -290,8 +266,8 @@ async def test_c_steps_to_a_changed_rag(db):
         assert screen.current_code == expected
 
 
-async def test_published_review_hides_publish_and_shows_reopen(db):
-    async with make_app(db).run_test(size=(120, 40)) as pilot:
+async def test_published_review_hides_publish_and_shows_reopen(sample_db):
+    async with review_app(sample_db).run_test(size=(120, 40)) as pilot:
         screen = await open_review(pilot)
         assert screen.check_action("reopen", ()) is True
         assert screen.check_action("save", ()) is False and screen.check_action("publish", ()) is False
@@ -300,15 +276,15 @@ async def test_published_review_hides_publish_and_shows_reopen(db):
         assert "Every project has a review" in _messages(pilot.app)
 
 
-async def test_conflict_notifies_and_reloads(db):
-    async with make_app(db).run_test(size=(120, 40)) as pilot:
+async def test_conflict_notifies_and_reloads(sample_db):
+    async with review_app(sample_db).run_test(size=(120, 40)) as pilot:
         screen = await open_review(pilot, NEXT)
         # Someone else saves SP-01's review while this screen still shows none.
-        reviews.save_review(db, "SP-01", NEXT, {"rag": "red", "commentary": "theirs"}, expected_version=None, actor="other")
+        reviews.save_review(sample_db, "SP-01", NEXT, {"rag": "red", "commentary": "theirs"}, expected_version=None, actor="other")
         await pilot.press("g", "ctrl+s")
         await settle(pilot)
         assert "Changed by someone else" in "\n".join(str(n.title) for n in pilot.app._notifications)
-        saved = reviews.get_review(db, "SP-01", NEXT)
+        saved = reviews.get_review(sample_db, "SP-01", NEXT)
         assert saved.rag is Rag.RED  # nothing overwritten
         assert screen.sheet.review is not None and screen.sheet.review.version == saved.version
         assert screen.overall is Rag.RED
@@ -331,10 +307,10 @@ async def open_filter(pilot) -> ReviewFilterScreen:
     return dialog
 
 
-async def test_f_filters_by_ambition_and_the_counts_follow(db):
-    a2 = [e.code for e in reviews.review_queue(db, LATEST, ambition="A2")]
+async def test_f_filters_by_ambition_and_the_counts_follow(sample_db):
+    a2 = [e.code for e in reviews.review_queue(sample_db, LATEST, ambition="A2")]
     assert 1 < len(a2) < 16 and "SP-01" not in a2
-    async with make_app(db).run_test(size=(120, 40)) as pilot:
+    async with review_app(sample_db).run_test(size=(120, 40)) as pilot:
         screen = await open_review(pilot)
         dialog = await open_filter(pilot)
         # Keys only: open the ambition list, down past "any" and "linked to none" and A1 to A2, pick it, apply.
@@ -356,8 +332,8 @@ async def test_f_filters_by_ambition_and_the_counts_follow(db):
         assert "16 of 16 reviewed" in _text(screen, "#rv-header") and "Filter" not in _text(screen, "#rv-header")
 
 
-async def test_filter_by_lead_and_service_and_the_dialog_remembers_it(db):
-    async with make_app(db).run_test(size=(120, 40)) as pilot:
+async def test_filter_by_lead_and_service_and_the_dialog_remembers_it(sample_db):
+    async with review_app(sample_db).run_test(size=(120, 40)) as pilot:
         screen = await open_review(pilot, NEXT)
         dialog = await open_filter(pilot)
         dialog.query_one("#rf-lead", Select).value = "Sam Kelly"
@@ -382,8 +358,8 @@ async def test_filter_by_lead_and_service_and_the_dialog_remembers_it(db):
         assert len(_queue_codes(screen)) == 16
 
 
-async def test_a_filter_matching_nothing_says_so_and_shows_no_sheet(db):
-    async with make_app(db).run_test(size=(120, 40)) as pilot:
+async def test_a_filter_matching_nothing_says_so_and_shows_no_sheet(sample_db):
+    async with review_app(sample_db).run_test(size=(120, 40)) as pilot:
         screen = await open_review(pilot, NEXT)
         await pilot.press("g")  # an unsaved change is saved before the list changes
         dialog = await open_filter(pilot)
@@ -391,7 +367,7 @@ async def test_a_filter_matching_nothing_says_so_and_shows_no_sheet(db):
         dialog.query_one("#rf-lead", Select).value = "Sam Kelly"
         await pilot.press("ctrl+s")
         await settle(pilot)
-        assert reviews.get_review(db, "SP-01", NEXT).rag is Rag.GREEN
+        assert reviews.get_review(sample_db, "SP-01", NEXT).rag is Rag.GREEN
         assert _queue_codes(screen) == [] and screen.sheet is None
         assert "No projects match the filter" in _text(screen, "#rv-title")
         assert "0 of 0 reviewed" in _text(screen, "#rv-header")
@@ -411,9 +387,9 @@ async def _on_measure(pilot, screen: ReviewScreen, code: str) -> None:
     await pilot.pause()
 
 
-async def test_delete_clears_an_actual_after_asking_and_is_audited(db):
-    reviews.set_actual(db, "SP-01", "M1", NEXT, 12.0, expected_version=None, actor="other")
-    async with make_app(db).run_test(size=(120, 40)) as pilot:
+async def test_delete_clears_an_actual_after_asking_and_is_audited(sample_db):
+    reviews.set_actual(sample_db, "SP-01", "M1", NEXT, 12.0, expected_version=None, actor="other")
+    async with review_app(sample_db).run_test(size=(120, 40)) as pilot:
         screen = await open_review(pilot, NEXT)
         await _on_measure(pilot, screen, "M1")
         await pilot.press("delete")
@@ -421,16 +397,16 @@ async def test_delete_clears_an_actual_after_asking_and_is_audited(db):
         assert isinstance(pilot.app.screen, ConfirmScreen)
         await pilot.press("n")  # no: nothing changes
         await settle(pilot)
-        assert reviews.review_sheet(db, "SP-01", NEXT).measure("M1").entry.value == 12.0
+        assert reviews.review_sheet(sample_db, "SP-01", NEXT).measure("M1").entry.value == 12.0
         await pilot.press("delete")
         await pilot.pause()
         await pilot.press("y")
         await settle(pilot)
         assert pilot.app.screen is screen
-        line = reviews.review_sheet(db, "SP-01", NEXT).measure("M1")
+        line = reviews.review_sheet(sample_db, "SP-01", NEXT).measure("M1")
         assert line.entry is None and line.figures.status.value == "no_data"
         assert screen.sheet.measure("M1").entry is None  # read back
-        entries = list(history_page(db, "SP-01").entries)
+        entries = list(history_page(sample_db, "SP-01").entries)
         cleared = [e for e in entries if e.action == "delete" and e.entity == "actual"]
         assert cleared and cleared[0].old == "12.0" and cleared[0].actor == USER
         # Nothing left to clear: says so, asks nothing.
@@ -440,23 +416,23 @@ async def test_delete_clears_an_actual_after_asking_and_is_audited(db):
         assert "no actual for 2026/27 Q3 to clear" in _messages(pilot.app)
 
 
-async def test_clearing_an_actual_someone_else_changed_is_refused(db):
-    first = reviews.set_actual(db, "SP-01", "M1", NEXT, 12.0, expected_version=None, actor="other")
-    async with make_app(db).run_test(size=(120, 40)) as pilot:
+async def test_clearing_an_actual_someone_else_changed_is_refused(sample_db):
+    first = reviews.set_actual(sample_db, "SP-01", "M1", NEXT, 12.0, expected_version=None, actor="other")
+    async with review_app(sample_db).run_test(size=(120, 40)) as pilot:
         screen = await open_review(pilot, NEXT)
-        reviews.set_actual(db, "SP-01", "M1", NEXT, 13.0, expected_version=first.version, actor="other")
+        reviews.set_actual(sample_db, "SP-01", "M1", NEXT, 13.0, expected_version=first.version, actor="other")
         await _on_measure(pilot, screen, "M1")
         await pilot.press("delete")
         await pilot.pause()
         await pilot.press("y")
         await settle(pilot)
-        assert reviews.review_sheet(db, "SP-01", NEXT).measure("M1").entry.value == 13.0  # theirs stays
+        assert reviews.review_sheet(sample_db, "SP-01", NEXT).measure("M1").entry.value == 13.0  # theirs stays
         assert "Changed by someone else" in "\n".join(str(n.title) for n in pilot.app._notifications)
         assert screen.sheet.measure("M1").entry.value == 13.0  # reloaded
 
 
-async def test_actuals_of_a_published_review_cannot_be_cleared(db):
-    async with make_app(db).run_test(size=(120, 40)) as pilot:
+async def test_actuals_of_a_published_review_cannot_be_cleared(sample_db):
+    async with review_app(sample_db).run_test(size=(120, 40)) as pilot:
         screen = await open_review(pilot)  # SP-01's 2026/27 Q2 review is published
         assert screen.sheet.measure("M1").entry is not None
         await _on_measure(pilot, screen, "M1")
@@ -464,11 +440,11 @@ async def test_actuals_of_a_published_review_cannot_be_cleared(db):
         await pilot.pause()
         assert pilot.app.screen is screen
         assert "frozen" in _messages(pilot.app)
-        assert reviews.review_sheet(db, "SP-01", LATEST).measure("M1").entry is not None
+        assert reviews.review_sheet(sample_db, "SP-01", LATEST).measure("M1").entry is not None
 
 
-async def test_actual_dialog_says_when_the_target_is_a_step_on_the_way(db):
-    async with make_app(db).run_test(size=(120, 40)) as pilot:
+async def test_actual_dialog_says_when_the_target_is_a_step_on_the_way(sample_db):
+    async with review_app(sample_db).run_test(size=(120, 40)) as pilot:
         screen = await open_review(pilot, NEXT)
         await _on_measure(pilot, screen, "M5")  # 37 % by 2026/27 Q4, from 33.2 % in 2023/24 Q4
         await pilot.press("enter")

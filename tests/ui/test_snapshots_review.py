@@ -7,26 +7,15 @@ and look at the report before committing.
 
 from __future__ import annotations
 
-import pytest
 from support import still
 
 from projtui.config import Settings
 from projtui.domain.quarter import Quarter
-from projtui.services.opening import open_portfolio
-from projtui.services.transfer import load_sample
 from projtui.ui.app import ProjtuiApp
 from projtui.ui.screens.review import ReviewScreen
 
 WIDE = (120, 40)
 NARROW = (80, 24)
-
-
-@pytest.fixture
-def db(tmp_path):
-    database = open_portfolio(f"sqlite:///{tmp_path / 'p.db'}", create=True)
-    load_sample(database, actor="t")
-    yield database
-    database.dispose()
 
 
 def _review(quarter: Quarter | None = None, *keys: str):
@@ -40,36 +29,36 @@ def _review(quarter: Quarter | None = None, *keys: str):
     return run_before
 
 
-def test_published_review(snap_compare, db):
-    assert snap_compare(ProjtuiApp(db, Settings(user="tester")), terminal_size=WIDE, run_before=_review())
+def test_published_review(snap_compare, sample_db):
+    assert snap_compare(ProjtuiApp(sample_db, Settings(user="tester")), terminal_size=WIDE, run_before=_review())
 
 
-def test_draft_with_actual_dialog(snap_compare, db):
+def test_draft_with_actual_dialog(snap_compare, sample_db):
     # 2026/27 Q3 has nothing yet: amber (unsaved) on SP-01, then Enter on its first measure.
     assert snap_compare(
-        ProjtuiApp(db, Settings(user="tester")), terminal_size=WIDE, run_before=_review(Quarter(2026, 3), "a", "m", "enter")
+        ProjtuiApp(sample_db, Settings(user="tester")), terminal_size=WIDE, run_before=_review(Quarter(2026, 3), "a", "m", "enter")
     )
 
 
-def test_filter_dialog(snap_compare, db):
-    assert snap_compare(ProjtuiApp(db, Settings(user="tester")), terminal_size=WIDE, run_before=_review(None, "f"))
+def test_filter_dialog(snap_compare, sample_db):
+    assert snap_compare(ProjtuiApp(sample_db, Settings(user="tester")), terminal_size=WIDE, run_before=_review(None, "f"))
 
 
-def test_filtered_by_ambition(snap_compare, db):
+def test_filtered_by_ambition(snap_compare, sample_db):
     # f, open the ambition list, down to A2, pick it, apply: the header shows the filter and counts the five listed.
     keys = ("f", "enter", "down", "down", "down", "enter", "ctrl+s")
-    assert snap_compare(ProjtuiApp(db, Settings(user="tester")), terminal_size=WIDE, run_before=_review(None, *keys))
+    assert snap_compare(ProjtuiApp(sample_db, Settings(user="tester")), terminal_size=WIDE, run_before=_review(None, *keys))
 
 
-def test_aspect_rag_keys(snap_compare, db):
+def test_aspect_rag_keys(snap_compare, sample_db):
     # Overall green, then t: time green; the RAG keys now set cost, and its label says so.
     assert snap_compare(
-        ProjtuiApp(db, Settings(user="tester")), terminal_size=WIDE, run_before=_review(Quarter(2026, 3), "g", "t", "g")
+        ProjtuiApp(sample_db, Settings(user="tester")), terminal_size=WIDE, run_before=_review(Quarter(2026, 3), "g", "t", "g")
     )
 
 
-def test_draft_80x24(snap_compare, db):
+def test_draft_80x24(snap_compare, sample_db):
     # Narrow: the four aspect RAGs two by two, scope armed, and a footer that fits.
     assert snap_compare(
-        ProjtuiApp(db, Settings(user="tester")), terminal_size=NARROW, run_before=_review(Quarter(2026, 3), "a", "t", "t", "t")
+        ProjtuiApp(sample_db, Settings(user="tester")), terminal_size=NARROW, run_before=_review(Quarter(2026, 3), "a", "t", "t", "t")
     )

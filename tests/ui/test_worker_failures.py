@@ -3,18 +3,20 @@ too long) tells the user and leaves the app running, with what was on screen sti
 
 from __future__ import annotations
 
-import pytest
-from support import build_portfolio, go_to, make_app, notifications, settle
+from support import (
+    build_portfolio,
+    go_to,
+    make_app,
+    notifications,
+    open_review,
+    review_app,
+    settle,
+)
 from textual.widgets import TabbedContent, TextArea
 
-from projtui.config import Settings
 from projtui.domain.quarter import Quarter
 from projtui.services import plans, projects, reviews
-from projtui.services.opening import open_portfolio
-from projtui.services.transfer import load_sample
-from projtui.ui.app import ProjtuiApp
 from projtui.ui.screens.project import ProjectScreen
-from projtui.ui.screens.review import ReviewScreen
 from projtui.ui.widgets.benefits_map import Ref
 from projtui.ui.worker_failures import failure_text
 
@@ -35,19 +37,9 @@ def test_the_notice_is_the_errors_first_line():
     assert failure_text(RuntimeError("")) == "RuntimeError"
 
 
-@pytest.fixture
-def sample(tmp_path):
-    database = open_portfolio(f"sqlite:///{tmp_path / 'p.db'}", create=True)
-    load_sample(database, actor="t")
-    yield database
-    database.dispose()
-
-
-async def test_a_review_save_that_fails_keeps_the_sheet_and_what_was_typed(sample, monkeypatch):
-    async with ProjtuiApp(sample, Settings(user="tester")).run_test(size=(120, 40)) as pilot:
-        screen = ReviewScreen(Quarter(2026, 3))
-        await pilot.app.push_screen(screen)
-        await settle(pilot)
+async def test_a_review_save_that_fails_keeps_the_sheet_and_what_was_typed(sample_db, monkeypatch):
+    async with review_app(sample_db).run_test(size=(120, 40)) as pilot:
+        screen = await open_review(pilot, Quarter(2026, 3))
         monkeypatch.setattr(reviews, "save_review", _broken)
         await pilot.press("a")
         commentary = screen.query_one("#rv-commentary", TextArea)
@@ -60,12 +52,12 @@ async def test_a_review_save_that_fails_keeps_the_sheet_and_what_was_typed(sampl
         monkeypatch.undo()  # the database is back: the same keys save it
         await pilot.press("ctrl+s")
         await settle(pilot)
-        assert reviews.get_review(sample, "SP-01", Quarter(2026, 3)).fields.commentary == "Supplier delay; recovery plan agreed."
+        assert reviews.get_review(sample_db, "SP-01", Quarter(2026, 3)).fields.commentary == "Supplier delay; recovery plan agreed."
 
 
-async def test_a_project_that_cannot_be_read_stops_the_spinner(sample, monkeypatch):
+async def test_a_project_that_cannot_be_read_stops_the_spinner(sample_db, monkeypatch):
     monkeypatch.setattr(projects, "get_project", _broken)
-    async with ProjtuiApp(sample, Settings(user="tester")).run_test(size=(120, 40)) as pilot:
+    async with review_app(sample_db).run_test(size=(120, 40)) as pilot:
         screen = ProjectScreen("SP-01")
         await pilot.app.push_screen(screen)
         await settle(pilot, failures=True)

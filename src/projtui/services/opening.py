@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import sqlite3
-
 from projtui.domain.errors import NotFoundError, SchemaError
 from projtui.store import migrate
 from projtui.store.database import Database, sqlite_file
+from projtui.store.errors import unreadable
 
 
 def open_portfolio(url: str, *, create: bool = False) -> Database:
@@ -25,24 +24,11 @@ def open_portfolio(url: str, *, create: bool = False) -> Database:
         migrate.upgrade(db)
     except BaseException as exc:
         db.dispose()
-        reason = _unreadable(exc)
+        reason = unreadable(exc)
         if reason is None:
             raise
         raise SchemaError(f"{db.display_name}: cannot open as a portfolio database: {reason}") from exc
     return db
-
-
-def _unreadable(exc: BaseException) -> str | None:
-    """Why the database could not be read, when that is what `exc` says; None for anything else."""
-    if isinstance(exc, sqlite3.DatabaseError):
-        return str(exc)
-    if not type(exc).__module__.startswith("sqlalchemy"):
-        return None
-    from sqlalchemy.exc import DatabaseError, OperationalError
-
-    if isinstance(exc, (OperationalError, DatabaseError)):
-        return str(exc.orig) if exc.orig is not None else str(exc)
-    return None
 
 
 __all__ = ["Database", "open_portfolio"]

@@ -10,8 +10,6 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
-from sqlalchemy.exc import IntegrityError
-
 from projtui.domain.enums import Stage
 from projtui.domain.errors import (
     ConflictError,
@@ -26,6 +24,7 @@ from projtui.services.locking import delete_versioned, update_audited, update_ve
 from projtui.services.read_models import AmbitionLink, ProjectDetail
 from projtui.store import tables as t
 from projtui.store.database import Database
+from projtui.store.errors import ConstraintViolation
 from projtui.store.queries import audit as audit_rows
 from projtui.store.queries import projects as q
 
@@ -67,7 +66,7 @@ def create_project(db: Database, fields: ProjectFields, *, actor: str, ambitions
             _write_links(session, project_id, list(ambitions))
             audit.record(session, actor=actor, action="create", entity="project", key=fields.code, project_id=project_id, new=fields.name)
             detail = _load_detail(session, fields.code)
-    except IntegrityError:
+    except ConstraintViolation:
         raise _duplicate(fields.code) from None
     assert detail is not None
     return detail
@@ -92,7 +91,7 @@ def update_project(db: Database, code: str, fields: ProjectFields, *, expected_v
                 current=lambda: _load_detail(session, code),
             )
             detail = _load_detail(session, fields.code)
-    except IntegrityError:
+    except ConstraintViolation:
         raise _duplicate(fields.code) from None
     assert detail is not None
     return detail
@@ -213,6 +212,6 @@ def bulk_create_projects(
                 if len(pending) >= batch:
                     flush()
             flush()
-    except IntegrityError:
+    except ConstraintViolation:
         raise InvalidInput([Problem("", "code", None, "another project already has one of these codes")]) from None
     return added

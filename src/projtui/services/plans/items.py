@@ -6,7 +6,6 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Literal
 
 from pydantic import BaseModel
-from sqlalchemy.exc import IntegrityError
 
 from projtui.domain.errors import ConflictError, InvalidInput, NotFoundError, Problem
 from projtui.domain.formatting import plural
@@ -24,6 +23,7 @@ from projtui.services.plans.common import (
 from projtui.services.read_models import Item
 from projtui.services.reviews import rows as review_rows
 from projtui.store.database import Database
+from projtui.store.errors import ConstraintViolation
 from projtui.store.queries import plans as q
 
 if TYPE_CHECKING:
@@ -62,7 +62,7 @@ def add_item(db: Database, project_code: str, kind: ItemKind, fields: BaseModel 
             )
             audit.record(session, actor=actor, action="create", entity=kind, key=f"{project_code}/{fields.code}", project_id=project_id, new=fields.title)
             item = _load_item(session, kind, item_id)
-    except IntegrityError:
+    except ConstraintViolation:
         raise common.duplicate_code(kind, fields.code) from None
     assert item is not None
     return item
@@ -92,7 +92,7 @@ def update_item(db: Database, kind: ItemKind, item_id: int, fields: BaseModel | 
                 project_id=project_id, current=lambda: _load_item(session, kind, item_id),
             )
             item = _load_item(session, kind, item_id)
-    except IntegrityError:
+    except ConstraintViolation:
         raise common.duplicate_code(kind, fields.code) from None
     assert item is not None
     return item

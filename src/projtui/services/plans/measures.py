@@ -5,8 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from sqlalchemy.exc import IntegrityError
-
 from projtui.domain.codes import next_measure_code
 from projtui.domain.enums import ReviewStatus
 from projtui.domain.errors import ConflictError, InvalidInput, NotFoundError, Problem
@@ -20,6 +18,7 @@ from projtui.services.read_models import MeasureItem
 from projtui.services.reviews import rows as review_rows
 from projtui.store import tables as t
 from projtui.store.database import Database
+from projtui.store.errors import ConstraintViolation
 from projtui.store.queries import plans as q
 from projtui.store.queries import reviews as review_queries
 
@@ -84,7 +83,7 @@ def add_measure(
                 project_id=project_id, new=fields.name,
             )
             measure = _load_measure(session, measure_id)
-    except IntegrityError:
+    except ConstraintViolation:
         raise common.duplicate_code("measure", fields.code or "") from None
     assert measure is not None
     return measure
@@ -136,7 +135,7 @@ def update_measure(
             if why is not None:
                 audit.record(session, actor=actor, action="update", entity="measure", key=new_key, project_id=project_id, field="reason", new=why)
             measure = _load_measure(session, measure_id)
-    except IntegrityError:
+    except ConstraintViolation:
         raise common.duplicate_code("measure", fields.code or "") from None
     assert measure is not None
     return measure

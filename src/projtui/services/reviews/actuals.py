@@ -10,8 +10,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from sqlalchemy.exc import IntegrityError
-
 from projtui.domain.errors import ConflictError
 from projtui.domain.quarter import Quarter
 from projtui.domain.records import ActualFields, validated
@@ -21,6 +19,7 @@ from projtui.services.reviews import rows
 from projtui.services.reviews.models import ActualEntry
 from projtui.store import tables as t
 from projtui.store.database import Database
+from projtui.store.errors import ConstraintViolation
 from projtui.store.queries import reviews as q
 
 if TYPE_CHECKING:
@@ -95,7 +94,7 @@ def set_actual(
                 actor=actor, entity="actual", key=key, project_id=project.id, current=lambda: _actual_or_none(session, row.id),
             )
             return _actual_or_none(session, row.id)
-    except IntegrityError:
+    except ConstraintViolation:
         with db.reading() as session:
             project = rows.project(session, project_code)
             measure = rows.measure(session, project, measure_code)

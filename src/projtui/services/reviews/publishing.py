@@ -13,8 +13,6 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
-from sqlalchemy.exc import IntegrityError
-
 from projtui.domain.enums import ReviewStatus
 from projtui.domain.errors import ConflictError, InvalidInput, Problem, RuleError
 from projtui.domain.quarter import Quarter
@@ -26,6 +24,7 @@ from projtui.services.reviews.models import ReviewRecord
 from projtui.services.reviews.sheet import load_sheet
 from projtui.store import tables as t
 from projtui.store.database import Database
+from projtui.store.errors import ConstraintViolation
 from projtui.store.queries import reviews as q
 
 if TYPE_CHECKING:
@@ -100,7 +99,7 @@ def save_review(
                 actor=actor, entity="review", key=key, project_id=project.id, current=lambda: _record_or_none(session, row.id),
             )
             return _record_or_none(session, row.id)
-    except IntegrityError:
+    except ConstraintViolation:
         # Someone created the same review between our read and our insert.
         with db.reading() as session:
             project = rows.project(session, project_code)

@@ -5,11 +5,14 @@ from __future__ import annotations
 import os
 import re
 import sqlite3
-import tomllib
 import stat
+import subprocess
+import sys
+import tomllib
 from pathlib import Path
 
 import pytest
+from conftest import run_cli
 
 from projtui.services.transfer import sample_text
 
@@ -33,6 +36,43 @@ def test_version(cli):
     result = cli("--version")
     assert result.returncode == 0
     assert result.stdout.startswith("projtui ")
+
+
+def test_short_version_flag(cli):
+    result = cli("-V")
+    assert result.returncode == 0 and result.stdout.startswith("projtui ")
+
+
+def test_diff_exits_1_when_the_snapshots_differ_as_diff_does(cli, tmp_path):
+    before = tmp_path / "a.toml"
+    before.write_text(sample_text(), encoding="utf-8")
+    after = tmp_path / "b.toml"
+    after.write_text(sample_text().replace('name = "Strategic Projects 2024-2027"', 'name = "Changed"', 1), encoding="utf-8")
+    assert after.read_text(encoding="utf-8") != before.read_text(encoding="utf-8")
+
+    same = cli("diff", before, before)
+    assert (same.returncode, same.stdout, same.stderr) == (0, "", "")
+    differ = cli("diff", before, after)
+    assert differ.returncode == 1 and "Changed" in differ.stdout and differ.stderr == ""
+    as_json = cli("diff", "--format", "json", before, after)
+    assert as_json.returncode == 1 and "Changed" in as_json.stdout
+    assert "no such file" in _single_error(cli("diff", before, tmp_path / "missing.toml"), 2)
+    assert "Exits 1 when they differ" in cli("diff", "--help").stdout
+
+
+def test_a_reader_that_stops_early_ends_the_command_quietly(tmp_path):
+    """`projtui export | head -1`: exit 0 and nothing on stderr, as head's users expect."""
+    db = tmp_path / "p.db"
+    assert run_cli("init", "--sample", "--db", db).returncode == 0
+    child = subprocess.Popen(
+        [sys.executable, "-m", "projtui", "export", "--db", str(db)],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, env={**os.environ, "PYTHONIOENCODING": "utf-8"},
+    )
+    assert child.stdout.readline() == b"schema_version = 1\n"
+    child.stdout.close()  # as head does once it has its line
+    stderr = child.stderr.read()
+    assert child.wait(timeout=120) == 0, stderr
+    assert stderr == b""
 
 
 def test_init_creates_a_private_migrated_database(cli, tmp_path):

@@ -7,6 +7,7 @@ neither, so the two never import each other.
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Callable, Sequence
 
@@ -23,6 +24,8 @@ def reporting_errors(run: Callable[[], int | None], args: Sequence[str]) -> int:
     """Run a command, turning what a user can cause into one `error:` line and its exit code."""
     try:
         result = run()
+    except BrokenPipeError:
+        return reader_gone()
     except InvalidInput as exc:
         for problem in exc.problems:
             error(str(problem))
@@ -35,7 +38,23 @@ def reporting_errors(run: Callable[[], int | None], args: Sequence[str]) -> int:
         if "--debug" in args:
             raise
         return fail(f"unexpected {type(exc).__name__}: {exc} (run with --debug for the traceback)", 1)
-    return result if isinstance(result, int) else 0
+    code = result if isinstance(result, int) else 0
+    try:
+        sys.stdout.flush()  # here, not at exit, so a reader that left early is not reported as an error
+    except BrokenPipeError:
+        reader_gone()  # the command's own answer (diff's 1: they differ) still stands
+    return code
+
+
+def reader_gone() -> int:
+    """`projtui export | head -1`: the reader had what it wanted, so end quietly with 0, as `head`'s users expect.
+
+    Standard output goes to /dev/null from here on: Python would otherwise report the same
+    broken pipe again when it flushes at exit.
+    """
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    return 0
 
 
 def error(message: str) -> None:

@@ -15,7 +15,7 @@ import typer
 from projtui import __version__
 from projtui.cli import app as app_commands
 from projtui.cli.check import check
-from projtui.cli.errors import fail, reporting_errors
+from projtui.cli.errors import fail, reader_gone, reporting_errors
 from projtui.cli.options import DbPath, DbUrl, resolve_url
 from projtui.cli.report import report
 from projtui.cli.snapshots import diff, export_, import_
@@ -40,7 +40,7 @@ def root(
     ctx: typer.Context,
     db: DbPath = None,
     database_url: DbUrl = None,
-    version: Annotated[bool, typer.Option("--version", is_eager=True, callback=_version, help="Show the version.")] = False,
+    version: Annotated[bool, typer.Option("--version", "-V", is_eager=True, callback=_version, help="Show the version.")] = False,
     debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks of unexpected errors.")] = False,
 ) -> None:
     """Open the portfolio in the terminal app when no command is given."""
@@ -70,6 +70,12 @@ def main(argv: list[str] | None = None) -> int:
             return app(args=args, prog_name="projtui", standalone_mode=False)
         except typer.Exit as exc:
             return exc.exit_code
+        except SystemExit:
+            # Typer answers a closed stdout (EPIPE) by wrapping stdout in its vendored Click's
+            # PacifyFlushWrapper and exiting 1; the wrapper is how to tell that exit from any other.
+            if type(sys.stdout).__name__ == "PacifyFlushWrapper":
+                return reader_gone()
+            raise
         except typer.Abort:
             return fail("interrupted", 130)
         except typer.TyperException as exc:  # Click's usage errors, as vendored by Typer

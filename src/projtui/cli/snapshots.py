@@ -78,7 +78,11 @@ def diff(
     new: Annotated[Path, typer.Argument(help="The later snapshot.", metavar="B.toml")],
     format: Annotated[DiffFormat, typer.Option("--format", help="text for people, json for scripts.")] = DiffFormat.TEXT,
 ) -> None:
-    """What changed between two snapshots (no output when nothing did)."""
+    """What changed between two snapshots.
+
+    Exits 1 when they differ and 0 when they are the same (with no output), like diff(1),
+    so a script can ask "did anything change?"; 2 when a file cannot be read.
+    """
     from projtui.snapshot.diff import diff_documents
     from projtui.snapshot.diff_render import render_json, render_text
     from projtui.snapshot.reader import read_document
@@ -89,3 +93,5 @@ def diff(
         typer.echo(render_json(changes))
     elif changes:
         typer.echo(render_text(changes, before, after).rstrip("\n"))
+    if changes:
+        raise typer.Exit(1)

@@ -22,7 +22,7 @@ from projtui.snapshot.diff import Change, diff_documents, summarise
 from projtui.snapshot.reader import read_document
 from projtui.store import tables as t
 from projtui.store.database import Database
-from projtui.store.queries import snapshot_rows
+from projtui.store.queries import bulk, snapshot_rows
 from projtui.store.queries.projects import ambition_ids
 
 
@@ -177,7 +177,7 @@ class TreeWriter:
             {**_scalars(p, doc.ProjectFields), "version": 1, "created_at": now, "updated_at": now}
             for pid, p in items if pid is None
         ]
-        new_ids = iter(snapshot_rows.insert_rows_returning_ids(self.session, t.Project, new_rows))
+        new_ids = iter(bulk.insert_rows_returning_ids(self.session, t.Project, new_rows))
         trees = [(pid if pid is not None else next(new_ids), p) for pid, p in items]
 
         links, plans, reviews, outputs, outcomes, benefits = [], [], [], [], [], []
@@ -191,12 +191,12 @@ class TreeWriter:
             outputs += [{"project_id": pid, "position": i, **_scalars(o, doc.OutputFields)} for i, o in enumerate(p.outputs)]
             outcomes += [{"project_id": pid, "position": i, **_scalars(o, doc.OutcomeFields)} for i, o in enumerate(p.outcomes)]
             benefits += [{"project_id": pid, "position": i, **_scalars(b, doc.BenefitFields)} for i, b in enumerate(p.benefits)]
-        snapshot_rows.insert_rows(self.session, t.ProjectAmbition, links)
-        snapshot_rows.insert_rows(self.session, t.BenefitsReviewPlan, plans)
-        snapshot_rows.insert_rows(self.session, t.QuarterlyReview, reviews)
-        output_ids = iter(snapshot_rows.insert_rows_returning_ids(self.session, t.Output, outputs))
-        outcome_ids = iter(snapshot_rows.insert_rows_returning_ids(self.session, t.Outcome, outcomes))
-        benefit_ids = iter(snapshot_rows.insert_rows_returning_ids(self.session, t.Benefit, benefits))
+        bulk.insert_rows(self.session, t.ProjectAmbition, links)
+        bulk.insert_rows(self.session, t.BenefitsReviewPlan, plans)
+        bulk.insert_rows(self.session, t.QuarterlyReview, reviews)
+        output_ids = iter(bulk.insert_rows_returning_ids(self.session, t.Output, outputs))
+        outcome_ids = iter(bulk.insert_rows_returning_ids(self.session, t.Outcome, outcomes))
+        benefit_ids = iter(bulk.insert_rows_returning_ids(self.session, t.Benefit, benefits))
 
         measures, measure_values, output_links, outcome_links = [], [], [], []
         for pid, p in trees:
@@ -214,9 +214,9 @@ class TreeWriter:
                     measures.append({"project_id": pid, **parent, "position": position, **_scalars(m, doc.MeasureFields)})
                     measure_values.append((p.code, m))
                     position += 1
-        snapshot_rows.insert_rows(self.session, t.OutputOutcome, output_links)
-        snapshot_rows.insert_rows(self.session, t.OutcomeBenefit, outcome_links)
-        measure_ids = snapshot_rows.insert_rows_returning_ids(self.session, t.Measure, measures)
+        bulk.insert_rows(self.session, t.OutputOutcome, output_links)
+        bulk.insert_rows(self.session, t.OutcomeBenefit, outcome_links)
+        measure_ids = bulk.insert_rows_returning_ids(self.session, t.Measure, measures)
 
         values, targets = [], []
         for measure_id, (project_code, m) in zip(measure_ids, measure_values, strict=True):
@@ -229,8 +229,8 @@ class TreeWriter:
                     {"measure_id": measure_id, "value": v, "provisional": provisional, "note": note,
                      "entered_by": by, "entered_at": at, "version": 1, **_quarter(q)}
                 )
-        snapshot_rows.insert_rows(self.session, t.MeasureTarget, targets)
-        snapshot_rows.insert_rows(self.session, t.MeasureValue, values)
+        bulk.insert_rows(self.session, t.MeasureTarget, targets)
+        bulk.insert_rows(self.session, t.MeasureValue, values)
         return {p.code: pid for pid, p in trees}
 
 

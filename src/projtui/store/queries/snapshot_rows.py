@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Sequence
 
-from sqlalchemy import Row, Table, delete, insert, select, tuple_, update
+from sqlalchemy import Row, Table, delete, select, tuple_, update
 from sqlalchemy.orm import Session
 
 from projtui.domain.quarter import Quarter
@@ -26,8 +26,6 @@ __all__ = [
     "ambitions",
     "delete_priorities",
     "delete_project_contents",
-    "insert_rows",
-    "insert_rows_returning_ids",
     "item_links",
     "plan_items",
     "plans",
@@ -189,25 +187,3 @@ def delete_project_contents(session: Session, project_id: int) -> None:
     # Measures, values, targets and item links go with their parents (ON DELETE CASCADE).
     for table in (t.ProjectAmbition, t.BenefitsReviewPlan, t.QuarterlyReview, t.Measure, t.Output, t.Outcome, t.Benefit):
         session.execute(delete(table).where(table.project_id == project_id))
-
-
-# Core inserts on the tables, not ORM bulk inserts on the models: the ORM
-# groups rows by which keys are None and joins each group's RETURNING
-# rows back to its parameters pairwise, which is quadratic and made
-# 100,000 projects not finish. Core sends one executemany (batched into
-# multi-row VALUES), so every row must have the same keys.
-
-
-def insert_rows_returning_ids(session: Session, model, rows: list[dict]) -> list[int]:
-    """Insert `rows` into the model's table and return their new ids, in the order of `rows`."""
-    if not rows:
-        return []
-    table = model.__table__
-    result = session.execute(insert(table).returning(table.c.id, sort_by_parameter_order=True), rows)
-    return list(result.scalars())
-
-
-def insert_rows(session: Session, model, rows: list[dict]) -> None:
-    """Insert `rows` into the model's table in one executemany."""
-    if rows:
-        session.execute(insert(model.__table__), rows)

@@ -240,6 +240,47 @@ def test_malformed_quarter_is_named(cli, tmp_path):
     assert "2024/26 Q1" in line
 
 
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (("export", "--quarter", "2026 Q3"), "error: --quarter: not a financial quarter: '2026 Q3' (expected e.g. '2024/25 Q1')"),
+        (("export", "-q", "next"), "error: --quarter: not a financial quarter: 'next' (expected e.g. '2024/25 Q1')"),
+        (("report",), "error: --quarter: missing (Financial quarter to report, e.g. '2026/27 Q2')"),
+        (("report", "-q", "2026/27 Q2", "--format", "pdf"), "error: --format: 'pdf' is not one of 'md', 'html'."),
+        (("diff", "--format", "xml", "a", "b"), "error: --format: 'xml' is not one of 'text', 'json'."),
+        (("diff",), "error: OLD: missing (The earlier snapshot)"),
+        (("import",), "error: FILE: missing (Snapshot to import, or - for standard input)"),
+        (("serve", "--port", "0"), "error: --port: Input should be greater than or equal to 1"),
+        (("check", "--db", "."), "error: --db: file '.' is a directory."),
+    ],
+)
+def test_an_error_about_an_option_or_argument_names_it_first(cli, args, expected):
+    assert _single_error(cli(*args), 2) == expected
+
+
+def _help_pages(cli) -> dict[str, str]:
+    from projtui.cli.root import app
+
+    commands = [command.name for command in app.registered_commands]
+    return {name: cli(*name.split(), "--help").stdout for name in ["", *commands]}
+
+
+def test_help_shows_plain_placeholders_and_cuts_nothing(cli):
+    pages = _help_pages(cli)
+    assert len(pages) == 9
+    for name, page in pages.items():
+        assert page.startswith("Usage: projtui"), name
+        # Typer's own placeholders ({FILE}, <path>, <int range>) and the commands list's cut ("…").
+        assert not re.search(r"\{[\w.]+\}|<[a-z |]+>|…|\w\.\.\.\n", page), (name, page)
+    assert "Usage: projtui import [OPTIONS] FILE\n" in pages["import"]
+    assert "Usage: projtui diff [OPTIONS] OLD NEW\n" in pages["diff"]
+    assert "--db FILE" in pages["check"] and "--database-url URL" in pages["check"]
+    assert "-q, --quarter QUARTER" in pages["report"] and "--format md|html" in pages["report"]
+    listing = " ".join(pages[""].split())  # the commands list wraps long descriptions
+    assert "a failed export leaves no partial file)." in listing
+    assert "exit 1 when there are any." in listing
+
+
 def test_newer_schema_is_refused_and_left_untouched(cli, tmp_path):
     db = tmp_path / "p.db"
     _init(cli, db)

@@ -143,7 +143,7 @@ def test_malformed_quarter_is_one_line_naming_it(cli, sample_db, tmp_path, quart
     line = _single_error(cli("report", "--quarter", quarter, "--db", sample_db, "--format", "html", "-o", out), 2)
     assert repr(quarter) in line
     if quarter == "2024/26 Q1":
-        assert line == "error: Invalid value: not a financial quarter: '2024/26 Q1' (expected e.g. '2024/25 Q1')"
+        assert line == "error: --quarter: not a financial quarter: '2024/26 Q1' (expected e.g. '2024/25 Q1')"
     assert not out.exists()
     assert list(tmp_path.iterdir()) == []  # not even a temporary file
 

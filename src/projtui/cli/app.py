@@ -52,11 +52,11 @@ def init(
 
 def serve(
     ctx: typer.Context,
-    host: Annotated[str, typer.Option("--host", help="Interface to listen on.")] = "127.0.0.1",
-    port: Annotated[int, typer.Option("--port", help="Port to listen on.", min=1, max=65535)] = 8000,
+    host: Annotated[str, typer.Option("--host", metavar="HOST", help="Interface to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", metavar="PORT", help="Port to listen on.", min=1, max=65535)] = 8000,
     public: Annotated[
         str | None,
-        typer.Option("--public-url", help="The address browsers use to reach this server (behind a proxy, say); default: from --host and --port."),
+        typer.Option("--public-url", metavar="URL", help="The address browsers use to reach this server (behind a proxy, say); default: from --host and --port."),
     ] = None,
     db: DbPath = None,
     database_url: DbUrl = None,

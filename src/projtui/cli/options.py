@@ -15,25 +15,21 @@ from projtui.domain.quarter import Quarter
 
 DbPath = Annotated[
     Path | None,
-    typer.Option("--db", envvar="PROJTUI_DB", help="SQLite portfolio file (default: the user data directory).", dir_okay=False),
+    typer.Option("--db", envvar="PROJTUI_DB", help="SQLite portfolio file (default: the user data directory).", dir_okay=False, metavar="FILE"),
 ]
 DbUrl = Annotated[
     str | None,
-    typer.Option("--database-url", envvar="PROJTUI_DATABASE_URL", help="SQLAlchemy URL, e.g. postgresql+psycopg://user@host/db."),
+    typer.Option("--database-url", envvar="PROJTUI_DATABASE_URL", help="SQLAlchemy URL, e.g. postgresql+psycopg://user@host/db.", metavar="URL"),
 ]
-QuarterOption = Annotated[
-    str | None, typer.Option("--quarter", "-q", help="Financial quarter, e.g. '2024/25 Q1'.", metavar="QUARTER")
-]
+
+
+def quarter_option(help: str):
+    """`--quarter`/`-q`, read by the one quarter rule (so a bad label is an error naming the option)."""
+    return typer.Option("--quarter", "-q", help=help, metavar="QUARTER", parser=Quarter.parse)
+
+
+QuarterOption = Annotated[Quarter | None, quarter_option("Financial quarter, e.g. '2024/25 Q1'.")]
 OutputOption = Annotated[str, typer.Option("--output", "-o", help="File to write, or - for standard output.", metavar="FILE|-")]
-
-
-def parse_quarter(value: str | None) -> Quarter | None:
-    if value is None:
-        return None
-    try:
-        return Quarter.parse(value)
-    except ValueError as exc:
-        raise typer.BadParameter(str(exc)) from None
 
 
 def resolve_url(ctx: typer.Context, db: Path | None, url: str | None) -> str:

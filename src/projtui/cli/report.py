@@ -13,9 +13,10 @@ from projtui.cli.options import (
     DbUrl,
     OutputOption,
     open_database,
-    parse_quarter,
+    quarter_option,
     write_output,
 )
+from projtui.domain.quarter import Quarter
 
 
 class ReportFormat(StrEnum):
@@ -25,10 +26,10 @@ class ReportFormat(StrEnum):
 
 def report(
     ctx: typer.Context,
-    quarter: Annotated[str, typer.Option("--quarter", "-q", help="Financial quarter to report, e.g. '2026/27 Q2'.", metavar="QUARTER")],
+    quarter: Annotated[Quarter, quarter_option("Financial quarter to report, e.g. '2026/27 Q2'.")],
     format: Annotated[
         ReportFormat | None,
-        typer.Option("--format", help="md (Markdown tables) or html (one self-contained page that prints well); default from the -o file name, else md."),
+        typer.Option("--format", metavar="md|html", help="md (Markdown tables) or html (one self-contained page that prints well); default from the -o file name, else md."),
     ] = None,
     output: OutputOption = "-",
     db: DbPath = None,
@@ -37,12 +38,11 @@ def report(
     """The quarterly performance report for Cabinet or a scrutiny panel, grouped by ambition."""
     from projtui.services.reporting import build_report
 
-    period = parse_quarter(quarter)
     if format is None:
         format = ReportFormat.HTML if Path(output).suffix.lower() in (".html", ".htm") else ReportFormat.MD
     database = open_database(ctx, db, database_url)
     try:
-        model = build_report(database, period)
+        model = build_report(database, quarter)
     finally:
         database.dispose()
     if format is ReportFormat.HTML:

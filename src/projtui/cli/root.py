@@ -16,6 +16,7 @@ from projtui import __version__
 from projtui.cli import app as app_commands
 from projtui.cli.check import check
 from projtui.cli.errors import fail, reader_gone, reporting_errors
+from projtui.cli.help import PlainCommand, placeholder, summary
 from projtui.cli.options import DbPath, DbUrl, resolve_url
 from projtui.cli.report import report
 from projtui.cli.snapshots import diff, export_, import_
@@ -51,14 +52,28 @@ def root(
 
 
 # In the order `projtui --help` lists them.
-app.command()(app_commands.demo)
-app.command()(app_commands.init)
-app.command("export")(export_)
-app.command("import")(import_)
-app.command()(check)
-app.command()(diff)
-app.command()(report)
-app.command()(app_commands.serve)
+for name, command in (
+    ("demo", app_commands.demo),
+    ("init", app_commands.init),
+    ("export", export_),
+    ("import", import_),
+    ("check", check),
+    ("diff", diff),
+    ("report", report),
+    ("serve", app_commands.serve),
+):
+    app.command(name, cls=PlainCommand, short_help=summary(command))(command)
+
+
+def usage_message(exc: typer.TyperException) -> str:
+    """Click's usage error, led by the option or argument it is about: `--quarter: not a financial quarter: …`."""
+    param = getattr(exc, "param", None)
+    if not isinstance(exc, typer.BadParameter) or param is None:
+        return exc.format_message()
+    if not exc.message:  # Click's MissingParameter: nothing was given
+        return f"{placeholder(param)}: missing ({(param.help or 'required').rstrip('.')})"
+    # Typer checks values through pydantic, which puts "Value error, " before a validator's own words.
+    return f"{placeholder(param)}: {exc.message.removeprefix('Value error, ')}"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -79,6 +94,6 @@ def main(argv: list[str] | None = None) -> int:
         except typer.Abort:
             return fail("interrupted", 130)
         except typer.TyperException as exc:  # Click's usage errors, as vendored by Typer
-            return fail(exc.format_message(), getattr(exc, "exit_code", 2))
+            return fail(usage_message(exc), getattr(exc, "exit_code", 2))
 
     return reporting_errors(run, args)

@@ -17,7 +17,6 @@ from projtui.cli.options import (
     QuarterOption,
     counts,
     open_database,
-    parse_quarter,
     read_input,
     write_output,
 )
@@ -39,11 +38,10 @@ def export_(
     """Write the TOML snapshot (atomically: a failed export leaves no partial file)."""
     from projtui.services.transfer import export_snapshot
 
-    up_to = parse_quarter(quarter)
     database = open_database(ctx, db, database_url)
     stamp = None if no_timestamp else dt.datetime.now(dt.UTC).replace(microsecond=0)
     try:
-        write_output(output, export_snapshot(database, up_to=up_to, exported_at=stamp))
+        write_output(output, export_snapshot(database, up_to=quarter, exported_at=stamp))
     finally:
         database.dispose()
 
@@ -74,9 +72,9 @@ def import_(
 
 
 def diff(
-    old: Annotated[Path, typer.Argument(help="The earlier snapshot.", metavar="A.toml")],
-    new: Annotated[Path, typer.Argument(help="The later snapshot.", metavar="B.toml")],
-    format: Annotated[DiffFormat, typer.Option("--format", help="text for people, json for scripts.")] = DiffFormat.TEXT,
+    old: Annotated[Path, typer.Argument(help="The earlier snapshot.", metavar="OLD")],
+    new: Annotated[Path, typer.Argument(help="The later snapshot.", metavar="NEW")],
+    format: Annotated[DiffFormat, typer.Option("--format", metavar="text|json", help="text for people, json for scripts.")] = DiffFormat.TEXT,
 ) -> None:
     """What changed between two snapshots.
 

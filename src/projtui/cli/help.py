@@ -1,0 +1,57 @@
+"""Help that reads like the rest of the terminal: plain placeholders, nothing cut.
+
+Typer writes a required argument as `{FILE}` in the usage line and adds its
+own type labels (`FILE <path>`); the commands list cuts each description to
+fit with "…". `PlainCommand` writes `FILE` (or `[FILE]` when optional), as
+man pages and Click's own help do, and `short_help` gives the list the whole
+first paragraph, which wraps instead of being cut.
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Callable
+
+from typer.core import TyperCommand
+
+
+class PlainCommand(TyperCommand):
+    def collect_usage_pieces(self, ctx) -> list[str]:
+        pieces = [self.options_metavar] if self.options_metavar else []
+        for param in self.get_params(ctx):
+            if param.param_type_name == "argument":
+                name = placeholder(param)
+                pieces.append(name if param.required else f"[{name}]")
+        return pieces
+
+    def format_options(self, ctx, formatter) -> None:
+        arguments = [
+            (placeholder(param), _argument_help(param))
+            for param in self.get_params(ctx)
+            if param.param_type_name == "argument"
+        ]
+        options = [
+            record
+            for param in self.get_params(ctx)
+            if param.param_type_name == "option" and (record := param.get_help_record(ctx)) is not None
+        ]
+        for title, rows in (("Arguments", arguments), ("Options", options)):
+            if rows:
+                with formatter.section(title):
+                    formatter.write_dl(rows)
+
+
+def placeholder(param) -> str:
+    """How the help and the error messages name a parameter: its longest option, or its argument's metavar."""
+    if param.param_type_name == "argument":
+        return param.metavar or param.name.upper()
+    return max(param.opts, key=len)
+
+
+def _argument_help(param) -> str:
+    return f"{param.help or ''}  [required]".strip() if param.required else param.help or ""
+
+
+def summary(command: Callable) -> str:
+    """A command's first paragraph, as the commands list shows it (whole, so it wraps rather than being cut)."""
+    return " ".join(inspect.cleandoc(command.__doc__ or "").split("\n\n")[0].split())

@@ -92,6 +92,17 @@ def test_default_database_comes_from_the_environment(cli, db_path):
     assert db_path.exists()
 
 
+def test_a_typed_db_option_wins_over_the_environment_wherever_it_is_typed(cli, tmp_path):
+    typed = tmp_path / "typed.db"
+    _init(cli, typed)
+    elsewhere = {"PROJTUI_DB": str(tmp_path / "environment.db")}
+    for args in (("--db", typed, "export"), ("export", "--db", typed)):
+        result = cli(*args, env=elsewhere)
+        assert result.returncode == 0, (args, result.stderr)
+        assert result.stdout.startswith("schema_version = 1")
+    assert not (tmp_path / "environment.db").exists()
+
+
 def test_export_is_deterministic_and_round_trips_through_an_empty_database(cli, tmp_path):
     first = tmp_path / "first.db"
     _init(cli, first)
@@ -267,7 +278,7 @@ def _help_pages(cli) -> dict[str, str]:
 
 def test_help_shows_plain_placeholders_and_cuts_nothing(cli):
     pages = _help_pages(cli)
-    assert len(pages) == 9
+    assert len(pages) == 10  # projtui itself and its nine commands
     for name, page in pages.items():
         assert page.startswith("Usage: projtui"), name
         # Typer's own placeholders ({FILE}, <path>, <int range>) and the commands list's cut ("…").

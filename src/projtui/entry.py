@@ -23,6 +23,7 @@ from pathlib import Path
 
 from projtui import config
 from projtui.cli.errors import reporting_errors
+from projtui.cli.shell_request import completion_requested
 
 # Option -> the environment variable that stands in for it (as `cli.options.DbPath` and `DbUrl` declare).
 APP_OPTIONS = {"--db": "PROJTUI_DB", "--database-url": "PROJTUI_DATABASE_URL"}
@@ -30,7 +31,8 @@ APP_OPTIONS = {"--db": "PROJTUI_DB", "--database-url": "PROJTUI_DATABASE_URL"}
 
 def main(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else argv
-    url = app_only_url(args, os.environ)
+    # Tab in a shell runs `projtui` asking for completions (cli.completion): Typer answers it.
+    url = None if completion_requested() else app_only_url(args, os.environ)
     if url is None:
         from projtui.cli.root import main as typer_main
 

@@ -25,7 +25,28 @@ DbUrl = Annotated[
 
 def quarter_option(help: str):
     """`--quarter`/`-q`, read by the one quarter rule (so a bad label is an error naming the option)."""
-    return typer.Option("--quarter", "-q", help=help, metavar="QUARTER", parser=Quarter.parse)
+    return typer.Option("--quarter", "-q", help=help, metavar="QUARTER", parser=Quarter.parse, autocompletion=reported_quarters)
+
+
+def reported_quarters(ctx: typer.Context, incomplete: str) -> list[str]:
+    """Tab after --quarter: the portfolio's reported quarters that start with what was typed, latest first.
+
+    Tab must never print an error into the command line, so any failure (no
+    database yet, a wrong --db) offers nothing.
+    """
+    from projtui.services.opening import open_portfolio
+    from projtui.services.reviews.quarter import reported_quarters
+
+    try:
+        database = open_portfolio(resolve_url(ctx, ctx.params.get("db"), ctx.params.get("database_url")))
+        try:
+            labels = [quarter.label for quarter in reported_quarters(database)]
+        finally:
+            database.dispose()
+    except Exception:
+        return []
+    typed = " ".join(incomplete.split()).lower()
+    return [label for label in labels if label.lower().startswith(typed)]
 
 
 QuarterOption = Annotated[Quarter | None, quarter_option("Financial quarter, e.g. '2024/25 Q1'.")]
@@ -33,9 +54,25 @@ OutputOption = Annotated[str, typer.Option("--output", "-o", help="File to write
 
 
 def resolve_url(ctx: typer.Context, db: Path | None, url: str | None) -> str:
-    """Command-level options win over the ones given before the command."""
-    parent = ctx.find_root().params
-    return config.database_url(db or parent.get("db"), url or parent.get("database_url"))
+    """The database the command line names.
+
+    An option typed on the command line wins, the command's own over one given
+    before the command; then the environment (both read the same variable); then
+    the default file. So `PROJTUI_DB=a.db projtui --db b.db export` reads b.db.
+    """
+    root = ctx.find_root()
+
+    def chosen(name: str, here):
+        given = ((ctx, here), (root, root.params.get(name)))
+        typed = [value for context, value in given if value is not None and _typed(context, name)]
+        return typed[0] if typed else here or root.params.get(name)
+
+    return config.database_url(chosen("db", db), chosen("database_url", url))
+
+
+def _typed(ctx: typer.Context, name: str) -> bool:
+    source = ctx.get_parameter_source(name)
+    return source is not None and source.name == "COMMANDLINE"
 
 
 def open_database(ctx: typer.Context, db: Path | None, url: str | None, *, create: bool = False):

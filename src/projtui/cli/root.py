@@ -14,11 +14,13 @@ import typer
 
 from projtui import __version__
 from projtui.cli import app as app_commands
+from projtui.cli import completion
 from projtui.cli.check import check
 from projtui.cli.errors import fail, reader_gone, reporting_errors
 from projtui.cli.help import PlainCommand, placeholder, summary
 from projtui.cli.options import DbPath, DbUrl, resolve_url
 from projtui.cli.report import report
+from projtui.cli.shell_request import completion_requested
 from projtui.cli.snapshots import diff, export_, import_
 
 app = typer.Typer(
@@ -61,6 +63,7 @@ for name, command in (
     ("diff", diff),
     ("report", report),
     ("serve", app_commands.serve),
+    ("completion", completion.completion),
 ):
     app.command(name, cls=PlainCommand, short_help=summary(command))(command)
 
@@ -79,6 +82,8 @@ def usage_message(exc: typer.TyperException) -> str:
 def main(argv: list[str] | None = None) -> int:
     """Run a command line through Typer (`entry.main` opens the app itself when that is all it asks)."""
     args = sys.argv[1:] if argv is None else argv
+    if completion_requested():
+        completion.enable()
 
     def run() -> int | None:
         try:

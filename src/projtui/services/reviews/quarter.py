@@ -10,15 +10,20 @@ import datetime as dt
 
 from projtui.domain.quarter import Quarter
 from projtui.store.database import Database
-from projtui.store.queries.latest_quarter import latest_reported
+from projtui.store.queries.latest_quarter import latest_reported, reported
 
-__all__ = ["default_review_quarter", "latest_quarter"]
+__all__ = ["default_review_quarter", "latest_quarter", "reported_quarters"]
 
 
 def latest_quarter(db: Database) -> Quarter | None:
     """The latest quarter anything was reported for (an actual or a review)."""
     found = [Quarter(*row) for row in latest_reported(db)]
     return max(found) if found else None
+
+
+def reported_quarters(db: Database) -> list[Quarter]:
+    """Every quarter anything was reported for, latest first: what `--quarter` completes to."""
+    return [Quarter(*row) for row in reported(db)]
 
 
 def default_review_quarter(db: Database, today: dt.date | None = None) -> Quarter:

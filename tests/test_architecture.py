@@ -19,10 +19,20 @@ def test_import_contracts_hold():
 
 
 def test_cli_start_up_does_not_import_heavy_modules():
-    """`projtui --version` and friends must not pay for Textual, Alembic or the database drivers."""
-    probe = "import sys, projtui.cli.root; print(sorted(m for m in ('textual', 'alembic', 'psycopg', 'projtui.store') if m in sys.modules))"
+    """`projtui --version` and friends must not pay for Textual, Alembic, the database drivers or the HTML report's Jinja2."""
+    probe = "import sys, projtui.cli.root; print(sorted(m for m in ('textual', 'alembic', 'psycopg', 'projtui.store', 'jinja2') if m in sys.modules))"
     result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "[]"
+
+
+def test_only_the_html_report_loads_jinja2():
+    """The report command and the Markdown report leave Jinja2 unloaded; the HTML renderer brings it."""
+    probe = (
+        "import sys, projtui.cli.report, projtui.report.markdown; print('jinja2' in sys.modules); "
+        "import projtui.report.html; print('jinja2' in sys.modules)"
+    )
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert result.stdout.split() == ["False", "True"]
 
 
 FIRST_SCREEN = """

@@ -70,7 +70,8 @@ def new_document(*, title: str, subject: str | None, author: str | None) -> Word
     style.paragraph_format.line_spacing = 1.0
     _page(doc.sections[0], landscape=False)
     props = doc.core_properties
-    props.title, props.subject, props.author = title, subject or "", author or ""
+    # Document properties hold at most 255 characters; a long portfolio name is cut rather than refused.
+    props.title, props.subject, props.author = (_xml_safe(text or "")[:255] for text in (title, subject, author))
     props.last_modified_by, props.comments = "", ""
     return doc
 

@@ -24,6 +24,7 @@ from projtui.domain.rag import rag_caption
 from projtui.report import wording
 from projtui.report.docx_layout import (
     Cell,
+    Line,
     Strong,
     add_page_numbers,
     add_table,
@@ -111,7 +112,7 @@ def _project_row(p: ProjectLine) -> list[str | Cell]:
 
 def _commentary(p: ProjectLine) -> Cell:
     """The commentary, then (as in the HTML report) next steps and the time, cost, scope and benefits ratings."""
-    lines: list = []
+    lines: list[Line] = []
     if p.commentary_missing:
         lines.append((Strong("No commentary"), f" ({wording.commentary_required(p)})"))
     elif p.commentary and p.commentary.strip():

@@ -28,7 +28,7 @@ from docx.shared import Cm, Mm, Pt
 from docx.table import Table, _Cell
 from docx.text.paragraph import Paragraph
 
-__all__ = ["NONE", "Cell", "Strong", "add_page_numbers", "add_table", "heading", "new_document", "paragraph", "start_section"]
+__all__ = ["NONE", "Cell", "Line", "Strong", "add_page_numbers", "add_table", "heading", "new_document", "paragraph", "start_section"]
 
 NONE = "—"  # as in the other formats: an empty cell reads as a rendering fault
 
@@ -193,8 +193,8 @@ def _fill(cell: _Cell, value: Cell, *, right: bool) -> None:
     _write(para, first)
     for line in rest:
         paragraph(cell, line, _TABLE_TEXT)
-    for para in cell.paragraphs:
-        if right:
+    if right:
+        for para in cell.paragraphs:
             para.alignment = WD_ALIGN_PARAGRAPH.RIGHT
     if value.fill:
         shading = OxmlElement("w:shd")

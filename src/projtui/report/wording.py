@@ -176,8 +176,10 @@ def key_items() -> list[str]:
     return [
         f"RAG: {rags}.",
         f"Beside this quarter's RAG, against the previous published rating: {arrows}.",
-        f"Measure status: {statuses}. Monitor-only measures (no target) show a trend, never a status; "
-        "“not due” means the measure is not reported this quarter, which is not the same as “no data”.",
+        (
+            f"Measure status: {statuses}. Monitor-only measures (no target) show a trend, never a status; "
+            "“not due” means the measure is not reported this quarter, which is not the same as “no data”."
+        ),
         f"Direction of travel shows performance, not the number: {travels}.",
         f"Target: {KEY_TARGET}",
         f"“of the way”: {KEY_PROGRESS}",

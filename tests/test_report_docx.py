@@ -83,6 +83,7 @@ def test_project_table_cells_and_repeated_header(sample):
     assert len(tables) == sum(1 for s in report.sections if s.projects)
     for table in tables:
         assert table.rows[0]._tr.trPr.find(qn("w:tblHeader")) is not None  # repeats on every page
+        assert all(row._tr.trPr.find(qn("w:cantSplit")) is not None for row in table.rows)  # never in two halves
     rows = {row.cells[0].text: [c.text for c in row.cells] for t in tables for row in t.rows[1:]}
     assert rows["SP-01"][1] == "Waste collection route optimisation and recycling bin trials\nAlso serves A4"
     assert rows["SP-01"][4] == "● Green ↑"

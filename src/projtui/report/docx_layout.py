@@ -174,6 +174,8 @@ def add_table(
     for row in table.rows:
         for cell, width in zip(row.cells, widths, strict=True):
             cell.width = width  # Word lays it out from these
+        # A row is a few lines at most: moved whole to the next page rather than read in two halves.
+        row._tr.get_or_add_trPr().insert_element_before(OxmlElement("w:cantSplit"), "w:trHeight", "w:tblHeader")
     return table
 
 

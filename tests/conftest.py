@@ -8,11 +8,15 @@ PostgreSQL tests take the ``postgres_url`` fixture and are marked
 ``@pytest.mark.postgres``. They skip when PROJTUI_TEST_POSTGRES_URL is unset
 (a developer without a server) and fail when it is set but the server does
 not answer: ``.ci/run`` starts one, so a missing server there is a CI fault.
+LibreOffice tests (the Word report read back as a PDF) take the
+``libreoffice`` fixture, are marked ``libreoffice`` the same way, and skip
+or fail by PROJTUI_TEST_LIBREOFFICE just so.
 """
 
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 import uuid
@@ -23,6 +27,7 @@ from pathlib import Path
 import pytest
 
 POSTGRES_ENV = "PROJTUI_TEST_POSTGRES_URL"
+LIBREOFFICE_ENV = "PROJTUI_TEST_LIBREOFFICE"
 
 
 @pytest.fixture
@@ -76,14 +81,18 @@ def cli(tmp_path: Path) -> Callable[..., subprocess.CompletedProcess[str]]:
     return partial(run_cli, cwd=tmp_path)
 
 
-# --- PostgreSQL ----------------------------------------------------------------
+# --- the services CI provides: PostgreSQL, LibreOffice ------------------------------
+
+# The fixture that needs a service, and the mark its tests carry.
+_SERVICE_MARKS = {"postgres_url": "postgres", "libreoffice": "libreoffice"}
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """A test that takes ``postgres_url`` is a postgres test, even if its mark was forgotten."""
+    """A test that takes ``postgres_url`` (``libreoffice``) is a postgres (libreoffice) test, even if its mark was forgotten."""
     for item in items:
-        if "postgres_url" in getattr(item, "fixturenames", ()) and not item.get_closest_marker("postgres"):
-            item.add_marker(pytest.mark.postgres)
+        for fixture, mark in _SERVICE_MARKS.items():
+            if fixture in getattr(item, "fixturenames", ()) and not item.get_closest_marker(mark):
+                item.add_marker(getattr(pytest.mark, mark))
 
 
 @pytest.fixture
@@ -123,3 +132,15 @@ def postgres_url() -> Iterator[str]:
         finally:
             # FORCE ends connections a test left open (PostgreSQL 13+).
             admin.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+
+
+@pytest.fixture(scope="session")
+def libreoffice() -> str:
+    """The ``soffice`` that converts documents to PDF; pdftotext and pdfinfo (poppler-utils) read the PDF."""
+    path = os.environ.get(LIBREOFFICE_ENV)
+    if not path:
+        pytest.skip(f"LibreOffice not provided (set {LIBREOFFICE_ENV}; .ci/run does)")
+    missing = [tool for tool in (path, "pdftotext", "pdfinfo") if shutil.which(tool) is None]
+    if missing:
+        pytest.fail(f"{LIBREOFFICE_ENV}={path} is set, but {' and '.join(missing)} cannot be run", pytrace=False)
+    return path

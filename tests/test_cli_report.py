@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import io
+import os
+import pty
+import subprocess
+import sys
 import xml.etree.ElementTree as ET
 from html.parser import HTMLParser
 from pathlib import Path
 
+import docx
 import pytest
 from conftest import run_cli
 
@@ -135,6 +141,47 @@ def test_format_follows_the_output_file_name(cli, sample_db, tmp_path):
     result = cli("report", "-q", QUARTER, "--db", sample_db, "-o", tmp_path / "r.md")
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "r.md").read_text(encoding="utf-8").startswith("# Quarterly performance report")
+
+
+def test_docx_report_follows_the_file_name_and_writes_a_word_document(cli, sample_db, tmp_path):
+    out = tmp_path / "paper.docx"
+    result = cli("report", "-q", QUARTER, "--db", sample_db, "-o", out)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == "" and result.stderr == ""
+    assert list(tmp_path.iterdir()) == [out]  # written atomically: no temporary file left beside it
+    paper = docx.Document(out)
+    assert paper.paragraphs[0].text == f"Quarterly performance report — {QUARTER}"
+    assert paper.paragraphs[0].style.name == "Heading 1"
+
+
+def test_docx_to_a_pipe_is_the_documents_bytes(sample_db, tmp_path):
+    result = subprocess.run(
+        [sys.executable, "-m", "projtui", "report", "-q", QUARTER, "--db", str(sample_db), "--format", "docx"],
+        capture_output=True, cwd=tmp_path, timeout=120, check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert docx.Document(io.BytesIO(result.stdout)).paragraphs[0].style.name == "Heading 1"
+
+
+def test_docx_to_a_terminal_is_refused(sample_db, tmp_path):
+    terminal, other_end = pty.openpty()
+    try:
+        result = subprocess.run(
+            [sys.executable, "-m", "projtui", "report", "-q", QUARTER, "--db", str(sample_db), "--format", "docx"],
+            stdout=other_end, stderr=subprocess.PIPE, text=True, cwd=tmp_path, timeout=120, check=False,
+        )
+    finally:
+        os.close(other_end)
+        os.close(terminal)
+    line = _single_error(result, 2)
+    assert line.startswith("error: --format docx needs -o FILE")
+
+
+def test_unwritable_docx_is_one_line_and_writes_nothing(cli, sample_db, tmp_path):
+    target = tmp_path / "missing-folder" / "paper.docx"
+    line = _single_error(cli("report", "-q", QUARTER, "--db", sample_db, "-o", target), 1)
+    assert str(target) in line
+    assert list(tmp_path.iterdir()) == []
 
 
 @pytest.mark.parametrize("quarter", ["2024/26 Q1", "2026/27 Q5", "next quarter"])

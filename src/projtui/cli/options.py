@@ -81,16 +81,17 @@ def open_database(ctx: typer.Context, db: Path | None, url: str | None, *, creat
     return open_portfolio(resolve_url(ctx, db, url), create=create)
 
 
-def write_output(output: str, chunks) -> None:
-    """To standard output, or atomically to a file: a failure leaves no partial file."""
+def write_output(output: str, chunks, *, binary: bool = False) -> None:
+    """To standard output, or atomically to a file: a failure leaves no partial file. `binary`: the chunks are bytes."""
     from projtui.snapshot.writer import write_atomic
 
     if output == "-":
+        out = sys.stdout.buffer if binary else sys.stdout
         for chunk in chunks:
-            sys.stdout.write(chunk)
+            out.write(chunk)
         return
     try:
-        write_atomic(Path(output), chunks)
+        write_atomic(Path(output), chunks, binary=binary)
     except OSError as exc:
         raise ProjtuiError(f"{output}: cannot write: {exc.strerror or exc}") from None
 

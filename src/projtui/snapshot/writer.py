@@ -189,19 +189,21 @@ def _datetime(value: dt.datetime) -> str:
     return utc.isoformat() + "Z"
 
 
-def write_atomic(path: Path, chunks: Iterable[str]) -> None:
+def write_atomic(path: Path, chunks: Iterable[str] | Iterable[bytes], *, binary: bool = False) -> None:
     """Write `chunks` to `path` so that readers see the old file or the whole new one, never a part.
 
     The text goes to a temporary file beside the target (same filesystem,
     so the rename is atomic), is flushed to disk, then renamed over the
     target. If anything fails, including the chunks iterator itself
     raising mid-export, the temporary file is removed and any existing
-    target is left as it was.
+    target is left as it was. With `binary` the chunks are bytes (a Word
+    document), written as they are.
     """
     path = Path(path)
     temp, fd = _create_temp(path)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as out:  # newline="": "\n" on every platform
+        # Text with newline="", so "\n" on every platform; bytes as they are.
+        with os.fdopen(fd, "wb") if binary else os.fdopen(fd, "w", encoding="utf-8", newline="") as out:
             for chunk in chunks:
                 out.write(chunk)
             out.flush()

@@ -1,0 +1,186 @@
+"""The report's cells and sentences as plain text, worded once for the renderers that lay out text.
+
+Markdown escapes what it prints and Word stores every run as literal text,
+so both take these strings as they are: nothing here holds user text (names,
+commentary, notes) or markup, only figures, ratings and fixed words, so
+there is nothing to escape. Where a cell mixes the two (a project's name, a
+missing-commentary warning in bold) the renderer builds it around these.
+"""
+
+from __future__ import annotations
+
+from projtui.domain.enums import Rag
+from projtui.domain.formatting import (
+    format_band,
+    format_number,
+    format_percent,
+    format_pounds,
+    plural,
+)
+from projtui.domain.measures import MeasureStatus, Travel
+from projtui.domain.rag import RagChange, rag_caption, rag_word
+from projtui.report.model import (
+    KEY_PROGRESS,
+    KEY_TARGET,
+    REPORT_RAG_ORDER,
+    AmbitionSection,
+    ProjectLine,
+    Report,
+    ReportMeasure,
+    Summary,
+)
+
+__all__ = [
+    "actual",
+    "benefits_sentence",
+    "commentary_required",
+    "gaps_sentence",
+    "key_items",
+    "measure_notes_sentence",
+    "money",
+    "previous",
+    "rating",
+    "review",
+    "section_counts",
+    "status",
+    "summary_notes",
+    "target",
+    "travel",
+]
+
+# -- summary ---------------------------------------------------------------------
+
+
+def summary_notes(s: Summary) -> list[str]:
+    """What the count of projects by RAG leaves out: drafts, and ratings nobody explained."""
+    notes = []
+    if s.drafts:
+        notes.append(f"{plural(s.drafts, 'rating is a draft', 'ratings are drafts')}, not yet published.")
+    if s.commentary_missing:
+        notes.append(f"{plural(s.commentary_missing, 'amber or red rating has', 'amber or red ratings have')} no commentary.")
+    return notes
+
+
+def benefits_sentence(s: Summary) -> str:
+    b = s.benefits
+    if not b.assessed:
+        text = "Benefits on track: none assessed this quarter"
+    else:
+        text = f"Benefits on track: {b.on_track} of {b.assessed} assessed"
+    if b.not_assessed:
+        text += f" ({b.not_assessed} not assessed: their measures are monitor only or not due)"
+    return text + "."
+
+
+def measure_notes_sentence(s: Summary) -> str | None:
+    if not s.measure_notes_missing:
+        return None
+    return f"{plural(s.measure_notes_missing, 'measure within tolerance or off target has', 'measures within tolerance or off target have')} no note."
+
+
+def gaps_sentence(report: Report, check: str) -> str:
+    """The gaps table's lead-in, or the whole answer when there are none; ``check`` is the command as the format shows code."""
+    s = report.summary
+    as_of = f" (missing actuals judged against {report.gaps_as_of})" if report.gaps_as_of else ""
+    if not s.gaps:
+        return f"None: every project serves an ambition and every benefit is measured{as_of}."
+    return (
+        f"From {check} on the portfolio as it stands now{as_of}: "
+        f"{plural(s.golden_thread_gaps, 'golden-thread gap')}, {plural(s.data_quality_gaps, 'data-quality gap')}."
+    )
+
+
+def section_counts(section: AmbitionSection) -> str:
+    """``3 projects: 1 red, 2 green.``"""
+    counts = ", ".join(f"{n} {rag_word(rag).lower()}" for rag, n in section.rag_counts.items() if n)
+    return f"{plural(len(section.projects), 'project')}: {counts}."
+
+
+# -- a project's cells -------------------------------------------------------------
+
+
+def rating(p: ProjectLine) -> str:
+    """This quarter's RAG as shape and word, with an arrow if it moved: ``● Green ↑``."""
+    text = rag_caption(p.rag)
+    if p.change.symbol:
+        text += f" {p.change.symbol}"
+    return text
+
+
+def previous(p: ProjectLine) -> str:
+    if p.previous is None:
+        return "None published"
+    return f"{rag_caption(p.previous.rag)} ({p.previous.quarter})"
+
+
+def review(p: ProjectLine) -> str:
+    return p.review_status.value.capitalize() if p.review_status else ""
+
+
+def money(p: ProjectLine) -> str:
+    budget = format_pounds(p.budget_pence)
+    if p.forecast_pence is None:
+        return f"No forecast; budget {budget}" if budget else ""
+    text = format_pounds(p.forecast_pence) + (f" of {budget}" if budget else " (no budget set)")
+    if p.variance_pence:
+        text += f" ({format_pounds(p.variance_pence, signed=True)})"
+    return text
+
+
+def commentary_required(p: ProjectLine) -> str:
+    """Why a missing commentary matters, after the words "No commentary": ``required for an amber rating``."""
+    article = "an" if p.rag is Rag.AMBER else "a"
+    return f"required for {article} {rag_word(p.rag).lower()} rating"
+
+
+# -- a measure's cells ---------------------------------------------------------------
+
+
+def travel(t: Travel) -> str:
+    return f"{t.symbol} {t.label}"
+
+
+def target(m: ReportMeasure) -> str:
+    text = format_band(m.figures.target, m.figures.target_max)
+    note = m.target_note
+    return f"{text} ({note})" if text and note else text
+
+
+def actual(m: ReportMeasure) -> str:
+    if m.figures.actual is None:
+        return ""
+    text = format_number(m.figures.actual)
+    if m.provisional:
+        text += " (provisional)"
+    return text
+
+
+def status(m: ReportMeasure) -> str:
+    text = f"{m.figures.status.symbol} {m.figures.status.label}"
+    if m.figures.status is MeasureStatus.NOT_DUE:
+        text += f" ({m.due_note})"
+    elif m.figures.achievement is not None:
+        text += f" ({format_percent(m.figures.achievement)} of the way)"
+    return text
+
+
+# -- the key ----------------------------------------------------------------------------
+
+
+def key_items() -> list[str]:
+    """The key, one item a line, for a bulleted list."""
+    rags = ", ".join(rag_caption(rag) for rag in REPORT_RAG_ORDER)
+    arrows = ", ".join(f"{c.symbol} {c.label.lower()}" for c in (RagChange.IMPROVED, RagChange.WORSENED, RagChange.CHANGED))
+    statuses = ", ".join(f"{s.symbol} {s.label.lower()}" for s in MeasureStatus)
+    travels = ", ".join(f"{t.symbol} {t.label.lower()}" for t in Travel)
+    return [
+        f"RAG: {rags}.",
+        f"Beside this quarter's RAG, against the previous published rating: {arrows}.",
+        (
+            f"Measure status: {statuses}. Monitor-only measures (no target) show a trend, never a status; "
+            "“not due” means the measure is not reported this quarter, which is not the same as “no data”."
+        ),
+        f"Direction of travel shows performance, not the number: {travels}.",
+        f"Target: {KEY_TARGET}",
+        f"“of the way”: {KEY_PROGRESS}",
+    ]

@@ -316,6 +316,19 @@ def test_not_a_database_is_a_clear_error(cli, tmp_path):
     assert "junk.db" in line
 
 
+@pytest.mark.parametrize("command", [("export",), ("check",), ("init",), ("init", "--sample"), ("import", "-")])
+def test_another_applications_database_is_refused_in_one_line_and_left_unchanged(cli, tmp_path, command):
+    theirs = tmp_path / "their.db"
+    with sqlite3.connect(theirs) as connection:
+        connection.execute("create table invoices (id integer primary key, total real)")
+    connection.close()
+    before = theirs.read_bytes()
+    result = run_cli(*command, "--db", theirs, input=sample_text(), cwd=tmp_path)
+    line = _single_error(result, 1)
+    assert line == f"error: sqlite:///{theirs}: not a projtui database (it holds other tables: invoices); it was not changed"
+    assert theirs.read_bytes() == before
+
+
 def test_check_lists_the_sample_gaps_and_exits_1(cli, tmp_path):
     db = tmp_path / "p.db"
     _init(cli, db)

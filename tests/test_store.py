@@ -85,6 +85,49 @@ def test_newer_schema_is_refused_without_change(tmp_path):
     assert path.read_bytes() == before
 
 
+def _foreign_sqlite(path, *tables: str) -> bytes:
+    with sqlite3.connect(path) as connection:
+        for table in tables:
+            connection.execute(f"create table {table} (id integer primary key, note text)")
+            connection.execute(f"insert into {table} (note) values ('theirs')")
+    connection.close()
+    return path.read_bytes()
+
+
+@pytest.mark.parametrize("create", [False, True])
+def test_another_applications_database_is_refused_unchanged_even_by_init(tmp_path, create):
+    path = tmp_path / "their.db"
+    before = _foreign_sqlite(path, "invoices", "customers")
+    with pytest.raises(SchemaError) as refused:
+        open_portfolio(_url(path), create=create)
+    assert str(refused.value) == f"{_url(path)}: not a projtui database (it holds other tables: customers, invoices); it was not changed"
+    assert path.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["their.db"]  # no -wal or -shm files either
+
+
+def test_another_alembic_application_is_not_mistaken_for_a_newer_projtui(tmp_path):
+    path = tmp_path / "their.db"
+    _foreign_sqlite(path, "orders", "a", "b", "c", "d")
+    with sqlite3.connect(path) as connection:
+        connection.execute("create table alembic_version (version_num varchar(32) primary key)")
+        connection.execute("insert into alembic_version values ('1f2e3d4c')")
+    connection.close()
+    before = path.read_bytes()
+    with pytest.raises(SchemaError, match=r"not a projtui database \(it holds other tables: a, alembic_version, b, c, d and 1 more\)"):
+        open_portfolio(_url(path))
+    assert path.read_bytes() == before
+
+
+def test_an_empty_database_gets_a_portfolio_only_when_asked(tmp_path):
+    path = tmp_path / "empty.db"
+    path.touch()
+    with pytest.raises(SchemaError, match="holds no portfolio yet; create one with `projtui init`"):
+        open_portfolio(_url(path))
+    assert path.read_bytes() == b""
+    open_portfolio(_url(path), create=True).dispose()
+    assert migrate.HEAD_REVISION in path.read_bytes().decode("latin-1")
+
+
 def test_two_writers_queue_instead_of_failing(tmp_path):
     """BEGIN IMMEDIATE + busy_timeout: concurrent writers wait their turn."""
     db = open_portfolio(_url(tmp_path / "p.db"), create=True)

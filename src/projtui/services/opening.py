@@ -21,7 +21,7 @@ def open_portfolio(url: str, *, create: bool = False) -> Database:
         raise NotFoundError(f"{path}: no portfolio database here; create one with `projtui init`")
     db = Database(url)
     try:
-        migrate.upgrade(db)
+        migrate.upgrade(db, create=create)
     except BaseException as exc:
         db.dispose()
         reason = unreadable(exc)

@@ -22,6 +22,8 @@ if TYPE_CHECKING:
 SCRIPT_LOCATION = "projtui.store:migrations"
 VERSION_TABLE = "alembic_version"  # Alembic's default, where it records the revision
 HEAD_REVISION = "0003"  # the newest script in migrations/versions; test_store checks it
+# With a revision this code does not know, these say "a newer projtui", not another application using Alembic.
+OWN_TABLES = frozenset({"ambition", "project", "benefits_review_plan"})
 
 
 def _config() -> Config:
@@ -48,9 +50,19 @@ def head_revision() -> str:
     return head
 
 
-def current_revision(db: Database) -> str | None:
+def table_names(db: Database) -> list[str]:
+    """Every table in the database (its default schema on PostgreSQL), by name."""
+    if db.is_sqlite:
+        return [name for (name,) in db.fetch("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")]
+    from sqlalchemy import inspect
+
+    with db.engine.connect() as connection:
+        return sorted(inspect(connection).get_table_names())
+
+
+def current_revision(db: Database, tables: list[str] | None = None) -> str | None:
     """The revision recorded in the database; None for a database Alembic never touched."""
-    if not _has_version_table(db):
+    if VERSION_TABLE not in (table_names(db) if tables is None else tables):
         return None
     versions = [version for (version,) in db.fetch(f"SELECT version_num FROM {VERSION_TABLE}")]
     if len(versions) > 1:  # branches: never made by projtui, so let Alembic say what is wrong
@@ -61,18 +73,23 @@ def current_revision(db: Database) -> str | None:
     return versions[0] if versions else None
 
 
-def _has_version_table(db: Database) -> bool:
-    if db.is_sqlite:
-        return bool(db.fetch("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = :name", {"name": VERSION_TABLE}))
-    from sqlalchemy import inspect
+def check_ours(db: Database, *, create: bool) -> str | None:
+    """The revision of a database projtui may use; anything else is refused before a byte is written.
 
-    with db.engine.connect() as connection:
-        return inspect(connection).has_table(VERSION_TABLE)
-
-
-def check_not_newer(db: Database) -> str | None:
-    """Refuse a database written by a newer projtui: we cannot know its rules."""
-    revision = current_revision(db)
+    A database that holds tables but no projtui schema belongs to something
+    else (a mistaken --db, another application's file): it is refused even
+    when `create` is set, so `init` adds nothing to it either. An empty one
+    gets the schema only when `create` is set. A schema newer than this code
+    is refused, since its rules cannot be known.
+    """
+    tables = table_names(db)
+    revision = current_revision(db, tables)
+    ours = revision is not None and (revision == HEAD_REVISION or revision in _script_revisions() or OWN_TABLES <= set(tables))
+    if tables and not ours:
+        shown = ", ".join(tables[:5]) + (f" and {len(tables) - 5} more" if len(tables) > 5 else "")
+        raise SchemaError(f"{db.display_name}: not a projtui database (it holds other tables: {shown}); it was not changed")
+    if revision is None and not create:
+        raise SchemaError(f"{db.display_name}: holds no portfolio yet; create one with `projtui init`")
     if revision is not None and revision != HEAD_REVISION and revision not in _script_revisions():
         raise SchemaError(
             f"{db.display_name}: database schema {revision!r} is newer than this projtui "
@@ -81,9 +98,9 @@ def check_not_newer(db: Database) -> str | None:
     return revision
 
 
-def upgrade(db: Database, target: str = "head") -> None:
-    """Create or upgrade the schema to `target` (this code's head); a newer schema is refused untouched."""
-    revision = check_not_newer(db)
+def upgrade(db: Database, target: str = "head", *, create: bool = True) -> None:
+    """Create (when `create` is set) or upgrade the schema to `target`; see `check_ours` for what is refused."""
+    revision = check_ours(db, create=create)
     if revision == (HEAD_REVISION if target == "head" else target):
         return
     from alembic import command

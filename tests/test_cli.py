@@ -158,6 +158,19 @@ def test_failed_export_leaves_no_file(cli, tmp_path):
     assert list(tmp_path.glob("*.tmp")) == [] and list(tmp_path.glob(".*")) == []
 
 
+def test_export_files_are_private_and_a_rewrite_keeps_the_mode_the_user_chose(cli, tmp_path):
+    db = tmp_path / "p.db"
+    _init(cli, db)
+    new, shared = tmp_path / "new.toml", tmp_path / "shared.toml"
+    shared.write_text("old\n")
+    shared.chmod(0o640)
+    for target in (new, shared):
+        assert cli("export", "--db", db, "-o", target).returncode == 0
+    assert stat.S_IMODE(new.stat().st_mode) == 0o600
+    assert stat.S_IMODE(shared.stat().st_mode) == 0o640
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")) == []
+
+
 def test_dry_run_reports_and_changes_nothing(cli, tmp_path):
     db = tmp_path / "p.db"
     _init(cli, db)

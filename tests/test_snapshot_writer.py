@@ -5,19 +5,26 @@ from __future__ import annotations
 import datetime as dt
 import os
 import random
+import signal
+import subprocess
+import sys
 import tomllib
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
+from strategies import documents
 
 from projtui.snapshot.document import Document
 from projtui.snapshot.locate import LineIndex
 from projtui.snapshot.reader import read_document
-from projtui.snapshot.writer import dump_document, iter_document_chunks, natural_key, write_atomic
-
-from strategies import documents
+from projtui.snapshot.writer import (
+    dump_document,
+    iter_document_chunks,
+    natural_key,
+    write_atomic,
+)
 
 
 def portfolio(**overrides) -> Document:
@@ -237,13 +244,54 @@ def test_write_atomic_writes_the_whole_text(tmp_path: Path) -> None:
     assert os.listdir(tmp_path) == ["snap.toml"]
 
 
-def test_write_atomic_respects_the_umask(tmp_path: Path) -> None:
-    old = os.umask(0o027)
+def test_a_new_file_is_private_whatever_the_umask(tmp_path: Path) -> None:
+    old = os.umask(0o022)
     try:
         write_atomic(tmp_path / "snap.toml", ["x = 1\n"])
     finally:
         os.umask(old)
-    assert (tmp_path / "snap.toml").stat().st_mode & 0o777 == 0o640
+    assert (tmp_path / "snap.toml").stat().st_mode & 0o777 == 0o600
+
+
+@pytest.mark.parametrize("mode", [0o600, 0o640, 0o644])
+def test_a_rewritten_file_keeps_its_mode(tmp_path: Path, mode: int) -> None:
+    target = tmp_path / "snap.toml"
+    target.write_text("old = true\n")
+    target.chmod(mode)
+    write_atomic(target, ["new = true\n"])
+    assert target.stat().st_mode & 0o777 == mode
+
+
+@pytest.mark.parametrize("signal_number", [signal.SIGTERM, signal.SIGHUP, signal.SIGINT])
+def test_a_write_stopped_by_a_signal_leaves_the_old_file_and_no_temporary(tmp_path: Path, signal_number: int) -> None:
+    """As the CLI runs it (`cli.signals`): kill, a closed terminal and Ctrl+C all unwind through the cleanup."""
+    target = tmp_path / "snap.toml"
+    target.write_text("old = true\n")
+    writer = subprocess.Popen(
+        [sys.executable, "-c", (
+            "import time\n"
+            "from projtui.cli.signals import exit_on_termination\n"
+            "from projtui.snapshot.writer import write_atomic\n"
+            "exit_on_termination()\n"
+            "def chunks():\n"
+            "    yield 'new = true\\n' * 10000\n"
+            "    print('writing', flush=True)\n"
+            "    time.sleep(60)\n"
+            "    yield ''\n"
+            f"write_atomic({str(target)!r}, chunks())\n"
+        )],
+        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+    )
+    try:
+        assert writer.stdout.readline() == "writing\n"
+        assert len(os.listdir(tmp_path)) == 2  # the target and the temporary being written
+        writer.send_signal(signal_number)
+        # Python ends an unhandled KeyboardInterrupt by SIGINT itself, as shells expect.
+        assert writer.wait(timeout=30) == (-signal_number if signal_number == signal.SIGINT else 128 + signal_number)
+    finally:
+        writer.kill()
+    assert os.listdir(tmp_path) == ["snap.toml"]
+    assert target.read_text() == "old = true\n"
 
 
 def test_write_atomic_failure_leaves_no_file(tmp_path: Path) -> None:

@@ -21,6 +21,7 @@ from projtui.cli.help import PlainCommand, placeholder, summary
 from projtui.cli.options import DbPath, DbUrl, resolve_url
 from projtui.cli.report import report
 from projtui.cli.shell_request import completion_requested
+from projtui.cli.signals import exit_on_termination
 from projtui.cli.snapshots import diff, export_, import_
 
 app = typer.Typer(
@@ -82,6 +83,7 @@ def usage_message(exc: typer.TyperException) -> str:
 def main(argv: list[str] | None = None) -> int:
     """Run a command line through Typer (`entry.main` opens the app itself when that is all it asks)."""
     args = sys.argv[1:] if argv is None else argv
+    exit_on_termination()
     if completion_requested():
         completion.enable()
 

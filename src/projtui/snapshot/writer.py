@@ -19,6 +19,7 @@ import functools
 import os
 import re
 import secrets
+import stat
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from enum import Enum
@@ -192,15 +193,17 @@ def _datetime(value: dt.datetime) -> str:
 def write_atomic(path: Path, chunks: Iterable[str] | Iterable[bytes], *, binary: bool = False) -> None:
     """Write `chunks` to `path` so that readers see the old file or the whole new one, never a part.
 
-    The text goes to a temporary file beside the target (same filesystem,
-    so the rename is atomic), is flushed to disk, then renamed over the
-    target. If anything fails, including the chunks iterator itself
-    raising mid-export, the temporary file is removed and any existing
-    target is left as it was. With `binary` the chunks are bytes (a Word
-    document), written as they are.
+    The text goes to a hidden temporary file beside the target (same
+    filesystem, so the rename is atomic), is flushed to disk, then renamed
+    over the target. If anything fails or interrupts it, including the chunks
+    iterator raising mid-export, Ctrl+C, or a termination signal the CLI turns
+    into an exit (`cli.signals`), the temporary file is removed and any
+    existing target is left as it was. The new file keeps the mode of the one
+    it replaces; a new one is private (0600), like the database it came from.
+    With `binary` the chunks are bytes (a Word document), written as they are.
     """
     path = Path(path)
-    temp, fd = _create_temp(path)
+    temp, fd = _create_temp(path, _mode_to_keep(path))
     try:
         # Text with newline="", so "\n" on every platform; bytes as they are.
         with os.fdopen(fd, "wb") if binary else os.fdopen(fd, "w", encoding="utf-8", newline="") as out:
@@ -215,15 +218,22 @@ def write_atomic(path: Path, chunks: Iterable[str] | Iterable[bytes], *, binary:
     _fsync_directory(path.parent)
 
 
-def _create_temp(path: Path) -> tuple[Path, int]:
-    # Not tempfile.mkstemp: it creates files 0600, and an export should get
-    # the same permissions as any file the user creates (0666 less umask).
+def _mode_to_keep(path: Path) -> int:
+    try:
+        return stat.S_IMODE(path.stat().st_mode)
+    except FileNotFoundError:
+        return 0o600
+
+
+def _create_temp(path: Path, mode: int) -> tuple[Path, int]:
     while True:
         temp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
         try:
-            return temp, os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+            fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode)
         except FileExistsError:
             continue
+        os.fchmod(fd, mode)  # exactly this mode, whatever the umask
+        return temp, fd
 
 
 def _fsync_directory(directory: Path) -> None:

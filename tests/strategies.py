@@ -7,6 +7,7 @@ import datetime as dt
 from hypothesis import strategies as st
 
 from projtui.domain.quarter import Quarter
+from projtui.domain.records import LARGEST_NUMBER
 from projtui.snapshot.document import Document
 
 QUARTER_FORMS = ("{y}/{n:02d} Q{q}", "FY{s:02d}/{n:02d} Q{q}", "{y}-{n:02d} Q{q}", "Q{q} {y}/{n:02d}")
@@ -24,7 +25,8 @@ _characters = st.characters(codec="utf-8", exclude_categories=("Cs",), exclude_c
 codes = st.from_regex(r"[A-Z]{1,2}-?[0-9]{1,3}", fullmatch=True)
 titles = st.text(_characters, min_size=1, max_size=12).filter(str.strip)
 texts = st.text(_characters, max_size=30)  # newlines, quotes, \r...
-numbers = st.floats(allow_nan=False, allow_infinity=False, width=64)
+# Every figure the records accept (domain.records.LARGEST_NUMBER either way).
+numbers = st.floats(min_value=-LARGEST_NUMBER, max_value=LARGEST_NUMBER, allow_nan=False, width=64)
 
 
 def quarter_values(max_size: int):
@@ -52,6 +54,14 @@ def measures(draw) -> dict:
 
 
 @st.composite
+def _stage_and_ambitions(draw, ambitions: list[str]) -> dict:
+    """Only a pipeline project may serve no ambition (Stage.needs_ambition)."""
+    linked = draw(st.lists(st.sampled_from(ambitions), unique=True)) if ambitions else []
+    stages = ["pipeline", "delivery", "closed"] if linked else ["pipeline"]
+    return {"stage": draw(st.sampled_from(stages)), "ambitions": linked}
+
+
+@st.composite
 def projects(draw, code: str, ambitions: list[str]) -> dict:
     outcomes = draw(st.lists(codes, unique=True, max_size=2))
     benefits = draw(st.lists(codes, unique=True, max_size=2))
@@ -59,10 +69,9 @@ def projects(draw, code: str, ambitions: list[str]) -> dict:
         "code": code,
         "name": draw(titles),
         "summary": draw(st.none() | texts),
-        "stage": draw(st.sampled_from(["pipeline", "delivery", "closed"])),
         "budget_pence": draw(st.none() | st.integers(0, 10**12)),
         "start_date": draw(st.none() | st.dates(dt.date(2020, 1, 1), dt.date(2030, 1, 1))),
-        "ambitions": draw(st.lists(st.sampled_from(ambitions), unique=True)) if ambitions else [],
+        **draw(_stage_and_ambitions(ambitions)),
         "outputs": [
             {"code": c, "title": draw(titles), "outcomes": draw(st.lists(st.sampled_from(outcomes), unique=True)) if outcomes else []}
             for c in draw(st.lists(codes, unique=True, max_size=2))

@@ -240,7 +240,8 @@ def _trajectory_report():
             "target": 20.0, "target_period": "2025/26 Q4", "actuals": {"2026/27 Q2": 19.0},
         },
     ]
-    project = {"code": "SP-1", "name": "Long haul", "stage": "delivery", "benefits": [{"code": "B1", "title": "Later", "measures": measures}]}
+    project = {"code": "SP-1", "name": "Long haul", "stage": "delivery", "ambitions": ["A1"],
+               "benefits": [{"code": "B1", "title": "Later", "measures": measures}]}
     return _document(projects=[project])
 
 

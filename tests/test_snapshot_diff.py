@@ -483,7 +483,8 @@ QUARTERS = ["2024/25 Q1", "2024/25 Q2", "2024/25 Q3", "2025/26 Q1"]
 def edited_measure(draw, measure: Measure) -> Measure:
     """Some of a measure's actuals changed, dropped, added or re-flagged."""
     actuals = {str(q): v for q, v in measure.actuals.items() if draw(st.integers(0, 4))}
-    actuals = {q: (v + 1 if draw(st.booleans()) else v) for q, v in actuals.items()}
+    # Towards zero, so a figure at the records' limit stays within it.
+    actuals = {q: (v - 1 if v > 0 else v + 1) if draw(st.booleans()) else v for q, v in actuals.items()}
     actuals |= draw(st.dictionaries(st.sampled_from(QUARTERS), st.floats(0, 100), max_size=2))
     provisional = draw(st.lists(st.sampled_from(sorted(actuals)), unique=True)) if actuals else []
     notes = {q: n for q, n in measure.notes.items() if str(q) in actuals}
@@ -519,8 +520,7 @@ def edited_project(draw, project: Project) -> Project:
 
     changes = {
         "name": draw(st.sampled_from([project.name, project.name + " (phase 2)"])),
-        "stage": draw(st.sampled_from(["pipeline", "delivery", "closing"])),
-        "ambitions": some(project.ambitions),
+        **_stage_and_ambitions(draw, some(project.ambitions)),
         "outputs": [revise(o, outcomes=linked(o.outcomes, outcome_codes)) for o in some(project.outputs)],
         "outcomes": [
             revise(o, benefits=linked(o.benefits, benefit_codes), measures=measures_of("outcome", o.code)) for o in outcomes
@@ -529,6 +529,12 @@ def edited_project(draw, project: Project) -> Project:
         "reviews": [revise(r, rag=draw(st.sampled_from(["red", "amber", "green"]))) for r in some(project.reviews)],
     }
     return revise(project, changes)
+
+
+def _stage_and_ambitions(draw, ambitions: list[str]) -> dict:
+    # Only a pipeline project may serve no ambition (Stage.needs_ambition).
+    stages = ["pipeline", "delivery", "closing"] if ambitions else ["pipeline"]
+    return {"stage": draw(st.sampled_from(stages)), "ambitions": ambitions}
 
 
 @st.composite

@@ -10,7 +10,7 @@ import threading
 import pytest
 from sqlalchemy import text
 
-from projtui.domain.errors import NotFoundError, SchemaError
+from projtui.domain.errors import BusyError, NotFoundError, SchemaError
 from projtui.services.opening import open_portfolio
 from projtui.services.transfer import export_snapshot, load_sample
 from projtui.store import migrate
@@ -126,6 +126,22 @@ def test_an_empty_database_gets_a_portfolio_only_when_asked(tmp_path):
     assert path.read_bytes() == b""
     open_portfolio(_url(path), create=True).dispose()
     assert migrate.HEAD_REVISION in path.read_bytes().decode("latin-1")
+
+
+def test_a_writer_kept_waiting_too_long_is_told_so_in_words(tmp_path):
+    path = tmp_path / "p.db"
+    db = open_portfolio(_url(path), create=True)
+    holder = sqlite3.connect(path, isolation_level=None)
+    holder.execute("begin immediate")  # a long import, say, mid-write
+    try:
+        with pytest.raises(BusyError, match=r"another change has held the database for over 5 s .*nothing was saved, try again"), db.transaction() as session:
+            session.execute(text("insert into setting (key, value) values ('x', '1')"))
+    finally:
+        holder.execute("rollback")
+        holder.close()
+    with db.transaction() as session:  # and once it is free, the same write goes through
+        session.execute(text("insert into setting (key, value) values ('x', '1')"))
+    db.dispose()
 
 
 def test_two_writers_queue_instead_of_failing(tmp_path):

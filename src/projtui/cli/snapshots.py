@@ -50,6 +50,13 @@ def import_(
     ctx: typer.Context,
     file: Annotated[Path, typer.Argument(help="Snapshot to import, or - for standard input.", metavar="FILE", allow_dash=True)],
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Say what would change; change nothing.")] = False,
+    reopen: Annotated[
+        str | None,
+        typer.Option(
+            "--reopen", metavar="REASON",
+            help="Re-open the published quarters the file changes, for this reason (kept in the audit log); without it such changes are refused.",
+        ),
+    ] = None,
     db: DbPath = None,
     database_url: DbUrl = None,
 ) -> None:
@@ -60,7 +67,7 @@ def import_(
     text, source = read_input(file)
     database = open_database(ctx, db, database_url, create=True)
     try:
-        result = import_snapshot(database, text, source=source, actor=config.load_settings().user, dry_run=dry_run)
+        result = import_snapshot(database, text, source=source, actor=config.load_settings().user, dry_run=dry_run, reopen=reopen)
     finally:
         database.dispose()
     if dry_run:

@@ -18,6 +18,10 @@ class SchemaError(ProjtuiError):
     """The database's schema is not one this code can use."""
 
 
+class BusyError(ProjtuiError):
+    """Another writer held the database longer than we would wait; nothing was written."""
+
+
 class NotFoundError(ProjtuiError):
     """A code that names nothing in the portfolio."""
 

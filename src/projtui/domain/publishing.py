@@ -1,7 +1,12 @@
-"""What a quarterly review must say before it is published.
+"""What a quarterly review must say before it is published, and what publishing freezes.
 
-Review mode lists these before it offers to publish, and the publishing
-service refuses with the same list, so the screen and the rule agree.
+Review mode lists the blockers before it offers to publish, and the
+publishing service refuses with the same list, so the screen and the rule
+agree. Once a quarter's review is published its figures are frozen: the
+review itself and the quarter's profiled targets change only after an
+audited re-open, and of its actuals only a provisional one may still be
+confirmed or corrected (that is what provisional means). The review
+services and the import both ask `actual_may_change`.
 """
 
 from __future__ import annotations
@@ -14,7 +19,7 @@ from projtui.domain.measures import MeasureStatus
 from projtui.domain.rag import commentary_missing
 from projtui.domain.records import ReviewFields
 
-__all__ = ["MeasureNote", "publish_blockers"]
+__all__ = ["MeasureNote", "actual_may_change", "publish_blockers"]
 
 
 @dataclass(frozen=True)
@@ -57,3 +62,13 @@ def publish_blockers(fields: ReviewFields | None, measures: Iterable[MeasureNote
         if commentary_missing(measure.status.rag, measure.note):
             problems.append(f"measure {measure.code} is {measure.status.label.lower()}: add a note to its actual")
     return tuple(problems)
+
+
+def actual_may_change(published: bool, old_provisional: bool | None, *, removing: bool = False) -> bool:
+    """May a quarter's actual be added, changed or removed? `old_provisional` None: there is none yet.
+
+    Before the review is published, always. After, only an existing
+    provisional actual may change (be confirmed or corrected); none may be
+    added or removed.
+    """
+    return not published or (old_provisional is True and not removing)

@@ -52,9 +52,20 @@ def _no_nul(text: str) -> str:
     return text
 
 
+# Far beyond any council figure (£1,000 trillion), yet small enough that the status
+# rules' arithmetic (differences, ratios, interpolation, sums) can never overflow.
+LARGEST_NUMBER = 1e15
+
+
 def _positive_zero(value: float) -> float:
     # SQLite stores -0.0 as integer 0, so it must not be a distinct value here either.
     return value + 0.0
+
+
+def _within_reach(value: float) -> float:
+    if not -LARGEST_NUMBER <= value <= LARGEST_NUMBER:
+        raise ValueError("must be between -1e15 and 1e15 (a thousand million million): larger figures cannot be judged or reported")
+    return value
 
 
 # No "/", ">" or "@": they separate codes in keys such as SP-01/B1 and SP-01/O1>OC1.
@@ -66,7 +77,7 @@ Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, ma
 Text = Annotated[str, StringConstraints(max_length=10_000), AfterValidator(_no_nul)]
 Short = Annotated[str, StringConstraints(strip_whitespace=True, max_length=120), AfterValidator(_no_nul)]
 Pence = Annotated[StrictInt, Field(ge=0, le=10**15)]  # "12" in a TOML file is a mistake, not 12p
-Number = Annotated[float, AfterValidator(_positive_zero)]
+Number = Annotated[float, AfterValidator(_positive_zero), AfterValidator(_within_reach)]
 QuarterLabel = Annotated[
     Quarter,
     BeforeValidator(to_quarter),

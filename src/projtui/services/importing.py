@@ -14,15 +14,19 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 
+from projtui.domain.errors import InvalidInput
 from projtui.domain.quarter import Quarter
 from projtui.services import audit
 from projtui.services.export import iter_projects, project_ids_in_order, read_header
+from projtui.services.import_freeze import frozen_changes
+from projtui.services.import_freeze import problems as frozen_problems
 from projtui.snapshot import document as doc
 from projtui.snapshot.diff import Change, diff_documents, summarise
 from projtui.snapshot.reader import read_document
 from projtui.store import tables as t
 from projtui.store.database import Database
 from projtui.store.queries import bulk, snapshot_rows
+from projtui.store.queries.audit import log_mark
 from projtui.store.queries.projects import ambition_ids
 
 
@@ -38,10 +42,18 @@ class ImportResult:
         return summarise(self.changes)
 
 
-def import_snapshot(db: Database, text: str, *, source: str, actor: str, dry_run: bool = False) -> ImportResult:
-    """Validate `text` as a whole, then apply it in one transaction (or only report, when `dry_run`)."""
+def import_snapshot(
+    db: Database, text: str, *, source: str, actor: str, dry_run: bool = False, reopen: str | None = None
+) -> ImportResult:
+    """Validate `text` as a whole, then apply it in one transaction (or only report, when `dry_run`).
+
+    A change to a published quarter is refused (`import_freeze`) unless
+    `reopen` gives the reason to re-open it, which the audit log keeps.
+    """
+    if reopen is not None:
+        reopen = audit.reason_text(reopen)
     with _cyclic_gc_paused():
-        return _import(db, text, source=source, actor=actor, dry_run=dry_run)
+        return _import(db, text, source=source, actor=actor, dry_run=dry_run, reopen=reopen)
 
 
 @contextmanager
@@ -65,29 +77,47 @@ def _cyclic_gc_paused() -> Iterator[None]:
             gc.enable()
 
 
-def _import(db: Database, text: str, *, source: str, actor: str, dry_run: bool) -> ImportResult:
+def _import(db: Database, text: str, *, source: str, actor: str, dry_run: bool, reopen: str | None) -> ImportResult:
+    # Parse, validate and compare without the write lock: that is most of an
+    # import's time, and other people's saves must not queue behind it. A dry
+    # run never takes the lock at all.
+    with db.reading() as session:
+        mark = log_mark(session)
+        new, current, changes = _compared(session, text, source, reopen)
+    if dry_run or not changes:
+        return ImportResult(changes, applied=False, before=current, after=new)
     with db.transaction() as session:
-        known = frozenset(ambition_ids(session))
-        new = read_document(text, source=source, known_ambitions=known)
-        header = read_header(session)
-        ids = project_ids_in_order(session, [p.code for p in new.projects])
-        incoming = {a.code for a in new.ambitions}
-        current = doc.Document(
-            portfolio=header.portfolio,
-            ambitions=[a for a in header.ambitions if a.code in incoming],
-            projects=list(iter_projects(session, ids)),
-        )
-        if new.portfolio == doc.PortfolioFields():
-            new = new.model_copy(update={"portfolio": current.portfolio})
-        changes = diff_documents(current, new)
-        if dry_run or not changes:
-            session.rollback()
-            return ImportResult(changes, applied=False, before=current, after=new)
-        _apply(session, current, new, changes, actor)
-    return ImportResult(changes, applied=True, before=current, after=new)
+        if log_mark(session) != mark:
+            # Someone saved in the meantime (every change is audited): read it all again under
+            # the lock, so nothing they did is overwritten unseen. Rare, so simple beats fast here.
+            new, current, changes = _compared(session, text, source, reopen)
+        if changes:
+            _apply(session, current, new, changes, actor, reopen)
+    return ImportResult(changes, applied=bool(changes), before=current, after=new)
 
 
-def _apply(session, current: doc.Document, new: doc.Document, changes: list[Change], actor: str) -> None:
+def _compared(session, text: str, source: str, reopen: str | None) -> tuple[doc.Document, doc.Document, list[Change]]:
+    """The file's document (with the database's portfolio fields if it has none), the database's side of what it touches, and the changes.
+
+    Refused if the file is invalid, or its changes reach a published quarter and `reopen` gives no reason.
+    """
+    new = read_document(text, source=source, known_ambitions=frozenset(ambition_ids(session)))
+    header = read_header(session)
+    ids = project_ids_in_order(session, [p.code for p in new.projects])
+    incoming = {a.code for a in new.ambitions}
+    current = doc.Document(
+        portfolio=header.portfolio,
+        ambitions=[a for a in header.ambitions if a.code in incoming],
+        projects=list(iter_projects(session, ids)),
+    )
+    if new.portfolio == doc.PortfolioFields():
+        new = new.model_copy(update={"portfolio": current.portfolio})
+    if reopen is None and (frozen := frozen_changes(current, new)):
+        raise InvalidInput(frozen_problems(frozen, source=source, text=text))
+    return new, current, diff_documents(current, new)
+
+
+def _apply(session, current: doc.Document, new: doc.Document, changes: list[Change], actor: str, reopen: str | None) -> None:
     if new.portfolio != current.portfolio:
         for name, value in new.portfolio.model_dump().items():
             snapshot_rows.replace_setting(session, f"portfolio.{name}", value)
@@ -113,6 +143,10 @@ def _apply(session, current: doc.Document, new: doc.Document, changes: list[Chan
     project_ids = TreeWriter(session, ambition_ids(session), actor, preserved).write(to_write)
     # An added project is one audit row, not one per item inside it.
     audit.record_changes(session, changes, actor=actor, project_ids=project_ids)
+    if reopen is not None:
+        for code, quarter in sorted({(change.project, change.quarter) for change in frozen_changes(current, new)}):
+            audit.record(session, actor=actor, action="reopen", entity="review", key=f"{code}@{quarter}",
+                         project_id=rows[code][0], field="reason", new=reopen)
 
 
 def _scalars(record: doc.Strict, fields: type[doc.Strict]) -> dict:

@@ -39,7 +39,7 @@ from projtui.domain.codes import natural_key
 from projtui.domain.quarter import Quarter
 from projtui.snapshot import document as doc
 
-__all__ = ["ITEMS", "KINDS", "Change", "diff_documents", "placed_measures", "summarise", "totals"]
+__all__ = ["ITEMS", "KINDS", "Change", "diff_documents", "measures_by_key", "placed_measures", "summarise", "totals"]
 
 Kind = Literal["added", "removed", "changed"]
 KINDS: tuple[Kind, ...] = ("added", "changed", "removed")
@@ -310,6 +310,15 @@ def placed_measures(project: doc.Project) -> list[Placed]:
     return [(f"outcome {o.code}", m) for o in project.outcomes for m in o.measures] + [
         (f"benefit {b.code}", m) for b in project.benefits for m in b.measures
     ]
+
+
+def measures_by_key(old: doc.Project, new: doc.Project) -> tuple[dict[str, doc.Measure], dict[str, doc.Measure]]:
+    """Each side's measures under the keys the diff matches them by (the code; else the name)."""
+    old_measures, new_measures = [m for _, m in placed_measures(old)], [m for _, m in placed_measures(new)]
+    return (
+        _index(zip(_measure_keys(old_measures, new_measures), old_measures)),
+        _index(zip(_measure_keys(new_measures, old_measures), new_measures)),
+    )
 
 
 def _parents(project: doc.Project) -> set[str]:

@@ -97,6 +97,13 @@ class Project(ProjectFields):
     benefits: list[Benefit] = Field(default_factory=list)
     reviews: list[Review] = Field(default_factory=list)
 
+    @model_validator(mode="after")
+    def _serves_the_council_plan(self) -> Project:
+        # The rule the app enforces when a project leaves the pipeline (services.projects), so an import cannot skip it.
+        if self.stage.needs_ambition and not self.ambitions:
+            raise ValueError(f"a project at stage {self.stage} must be linked to at least one Council Plan ambition (only pipeline projects may wait)")
+        return self
+
 
 class Document(Strict):
     schema_version: int = SCHEMA_VERSION

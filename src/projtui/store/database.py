@@ -22,6 +22,9 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from projtui.domain.errors import BusyError
+from projtui.store.errors import busy
+
 if TYPE_CHECKING:
     from sqlalchemy import Engine
     from sqlalchemy.orm import Session, sessionmaker
@@ -86,9 +89,21 @@ class Database:
 
     @contextmanager
     def transaction(self) -> Iterator[Session]:
-        """A session whose work commits together or not at all."""
-        with self._connected()[2]() as session, session.begin():
-            yield session
+        """A session whose work commits together or not at all.
+
+        A writer that waited the whole busy timeout for another one gets a
+        `BusyError` saying so, not the driver's "database is locked".
+        """
+        try:
+            with self._connected()[2]() as session, session.begin():
+                yield session
+        except Exception as exc:
+            if busy(exc):
+                raise BusyError(
+                    f"{self.display_name}: another change has held the database for over "
+                    f"{SQLITE_BUSY_TIMEOUT_MS // 1000} s (a long import?); nothing was saved, try again in a moment"
+                ) from exc
+            raise
 
     @contextmanager
     def reading(self) -> Iterator[Session]:

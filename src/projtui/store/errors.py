@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from sqlalchemy.exc import IntegrityError as ConstraintViolation
 
-__all__ = ["ConstraintViolation", "unreadable"]
+__all__ = ["ConstraintViolation", "busy", "unreadable"]
 
 
 def __getattr__(name: str) -> type[Exception]:
@@ -37,3 +37,9 @@ def unreadable(exc: BaseException) -> str | None:
     if isinstance(exc, (OperationalError, DatabaseError)):
         return str(exc.orig) if exc.orig is not None else str(exc)
     return None
+
+
+def busy(exc: BaseException) -> bool:
+    """Did `exc` come from waiting too long for another writer (SQLite's "database is locked")?"""
+    cause = getattr(exc, "orig", None) if type(exc).__module__.startswith("sqlalchemy") else exc
+    return isinstance(cause, sqlite3.OperationalError) and "database is locked" in str(cause)

@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from projtui.domain.errors import ConflictError
+from projtui.domain.publishing import actual_may_change
 from projtui.domain.quarter import Quarter
 from projtui.domain.records import ActualFields, validated
 from projtui.services import audit
@@ -64,7 +65,7 @@ def set_actual(
             if expected_version is None:
                 if row is not None:
                     raise ConflictError("actual", key, 0, rows.actual(row))
-                if frozen:
+                if not actual_may_change(frozen, None):
                     raise rows.frozen(project.code, quarter)
                 row = q.add_actual(
                     session, measure.id, quarter,
@@ -78,7 +79,7 @@ def set_actual(
                 return rows.actual(row)
             if row is None or row.version != expected_version:
                 raise _actual_conflict(session, measure.id, quarter, key, expected_version)
-            if frozen and not row.provisional:
+            if not actual_may_change(frozen, row.provisional):
                 raise rows.frozen(project.code, quarter)
             before = rows.actual(row)
             changes = {
@@ -118,7 +119,7 @@ def clear_actual(
         row = q.actual_row(session, measure.id, quarter)
         if row is None or row.version != expected_version:
             raise _actual_conflict(session, measure.id, quarter, key, expected_version)
-        if q.is_published(session, project.id, quarter):
+        if not actual_may_change(q.is_published(session, project.id, quarter), row.provisional, removing=True):
             raise rows.frozen(project.code, quarter)
         old = row.value
         row_id = row.id

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from projtui.store.tables import AuditLog
 
-__all__ = ["insert_rows", "trail_page", "trail_size"]
+__all__ = ["insert_rows", "log_mark", "trail_page", "trail_size"]
 
 
 def insert_rows(session: Session, rows: Sequence[dict]) -> None:
@@ -27,3 +27,14 @@ def trail_page(session: Session, project_id: int, *, before: int | None, limit: 
     if before is not None:
         page = page.where(AuditLog.id < before)
     return session.scalars(page.order_by(AuditLog.id.desc()).limit(limit)).all()
+
+
+def log_mark(session: Session) -> tuple[int, int | None]:
+    """How many entries the log holds and the newest one's id: it moves whenever anything is written.
+
+    Every change projtui makes is audited, so an unchanged mark means an
+    unchanged database. The count as well as the id, because PostgreSQL
+    writers can commit out of id order.
+    """
+    count, newest = session.execute(select(func.count(), func.max(AuditLog.id)).select_from(AuditLog)).one()
+    return count, newest

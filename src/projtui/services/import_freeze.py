@@ -1,0 +1,147 @@
+"""Published means frozen, for an import too.
+
+A quarter whose review is published is frozen in the app: the review and the
+quarter's profiled targets change only after an audited re-open, and of its
+actuals only a provisional one may still change (`domain.publishing`). An
+import that would change any of them is refused, one line a change, naming
+the project, measure, quarter and both values, unless it is given a reason
+to re-open (`projtui import --reopen REASON`), which is then audited with
+each re-opened review.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+
+from projtui.domain.enums import ReviewStatus
+from projtui.domain.errors import NO_VALUE, Problem
+from projtui.domain.formatting import format_number
+from projtui.domain.publishing import actual_may_change
+from projtui.domain.quarter import Quarter
+from projtui.snapshot import document as doc
+from projtui.snapshot.diff import measures_by_key
+from projtui.snapshot.locate import LineIndex
+
+__all__ = ["FrozenChange", "frozen_changes", "problems"]
+
+Path = tuple[str | int, ...]
+
+
+@dataclass(frozen=True)
+class FrozenChange:
+    """One change an import would make to a published quarter."""
+
+    project: str
+    quarter: Quarter
+    what: str  # "measure M2 actual", "measure M2 target", "review"
+    old: str
+    new: str
+    path: Path  # where in the imported file, for its line number
+
+    def __str__(self) -> str:
+        return (
+            f"{self.project} {self.what} {self.quarter}: {self.old} → {self.new}: the {self.quarter} review is published, "
+            f"so its figures are frozen; re-open it first, or import with --reopen REASON"
+        )
+
+
+def frozen_changes(current: doc.Document, new: doc.Document) -> list[FrozenChange]:
+    """What `new` would change in the published quarters of the projects `current` holds."""
+    existing = {project.code: project for project in current.projects}
+    found: list[FrozenChange] = []
+    for index, project in enumerate(new.projects):
+        old = existing.get(project.code)
+        if old is None:
+            continue
+        published = {r.quarter for r in old.reviews if r.status is ReviewStatus.PUBLISHED}
+        if published:
+            found += _reviews(old, project, published, ("projects", index))
+            found += _measures(old, project, published, ("projects", index))
+    return found
+
+
+def problems(found: list[FrozenChange], *, source: str, text: str) -> list[Problem]:
+    """The refusals as `file:line` problems, like every other import error."""
+    lines = LineIndex(text)
+    located = []
+    for change in found:
+        line = lines.line_of(change.path)
+        located.append(Problem(source if line is None else f"{source}:{line}", "", NO_VALUE, str(change)))
+    return located
+
+
+def _reviews(old: doc.Project, new: doc.Project, published: set[Quarter], at: Path) -> list[FrozenChange]:
+    before = {r.quarter: r for r in old.reviews}
+    after = {r.quarter: (i, r) for i, r in enumerate(new.reviews)}
+    found = []
+    for quarter in sorted(published):
+        index, review = after.get(quarter, (None, None))
+        if review == before[quarter]:
+            continue
+        path = at if index is None else (*at, "reviews", index)
+        if review is None:
+            found.append(FrozenChange(new.code, quarter, "review", "published", "removed", path))
+        else:
+            for field in doc.ReviewFields.model_fields:
+                was, now = getattr(before[quarter], field), getattr(review, field)
+                if was != now:
+                    found.append(FrozenChange(new.code, quarter, f"review {field}", _shown(was), _shown(now), (*path, field)))
+    return found
+
+
+def _measures(old: doc.Project, new: doc.Project, published: set[Quarter], at: Path) -> list[FrozenChange]:
+    before, after = measures_by_key(old, new)
+    paths = _measure_paths(new, at)
+    found = []
+    for key in sorted(before.keys() | after.keys()):
+        was, now = before.get(key), after.get(key)
+        path = paths[id(now)] if now is not None else at
+        for quarter in sorted(published):
+            old_actual, new_actual = _actual(was, quarter), _actual(now, quarter)
+            if old_actual != new_actual and not actual_may_change(
+                True, None if old_actual is None else old_actual[1], removing=new_actual is None
+            ):
+                found.append(FrozenChange(new.code, quarter, f"measure {key} actual", _figure(old_actual), _figure(new_actual),
+                                          (*path, "actuals", str(quarter)) if now is not None else path))
+            old_target, new_target = _target(was, quarter), _target(now, quarter)
+            if old_target != new_target:
+                found.append(FrozenChange(new.code, quarter, f"measure {key} target", _shown(old_target), _shown(new_target),
+                                          (*path, "targets", str(quarter)) if now is not None else path))
+    return found
+
+
+def _measure_paths(project: doc.Project, at: Path) -> dict[int, Path]:
+    return {
+        id(measure): (*at, attribute, i, "measures", j)
+        for attribute in ("outcomes", "benefits")
+        for i, parent in enumerate(getattr(project, attribute))
+        for j, measure in enumerate(parent.measures)
+    }
+
+
+def _actual(measure: doc.Measure | None, quarter: Quarter) -> tuple[float, bool, str | None] | None:
+    if measure is None or quarter not in measure.actuals:
+        return None
+    return measure.actuals[quarter], quarter in measure.provisional, measure.notes.get(quarter)
+
+
+def _target(measure: doc.Measure | None, quarter: Quarter) -> float | None:
+    return None if measure is None else measure.targets.get(quarter)
+
+
+def _figure(actual: tuple[float, bool, str | None] | None) -> str:
+    if actual is None:
+        return "none"
+    value, provisional, note = actual
+    return format_number(value) + (" (provisional)" if provisional else "") + (f" with note {note!r}" if note else "")
+
+
+def _shown(value: object) -> str:
+    if value is None:
+        return "none"
+    if isinstance(value, Enum):
+        return str(value.value)
+    if isinstance(value, float):
+        return format_number(value)
+    return repr(str(value)) if isinstance(value, str) else str(value)

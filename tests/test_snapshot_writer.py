@@ -246,6 +246,14 @@ def test_write_atomic_respects_the_umask(tmp_path: Path) -> None:
     assert (tmp_path / "snap.toml").stat().st_mode & 0o777 == 0o640
 
 
+def test_write_atomic_keeps_a_rewritten_files_permissions(tmp_path: Path) -> None:
+    target = tmp_path / "config.toml"
+    target.write_text("database_url = 'postgresql://u:secret@h/d'\n")
+    target.chmod(0o600)
+    write_atomic(target, ["theme = 'nord'\n"])
+    assert target.stat().st_mode & 0o777 == 0o600
+
+
 def test_write_atomic_failure_leaves_no_file(tmp_path: Path) -> None:
     with pytest.raises(RuntimeError, match="went away"):
         write_atomic(tmp_path / "snap.toml", failing_chunks(3))

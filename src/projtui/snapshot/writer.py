@@ -16,17 +16,15 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import os
 import re
-import secrets
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from enum import Enum
-from pathlib import Path
 
 import tomli_w
 from pydantic import BaseModel
 
+from projtui.atomic import write_atomic
 from projtui.domain.codes import natural_key
 from projtui.snapshot import document as doc
 
@@ -187,52 +185,3 @@ def _datetime(value: dt.datetime) -> str:
         return value.replace(microsecond=0).isoformat()
     utc = value.astimezone(dt.UTC).replace(microsecond=0, tzinfo=None)
     return utc.isoformat() + "Z"
-
-
-def write_atomic(path: Path, chunks: Iterable[str]) -> None:
-    """Write `chunks` to `path` so that readers see the old file or the whole new one, never a part.
-
-    The text goes to a temporary file beside the target (same filesystem,
-    so the rename is atomic), is flushed to disk, then renamed over the
-    target. If anything fails, including the chunks iterator itself
-    raising mid-export, the temporary file is removed and any existing
-    target is left as it was.
-    """
-    path = Path(path)
-    temp, fd = _create_temp(path)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as out:  # newline="": "\n" on every platform
-            for chunk in chunks:
-                out.write(chunk)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(temp, path)
-    except BaseException:
-        temp.unlink(missing_ok=True)
-        raise
-    _fsync_directory(path.parent)
-
-
-def _create_temp(path: Path) -> tuple[Path, int]:
-    # Not tempfile.mkstemp: it creates files 0600, and an export should get
-    # the same permissions as any file the user creates (0666 less umask).
-    while True:
-        temp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
-        try:
-            return temp, os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
-        except FileExistsError:
-            continue
-
-
-def _fsync_directory(directory: Path) -> None:
-    # Makes the rename itself durable on POSIX; not possible (or needed) everywhere.
-    try:
-        fd = os.open(directory, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)

@@ -37,9 +37,24 @@ def parse_quarter(value: str | None) -> Quarter | None:
 
 
 def resolve_url(ctx: typer.Context, db: Path | None, url: str | None) -> str:
-    """Command-level options win over the ones given before the command."""
-    parent = ctx.find_root().params
-    return config.database_url(db or parent.get("db"), url or parent.get("database_url"))
+    """Command-level options win over the ones given before the command, which win over the settings.
+
+    Typer fills the options from PROJTUI_DB and PROJTUI_DATABASE_URL too; only what the command
+    line itself gave counts here, since the settings rank the variables (over config.toml).
+    """
+    root = ctx.find_root()
+    given = [typed_options(ctx, db, url), typed_options(root, root.params.get("db"), root.params.get("database_url"))]
+    return config.load_settings().database(*given)
+
+
+def typed_options(ctx: typer.Context, db: Path | None, url: str | None) -> tuple[Path | None, str | None]:
+    """`db` and `url` where the command line gave them, else None."""
+
+    def typed(name: str, value):
+        source = ctx.get_parameter_source(name)
+        return value if source is not None and source.name == "COMMANDLINE" else None
+
+    return typed("db", db), typed("database_url", url)
 
 
 def open_database(ctx: typer.Context, db: Path | None, url: str | None, *, create: bool = False):

@@ -15,6 +15,7 @@ import typer
 from projtui import __version__
 from projtui.cli import app as app_commands
 from projtui.cli.check import check
+from projtui.cli.config import config_app
 from projtui.cli.errors import fail, reader_gone, reporting_errors
 from projtui.cli.options import DbPath, DbUrl, resolve_url
 from projtui.cli.report import report
@@ -59,6 +60,7 @@ app.command()(check)
 app.command()(diff)
 app.command()(report)
 app.command()(app_commands.serve)
+app.add_typer(config_app, name="config")
 
 
 def main(argv: list[str] | None = None) -> int:

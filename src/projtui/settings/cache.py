@@ -70,4 +70,7 @@ def write(stored_key: tuple, found: Any) -> None:
             out.write(marshal.dumps((stored_key, found)))
         os.replace(temp, path)
     except OSError:
-        temp.unlink(missing_ok=True)
+        try:
+            temp.unlink()
+        except OSError:
+            pass  # never made, or its folder cannot be

@@ -286,12 +286,14 @@ def _help_pages(cli) -> dict[str, str]:
     from projtui.cli.root import app
 
     commands = [command.name for command in app.registered_commands]
+    for group in app.registered_groups:
+        commands += [group.name] + [f"{group.name} {command.name}" for command in group.typer_instance.registered_commands]
     return {name: cli(*name.split(), "--help").stdout for name in ["", *commands]}
 
 
 def test_help_shows_plain_placeholders_and_cuts_nothing(cli):
     pages = _help_pages(cli)
-    assert len(pages) == 10  # projtui itself and its nine commands
+    assert len(pages) == 13  # projtui itself, its nine commands, and config with its two
     for name, page in pages.items():
         assert page.startswith("Usage: projtui"), name
         # Typer's own placeholders ({FILE}, <path>, <int range>) and the commands list's cut ("…").

@@ -61,7 +61,8 @@ def test_the_bash_script_registers_a_completion_for_projtui(tmp_path):
 
 def test_tab_completes_commands_options_and_choices(tmp_path):
     assert _tab("projtui rep", tmp_path) == ["report"]
-    assert _tab("projtui co", tmp_path) == ["completion"]
+    assert _tab("projtui co", tmp_path) == ["completion", "config"]
+    assert _tab("projtui config ", tmp_path) == ["path", "show"]
     assert _tab("projtui report --qu", tmp_path) == ["--quarter"]
     assert _tab("projtui report --format ", tmp_path) == ["md", "html", "docx"]
     assert _tab("projtui completion ", tmp_path) == ["bash", "zsh", "fish"]

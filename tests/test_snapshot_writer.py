@@ -16,6 +16,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from strategies import documents
 
+from projtui.atomic import write_atomic
 from projtui.snapshot.document import Document
 from projtui.snapshot.locate import LineIndex
 from projtui.snapshot.reader import read_document
@@ -23,7 +24,6 @@ from projtui.snapshot.writer import (
     dump_document,
     iter_document_chunks,
     natural_key,
-    write_atomic,
 )
 
 
@@ -271,7 +271,7 @@ def test_a_write_stopped_by_a_signal_leaves_the_old_file_and_no_temporary(tmp_pa
         [sys.executable, "-c", (
             "import time\n"
             "from projtui.cli.signals import exit_on_termination\n"
-            "from projtui.snapshot.writer import write_atomic\n"
+            "from projtui.atomic import write_atomic\n"
             "exit_on_termination()\n"
             "def chunks():\n"
             "    yield 'new = true\\n' * 10000\n"

@@ -1,26 +1,22 @@
-"""Where things live (platformdirs) and the user's settings file."""
+"""Where things live (platformdirs), and the settings in effect (config.toml and PROJTUI_*, see `projtui.settings`)."""
 
 from __future__ import annotations
 
-import getpass
-import os
-import tomllib
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import platformdirs
 
-APP_NAME = "projtui"
+from projtui.settings.location import APP_NAME, config_dir, config_file
+
+__all__ = ["Settings", "config_dir", "config_file", "data_dir", "database_url", "default_db_path", "load_settings"]
+
 DB_FILENAME = "portfolio.db"
 
 
 def data_dir() -> Path:
     return Path(platformdirs.user_data_dir(APP_NAME))
-
-
-def config_dir() -> Path:
-    override = os.environ.get("PROJTUI_CONFIG_DIR")
-    return Path(override) if override else Path(platformdirs.user_config_dir(APP_NAME))
 
 
 def default_db_path() -> Path:
@@ -36,23 +32,47 @@ def database_url(db: Path | None = None, url: str | None = None) -> str:
 
 @dataclass(frozen=True)
 class Settings:
+    """The settings in effect, as `settings.model` validated them (tests and benchmarks make their own)."""
+
     user: str
     theme: str | None = None
+    keymap: Mapping[str, str] = field(default_factory=dict)
+    db: str | None = None
+    database_url: str | None = None
+    # Where each came from: "environment" or "file", by field and by `keymap.<id>`; absent: the default.
+    sources: Mapping[str, str] = field(default_factory=dict)
+
+    def database(self, *options: tuple[Path | None, str | None]) -> str:
+        """The database URL: the first of `options` (db, url) that names one, then the environment, then the file.
+
+        `options` are the command line's, most specific first. At each level a URL wins over a
+        file; a level above wins whole, so `--db x.db` opens x.db whatever the file's database_url.
+        """
+        settings = [(self._from(source, "db"), self._from(source, "database_url")) for source in ("environment", "file")]
+        for db, url in [*options, *settings]:
+            if db or url:
+                return database_url(Path(db) if db else None, url)
+        return database_url()
+
+    def _from(self, source: str, key: str):
+        return getattr(self, key) if self.sources.get(key) == source else None
 
 
 def load_settings() -> Settings:
-    """Read config.toml if there is one; a missing file means defaults."""
-    path = config_dir() / "config.toml"
-    raw: dict = {}
-    if path.exists():
-        with path.open("rb") as handle:
-            raw = tomllib.load(handle)
-    user = os.environ.get("PROJTUI_USER") or raw.get("user") or _login_name()
-    return Settings(user=str(user), theme=raw.get("theme"))
+    """The settings in effect; InvalidInput (one problem a line) when config.toml or a PROJTUI_* variable is wrong.
 
+    The model (pydantic) runs only when the file, the variables or the rules changed since
+    its last answer (`settings.cache`), so the first start after an edit reports its errors.
+    """
+    from projtui.settings import cache
 
-def _login_name() -> str:
-    try:
-        return getpass.getuser()
-    except (KeyError, OSError):  # no passwd entry in some containers
-        return "unknown"
+    path = config_file()
+    wanted = cache.key(path)
+    found = cache.read(wanted)
+    if found is None:
+        from projtui.settings.model import validate
+
+        found = validate()
+        cache.write(wanted, found)
+    values, sources = found
+    return Settings(**values, sources=sources)

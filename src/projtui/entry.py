@@ -3,11 +3,11 @@
 `projtui`, `projtui --db FILE` and `projtui --database-url URL` only open the
 app, and they are what people run most. Typer reads a command line by
 building a pydantic adapter for every parameter, which cost a third of
-start-up (about 100 ms of 300). So those forms are read here, with the same
-environment variables and precedence as the options of `cli.root.root`; anything
-else (another command, --help, --version, --debug, a repeated or unusual
-option) goes to `cli` and Typer. A test checks that both read every form the
-same way.
+start-up (about 100 ms of 300). So those forms are read here, and the
+database is chosen as `cli.options.resolve_url` chooses it (the option, then
+the settings: PROJTUI_* variables, then config.toml); anything else (another
+command, --help, --version, --debug, a repeated or unusual option) goes to
+`cli` and Typer. A test checks that both read every form the same way.
 
 Both report errors through `cli.errors`: one line starting `error:`, exit 2
 for usage and 1 for bad data, never a traceback unless `--debug` asks for
@@ -32,18 +32,19 @@ APP_OPTIONS = {"--db": "PROJTUI_DB", "--database-url": "PROJTUI_DATABASE_URL"}
 def main(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else argv
     # Tab in a shell runs `projtui` asking for completions (cli.completion): Typer answers it.
-    url = None if completion_requested() else app_only_url(args, os.environ)
-    if url is None:
+    options = None if completion_requested() else app_only_options(args, os.environ)
+    if options is None:
         from projtui.cli.root import main as typer_main
 
         return typer_main(args)
     from projtui.ui.launch import open_app
 
-    return reporting_errors(lambda: open_app(url), args)
+    # Reading the settings can fail (a bad config.toml): inside, so that it is one `error:` line.
+    return reporting_errors(lambda: open_app(config.load_settings().database(options)), args)
 
 
-def app_only_url(args: Sequence[str], environ: Mapping[str, str]) -> str | None:
-    """The database URL when `args` only open the app; None when Typer should read them."""
+def app_only_options(args: Sequence[str], environ: Mapping[str, str]) -> tuple[Path | None, str | None] | None:
+    """The command line's --db and --database-url when `args` only open the app; None when Typer should read them."""
     given: dict[str, str] = {}
     rest = list(args)
     while rest:
@@ -57,8 +58,8 @@ def app_only_url(args: Sequence[str], environ: Mapping[str, str]) -> str | None:
         if not value or value.startswith("-"):
             return None
         given[name] = value
-    # Click ignores an empty environment variable.
-    db, url = (given.get(name) or environ.get(variable) or None for name, variable in APP_OPTIONS.items())
-    if db is not None and Path(db).is_dir():
+    db, url = given.get("--db"), given.get("--database-url")
+    checked = db or environ.get(APP_OPTIONS["--db"])  # Click ignores an empty variable
+    if checked and Path(checked).is_dir():
         return None  # Typer says why a directory will not do
-    return config.database_url(Path(db) if db else None, url)
+    return (Path(db) if db else None), url

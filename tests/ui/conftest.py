@@ -63,9 +63,9 @@ def big_db(tmp_path_factory):
 
 @pytest.fixture
 def make_app() -> Callable[..., App]:
-    def make(db, **kwargs) -> App:
+    def make(db, keymap=None, **kwargs) -> App:
         from projtui.ui.app import ProjtuiApp
 
-        return ProjtuiApp(db, Settings(user=USER), **kwargs)
+        return ProjtuiApp(db, Settings(user=USER, keymap=keymap or {}), **kwargs)
 
     return make

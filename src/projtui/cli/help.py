@@ -10,7 +10,7 @@ first paragraph, which wraps instead of being cut.
 from __future__ import annotations
 
 import inspect
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 from typer.core import TyperCommand
 
@@ -55,3 +55,14 @@ def _argument_help(param) -> str:
 def summary(command: Callable) -> str:
     """A command's first paragraph, as the commands list shows it (whole, so it wraps rather than being cut)."""
     return " ".join(inspect.cleandoc(command.__doc__ or "").split("\n\n")[0].split())
+
+
+def add_commands(app, commands: Iterable[tuple[str, Callable]]) -> None:
+    """Register commands with plain help, each listed by its whole first paragraph."""
+    for name, command in commands:
+        app.command(name, cls=PlainCommand, short_help=summary(command))(command)
+
+
+def add_group(app, group, name: str) -> None:
+    """Register a group of commands (`projtui config …`), listed by its whole help text."""
+    app.add_typer(group, name=name, short_help=" ".join((group.info.help or "").split()))

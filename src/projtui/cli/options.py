@@ -54,25 +54,24 @@ OutputOption = Annotated[str, typer.Option("--output", "-o", help="File to write
 
 
 def resolve_url(ctx: typer.Context, db: Path | None, url: str | None) -> str:
-    """The database the command line names.
+    """Command-level options win over the ones given before the command, which win over the settings.
 
-    An option typed on the command line wins, the command's own over one given
-    before the command; then the environment (both read the same variable); then
-    the default file. So `PROJTUI_DB=a.db projtui --db b.db export` reads b.db.
+    Typer fills the options from PROJTUI_DB and PROJTUI_DATABASE_URL too; only what the command
+    line itself gave counts here, since the settings rank the variables (over config.toml).
     """
     root = ctx.find_root()
-
-    def chosen(name: str, here):
-        given = ((ctx, here), (root, root.params.get(name)))
-        typed = [value for context, value in given if value is not None and _typed(context, name)]
-        return typed[0] if typed else here or root.params.get(name)
-
-    return config.database_url(chosen("db", db), chosen("database_url", url))
+    given = [typed_options(ctx, db, url), typed_options(root, root.params.get("db"), root.params.get("database_url"))]
+    return config.load_settings().database(*given)
 
 
-def _typed(ctx: typer.Context, name: str) -> bool:
-    source = ctx.get_parameter_source(name)
-    return source is not None and source.name == "COMMANDLINE"
+def typed_options(ctx: typer.Context, db: Path | None, url: str | None) -> tuple[Path | None, str | None]:
+    """`db` and `url` where the command line gave them, else None."""
+
+    def typed(name: str, value):
+        source = ctx.get_parameter_source(name)
+        return value if source is not None and source.name == "COMMANDLINE" else None
+
+    return typed("db", db), typed("database_url", url)
 
 
 def open_database(ctx: typer.Context, db: Path | None, url: str | None, *, create: bool = False):
@@ -83,7 +82,7 @@ def open_database(ctx: typer.Context, db: Path | None, url: str | None, *, creat
 
 def write_output(output: str, chunks, *, binary: bool = False) -> None:
     """To standard output, or atomically to a file: a failure leaves no partial file. `binary`: the chunks are bytes."""
-    from projtui.snapshot.writer import write_atomic
+    from projtui.atomic import write_atomic
 
     if output == "-":
         out = sys.stdout.buffer if binary else sys.stdout

@@ -16,8 +16,9 @@ from projtui import __version__
 from projtui.cli import app as app_commands
 from projtui.cli import completion
 from projtui.cli.check import check
+from projtui.cli.config import config_app
 from projtui.cli.errors import fail, reader_gone, reporting_errors
-from projtui.cli.help import PlainCommand, placeholder, summary
+from projtui.cli.help import add_commands, add_group, placeholder
 from projtui.cli.options import DbPath, DbUrl, resolve_url
 from projtui.cli.report import report
 from projtui.cli.shell_request import completion_requested
@@ -55,18 +56,21 @@ def root(
 
 
 # In the order `projtui --help` lists them.
-for name, command in (
-    ("demo", app_commands.demo),
-    ("init", app_commands.init),
-    ("export", export_),
-    ("import", import_),
-    ("check", check),
-    ("diff", diff),
-    ("report", report),
-    ("serve", app_commands.serve),
-    ("completion", completion.completion),
-):
-    app.command(name, cls=PlainCommand, short_help=summary(command))(command)
+add_commands(
+    app,
+    [
+        ("demo", app_commands.demo),
+        ("init", app_commands.init),
+        ("export", export_),
+        ("import", import_),
+        ("check", check),
+        ("diff", diff),
+        ("report", report),
+        ("serve", app_commands.serve),
+        ("completion", completion.completion),
+    ],
+)
+add_group(app, config_app, "config")
 
 
 def usage_message(exc: typer.TyperException) -> str:

@@ -11,6 +11,7 @@ are deterministic.
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from rich.cells import cell_len
 
@@ -93,3 +94,12 @@ def clip(text: str, cells: int) -> str:
             break
         kept.append(char)
     return "".join(kept) + ELLIPSIS if cells > 0 else ""
+
+
+# user:password@ in a database URL, anywhere in a text (a URL may sit inside quotes or a sentence).
+_URL_PASSWORD = re.compile(r"(?P<head>[A-Za-z][\w+.-]*://[^:/@\s]*):[^@/\s]*@")
+
+
+def without_password(text: str) -> str:
+    """`postgresql://ann:secret@host/db` -> `postgresql://ann:***@host/db`: safe to show, log or paste into a ticket."""
+    return _URL_PASSWORD.sub(r"\g<head>:***@", text)

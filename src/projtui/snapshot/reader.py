@@ -11,10 +11,8 @@ must be unique or must name something).
 from __future__ import annotations
 
 import itertools
-import json
-import re
 import tomllib
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from pydantic import TypeAdapter, ValidationError
@@ -22,13 +20,10 @@ from pydantic import TypeAdapter, ValidationError
 from projtui.domain.errors import NO_VALUE, InvalidInput, Problem
 from projtui.domain.records import QuarterLabel
 from projtui.snapshot.document import SCHEMA_VERSION, Document, Measure, Project
-from projtui.snapshot.locate import LineIndex
+from projtui.snapshot.problems import Loc, Report, field_name, syntax_problem
 
-Loc = tuple[str | int, ...]
+__all__ = ["field_name", "read_document", "read_document_file"]
 
-_IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
-_TOML_POSITION = re.compile(r"\s*\(at (?:line (\d+), column (\d+)|end of document)\)$")
-_QUOTED = re.compile(r"'([^']*)'")
 _QUARTER = TypeAdapter(QuarterLabel)
 
 
@@ -55,9 +50,9 @@ def read_document(text: str, *, source: str, known_ambitions: frozenset[str] = f
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise InvalidInput([_syntax_problem(exc, text, source)]) from None
+        raise InvalidInput([syntax_problem(exc, text, source)]) from None
 
-    report = _Report(source, text)
+    report = Report(source, text)
     if not _schema_version_ok(data, report):
         raise InvalidInput(report.sorted())
     try:
@@ -76,67 +71,7 @@ def read_document(text: str, *, source: str, known_ambitions: frozenset[str] = f
     return _assign_measure_codes(document)
 
 
-class _Report:
-    """Collects problems, turning paths into `file:line` and `projects[3].code`."""
-
-    def __init__(self, source: str, text: str):
-        self.source = source
-        self.text = text
-        self.found: list[tuple[int | None, Problem]] = []
-        self._lines: LineIndex | None = None
-
-    def line(self, loc: Loc) -> int | None:
-        if self._lines is None:  # scanned only when there is something to report
-            self._lines = LineIndex(self.text)
-        return self._lines.line_of(loc)
-
-    def add(self, loc: Loc, value: object, message: str) -> None:
-        line = self.line(loc)
-        location = self.source if line is None else f"{self.source}:{line}"
-        self.found.append((line, Problem(location, field_name(loc), value, message)))
-
-    def pydantic_error(self, error: dict) -> None:
-        # "[key]" marks an error in a dict key rather than its value; the key is already in the path.
-        loc = tuple(part for part in error["loc"] if part != "[key]")
-        value = error.get("input", NO_VALUE)
-        if error["type"] == "missing" or isinstance(value, (dict, list)):
-            value = NO_VALUE  # a whole table in an error line helps nobody; the path says which
-        self.add(loc, value, _message(error))
-
-    def sorted(self) -> list[Problem]:
-        # By line (problems with no line last), then field; stable otherwise.
-        found = sorted(self.found, key=lambda item: (item[0] is None, item[0] or 0, item[1].field))
-        return [problem for _, problem in found]
-
-
-def field_name(loc: Sequence[str | int]) -> str:
-    """`("projects", 3, "actuals", "2024/25 Q1")` -> `projects[3].actuals["2024/25 Q1"]`."""
-    out = ""
-    for part in loc:
-        if isinstance(part, int):
-            out += f"[{part}]"
-        elif _IDENTIFIER.fullmatch(part):
-            out += f".{part}" if out else part
-        else:
-            out += f"[{json.dumps(part, ensure_ascii=False)}]"
-    return out
-
-
-def _syntax_problem(exc: tomllib.TOMLDecodeError, text: str, source: str) -> Problem:
-    message = str(exc)
-    match = _TOML_POSITION.search(message)
-    reason = message[: match.start()] if match else message
-    if match is None:  # no position given: say what tomllib said, about the whole file
-        location, detail = source, ""
-    elif match.group(1):
-        location, detail = f"{source}:{match.group(1)}", f" (column {match.group(2)})"
-    else:  # "at end of document": point at the last line with anything on it
-        location, detail = f"{source}:{len(text.rstrip().split(chr(10)))}", " (at end of file)"
-    reason = reason[:1].lower() + reason[1:]
-    return Problem(location, "", NO_VALUE, f"invalid TOML: {reason}{detail}")
-
-
-def _schema_version_ok(data: dict, report: _Report) -> bool:
+def _schema_version_ok(data: dict, report: Report) -> bool:
     """Report a missing or wrong schema_version; False when the file must not be read further."""
     if "schema_version" not in data:
         report.add(("schema_version",), NO_VALUE, "required")
@@ -154,34 +89,10 @@ def _schema_version_ok(data: dict, report: _Report) -> bool:
     return True
 
 
-def _message(error: dict) -> str:
-    """Pydantic's message, shortened to what a person editing the file needs."""
-    kind, ctx = error["type"], error.get("ctx") or {}
-    if kind == "missing":
-        return "required"
-    if kind == "extra_forbidden":
-        return "unknown key"
-    if kind in ("enum", "literal_error") and "expected" in ctx:
-        return "must be one of: " + ", ".join(_QUOTED.findall(ctx["expected"]))
-    if kind == "string_too_short" and ctx.get("min_length") == 1:
-        return "must not be empty"
-    if kind in ("model_type", "model_attributes_type", "dict_type"):
-        return "must be a table"  # not "a valid dictionary or instance of Plan"
-    if kind == "list_type":
-        return "must be an array"
-    if kind == "string_pattern_mismatch":
-        return "not a valid code: letters, digits and . _ / - only, starting with a letter or digit"
-    message = error["msg"]
-    for prefix, replacement in (("Value error, ", ""), ("Assertion failed, ", ""), ("Input should be ", "must be ")):
-        if message.startswith(prefix):
-            message = replacement + message[len(prefix) :]
-    return message
-
-
 # Cross-references ---------------------------------------------------------
 
 
-def _check_references(document: Document, data: dict, ambitions: set[str] | frozenset[str], report: _Report) -> None:
+def _check_references(document: Document, data: dict, ambitions: set[str] | frozenset[str], report: Report) -> None:
     _unique(report, "ambition", ((("ambitions", i), a.code) for i, a in enumerate(document.ambitions)))
     _unique(report, "project", ((("projects", i), p.code) for i, p in enumerate(document.projects)))
     for i, project in enumerate(document.projects):
@@ -202,7 +113,7 @@ def _check_references(document: Document, data: dict, ambitions: set[str] | froz
             _quarters_distinct(report, measure, _raw(raw, loc[len(at) :]), loc)
 
 
-def _unique(report: _Report, kind: str, items: Iterable[tuple[Loc, str]]) -> None:
+def _unique(report: Report, kind: str, items: Iterable[tuple[Loc, str]]) -> None:
     first: dict[str, Loc] = {}
     for loc, code in items:
         if code not in first:
@@ -213,7 +124,7 @@ def _unique(report: _Report, kind: str, items: Iterable[tuple[Loc, str]]) -> Non
         report.add((*loc, "code"), code, f"duplicate {kind} code{where}")
 
 
-def _links(report: _Report, at: Loc, codes: list[str], known: set[str] | frozenset[str], kind: str) -> None:
+def _links(report: Report, at: Loc, codes: list[str], known: set[str] | frozenset[str], kind: str) -> None:
     seen: set[str] = set()
     for k, code in enumerate(codes):
         if code not in known:
@@ -223,7 +134,7 @@ def _links(report: _Report, at: Loc, codes: list[str], known: set[str] | frozens
         seen.add(code)
 
 
-def _one_review_per_quarter(report: _Report, project: Project, raw: dict, at: Loc) -> None:
+def _one_review_per_quarter(report: Report, project: Project, raw: dict, at: Loc) -> None:
     seen = set()
     for j, review in enumerate(project.reviews):
         if review.quarter in seen:
@@ -232,7 +143,7 @@ def _one_review_per_quarter(report: _Report, project: Project, raw: dict, at: Lo
         seen.add(review.quarter)
 
 
-def _quarters_distinct(report: _Report, measure: Measure, raw: dict, at: Loc) -> None:
+def _quarters_distinct(report: Report, measure: Measure, raw: dict, at: Loc) -> None:
     # "2024/25 Q1" and "FY24/25 Q1" are one quarter: as dict keys both
     # validate, and one value would silently replace the other.
     for name in ("targets", "actuals", "notes"):

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from projtui.domain.errors import BusyError
+from projtui.domain.formatting import without_password
 from projtui.store.errors import busy
 
 if TYPE_CHECKING:
@@ -33,7 +34,6 @@ SQLITE_BUSY_TIMEOUT_MS = 5_000
 
 # sqlite:///relative.db, sqlite:////absolute.db, sqlite+pysqlite:///...; no query string
 _SQLITE_FILE = re.compile(r"^sqlite(?:\+pysqlite)?:///(?P<path>[^?]+)$")
-_PASSWORD = re.compile(r"^(?P<head>[A-Za-z][\w+.-]*://[^:/@]*):[^@/]*@")
 
 
 def sqlite_file(url: str) -> Path | None:
@@ -68,7 +68,7 @@ class Database:
     @property
     def display_name(self) -> str:
         """The URL without its password, safe to show."""
-        return _PASSWORD.sub(r"\g<head>:***@", self.url)
+        return without_password(self.url)
 
     @property
     def engine(self) -> Engine:

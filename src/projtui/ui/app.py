@@ -2,11 +2,12 @@
 
 Screens reach the portfolio through `app.db` and write as `app.settings.user`.
 The portfolio is the first screen; `a` there opens the golden thread.
+A theme chosen in the app (command palette, ctrl+t) is saved to config.toml.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import threading
 from dataclasses import replace
 from typing import ClassVar
 
@@ -14,16 +15,21 @@ from textual import work
 from textual.app import App
 from textual.binding import Binding
 from textual.screen import Screen
+from textual.theme import Theme
 from textual.worker import WorkerCancelled, WorkerFailed
 
+from projtui import config
 from projtui.config import Settings
 from projtui.services.opening import Database
+from projtui.settings.location import env_var
 from projtui.ui.commands import BindingCommands
 from projtui.ui.screens.dialog import HELP_BINDING
 from projtui.ui.worker_failures import WorkerFailures
 
 DARK_THEME = "textual-dark"
 LIGHT_THEME = "textual-light"
+# One theme write at a time, each of the theme shown then: the last to run leaves the latest choice.
+_SAVING_THEME = threading.Lock()
 
 
 def _portfolio_screen():
@@ -46,20 +52,42 @@ class ProjtuiApp(WorkerFailures, App[None]):
         Binding("ctrl+q", "quit", "Quit", id="app.quit", priority=True, show=False),
     ]
 
-    def __init__(self, db: Database, settings: Settings, *, offer_sample: bool = False, keymap: Mapping[str, str] | None = None) -> None:
+    def __init__(self, db: Database, settings: Settings, *, offer_sample: bool = False) -> None:
         super().__init__()
         self.db = db
-        self.settings = settings
         self.offer_sample = offer_sample
         self.title = "projtui"
         self.sub_title = db.display_name
-        if settings.theme and settings.theme in self.available_themes:
+        if settings.theme:  # the settings model checked it is one of Textual's
             self.theme = settings.theme
-        if keymap:
-            self.set_keymap(dict(keymap))
+        self.settings = replace(settings, theme=self.theme)  # what is saved is only a change from this
+        if settings.keymap:
+            self.set_keymap(dict(settings.keymap))
 
     def on_mount(self) -> None:
+        self.theme_changed_signal.subscribe(self, self._theme_chosen)
         self._read_title()
+
+    # -- the theme, saved when it changes --------------------------------------------------------------
+
+    def _theme_chosen(self, theme: Theme) -> None:
+        if theme.name != self.settings.theme:
+            self.settings = replace(self.settings, theme=theme.name)
+            self._save_theme()
+
+    @work(thread=True, group="app-theme", exit_on_error=False)
+    def _save_theme(self) -> None:
+        from projtui.settings.theme_file import save_theme
+
+        path = config.config_file()
+        try:
+            with _SAVING_THEME:
+                save_theme(path, self.theme)
+        except Exception as exc:  # noqa: BLE001 - an unwritable or since-broken file must not end the session
+            self.notify(f"{path}: {exc}", title="Theme not saved", severity="warning", markup=False)
+            return
+        if self.settings.sources.get("theme") == "environment":
+            self.notify(f"Saved to {path}, but {env_var('theme')} is set and chooses the theme at start-up.", title="Theme", markup=False)
 
     # -- the portfolio's name, and the offer of the sample on a new database ------------------------
 

@@ -47,11 +47,19 @@ def load_settings() -> Settings:
     if path.exists():
         with path.open("rb") as handle:
             raw = tomllib.load(handle)
-    user = os.environ.get("PROJTUI_USER") or raw.get("user") or _login_name()
+    user = os.environ.get("PROJTUI_USER") or raw.get("user") or login_name()
     return Settings(user=str(user), theme=raw.get("theme"))
 
 
-def _login_name() -> str:
+def login_name() -> str:
+    """Who is acting: the login the audit log records and roles are checked for.
+
+    PROJTUI_USER overrides the OS login; tests set it, and `projtui serve`
+    is to pass its logged-in user through it. On a SQLite file this is only
+    as strong as the OS account that can open the file.
+    """
+    if override := os.environ.get("PROJTUI_USER"):
+        return override
     try:
         return getpass.getuser()
     except (KeyError, OSError):  # no passwd entry in some containers

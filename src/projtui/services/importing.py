@@ -15,8 +15,10 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 from projtui.domain.quarter import Quarter
+from projtui.domain.roles import Action
 from projtui.services import audit
 from projtui.services.export import iter_projects, project_ids_in_order, read_header
+from projtui.services.permissions import require
 from projtui.snapshot import document as doc
 from projtui.snapshot.diff import Change, diff_documents, summarise
 from projtui.snapshot.reader import read_document
@@ -67,6 +69,8 @@ def _cyclic_gc_paused() -> Iterator[None]:
 
 def _import(db: Database, text: str, *, source: str, actor: str, dry_run: bool) -> ImportResult:
     with db.transaction() as session:
+        if not dry_run:  # a dry run only reads, as anyone may
+            require(session, actor, Action.IMPORT)
         known = frozenset(ambition_ids(session))
         new = read_document(text, source=source, known_ambitions=known)
         header = read_header(session)

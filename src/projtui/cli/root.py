@@ -23,6 +23,7 @@ from projtui.cli.report import report
 from projtui.cli.shell_request import completion_requested
 from projtui.cli.signals import exit_on_termination
 from projtui.cli.snapshots import diff, export_, import_
+from projtui.cli.users import editor_app, user_app
 
 app = typer.Typer(
     add_completion=False,
@@ -67,6 +68,8 @@ for name, command in (
     ("completion", completion.completion),
 ):
     app.command(name, cls=PlainCommand, short_help=summary(command))(command)
+app.add_typer(user_app, name="user", short_help=user_app.info.help)
+app.add_typer(editor_app, name="editor", short_help=editor_app.info.help)
 
 
 def usage_message(exc: typer.TyperException) -> str:

@@ -60,7 +60,7 @@ def import_(
     text, source = read_input(file)
     database = open_database(ctx, db, database_url, create=True)
     try:
-        result = import_snapshot(database, text, source=source, actor=config.load_settings().user, dry_run=dry_run)
+        result = import_snapshot(database, text, source=source, actor=config.login_name(), dry_run=dry_run)
     finally:
         database.dispose()
     if dry_run:

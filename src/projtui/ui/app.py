@@ -1,6 +1,7 @@
 """The application shell: database and settings, title, theme, help and the command palette.
 
-Screens reach the portfolio through `app.db` and write as `app.settings.user`.
+Screens reach the portfolio through `app.db` and write as `app.login` (`config.login_name`),
+whose role the services check.
 The portfolio is the first screen; `a` there opens the golden thread.
 """
 
@@ -16,6 +17,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.worker import WorkerCancelled, WorkerFailed
 
+from projtui import config
 from projtui.config import Settings
 from projtui.services.opening import Database
 from projtui.ui.commands import BindingCommands
@@ -50,6 +52,7 @@ class ProjtuiApp(WorkerFailures, App[None]):
         super().__init__()
         self.db = db
         self.settings = settings
+        self.login = config.login_name()  # who acts, as the CLI's commands do; settings.user is only a name
         self.offer_sample = offer_sample
         self.title = "projtui"
         self.sub_title = db.display_name
@@ -103,7 +106,7 @@ class ProjtuiApp(WorkerFailures, App[None]):
         from projtui.services.transfer import load_sample
 
         try:
-            load_sample(self.db, actor=self.settings.user)
+            load_sample(self.db, actor=self.login)
         except Exception as exc:  # noqa: BLE001
             self.notify(str(exc), title="Could not load the sample", severity="error", markup=False)
             return

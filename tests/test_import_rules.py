@@ -10,6 +10,7 @@ import sqlite3
 
 import pytest
 from conftest import run_cli
+from people import admins
 
 from projtui.domain.errors import InvalidInput
 from projtui.services.importing import import_snapshot
@@ -24,7 +25,7 @@ M2_Q2 = '"2026/27 Q2" = 86900.0 }'
 
 @pytest.fixture
 def portfolio(tmp_path):
-    db = open_portfolio(f"sqlite:///{tmp_path / 'p.db'}", create=True)
+    db = admins(open_portfolio(f"sqlite:///{tmp_path / 'p.db'}", create=True), ("setup", "j.smith"))
     load_sample(db, actor="setup")
     yield db
     db.dispose()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from people import admins
 from sqlalchemy import func, select
 
 from projtui.domain.codes import next_measure_code, suggest_code
@@ -12,7 +13,14 @@ from projtui.domain.enums import Direction, PlanStatus, Rag, Stage
 from projtui.domain.errors import ConflictError, InvalidInput, NotFoundError
 from projtui.domain.plan_map import map_plan
 from projtui.domain.quarter import Quarter
-from projtui.domain.records import BenefitFields, MeasureFields, OutcomeFields, OutputFields, PlanFields, ProjectFields
+from projtui.domain.records import (
+    BenefitFields,
+    MeasureFields,
+    OutcomeFields,
+    OutputFields,
+    PlanFields,
+    ProjectFields,
+)
 from projtui.services import plans, portfolio, projects, reviews
 from projtui.services.audit import history_page
 from projtui.services.opening import open_portfolio
@@ -46,7 +54,7 @@ def build_plan(db, code: str = "SP-01") -> dict:
 def db(request, tmp_path):
     """Every test on SQLite, and on PostgreSQL where .ci/run provides one (skipped otherwise)."""
     url = f"sqlite:///{tmp_path / 'p.db'}" if request.param == "sqlite" else request.getfixturevalue("postgres_url")
-    database = open_portfolio(url, create=True)
+    database = admins(open_portfolio(url, create=True))
     yield database
     database.dispose()
 
@@ -434,7 +442,7 @@ def test_the_audit_of_a_reasoned_change_matches_the_review_services(tmp_path):
         ("plans", lambda db, m: plans.update_measure(db, m.id, m.fields.model_copy(update={"target": 60.0}), expected_version=m.version, actor="a", reason="Why")),
         ("reviews", lambda db, m: reviews.update_measure_baseline_or_target(db, "SP-01", "M1", target=60.0, reason="Why", expected_version=m.version, actor="a")),
     ):
-        database = open_portfolio(f"sqlite:///{tmp_path / name}.db", create=True)
+        database = admins(open_portfolio(f"sqlite:///{tmp_path / name}.db", create=True))
         built = build_plan(database)
         change(database, built["m1"])
         trails.append(sorted((e.action, e.entity, e.key, e.field or "", e.old or "", e.new or "") for e in history(database) if e.actor == "a"))

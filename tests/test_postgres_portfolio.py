@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from bulk import bulk_document_text
+from people import admins
 
 from projtui.domain.enums import Stage
 from projtui.domain.errors import ConflictError
@@ -15,13 +17,11 @@ from projtui.services.read_models import NO_AMBITION, ProjectQuery, SortKey
 from projtui.services.reviews.quarter import default_review_quarter
 from projtui.services.transfer import export_snapshot, load_sample
 
-from bulk import bulk_document_text
-
 pytestmark = pytest.mark.postgres
 
 
 def _loaded(url: str):
-    db = open_portfolio(url, create=True)
+    db = admins(open_portfolio(url, create=True))
     load_sample(db, actor="test")
     return db
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from people import admins
 
 from projtui.domain.enums import Rag, Stage
 from projtui.domain.errors import ConflictError, InvalidInput, RuleError
@@ -15,7 +16,7 @@ from projtui.services.transfer import load_sample
 
 @pytest.fixture
 def db(tmp_path):
-    database = open_portfolio(f"sqlite:///{tmp_path / 'p.db'}", create=True)
+    database = admins(open_portfolio(f"sqlite:///{tmp_path / 'p.db'}", create=True))
     load_sample(database, actor="loader")
     yield database
     database.dispose()

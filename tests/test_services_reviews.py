@@ -6,6 +6,7 @@ import datetime as dt
 import math
 
 import pytest
+from people import admins
 from sqlalchemy import event
 
 from projtui.domain.enums import Rag, ReviewStatus, Stage
@@ -28,7 +29,7 @@ Q1 = Quarter(2026, 1)
 
 @pytest.fixture
 def db(tmp_path):
-    database = open_portfolio(f"sqlite:///{tmp_path / 'p.db'}", create=True)
+    database = admins(open_portfolio(f"sqlite:///{tmp_path / 'p.db'}", create=True))
     load_sample(database, actor="loader")
     yield database
     database.dispose()
@@ -583,7 +584,7 @@ def test_benefits_on_track_uses_a_fixed_number_of_queries(db, monkeypatch):
 
 def test_every_saved_step_survives_an_interrupted_session(tmp_path):
     url = f"sqlite:///{tmp_path / 'p.db'}"
-    first = open_portfolio(url, create=True)
+    first = admins(open_portfolio(url, create=True))
     load_sample(first, actor="loader")
     reviews.set_actual(first, "SP-01", "M1", Q3, 12.0, expected_version=None, actor="alice")
     reviews.set_actual(first, "SP-01", "M2", Q3, 88_000.0, provisional=True, note="Estimate", expected_version=None, actor="alice")

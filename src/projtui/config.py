@@ -8,9 +8,9 @@ from pathlib import Path
 
 import platformdirs
 
-from projtui.settings.location import APP_NAME, config_dir, config_file
+from projtui.settings.location import APP_NAME, config_dir, config_file, login_name
 
-__all__ = ["Settings", "config_dir", "config_file", "data_dir", "database_url", "default_db_path", "load_settings"]
+__all__ = ["Settings", "config_dir", "config_file", "data_dir", "database_url", "default_db_path", "load_settings", "login_name"]
 
 DB_FILENAME = "portfolio.db"
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
+from people import admins
 from support import BIG, USER
 from textual.app import App
 
@@ -22,10 +23,16 @@ from projtui.services.opening import open_portfolio
 from projtui.services.transfer import load_sample
 
 
+@pytest.fixture(autouse=True)
+def _acting_as_the_tester(monkeypatch):
+    """The app acts as USER (an admin of every portfolio built here, by `admins`)."""
+    monkeypatch.setenv("PROJTUI_LOGIN", USER)
+
+
 @pytest.fixture
 def sample_db(tmp_path):
     """The bundled sample portfolio (17 projects, 4 ambitions), freshly loaded."""
-    db = open_portfolio(f"sqlite:///{tmp_path / 'sample.db'}", create=True)
+    db = admins(open_portfolio(f"sqlite:///{tmp_path / 'sample.db'}", create=True))
     load_sample(db, actor="setup")
     yield db
     db.dispose()
@@ -33,7 +40,7 @@ def sample_db(tmp_path):
 
 @pytest.fixture
 def empty_db(tmp_path):
-    db = open_portfolio(f"sqlite:///{tmp_path / 'empty.db'}", create=True)
+    db = admins(open_portfolio(f"sqlite:///{tmp_path / 'empty.db'}", create=True))
     yield db
     db.dispose()
 
@@ -42,7 +49,7 @@ def empty_db(tmp_path):
 def big_db(tmp_path_factory):
     """100,000 projects P-000000 … P-099999, every seventh linked to no ambition (and so in the pipeline)."""
     path = tmp_path_factory.mktemp("big") / "big.db"
-    db = open_portfolio(f"sqlite:///{path}", create=True)
+    db = admins(open_portfolio(f"sqlite:///{path}", create=True))
     ambitions = "schema_version = 1\n" + "".join(f'[[ambitions]]\ncode = "A{i}"\ntitle = "Ambition {i}"\n' for i in (1, 2))
     import_snapshot(db, ambitions, source="ambitions.toml", actor="setup")
 

@@ -7,6 +7,7 @@ import datetime as dt
 import io
 from pathlib import Path
 
+from people import admins
 from rich.console import Console
 from textual.app import App
 from textual.pilot import Pilot
@@ -164,7 +165,7 @@ FROZEN = dt.datetime(2026, 11, 22, 10, 0, tzinfo=dt.UTC)
 
 def build_portfolio(path) -> object:
     """SP-01 with a plan whose chain has breaks, two reviews and two ambitions; SP-02 to clash codes with."""
-    db = open_portfolio(f"sqlite:///{path}", create=True)
+    db = admins(open_portfolio(f"sqlite:///{path}", create=True))
     with db.transaction() as session:
         session.add(t.Ambition(code="A1", title="A Sustainable District", sort_order=1))
         session.add(t.Ambition(code="A2", title="An Inclusive and Prosperous Local Economy", sort_order=2))

@@ -25,7 +25,7 @@ def demo(ctx: typer.Context) -> None:
     with tempfile.TemporaryDirectory(prefix="projtui-demo-") as folder:
         db = open_portfolio(config.database_url(Path(folder) / "demo.db"), create=True)
         try:
-            load_sample(db, actor=settings.user)
+            load_sample(db, actor=config.login_name())
             run_app(db, settings=settings, offer_sample=False)
         finally:
             db.dispose()
@@ -37,14 +37,18 @@ def init(
     db: DbPath = None,
     database_url: DbUrl = None,
 ) -> None:
-    """Create the database, or migrate it to the current schema."""
+    """Create the database, or migrate it to the current schema; on a database with no users yet, you become its admin."""
     from projtui.services.transfer import load_sample
+    from projtui.services.users import claim_first_admin
 
+    login = config.login_name()
     database = open_database(ctx, db, database_url, create=True)
     try:
         typer.echo(f"Portfolio database ready: {database.display_name}")
+        if claim_first_admin(database, login, config.load_settings().user):
+            typer.echo(f"You ({login}) are its admin: `projtui user add` lets others in.")
         if sample:
-            result = load_sample(database, actor=config.load_settings().user)
+            result = load_sample(database, actor=login)
             typer.echo(f"Sample portfolio loaded: {counts(result.summary)}")
     finally:
         database.dispose()

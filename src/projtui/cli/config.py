@@ -7,12 +7,11 @@ import json
 import typer
 
 from projtui import config
-from projtui.cli.help import add_commands
+from projtui.cli.help import command_group
 from projtui.cli.options import typed_options
 from projtui.domain.formatting import without_password
 from projtui.settings.location import env_var
 
-config_app = typer.Typer(help="The settings: config.toml and the PROJTUI_* variables (README, Settings).")
 
 def path() -> None:
     """Print the path of the settings file (it need not exist yet)."""
@@ -43,4 +42,4 @@ def show(ctx: typer.Context) -> None:
     typer.echo(f"# opens {without_password(settings.database((db, url)))}")
 
 
-add_commands(config_app, [("path", path), ("show", show)])
+config_app = command_group("The settings: config.toml and the PROJTUI_* variables (README, Settings).", [("path", path), ("show", show)])

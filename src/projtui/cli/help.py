@@ -12,6 +12,7 @@ from __future__ import annotations
 import inspect
 from collections.abc import Callable, Iterable
 
+import typer
 from typer.core import TyperCommand
 
 
@@ -61,6 +62,13 @@ def add_commands(app, commands: Iterable[tuple[str, Callable]]) -> None:
     """Register commands with plain help, each listed by its whole first paragraph."""
     for name, command in commands:
         app.command(name, cls=PlainCommand, short_help=summary(command))(command)
+
+
+def command_group(help: str, commands: Iterable[tuple[str, Callable]]) -> typer.Typer:
+    """A group of commands (`projtui user …`) with plain help; the group's name alone shows its help."""
+    group = typer.Typer(help=help, rich_markup_mode=None, no_args_is_help=True, context_settings={"help_option_names": ["-h", "--help"]})
+    add_commands(group, commands)
+    return group
 
 
 def add_group(app, group, name: str) -> None:

@@ -24,6 +24,7 @@ from projtui.cli.report import report
 from projtui.cli.shell_request import completion_requested
 from projtui.cli.signals import exit_on_termination
 from projtui.cli.snapshots import diff, export_, import_
+from projtui.cli.users import editor_app, user_app
 
 app = typer.Typer(
     add_completion=False,
@@ -71,6 +72,8 @@ add_commands(
     ],
 )
 add_group(app, config_app, "config")
+add_group(app, user_app, "user")
+add_group(app, editor_app, "editor")
 
 
 def usage_message(exc: typer.TyperException) -> str:

@@ -67,7 +67,7 @@ def import_(
     text, source = read_input(file)
     database = open_database(ctx, db, database_url, create=True)
     try:
-        result = import_snapshot(database, text, source=source, actor=config.load_settings().user, dry_run=dry_run, reopen=reopen)
+        result = import_snapshot(database, text, source=source, actor=config.login_name(), dry_run=dry_run, reopen=reopen)
     finally:
         database.dispose()
     if dry_run:

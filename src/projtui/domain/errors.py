@@ -30,6 +30,10 @@ class RuleError(ProjtuiError):
     """A change the domain rules refuse (e.g. the last ambition of a project in delivery)."""
 
 
+class PermissionDenied(ProjtuiError):
+    """The user's role does not allow the write; the message names the role it needs."""
+
+
 NO_VALUE = object()  # Problem.value when the trouble is that a value is missing
 
 

@@ -16,10 +16,12 @@ from dataclasses import dataclass
 
 from projtui.domain.errors import InvalidInput
 from projtui.domain.quarter import Quarter
+from projtui.domain.roles import Action
 from projtui.services import audit
 from projtui.services.export import iter_projects, project_ids_in_order, read_header
 from projtui.services.import_freeze import frozen_changes
 from projtui.services.import_freeze import problems as frozen_problems
+from projtui.services.permissions import require
 from projtui.snapshot import document as doc
 from projtui.snapshot.diff import Change, diff_documents, summarise
 from projtui.snapshot.reader import read_document
@@ -81,12 +83,16 @@ def _import(db: Database, text: str, *, source: str, actor: str, dry_run: bool, 
     # Parse, validate and compare without the write lock: that is most of an
     # import's time, and other people's saves must not queue behind it. A dry
     # run never takes the lock at all.
+    if not dry_run:  # a dry run only reads, as anyone may; the rest are refused before a long parse
+        with db.transaction() as session:
+            require(session, actor, Action.IMPORT)
     with db.reading() as session:
         mark = log_mark(session)
         new, current, changes = _compared(session, text, source, reopen)
     if dry_run or not changes:
         return ImportResult(changes, applied=False, before=current, after=new)
     with db.transaction() as session:
+        require(session, actor, Action.IMPORT)  # again: their role may have changed meanwhile
         if log_mark(session) != mark:
             # Someone saved in the meantime (every change is audited): read it all again under
             # the lock, so nothing they did is overwritten unseen. Rare, so simple beats fast here.

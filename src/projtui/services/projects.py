@@ -19,8 +19,10 @@ from projtui.domain.errors import (
     RuleError,
 )
 from projtui.domain.records import ProjectFields
+from projtui.domain.roles import Action
 from projtui.services import audit
 from projtui.services.locking import delete_versioned, update_audited, update_versioned
+from projtui.services.permissions import require
 from projtui.services.read_models import AmbitionLink, ProjectDetail
 from projtui.store import tables as t
 from projtui.store.database import Database
@@ -62,6 +64,7 @@ def create_project(db: Database, fields: ProjectFields, *, actor: str, ambitions
     _require_ambition(fields.stage, ambitions, fields.code)
     try:
         with db.transaction() as session:
+            require(session, actor, Action.CREATE_PROJECT)
             project_id = q.add_project(session, fields.model_dump())
             _write_links(session, project_id, list(ambitions))
             audit.record(session, actor=actor, action="create", entity="project", key=fields.code, project_id=project_id, new=fields.name)
@@ -79,6 +82,7 @@ def update_project(db: Database, code: str, fields: ProjectFields, *, expected_v
             before = _load_detail(session, code)
             if before is None:
                 raise ConflictError("project", code, expected_version, None)
+            require(session, actor, Action.EDIT_PROJECT, project_id=before.id)
             if fields.stage.needs_ambition and not before.ambitions:
                 raise RuleError(f"project {code} must be linked to a Council Plan ambition before it can move to {fields.stage}")
             changes = _changed(before.fields, fields)
@@ -105,6 +109,7 @@ def _changed(before: ProjectFields, after: ProjectFields) -> dict[str, tuple]:
 
 def delete_project(db: Database, code: str, *, expected_version: int, actor: str) -> None:
     with db.transaction() as session:
+        require(session, actor, Action.DELETE_PROJECT)
         row_id = q.project_id(session, code)
         if row_id is None:
             raise ConflictError("project", code, expected_version, None)
@@ -137,6 +142,7 @@ def set_ambitions(db: Database, code: str, ambitions: list[str], *, expected_ver
         before = _load_detail(session, code)
         if before is None:
             raise ConflictError("project", code, expected_version, None)
+        require(session, actor, Action.EDIT_PROJECT, project_id=before.id)
         _require_ambition(before.fields.stage, ambitions, code)
         old = [link.code for link in before.ambitions]
         if old == ambitions:
@@ -178,6 +184,7 @@ def bulk_create_projects(
     added = 0
     try:
         with db.transaction() as session:
+            require(session, actor, Action.CREATE_PROJECT)
             ambition_ids = q.ambition_ids(session)
             pending: list[tuple[ProjectFields, Sequence[str]]] = []
 

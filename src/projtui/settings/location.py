@@ -18,6 +18,9 @@ def config_dir() -> Path:
     return Path(override) if override else Path(platformdirs.user_config_dir(APP_NAME))
 
 
+LOGIN_VAR = "PROJTUI_LOGIN"
+
+
 def config_file() -> Path:
     return config_dir() / FILE_NAME
 
@@ -28,7 +31,15 @@ def env_var(key: str) -> str:
 
 
 def login_name() -> str:
-    """The default `user`: who is logged in."""
+    """Who is acting: the login the audit log records and roles are checked for (and the default `user`).
+
+    PROJTUI_LOGIN overrides the OS login: tests set it, and `projtui serve`
+    is to pass its logged-in user through it. On a SQLite file identity is
+    only as strong as the OS account that can open the file. (PROJTUI_USER
+    is the `user` setting: the name you are shown by, not who you are.)
+    """
+    if override := os.environ.get(LOGIN_VAR):
+        return override
     try:
         return getpass.getuser()
     except (KeyError, OSError):  # no passwd entry in some containers

@@ -276,3 +276,23 @@ class AuditLog(SQLModel, table=True):
     field: str | None = Field(default=None, sa_type=String(64))
     old_value: str | None = Field(default=None, sa_type=Text)
     new_value: str | None = Field(default=None, sa_type=Text)
+
+
+class AppUser(SQLModel, table=True):
+    """A person who may use the portfolio ("user" is a reserved word in PostgreSQL)."""
+
+    __tablename__ = "app_user"
+    id: int | None = Field(default=None, primary_key=True)
+    login: str = Field(sa_type=String(120), unique=True)  # the name the audit log records
+    display_name: str = Field(sa_type=String(200))  # matched against projects' lead and SRO
+    role: str = Field(default="viewer", sa_type=ENUM)
+    active: bool = True
+    created_at: dt.datetime = Field(default_factory=utcnow, sa_column=_timestamp())
+
+
+class ProjectEditor(SQLModel, table=True):
+    """A user named to edit a project besides its lead and SRO."""
+
+    __tablename__ = "project_editor"
+    project_id: int = Field(foreign_key="project.id", ondelete="CASCADE", primary_key=True)
+    user_id: int = Field(foreign_key="app_user.id", ondelete="CASCADE", primary_key=True, index=True)

@@ -1,6 +1,7 @@
 """The application shell: database and settings, title, theme, help and the command palette.
 
-Screens reach the portfolio through `app.db` and write as `app.settings.user`.
+Screens reach the portfolio through `app.db` and write as `app.login` (`config.login_name`),
+whose role the services check.
 The portfolio is the first screen; `a` there opens the golden thread.
 A theme chosen in the app (command palette, ctrl+t) is saved to config.toml.
 """
@@ -55,6 +56,8 @@ class ProjtuiApp(WorkerFailures, App[None]):
     def __init__(self, db: Database, settings: Settings, *, offer_sample: bool = False) -> None:
         super().__init__()
         self.db = db
+        self.settings = settings
+        self.login = config.login_name()  # who acts, as the CLI's commands do; settings.user is only a name
         self.offer_sample = offer_sample
         self.title = "projtui"
         self.sub_title = db.display_name
@@ -131,7 +134,7 @@ class ProjtuiApp(WorkerFailures, App[None]):
         from projtui.services.transfer import load_sample
 
         try:
-            load_sample(self.db, actor=self.settings.user)
+            load_sample(self.db, actor=self.login)
         except Exception as exc:  # noqa: BLE001
             self.notify(str(exc), title="Could not load the sample", severity="error", markup=False)
             return

@@ -10,8 +10,10 @@ from pydantic import BaseModel
 from projtui.domain.errors import ConflictError, InvalidInput, NotFoundError, Problem
 from projtui.domain.formatting import plural
 from projtui.domain.records import validated
+from projtui.domain.roles import Action
 from projtui.services import audit
 from projtui.services.locking import delete_versioned, update_audited, update_versioned
+from projtui.services.permissions import require
 from projtui.services.plans import common
 from projtui.services.plans.common import (
     FIELDS,
@@ -56,6 +58,7 @@ def add_item(db: Database, project_code: str, kind: ItemKind, fields: BaseModel 
     try:
         with db.transaction() as session:
             project_id = review_rows.project(session, project_code).id
+            require(session, actor, Action.EDIT_PROJECT, project_id=project_id)
             common.check_code_free(session, kind, project_id, fields.code)
             item_id = q.add_item(
                 session, kind, {"project_id": project_id, "position": q.next_position(session, kind, project_id), **common.columns(fields)}
@@ -78,6 +81,7 @@ def update_item(db: Database, kind: ItemKind, item_id: int, fields: BaseModel | 
             if before is None:
                 raise ConflictError(kind, fields.code, expected_version, None)
             project_id, project_code = common.project_of(session, kind, item_id)
+            require(session, actor, Action.EDIT_PROJECT, project_id=project_id)
             if fields.code != before.fields.code:
                 common.check_code_free(session, kind, project_id, fields.code, exclude_id=item_id)
             changes = common.changed(before.fields, fields)
@@ -105,6 +109,7 @@ def delete_item(db: Database, kind: ItemKind, item_id: int, *, expected_version:
         row = q.item_by_id(session, kind, item_id)
         if row is None:
             raise ConflictError(kind, f"#{item_id}", expected_version, None)
+        require(session, actor, Action.EDIT_PROJECT, project_id=row.project_id)
         project_code = common.project_code(session, row.project_id)
         code, title, project_id = row.code, row.title, row.project_id
         key = f"{project_code}/{code}"
@@ -178,6 +183,7 @@ def set_links(db: Database, kind: Literal["output", "outcome"], item_id: int, co
         if before is None:
             raise ConflictError(kind, f"#{item_id}", expected_version, None)
         project_id, project_code = common.project_of(session, kind, item_id)
+        require(session, actor, Action.EDIT_PROJECT, project_id=project_id)
         ids = q.item_ids(session, target_kind, project_id, codes)
         unknown = [code for code in codes if code not in ids]
         if unknown:
@@ -211,6 +217,7 @@ def move_item(db: Database, kind: Kind, item_id: int, delta: int, *, actor: str)
         row = q.item_by_id(session, kind, item_id)
         if row is None:
             raise NotFoundError(f"no {kind} with id {item_id}")
+        require(session, actor, Action.EDIT_PROJECT, project_id=row.project_id)
         ordered = q.siblings(session, kind, row)
         ids = [r.id for r in ordered]
         index = ids.index(item_id)

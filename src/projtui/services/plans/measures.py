@@ -10,8 +10,10 @@ from projtui.domain.enums import ReviewStatus
 from projtui.domain.errors import ConflictError, InvalidInput, NotFoundError, Problem
 from projtui.domain.quarter import Quarter
 from projtui.domain.records import MeasureFields, validated
+from projtui.domain.roles import Action
 from projtui.services import audit
 from projtui.services.locking import delete_versioned, update_audited, update_versioned
+from projtui.services.permissions import require
 from projtui.services.plans import common
 from projtui.services.plans.common import ParentKind
 from projtui.services.read_models import MeasureItem
@@ -64,6 +66,7 @@ def add_measure(
     try:
         with db.transaction() as session:
             project_id = review_rows.project(session, project_code).id
+            require(session, actor, Action.EDIT_PROJECT, project_id=project_id)
             parent_id = _parent_id(session, project_id, project_code, parent_kind, parent_code)
             if fields.code is None:
                 fields = fields.model_copy(update={"code": next_measure_code(q.measure_codes(session, project_id))})
@@ -114,6 +117,7 @@ def update_measure(
     try:
         with db.transaction() as session:
             before, project_id, project_code = _changing(session, measure_id, expected_version, fields.code)
+            require(session, actor, Action.EDIT_PROJECT, project_id=project_id)
             if fields.code is None:
                 fields = fields.model_copy(update={"code": before.fields.code})
             key = f"{project_code}/{before.fields.code}"
@@ -154,6 +158,7 @@ def move_measure(
     common.known_kind(parent_kind, ("outcome", "benefit"))
     with db.transaction() as session:
         before, project_id, project_code = _changing(session, measure_id, expected_version)
+        require(session, actor, Action.EDIT_PROJECT, project_id=project_id)
         key = f"{project_code}/{before.fields.code}"
         parent_id = _parent_id(session, project_id, project_code, parent_kind, parent_code)
         if (before.parent_kind, before.parent_code) == (parent_kind, parent_code):
@@ -176,6 +181,7 @@ def delete_measure(db: Database, measure_id: int, *, expected_version: int, acto
     """Delete a measure with its actuals and profiled targets."""
     with db.transaction() as session:
         before, project_id, project_code = _changing(session, measure_id, expected_version)
+        require(session, actor, Action.EDIT_PROJECT, project_id=project_id)
         key = f"{project_code}/{before.fields.code}"
         session.expunge_all()
         delete_versioned(session, t.Measure, measure_id, expected_version, entity="measure", key=key, current=lambda: _load_measure(session, measure_id))

@@ -7,8 +7,10 @@ from typing import TYPE_CHECKING
 from projtui.domain.enums import PlanStatus
 from projtui.domain.errors import ConflictError, InvalidInput, Problem
 from projtui.domain.records import MeasureFields, PlanFields, validated
+from projtui.domain.roles import Action
 from projtui.services import audit
 from projtui.services.locking import update_versioned
+from projtui.services.permissions import require
 from projtui.services.plans import common
 from projtui.services.plans.common import KINDS, LINK_TARGET
 from projtui.services.read_models import MeasureItem, PlanView
@@ -80,6 +82,7 @@ def update_plan(db: Database, project_code: str, fields: PlanFields | dict, *, e
         raise InvalidInput(problems)
     with db.transaction() as session:
         project_id = review_rows.project(session, project_code).id
+        require(session, actor, Action.EDIT_PROJECT, project_id=project_id)
         row = q.plan_row(session, project_id)
         before = _plan_fields(row)
         changes = common.changed(before, fields)

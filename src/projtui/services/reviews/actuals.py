@@ -14,8 +14,10 @@ from projtui.domain.errors import ConflictError
 from projtui.domain.publishing import actual_may_change
 from projtui.domain.quarter import Quarter
 from projtui.domain.records import ActualFields, validated
+from projtui.domain.roles import Action
 from projtui.services import audit
 from projtui.services.locking import delete_versioned, update_audited
+from projtui.services.permissions import require
 from projtui.services.reviews import rows
 from projtui.services.reviews.models import ActualEntry
 from projtui.store import tables as t
@@ -58,6 +60,7 @@ def set_actual(
     try:
         with db.transaction() as session:
             project = rows.project(session, project_code)
+            require(session, actor, Action.ENTER_ACTUALS, project_id=project.id)
             measure = rows.measure(session, project, measure_code)
             key = rows.measure_key(project.code, measure.code, quarter)
             row = q.actual_row(session, measure.id, quarter)
@@ -114,6 +117,7 @@ def clear_actual(
     quarter = rows.as_quarter(quarter)
     with db.transaction() as session:
         project = rows.project(session, project_code)
+        require(session, actor, Action.ENTER_ACTUALS, project_id=project.id)
         measure = rows.measure(session, project, measure_code)
         key = rows.measure_key(project.code, measure.code, quarter)
         row = q.actual_row(session, measure.id, quarter)

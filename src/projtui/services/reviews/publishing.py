@@ -17,8 +17,10 @@ from projtui.domain.enums import ReviewStatus
 from projtui.domain.errors import ConflictError, InvalidInput, Problem, RuleError
 from projtui.domain.quarter import Quarter
 from projtui.domain.records import ReviewFields, validated
+from projtui.domain.roles import Action
 from projtui.services import audit
 from projtui.services.locking import update_audited, update_versioned
+from projtui.services.permissions import require
 from projtui.services.reviews import rows
 from projtui.services.reviews.models import ReviewRecord
 from projtui.services.reviews.sheet import load_sheet
@@ -72,6 +74,7 @@ def save_review(
     try:
         with db.transaction() as session:
             project = rows.project(session, project_code)
+            require(session, actor, Action.SAVE_REVIEW, project_id=project.id)
             key = rows.review_key(project.code, quarter)
             row = q.review_row(session, project.id, quarter)
             if wants_published and (row is None or row.status != ReviewStatus.PUBLISHED.value):
@@ -138,6 +141,7 @@ def publish_review(
     """
     quarter = rows.as_quarter(quarter)
     with db.transaction() as session:
+        require(session, actor, Action.PUBLISH_REVIEW)
         project, key, row = _review_at_version(session, project_code, quarter, expected_version)
         blockers = load_sheet(session, project.code, quarter).publish_blockers
         if blockers:
@@ -173,6 +177,7 @@ def reopen_review(
     quarter = rows.as_quarter(quarter)
     reason = audit.reason_text(reason)
     with db.transaction() as session:
+        require(session, actor, Action.REOPEN_REVIEW)
         project, key, row = _review_at_version(session, project_code, quarter, expected_version)
         if row.status != ReviewStatus.PUBLISHED.value:
             raise RuleError(f"the {quarter} review of {project.code} is not published: there is nothing to re-open")

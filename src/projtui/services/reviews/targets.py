@@ -14,8 +14,10 @@ from pydantic import ValidationError
 from projtui.domain.errors import ConflictError, InvalidInput, Problem
 from projtui.domain.quarter import Quarter
 from projtui.domain.records import ActualFields, MeasureFields, validated
+from projtui.domain.roles import Action
 from projtui.services import audit
 from projtui.services.locking import update_versioned
+from projtui.services.permissions import require
 from projtui.services.read_models import MeasureItem
 from projtui.services.reviews import rows
 from projtui.store import tables as t
@@ -99,6 +101,7 @@ def set_profiled_target(
     number = _number(value, "target")
     with db.transaction() as session:
         project, measure, key = _measure_at_version(session, project_code, measure_code, expected_version)
+        require(session, actor, Action.EDIT_PROJECT, project_id=project.id)
         if measure.direction == "range" and measure.target_max is not None and number > measure.target_max:
             raise InvalidInput([Problem("", "target", number, f"the bottom of the range is above its top ({measure.target_max})")])
         if q.is_published(session, project.id, quarter):
@@ -133,6 +136,7 @@ def clear_profiled_target(
     reason = audit.reason_text(reason)
     with db.transaction() as session:
         project, measure, key = _measure_at_version(session, project_code, measure_code, expected_version)
+        require(session, actor, Action.EDIT_PROJECT, project_id=project.id)
         existing = q.target_row(session, measure.id, quarter)
         if existing is None:
             return rows.measure_item(session, measure)
@@ -176,6 +180,7 @@ def update_measure_baseline_or_target(
     }
     with db.transaction() as session:
         project, measure, key = _measure_at_version(session, project_code, measure_code, expected_version)
+        require(session, actor, Action.EDIT_PROJECT, project_id=project.id)
         before = rows.measure_item(session, measure)
         after = validated(MeasureFields, {**before.fields.model_dump(), **given})
         old, new = before.fields.model_dump(mode="json"), after.model_dump(mode="json")

@@ -207,7 +207,7 @@ class AmbitionLinking:
         app = self.app
         title = f"{detail.code} {detail.fields.name}"
         try:
-            projects.set_ambitions(app.db, detail.code, codes, expected_version=detail.version, actor=app.settings.user)
+            projects.set_ambitions(app.db, detail.code, codes, expected_version=detail.version, actor=app.login)
         except RuleError as exc:
             app.notify(str(exc), title="Not saved", severity="error", markup=False)
             return

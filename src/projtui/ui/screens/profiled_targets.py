@@ -229,7 +229,7 @@ class ProfiledTargetsScreen(Dialog[None]):
         try:
             reviews.set_profiled_target(
                 self.app.db, profile.project_code, measure.fields.code or "", entry.quarter, entry.target,  # type: ignore[attr-defined,arg-type]
-                reason=entry.reason, expected_version=measure.version, actor=self.app.settings.user,  # type: ignore[attr-defined]
+                reason=entry.reason, expected_version=measure.version, actor=self.app.login,  # type: ignore[attr-defined]
             )
         except ProjtuiError as exc:
             self.app.call_from_thread(self._refused, exc)
@@ -299,7 +299,7 @@ class ProfiledTargetsScreen(Dialog[None]):
         try:
             reviews.clear_profiled_target(
                 self.app.db, profile.project_code, measure.fields.code or "", quarter,  # type: ignore[attr-defined]
-                reason=reason, expected_version=measure.version, actor=self.app.settings.user,  # type: ignore[attr-defined]
+                reason=reason, expected_version=measure.version, actor=self.app.login,  # type: ignore[attr-defined]
             )
         except ProjtuiError as exc:
             self.app.call_from_thread(self._refused, exc)

@@ -142,7 +142,7 @@ class ProjectScreen(WorkerFailures, AmbitionLinking, Screen[None]):
 
     @property
     def _actor(self) -> str:
-        return self.app.settings.user  # type: ignore[attr-defined]
+        return self.app.login  # type: ignore[attr-defined]
 
     @work(thread=True, exclusive=True, group="project-load", exit_on_error=False)
     def load(self) -> None:

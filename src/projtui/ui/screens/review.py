@@ -184,7 +184,7 @@ class ReviewScreen(WorkerFailures, Screen[None]):
 
     @property
     def _actor(self) -> str:
-        return self.app.settings.user  # type: ignore[attr-defined]
+        return self.app.login  # type: ignore[attr-defined]
 
     def _styles(self):
         return rag_styles(self.app.theme_variables)

@@ -204,7 +204,7 @@ class PlanEditor(WorkerFailures, Vertical):
 
     @property
     def _actor(self) -> str:
-        return self.app.settings.user  # type: ignore[attr-defined]
+        return self.app.login  # type: ignore[attr-defined]
 
     def _notify(self, message: str, *, severity: str = "information") -> None:
         self.app.notify(message, severity=severity, markup=False)  # type: ignore[arg-type]

@@ -1,0 +1,26 @@
+"""A user whose role does not allow a change is told why, and the app keeps running."""
+
+from __future__ import annotations
+
+from support import notifications, open_review, review_app, settle
+from textual.widgets import TextArea
+
+from projtui.domain.quarter import Quarter
+from projtui.services import reviews, users
+
+Q3 = Quarter(2026, 3)  # nothing saved yet in the sample
+
+
+async def test_a_viewers_save_is_refused_with_the_role_it_needs_and_the_app_runs_on(sample_db, monkeypatch):
+    users.add_user(sample_db, "vic", display_name="Vic Viewer", actor="setup")
+    monkeypatch.setenv("PROJTUI_LOGIN", "vic")
+    async with review_app(sample_db).run_test(size=(120, 40)) as pilot:
+        screen = await open_review(pilot, Q3)
+        await pilot.press("a")
+        screen.query_one("#rv-commentary", TextArea).text = "Supplier delay"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert pilot.app.is_running and pilot.app.screen is screen
+        assert ("SP-01 not saved", "vic is a viewer: saving a draft review needs the performance officer role, "
+                "or project lead on a project they lead, own or are named to edit") in notifications(pilot.app)
+    assert reviews.get_review(sample_db, "SP-01", Q3) is None

@@ -328,7 +328,12 @@ def test_check_lists_the_sample_gaps_and_exits_1(cli, tmp_path):
     for code in ("SP-12", "SP-16"):
         (line,) = [line for line in out.splitlines() if line.startswith(code) and "baseline" in line]
         assert "has a target for" in line and "but no baseline, so its status cannot follow a trajectory" in line
-    assert "13 gaps found (latest quarter: 2026/27 Q2)." in out
+    # A measure two projects claim is one finding, after every project's own gaps.
+    assert out.splitlines()[-2] == (
+        "-          attribution    measure 'Percentage of customer transactions completed online' (%) "
+        "is claimed by 2 projects: SP-02 and SP-12"
+    )
+    assert "12 gaps found (latest quarter: 2026/27 Q2)." in out
 
 
 def test_check_passes_on_a_clean_portfolio(cli, tmp_path):

@@ -10,6 +10,7 @@ from typing import Annotated
 import typer
 
 from projtui.cli.options import DbPath, DbUrl, open_database
+from projtui.cli.progress import QuietOption, progress_bar
 from projtui.domain.formatting import plural
 
 
@@ -24,6 +25,7 @@ def check(
         CheckFormat,
         typer.Option("--format", metavar="text|json", help="text for people (a shared item's first claimants), json for scripts (every gap in full)."),
     ] = CheckFormat.TEXT,
+    quiet: QuietOption = False,
     db: DbPath = None,
     database_url: DbUrl = None,
 ) -> None:
@@ -32,7 +34,8 @@ def check(
 
     database = open_database(ctx, db, database_url)
     try:
-        gaps, latest = find_gaps(database)
+        with progress_bar(quiet) as progress:
+            gaps, latest = find_gaps(database, progress)
     finally:
         database.dispose()
     if format is CheckFormat.JSON:

@@ -16,6 +16,7 @@ from projtui.cli.options import (
     quarter_option,
     write_output,
 )
+from projtui.cli.progress import QuietOption, progress_bar
 from projtui.domain.quarter import Quarter
 
 
@@ -32,6 +33,7 @@ def report(
         typer.Option("--format", metavar="md|html", help="md (Markdown tables) or html (one self-contained page that prints well); default from the -o file name, else md."),
     ] = None,
     output: OutputOption = "-",
+    quiet: QuietOption = False,
     db: DbPath = None,
     database_url: DbUrl = None,
 ) -> None:
@@ -42,7 +44,8 @@ def report(
         format = ReportFormat.HTML if Path(output).suffix.lower() in (".html", ".htm") else ReportFormat.MD
     database = open_database(ctx, db, database_url)
     try:
-        model = build_report(database, quarter)
+        with progress_bar(quiet) as progress:
+            model = build_report(database, quarter, progress)
     finally:
         database.dispose()
     if format is ReportFormat.HTML:

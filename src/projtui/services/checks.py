@@ -7,6 +7,7 @@ the domain's rules (cadence, stages, which ratings need commentary).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -14,6 +15,7 @@ from projtui.domain.cadence import due_quarters
 from projtui.domain.codes import natural_key
 from projtui.domain.enums import Frequency, Rag, Stage
 from projtui.domain.formatting import format_list, plural
+from projtui.domain.progress import Progress, counted, no_progress
 from projtui.domain.quarter import Quarter
 from projtui.services.reviews.quarter import latest_quarter
 from projtui.store.database import Database
@@ -58,22 +60,23 @@ class Gap:
         return (self.project is None, natural_key(self.project or ""), _ORDER[self.kind], natural_key(self.key))
 
 
-def find_gaps(db: Database) -> tuple[list[Gap], Quarter | None]:
+def find_gaps(db: Database, progress: Progress = no_progress) -> tuple[list[Gap], Quarter | None]:
     latest = latest_quarter(db)
+    checks: list[Callable[[Session], list[Gap]]] = [
+        _unlinked_projects,
+        lambda session: _leading_nowhere(session, "output", "output_no_outcome", "leads to no outcome"),
+        lambda session: _leading_nowhere(session, "outcome", "outcome_no_benefit", "leads to no benefit"),
+        lambda session: _leading_nowhere(session, "benefit", "benefit_no_measure", "has no measure"),
+        lambda session: _measure_gaps(q.measures_without_baseline(session), "measure_no_baseline", "has no baseline"),
+        _targets_without_trajectory,
+        lambda session: _measure_gaps(q.measures_without_target(session), "measure_no_target", "has no target (monitor only)"),
+        lambda session: _missing_actuals(session, latest) if latest else [],
+        _no_owner,
+        _double_counting,
+        _unexplained_ratings,
+    ]
     with db.reading() as session:
-        gaps = [
-            *_unlinked_projects(session),
-            *_leading_nowhere(session, "output", "output_no_outcome", "leads to no outcome"),
-            *_leading_nowhere(session, "outcome", "outcome_no_benefit", "leads to no benefit"),
-            *_leading_nowhere(session, "benefit", "benefit_no_measure", "has no measure"),
-            *_measure_gaps(q.measures_without_baseline(session), "measure_no_baseline", "has no baseline"),
-            *_targets_without_trajectory(session),
-            *_measure_gaps(q.measures_without_target(session), "measure_no_target", "has no target (monitor only)"),
-            *(_missing_actuals(session, latest) if latest else []),
-            *_no_owner(session),
-            *_double_counting(session),
-            *_unexplained_ratings(session),
-        ]
+        gaps = [gap for check in counted(checks, len(checks), "Checking", progress) for gap in check(session)]
     return sorted(gaps, key=lambda gap: gap.sort_key), latest
 
 

@@ -8,6 +8,7 @@ is not an error: the report says so.
 
 from __future__ import annotations
 
+from projtui.domain.progress import Progress, counted, no_progress
 from projtui.domain.quarter import Quarter
 from projtui.report.model import GapItem, Report
 from projtui.report.model import build_report as build_model
@@ -18,12 +19,13 @@ from projtui.store.database import Database
 __all__ = ["build_report"]
 
 
-def build_report(db: Database, quarter: Quarter) -> Report:
+def build_report(db: Database, quarter: Quarter, progress: Progress = no_progress) -> Report:
     """The report for `quarter`: reviews, actuals and targets up to it, and today's gaps."""
     with db.reading() as session:
         header = read_header(session)
-        projects = list(iter_projects(session, project_ids_in_order(session), up_to=quarter))
-    gaps, latest = find_gaps(db)
+        ids = project_ids_in_order(session)
+        projects = list(counted(iter_projects(session, ids, up_to=quarter), len(ids), "Reading projects", progress))
+    gaps, latest = find_gaps(db, progress)
     document = header.model_copy(update={"projects": projects})
     items = [GapItem(gap.kind, KINDS.get(gap.kind, gap.kind), gap.project, gap.message) for gap in gaps]
-    return build_model(document, quarter, items, gaps_as_of=latest)
+    return build_model(document, quarter, items, gaps_as_of=latest, progress=progress)

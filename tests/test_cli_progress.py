@@ -64,15 +64,29 @@ def test_report_draws_a_bar_for_each_phase_on_a_terminal(sample_db, tmp_path):
     assert "17/17" in terminal
 
 
-@pytest.mark.parametrize("command", [("check",), ("report", "-q", "2026/27 Q2")])
+def test_export_to_a_file_draws_a_bar_and_says_what_it_wrote(sample_db, tmp_path):
+    out = tmp_path / "out.toml"
+    code, _, terminal = _on_a_terminal(tmp_path, "export", "--db", sample_db, "-o", out)
+    assert code == 0 and out.exists()
+    assert "Exporting projects" in terminal and "17/17" in terminal
+    assert f"Wrote {out}: 17 projects, 59 measures, 498 actuals." in terminal
+
+
+@pytest.mark.parametrize("command", [("check",), ("report", "-q", "2026/27 Q2"), ("export", "-o", "out.toml")])
 def test_quiet_draws_nothing_on_a_terminal(sample_db, tmp_path, command):
     _, _, terminal = _on_a_terminal(tmp_path, *command, "--quiet", "--db", sample_db)
-    assert terminal.strip() == "", terminal
+    assert terminal.strip() in ("", "Wrote out.toml: 17 projects, 59 measures, 498 actuals."), terminal
 
 
-@pytest.mark.parametrize("command", [("check",), ("report", "-q", "2026/27 Q2")])
+@pytest.mark.parametrize("command", [("check",), ("report", "-q", "2026/27 Q2"), ("export",)])
 def test_nothing_extra_when_piped(cli, sample_db, command):
     result = cli(*command, "--db", sample_db)
     assert result.returncode in (0, 1) and result.stdout
     assert result.stderr == ""
+
+
+def test_export_to_a_file_says_what_it_wrote_when_piped(cli, sample_db):
+    result = cli("export", "--db", sample_db, "-o", "out.toml")
+    assert result.returncode == 0
+    assert result.stderr == "Wrote out.toml: 17 projects, 59 measures, 498 actuals.\n"
 

@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 
+from projtui.services.transfer import sample_text
+
 # Cursor moves, colours and the like, so what is left is the text a person sees.
 _ESCAPES = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
 
@@ -72,6 +74,14 @@ def test_export_to_a_file_draws_a_bar_and_says_what_it_wrote(sample_db, tmp_path
     assert f"Wrote {out}: 17 projects, 59 measures, 498 actuals." in terminal
 
 
+def test_import_draws_its_phases_on_a_terminal(tmp_path):
+    snapshot = tmp_path / "sample.toml"
+    snapshot.write_text(sample_text(), encoding="utf-8")
+    code, stdout, terminal = _on_a_terminal(tmp_path, "import", snapshot, "--db", tmp_path / "new.db")
+    assert code == 0 and stdout.startswith(f"Imported {snapshot}:")
+    assert f"Reading {snapshot}" in terminal and re.search(r"Writing projects\s.*\b17/17\b", terminal), terminal
+
+
 @pytest.mark.parametrize("command", [("check",), ("report", "-q", "2026/27 Q2"), ("export", "-o", "out.toml")])
 def test_quiet_draws_nothing_on_a_terminal(sample_db, tmp_path, command):
     _, _, terminal = _on_a_terminal(tmp_path, *command, "--quiet", "--db", sample_db)
@@ -82,6 +92,14 @@ def test_quiet_draws_nothing_on_a_terminal(sample_db, tmp_path, command):
 def test_nothing_extra_when_piped(cli, sample_db, command):
     result = cli(*command, "--db", sample_db)
     assert result.returncode in (0, 1) and result.stdout
+    assert result.stderr == ""
+
+
+def test_import_prints_only_its_answer_when_piped(cli, tmp_path):
+    snapshot = tmp_path / "sample.toml"
+    snapshot.write_text(sample_text(), encoding="utf-8")
+    result = cli("import", snapshot, "--db", tmp_path / "new.db")
+    assert result.returncode == 0 and result.stdout.startswith(f"Imported {snapshot}:")
     assert result.stderr == ""
 
 

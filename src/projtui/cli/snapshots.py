@@ -59,6 +59,7 @@ def import_(
     ctx: typer.Context,
     file: Annotated[Path, typer.Argument(help="Snapshot to import, or - for standard input.", metavar="FILE", allow_dash=True)],
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Say what would change; change nothing.")] = False,
+    quiet: QuietOption = False,
     db: DbPath = None,
     database_url: DbUrl = None,
 ) -> None:
@@ -69,7 +70,8 @@ def import_(
     text, source = read_input(file)
     database = open_database(ctx, db, database_url, create=True)
     try:
-        result = import_snapshot(database, text, source=source, actor=config.load_settings().user, dry_run=dry_run)
+        with progress_bar(quiet) as progress:
+            result = import_snapshot(database, text, source=source, actor=config.load_settings().user, dry_run=dry_run, progress=progress)
     finally:
         database.dispose()
     if dry_run:

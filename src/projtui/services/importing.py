@@ -14,9 +14,15 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 
+from projtui.domain.progress import Progress, counted, no_progress
 from projtui.domain.quarter import Quarter
 from projtui.services import audit
-from projtui.services.export import iter_projects, project_ids_in_order, read_header
+from projtui.services.export import (
+    BATCH_SIZE,
+    iter_projects,
+    project_ids_in_order,
+    read_header,
+)
 from projtui.snapshot import document as doc
 from projtui.snapshot.diff import Change, diff_documents, summarise
 from projtui.snapshot.reader import read_document
@@ -38,10 +44,17 @@ class ImportResult:
         return summarise(self.changes)
 
 
-def import_snapshot(db: Database, text: str, *, source: str, actor: str, dry_run: bool = False) -> ImportResult:
-    """Validate `text` as a whole, then apply it in one transaction (or only report, when `dry_run`)."""
+def import_snapshot(
+    db: Database, text: str, *, source: str, actor: str, dry_run: bool = False, progress: Progress = no_progress
+) -> ImportResult:
+    """Validate `text` as a whole, then apply it in one transaction (or only report, when `dry_run`).
+
+    `progress` hears of three phases: reading the file (one step: the parse
+    and validation are one call each), comparing it with the database's
+    projects, and writing the projects that changed.
+    """
     with _cyclic_gc_paused():
-        return _import(db, text, source=source, actor=actor, dry_run=dry_run)
+        return _import(db, text, source=source, actor=actor, dry_run=dry_run, progress=progress)
 
 
 @contextmanager
@@ -65,17 +78,19 @@ def _cyclic_gc_paused() -> Iterator[None]:
             gc.enable()
 
 
-def _import(db: Database, text: str, *, source: str, actor: str, dry_run: bool) -> ImportResult:
+def _import(db: Database, text: str, *, source: str, actor: str, dry_run: bool, progress: Progress) -> ImportResult:
     with db.transaction() as session:
         known = frozenset(ambition_ids(session))
+        progress(f"Reading {source}", 0, 1)
         new = read_document(text, source=source, known_ambitions=known)
+        progress(f"Reading {source}", 1, 1)
         header = read_header(session)
         ids = project_ids_in_order(session, [p.code for p in new.projects])
         incoming = {a.code for a in new.ambitions}
         current = doc.Document(
             portfolio=header.portfolio,
             ambitions=[a for a in header.ambitions if a.code in incoming],
-            projects=list(iter_projects(session, ids)),
+            projects=list(counted(iter_projects(session, ids), len(ids), "Comparing with the database", progress)),
         )
         if new.portfolio == doc.PortfolioFields():
             new = new.model_copy(update={"portfolio": current.portfolio})
@@ -83,11 +98,11 @@ def _import(db: Database, text: str, *, source: str, actor: str, dry_run: bool) 
         if dry_run or not changes:
             session.rollback()
             return ImportResult(changes, applied=False, before=current, after=new)
-        _apply(session, current, new, changes, actor)
+        _apply(session, current, new, changes, actor, progress)
     return ImportResult(changes, applied=True, before=current, after=new)
 
 
-def _apply(session, current: doc.Document, new: doc.Document, changes: list[Change], actor: str) -> None:
+def _apply(session, current: doc.Document, new: doc.Document, changes: list[Change], actor: str, progress: Progress) -> None:
     if new.portfolio != current.portfolio:
         for name, value in new.portfolio.model_dump().items():
             snapshot_rows.replace_setting(session, f"portfolio.{name}", value)
@@ -110,7 +125,13 @@ def _apply(session, current: doc.Document, new: doc.Document, changes: list[Chan
             to_write.append((project_id, project))
         else:
             to_write.append((None, project))
-    project_ids = TreeWriter(session, ambition_ids(session), actor, preserved).write(to_write)
+    writer = TreeWriter(session, ambition_ids(session), actor, preserved)
+    project_ids: dict[str, int] = {}
+    # A batch at a time, so the bar moves; the rows and their ids are the same as in one go.
+    progress("Writing projects", 0, len(to_write))
+    for start in range(0, len(to_write), BATCH_SIZE):
+        project_ids.update(writer.write(to_write[start : start + BATCH_SIZE]))
+        progress("Writing projects", min(start + BATCH_SIZE, len(to_write)), len(to_write))
     # An added project is one audit row, not one per item inside it.
     audit.record_changes(session, changes, actor=actor, project_ids=project_ids)
 

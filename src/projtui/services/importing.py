@@ -9,14 +9,13 @@ are removed, and `--dry-run` shows exactly that before anything happens.
 from __future__ import annotations
 
 import functools
-import gc
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from projtui.domain.progress import Progress, counted, no_progress
 from projtui.domain.quarter import Quarter
 from projtui.services import audit
+from projtui.services.collector import cyclic_gc_paused
 from projtui.services.export import (
     BATCH_SIZE,
     iter_projects,
@@ -53,29 +52,8 @@ def import_snapshot(
     and validation are one call each), comparing it with the database's
     projects, and writing the projects that changed.
     """
-    with _cyclic_gc_paused():
+    with cyclic_gc_paused():
         return _import(db, text, source=source, actor=actor, dry_run=dry_run, progress=progress)
-
-
-@contextmanager
-def _cyclic_gc_paused() -> Iterator[None]:
-    """Hold off Python's cycle collector while a document is read and written.
-
-    An import builds millions of objects that stay alive until it ends, and
-    each full collection walks all of them again: a quarter of the CPU time
-    of a 10,000-project import, and a growing share as the file grows.
-    Reference counting still frees everything that is not in a cycle; the
-    few cycles made meanwhile are collected once the collector is back.
-    (If another thread paused it too, whichever finishes first turns it
-    back on: it is never left off.)
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def _import(db: Database, text: str, *, source: str, actor: str, dry_run: bool, progress: Progress) -> ImportResult:

@@ -13,6 +13,7 @@ from projtui.domain.quarter import Quarter
 from projtui.report.model import GapItem, Report
 from projtui.report.model import build_report as build_model
 from projtui.services.checks import KINDS, find_gaps
+from projtui.services.collector import cyclic_gc_paused
 from projtui.services.export import iter_projects, project_ids_in_order, read_header
 from projtui.store.database import Database
 
@@ -21,6 +22,11 @@ __all__ = ["build_report"]
 
 def build_report(db: Database, quarter: Quarter, progress: Progress = no_progress) -> Report:
     """The report for `quarter`: reviews, actuals and targets up to it, and today's gaps."""
+    with cyclic_gc_paused():
+        return _build(db, quarter, progress)
+
+
+def _build(db: Database, quarter: Quarter, progress: Progress) -> Report:
     with db.reading() as session:
         header = read_header(session)
         ids = project_ids_in_order(session)

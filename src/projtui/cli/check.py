@@ -51,4 +51,3 @@ def check(
         typer.echo("No gaps: every project serves an ambition and every benefit is measured.")
     if gaps:
         raise typer.Exit(1)
-

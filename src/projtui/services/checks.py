@@ -7,6 +7,7 @@ the domain's rules (cadence, stages, which ratings need commentary).
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -144,12 +145,13 @@ def _double_counting(session: Session) -> list[Gap]:
     n lines each listing the others (which grew with the square of n).
     """
     gaps = []
+    order = functools.cache(natural_key)  # a code claims several items, and B1 or M1 is in every project: parse each once
     for noun in ("benefit", "measure"):
         shared: dict[tuple[str, str | None], list[tuple[str, str, str]]] = {}
         for folded, unit, project, code, name in q.claimed_by_many(session, noun):
             shared.setdefault((folded, unit), []).append((project, code, name))
         for (folded, unit), claims in shared.items():
-            claims.sort(key=lambda claim: (natural_key(claim[0]), natural_key(claim[1])))
+            claims.sort(key=lambda claim: (order(claim[0]), order(claim[1])))
             projects = tuple(dict.fromkeys(project for project, _, _ in claims))
             what = f"{noun} {claims[0][2]!r}" + (f" ({unit})" if unit else "")
             message = f"{what} is claimed by {plural(len(projects), 'project')}: {format_list(projects, CLAIMANTS_SHOWN)}"

@@ -1,7 +1,7 @@
 """projtui benchmarks: every figure is a ratio against a baseline measured in the same run.
 
     .venv/bin/python benchmarks/run.py [--sizes 100,1000,10000,100000]
-        [--only import,export,startup,filter,open,memory] [--json out.json] [--markdown out.md]
+        [--only import,export,check,report,startup,filter,open,memory] [--json out.json] [--markdown out.md]
 
 Absolute times on a shared machine are noise; what is reported is projtui
 against the same work done by a baseline, measured alternately in the same
@@ -12,7 +12,12 @@ run (min of k runs; k falls with size). Measures:
              (baseline.py).                          target <= 2x at 10,000
     export   projtui `export_snapshot` of that database, vs tomli_w.dumps of
              the parsed snapshot.                    target <= 2x at 10,000
-             Both also as a curve over the sizes (us per project and the
+    check    projtui `find_gaps` on that database, vs raw sqlite3 reading every
+             row of the tables check judges.
+    report   projtui's Markdown report for the generated portfolio's latest
+             quarter, vs projtui's export of the same database (the report
+             is built from the same snapshot document).
+             All four also as a curve over the sizes (us per project and the
              growth exponent between sizes: 1.0 is linear).
     startup  process start -> first frame with rows, projtui (`projtui --db`,
              in a real terminal: a tmux pane) vs the bare app (bare_app.py).
@@ -60,7 +65,8 @@ sys.path.insert(0, str(HERE))
 
 import generate  # noqa: E402
 
-MEASURES = ("import", "export", "startup", "memory", "filter", "open")
+MEASURES = ("import", "export", "check", "report", "startup", "memory", "filter", "open")
+SCALED = ("import", "export", "check", "report")  # run at every size, with their growth between sizes
 UI_MEASURES = ("startup", "memory", "filter", "open")
 DEFAULT_SIZES = (100, 1_000, 10_000, 100_000)
 UI_SIZES = (10_000, 100_000)  # sizes the UI measures run at (those of --sizes that are here)
@@ -134,10 +140,10 @@ def table(rows: list[Row], markdown: bool = False) -> str:
 
 
 def curve(rows: list[Row], markdown: bool = False) -> str:
-    """Import/export cost per project at each size, and how it grows (exponent 1.0 = linear)."""
+    """Import, export, check and report cost per project at each size, and how it grows (exponent 1.0 = linear)."""
     head = ("measure", "size", "projtui µs/project", "baseline µs/project", "growth exponent projtui", "growth exponent baseline")
     lines = []
-    for measure in ("import", "export"):
+    for measure in SCALED:
         points = sorted((r for r in rows if r.measure == measure), key=lambda r: r.size)
         previous = None
         for r in points:
@@ -258,21 +264,23 @@ def best(values: list[float | None]) -> float | None:
     return min(done) if done and len(done) == len(values) else None
 
 
+def worker_run(measure: str, size: int, variant: str, *args: Path, timeout: float):
+    """One timed run of worker.py in a fresh process (None on timeout), to hand to `alternate`."""
+
+    def go():
+        result = run_json([PYTHON, str(HERE / "worker.py"), measure, variant, *map(str, args)], timeout)
+        log(f"{measure} {size:,} {variant}: {seconds(result)}")
+        return result
+
+    return go
+
+
 # -- import and export ------------------------------------------------------------------------------------
 
 
 def measure_import(size: int, k: int, timeout: float, work: Path) -> Row:
     snapshot = snapshot_file(size)
-
-    def run(variant: str):
-        def go():
-            result = run_json([PYTHON, str(HERE / "worker.py"), "import", variant, str(snapshot), str(work)], timeout)
-            log(f"import {size:,} {variant}: {seconds(result)}")
-            return result
-
-        return go
-
-    ours, theirs = alternate(k, run("projtui"), run("baseline"))
+    ours, theirs = alternate(k, *(worker_run("import", size, variant, snapshot, work, timeout=timeout) for variant in ("projtui", "baseline")))
     note = ""
     done = [r for r in ours + theirs if r is not None]
     if len({json.dumps(r["counts"], sort_keys=True) for r in done}) > 1:
@@ -287,16 +295,7 @@ def measure_import(size: int, k: int, timeout: float, work: Path) -> Row:
 def measure_export(size: int, k: int, timeout: float) -> Row:
     db, snapshot = database(size), snapshot_file(size)
     expected = file_sha256(snapshot)
-
-    def run(variant: str, source: Path):
-        def go():
-            result = run_json([PYTHON, str(HERE / "worker.py"), "export", variant, str(source)], timeout)
-            log(f"export {size:,} {variant}: {seconds(result)}")
-            return result
-
-        return go
-
-    ours, theirs = alternate(k, run("projtui", db), run("baseline", snapshot))
+    ours, theirs = alternate(k, worker_run("export", size, "projtui", db, timeout=timeout), worker_run("export", size, "baseline", snapshot, timeout=timeout))
     note = ""
     if any(r is not None and r["sha256"] != expected for r in ours):
         note = "projtui export differs from the generated snapshot"
@@ -306,6 +305,24 @@ def measure_export(size: int, k: int, timeout: float) -> Row:
         note = "byte-identical to the generated snapshot"
     return Row("export", size, best([r and r["seconds"] for r in ours]), best([r and r["seconds"] for r in theirs]), "s",
                target=2.0 if size == 10_000 else None, note=note, runs={"projtui": ours, "baseline": theirs})
+
+
+# What check and report are measured against (worker.py says why), for the note beside each row.
+READING_BASELINES = {
+    "check": "find_gaps vs raw sqlite3 reading every row of the tables check judges",
+    "report": f"Markdown report for {generate.SMALL_QUARTERS[-1]} vs projtui export of the same database",
+}
+
+
+def measure_reading(measure: str, size: int, k: int, timeout: float) -> Row:
+    """`check` or `report` on the generated database, alternating with its baseline on the same file."""
+    db = database(size)
+    ours, theirs = alternate(k, *(worker_run(measure, size, variant, db, timeout=timeout) for variant in ("projtui", "baseline")))
+    note = READING_BASELINES[measure]
+    if any(r is None for r in ours):
+        note = f"projtui did not finish in {timeout:.0f} s"
+    return Row(measure, size, best([r and r["seconds"] for r in ours]), best([r and r["seconds"] for r in theirs]), "s",
+               note=note, runs={"projtui": ours, "baseline": theirs})
 
 
 # -- the UI --------------------------------------------------------------------------------------------------
@@ -461,7 +478,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", type=Path, help="write the results, runs and machine to this file")
     parser.add_argument("--markdown", type=Path, help="write the tables as Markdown to this file")
     parser.add_argument("--repeat", type=int, help="runs per measurement (default: fewer for bigger sizes)")
-    parser.add_argument("--timeout", type=float, default=600, help="seconds before one import/export run is abandoned (default: %(default)s)")
+    parser.add_argument("--timeout", type=float, default=600, help="seconds before one import, export, check or report run is abandoned (default: %(default)s)")
     parser.add_argument("--headless", action="store_true", help="measure start-up headless rather than in a tmux pane")
     parser.add_argument("--filter-key", default="w", help="the keystroke the filter measure types (default: %(default)s)")
     args = parser.parse_args(argv)
@@ -485,6 +502,9 @@ def main(argv: list[str] | None = None) -> int:
                 rows.append(measure_import(size, repeats(size, args.repeat), args.timeout, work))
             if "export" in want:
                 rows.append(measure_export(size, repeats(size, args.repeat), args.timeout))
+            for measure in ("check", "report"):
+                if measure in want:
+                    rows.append(measure_reading(measure, size, repeats(size, args.repeat), args.timeout))
         ui_sizes = [s for s in sizes if s in UI_SIZES] or ([max(sizes)] if sizes else [])
         if want & set(UI_MEASURES):
             if not wait_for_ui():

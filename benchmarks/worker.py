@@ -1,15 +1,23 @@
-"""One timed import or export in a fresh process (run.py starts one per run), printed as JSON.
+"""One timed import, export, check or report in a fresh process (run.py starts one per run), printed as JSON.
 
     worker.py import projtui|baseline SNAPSHOT.toml WORKDIR
     worker.py export projtui DB.sqlite
     worker.py export baseline SNAPSHOT.toml
-    worker.py build SNAPSHOT.toml DB.sqlite     (not timed: a database for the export and UI measures)
+    worker.py check projtui|baseline DB.sqlite
+    worker.py report projtui|baseline DB.sqlite
+    worker.py build SNAPSHOT.toml DB.sqlite     (not timed: a database for the other measures)
 
 Only the operation itself is timed: reading the file, creating the
 database (projtui's migrations, for both variants) and, for the export
 baseline, parsing the snapshot with tomllib happen before the clock starts.
 Both exports produce the whole text in memory (projtui's chunks are kept in
 a list), and both imports commit before the clock stops.
+
+Check's baseline reads every row of the tables `projtui check` judges with
+raw sqlite3: the floor for looking at each record once. Report's baseline
+is projtui's export of the same database: the report is built from the
+same snapshot document the export writes, so the ratio is what building
+and rendering the report adds to reading the portfolio.
 """
 
 from __future__ import annotations
@@ -86,8 +94,64 @@ def do_export(variant: str, source: Path) -> dict:
     return {"seconds": seconds, "bytes": len(encoded), "sha256": hashlib.sha256(encoded).hexdigest(), "peak_rss_mb": peak_rss_mb()}
 
 
+# The tables `projtui check` reads (services.checks, store.queries.checks).
+CHECKED_TABLES = (
+    "project", "project_ambition", "output", "outcome", "benefit", "measure",
+    "output_outcome", "outcome_benefit", "measure_value", "quarterly_review",
+)
+
+
+def do_check(variant: str, source: Path) -> dict:
+    from projtui.services.opening import open_portfolio
+
+    db = open_portfolio(f"sqlite:///{source}")
+    if variant == "projtui":
+        from projtui.services.checks import find_gaps
+
+        started = time.perf_counter()
+        gaps, _ = find_gaps(db)
+        seconds = time.perf_counter() - started
+        found = len(gaps)
+    else:
+        import sqlite3
+
+        started = time.perf_counter()
+        connection = sqlite3.connect(source)
+        found = sum(len(connection.execute(f"SELECT * FROM {table}").fetchall()) for table in CHECKED_TABLES)
+        connection.close()
+        seconds = time.perf_counter() - started
+    db.dispose()
+    return {"seconds": seconds, "found": found, "peak_rss_mb": peak_rss_mb()}
+
+
+def do_report(variant: str, source: Path) -> dict:
+    """The Markdown report for the generated portfolio's latest quarter, or the export it is measured against."""
+    import generate
+
+    from projtui.domain.quarter import Quarter
+    from projtui.services.opening import open_portfolio
+
+    db = open_portfolio(f"sqlite:///{source}")
+    if variant == "projtui":
+        from projtui.report.markdown import render_markdown
+        from projtui.services.reporting import build_report
+
+        quarter = Quarter.parse(generate.SMALL_QUARTERS[-1])
+        started = time.perf_counter()
+        text = render_markdown(build_report(db, quarter))
+        seconds = time.perf_counter() - started
+    else:
+        from projtui.services.transfer import export_snapshot
+
+        started = time.perf_counter()
+        text = "".join(export_snapshot(db))
+        seconds = time.perf_counter() - started
+    db.dispose()
+    return {"seconds": seconds, "bytes": len(text.encode("utf-8")), "peak_rss_mb": peak_rss_mb()}
+
+
 def build(snapshot: Path, path: Path) -> dict:
-    """A database for the export and UI measures: projtui's migrations, then the baseline's bulk insert (the same rows an import writes)."""
+    """A database for the export, check, report and UI measures: projtui's migrations, then the baseline's bulk insert (the same rows an import writes)."""
     import sqlite3
 
     import baseline
@@ -108,6 +172,10 @@ def main() -> None:
     variant, path, *rest = rest
     if measure == "import":
         result = do_import(variant, Path(path), Path(rest[0]))
+    elif measure == "check":
+        result = do_check(variant, Path(path))
+    elif measure == "report":
+        result = do_report(variant, Path(path))
     else:
         result = do_export(variant, Path(path))
     print(json.dumps(result))

@@ -1,4 +1,4 @@
-"""`services.checks`: a dated target needs a dated baseline before it, or its status cannot follow a trajectory."""
+"""`services.checks`: a dated target needs a dated baseline before it; a benefit or measure many projects claim is one gap."""
 
 from __future__ import annotations
 
@@ -45,6 +45,15 @@ MEASURES = {
 }
 
 
+def _find_gaps(tmp_path, text: str):
+    db = open_portfolio(f"sqlite:///{tmp_path / 'p.db'}", create=True)
+    try:
+        import_snapshot(db, text, source="checks.toml", actor="tester")
+        return find_gaps(db)[0]
+    finally:
+        db.dispose()
+
+
 @pytest.fixture
 def gaps(tmp_path):
     text = PORTFOLIO + "".join(
@@ -52,13 +61,7 @@ def gaps(tmp_path):
         f'owner = "Energy officer"\n{fields}\n'
         for code, fields in MEASURES.items()
     )
-    db = open_portfolio(f"sqlite:///{tmp_path / 'p.db'}", create=True)
-    try:
-        import_snapshot(db, text, source="checks.toml", actor="tester")
-        found, _ = find_gaps(db)
-    finally:
-        db.dispose()
-    return {(gap.key.removeprefix("SP-01/"), gap.kind): gap.message for gap in found}
+    return {(gap.key.removeprefix("SP-01/"), gap.kind): gap.message for gap in _find_gaps(tmp_path, text)}
 
 
 def test_a_dated_target_without_a_dated_baseline_before_it_is_one_gap(gaps):
@@ -82,3 +85,49 @@ def test_the_kind_is_reported_among_the_measures():
     kinds = list(KINDS)
     assert KINDS["target_no_trajectory"] == "measures"
     assert kinds.index("measure_no_baseline") < kinds.index("target_no_trajectory") < kinds.index("missing_actual")
+
+
+def _claimant(number: int, benefit: str, measure_unit: str) -> str:
+    """A project claiming the benefit ``benefit``, measured by "Running costs" in ``measure_unit``."""
+    return f"""[[projects]]
+code = "SP-{number:02d}"
+name = "Project {number}"
+stage = "pipeline"
+[[projects.benefits]]
+code = "B1"
+title = "{benefit}"
+[[projects.benefits.measures]]
+code = "M1"
+name = "Running costs"
+unit = "{measure_unit}"
+"""
+
+
+def test_a_benefit_many_projects_claim_is_one_gap_naming_the_first_few(tmp_path):
+    # Titles match trimmed and without case; in natural code order SP-9 comes before SP-10.
+    titles = {n: "Reduced running costs" if n % 2 else "  reduced RUNNING costs " for n in range(3, 12)}
+    text = "schema_version = 1\n" + "".join(_claimant(n, title, "£k") for n, title in titles.items())
+    (gap,) = [gap for gap in _find_gaps(tmp_path, text) if gap.kind == "double_counting" and gap.key.startswith("benefit")]
+    assert gap.message == (
+        "benefit 'Reduced running costs' is claimed by 9 projects: SP-03, SP-04, SP-05, SP-06, SP-07 and 4 more"
+    )
+    assert gap.project is None
+    assert gap.projects == tuple(f"SP-{n:02d}" for n in range(3, 12))
+    assert gap.items == tuple(f"SP-{n:02d}/B1" for n in range(3, 12))
+
+
+def test_a_measure_is_claimed_twice_only_in_the_same_unit(tmp_path):
+    text = "schema_version = 1\n" + "".join(
+        _claimant(n, f"Benefit {n}", unit) for n, unit in ((1, "£k"), (2, "£k"), (3, "%"))
+    )
+    claims = [gap for gap in _find_gaps(tmp_path, text) if gap.kind == "double_counting"]
+    assert [gap.message for gap in claims] == ["measure 'Running costs' (£k) is claimed by 2 projects: SP-01 and SP-02"]
+    assert claims[0].items == ("SP-01/M1", "SP-02/M1")
+
+
+def test_findings_across_projects_come_after_every_project_s_own(tmp_path):
+    text = "schema_version = 1\n" + "".join(_claimant(n, "Shared", "£k") for n in (1, 2))
+    found = _find_gaps(tmp_path, text)
+    kinds = [gap.kind for gap in found]
+    assert kinds[-2:] == ["double_counting", "double_counting"]
+    assert "double_counting" not in kinds[:-2]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import sqlite3
@@ -356,7 +357,25 @@ def test_check_lists_the_sample_gaps_and_exits_1(cli, tmp_path):
     for code in ("SP-12", "SP-16"):
         (line,) = [line for line in out.splitlines() if line.startswith(code) and "baseline" in line]
         assert "has a target for" in line and "but no baseline, so its status cannot follow a trajectory" in line
-    assert "13 gaps found (latest quarter: 2026/27 Q2)." in out
+    # A measure two projects claim is one finding, after every project's own gaps.
+    assert out.splitlines()[-2] == (
+        "-          attribution    measure 'Percentage of customer transactions completed online' (%) "
+        "is claimed by 2 projects: SP-02 and SP-12"
+    )
+    assert "12 gaps found (latest quarter: 2026/27 Q2)." in out
+
+
+def test_check_as_json_gives_every_gap_in_full_for_scripts(cli, tmp_path):
+    db = tmp_path / "p.db"
+    _init(cli, db)
+    result = cli("check", "--format", "json", "--db", db)
+    assert result.returncode == 1, result.stderr
+    found = json.loads(result.stdout)
+    assert found["latest_quarter"] == "2026/27 Q2" and len(found["gaps"]) == 12
+    (shared,) = [gap for gap in found["gaps"] if gap["kind"] == "double_counting"]
+    assert shared["area"] == "attribution" and shared["project"] is None
+    assert (shared["projects"], shared["items"]) == (["SP-02", "SP-12"], ["SP-02/M1", "SP-12/M1"])
+    assert _single_error(cli("check", "--format", "xml", "--db", db), 2) == "error: --format: 'xml' is not one of 'text', 'json'."
 
 
 def test_check_passes_on_a_clean_portfolio(cli, tmp_path):

@@ -63,7 +63,9 @@ def test_tab_completes_commands_options_and_choices(tmp_path):
     assert _tab("projtui rep", tmp_path) == ["report"]
     assert _tab("projtui co", tmp_path) == ["completion", "config"]
     assert _tab("projtui config ", tmp_path) == ["path", "show"]
-    assert _tab("projtui report --qu", tmp_path) == ["--quarter"]
+    assert _tab("projtui report --qu", tmp_path) == ["--quarter", "--quiet"]
+    assert _tab("projtui check --f", tmp_path) == ["--format"]
+    assert _tab("projtui check --format ", tmp_path) == ["text", "json"]
     assert _tab("projtui report --format ", tmp_path) == ["md", "html", "docx"]
     assert _tab("projtui completion ", tmp_path) == ["bash", "zsh", "fish"]
 

@@ -18,6 +18,7 @@ from projtui.cli.options import (
     quarter_option,
     write_output,
 )
+from projtui.cli.progress import QuietOption, progress_bar
 from projtui.domain.quarter import Quarter
 
 
@@ -44,6 +45,7 @@ def report(
         ),
     ] = None,
     output: OutputOption = "-",
+    quiet: QuietOption = False,
     db: DbPath = None,
     database_url: DbUrl = None,
 ) -> None:
@@ -57,7 +59,8 @@ def report(
         raise UsageProblem("--format docx needs -o FILE: a Word document is not text, so it is not shown on a terminal")
     database = open_database(ctx, db, database_url)
     try:
-        model = build_report(database, quarter)
+        with progress_bar(quiet) as progress:
+            model = build_report(database, quarter, progress)
     finally:
         database.dispose()
     if format is ReportFormat.DOCX:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import sys
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -20,6 +21,7 @@ from projtui.cli.options import (
     read_input,
     write_output,
 )
+from projtui.cli.progress import QuietOption, progress_bar
 
 
 class DiffFormat(StrEnum):
@@ -32,18 +34,25 @@ def export_(
     output: OutputOption = "-",
     quarter: QuarterOption = None,
     no_timestamp: Annotated[bool, typer.Option("--no-timestamp", help="Leave out exported_at.")] = False,
+    quiet: QuietOption = False,
     db: DbPath = None,
     database_url: DbUrl = None,
 ) -> None:
     """Write the TOML snapshot (atomically: a failed export leaves no partial file)."""
-    from projtui.services.transfer import export_snapshot
+    from projtui.services.transfer import ExportTally, export_snapshot
 
     database = open_database(ctx, db, database_url)
     stamp = None if no_timestamp else dt.datetime.now(dt.UTC).replace(microsecond=0)
+    tally = ExportTally()
+    # A snapshot streaming onto the terminal would be torn by a bar drawn between its lines.
+    on_terminal = output == "-" and sys.stdout.isatty()
     try:
-        write_output(output, export_snapshot(database, up_to=quarter, exported_at=stamp))
+        with progress_bar(quiet or on_terminal) as progress:
+            write_output(output, export_snapshot(database, up_to=quarter, exported_at=stamp, progress=progress, tally=tally))
     finally:
         database.dispose()
+    if output != "-":
+        typer.echo(f"Wrote {output}: {tally}.", err=True)
 
 
 def import_(
@@ -57,6 +66,7 @@ def import_(
             help="Re-open the published quarters the file changes, for this reason (kept in the audit log); without it such changes are refused.",
         ),
     ] = None,
+    quiet: QuietOption = False,
     db: DbPath = None,
     database_url: DbUrl = None,
 ) -> None:
@@ -67,7 +77,10 @@ def import_(
     text, source = read_input(file)
     database = open_database(ctx, db, database_url, create=True)
     try:
-        result = import_snapshot(database, text, source=source, actor=config.login_name(), dry_run=dry_run, reopen=reopen)
+        with progress_bar(quiet) as progress:
+            result = import_snapshot(
+                database, text, source=source, actor=config.login_name(), dry_run=dry_run, reopen=reopen, progress=progress
+            )
     finally:
         database.dispose()
     if dry_run:

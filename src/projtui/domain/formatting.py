@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Sequence
 
 from rich.cells import cell_len
 
@@ -20,6 +21,7 @@ __all__ = [
     "clip",
     "format_band",
     "format_date",
+    "format_list",
     "format_number",
     "format_percent",
     "format_pounds",
@@ -76,6 +78,14 @@ def format_date(day: dt.date) -> str:
 def plural(count: int, one: str, many: str | None = None) -> str:
     """A count in words: ``1 project``, ``1,204 projects``; ``many`` defaults to ``one`` + "s"."""
     return f"{count:,} {one if count == 1 else (many or one + 's')}"
+
+
+def format_list(items: Sequence[str], most: int) -> str:
+    """``SP-01, SP-04 and SP-07``; past ``most`` items, the first ``most`` and how many more: ``SP-01, SP-04 and 35 more``."""
+    shown = list(items[:most])
+    if len(items) > most:
+        shown.append(f"{len(items) - most:,} more")
+    return f"{', '.join(shown[:-1])} and {shown[-1]}" if len(shown) > 1 else "".join(shown)
 
 
 def clip(text: str, cells: int) -> str:

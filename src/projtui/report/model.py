@@ -48,6 +48,7 @@ from projtui.domain.measures import (
     quarter_figures,
     rollup_counts,
 )
+from projtui.domain.progress import Progress, counted, no_progress
 from projtui.domain.quarter import Quarter
 from projtui.domain.rag import RAG_ORDER, RagChange, commentary_missing, rag_change
 from projtui.snapshot.document import Document, Measure, Project, Review
@@ -307,7 +308,10 @@ class Report:
 # -- building it --------------------------------------------------------------------
 
 
-def build_report(document: Document, quarter: Quarter, gaps: Iterable[GapItem] = (), *, gaps_as_of: Quarter | None = None) -> Report:
+def build_report(
+    document: Document, quarter: Quarter, gaps: Iterable[GapItem] = (), *, gaps_as_of: Quarter | None = None,
+    progress: Progress = no_progress,
+) -> Report:
     """The report for ``quarter`` from a snapshot document.
 
     The document may hold later quarters too (they are ignored); it must
@@ -315,7 +319,7 @@ def build_report(document: Document, quarter: Quarter, gaps: Iterable[GapItem] =
     review, last quarter's and last year's actuals.
     """
     projects = sorted(document.projects, key=lambda p: natural_key(p.code))
-    lines = [_project_line(p, quarter) for p in projects]
+    lines = [_project_line(p, quarter) for p in counted(projects, len(projects), "Building the report", progress)]
 
     known = {a.code for a in document.ambitions}
     by_primary: dict[str | None, list[ProjectLine]] = {}

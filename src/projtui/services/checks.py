@@ -7,12 +7,16 @@ the domain's rules (cadence, stages, which ratings need commentary).
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from projtui.domain.cadence import due_quarters
 from projtui.domain.codes import natural_key
 from projtui.domain.enums import Frequency, Rag, Stage
+from projtui.domain.formatting import format_list, plural
+from projtui.domain.progress import Progress, counted, no_progress
 from projtui.domain.quarter import Quarter
 from projtui.services.reviews.quarter import latest_quarter
 from projtui.store.database import Database
@@ -39,34 +43,41 @@ KINDS = {
 _ORDER = {kind: i for i, kind in enumerate(KINDS)}
 
 
+# How many claimants a double-counting message names; `check --format json` lists them all.
+CLAIMANTS_SHOWN = 5
+
+
 @dataclass(frozen=True)
 class Gap:
     kind: str
-    project: str | None
+    project: str | None  # None: a finding across projects, listed after every project's own
     key: str
     message: str
+    projects: tuple[str, ...] = ()  # a finding across projects: every project it names, in code order
+    items: tuple[str, ...] = ()  # and each of their items it is about, as project/code
 
     @property
     def sort_key(self) -> tuple:
-        return (natural_key(self.project or ""), _ORDER[self.kind], natural_key(self.key))
+        return (self.project is None, natural_key(self.project or ""), _ORDER[self.kind], natural_key(self.key))
 
 
-def find_gaps(db: Database) -> tuple[list[Gap], Quarter | None]:
+def find_gaps(db: Database, progress: Progress = no_progress) -> tuple[list[Gap], Quarter | None]:
     latest = latest_quarter(db)
+    checks: list[Callable[[Session], list[Gap]]] = [
+        _unlinked_projects,
+        lambda session: _leading_nowhere(session, "output", "output_no_outcome", "leads to no outcome"),
+        lambda session: _leading_nowhere(session, "outcome", "outcome_no_benefit", "leads to no benefit"),
+        lambda session: _leading_nowhere(session, "benefit", "benefit_no_measure", "has no measure"),
+        lambda session: _measure_gaps(q.measures_without_baseline(session), "measure_no_baseline", "has no baseline"),
+        _targets_without_trajectory,
+        lambda session: _measure_gaps(q.measures_without_target(session), "measure_no_target", "has no target (monitor only)"),
+        lambda session: _missing_actuals(session, latest) if latest else [],
+        _no_owner,
+        _double_counting,
+        _unexplained_ratings,
+    ]
     with db.reading() as session:
-        gaps = [
-            *_unlinked_projects(session),
-            *_leading_nowhere(session, "output", "output_no_outcome", "leads to no outcome"),
-            *_leading_nowhere(session, "outcome", "outcome_no_benefit", "leads to no benefit"),
-            *_leading_nowhere(session, "benefit", "benefit_no_measure", "has no measure"),
-            *_measure_gaps(q.measures_without_baseline(session), "measure_no_baseline", "has no baseline"),
-            *_targets_without_trajectory(session),
-            *_measure_gaps(q.measures_without_target(session), "measure_no_target", "has no target (monitor only)"),
-            *(_missing_actuals(session, latest) if latest else []),
-            *_no_owner(session),
-            *_double_counting(session),
-            *_unexplained_ratings(session),
-        ]
+        gaps = [gap for check in counted(checks, len(checks), "Checking", progress) for gap in check(session)]
     return sorted(gaps, key=lambda gap: gap.sort_key), latest
 
 
@@ -128,18 +139,24 @@ def _no_owner(session: Session) -> list[Gap]:
 
 
 def _double_counting(session: Session) -> list[Gap]:
-    """The same benefit or measure claimed by more than one project."""
+    """Each benefit or measure (by name, and unit) that more than one project claims: one gap naming them all.
+
+    Grouped in one pass, so a title shared by n projects is one finding, not
+    n lines each listing the others (which grew with the square of n).
+    """
     gaps = []
+    order = functools.cache(natural_key)  # a code claims several items, and B1 or M1 is in every project: parse each once
     for noun in ("benefit", "measure"):
-        rows = q.claimed_by_many(session, noun)
-        claimants: dict[str, list[str]] = {}
-        for project, code, title in rows:
-            claimants.setdefault(title.strip().lower(), []).append(project)
-        for project, code, title in rows:
-            others = sorted({p for p in claimants[title.strip().lower()] if p != project}, key=natural_key)
-            gaps.append(
-                Gap("double_counting", project, f"{project}/{code}", f"{noun} {code} {title!r} is also claimed by {', '.join(others)}")
-            )
+        shared: dict[tuple[str, str | None], list[tuple[str, str, str]]] = {}
+        for folded, unit, project, code, name in q.claimed_by_many(session, noun):
+            shared.setdefault((folded, unit), []).append((project, code, name))
+        for (folded, unit), claims in shared.items():
+            claims.sort(key=lambda claim: (order(claim[0]), order(claim[1])))
+            projects = tuple(dict.fromkeys(project for project, _, _ in claims))
+            what = f"{noun} {claims[0][2]!r}" + (f" ({unit})" if unit else "")
+            message = f"{what} is claimed by {plural(len(projects), 'project')}: {format_list(projects, CLAIMANTS_SHOWN)}"
+            items = tuple(f"{project}/{code}" for project, code, _ in claims)
+            gaps.append(Gap("double_counting", None, f"{noun}:{folded}:{unit or ''}", message, projects, items))
     return gaps
 
 

@@ -9,16 +9,21 @@ are removed, and `--dry-run` shows exactly that before anything happens.
 from __future__ import annotations
 
 import functools
-import gc
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from projtui.domain.errors import InvalidInput
+from projtui.domain.progress import Progress, counted, no_progress
 from projtui.domain.quarter import Quarter
 from projtui.domain.roles import Action
 from projtui.services import audit
-from projtui.services.export import iter_projects, project_ids_in_order, read_header
+from projtui.services.collector import cyclic_gc_paused
+from projtui.services.export import (
+    BATCH_SIZE,
+    iter_projects,
+    project_ids_in_order,
+    read_header,
+)
 from projtui.services.import_freeze import frozen_changes
 from projtui.services.import_freeze import problems as frozen_problems
 from projtui.services.permissions import require
@@ -45,41 +50,30 @@ class ImportResult:
 
 
 def import_snapshot(
-    db: Database, text: str, *, source: str, actor: str, dry_run: bool = False, reopen: str | None = None
+    db: Database,
+    text: str,
+    *,
+    source: str,
+    actor: str,
+    dry_run: bool = False,
+    reopen: str | None = None,
+    progress: Progress = no_progress,
 ) -> ImportResult:
     """Validate `text` as a whole, then apply it in one transaction (or only report, when `dry_run`).
 
     A change to a published quarter is refused (`import_freeze`) unless
     `reopen` gives the reason to re-open it, which the audit log keeps.
+    `progress` hears of three phases: reading the file (one step: the parse
+    and validation are one call each), comparing it with the database's
+    projects, and writing the projects that changed.
     """
     if reopen is not None:
         reopen = audit.reason_text(reopen)
-    with _cyclic_gc_paused():
-        return _import(db, text, source=source, actor=actor, dry_run=dry_run, reopen=reopen)
+    with cyclic_gc_paused():
+        return _import(db, text, source=source, actor=actor, dry_run=dry_run, reopen=reopen, progress=progress)
 
 
-@contextmanager
-def _cyclic_gc_paused() -> Iterator[None]:
-    """Hold off Python's cycle collector while a document is read and written.
-
-    An import builds millions of objects that stay alive until it ends, and
-    each full collection walks all of them again: a quarter of the CPU time
-    of a 10,000-project import, and a growing share as the file grows.
-    Reference counting still frees everything that is not in a cycle; the
-    few cycles made meanwhile are collected once the collector is back.
-    (If another thread paused it too, whichever finishes first turns it
-    back on: it is never left off.)
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
-
-
-def _import(db: Database, text: str, *, source: str, actor: str, dry_run: bool, reopen: str | None) -> ImportResult:
+def _import(db: Database, text: str, *, source: str, actor: str, dry_run: bool, reopen: str | None, progress: Progress) -> ImportResult:
     # Parse, validate and compare without the write lock: that is most of an
     # import's time, and other people's saves must not queue behind it. A dry
     # run never takes the lock at all.
@@ -88,7 +82,7 @@ def _import(db: Database, text: str, *, source: str, actor: str, dry_run: bool, 
             require(session, actor, Action.IMPORT)
     with db.reading() as session:
         mark = log_mark(session)
-        new, current, changes = _compared(session, text, source, reopen)
+        new, current, changes = _compared(session, text, source, reopen, progress)
     if dry_run or not changes:
         return ImportResult(changes, applied=False, before=current, after=new)
     with db.transaction() as session:
@@ -96,25 +90,29 @@ def _import(db: Database, text: str, *, source: str, actor: str, dry_run: bool, 
         if log_mark(session) != mark:
             # Someone saved in the meantime (every change is audited): read it all again under
             # the lock, so nothing they did is overwritten unseen. Rare, so simple beats fast here.
-            new, current, changes = _compared(session, text, source, reopen)
+            new, current, changes = _compared(session, text, source, reopen, progress)
         if changes:
-            _apply(session, current, new, changes, actor, reopen)
+            _apply(session, current, new, changes, actor, reopen, progress)
     return ImportResult(changes, applied=bool(changes), before=current, after=new)
 
 
-def _compared(session, text: str, source: str, reopen: str | None) -> tuple[doc.Document, doc.Document, list[Change]]:
+def _compared(
+    session, text: str, source: str, reopen: str | None, progress: Progress
+) -> tuple[doc.Document, doc.Document, list[Change]]:
     """The file's document (with the database's portfolio fields if it has none), the database's side of what it touches, and the changes.
 
     Refused if the file is invalid, or its changes reach a published quarter and `reopen` gives no reason.
     """
+    progress(f"Reading {source}", 0, 1)
     new = read_document(text, source=source, known_ambitions=frozenset(ambition_ids(session)))
+    progress(f"Reading {source}", 1, 1)
     header = read_header(session)
     ids = project_ids_in_order(session, [p.code for p in new.projects])
     incoming = {a.code for a in new.ambitions}
     current = doc.Document(
         portfolio=header.portfolio,
         ambitions=[a for a in header.ambitions if a.code in incoming],
-        projects=list(iter_projects(session, ids)),
+        projects=list(counted(iter_projects(session, ids), len(ids), "Comparing with the database", progress)),
     )
     if new.portfolio == doc.PortfolioFields():
         new = new.model_copy(update={"portfolio": current.portfolio})
@@ -123,7 +121,9 @@ def _compared(session, text: str, source: str, reopen: str | None) -> tuple[doc.
     return new, current, diff_documents(current, new)
 
 
-def _apply(session, current: doc.Document, new: doc.Document, changes: list[Change], actor: str, reopen: str | None) -> None:
+def _apply(
+    session, current: doc.Document, new: doc.Document, changes: list[Change], actor: str, reopen: str | None, progress: Progress
+) -> None:
     if new.portfolio != current.portfolio:
         for name, value in new.portfolio.model_dump().items():
             snapshot_rows.replace_setting(session, f"portfolio.{name}", value)
@@ -146,7 +146,13 @@ def _apply(session, current: doc.Document, new: doc.Document, changes: list[Chan
             to_write.append((project_id, project))
         else:
             to_write.append((None, project))
-    project_ids = TreeWriter(session, ambition_ids(session), actor, preserved).write(to_write)
+    writer = TreeWriter(session, ambition_ids(session), actor, preserved)
+    project_ids: dict[str, int] = {}
+    # A batch at a time, so the bar moves; the rows and their ids are the same as in one go.
+    progress("Writing projects", 0, len(to_write))
+    for start in range(0, len(to_write), BATCH_SIZE):
+        project_ids.update(writer.write(to_write[start : start + BATCH_SIZE]))
+        progress("Writing projects", min(start + BATCH_SIZE, len(to_write)), len(to_write))
     # An added project is one audit row, not one per item inside it.
     audit.record_changes(session, changes, actor=actor, project_ids=project_ids)
     if reopen is not None:

@@ -8,22 +8,30 @@ is not an error: the report says so.
 
 from __future__ import annotations
 
+from projtui.domain.progress import Progress, counted, no_progress
 from projtui.domain.quarter import Quarter
 from projtui.report.model import GapItem, Report
 from projtui.report.model import build_report as build_model
 from projtui.services.checks import KINDS, find_gaps
+from projtui.services.collector import cyclic_gc_paused
 from projtui.services.export import iter_projects, project_ids_in_order, read_header
 from projtui.store.database import Database
 
 __all__ = ["build_report"]
 
 
-def build_report(db: Database, quarter: Quarter) -> Report:
+def build_report(db: Database, quarter: Quarter, progress: Progress = no_progress) -> Report:
     """The report for `quarter`: reviews, actuals and targets up to it, and today's gaps."""
+    with cyclic_gc_paused():
+        return _build(db, quarter, progress)
+
+
+def _build(db: Database, quarter: Quarter, progress: Progress) -> Report:
     with db.reading() as session:
         header = read_header(session)
-        projects = list(iter_projects(session, project_ids_in_order(session), up_to=quarter))
-    gaps, latest = find_gaps(db)
+        ids = project_ids_in_order(session)
+        projects = list(counted(iter_projects(session, ids, up_to=quarter), len(ids), "Reading projects", progress))
+    gaps, latest = find_gaps(db, progress)
     document = header.model_copy(update={"projects": projects})
     items = [GapItem(gap.kind, KINDS.get(gap.kind, gap.kind), gap.project, gap.message) for gap in gaps]
-    return build_model(document, quarter, items, gaps_as_of=latest)
+    return build_model(document, quarter, items, gaps_as_of=latest, progress=progress)

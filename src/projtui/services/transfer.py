@@ -4,26 +4,54 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
+from dataclasses import dataclass
 from importlib import resources
 
+from projtui.domain.formatting import plural
+from projtui.domain.progress import Progress, counted, no_progress
 from projtui.domain.quarter import Quarter
 from projtui.services.export import iter_projects, project_ids_in_order, read_header
 from projtui.services.importing import ImportResult, import_snapshot
+from projtui.snapshot import document as doc
 from projtui.snapshot.writer import iter_document_chunks
 from projtui.store.database import Database
 
 SAMPLE_NAME = "lancaster.toml"
 
 
-def export_snapshot(db: Database, *, up_to: Quarter | None = None, exported_at: dt.datetime | None = None) -> Iterator[str]:
+@dataclass
+class ExportTally:
+    """What an export wrote, counted as its projects stream past: ``17 projects, 43 measures, 120 actuals``."""
+
+    projects: int = 0
+    measures: int = 0
+    actuals: int = 0
+
+    def add(self, project: doc.Project) -> doc.Project:
+        measures = [m for item in (*project.benefits, *project.outcomes) for m in item.measures]
+        self.projects += 1
+        self.measures += len(measures)
+        self.actuals += sum(len(m.actuals) for m in measures)
+        return project
+
+    def __str__(self) -> str:
+        return f"{plural(self.projects, 'project')}, {plural(self.measures, 'measure')}, {plural(self.actuals, 'actual')}"
+
+
+def export_snapshot(
+    db: Database, *, up_to: Quarter | None = None, exported_at: dt.datetime | None = None,
+    progress: Progress = no_progress, tally: ExportTally | None = None,
+) -> Iterator[str]:
     """The snapshot as text chunks, streamed a batch of projects at a time.
 
-    `up_to` leaves out actuals, targets and reviews after that quarter.
+    `up_to` leaves out actuals, targets and reviews after that quarter; `tally`
+    counts what was written, for the caller to report.
     """
     with db.reading() as session:
         header = read_header(session).model_copy(update={"exported_at": exported_at})
         ids = project_ids_in_order(session)
-        yield from iter_document_chunks(header, iter_projects(session, ids, up_to=up_to))
+        projects = counted(iter_projects(session, ids, up_to=up_to), len(ids), "Exporting projects", progress)
+        yield from iter_document_chunks(header, projects if tally is None else map(tally.add, projects))
 
 
 def sample_text() -> str:

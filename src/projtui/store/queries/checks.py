@@ -103,17 +103,22 @@ def ownerless(session: Session, kind: str) -> list[tuple[str, str, str]]:
     return [tuple(row) for row in session.execute(statement)]
 
 
-def claimed_by_many(session: Session, kind: str) -> list[tuple[str, str, str]]:
-    """(project, code, name) of the benefits or measures whose name (and unit) more than one project claims."""
+def claimed_by_many(session: Session, kind: str) -> list[tuple[str, str | None, str, str, str]]:
+    """(folded name, unit, project, code, name) of the benefits or measures whose name (and unit) more than one project claims.
+
+    The folded name (trimmed, lower case, as this database folds it) and the
+    unit (None for a benefit, which has none) are what the claims share: the
+    key to group them by, so a caller gathers each shared item in one pass.
+    """
     table, label, extra = _NAMED[kind]
     key = (func.lower(func.trim(label)), *extra)
     claimed = select(*key).group_by(*key).having(func.count(func.distinct(table.project_id)) > 1).subquery()
     statement = (
-        select(t.Project.code, table.code, label)
+        select(*claimed.c, t.Project.code, table.code, label)
         .join(t.Project, t.Project.id == table.project_id)
         .join(claimed, and_(*(a == b for a, b in zip(key, claimed.c, strict=True))))
     )
-    return [tuple(row) for row in session.execute(statement)]
+    return [(row[0], row[1] if extra else None, *row[len(key):]) for row in session.execute(statement)]
 
 
 def latest_reviews_without_commentary(session: Session, *, rags: Collection[str]) -> list[tuple[str, Quarter, str]]:

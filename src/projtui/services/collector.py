@@ -1,0 +1,29 @@
+"""Python's cycle collector, held off while a whole portfolio is in memory."""
+
+from __future__ import annotations
+
+import gc
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+
+@contextmanager
+def cyclic_gc_paused() -> Iterator[None]:
+    """Hold off Python's cycle collector while a whole document is built, read or written.
+
+    An import or a report builds millions of objects that stay alive until
+    it ends, and each full collection walks all of them again: a quarter of
+    the CPU time of a 10,000-project import, and a growing share as the
+    portfolio grows, which makes the work grow faster than its size.
+    Reference counting still frees everything that is not in a cycle; the
+    few cycles made meanwhile are collected once the collector is back.
+    (If another thread paused it too, whichever finishes first turns it
+    back on: it is never left off.)
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()

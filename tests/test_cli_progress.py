@@ -1,0 +1,110 @@
+"""The long commands' progress bar: drawn on stderr when it is a terminal, never when piped or with --quiet."""
+
+from __future__ import annotations
+
+import errno
+import os
+import pty
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from projtui.services.transfer import sample_text
+
+# Cursor moves, colours and the like, so what is left is the text a person sees.
+_ESCAPES = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
+
+
+@pytest.fixture
+def sample_db(cli, tmp_path) -> Path:
+    db = tmp_path / "p.db"
+    assert cli("init", "--sample", "--db", db).returncode == 0
+    return db
+
+
+def _on_a_terminal(cwd: Path, *args: str | os.PathLike[str]) -> tuple[int, str, str]:
+    """Run projtui in ``cwd`` with stderr on a pseudo-terminal and stdout piped: (exit code, stdout, what the terminal showed)."""
+    main, secondary = pty.openpty()
+    child = subprocess.Popen(
+        [sys.executable, "-m", "projtui", *map(str, args)],
+        stdout=subprocess.PIPE, stderr=secondary, stdin=subprocess.DEVNULL, cwd=cwd,
+        env={**os.environ, "PYTHONIOENCODING": "utf-8", "TERM": "xterm-256color", "COLUMNS": "100"},
+    )
+    os.close(secondary)
+    shown = bytearray()
+    while True:
+        try:
+            chunk = os.read(main, 65536)
+        except OSError as exc:  # EIO: the child closed its end
+            if exc.errno != errno.EIO:
+                raise
+            break
+        if not chunk:
+            break
+        shown += chunk
+    os.close(main)
+    stdout = child.stdout.read().decode("utf-8")
+    child.stdout.close()
+    code = child.wait(timeout=120)
+    return code, stdout, _ESCAPES.sub("", shown.decode("utf-8", "replace"))
+
+
+def test_check_draws_a_bar_with_counts_on_a_terminal(sample_db, tmp_path):
+    code, stdout, terminal = _on_a_terminal(tmp_path, "check", "--db", sample_db)
+    assert code == 1 and "12 gaps found" in stdout
+    assert re.search(r"Checking\s.*\b11/11\b", terminal), terminal
+
+
+def test_report_draws_a_bar_for_each_phase_on_a_terminal(sample_db, tmp_path):
+    code, stdout, terminal = _on_a_terminal(tmp_path, "report", "-q", "2026/27 Q2", "--db", sample_db)
+    assert code == 0 and stdout.startswith("#")
+    for phase in ("Reading projects", "Checking", "Building the report"):
+        assert phase in terminal, (phase, terminal)
+    assert "17/17" in terminal
+
+
+def test_export_to_a_file_draws_a_bar_and_says_what_it_wrote(sample_db, tmp_path):
+    out = tmp_path / "out.toml"
+    code, _, terminal = _on_a_terminal(tmp_path, "export", "--db", sample_db, "-o", out)
+    assert code == 0 and out.exists()
+    assert "Exporting projects" in terminal and "17/17" in terminal
+    assert f"Wrote {out}: 17 projects, 59 measures, 498 actuals." in terminal
+
+
+def test_import_draws_its_phases_on_a_terminal(tmp_path):
+    snapshot = tmp_path / "sample.toml"
+    snapshot.write_text(sample_text(), encoding="utf-8")
+    code, stdout, terminal = _on_a_terminal(tmp_path, "import", snapshot, "--db", tmp_path / "new.db")
+    assert code == 0 and stdout.startswith(f"Imported {snapshot}:")
+    assert f"Reading {snapshot}" in terminal and re.search(r"Writing projects\s.*\b17/17\b", terminal), terminal
+
+
+@pytest.mark.parametrize("command", [("check",), ("report", "-q", "2026/27 Q2"), ("export", "-o", "out.toml")])
+def test_quiet_draws_nothing_on_a_terminal(sample_db, tmp_path, command):
+    _, _, terminal = _on_a_terminal(tmp_path, *command, "--quiet", "--db", sample_db)
+    assert terminal.strip() in ("", "Wrote out.toml: 17 projects, 59 measures, 498 actuals."), terminal
+
+
+@pytest.mark.parametrize("command", [("check",), ("report", "-q", "2026/27 Q2"), ("export",)])
+def test_nothing_extra_when_piped(cli, sample_db, command):
+    result = cli(*command, "--db", sample_db)
+    assert result.returncode in (0, 1) and result.stdout
+    assert result.stderr == ""
+
+
+def test_import_prints_only_its_answer_when_piped(cli, tmp_path):
+    snapshot = tmp_path / "sample.toml"
+    snapshot.write_text(sample_text(), encoding="utf-8")
+    result = cli("import", snapshot, "--db", tmp_path / "new.db")
+    assert result.returncode == 0 and result.stdout.startswith(f"Imported {snapshot}:")
+    assert result.stderr == ""
+
+
+def test_export_to_a_file_says_what_it_wrote_when_piped(cli, sample_db):
+    result = cli("export", "--db", sample_db, "-o", "out.toml")
+    assert result.returncode == 0
+    assert result.stderr == "Wrote out.toml: 17 projects, 59 measures, 498 actuals.\n"
+

@@ -144,11 +144,13 @@ def test_format_follows_the_output_file_name(cli, sample_db, tmp_path):
 
 
 def test_docx_report_follows_the_file_name_and_writes_a_word_document(cli, sample_db, tmp_path):
-    out = tmp_path / "paper.docx"
+    papers = tmp_path / "papers"
+    papers.mkdir()
+    out = papers / "paper.docx"
     result = cli("report", "-q", QUARTER, "--db", sample_db, "-o", out)
     assert result.returncode == 0, result.stderr
     assert result.stdout == "" and result.stderr == ""
-    assert list(tmp_path.iterdir()) == [out]  # written atomically: no temporary file left beside it
+    assert list(papers.iterdir()) == [out]  # written atomically: no temporary file left beside it
     paper = docx.Document(out)
     assert paper.paragraphs[0].text == f"Quarterly performance report — {QUARTER}"
     assert paper.paragraphs[0].style.name == "Heading 1"
@@ -181,7 +183,7 @@ def test_unwritable_docx_is_one_line_and_writes_nothing(cli, sample_db, tmp_path
     target = tmp_path / "missing-folder" / "paper.docx"
     line = _single_error(cli("report", "-q", QUARTER, "--db", sample_db, "-o", target), 1)
     assert str(target) in line
-    assert list(tmp_path.iterdir()) == []
+    assert not target.parent.exists()
 
 
 @pytest.mark.parametrize("quarter", ["2024/26 Q1", "2026/27 Q5", "next quarter"])

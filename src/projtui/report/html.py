@@ -39,6 +39,7 @@ from projtui.domain.formatting import (
 )
 from projtui.domain.measures import MeasureStatus, Travel
 from projtui.domain.rag import RagChange, rag_symbol, rag_word
+from projtui.report import wording
 from projtui.report.model import (
     KEY_PROGRESS,
     KEY_TARGET,
@@ -92,6 +93,10 @@ def _environment() -> Environment:
     )
     environment.filters.update(
         {f.__name__: f for f in (format_band, format_number, format_percent, format_pounds, plural, rag_symbol, rag_word, direction_label)}
+    )
+    # The report's sentences have one home, shared with Markdown and Word.
+    environment.filters.update(
+        {f.__name__: f for f in (wording.summary_notes, wording.benefits_sentence, wording.measure_notes_sentence, wording.section_counts)}
     )
     environment.filters.update(sentence=_sentence, slug=_slug)
     environment.globals.update(

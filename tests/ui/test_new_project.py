@@ -97,3 +97,11 @@ async def test_a_viewer_is_told_the_role_needed_and_nothing_is_saved(sample_db, 
         assert app.is_running and app.screen is form
         assert "vic is a viewer" in str(form.query_one("#form-message").render())
     assert portfolio.total_projects(sample_db) == 17
+
+
+async def test_the_first_project_of_an_empty_portfolio_is_offered_sp_01(empty_db, make_app):
+    app = make_app(empty_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        form = await open_new(pilot)
+        assert form.query_one("#field-code", Input).value == "SP-01"

@@ -32,6 +32,15 @@ def test_list_is_ordered_by_code_and_paged(db):
     assert rows[-1].code < rest[0].code
 
 
+def test_suggested_code_follows_the_portfolios_own(db, tmp_path):
+    assert portfolio.suggested_project_code(db) == "SP-18"  # the sample runs SP-01 … SP-17
+    empty = admins(open_portfolio(f"sqlite:///{tmp_path / 'empty.db'}", create=True))
+    try:
+        assert portfolio.suggested_project_code(empty) == "SP-01"
+    finally:
+        empty.dispose()
+
+
 def test_filter_matches_code_name_lead_and_service_case_insensitively(db):
     first = portfolio.list_projects(db, limit=1)[0]
     detail = projects.get_project(db, first.code)

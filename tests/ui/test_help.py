@@ -35,6 +35,7 @@ async def test_help_lists_the_portfolio_keys(sample_db, make_app):
             assert any(entry.endswith(" " + description) for entry in portfolio), description
         assert "/ Filter by code, name, lead or service" in portfolio and "s Show one stage" in portfolio
         assert "a Golden thread: each ambition and its projects" in portfolio
+        assert "n Add a project" in portfolio
         assert "1 Sort by Code" in portfolio and "7 Sort by Service" in portfolio
         assert "⏎ Open the project" in entries["Project table"] and "end Last project" in entries["Project table"]
         assert {"? f1 Help", "^q Quit", "^t Light/dark", "^p Command palette: every action by name"} <= entries["Everywhere"]

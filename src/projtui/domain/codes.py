@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 _DIGITS = re.compile(r"(\d+)")
 
@@ -40,3 +40,29 @@ def suggest_code(kind: str, taken: Sequence[str]) -> str:
     while f"{prefix}{n}".casefold() in used:
         n += 1
     return f"{prefix}{n}"
+
+
+_NUMBERED = re.compile(r"^(.*?)(\d+)$")
+
+
+def next_project_code(taken: Iterable[str]) -> str:
+    """The code to offer for a new project: one past the highest number of the prefix most codes share.
+
+    SP-01 … SP-17 → SP-18 (padded as the codes are); SP-9, SP-10 → SP-11;
+    gaps are not refilled, as a retired code may still be quoted in old
+    reports. With no numbered code yet, SP-01. Prefixes are compared
+    without case, so sp-01 and SP-02 are one series.
+    """
+    numbers: dict[str, list[str]] = {}  # prefix, casefolded → the digit runs after it
+    spelling: dict[str, str] = {}  # prefix, casefolded → as the codes first write it
+    for code in taken:
+        if match := _NUMBERED.match(code):
+            key = match.group(1).casefold()
+            numbers.setdefault(key, []).append(match.group(2))
+            spelling.setdefault(key, match.group(1))
+    if not numbers:
+        return "SP-01"  # the strategic-project style of the sample portfolio
+    key = min(numbers, key=lambda p: (-len(numbers[p]), p))  # the most used prefix; ties by name, to be stable
+    digits = numbers[key]
+    # One past the highest is free whatever the case or padding of the others: no code of this prefix is higher.
+    return f"{spelling[key]}{max(int(d) for d in digits) + 1:0{min(len(d) for d in digits)}d}"

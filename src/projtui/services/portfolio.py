@@ -8,16 +8,24 @@ read, so 100,000 projects cost what the screen shows.
 * ``group_counts``: group sizes when grouped by ambition or stage, in the
   order the rows come (and so the counts in the stage picker);
 * ``ambition_counts``: the counts beside each ambition in its picker;
-* ``list_ambitions``, ``portfolio_title``: pickers and the title bar.
+* ``list_ambitions``, ``portfolio_title``: pickers and the title bar;
+* ``suggested_project_code``: the code a new project is offered.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
+from projtui.domain.codes import next_project_code
 from projtui.domain.enums import Rag, Stage
 from projtui.domain.quarter import Quarter
-from projtui.services.read_models import NO_AMBITION, AmbitionSummary, ProjectQuery, ProjectRow, SortKey
+from projtui.services.read_models import (
+    NO_AMBITION,
+    AmbitionSummary,
+    ProjectQuery,
+    ProjectRow,
+    SortKey,
+)
 from projtui.store.database import Database
 from projtui.store.queries import portfolio as q
 
@@ -110,3 +118,8 @@ def portfolio_title(db: Database) -> str | None:
     settings = q.settings(db, keys)
     shown = [settings[key] for key in keys if settings.get(key)]
     return " · ".join(shown) if shown else None
+
+
+def suggested_project_code(db: Database) -> str:
+    """The code to offer a new project: the next free one after the portfolio's own (SP-18 after SP-17)."""
+    return next_project_code(q.project_codes(db))

@@ -59,6 +59,13 @@ def _duplicate(code: str) -> InvalidInput:
     return InvalidInput([Problem("", "code", code, "another project already has this code")])
 
 
+def new_project_problems(fields: ProjectFields, ambitions: Sequence[str] = ()) -> list[Problem]:
+    """What ``create_project``'s golden-thread rule would refuse, by field, for a form to show as the user types."""
+    if fields.stage.needs_ambition and not ambitions:
+        return [Problem("", "stage", fields.stage, "a new project starts at pipeline: save it, link it to an ambition, then move it on")]
+    return []
+
+
 def create_project(db: Database, fields: ProjectFields, *, actor: str, ambitions: list[str] = ()) -> ProjectDetail:
     """Add a project; `ambitions` lists codes, the first is primary."""
     _require_ambition(fields.stage, ambitions, fields.code)

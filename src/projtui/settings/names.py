@@ -49,7 +49,7 @@ BINDING_IDS = frozenset({
     "plan.delete", "plan.edit", "plan.edit_plan", "plan.link", "plan.map", "plan.move_down", "plan.move_measure",
     "plan.move_up", "plan.new", "plan.new_measure", "plan.targets",
     "portfolio.ambition", "portfolio.clear", "portfolio.filter", "portfolio.golden_thread", "portfolio.group",
-    "portfolio.leave_filter", "portfolio.link", "portfolio.reload", "portfolio.reverse", "portfolio.review",
+    "portfolio.leave_filter", "portfolio.link", "portfolio.new", "portfolio.reload", "portfolio.reverse", "portfolio.review",
     "portfolio.sort", "portfolio.sort_ambition", "portfolio.sort_code", "portfolio.sort_lead", "portfolio.sort_name",
     "portfolio.sort_rag", "portfolio.sort_service", "portfolio.sort_stage", "portfolio.stage", "portfolio.to_table",
     "project.back", "project.edit", "project.link_ambitions", "project.reload", "project.tab_ambitions",

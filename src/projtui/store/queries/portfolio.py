@@ -100,6 +100,11 @@ def total_projects(db: Database) -> int:
     return db.fetch("SELECT count(*) FROM project")[0][0]
 
 
+def project_codes(db: Database) -> list[str]:
+    """Every project's code, for the next one to offer: one column read from its unique index."""
+    return [code for (code,) in db.fetch("SELECT code FROM project")]
+
+
 def count_projects(db: Database, which: ProjectFilter) -> int:
     params: dict[str, Any] = {}
     return db.fetch(f"SELECT count(*) FROM project{_where(db, which, params)}", params)[0][0]

@@ -317,6 +317,15 @@ PROJECT_FIELDS = (
     FieldSpec("summary", "Summary", "long"),
 )
 
+# The same fields in the order a new project is introduced: what it is and its stage, who runs it, then when and how much.
+NEW_PROJECT_FIELDS = tuple(
+    {spec.name: spec for spec in PROJECT_FIELDS}[name]
+    for name in (
+        "code", "name", "stage", "service", "directorate", "lead", "senior_responsible_owner", "portfolio_holder",
+        "start_date", "end_date", "budget_pence", "summary",
+    )
+)
+
 PLAN_FIELDS = (
     FieldSpec("status", "Status", "choice", choices_of(PlanStatus)),
     FieldSpec("approved_by", "Approved by", hint="Needed once the plan is approved."),
@@ -420,6 +429,7 @@ class ReasonScreen(FormScreen):
 
 FORMS: dict[str, tuple[type[BaseModel], tuple[FieldSpec, ...]]] = {
     "project": (ProjectFields, PROJECT_FIELDS),
+    "new-project": (ProjectFields, NEW_PROJECT_FIELDS),
     "plan": (PlanFields, PLAN_FIELDS),
     "output": (OutputFields, OUTPUT_FIELDS),
     "outcome": (OutcomeFields, OUTCOME_FIELDS),

@@ -27,10 +27,16 @@ from textual.worker import get_current_worker
 
 from projtui.domain.enums import Stage
 from projtui.domain.formatting import plural
-from projtui.services.portfolio import ambition_counts, group_counts, list_ambitions
+from projtui.services.portfolio import (
+    ambition_counts,
+    group_counts,
+    list_ambitions,
+    suggested_project_code,
+)
 from projtui.services.read_models import (
     NO_AMBITION,
     AmbitionSummary,
+    ProjectDetail,
     ProjectQuery,
     SortKey,
 )
@@ -72,6 +78,7 @@ class PortfolioScreen(WorkerFailures, AmbitionLinking, Screen[None]):
         Binding("o", "pick_sort", "Sort", tooltip="Sort by a column", id="portfolio.sort"),
         Binding("r", "reverse_sort", "Reverse", tooltip="Reverse the order", id="portfolio.reverse", show=False),
         Binding("x", "clear_filters", "Clear filters", tooltip="Clear the filter, stage and ambition", id="portfolio.clear", show=False),
+        Binding("n", "new_project", "New", tooltip="Add a project", id="portfolio.new"),
         Binding("a", "golden_thread", "Golden thread", tooltip="Golden thread: each ambition and its projects", id="portfolio.golden_thread"),
         Binding("l", "link_ambitions", "Link", tooltip="Link the project to ambitions", id="portfolio.link", show=False),
         Binding("v", "review", "Review", tooltip="Quarterly review: actuals, RAG and commentary, project by project", id="portfolio.review"),
@@ -388,6 +395,38 @@ class PortfolioScreen(WorkerFailures, AmbitionLinking, Screen[None]):
 
     def links_changed(self, code: str) -> None:
         self.table.reload()
+
+    def action_new_project(self) -> None:
+        self._new_project()
+
+    @work(thread=True, exclusive=True, group="portfolio-new", exit_on_error=False)
+    def _new_project(self) -> None:
+        """Read the code to offer, and import the form (and with it SQLAlchemy, see `_push_from`), off the event loop."""
+        importlib.import_module("projtui.ui.screens.item_form")
+        code = suggested_project_code(self.db)
+        if not get_current_worker().is_cancelled:
+            self.app.call_from_thread(self._open_new_project_form, code)
+
+    def _open_new_project_form(self, code: str) -> None:
+        from projtui.services import projects
+        from projtui.ui.screens.item_form import form_for
+
+        db, actor = self.db, self.app.login  # type: ignore[attr-defined]
+
+        def save(fields, _version):
+            return projects.create_project(db, fields, actor=actor)
+
+        def saved(result: ProjectDetail | None) -> None:
+            if result is not None:
+                self.notify(f"Added project {result.code}.", markup=False)
+                self.open_project(result.code)  # and the table reloads when the user comes back to it
+
+        note = "It starts in the pipeline; link it to Council Plan ambitions (l) before it moves on."
+        form = form_for(
+            "new-project", title="New project", values={"code": code}, version=None, save=save,
+            checks=projects.new_project_problems, note=note,
+        )
+        self.app.push_screen(form, saved)
 
     def open_project(self, code: str) -> None:
         self._push_from("projtui.ui.screens.project", lambda module: module.ProjectScreen(code), reload_on_resume=True)

@@ -619,7 +619,7 @@ def test_every_saved_step_survives_an_interrupted_session(tmp_path):
 
 @pytest.mark.postgres
 def test_review_flow_on_postgres(postgres_url):
-    database = open_portfolio(postgres_url, create=True)
+    database = admins(open_portfolio(postgres_url, create=True))
     try:
         load_sample(database, actor="loader")
         assert reviews.default_review_quarter(database) == Q2

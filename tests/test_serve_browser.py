@@ -11,6 +11,7 @@ for browser tabs can be counted, and killed with it if a test goes wrong.
 
 from __future__ import annotations
 
+import base64
 import os
 import shutil
 import signal
@@ -330,7 +331,7 @@ def test_serve_stops_cleanly_on_a_signal(server, stop):
     stop(server.process)
     assert server.process.wait(timeout=PATIENCE) == 0
     assert server.err.read_text() == ""
-    assert server.out.read_text().startswith(f"Serving projtui on http://127.0.0.1:{server.port} (Ctrl+C stops)\n")
+    assert server.out.read_text().startswith(f"Serving projtui on http://127.0.0.1:{server.port} to at most 10 tabs at once (Ctrl+C stops)\n")
     assert server.app_processes() == []
 
 
@@ -355,7 +356,7 @@ def test_the_page_connects_back_to_the_public_url(tmp_path, sample_db):
     with _serving(tmp_path, sample_db, "--public-url", "https://projtui.council.example/") as served:
         page = urllib.request.urlopen(served.url, timeout=PATIENCE).read().decode()
     assert 'data-session-websocket-url="wss://projtui.council.example/ws"' in page
-    assert served.out.read_text().startswith("Serving projtui on https://projtui.council.example (Ctrl+C stops)\n")
+    assert served.out.read_text().startswith("Serving projtui on https://projtui.council.example to at most 10 tabs at once (Ctrl+C stops)\n")
 
 
 def test_a_public_url_that_is_not_http_is_one_error_line_and_writes_nothing(tmp_path):
@@ -382,3 +383,85 @@ def test_the_default_public_url_is_one_a_browser_can_reach(host, expected):
     from projtui.web import public_url
 
     assert public_url(host, 8000) == expected
+
+
+# --- who may connect -----------------------------------------------------------------
+
+
+def _handshake(served: Served, origin: str | None) -> tuple[int, socket.socket]:
+    """Open the session socket as a browser on a page of `origin` would: the HTTP status, and the connection.
+
+    A bare handshake over a plain socket: the browser fixture's Playwright owns this thread's event loop.
+    """
+    connection = socket.create_connection(("127.0.0.1", served.port), timeout=PATIENCE)
+    request = (
+        f"GET /ws HTTP/1.1\r\nHost: 127.0.0.1:{served.port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+        f"Sec-WebSocket-Key: {base64.b64encode(os.urandom(16)).decode()}\r\nSec-WebSocket-Version: 13\r\n"
+        + (f"Origin: {origin}\r\n" if origin else "")
+        + "\r\n"
+    )
+    connection.sendall(request.encode())
+    status_line = connection.makefile("rb").readline().decode()
+    return int(status_line.split(" ", 2)[1]), connection
+
+
+def _status(served: Served, origin: str | None) -> int:
+    status, connection = _handshake(served, origin)
+    connection.close()
+    return status
+
+
+def test_a_socket_from_another_sites_page_is_refused_and_one_from_the_servers_own_is_not(server):
+    assert _status(server, "http://evil.example") == 403
+    assert _status(server, f"http://evil.example:{server.port}") == 403  # DNS rebinding: same port, another name
+    for own in (f"http://127.0.0.1:{server.port}", f"http://localhost:{server.port}", None):
+        assert _status(server, own) == 101, own
+    assert "refused a session from the foreign origin 'http://evil.example'" in server.err.read_text()
+
+
+def test_sessions_beyond_the_cap_are_refused_with_a_reason(tmp_path, sample_db):
+    with _serving(tmp_path, sample_db, "--max-sessions", "1") as served:
+        status, first = _handshake(served, f"http://127.0.0.1:{served.port}")
+        try:
+            assert status == 101
+            assert _status(served, f"http://127.0.0.1:{served.port}") == 503
+        finally:
+            first.close()
+        assert "refused a session: all 1 are in use (--max-sessions)" in served.err.read_text()
+
+
+def test_serving_beyond_this_machine_without_https_warns(tmp_path, sample_db):
+    with _serving(tmp_path, sample_db, "--host", "0.0.0.0") as served:
+        _wait_until(lambda: served.err.read_text(), "the warning is written")
+    assert served.err.read_text().startswith("warning: serving beyond this machine on 0.0.0.0 without https and without a login")
+
+
+@pytest.mark.parametrize(
+    ("origin", "public", "allowed"),
+    [
+        (None, "http://127.0.0.1:8000", True),
+        ("http://127.0.0.1:8000", "http://127.0.0.1:8000", True),
+        ("http://localhost:8000", "http://127.0.0.1:8000", True),
+        ("http://[::1]:8000", "http://localhost:8000", True),
+        ("http://localhost:9000", "http://127.0.0.1:8000", False),
+        ("https://127.0.0.1:8000", "http://127.0.0.1:8000", False),
+        ("http://evil.example", "http://127.0.0.1:8000", False),
+        ("https://projtui.council.example", "https://projtui.council.example", True),
+        ("https://evil.example", "https://projtui.council.example", False),
+        ("null", "http://127.0.0.1:8000", False),  # a sandboxed frame or a file:// page
+    ],
+)
+def test_origin_rule(origin, public, allowed):
+    from projtui.web import origin_allowed
+
+    assert origin_allowed(origin, public) is allowed
+
+
+@pytest.mark.parametrize(
+    ("host", "public", "warned"),
+    [("127.0.0.1", "http://127.0.0.1:8000", False), ("0.0.0.0", "http://box:8000", True), ("0.0.0.0", "https://projtui.council.example", False)],
+)
+def test_exposure_rule(host, public, warned):
+    from projtui.web import exposed
+
+    assert exposed(host, public) is warned

@@ -58,6 +58,10 @@ def serve(
     ctx: typer.Context,
     host: Annotated[str, typer.Option("--host", metavar="HOST", help="Interface to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option("--port", metavar="PORT", help="Port to listen on.", min=1, max=65535)] = 8000,
+    max_sessions: Annotated[
+        int,
+        typer.Option("--max-sessions", metavar="N", min=1, help="Browser tabs served at once; each runs its own app (about 40 MB)."),
+    ] = 10,
     public: Annotated[
         str | None,
         typer.Option("--public-url", metavar="URL", help="The address browsers use to reach this server (behind a proxy, say); default: from --host and --port."),
@@ -69,7 +73,7 @@ def serve(
     import os
     import shlex
 
-    from projtui.web import BrowserServer, listen_problem, public_url
+    from projtui.web import BrowserServer, exposed, listen_problem, public_url
 
     # Before the database is opened (and perhaps created): a failed command writes nothing.
     if problem := listen_problem(host, port):
@@ -81,5 +85,11 @@ def serve(
     # Through the environment, not the command line, so a password in the URL never shows in `ps`.
     os.environ["PROJTUI_DATABASE_URL"] = resolve_url(ctx, db, database_url)
     command = shlex.join([sys.executable, "-m", "projtui"])
-    typer.echo(f"Serving projtui on {url} (Ctrl+C stops)")
-    BrowserServer(command, host=host, port=port, title="projtui", public_url=url).serve()
+    if exposed(host, url):
+        typer.echo(
+            f"warning: serving beyond this machine on {host} without https and without a login: anyone who can reach "
+            f"{url} can read and change the portfolio; serve behind an HTTPS proxy (--public-url https://…)",
+            err=True,
+        )
+    typer.echo(f"Serving projtui on {url} to at most {max_sessions} tabs at once (Ctrl+C stops)")
+    BrowserServer(command, host=host, port=port, title="projtui", public_url=url, max_sessions=max_sessions).serve()

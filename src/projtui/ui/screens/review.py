@@ -503,10 +503,11 @@ class ReviewScreen(WorkerFailures, Screen[None]):
     def save(self, code: str, quarter: Quarter, fields: ReviewFields | None, version: int | None, publish: bool) -> None:
         """Save the draft (when ``fields`` is given), then publish it when asked."""
         db, actor = self._db, self._actor
+        saved = False
         try:
             if fields is not None:
                 record = reviews.save_review(db, code, quarter, fields, expected_version=version, actor=actor)
-                version = record.version
+                version, saved = record.version, True
             if publish:
                 sheet = reviews.review_sheet(db, code, quarter)
                 if sheet.publish_blockers:
@@ -520,10 +521,15 @@ class ReviewScreen(WorkerFailures, Screen[None]):
             self.app.call_from_thread(self._conflict, code, exc)
             return
         except ProjtuiError as exc:
-            self.app.call_from_thread(self._error, f"{code} not saved", exc)
-            self.app.call_from_thread(self._after_write, code)
+            self.app.call_from_thread(self._error, f"{code} not {'published' if saved or fields is None else 'saved'}", exc)
+            # Unsaved: what was typed stays on screen to try again (a busy database, a refused role).
+            # A saved draft whose publishing failed is read again, to show it as saved.
+            self.app.call_from_thread(self._after_write if saved else self._kept, code)
             return
         self.app.call_from_thread(self._after_write, code)
+
+    def _kept(self, code: str) -> None:
+        self._close_after_save = False
 
     def _refused(self, code: str, blockers: tuple[str, ...]) -> None:
         self.notify("\n".join(f"• {b}" for b in blockers), title=f"Cannot publish {code} yet", severity="error", markup=False)

@@ -23,6 +23,7 @@ from typing import Any
 
 import platformdirs
 
+from projtui.atomic import write_atomic
 from projtui.settings.location import APP_NAME, ENV_PREFIX, login_name
 
 _RULES = [Path(__file__).with_name(name) for name in ("model.py", "names.py")]
@@ -60,17 +61,10 @@ def read(wanted: tuple) -> Any | None:
 
 
 def write(stored_key: tuple, found: Any) -> None:
-    """Store `found` under `stored_key`, atomically; a cache that cannot be written only costs the next start time."""
+    """Store `found` under `stored_key`, atomically and readable by the user alone; a cache that cannot be written only costs the next start time."""
     path = cache_file()
-    temp = path.with_name(f".{path.name}.{os.getpid()}.tmp")  # one writer a process: it validates once
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "wb") as out:
-            out.write(marshal.dumps((stored_key, found)))
-        os.replace(temp, path)
+        write_atomic(path, [marshal.dumps((stored_key, found))], binary=True)
     except OSError:
-        try:
-            temp.unlink()
-        except OSError:
-            pass  # never made, or its folder cannot be
+        pass

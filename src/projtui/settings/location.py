@@ -11,14 +11,12 @@ import platformdirs
 APP_NAME = "projtui"
 ENV_PREFIX = "PROJTUI_"
 FILE_NAME = "config.toml"
+LOGIN_VAR = "PROJTUI_LOGIN"  # who you are, for tests and (later) serve; see login_name
 
 
 def config_dir() -> Path:
     override = os.environ.get("PROJTUI_CONFIG_DIR")
     return Path(override) if override else Path(platformdirs.user_config_dir(APP_NAME))
-
-
-LOGIN_VAR = "PROJTUI_LOGIN"
 
 
 def config_file() -> Path:

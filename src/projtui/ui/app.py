@@ -56,7 +56,6 @@ class ProjtuiApp(WorkerFailures, App[None]):
     def __init__(self, db: Database, settings: Settings, *, offer_sample: bool = False) -> None:
         super().__init__()
         self.db = db
-        self.settings = settings
         self.login = config.login_name()  # who acts, as the CLI's commands do; settings.user is only a name
         self.offer_sample = offer_sample
         self.title = "projtui"

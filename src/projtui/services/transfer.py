@@ -13,6 +13,7 @@ from projtui.domain.quarter import Quarter
 from projtui.services.export import iter_projects, project_ids_in_order, read_header
 from projtui.services.importing import ImportResult, import_snapshot
 from projtui.snapshot import document as doc
+from projtui.snapshot.diff import placed_measures
 from projtui.snapshot.writer import iter_document_chunks
 from projtui.store.database import Database
 
@@ -28,7 +29,7 @@ class ExportTally:
     actuals: int = 0
 
     def add(self, project: doc.Project) -> doc.Project:
-        measures = [m for item in (*project.benefits, *project.outcomes) for m in item.measures]
+        measures = [measure for _, measure in placed_measures(project)]
         self.projects += 1
         self.measures += len(measures)
         self.actuals += sum(len(m.actuals) for m in measures)

@@ -21,6 +21,7 @@ __all__ = [
     "clip",
     "format_band",
     "format_date",
+    "first_up",
     "format_list",
     "format_number",
     "format_percent",
@@ -78,6 +79,11 @@ def format_date(day: dt.date) -> str:
 def plural(count: int, one: str, many: str | None = None) -> str:
     """A count in words: ``1 project``, ``1,204 projects``; ``many`` defaults to ``one`` + "s"."""
     return f"{count:,} {one if count == 1 else (many or one + 's')}"
+
+
+def first_up(text: str) -> str:
+    """First letter up, the rest as written (``str.capitalize`` would lower "Q4" and "SRO")."""
+    return text[:1].upper() + text[1:]
 
 
 def format_list(items: Sequence[str], most: int) -> str:

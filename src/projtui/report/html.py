@@ -31,6 +31,7 @@ from markupsafe import Markup
 
 from projtui.domain.enums import Rag
 from projtui.domain.formatting import (
+    first_up,
     format_band,
     format_number,
     format_percent,
@@ -67,11 +68,6 @@ def _escape(value: object) -> object:
     return value if hasattr(value, "__html__") else Markup(html.escape(str(value), quote=True))
 
 
-def _sentence(text: str) -> str:
-    """First letter up, the rest as written (``str.capitalize`` would lower "Q4")."""
-    return text[:1].upper() + text[1:]
-
-
 def _slug(text: str) -> str:
     # Codes are letters, digits, ".", "_" and "-" already; anything else is dropped, then escaped anyway.
     return "".join(ch for ch in text if ch.isalnum() or ch in "._-")
@@ -98,7 +94,7 @@ def _environment() -> Environment:
     environment.filters.update(
         {f.__name__: f for f in (wording.summary_notes, wording.benefits_sentence, wording.measure_notes_sentence, wording.section_counts)}
     )
-    environment.filters.update(sentence=_sentence, slug=_slug)
+    environment.filters.update(sentence=first_up, slug=_slug)
     environment.globals.update(
         Rag=Rag, RagChange=RagChange, MeasureStatus=MeasureStatus, Travel=Travel,
         REPORT_RAG_ORDER=REPORT_RAG_ORDER, KEY_TARGET=KEY_TARGET, KEY_PROGRESS=KEY_PROGRESS,

@@ -30,7 +30,7 @@ from textual.widget import Widget
 from textual.widgets import Checkbox, Input, Label, Select, Static, TextArea
 
 from projtui.domain.errors import Problem
-from projtui.domain.formatting import format_number, format_pounds
+from projtui.domain.formatting import first_up, format_number, format_pounds
 from projtui.domain.quarter import Quarter
 
 FieldKind = Literal["text", "long", "choice", "money", "date", "number", "percent", "quarter", "flag"]
@@ -108,8 +108,7 @@ def parse_quarter(text: str) -> Quarter:
 def humanise(value: object) -> str:
     """An enum member or code word as words: "on_hold" → "On hold", "cash-releasing" → "Cash-releasing"."""
     text = value.value if isinstance(value, Enum) else str(value)
-    text = text.replace("_", " ")
-    return text[:1].upper() + text[1:]
+    return first_up(text.replace("_", " "))
 
 
 # --- field specifications ------------------------------------------------------------

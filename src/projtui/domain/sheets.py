@@ -1,0 +1,131 @@
+"""The spreadsheets projtui reads and writes: which sheets, which columns, and how a header is recognised.
+
+One vocabulary for both directions, so a workbook `projtui export --format xlsx`
+writes is one `projtui import` reads back, and a council's own register is
+read by the same names. A sheet is recognised from its headers, not its name
+(councils name tabs as they like); headers are matched forgivingly: case,
+spaces, underscores, hyphens and full stops are ignored, and each column
+lists the synonyms councils commonly use.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+_IGNORED = re.compile(r"[\s_\-.:()/]+")
+
+
+def header_key(text: str) -> str:
+    """What a header is compared by: 'Project lead', 'project_lead' and 'PROJECT-LEAD' are one key."""
+    return _IGNORED.sub("", str(text)).casefold()
+
+
+@dataclass(frozen=True)
+class Column:
+    field: str  # the record field it fills (or names, for columns only written)
+    header: str  # what projtui writes
+    synonyms: tuple[str, ...] = ()
+    required: bool = False
+
+    def keys(self) -> frozenset[str]:
+        return frozenset(header_key(name) for name in (self.header, *self.synonyms))
+
+
+@dataclass(frozen=True)
+class Sheet:
+    name: str  # the tab projtui writes
+    columns: tuple[Column, ...]
+    _by_key: dict[str, Column] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        by_key: dict[str, Column] = {}
+        for column in self.columns:
+            for key in column.keys():
+                if key in by_key:
+                    raise ValueError(f"{self.name}: header {key!r} names both {by_key[key].field} and {column.field}")
+                by_key[key] = column
+        object.__setattr__(self, "_by_key", by_key)
+
+    def column_for(self, header: str) -> Column | None:
+        """The column a header names, or None for a column this sheet does not read."""
+        return self._by_key.get(header_key(header))
+
+    @property
+    def required(self) -> tuple[Column, ...]:
+        return tuple(column for column in self.columns if column.required)
+
+    def fields_in(self, headers: list[str]) -> set[str]:
+        return {column.field for header in headers if (column := self.column_for(header))}
+
+    def recognises(self, headers: list[str]) -> bool:
+        """True when every required column is among the headers."""
+        found = self.fields_in(headers)
+        return all(column.field in found for column in self.required)
+
+
+AMBITIONS = Sheet(
+    "Ambitions",
+    (
+        Column("code", "Code", ("Ambition code", "Ref", "Reference"), required=True),
+        Column("title", "Title", ("Ambition", "Ambition title", "Name"), required=True),
+        Column("plan_period", "Plan period", ("Period", "Council Plan period", "Plan")),
+        Column("description", "Description"),
+    ),
+)
+
+PROJECTS = Sheet(
+    "Projects",
+    (
+        Column("code", "Code", ("Project code", "Project ref", "Project reference", "Ref", "ID"), required=True),
+        Column("name", "Name", ("Project", "Project name", "Title", "Project title"), required=True),
+        Column("stage", "Stage", ("Project stage", "Phase")),
+        Column("service", "Service", ("Service area", "Department")),
+        Column("directorate", "Directorate"),
+        Column("lead", "Lead", ("Project lead", "Lead officer", "Project manager", "PM")),
+        Column("senior_responsible_owner", "SRO", ("Senior responsible owner", "Sponsor", "Project sponsor")),
+        Column("portfolio_holder", "Portfolio holder", ("Cabinet member", "Portfolio", "Lead member")),
+        Column("start_date", "Start", ("Start date", "Started")),
+        Column("end_date", "End", ("End date", "Finish", "Finish date", "Completion date")),
+        Column("budget_pence", "Budget", ("Budget (£)", "Budget £", "Total budget", "Approved budget")),
+        Column("ambitions", "Ambitions", ("Ambition", "Ambition codes", "Council Plan ambitions", "Council Plan ambition", "Golden thread")),
+        Column("summary", "Summary", ("Description", "Project description")),
+        # Written for reading, never read back: the importer derives them.
+        Column("primary_ambition", "Primary ambition"),
+        Column("rag", "Latest RAG", ("RAG", "Overall RAG")),
+        Column("benefits_on_track", "Benefits on track"),
+    ),
+)
+
+ACTUALS = Sheet(
+    "Measures",
+    (
+        Column("project", "Project", ("Project code", "Project ref"), required=True),
+        # A row names its measure by code, by name, or both (then they must agree).
+        Column("measure_code", "Measure code", ("Measure ref", "Measure reference", "Indicator code", "KPI code")),
+        Column("measure_name", "Measure", ("Measure name", "Indicator", "KPI", "Measure title")),
+        Column("quarter", "Quarter", ("Period", "Reporting period", "Quarter label"), required=True),
+        Column("value", "Actual", ("Value", "Figure", "Result", "Outturn"), required=True),
+        Column("provisional", "Provisional", ("Provisional?", "Estimate", "Estimated")),
+        Column("note", "Note", ("Notes", "Comment", "Comments", "Commentary")),
+        # Written for reading, never read back: the one rule derives them from the measure.
+        Column("target", "Target", ("Quarter target",)),
+        Column("status", "Status", ()),
+        Column("travel", "Travel", ("Direction of travel", "DoT")),
+    ),
+)
+
+SHEETS = (AMBITIONS, PROJECTS, ACTUALS)
+
+
+def kind_of(headers: list[str]) -> Sheet | None:
+    """Which of SHEETS a header row belongs to: of those it satisfies, the one that reads most of its columns.
+
+    None when it satisfies none, or two equally (a sheet of just "Code" and
+    "Name" could be ambitions or projects): the caller says which headers it
+    expected rather than guessing.
+    """
+    scored = sorted(((len(sheet.fields_in(headers)), sheet) for sheet in SHEETS if sheet.recognises(headers)), key=lambda pair: -pair[0])
+    if not scored or (len(scored) > 1 and scored[0][0] == scored[1][0]):
+        return None
+    return scored[0][1]

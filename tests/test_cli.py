@@ -305,7 +305,7 @@ def test_help_shows_plain_placeholders_and_cuts_nothing(cli):
     assert "-q, --quarter QUARTER" in pages["report"] and "--format md|html" in pages["report"]
     listing = " ".join(pages[""].split())  # the commands list wraps long descriptions
     assert "a failed export leaves no partial file)." in listing
-    assert "exit 1 when there are any." in listing
+    assert "exit 1 when there are any (monitor-only measures are listed for information, never a gap)." in listing
 
 
 def test_newer_schema_is_refused_and_left_untouched(cli, tmp_path):

@@ -131,6 +131,21 @@ async def test_entering_an_actual_through_the_dialog(sample_db):
         assert screen.sheet.measure("M1").entry.value == 11.5
 
 
+async def test_a_p_after_the_figure_marks_it_provisional_as_help_says(sample_db):
+    async with review_app(sample_db).run_test(size=(120, 40)) as pilot:
+        await open_review(pilot, NEXT)
+        await pilot.press("m", "enter")
+        await pilot.pause()
+        dialog = pilot.app.screen
+        await pilot.press(*"87,000p")
+        await pilot.pause()
+        assert dialog.query_one("#actual-provisional").value is True  # ticked as it is typed
+        await pilot.press("enter")
+        await settle(pilot)
+        actual = reviews.review_sheet(sample_db, "SP-01", NEXT).measure("M1").entry
+        assert (actual.value, actual.provisional) == (87000, True)
+
+
 async def test_actual_dialog_refuses_a_non_number_and_escape_cancels(sample_db):
     async with review_app(sample_db).run_test(size=(120, 40)) as pilot:
         await open_review(pilot, NEXT)

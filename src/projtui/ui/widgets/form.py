@@ -88,6 +88,13 @@ def parse_number(text: str) -> float:
     return value + 0.0
 
 
+def parse_actual(text: str) -> tuple[float, bool]:
+    """A quarter's figure as typed in review mode, and whether it is marked provisional: "87000p" is 87000, provisional."""
+    stripped = text.strip()
+    provisional = stripped[-1:] in ("p", "P")
+    return parse_number(stripped[:-1] if provisional else stripped), provisional
+
+
 def parse_date(text: str) -> dt.date:
     stripped = text.strip()
     if not _DATE.match(stripped):

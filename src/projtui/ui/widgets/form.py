@@ -273,10 +273,16 @@ class ModelForm(VerticalScroll):
     def raw_of(self, spec: FieldSpec, value: Any) -> Any:
         """A model value as the field's widget holds it."""
         if spec.kind == "choice":
-            return value if value is not None else (spec.choices[0][1] if spec.choices else None)
+            return value if value is not None else self._default_choice(spec)
         if spec.kind == "flag":
             return bool(value)
         return spec.to_text(value)
+
+    def _default_choice(self, spec: FieldSpec) -> Any:
+        """A new record's choice: the model's own default (a measure is quarterly), else the first offered."""
+        field = self.model.model_fields.get(spec.name)
+        default = field.get_default(call_default_factory=True) if field is not None else None
+        return default if default is not None else (spec.choices[0][1] if spec.choices else None)
 
     def compose(self) -> ComposeResult:
         for spec in self.specs.values():

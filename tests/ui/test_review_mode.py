@@ -291,6 +291,19 @@ async def test_published_review_hides_publish_and_shows_reopen(sample_db):
         assert "Every project has a review" in _messages(pilot.app)
 
 
+async def test_a_rag_key_on_a_published_review_says_how_to_change_it(sample_db):
+    async with review_app(sample_db).run_test(size=(120, 40)) as pilot:
+        screen = await open_review(pilot)
+        assert screen.sheet.review.is_published
+        rag = screen.overall
+        for key in ("r", "t"):
+            pilot.app.clear_notifications()
+            await pilot.press(key)
+            await pilot.pause()
+            assert "published: press o to re-open" in _messages(pilot.app), key
+        assert screen.overall is rag
+
+
 async def test_conflict_notifies_and_reloads(sample_db):
     async with review_app(sample_db).run_test(size=(120, 40)) as pilot:
         screen = await open_review(pilot, NEXT)

@@ -64,7 +64,7 @@ from projtui.ui.widgets.review_queue import ReviewQueue
 from projtui.ui.widgets.trend_chart import TrendChart
 from projtui.ui.worker_failures import WorkerFailures
 
-EDIT_ACTIONS = {"set_rag", "save", "publish", "arm_aspect"}
+EDIT_ACTIONS = {"save", "publish"}  # r, a, g and t stay live on a published review, to say why nothing changes
 WRITE_ACTIONS = {"save", "publish"}  # off the footer on a published review, where o (re-open) is shown instead
 
 

@@ -15,6 +15,7 @@ from projtui.services.reviews.models import SheetMeasure
 from projtui.ui.screens.confirm import dismiss_asking_first
 from projtui.ui.screens.dialog import Dialog
 from projtui.ui.widgets.form import editable_number, parse_actual
+from projtui.ui.widgets.tick_box import TickBox
 
 
 class ActualScreen(Dialog[ActualFields | None]):
@@ -46,7 +47,7 @@ class ActualScreen(Dialog[ActualFields | None]):
             yield Static(Text(target, style="dim"), classes="dialog-body")
             yield Static("Value", classes="actual-label")
             yield Input(editable_number(actual.value) if actual else "", id="actual-value", placeholder="e.g. 42.5, or 42.5p if provisional")
-            yield Checkbox("Provisional (may still be corrected)", actual.provisional if actual else False, id="actual-provisional")
+            yield TickBox("Provisional (may still be corrected)", actual.provisional if actual else False, id="actual-provisional")
             yield Static("Note (needed when the measure is amber or red)", classes="actual-label")
             yield Input(actual.note or "" if actual else "", id="actual-note")
             yield Static("", id="actual-error")

@@ -32,6 +32,7 @@ from textual.widgets import Checkbox, Input, Label, Select, Static, TextArea
 from projtui.domain.errors import Problem
 from projtui.domain.formatting import first_up, format_number, format_pounds
 from projtui.domain.quarter import Quarter
+from projtui.ui.widgets.tick_box import TickBox
 
 FieldKind = Literal["text", "long", "choice", "money", "date", "number", "percent", "quarter", "flag"]
 
@@ -301,7 +302,7 @@ class ModelForm(VerticalScroll):
                 [(Text(label), value) for label, value in spec.choices], value=raw, allow_blank=False, id=spec.widget_id
             )
         if spec.kind == "flag":
-            return Checkbox(spec.label, value=raw, id=spec.widget_id)
+            return TickBox(spec.label, value=raw, id=spec.widget_id)
         if spec.kind == "long":
             area = TextArea(raw, id=spec.widget_id, soft_wrap=True, tab_behavior="focus", classes="field-long")
             return area

@@ -304,6 +304,24 @@ async def test_a_rag_key_on_a_published_review_says_how_to_change_it(sample_db):
         assert screen.overall is rag
 
 
+async def test_at_80_by_24_the_measures_figures_and_both_money_fields_stay_in_view(sample_db):
+    from projtui.ui.widgets.measures_table import MeasuresTable
+
+    async with review_app(sample_db).run_test(size=(80, 24)) as pilot:
+        screen = await open_review(pilot)
+        table = screen.query_one(MeasuresTable)
+        await settle(pilot)
+        assert [str(column.label) for column in table.columns.values()] == ["Code", "Measure", "Target", "Actual", "St", "Q", "Y"]
+        assert table.virtual_size.width <= table.scrollable_content_region.width  # nothing off to the right
+        for field in ("#rv-spend", "#rv-forecast"):
+            box = screen.query_one(field).region
+            assert box.width >= 10 and screen.query_one("#rv-sheet").region.x <= box.x, field
+        # Wide again: the unit and the status in words come back.
+        await pilot.resize_terminal(120, 40)
+        await settle(pilot)
+        assert "Unit" in [str(column.label) for column in table.columns.values()]
+
+
 async def test_conflict_notifies_and_reloads(sample_db):
     async with review_app(sample_db).run_test(size=(120, 40)) as pilot:
         screen = await open_review(pilot, NEXT)

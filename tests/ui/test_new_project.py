@@ -49,6 +49,23 @@ async def test_n_offers_the_next_code_saves_and_opens_the_new_project(sample_db,
     assert saved.fields.name == "Leisure [b]hub" and saved.fields.stage is Stage.PIPELINE and saved.ambitions == ()
 
 
+async def test_keys_typed_in_the_same_read_as_n_land_in_the_form(sample_db, make_app):
+    # A fast typist, a paste or a screen reader's macro: "n", Tab and the name arrive in one
+    # terminal read, all queued before the worker has read the code and opened the form.
+    from textual import events
+
+    app = make_app(sample_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        for key, char in [("n", "n"), ("tab", "\t"), *((c, c) for c in "Lido"), ("space", " "), *((c, c) for c in "fans")]:
+            app.post_message(events.Key(key, char))
+        await settle(pilot)
+        form = app.screen
+        assert isinstance(form, FormScreen), form  # "a" and "s" did not open the golden thread or the stage picker
+        assert form.query_one("#field-code", Input).value == "SP-18"
+        assert form.query_one("#field-name", Input).value == "Lido fans"
+
+
 async def test_a_taken_code_and_an_empty_name_are_refused_beside_them_and_nothing_is_saved(sample_db, make_app):
     app = make_app(sample_db)
     async with app.run_test(size=SIZE) as pilot:

@@ -3,7 +3,17 @@
 from __future__ import annotations
 
 import pytest
-from support import MARKUP, USER, answer_confirm, build_portfolio, error_of, make_app, screen_text, settle, type_into
+from support import (
+    MARKUP,
+    USER,
+    answer_confirm,
+    build_portfolio,
+    error_of,
+    make_app,
+    screen_text,
+    settle,
+    type_into,
+)
 from textual.widgets import DataTable, Input, Select, TabbedContent
 
 from projtui.domain.enums import Stage
@@ -96,6 +106,28 @@ async def test_edit_and_save_with_ctrl_s(db):
         entries = list(history_page(db, "SP-01").entries)
         assert {(e.field, e.actor) for e in entries[:2]} == {("lead", USER), ("budget_pence", USER)}
         assert form.is_attached is False
+
+
+async def test_text_in_the_same_read_as_e_lands_in_the_form_not_on_the_tabs(db):
+    # "e" and what follows arrive in one terminal read: "3" would otherwise switch to the plan tab
+    # and the letters vanish while the form mounts.
+    from textual import events
+
+    app = make_app(db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        before = app.screen.query_one(TabbedContent).active
+        for key, char in [("e", "e"), ("tab", "\t"), ("end", None), *((c, c) for c in " 3a")]:
+            app.post_message(events.Key(key, char))
+        await settle(pilot)
+        form = app.screen
+        assert isinstance(form, FormScreen), form
+        assert form.focused is form.query_one("#field-name", Input)
+        assert form.query_one("#field-name", Input).value == projects.get_project(db, "SP-01").fields.name + " 3a"
+        await pilot.press("escape")
+        await settle(pilot)
+        await answer_confirm(pilot, True)
+        assert app.screen.query_one(TabbedContent).active == before
 
 
 async def test_enter_in_a_field_saves(db):
@@ -350,8 +382,9 @@ async def test_escape_leaves_the_project(db):
 
 
 async def test_link_ambitions_from_the_project(db):
-    from projtui.ui.screens.ambition_picker import AmbitionPicker
     from textual.widgets import OptionList
+
+    from projtui.ui.screens.ambition_picker import AmbitionPicker
 
     app = make_app(db)
     async with app.run_test(size=SIZE) as pilot:

@@ -146,6 +146,21 @@ async def test_a_p_after_the_figure_marks_it_provisional_as_help_says(sample_db)
         assert (actual.value, actual.provisional) == (87000, True)
 
 
+async def test_a_figure_typed_in_the_same_read_as_enter_lands_in_the_dialog(sample_db):
+    from textual import events
+
+    async with review_app(sample_db).run_test(size=(120, 40)) as pilot:
+        await open_review(pilot, NEXT)
+        await pilot.press("m")
+        await pilot.pause()
+        for key, char in [("enter", "\r"), *((c, c) for c in "42.5p")]:
+            pilot.app.post_message(events.Key(key, char))
+        await settle(pilot)
+        dialog = pilot.app.screen
+        assert isinstance(dialog, ActualScreen), dialog  # "p" did not publish, nor "." do anything else
+        assert dialog.query_one("#actual-value", Input).value == "42.5p"
+
+
 async def test_actual_dialog_refuses_a_non_number_and_escape_cancels(sample_db):
     async with review_app(sample_db).run_test(size=(120, 40)) as pilot:
         await open_review(pilot, NEXT)

@@ -24,6 +24,7 @@ from projtui.config import Settings
 from projtui.services.opening import Database
 from projtui.settings.location import env_var
 from projtui.ui.commands import BindingCommands
+from projtui.ui.held_keys import HeldKeys
 from projtui.ui.screens.dialog import HELP_BINDING
 from projtui.ui.worker_failures import WorkerFailures
 
@@ -39,7 +40,7 @@ def _portfolio_screen():
     return PortfolioScreen()
 
 
-class ProjtuiApp(WorkerFailures, App[None]):
+class ProjtuiApp(HeldKeys, WorkerFailures, App[None]):
     CSS_PATH = "app.tcss"
     TITLE = "projtui"
     COMMANDS: ClassVar = App.COMMANDS | {BindingCommands}

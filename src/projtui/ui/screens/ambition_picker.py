@@ -175,6 +175,7 @@ class AmbitionLinking:
         pass
 
     def start_linking(self, code: str) -> None:
+        self.app.hold_keys()  # what is typed next is for the picker the worker opens
         self._read_for_linking(code)
 
     @work(thread=True, exclusive=True, group="ambition-links-read", exit_on_error=False)

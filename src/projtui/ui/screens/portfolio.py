@@ -397,6 +397,7 @@ class PortfolioScreen(WorkerFailures, AmbitionLinking, Screen[None]):
         self.table.reload()
 
     def action_new_project(self) -> None:
+        self.app.hold_keys()  # type: ignore[attr-defined]  # what is typed next is for the form the worker opens
         self._new_project()
 
     @work(thread=True, exclusive=True, group="portfolio-new", exit_on_error=False)
@@ -444,6 +445,7 @@ class PortfolioScreen(WorkerFailures, AmbitionLinking, Screen[None]):
             self._push(make(sys.modules[module]), reload_on_resume)
         else:
             self.table.loading = True
+            self.app.hold_keys()  # type: ignore[attr-defined]  # for the screen the worker pushes
             self._import_then_push(module, make, reload_on_resume)
 
     @work(thread=True, exclusive=True, group="portfolio-import", exit_on_error=False)

@@ -1,0 +1,80 @@
+"""Keys typed while a screen opens wait for it, instead of reaching the screen below or nowhere.
+
+A terminal hands over everything typed, pasted or sent by a screen reader's
+macro in one read: "n", Tab and a project's name arrive together, all queued
+before `n` has opened its form. Textual gives each key to whatever has focus
+when the key is handled, so the rest went to the portfolio (where "a" opens
+the golden thread) or, while the form was mounting, to nothing.
+
+So the app holds keys from the moment a screen is pushed (or an action
+says one is coming, e.g. after a worker reads what the form offers) until
+that screen has mounted and focused its first field, then hands them on in
+the order they were typed. A hold that is never ended (the worker failed)
+lets go after HOLD_LIMIT, so nothing typed is kept from the user for long.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from textual import events
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from textual.screen import Screen
+    from textual.timer import Timer
+
+HOLD_LIMIT = 3.0  # seconds
+
+# Keys whose work is moving the focus (Screen's own tab and shift+tab bindings); no field here takes them as text.
+_FOCUS_STEPS: dict[str, Callable[[Screen], object]] = {
+    "tab": lambda screen: screen.focus_next(),
+    "shift+tab": lambda screen: screen.focus_previous(),
+}
+
+
+class HeldKeys:
+    """An App mixin: `hold_keys()` and `release_keys()`, and every pushed screen holds keys until it is ready."""
+
+    _held: list[events.Key] | None = None
+    _hold_timer: Timer | None = None
+
+    def hold_keys(self: Any) -> None:
+        """Keep the keys typed from now on until `release_keys` (or HOLD_LIMIT)."""
+        if self._held is None:
+            self._held = []
+            self._hold_timer = self.set_timer(HOLD_LIMIT, self.release_keys)
+
+    def release_keys(self: Any) -> None:
+        """Hand on the kept keys, in order, to whatever has focus now."""
+        held, self._held = self._held, None
+        if self._hold_timer is not None:
+            self._hold_timer.stop()
+            self._hold_timer = None
+        for key in held or ():
+            step = _FOCUS_STEPS.get(key.key)
+            if step is not None:
+                # Tab is a binding the app finds only once the focused field has passed the key
+                # back up, by when the keys after it would have gone to that field too. Moving
+                # the focus in the queue's order instead sends them where Tab would have.
+                self.call_later(lambda step=step: step(self.screen))
+            else:
+                # A fresh event: the kept one has been through the app (and perhaps the old focus) once already.
+                self.post_message(events.Key(key.key, key.character))
+
+    async def on_event(self: Any, event: events.Event) -> None:
+        # Both the keys still arriving and those coming back up from the old focus unused (the app
+        # looks for a binding for them there): neither belongs to the screen that is going.
+        if self._held is not None and isinstance(event, events.Key):
+            self._held.append(event)
+            return
+        await super().on_event(event)  # type: ignore[misc]
+
+    def push_screen(self: Any, screen: Any, *args: Any, **kwargs: Any) -> Any:
+        self.hold_keys()
+        pushed = super().push_screen(screen, *args, **kwargs)  # type: ignore[misc]
+        # After the screen's first refresh its on_mount has run and asked for its focus
+        # (Widget.focus queues the change on the app): the kept keys are queued after that.
+        self.screen_stack[-1].call_after_refresh(self.release_keys)
+        return pushed

@@ -140,3 +140,16 @@ def test_an_unwritable_cache_only_costs_time(settings_file, tmp_path, monkeypatc
     monkeypatch.setenv("XDG_CACHE_HOME", str(settings_file))  # a file: no directory can be made in it
     settings_file.write_text('user = "Ann"\n')
     assert config.load_settings().user == "Ann"
+
+
+def test_risk_bands_that_are_no_matrix_are_one_line_naming_the_file_and_line(cli, settings_file):
+    settings_file.write_text('user = "Ann"\n[risk_bands]\namber = 16\nred = 15\n')
+    line = _single_error(cli("check"), 1)
+    assert line.startswith(f"error: {settings_file}:2: risk_bands: "), line
+    assert "risk_bands" in line and "need 2 <= amber <= red <= 25" in line, line
+
+
+def test_risk_bands_reach_the_settings_in_effect(settings_file):
+    settings_file.write_text("[risk_bands]\namber = 4\nred = 10\n")
+    bands = config.load_settings().bands
+    assert (bands.amber, bands.red) == (4, 10)

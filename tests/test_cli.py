@@ -69,7 +69,7 @@ def test_a_reader_that_stops_early_ends_the_command_quietly(tmp_path):
         [sys.executable, "-m", "projtui", "export", "--db", str(db)],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, env={**os.environ, "PYTHONIOENCODING": "utf-8"},
     )
-    assert child.stdout.readline() == b"schema_version = 1\n"
+    assert child.stdout.readline() == b"schema_version = 2\n"
     child.stdout.close()  # as head does once it has its line
     stderr = child.stderr.read()
     assert child.wait(timeout=120) == 0, stderr
@@ -100,7 +100,7 @@ def test_a_typed_db_option_wins_over_the_environment_wherever_it_is_typed(cli, t
     for args in (("--db", typed, "export"), ("export", "--db", typed)):
         result = cli(*args, env=elsewhere)
         assert result.returncode == 0, (args, result.stderr)
-        assert result.stdout.startswith("schema_version = 1")
+        assert result.stdout.startswith("schema_version = 2")
     assert not (tmp_path / "environment.db").exists()
 
 

@@ -16,6 +16,7 @@ from projtui.domain.risks import (
     RiskStatus,
     by_score,
     is_high,
+    needs_attention,
     needs_review,
     risk_rag,
     risk_score,
@@ -100,7 +101,7 @@ def test_a_risk_record_refuses_scores_off_the_matrix_and_dates_out_of_order():
     assert {p.field for p in caught.value.problems} == {"likelihood", "impact"}
     with pytest.raises(InvalidInput, match="before raised_on"):
         validated(RiskFields, {"code": "R1", "title": "x", "raised_on": "2025-05-01", "review_by": "2025-04-01"})
-    with pytest.raises(InvalidInput, match="only to an issue"):
+    with pytest.raises(InvalidInput, match="kind must stay issue"):
         validated(RiskFields, {"code": "R1", "title": "x", "became_issue_on": "2025-05-01"})
 
 
@@ -108,3 +109,10 @@ def test_next_risk_code_follows_the_series():
     assert next_risk_code([]) == "R01"
     assert next_risk_code(["R01", "R02", "r07"]) == "R08"
     assert next_risk_code(["I1", "R9", "R10"]) == "R11"
+
+
+def test_needs_attention_is_open_and_red():
+    assert needs_attention(RiskFields(code="R1", title="a", likelihood=3, impact=5))
+    assert not needs_attention(RiskFields(code="R1", title="a", likelihood=3, impact=5, status="closed"))
+    assert not needs_attention(RiskFields(code="R1", title="a", likelihood=3, impact=4))
+    assert needs_attention(RiskFields(code="R1", title="a", likelihood=3, impact=4), RiskBands(amber=5, red=12))

@@ -297,7 +297,7 @@ class RiskFields(Strict):
     @model_validator(mode="after")
     def _dates_in_order(self) -> RiskFields:
         if self.became_issue_on is not None and self.kind is not RiskKind.ISSUE:
-            raise ValueError("became_issue_on applies only to an issue (a risk that happened)")
+            raise ValueError(f"kind must stay issue: it became an issue on {self.became_issue_on} (became_issue_on)")
         for name in ("review_by", "became_issue_on"):
             later = getattr(self, name)
             if self.raised_on and later and later < self.raised_on:

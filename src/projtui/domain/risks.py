@@ -27,6 +27,7 @@ __all__ = [
     "RiskKind",
     "RiskStatus",
     "is_high",
+    "needs_attention",
     "needs_review",
     "risk_rag",
     "risk_score",
@@ -98,6 +99,11 @@ def risk_rag(score: int, bands: RiskBands = DEFAULT_BANDS) -> Rag:
 def is_high(likelihood: int, impact: int, bands: RiskBands = DEFAULT_BANDS) -> bool:
     """In the red band: what review mode and the report put in front of the reader."""
     return risk_rag(risk_score(likelihood, impact), bands) is Rag.RED
+
+
+def needs_attention(risk, bands: RiskBands = DEFAULT_BANDS) -> bool:
+    """Open and in the red band (a record with status, likelihood and impact): what review mode and the report put first."""
+    return risk.status is RiskStatus.OPEN and is_high(risk.likelihood, risk.impact, bands)
 
 
 def score_caption(likelihood: int, impact: int, bands: RiskBands = DEFAULT_BANDS) -> str:

@@ -362,7 +362,11 @@ def test_check_lists_the_sample_gaps_and_exits_1(cli, tmp_path):
         "-          attribution    measure 'Percentage of customer transactions completed online' (%) "
         "is claimed by 2 projects: SP-02 and SP-12"
     )
-    assert "12 gaps found (latest quarter: 2026/27 Q2)." in out
+    # Open risks past their review date: SP-09 R01's passed in 2026; the others' dates are still to come, then pass as time does.
+    overdue = [line for line in out.splitlines() if line.split()[1:2] == ["risks"]]
+    assert ("SP-09      risks          open risk R01 'Planning consent delayed by heritage objections' "
+            "was due for review by 2026-06-30") in overdue
+    assert f"{12 + len(overdue)} gaps found (latest quarter: 2026/27 Q2)." in out
 
 
 def test_check_as_json_gives_every_gap_in_full_for_scripts(cli, tmp_path):
@@ -371,7 +375,10 @@ def test_check_as_json_gives_every_gap_in_full_for_scripts(cli, tmp_path):
     result = cli("check", "--format", "json", "--db", db)
     assert result.returncode == 1, result.stderr
     found = json.loads(result.stdout)
-    assert found["latest_quarter"] == "2026/27 Q2" and len(found["gaps"]) == 12
+    overdue = [gap for gap in found["gaps"] if gap["kind"] == "risk_past_review"]
+    assert found["latest_quarter"] == "2026/27 Q2" and len(found["gaps"]) == 12 + len(overdue)
+    (planning,) = [gap for gap in overdue if gap["key"] == "SP-09/R01"]
+    assert (planning["project"], planning["area"]) == ("SP-09", "risks")
     (shared,) = [gap for gap in found["gaps"] if gap["kind"] == "double_counting"]
     assert shared["area"] == "attribution" and shared["project"] is None
     assert (shared["projects"], shared["items"]) == (["SP-02", "SP-12"], ["SP-02/M1", "SP-12/M1"])

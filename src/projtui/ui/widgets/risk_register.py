@@ -32,6 +32,7 @@ from projtui.domain.risks import (
     RiskBands,
     RiskKind,
     RiskStatus,
+    needs_review,
 )
 from projtui.services import risks
 from projtui.services.risks import RiskRecord, RiskRegister
@@ -129,12 +130,22 @@ class RiskRegisterView(WorkerFailures, Vertical):
                 Text("✔ Closed" if closed else "○ Open", style=dim),
                 Text(fields.title, style=dim),
                 Text(fields.owner or "—", style=dim),
-                Text(fields.review_by.isoformat() if fields.review_by else "—", style=dim),
+                self._review_by(record, dim),
                 key=str(record.id),
             )
         if register.risks:
             table.move_cursor(row=min(cursor, len(register.risks) - 1))
         self._show_detail()
+
+    @staticmethod
+    def _review_by(record: RiskRecord, style: str) -> Text:
+        """The review-by date, marked ⚠ once an open risk is past it (as `projtui check` reports it)."""
+        review_by = record.fields.review_by
+        if review_by is None:
+            return Text("—", style=style)
+        if needs_review(record.status, review_by, dt.date.today()):
+            return Text(f"⚠ {review_by.isoformat()} overdue", style="bold")
+        return Text(review_by.isoformat(), style=style)
 
     def current(self) -> RiskRecord | None:
         register = self.register

@@ -165,6 +165,16 @@ async def test_a_stale_close_says_so_and_shows_what_is_saved(db):
         assert risks.risk_register(db, "SP-01").risks[0].fields.status is RiskStatus.OPEN
 
 
+async def test_an_open_risk_past_its_review_date_is_marked_overdue(db):
+    register = risks.risk_register(db, "SP-01")
+    for record, review_by in zip(register.risks, (dt.date(2000, 1, 31), dt.date(2099, 1, 31)), strict=True):
+        risks.update_risk(db, record.id, record.fields.model_copy(update={"review_by": review_by}), expected_version=record.version, actor="setup")
+    app = make_app(db)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_tab(pilot)
+        assert [row[7] for row in rows(app)] == ["⚠ 2000-01-31 overdue", "2099-01-31"]
+
+
 async def test_help_lists_the_risks_keys(db):
     app = make_app(db)
     async with app.run_test(size=SIZE) as pilot:

@@ -10,16 +10,12 @@ from sqlalchemy.orm import Session
 from projtui.store import tables as t
 from projtui.store.queries.plans import code_taken_in
 
-__all__ = ["add_risk", "code_taken", "overdue_for_review", "risk_by_id", "risk_codes", "risks_of"]
+__all__ = ["add_risk", "code_taken", "overdue_for_review", "risk_by_id", "risks_of"]
 
 
 def risks_of(session: Session, project_id: int) -> list[t.Risk]:
     """The project's risks and issues, in no particular order (the register sorts them by score)."""
     return list(session.scalars(select(t.Risk).where(t.Risk.project_id == project_id).execution_options(populate_existing=True)))
-
-
-def risk_codes(session: Session, project_id: int) -> list[str]:
-    return list(session.scalars(select(t.Risk.code).where(t.Risk.project_id == project_id)))
 
 
 def risk_by_id(session: Session, risk_id: int) -> t.Risk | None:

@@ -205,7 +205,7 @@ def test_import_applies_changes_and_records_them_in_the_audit_log(cli, tmp_path)
 @pytest.mark.parametrize(
     ("mutate", "expected"),
     [
-        (lambda t: t.replace("schema_version = 1", "schema_version = 1\nthis is = not toml ="), "invalid TOML"),
+        (lambda t: t.replace("schema_version = 2", "schema_version = 2\nthis is = not toml ="), "invalid TOML"),
         (lambda t: t.replace('category = "cash-releasing"', 'category = "cash"', 1), "category"),
         (lambda t: t.replace('ambitions = ["A1"', 'ambitions = ["A9"', 1), "unknown ambition"),
     ],

@@ -9,6 +9,7 @@ shows, so a template that forgets to escape changes the golden bytes.
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 from projtui.domain.quarter import Quarter
@@ -91,13 +92,17 @@ def hostile_report() -> Report:
     return build_report(hostile_document(), HOSTILE_QUARTER, gaps, gaps_as_of=HOSTILE_QUARTER)
 
 
+# "Today" for the sample's gaps: open risks past their review-by date depend on it (only SP-09 R01 is, then).
+SAMPLE_TODAY = dt.date(2026, 12, 7)
+
+
 def build_reports(work_dir: Path) -> dict[str, Report]:
     """Every case's report by name; the sample database is made in ``work_dir``."""
     database = open_portfolio(f"sqlite:///{work_dir / 'sample.db'}", create=True)
     try:
         load_sample(database, actor="tester")
         reports = {
-            _sample_case(quarter): build_from_db(database, Quarter.parse(quarter))
+            _sample_case(quarter): build_from_db(database, Quarter.parse(quarter), today=SAMPLE_TODAY)
             for quarter in SAMPLE_QUARTERS
         }
     finally:

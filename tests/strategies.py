@@ -54,6 +54,25 @@ def measures(draw) -> dict:
 
 
 @st.composite
+def risks(draw, code: str) -> dict:
+    kind = draw(st.sampled_from(["risk", "issue"]))
+    raised = draw(st.none() | st.dates(dt.date(2020, 1, 1), dt.date(2030, 1, 1)))
+    later = st.dates(raised or dt.date(2020, 1, 1), dt.date(2031, 1, 1))
+    return {
+        "code": code,
+        "title": draw(titles),
+        "kind": kind,
+        "status": draw(st.sampled_from(["open", "closed"])),
+        "likelihood": draw(st.integers(1, 5)),
+        "impact": draw(st.integers(1, 5)),
+        "mitigation": draw(st.none() | texts),
+        "raised_on": raised,
+        "review_by": draw(st.none() | later),
+        "became_issue_on": draw(st.none() | later) if kind == "issue" else None,
+    }
+
+
+@st.composite
 def _stage_and_ambitions(draw, ambitions: list[str]) -> dict:
     """Only a pipeline project may serve no ambition (Stage.needs_ambition)."""
     linked = draw(st.lists(st.sampled_from(ambitions), unique=True)) if ambitions else []
@@ -92,6 +111,7 @@ def projects(draw, code: str, ambitions: list[str]) -> dict:
             for year, q in draw(st.lists(st.tuples(st.integers(2022, 2026), st.integers(1, 4)), unique=True, max_size=3))
         ],
     }
+    project["risks"] = [draw(risks(c)) for c in draw(st.lists(codes, unique=True, max_size=2))]
     # Measure codes are unique within a project. Every measure gets one here, as the
     # database gives them; the reader's numbering of codeless ones is tested on its own.
     measure_codes = iter(draw(st.lists(codes, unique=True, min_size=6, max_size=6)))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
 from projtui.services.checks import KINDS, find_gaps
@@ -133,3 +135,27 @@ def test_findings_across_projects_come_after_every_project_s_own(tmp_path):
     assert "double_counting" not in kinds[:-2]
     # Notes (monitor-only measures) come after every gap.
     assert [gap.is_note for gap in found] == sorted(gap.is_note for gap in found)
+
+
+def test_open_risks_past_their_review_date_are_gaps_and_closed_ones_are_not(tmp_path):
+    risks = "".join(
+        f'[[projects.risks]]\ncode = "{code}"\ntitle = "Risk {code}"\nkind = "{kind}"\nstatus = "{status}"\n'
+        f"likelihood = 3\nimpact = 4\nreview_by = {review_by}\n"
+        for code, kind, status, review_by in (
+            ("R01", "risk", "open", "2025-05-31"),  # the day before: overdue
+            ("R02", "risk", "open", "2025-06-01"),  # due today: not yet
+            ("R03", "risk", "closed", "2024-01-01"),  # closed: never
+            ("R04", "issue", "open", "2024-12-31"),
+        )
+    )
+    db = open_portfolio(f"sqlite:///{tmp_path / 'p.db'}", create=True)
+    try:
+        import_snapshot(db, PORTFOLIO.replace("schema_version = 1", "schema_version = 2") + risks, source="checks.toml", actor="tester")
+        gaps = [gap for gap in find_gaps(db, today=dt.date(2025, 6, 1))[0] if gap.kind == "risk_past_review"]
+    finally:
+        db.dispose()
+    assert [(gap.project, gap.key, gap.message) for gap in gaps] == [
+        ("SP-01", "SP-01/R01", "open risk R01 'Risk R01' was due for review by 2025-05-31"),
+        ("SP-01", "SP-01/R04", "open issue R04 'Risk R04' was due for review by 2024-12-31"),
+    ]
+    assert KINDS["risk_past_review"] == "risks"

@@ -69,7 +69,7 @@ def test_a_reader_that_stops_early_ends_the_command_quietly(tmp_path):
         [sys.executable, "-m", "projtui", "export", "--db", str(db)],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, env={**os.environ, "PYTHONIOENCODING": "utf-8"},
     )
-    assert child.stdout.readline() == b"schema_version = 1\n"
+    assert child.stdout.readline() == b"schema_version = 2\n"
     child.stdout.close()  # as head does once it has its line
     stderr = child.stderr.read()
     assert child.wait(timeout=120) == 0, stderr
@@ -100,7 +100,7 @@ def test_a_typed_db_option_wins_over_the_environment_wherever_it_is_typed(cli, t
     for args in (("--db", typed, "export"), ("export", "--db", typed)):
         result = cli(*args, env=elsewhere)
         assert result.returncode == 0, (args, result.stderr)
-        assert result.stdout.startswith("schema_version = 1")
+        assert result.stdout.startswith("schema_version = 2")
     assert not (tmp_path / "environment.db").exists()
 
 
@@ -205,7 +205,7 @@ def test_import_applies_changes_and_records_them_in_the_audit_log(cli, tmp_path)
 @pytest.mark.parametrize(
     ("mutate", "expected"),
     [
-        (lambda t: t.replace("schema_version = 1", "schema_version = 1\nthis is = not toml ="), "invalid TOML"),
+        (lambda t: t.replace("schema_version = 2", "schema_version = 2\nthis is = not toml ="), "invalid TOML"),
         (lambda t: t.replace('category = "cash-releasing"', 'category = "cash"', 1), "category"),
         (lambda t: t.replace('ambitions = ["A1"', 'ambitions = ["A9"', 1), "unknown ambition"),
     ],
@@ -363,7 +363,11 @@ def test_check_lists_the_sample_gaps_and_exits_1(cli, tmp_path):
         "-          attribution    measure 'Percentage of customer transactions completed online' (%) "
         "is claimed by 2 projects: SP-02 and SP-12"
     )
-    assert gaps.splitlines()[-1] == "10 gaps found (latest quarter: 2026/27 Q2)."
+    # Open risks past their review date: SP-09 R01's passed in 2026; the others' dates are still to come, then pass as time does.
+    overdue = [line for line in gaps.splitlines() if line.split()[1:2] == ["risks"]]
+    assert ("SP-09      risks          open risk R01 'Planning consent delayed by heritage objections' "
+            "was due for review by 2026-06-30") in overdue
+    assert gaps.splitlines()[-1] == f"{10 + len(overdue)} gaps found (latest quarter: 2026/27 Q2)."
     # Monitor-only measures are a choice: listed for information, not counted.
     assert notes.splitlines() == [
         "SP-02      measures       measure M4 'Email and SMS bulletin subscribers' has no target (monitor only)",
@@ -377,8 +381,11 @@ def test_check_as_json_gives_every_gap_in_full_for_scripts(cli, tmp_path):
     result = cli("check", "--format", "json", "--db", db)
     assert result.returncode == 1, result.stderr
     found = json.loads(result.stdout)
-    assert found["latest_quarter"] == "2026/27 Q2" and len(found["gaps"]) == 12
+    overdue = [gap for gap in found["gaps"] if gap["kind"] == "risk_past_review"]
+    assert found["latest_quarter"] == "2026/27 Q2" and len(found["gaps"]) == 12 + len(overdue)
     assert [gap["kind"] for gap in found["gaps"] if gap["severity"] == "note"] == ["measure_no_target"] * 2
+    (planning,) = [gap for gap in overdue if gap["key"] == "SP-09/R01"]
+    assert (planning["project"], planning["area"]) == ("SP-09", "risks")
     (shared,) = [gap for gap in found["gaps"] if gap["kind"] == "double_counting"]
     assert shared["area"] == "attribution" and shared["project"] is None
     assert (shared["projects"], shared["items"]) == (["SP-02", "SP-12"], ["SP-02/M1", "SP-12/M1"])

@@ -34,6 +34,8 @@ def test_config_show_says_where_each_setting_came_from(cli, settings_file, tmp_p
         'database_url = "postgresql://ann:***@host/db"  # file',
         'keymap."portfolio.filter" = "ctrl+f"  # file',
         'keymap."app.help" = "f2"  # environment (PROJTUI_KEYMAP)',
+        "risk_bands.amber = 5  # default",
+        "risk_bands.red = 15  # default",
         f"# opens sqlite:///{tmp_path / 'x.db'}",
     ]
 
@@ -42,7 +44,10 @@ def test_config_show_with_no_file_shows_the_defaults(cli, db_path):
     default = config.default_db_path()
     shown = _shown(cli, env={"PROJTUI_DB": "", "PROJTUI_USER": "Bo"})
     assert shown[:2] == ['user = "Bo"  # environment (PROJTUI_USER)', 'theme = "textual-dark"  # default']
-    assert shown[2:] == [f'db = "{default}"  # default', "database_url = (not set)  # default", f"# opens sqlite:///{default}"]
+    assert shown[2:] == [
+        f'db = "{default}"  # default', "database_url = (not set)  # default",
+        "risk_bands.amber = 5  # default", "risk_bands.red = 15  # default", f"# opens sqlite:///{default}",
+    ]
 
 
 def _shown(cli, *before: str | Path, env: dict[str, str]) -> list[str]:
@@ -140,3 +145,18 @@ def test_an_unwritable_cache_only_costs_time(settings_file, tmp_path, monkeypatc
     monkeypatch.setenv("XDG_CACHE_HOME", str(settings_file))  # a file: no directory can be made in it
     settings_file.write_text('user = "Ann"\n')
     assert config.load_settings().user == "Ann"
+
+
+def test_risk_bands_that_are_no_matrix_are_one_line_naming_the_file_and_line(cli, settings_file):
+    settings_file.write_text('user = "Ann"\n[risk_bands]\namber = 16\nred = 15\n')
+    line = _single_error(cli("check"), 1)
+    assert line.startswith(f"error: {settings_file}:2: risk_bands: "), line
+    assert "risk_bands" in line and "need 2 <= amber <= red <= 25" in line, line
+
+
+def test_risk_bands_reach_the_settings_in_effect(cli, settings_file):
+    settings_file.write_text("[risk_bands]\namber = 4\nred = 10\n")
+    bands = config.load_settings().bands
+    assert (bands.amber, bands.red) == (4, 10)
+    shown = _shown(cli, env={"PROJTUI_USER": "Bo"})
+    assert ["risk_bands.amber = 4  # file", "risk_bands.red = 10  # file"] == [line for line in shown if line.startswith("risk_bands")]

@@ -116,7 +116,9 @@ def canonical(document: Document) -> Document:
         benefits = [b.model_copy(update={"measures": [measure(m) for m in b.measures]}) for b in p.benefits]
         reviews = sorted(p.reviews, key=lambda r: r.quarter)
         ambitions = p.ambitions[:1] + by_code_text(p.ambitions[1:])
-        return p.model_copy(update={"outputs": outputs, "outcomes": outcomes, "benefits": benefits, "reviews": reviews, "ambitions": ambitions})
+        return p.model_copy(update={
+            "outputs": outputs, "outcomes": outcomes, "benefits": benefits, "reviews": reviews, "ambitions": ambitions, "risks": by_code(p.risks),
+        })
 
     ambitions = [a.model_copy(update={"priorities": by_code(a.priorities)}) for a in by_code(document.ambitions)]
     return document.model_copy(update={"ambitions": ambitions, "projects": [project(p) for p in by_code(document.projects)]})

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import platformdirs
 
+from projtui.domain.risks import RiskBands
 from projtui.settings.location import APP_NAME, config_dir, config_file, login_name
 
 __all__ = ["Settings", "config_dir", "config_file", "data_dir", "database_url", "default_db_path", "load_settings", "login_name"]
@@ -39,6 +40,7 @@ class Settings:
     keymap: Mapping[str, str] = field(default_factory=dict)
     db: str | None = None
     database_url: str | None = None
+    risk_bands: Mapping[str, int] = field(default_factory=dict)  # amber, red: see `bands`
     # Where each came from: "environment" or "file", by field and by `keymap.<id>`; absent: the default.
     sources: Mapping[str, str] = field(default_factory=dict)
 
@@ -53,6 +55,11 @@ class Settings:
             if db or url:
                 return database_url(Path(db) if db else None, url)
         return database_url()
+
+    @property
+    def bands(self) -> RiskBands:
+        """The risk matrix's bands (the settings model checked them)."""
+        return RiskBands(**self.risk_bands)
 
     def _from(self, source: str, key: str):
         return getattr(self, key) if self.sources.get(key) == source else None

@@ -86,6 +86,30 @@ def test_overview_golden_thread_gap(snap_compare, db):
     assert snap_compare(make_app(db, code="SP-02"), terminal_size=WIDE, run_before=_tab("1"))
 
 
+def _with_risks(db):
+    import datetime as dt
+
+    from projtui.domain.records import RiskFields
+    from projtui.services import risks
+
+    risks.create_risk(db, "SP-01", RiskFields(
+        code="R01", title="Heat pump contractor insolvency", likelihood=3, impact=5, owner="G. Tomlinson",
+        mitigation="Performance bond and parent company guarantee", raised_on=dt.date(2024, 9, 2), review_by=dt.date(2099, 2, 28),  # never overdue, so the picture stays put
+    ), actor="setup")
+    risks.create_risk(db, "SP-01", RiskFields(code="R02", title="Cost inflation above contingency", likelihood=2, impact=4), actor="setup")
+    closed = risks.create_risk(db, "SP-01", RiskFields(code="R03", title="Planning [b]delay[/b]", likelihood=1, impact=2), actor="setup")
+    risks.close_risk(db, closed.id, expected_version=closed.version, actor="setup")
+    return db
+
+
+def test_risks(snap_compare, db):
+    assert snap_compare(make_app(_with_risks(db)), terminal_size=WIDE, run_before=_tab("6"))
+
+
+def test_risks_small(snap_compare, db):
+    assert snap_compare(make_app(_with_risks(db)), terminal_size=SMALL, run_before=_tab("6"))
+
+
 def test_ambitions(snap_compare, db):
     assert snap_compare(make_app(db), terminal_size=WIDE, run_before=_tab("2"))
 

@@ -36,6 +36,8 @@ def show(ctx: typer.Context) -> None:
         ("database_url", url, "option") if url else ("database_url", settings.database_url, source("database_url", env_var("database_url"))),
     ]
     rows += [(f"keymap.{json.dumps(binding)}", keys, source(f"keymap.{binding}", env_var("keymap"))) for binding, keys in settings.keymap.items()]
+    bands = settings.bands
+    rows += [(f"risk_bands.{name}", getattr(bands, name), source("risk_bands", env_var("risk_bands"))) for name in ("amber", "red")]
     for key, value, where in rows:
         shown = "(not set)" if value is None else without_password(json.dumps(value, ensure_ascii=False))
         typer.echo(f"{key} = {shown}  # {where}")

@@ -50,6 +50,7 @@ def report(
     database_url: DbUrl = None,
 ) -> None:
     """The quarterly performance report for Cabinet or a scrutiny panel, grouped by ambition."""
+    from projtui.config import load_settings
     from projtui.services.reporting import build_report
 
     if format is None:
@@ -60,7 +61,7 @@ def report(
     database = open_database(ctx, db, database_url)
     try:
         with progress_bar(quiet) as progress:
-            model = build_report(database, quarter, progress)
+            model = build_report(database, quarter, progress, bands=load_settings().bands)
     finally:
         database.dispose()
     if format is ReportFormat.DOCX:

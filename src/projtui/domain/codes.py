@@ -53,6 +53,16 @@ def next_project_code(taken: Iterable[str]) -> str:
     reports. With no numbered code yet, SP-01. Prefixes are compared
     without case, so sp-01 and SP-02 are one series.
     """
+    return next_in_series(taken, first="SP-01")  # the strategic-project style of the sample portfolio
+
+
+def next_risk_code(taken: Iterable[str]) -> str:
+    """The code to offer for a project's new risk or issue, by the same rule as projects': R01 first, then R02 …"""
+    return next_in_series(taken, first="R01")
+
+
+def next_in_series(taken: Iterable[str], *, first: str) -> str:
+    """One past the highest number of the prefix most of `taken` share (see `next_project_code`); `first` when none is numbered."""
     numbers: dict[str, list[str]] = {}  # prefix, casefolded → the digit runs after it
     spelling: dict[str, str] = {}  # prefix, casefolded → as the codes first write it
     for code in taken:
@@ -61,7 +71,7 @@ def next_project_code(taken: Iterable[str]) -> str:
             numbers.setdefault(key, []).append(match.group(2))
             spelling.setdefault(key, match.group(1))
     if not numbers:
-        return "SP-01"  # the strategic-project style of the sample portfolio
+        return first
     key = min(numbers, key=lambda p: (-len(numbers[p]), p))  # the most used prefix; ties by name, to be stable
     digits = numbers[key]
     # One past the highest is free whatever the case or padding of the others: no code of this prefix is higher.

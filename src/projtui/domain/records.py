@@ -43,6 +43,7 @@ from projtui.domain.enums import (
 )
 from projtui.domain.errors import InvalidInput, Problem
 from projtui.domain.quarter import Quarter, to_quarter
+from projtui.domain.risks import RiskKind, RiskStatus
 
 
 def _no_nul(text: str) -> str:
@@ -272,3 +273,33 @@ class ActualFields(Strict):
     @classmethod
     def _blank_is_none(cls, note: str | None) -> str | None:
         return note if note is None or note.strip() else None
+
+
+Score = Annotated[StrictInt, Field(ge=1, le=5)]  # one side of the 5×5 matrix; "3" in a TOML file is a mistake, not 3
+
+
+class RiskFields(Strict):
+    """A project's risk or issue; its score and RAG are worked out (`domain.risks`), never stored."""
+
+    code: Code
+    title: Title
+    kind: RiskKind = RiskKind.RISK
+    status: RiskStatus = RiskStatus.OPEN
+    likelihood: Score = 3
+    impact: Score = 3
+    owner: Short | None = None
+    description: Text | None = None
+    mitigation: Text | None = None  # the mitigation of a risk, the action on an issue
+    raised_on: dt.date | None = None
+    review_by: dt.date | None = None
+    became_issue_on: dt.date | None = None  # when a risk happened: it is an issue since
+
+    @model_validator(mode="after")
+    def _dates_in_order(self) -> RiskFields:
+        if self.became_issue_on is not None and self.kind is not RiskKind.ISSUE:
+            raise ValueError(f"kind must stay issue: it became an issue on {self.became_issue_on} (became_issue_on)")
+        for name in ("review_by", "became_issue_on"):
+            later = getattr(self, name)
+            if self.raised_on and later and later < self.raised_on:
+                raise ValueError(f"{name} {later} is before raised_on {self.raised_on}")
+        return self

@@ -39,6 +39,7 @@ from projtui.report.model import (
     ProjectLine,
     Report,
     ReportMeasure,
+    ReportRisk,
     direction_label,
 )
 
@@ -145,6 +146,14 @@ def _measure_row(m: ReportMeasure) -> list[str | Cell]:
     ]
 
 
+_RISK_HEADERS = ["Project", "Code", "Risk or issue", "Kind", "Score", "Owner", "Mitigation or action"]
+_RISK_WIDTHS = [1.7, 1.4, 5.6, 1.6, 2.4, 3.0, 10.0]  # cm
+
+
+def _risk_row(r: ReportRisk) -> list[str | Cell]:
+    return [r.project, r.code, r.title, wording.risk_kind(r), _rag_cell(r.rag, r.caption), r.owner or "", (r.mitigation or "").strip()]
+
+
 def _section(doc, section: AmbitionSection) -> None:
     start_section(doc, landscape=bool(section.projects))
     heading(doc, section.heading, 2)
@@ -161,6 +170,9 @@ def _section(doc, section: AmbitionSection) -> None:
         add_table(doc, _MEASURE_HEADERS, [_measure_row(m) for m in section.measures], _MEASURE_WIDTHS, numeric=[4, 5, 6])
     else:
         paragraph(doc, "No measures recorded for these projects.")
+    if section.risks:
+        heading(doc, "Open risks and issues of amber and red projects", 3)
+        add_table(doc, _RISK_HEADERS, [_risk_row(r) for r in section.risks], _RISK_WIDTHS, numeric=[4])
 
 
 # -- the paper ----------------------------------------------------------------------------

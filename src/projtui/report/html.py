@@ -92,7 +92,9 @@ def _environment() -> Environment:
     )
     # The report's sentences have one home, shared with Markdown and Word.
     environment.filters.update(
-        {f.__name__: f for f in (wording.summary_notes, wording.benefits_sentence, wording.measure_notes_sentence, wording.section_counts)}
+        {f.__name__: f for f in (
+            wording.summary_notes, wording.benefits_sentence, wording.measure_notes_sentence, wording.section_counts, wording.risk_kind,
+        )}
     )
     environment.filters.update(sentence=first_up, slug=_slug)
     environment.globals.update(

@@ -159,7 +159,19 @@ def _section(section: AmbitionSection) -> list[str]:
     out += _projects(section)
     out += ["", "### Measures", ""]
     out += _measures(section) if section.measures else ["No measures recorded for these projects."]
+    if section.risks:
+        out += ["", "### Open risks and issues of amber and red projects", ""]
+        out += _risks(section)
     return out
+
+
+def _risks(section: AmbitionSection) -> list[str]:
+    headers = ["Project", "Code", "Risk or issue", "Kind", "Score", "Owner", "Mitigation or action"]
+    rows = [
+        [escape(r.project), escape(r.code), escape(r.title), wording.risk_kind(r), r.caption, escape(r.owner), escape(r.mitigation)]
+        for r in section.risks
+    ]
+    return _table(headers, rows)
 
 
 def _key() -> list[str]:

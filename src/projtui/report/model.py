@@ -18,6 +18,9 @@ out. The rules are the domain's, applied once here:
   never a status; "not due this quarter" is not "no data".
 * An amber or red rating, for a project or a measure, needs commentary: the
   report says so where it is missing.
+* An amber or red project lists its open risks and issues (raised by the
+  end of the quarter), highest score first, scored by ``domain.risks`` with
+  the bands the settings give.
 """
 
 from __future__ import annotations
@@ -51,7 +54,17 @@ from projtui.domain.measures import (
 from projtui.domain.progress import Progress, counted, no_progress
 from projtui.domain.quarter import Quarter
 from projtui.domain.rag import RAG_ORDER, RagChange, commentary_missing, rag_change
-from projtui.snapshot.document import Document, Measure, Project, Review
+from projtui.domain.risks import (
+    DEFAULT_BANDS,
+    RiskBands,
+    RiskKind,
+    RiskStatus,
+    by_score,
+    risk_rag,
+    risk_score,
+    score_caption,
+)
+from projtui.snapshot.document import Document, Measure, Project, Review, Risk
 
 __all__ = [
     "GAP_LABELS",
@@ -65,6 +78,7 @@ __all__ = [
     "ProjectLine",
     "Report",
     "ReportMeasure",
+    "ReportRisk",
     "Summary",
     "build_report",
     "direction_label",
@@ -108,6 +122,7 @@ GAP_LABELS = {
     "no_owner": "Benefits and measures with no owner",
     "double_counting": "Benefits and measures claimed by more than one project",
     "rag_without_commentary": "Amber or red ratings without commentary",
+    "risk_past_review": "Open risks and issues past their review date",
 }
 GOLDEN_THREAD_KINDS = frozenset({"no_ambition"})
 
@@ -195,6 +210,21 @@ class ReportMeasure:
 
 
 @dataclass(frozen=True)
+class ReportRisk:
+    """An open risk or issue of an amber or red project."""
+
+    project: str
+    code: str
+    title: str
+    kind: RiskKind
+    score: int
+    rag: Rag
+    caption: str  # score, shape and band in a word: ``20 ▲ Red``
+    owner: str | None
+    mitigation: str | None
+
+
+@dataclass(frozen=True)
 class ProjectLine:
     code: str
     name: str
@@ -215,6 +245,7 @@ class ProjectLine:
     spend_to_date_pence: int | None
     benefits: OnTrackCount
     measures: tuple[ReportMeasure, ...]
+    risks: tuple[ReportRisk, ...] = ()  # open ones, highest score first; only for an amber or red project
 
     @property
     def other_ambitions(self) -> tuple[str, ...]:
@@ -251,6 +282,10 @@ class AmbitionSection:
     @property
     def measures(self) -> tuple[ReportMeasure, ...]:
         return tuple(m for p in self.projects for m in p.measures)
+
+    @property
+    def risks(self) -> tuple[ReportRisk, ...]:
+        return tuple(r for p in self.projects for r in p.risks)
 
     @property
     def rag_counts(self) -> dict[Rag | None, int]:
@@ -309,16 +344,16 @@ class Report:
 
 def build_report(
     document: Document, quarter: Quarter, gaps: Iterable[GapItem] = (), *, gaps_as_of: Quarter | None = None,
-    progress: Progress = no_progress,
+    progress: Progress = no_progress, bands: RiskBands = DEFAULT_BANDS,
 ) -> Report:
-    """The report for ``quarter`` from a snapshot document.
+    """The report for ``quarter`` from a snapshot document (risks banded by ``bands``).
 
     The document may hold later quarters too (they are ignored); it must
     hold the earlier ones the comparisons need: the previous published
     review, last quarter's and last year's actuals.
     """
     projects = sorted(document.projects, key=lambda p: natural_key(p.code))
-    lines = [_project_line(p, quarter) for p in counted(projects, len(projects), "Building the report", progress)]
+    lines = [_project_line(p, quarter, bands) for p in counted(projects, len(projects), "Building the report", progress)]
 
     known = {a.code for a in document.ambitions}
     by_primary: dict[str | None, list[ProjectLine]] = {}
@@ -366,7 +401,7 @@ def previous_published(reviews: Sequence[Review], quarter: Quarter) -> PreviousR
     return PreviousRating(latest.quarter, latest.rag)
 
 
-def _project_line(project: Project, quarter: Quarter) -> ProjectLine:
+def _project_line(project: Project, quarter: Quarter, bands: RiskBands) -> ProjectLine:
     review = _review_for(project, quarter)
     measures: list[ReportMeasure] = []
     benefit_statuses: list[list[MeasureStatus]] = []
@@ -400,6 +435,25 @@ def _project_line(project: Project, quarter: Quarter) -> ProjectLine:
         spend_to_date_pence=review.spend_to_date_pence if review else None,
         benefits=rollup_counts(benefit_on_track(statuses) for statuses in benefit_statuses),
         measures=tuple(measures),
+        risks=_open_risks(project, quarter, bands) if review is not None and review.rag in (Rag.AMBER, Rag.RED) else (),
+    )
+
+
+def _open_risks(project: Project, quarter: Quarter, bands: RiskBands) -> tuple[ReportRisk, ...]:
+    """The project's open risks and issues raised by the quarter's end, highest score first."""
+    end = quarter.end_date
+    return tuple(
+        _report_risk(project.code, r, bands)
+        for r in by_score(project.risks)
+        if r.status is RiskStatus.OPEN and (r.raised_on is None or r.raised_on <= end)
+    )
+
+
+def _report_risk(project: str, risk: Risk, bands: RiskBands) -> ReportRisk:
+    score = risk_score(risk.likelihood, risk.impact)
+    return ReportRisk(
+        project=project, code=risk.code, title=risk.title, kind=risk.kind, score=score, rag=risk_rag(score, bands),
+        caption=score_caption(risk.likelihood, risk.impact, bands), owner=risk.owner, mitigation=risk.mitigation,
     )
 
 

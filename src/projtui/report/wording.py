@@ -27,6 +27,7 @@ from projtui.report.model import (
     ProjectLine,
     Report,
     ReportMeasure,
+    ReportRisk,
     Summary,
 )
 
@@ -41,6 +42,7 @@ __all__ = [
     "previous",
     "rating",
     "review",
+    "risk_kind",
     "section_counts",
     "status",
     "summary_notes",
@@ -165,6 +167,11 @@ def status(m: ReportMeasure) -> str:
 
 
 # -- the key ----------------------------------------------------------------------------
+
+
+def risk_kind(r: ReportRisk) -> str:
+    """``Risk`` or ``Issue``."""
+    return r.kind.value.capitalize()
 
 
 def key_items() -> list[str]:

@@ -7,6 +7,7 @@ the domain's rules (cadence, stages, which ratings need commentary).
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -18,9 +19,11 @@ from projtui.domain.enums import Frequency, Rag, Stage
 from projtui.domain.formatting import format_list, plural
 from projtui.domain.progress import Progress, counted, no_progress
 from projtui.domain.quarter import Quarter
+from projtui.domain.risks import RiskStatus
 from projtui.services.reviews.quarter import latest_quarter
 from projtui.store.database import Database
 from projtui.store.queries import checks as q
+from projtui.store.queries import risks as risk_rows
 from projtui.store.queries.golden_thread import unlinked_projects
 
 if TYPE_CHECKING:
@@ -39,6 +42,7 @@ KINDS = {
     "no_owner": "ownership",
     "double_counting": "attribution",
     "rag_without_commentary": "reviews",
+    "risk_past_review": "risks",
 }
 _ORDER = {kind: i for i, kind in enumerate(KINDS)}
 
@@ -75,8 +79,10 @@ class Gap:
         return (self.is_note, self.project is None, natural_key(self.project or ""), _ORDER[self.kind], natural_key(self.key))
 
 
-def find_gaps(db: Database, progress: Progress = no_progress) -> tuple[list[Gap], Quarter | None]:
+def find_gaps(db: Database, progress: Progress = no_progress, *, today: dt.date | None = None) -> tuple[list[Gap], Quarter | None]:
+    """Every gap, in reading order, and the latest quarter anything was reported for; `today` (default: today) dates the risk reviews."""
     latest = latest_quarter(db)
+    today = today or dt.date.today()
     checks: list[Callable[[Session], list[Gap]]] = [
         _unlinked_projects,
         lambda session: _leading_nowhere(session, "output", "output_no_outcome", "leads to no outcome"),
@@ -89,6 +95,7 @@ def find_gaps(db: Database, progress: Progress = no_progress) -> tuple[list[Gap]
         _no_owner,
         _double_counting,
         _unexplained_ratings,
+        lambda session: _risks_past_review(session, today),
     ]
     with db.reading() as session:
         gaps = [gap for check in counted(checks, len(checks), "Checking", progress) for gap in check(session)]
@@ -180,4 +187,12 @@ def _unexplained_ratings(session: Session) -> list[Gap]:
     return [
         Gap("rag_without_commentary", project, f"{project}@{quarter}", f"{rag} rating for {quarter} has no commentary")
         for project, quarter, rag in rows
+    ]
+
+
+def _risks_past_review(session: Session, today: dt.date) -> list[Gap]:
+    """Open risks and issues whose review-by date has passed: `domain.risks.needs_review`, asked of every row at once in SQL."""
+    return [
+        Gap("risk_past_review", project, f"{project}/{code}", f"open {kind} {code} {title!r} was due for review by {review_by}")
+        for project, code, title, kind, review_by in risk_rows.overdue_for_review(session, today, status=RiskStatus.OPEN.value)
     ]

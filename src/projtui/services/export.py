@@ -98,6 +98,7 @@ def _load_batch(session: Session, ids: Sequence[int], up_to: Quarter | None) -> 
         values = _grouped(q.actuals(session, measure_ids, up_to), "measure_id")
         targets = _grouped(q.targets(session, measure_ids, up_to), "measure_id")
     reviews = _grouped(q.reviews(session, ids, up_to), "project_id")
+    risks = _grouped(q.risks(session, ids), "project_id")
 
     def measure(row: Row) -> doc.Measure:
         actual_rows = values[row.id]
@@ -130,5 +131,6 @@ def _load_batch(session: Session, ids: Sequence[int], up_to: Quarter | None) -> 
                     {**_columns(b, doc.BenefitFields), "measures": measures_of[("benefit", b.id)]} for b in benefits[project_id]
                 ],
                 "reviews": [{**_columns(r, doc.ReviewFields), "quarter": Quarter(r.fy_start_year, r.quarter)} for r in reviews[project_id]],
+                "risks": sorted((_columns(r, doc.RiskFields) for r in risks[project_id]), key=lambda r: natural_key(r["code"])),
             }
         )

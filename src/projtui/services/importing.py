@@ -226,7 +226,7 @@ class TreeWriter:
         new_ids = iter(bulk.insert_rows_returning_ids(self.session, t.Project, new_rows))
         trees = [(pid if pid is not None else next(new_ids), p) for pid, p in items]
 
-        links, plans, reviews, outputs, outcomes, benefits = [], [], [], [], [], []
+        links, plans, reviews, outputs, outcomes, benefits, risks = [], [], [], [], [], [], []
         for pid, p in trees:
             links += [
                 {"project_id": pid, "ambition_id": self.ambition_ids[code], "is_primary": i == 0}
@@ -237,9 +237,11 @@ class TreeWriter:
             outputs += [{"project_id": pid, "position": i, **_scalars(o, doc.OutputFields)} for i, o in enumerate(p.outputs)]
             outcomes += [{"project_id": pid, "position": i, **_scalars(o, doc.OutcomeFields)} for i, o in enumerate(p.outcomes)]
             benefits += [{"project_id": pid, "position": i, **_scalars(b, doc.BenefitFields)} for i, b in enumerate(p.benefits)]
+            risks += [{"project_id": pid, "version": 1, **_scalars(r, doc.RiskFields)} for r in p.risks]
         bulk.insert_rows(self.session, t.ProjectAmbition, links)
         bulk.insert_rows(self.session, t.BenefitsReviewPlan, plans)
         bulk.insert_rows(self.session, t.QuarterlyReview, reviews)
+        bulk.insert_rows(self.session, t.Risk, risks)
         output_ids = iter(bulk.insert_rows_returning_ids(self.session, t.Output, outputs))
         outcome_ids = iter(bulk.insert_rows_returning_ids(self.session, t.Outcome, outcomes))
         benefit_ids = iter(bulk.insert_rows_returning_ids(self.session, t.Benefit, benefits))

@@ -8,8 +8,11 @@ is not an error: the report says so.
 
 from __future__ import annotations
 
+import datetime as dt
+
 from projtui.domain.progress import Progress, counted, no_progress
 from projtui.domain.quarter import Quarter
+from projtui.domain.risks import DEFAULT_BANDS, RiskBands
 from projtui.report.model import GapItem, Report
 from projtui.report.model import build_report as build_model
 from projtui.services.checks import find_gaps
@@ -20,18 +23,20 @@ from projtui.store.database import Database
 __all__ = ["build_report"]
 
 
-def build_report(db: Database, quarter: Quarter, progress: Progress = no_progress) -> Report:
-    """The report for `quarter`: reviews, actuals and targets up to it, and today's gaps."""
+def build_report(
+    db: Database, quarter: Quarter, progress: Progress = no_progress, *, bands: RiskBands = DEFAULT_BANDS, today: dt.date | None = None
+) -> Report:
+    """The report for `quarter`: reviews, actuals and targets up to it, and the gaps as of `today` (default: today); risks banded by `bands`."""
     with cyclic_gc_paused():
-        return _build(db, quarter, progress)
+        return _build(db, quarter, progress, bands, today)
 
 
-def _build(db: Database, quarter: Quarter, progress: Progress) -> Report:
+def _build(db: Database, quarter: Quarter, progress: Progress, bands: RiskBands, today: dt.date | None) -> Report:
     with db.reading() as session:
         header = read_header(session)
         ids = project_ids_in_order(session)
         projects = list(counted(iter_projects(session, ids, up_to=quarter), len(ids), "Reading projects", progress))
-    gaps, latest = find_gaps(db, progress)
+    gaps, latest = find_gaps(db, progress, today=today)
     document = header.model_copy(update={"projects": projects})
     items = [GapItem(gap.kind, gap.area, gap.project, gap.message) for gap in gaps if not gap.is_note]
-    return build_model(document, quarter, items, gaps_as_of=latest, progress=progress)
+    return build_model(document, quarter, items, gaps_as_of=latest, progress=progress, bands=bands)

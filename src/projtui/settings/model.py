@@ -15,7 +15,16 @@ from collections.abc import Collection
 from pathlib import Path
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, Field, StringConstraints, ValidationError
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictInt,
+    StringConstraints,
+    ValidationError,
+    model_validator,
+)
 from pydantic_settings import (
     BaseSettings,
     EnvSettingsSource,
@@ -25,6 +34,7 @@ from pydantic_settings import (
 )
 
 from projtui.domain.errors import NO_VALUE, InvalidInput, Problem
+from projtui.domain.risks import RiskBands
 from projtui.settings.location import ENV_PREFIX, config_file, env_var, login_name
 from projtui.settings.names import BINDING_IDS, THEMES
 from projtui.snapshot.problems import Report, field_name, message_of, syntax_problem
@@ -60,6 +70,19 @@ BindingId = Annotated[str, _one_of(sorted(BINDING_IDS), "a key binding id (see R
 Keys = Annotated[str, AfterValidator(_keys)]
 
 
+class RiskBandsSetting(BaseModel):
+    """`[risk_bands]`: the score (likelihood × impact) from which a risk is amber, and red; the rule is `domain.risks.RiskBands`."""
+
+    model_config = ConfigDict(extra="forbid")
+    amber: StrictInt = RiskBands.amber
+    red: StrictInt = RiskBands.red
+
+    @model_validator(mode="after")
+    def _a_matrix(self) -> RiskBandsSetting:
+        RiskBands(self.amber, self.red)  # its ValueError names the rule broken
+        return self
+
+
 class SettingsModel(BaseSettings):
     """config.toml and PROJTUI_*; README "Settings" documents each field."""
 
@@ -74,6 +97,8 @@ class SettingsModel(BaseSettings):
     theme: Theme = "textual-dark"
     keymap: dict[BindingId, Keys] = {}
     """Binding id -> keys, e.g. "portfolio.filter" = "ctrl+f"."""
+    risk_bands: RiskBandsSetting = Field(default_factory=RiskBandsSetting)
+    """Where the 5×5 risk matrix turns amber and red, e.g. [risk_bands] amber = 5, red = 15."""
 
     @classmethod
     def settings_customise_sources(cls, settings_cls, init_settings, env_settings, dotenv_settings, file_secret_settings):

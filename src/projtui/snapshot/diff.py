@@ -5,7 +5,7 @@ script with `--format json`) and the import (its `--dry-run` report and its
 audit log). Both get the same list of `Change`s:
 
 - Records are matched by code: ambitions, their priorities, projects, and a
-  project's outputs, outcomes, benefits and measures (a measure without a
+  project's outputs, outcomes, benefits, measures and risks (a measure without a
   code is matched by name). Reviews, targets and actuals are matched by
   quarter.
 - An added or removed record is one change; what hangs off it (a project's
@@ -90,6 +90,7 @@ ITEMS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
 )
 _MEASURE = _field_names(doc.MeasureFields)
 _REVIEW = _field_names(doc.ReviewFields)
+_RISK = _field_names(doc.RiskFields)
 
 
 def _scalars(record: BaseModel, fields: tuple[str, ...], **extra: object) -> Values:
@@ -200,7 +201,8 @@ def diff_documents(old: doc.Document, new: doc.Document) -> list[Change]:
     priorities), then projects in natural code order. Within a project: its
     own fields (and primary ambition), ambition links, the Benefits Review
     Plan, outputs, outcomes, benefits, measures, output and outcome links,
-    targets, actuals (by measure, then quarter) and reviews (by quarter).
+    targets, actuals (by measure, then quarter), reviews (by quarter) and
+    risks (by code).
     """
     changes = _portfolio_changes(old.portfolio, new.portfolio)
     changes += _diff_ambitions(_by_code(old.ambitions), _by_code(new.ambitions))
@@ -278,6 +280,13 @@ def _diff_project(code: str, old: doc.Project, new: doc.Project) -> list[Change]
             "review",
             _reviews(old.reviews), _reviews(new.reviews),
             key=lambda k: f"{code}@{k}", label="rag", project=code, order=_chronological,
+        )
+    if old.risks != new.risks:
+        changes += _diff_keyed(
+            "risk",
+            {k: _scalars(r, _RISK) for k, r in _by_code(old.risks).items()},
+            {k: _scalars(r, _RISK) for k, r in _by_code(new.risks).items()},
+            key=lambda k: f"{code}/{k}", label="title", project=code,
         )
     return changes
 

@@ -108,7 +108,8 @@ def _is_plain(annotation: object) -> bool:
 _PLAIN_FIELDS = frozenset(
     name
     for model in (doc.ProjectFields, doc.PlanFields, doc.OutputFields, doc.OutcomeFields, doc.BenefitFields,
-                  doc.MeasureFields, doc.ReviewFields, doc.AmbitionFields, doc.PriorityFields, doc.PortfolioFields)
+                  doc.MeasureFields, doc.ReviewFields, doc.AmbitionFields, doc.PriorityFields, doc.PortfolioFields,
+                  doc.RiskFields)
     for name, info in model.model_fields.items()
     if _is_plain(info.annotation)
 ) | {"code", "primary_ambition", "parent"}
@@ -201,7 +202,7 @@ def _review_line(change: Change, local: str, names: _Names) -> str:
 
 
 def _item_line(change: Change, local: str, names: _Names) -> str:
-    """Outputs, outcomes, benefits and measures: code, title, then what happened."""
+    """Outputs, outcomes, benefits, measures and risks: code, title, then what happened."""
     what = f"{change.entity} {local}"
     if change.kind != "changed":
         return f"{what} {_quote(str(_whole(change)))}"
@@ -248,6 +249,8 @@ class _Names:
                         self._items[project.code, entity, item.code] = item.title
                 for _, measure in placed_measures(project):
                     self._items[project.code, "measure", measure.code or measure.name] = measure.name
+                for risk in project.risks:
+                    self._items[project.code, "risk", risk.code] = risk.title
 
     def project(self, code: str) -> str:
         return self._projects.get(code, "")

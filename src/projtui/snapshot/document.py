@@ -6,7 +6,7 @@ these models before anything touches the database; export builds them and
 writes them in field order, omitting None and empty values.
 
 Codes are unique where they are looked up: ambitions and projects across
-the portfolio; outputs, outcomes, benefits and measures within a project.
+the portfolio; outputs, outcomes, benefits, measures and risks within a project.
 """
 
 from __future__ import annotations
@@ -29,11 +29,13 @@ from projtui.domain.records import (
     QuarterLabel,
     QuarterValues,
     ReviewFields,
+    RiskFields,
     Strict,
     Text,
 )
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+"""What the writer writes. Version 2 added `[[projects.risks]]`; the reader accepts every version from 1 up to this."""
 
 # Defaults that are lists, maps or models come from default_factory: pydantic
 # deep-copies a plain `[]`, `{}` or `Plan()` default for every record that
@@ -89,6 +91,10 @@ class Review(ReviewFields):
     pass
 
 
+class Risk(RiskFields):
+    pass
+
+
 class Project(ProjectFields):
     ambitions: list[Code] = Field(default_factory=list)  # first is primary
     benefits_review_plan: Plan = Field(default_factory=Plan)
@@ -96,6 +102,7 @@ class Project(ProjectFields):
     outcomes: list[Outcome] = Field(default_factory=list)
     benefits: list[Benefit] = Field(default_factory=list)
     reviews: list[Review] = Field(default_factory=list)
+    risks: list[Risk] = Field(default_factory=list)  # since schema version 2
 
     @model_validator(mode="after")
     def _serves_the_council_plan(self) -> Project:

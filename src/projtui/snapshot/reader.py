@@ -101,6 +101,7 @@ def _check_references(document: Document, data: dict, ambitions: set[str] | froz
         for kind, items in (("output", project.outputs), ("outcome", project.outcomes), ("benefit", project.benefits)):
             _unique(report, kind, (((*at, f"{kind}s", j), item.code) for j, item in enumerate(items)))
         _unique(report, "measure", ((loc, m.code) for loc, m in _measures(project, at) if m.code is not None))
+        _unique(report, "risk", (((*at, "risks", j), risk.code) for j, risk in enumerate(project.risks)))
         _links(report, (*at, "ambitions"), project.ambitions, ambitions, "ambition")
         outcome_codes = {outcome.code for outcome in project.outcomes}
         benefit_codes = {benefit.code for benefit in project.benefits}

@@ -39,7 +39,8 @@ def _primary_then_by_code(codes: list[str]) -> list[str]:
 
 
 # Lists whose order is not the user's: sorted so that export is deterministic.
-# Outputs, outcomes, benefits and measures keep the order they were given in;
+# Outputs, outcomes, benefits and measures keep the order they were given in
+# (risks have none: the register orders them by score, which changes);
 # links have no order, except that a project's first ambition is its primary.
 _CANONICAL_ORDER: dict[tuple[type[BaseModel], str], Callable[[list], list]] = {
     (doc.Document, "ambitions"): _by_code,
@@ -50,6 +51,7 @@ _CANONICAL_ORDER: dict[tuple[type[BaseModel], str], Callable[[list], list]] = {
     (doc.Outcome, "benefits"): lambda codes: sorted(codes, key=natural_key),
     (doc.Project, "reviews"): lambda reviews: sorted(reviews, key=lambda review: review.quarter),
     (doc.Measure, "provisional"): sorted,
+    (doc.Project, "risks"): _by_code,
 }
 
 _BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")

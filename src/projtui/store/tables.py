@@ -296,3 +296,28 @@ class ProjectEditor(SQLModel, table=True):
     __tablename__ = "project_editor"
     project_id: int = Field(foreign_key="project.id", ondelete="CASCADE", primary_key=True)
     user_id: int = Field(foreign_key="app_user.id", ondelete="CASCADE", primary_key=True, index=True)
+
+
+class Risk(Versioned, table=True):
+    """A project's risk or issue; its score (likelihood × impact) is worked out, not stored (`domain.risks`)."""
+
+    __tablename__ = "risk"
+    __table_args__ = (
+        UniqueConstraint("project_id", "code"),
+        CheckConstraint("likelihood BETWEEN 1 AND 5", name="risk_likelihood"),
+        CheckConstraint("impact BETWEEN 1 AND 5", name="risk_impact"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    project_id: int = Field(foreign_key="project.id", ondelete="CASCADE", index=True)
+    code: str = Field(sa_type=CODE)
+    title: str = Field(sa_type=String(200))
+    kind: str = Field(default="risk", sa_type=ENUM)
+    status: str = Field(default="open", sa_type=ENUM)
+    likelihood: int
+    impact: int
+    owner: str | None = Field(default=None, sa_type=String(120))
+    description: str | None = Field(default=None, sa_type=Text)
+    mitigation: str | None = Field(default=None, sa_type=Text)
+    raised_on: dt.date | None = None
+    review_by: dt.date | None = None
+    became_issue_on: dt.date | None = None

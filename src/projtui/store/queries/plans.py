@@ -107,7 +107,11 @@ def item_ids(session: Session, kind: str, project_id: int, codes: Collection[str
 
 def code_taken(session: Session, kind: str, project_id: int, code: str, *, exclude_id: int | None = None) -> bool:
     """Whether another item of the kind in the project has the code, ignoring case."""
-    table = TABLES[kind]
+    return code_taken_in(session, TABLES[kind], project_id, code, exclude_id=exclude_id)
+
+
+def code_taken_in(session: Session, table, project_id: int, code: str, *, exclude_id: int | None = None) -> bool:
+    """Whether another row of `table` (a project's records with codes: items, measures, risks) has the code, ignoring case."""
     statement = select(table.id).where(table.project_id == project_id, func.lower(table.code) == code.casefold())
     if exclude_id is not None:
         statement = statement.where(table.id != exclude_id)

@@ -36,6 +36,7 @@ __all__ = [
     "projects",
     "replace_setting",
     "reviews",
+    "risks",
     "settings",
     "targets",
     "update_project",
@@ -136,6 +137,12 @@ def reviews(session: Session, ids: Collection[int], up_to: Quarter | None) -> li
     return _rows(session, review, review.c.project_id.in_(ids), _up_to(review, up_to), order_by=(review.c.fy_start_year, review.c.quarter))
 
 
+def risks(session: Session, ids: Collection[int]) -> list[Row]:
+    """The projects' risks and issues, in no particular order (the document sorts them by code)."""
+    risk = t.Risk.__table__
+    return _rows(session, risk, risk.c.project_id.in_(ids))
+
+
 # -- writing ----------------------------------------------------------------------------------------------
 
 
@@ -185,5 +192,5 @@ def actuals_with_measure_codes(session: Session, project_id: int) -> Iterable[tu
 def delete_project_contents(session: Session, project_id: int) -> None:
     """Remove everything the project holds (links, plan, reviews, items), keeping the project row itself."""
     # Measures, values, targets and item links go with their parents (ON DELETE CASCADE).
-    for table in (t.ProjectAmbition, t.BenefitsReviewPlan, t.QuarterlyReview, t.Measure, t.Output, t.Outcome, t.Benefit):
+    for table in (t.ProjectAmbition, t.BenefitsReviewPlan, t.QuarterlyReview, t.Measure, t.Output, t.Outcome, t.Benefit, t.Risk):
         session.execute(delete(table).where(table.project_id == project_id))

@@ -1,4 +1,4 @@
-"""One project: Overview, Ambitions, Benefits Review Plan, Quarterly reviews and History.
+"""One project: Overview, Ambitions, Benefits Review Plan, Quarterly reviews, History and Risks.
 
 Everything shown is read in one thread worker (`load`) and applied on the
 UI thread through reactive attributes; a newer load supersedes an older one
@@ -26,20 +26,22 @@ from textual.worker import Worker, get_current_worker
 from projtui.domain.enums import ReviewStatus
 from projtui.domain.errors import NotFoundError, ProjtuiError
 from projtui.domain.formatting import clip, format_pounds, plural
-from projtui.services import plans, projects
+from projtui.services import plans, projects, risks
 from projtui.services.audit import AuditEntry, HistoryPage, history_page
 from projtui.services.read_models import PlanView, ProjectDetail
 from projtui.services.reviews.history import project_reviews
 from projtui.services.reviews.models import ReviewRow
+from projtui.services.risks import RiskRegister
 from projtui.ui.screens.ambition_picker import AmbitionLinking
 from projtui.ui.widgets.form import humanise
 from projtui.ui.widgets.plan_editor import PlanEditor
 from projtui.ui.widgets.rag import on_theme_change, rag_styles, rag_text
+from projtui.ui.widgets.risk_register import RiskRegisterView
 from projtui.ui.worker_failures import WorkerFailures
 
 HISTORY_PAGE = 200  # audit entries read at a time
 HISTORY_AHEAD = 20  # the next page is read when the cursor comes this close to the last entry read
-TABS = ("overview", "ambitions", "plan", "reviews", "history")
+TABS = ("overview", "ambitions", "plan", "reviews", "history", "risks")
 
 
 @dataclass(frozen=True)
@@ -50,6 +52,7 @@ class ProjectData:
     plan: PlanView
     reviews: tuple[ReviewRow, ...]
     history: HistoryPage  # the newest entries: as many as the History tab had read, at least a page
+    risks: RiskRegister
 
 
 def local_time(moment: dt.datetime) -> str:
@@ -63,7 +66,9 @@ class ProjectScreen(WorkerFailures, AmbitionLinking, Screen[None]):
     CSS_PATH = "project.tcss"
     HELP_TITLE = "Project"
     HELP_NOTES = (
-        "1-5 switch tabs: Overview, Ambitions, Benefits Review Plan, Quarterly reviews, History.",
+        "1-6 switch tabs: Overview, Ambitions, Benefits Review Plan, Quarterly reviews, History, Risks.",
+        "Risks: the register, highest score (likelihood × impact) first; n adds a risk or issue, Enter or e edits, "
+        "c closes or re-opens, i turns a risk that has happened into an issue (its history stays with it).",
         "Benefits Review Plan: n adds an item like the one under the cursor (on a section heading, one of that kind); "
         "m adds a measure to the outcome or benefit; Enter or e edits; d deletes (it says first what goes with it); "
         "[ and ] (or ctrl+up/down) move it; l picks what an output or outcome leads to; p edits the plan's own fields; "
@@ -84,6 +89,7 @@ class ProjectScreen(WorkerFailures, AmbitionLinking, Screen[None]):
         Binding("3", "tab('plan')", "Benefits Review Plan", id="project.tab_plan", show=False),
         Binding("4", "tab('reviews')", "Quarterly reviews", id="project.tab_reviews", show=False),
         Binding("5", "tab('history')", "History", id="project.tab_history", show=False),
+        Binding("6", "tab('risks')", "Risks", id="project.tab_risks", show=False),
     ]
 
     data: var[ProjectData | None] = var(None)
@@ -117,6 +123,8 @@ class ProjectScreen(WorkerFailures, AmbitionLinking, Screen[None]):
             with TabPane("History", id="history"):
                 yield DataTable(id="history-table", cursor_type="row", zebra_stripes=True)
                 yield Static("", id="history-detail")
+            with TabPane("Risks", id="risks"):
+                yield RiskRegisterView(self.project_code, id="risk-register")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -153,6 +161,7 @@ class ProjectScreen(WorkerFailures, AmbitionLinking, Screen[None]):
             plan = plans.get_plan(self._db, code)
             reviews = project_reviews(self._db, code)
             history = history_page(self._db, code, limit=max(HISTORY_PAGE, len(self.history)))
+            register = risks.risk_register(self._db, code)
         except NotFoundError as exc:
             if not worker.is_cancelled:
                 self.app.call_from_thread(self._vanished, str(exc))
@@ -163,7 +172,7 @@ class ProjectScreen(WorkerFailures, AmbitionLinking, Screen[None]):
             return
         if worker.is_cancelled or code != self.project_code:
             return  # a newer load is on its way
-        data = ProjectData(detail, plan, tuple(reviews), history)
+        data = ProjectData(detail, plan, tuple(reviews), history, register)
         self.app.call_from_thread(self._loaded, data)
 
     def _loaded(self, data: ProjectData) -> None:
@@ -197,6 +206,7 @@ class ProjectScreen(WorkerFailures, AmbitionLinking, Screen[None]):
         self.query_one(PlanEditor).plan = data.plan
         self._show_reviews(data.reviews)
         self._show_history(data.history)
+        self.query_one(RiskRegisterView).register = data.risks
 
     # -- the tabs ----------------------------------------------------------------------------
 
@@ -426,6 +436,8 @@ class ProjectScreen(WorkerFailures, AmbitionLinking, Screen[None]):
             self.query_one("#reviews-table").focus()
         elif tab == "history":
             self.query_one("#history-table").focus()
+        elif tab == "risks":
+            self.query_one(RiskRegisterView).focus_table()
         else:
             self.query_one("#overview-scroll").focus()
 
@@ -462,6 +474,11 @@ class ProjectScreen(WorkerFailures, AmbitionLinking, Screen[None]):
         self.app.push_screen(
             form_for("project", title=title, values=detail.fields, version=detail.version, save=save, record=record), closed
         )
+
+    @on(RiskRegisterView.Changed)
+    def _risks_changed(self, event: RiskRegisterView.Changed) -> None:
+        event.stop()
+        self.load()
 
     @on(PlanEditor.Changed)
     def _plan_changed(self, event: PlanEditor.Changed) -> None:

@@ -6,9 +6,10 @@ Left, the queue (`services.reviews.review_queue`): each project with where
 its review stands and its RAG against the previous *published* one. Right,
 the selected project's sheet (`review_sheet`): the overall RAG (one key per
 rating), time/cost/scope/benefits RAGs (the same keys after `t`), commentary,
-next steps, spend and forecast, and the measures with this quarter's
-actual, target, status and direction of travel; under them the selected
-measure's trend and the project's RAG history.
+next steps, spend and forecast, the project's open high (red) risks and
+issues, and the measures with this quarter's actual, target, status and
+direction of travel; under them the selected measure's trend and the
+project's RAG history.
 
 Every read and write runs in a thread worker; results come back to the UI
 thread and a result for a project or quarter no longer shown is dropped.
@@ -36,9 +37,10 @@ from textual.worker import Worker, get_current_worker
 
 from projtui.domain.enums import Rag
 from projtui.domain.errors import ConflictError, ProjtuiError
-from projtui.domain.formatting import format_number, format_pounds
+from projtui.domain.formatting import clip, format_number, format_pounds, plural
 from projtui.domain.quarter import Quarter
 from projtui.domain.records import ActualFields, ReviewFields
+from projtui.domain.risks import DEFAULT_BANDS, needs_attention, score_caption
 from projtui.services import reviews
 from projtui.services.reviews.models import (
     MeasureTrend,
@@ -52,6 +54,7 @@ from projtui.services.reviews.models import (
     SheetMeasure,
     next_in_queue,
 )
+from projtui.services.risks import RiskRegister, risk_register
 from projtui.ui.screens.actual_dialog import ActualScreen
 from projtui.ui.screens.confirm import ConfirmScreen
 from projtui.ui.screens.item_form import ReasonScreen
@@ -160,6 +163,7 @@ class ReviewScreen(WorkerFailures, Screen[None]):
                 yield Static("", id="rv-title")
                 yield ReviewForm(id="rv-form")
                 yield Static("", id="rv-blockers")
+                yield Static("", id="rv-risks")
                 yield MeasuresTable(id="rv-measures")
                 yield TrendChart(id="rv-trend")
                 yield RagHistory(id="rv-history")
@@ -341,13 +345,14 @@ class ReviewScreen(WorkerFailures, Screen[None]):
         try:
             sheet = reviews.review_sheet(self._db, code, quarter)
             history = tuple(reviews.rag_history(self._db, code))
+            register = risk_register(self._db, code)
         except ProjtuiError as exc:
             self.app.call_from_thread(self._error, f"Could not read {code}", exc)
             return
         if not worker.is_cancelled:
-            self.app.call_from_thread(self._apply_sheet, sheet, history)
+            self.app.call_from_thread(self._apply_sheet, sheet, history, register)
 
-    def _apply_sheet(self, sheet: ReviewSheet, history: tuple[ReviewRow, ...]) -> None:
+    def _apply_sheet(self, sheet: ReviewSheet, history: tuple[ReviewRow, ...], register: RiskRegister) -> None:
         if sheet.project_code != self.current_code or sheet.quarter != self.quarter:
             return  # the user has moved on
         self.sheet = sheet
@@ -365,6 +370,7 @@ class ReviewScreen(WorkerFailures, Screen[None]):
         self.query_one("#rv-title", Static).update(title)
         self.query_one(ReviewForm).load(sheet)
         self._show_blockers()
+        self._show_high_risks(register)
         self._fill_measures(sheet)
         self.query_one(RagHistory).show(history, self._styles())
         self.refresh_bindings()
@@ -380,6 +386,22 @@ class ReviewScreen(WorkerFailures, Screen[None]):
             box.update(Text("To publish: " + "; ".join(blockers), style="italic"))
         else:
             box.update(Text("Ready to publish (p).", style="bold"))
+
+    def _show_high_risks(self, register: RiskRegister) -> None:
+        """The project's open red risks and issues, one line each, while it is rated; nothing when it has none."""
+        box = self.query_one("#rv-risks", Static)
+        settings = getattr(self.app, "settings", None)
+        bands = settings.bands if settings is not None else DEFAULT_BANDS
+        high = [r for r in register.risks if needs_attention(r, bands)]
+        box.display = bool(high)
+        if not high:
+            return
+        text = Text(f"⚠ {plural(len(high), 'open high risk or issue', 'open high risks and issues')} (6 on the project screen):", style="bold")
+        for record in high:
+            text.append(f"\n  {record.code} {score_caption(record.likelihood, record.impact, bands)} ")
+            text.append(f"{record.fields.kind.value}: ", style="dim")
+            text.append(clip(record.fields.title, 60))
+        box.update(text)
 
     def _fill_measures(self, sheet: ReviewSheet) -> None:
         shown = self.query_one(MeasuresTable).show(sheet, self._styles())

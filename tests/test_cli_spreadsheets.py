@@ -320,3 +320,40 @@ def _text(path: Path, text: str) -> Path:
 
 def test_a_missing_spreadsheet_is_a_usage_error(cli, tmp_path):
     assert _errors(cli("import", "nope.xlsx", "--db", tmp_path / "p.db"), 2) == ["nope.xlsx: no such file"]
+
+
+def test_a_workbook_in_the_shape_projtui_writes_reads_back_as_no_change(cli, tmp_path, sample):
+    """Every header projtui writes (domain/sheets), the columns written only for reading, target-only rows and the
+    Benefits and Reviews tabs: the sample's own values in that shape are no change at all."""
+    from projtui.domain import sheets
+
+    document = _exported(cli, sample)
+    derived = {"primary_ambition": "A1", "rag": "Green", "benefits_on_track": "2 of 3", "target": 10, "status": "On track", "travel": "Up"}
+
+    def row(sheet, values):
+        return [derived.get(column.field, values.get(column.field)) for column in sheet.columns]
+
+    ambitions = [row(sheets.AMBITIONS, a) for a in document["ambitions"]]
+    projects, measures = [], []
+    for project in document["projects"]:
+        pounds = project["budget_pence"] / 100 if "budget_pence" in project else None
+        projects.append(row(sheets.PROJECTS, {**project, "budget_pence": pounds, "ambitions": "; ".join(project.get("ambitions", []))}))
+        for parent in project.get("outcomes", []) + project.get("benefits", []):
+            for measure in parent.get("measures", []):
+                for quarter in sorted(measure.get("targets", {}).keys() | measure.get("actuals", {}).keys()):
+                    measures.append(row(sheets.ACTUALS, {
+                        "project": project["code"], "measure_code": measure["code"], "measure_name": measure["name"], "quarter": quarter,
+                        "value": measure.get("actuals", {}).get(quarter), "note": measure.get("notes", {}).get(quarter),
+                        "provisional": "yes" if quarter in measure.get("provisional", []) else "no",
+                    }))
+    assert measures and any(r[[c.field for c in sheets.ACTUALS.columns].index("value")] is None for r in measures)  # target-only rows
+    book = _workbook(tmp_path / "portfolio.xlsx", {
+        sheets.AMBITIONS.name: [[c.header for c in sheets.AMBITIONS.columns], *ambitions],
+        sheets.PROJECTS.name: [[c.header for c in sheets.PROJECTS.columns], *projects],
+        "Benefits": [["Project", "Code", "Title"], ["SP-01", "B1", "Lower fuel costs"]],
+        sheets.ACTUALS.name: [[c.header for c in sheets.ACTUALS.columns], *measures],
+        "Reviews": [["Project", "Quarter", "RAG"], ["SP-01", "2026/27 Q2", "Green"]],
+    })
+    result = cli("import", book.name, "--db", sample, "--dry-run")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == "Dry run: would apply no changes; nothing was changed.\n"

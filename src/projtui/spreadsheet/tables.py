@@ -217,8 +217,7 @@ def _table(source: str, sheet: str | None, rows: list[list[object]], merged: lis
     return Table(source, sheet, kind, columns, body)
 
 
-# Sheets projtui writes for people to read, which an import passes over rather than refuse.
-_WRITTEN_ONLY = frozenset(sheets.header_key(name) for name in ("Benefits", "Reviews"))
+_WRITTEN_ONLY = frozenset(sheets.header_key(name) for name in sheets.WRITTEN_ONLY)
 
 
 def _header_at(rows: list[list[object]]) -> tuple[int, Sheet] | None:

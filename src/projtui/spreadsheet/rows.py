@@ -85,26 +85,18 @@ class _Builder:
     # Rows ---------------------------------------------------------------------
 
     def ambition(self, table: Table, number: int, row: Sequence[object]) -> None:
-        code = cells.text(table.cell(row, "code")) or ""
-        if code and not self._first_time(("ambition", code), table, number, "code", code, "ambition code"):
+        if (data := self._record(table, number, row, "ambition", self.ambitions, "title")) is None:
             return
-        existing = self.ambitions.get(code)
-        data = _fields(existing) if existing else {}
-        data["code"] = code
-        data["title"] = cells.text(table.cell(row, "title")) or ""
+        code = data["code"]
         for field in ("plan_period", "description"):
             self._read(data, table, number, row, field, cells.text)
         if (ambition := self._validated(doc.Ambition, data, table, number, row, "code")) is not None:
             self.ambitions[code] = self.changed_ambitions[code] = ambition
 
     def project(self, table: Table, number: int, row: Sequence[object]) -> None:
-        code = cells.text(table.cell(row, "code")) or ""
-        if code and not self._first_time(("project", code), table, number, "code", code, "project code"):
+        if (data := self._record(table, number, row, "project", self.projects, "name")) is None:
             return
-        existing = self.projects.get(code)
-        data = _fields(existing) if existing else {}
-        data["code"] = code
-        data["name"] = cells.text(table.cell(row, "name")) or ""
+        code = data["code"]
         for field in _PROJECT_TEXT:
             self._read(data, table, number, row, field, cells.text)
         if (stage := cells.word(table.cell(row, "stage"))) is not None:
@@ -151,6 +143,17 @@ class _Builder:
         self.named[project.code] = None
 
     # Helpers ------------------------------------------------------------------
+
+    def _record(self, table: Table, number: int, row: Sequence[object], kind: str, known: dict, title: str) -> dict | None:
+        """The fields of the record the row's code names (as they are, or a new one's), its code and title from the row.
+
+        None for a code an earlier row already gave. A blank code or title is "" so that the model says it must not be empty.
+        """
+        code = cells.text(table.cell(row, "code")) or ""
+        if code and not self._first_time((kind, code), table, number, "code", code, f"{kind} code"):
+            return None
+        data = _fields(known[code]) if code in known else {}
+        return {**data, "code": code, title: cells.text(table.cell(row, title)) or ""}
 
     def _first_time(self, key: tuple, table: Table, number: int, field: str, value: object, what: str) -> bool:
         if key in self._first:

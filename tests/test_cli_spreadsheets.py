@@ -357,3 +357,19 @@ def test_a_workbook_in_the_shape_projtui_writes_reads_back_as_no_change(cli, tmp
     result = cli("import", book.name, "--db", sample, "--dry-run")
     assert result.returncode == 0, result.stderr
     assert result.stdout == "Dry run: would apply no changes; nothing was changed.\n"
+
+
+def test_a_spreadsheet_import_needs_the_role_a_snapshot_does_and_is_audited(cli, tmp_path):
+    db = tmp_path / "p.db"
+    assert cli("init", "--db", db, env={"PROJTUI_LOGIN": "boss"}).returncode == 0
+    assert cli("user", "add", "vic", "--db", db, env={"PROJTUI_LOGIN": "boss"}).returncode == 0
+    book = _workbook(tmp_path / "register.xlsx", REGISTER)
+    assert _errors(cli("import", book.name, "--db", db, env={"PROJTUI_LOGIN": "vic"})) == [
+        "vic is a viewer: importing a snapshot needs the performance officer role"
+    ]
+    assert _projects(db) == []
+    assert cli("import", book.name, "--db", db, env={"PROJTUI_LOGIN": "boss"}).returncode == 0
+    with sqlite3.connect(db) as connection:
+        trail = connection.execute("select actor, action, entity, entity_key from audit_log where entity in ('project', 'ambition') order by id").fetchall()
+    assert trail == [("boss", "create", "ambition", "A1"), ("boss", "create", "ambition", "A2"),
+                     ("boss", "create", "project", "SP-01"), ("boss", "create", "project", "SP-02")]

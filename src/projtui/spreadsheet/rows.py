@@ -66,7 +66,8 @@ def apply_rows(tables: Sequence[Table], *, portfolio: doc.PortfolioFields, ambit
     document = doc.Document(
         portfolio=portfolio,
         ambitions=list(builder.changed_ambitions.values()),
-        projects=[_with_measures(builder.projects[code], builder.measures) for code in builder.named],
+        projects=[_with_measures(builder.projects[code], builder.measures) if code in builder.measured else builder.projects[code]
+                  for code in builder.named],
     )
     return Applied(document, builder.actual_cells)
 
@@ -79,6 +80,7 @@ class _Builder:
         self.projects = {p.code: p for p in projects}
         self.named: dict[str, None] = {}  # the projects the rows touch, in order
         self.measures: dict[tuple[str, str], doc.Measure] = {}  # (project, measure code) → with its new figures
+        self.measured: set[str] = set()  # the projects some of whose measures have new figures
         self.actual_cells: dict[ActualKey, tuple[Table, int]] = {}
         self._first: dict[tuple, tuple[Table, int]] = {}  # a row's key → where it first appeared
 
@@ -260,6 +262,7 @@ class _Builder:
             notes = {q: n for q, n in measure.notes.items() if q != quarter}
             update["notes"] = {**notes, quarter: figure.note} if figure.note is not None else notes
         self.measures[key] = measure.model_copy(update=update)
+        self.measured.add(project)
 
 
 def _fields(record: BaseModel) -> dict:
@@ -274,8 +277,6 @@ def _with_measures(project: doc.Project, measures: dict[tuple[str, str], doc.Mea
             for item in items
         ]
 
-    if not any(code == project.code for code, _ in measures):
-        return project
     return project.model_copy(update={"outcomes": replaced(project.outcomes), "benefits": replaced(project.benefits)})
 
 

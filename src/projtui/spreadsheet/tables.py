@@ -106,7 +106,7 @@ def _workbook_sheets(path: Path, source: str) -> list[tuple[str, list[list[objec
             found = []
             for meta in book.sheets_metadata:
                 # Hidden sheets hold lookups and workings, not what the user sees and means to import.
-                if meta.typ is not SheetTypeEnum.WorkSheet or meta.visible is not SheetVisibleEnum.Visible:
+                if meta.typ != SheetTypeEnum.WorkSheet or meta.visible != SheetVisibleEnum.Visible:
                     continue
                 sheet = book.get_sheet_by_name(meta.name)
                 found.append((meta.name, sheet.to_python(skip_empty_area=False), sheet.merged_cell_ranges or []))

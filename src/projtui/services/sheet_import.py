@@ -49,8 +49,8 @@ class _Sheets:
     _cells: dict | None = None  # where each applied figure came from
 
     def documents(self, session, progress: Progress) -> tuple[doc.Document, doc.Document]:
-        header = read_header(session)
         named = database_side(session, project_codes(self.tables), set(), progress)
+        header = read_header(session)  # every ambition, which a register may name by title
         try:
             applied = apply_rows(self.tables, portfolio=header.portfolio, ambitions=header.ambitions, projects=named.projects)
         except InvalidInput as exc:

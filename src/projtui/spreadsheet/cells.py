@@ -17,6 +17,7 @@ from projtui.domain.parsing import parse_date, parse_number, parse_pence
 from projtui.domain.quarter import Quarter
 
 _UK_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
+_SEPARATORS = re.compile(r"[\s-]+")
 _YES = frozenset({"yes", "y", "true", "1"})
 _NO = frozenset({"no", "n", "false", "0"})
 
@@ -27,7 +28,9 @@ def blank(value: object) -> bool:
 
 def text(value: object) -> str | None:
     """The cell as text: a whole number without ".0" (a code such as 101), a date as 2026-04-01."""
-    if blank(value):
+    if type(value) is str:  # most cells, so first: one strip, not two
+        return value.strip() or None
+    if value is None:
         return None
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
@@ -109,7 +112,7 @@ def quarter(value: object) -> Quarter:
 def word(value: object) -> str | None:
     """A choice as written in a cell ("On hold", "on-hold") as its stored value ("on_hold")."""
     written = text(value)
-    return None if written is None else re.sub(r"[\s-]+", "_", written.casefold())
+    return None if written is None else _SEPARATORS.sub("_", written.casefold())
 
 
 def _day(value: dt.date | dt.datetime) -> dt.date:

@@ -168,9 +168,10 @@ class _Builder:
 
     def _read(self, data: dict, table: Table, number: int, row: Sequence[object], field: str, read: Callable[[object], object]) -> None:
         """Put the cell's value in `data` when the sheet has the column; report a cell that cannot be read."""
-        if not table.has(field):
+        column = table.columns.get(field)
+        if column is None:
             return
-        value = table.cell(row, field)
+        value = row[column[0]] if column[0] < len(row) else ""
         try:
             result = read(value)
         except ValueError as exc:

@@ -256,7 +256,8 @@ def _header_text(cell: object) -> str:
 
 
 def _filled(row: Sequence[object]) -> bool:
-    return any(not (isinstance(cell, str) and not cell.strip()) for cell in row)
+    """Anything in the row but blanks (an empty cell is "", a number 0 is something)."""
+    return any(cell.strip() if type(cell) is str else True for cell in row)
 
 
 def _letter(index: int) -> str:

@@ -279,6 +279,8 @@ def _garbage(path: Path) -> Path:
         (lambda d: _garbage(d / "corrupt.xlsx"), r"corrupt\.xlsx: not a workbook projtui can read \(.+\)"),
         (lambda d: Path(__import__("shutil").copy(HERE / "spreadsheets" / "password-protected.xlsx", d / "locked.xlsx")),
          r"locked\.xlsx: the workbook is password-protected: save a copy without a password and import that"),
+        (lambda d: Path(__import__("shutil").copy(HERE / "spreadsheets" / "password-protected.xlsx", d / "locked.xls")),
+         r"locked\.xls: the workbook is password-protected: save a copy without a password and import that"),
         (lambda d: _text(d / "really.xlsx", "Code,Name\nSP-01,x\n"),
          r"really\.xlsx: is text \(CSV\?\), not a workbook: name it \.csv to import it as CSV"),
         (lambda d: _workbook(d / "really.csv", {"Projects": [["Code", "Name"]]}),
@@ -301,7 +303,7 @@ def _garbage(path: Path) -> Path:
         (lambda d: _text(d / "nomeasure.csv", "Project,Quarter,Actual\nSP-01,2026/27 Q3,5\n"),
          r"nomeasure\.csv: an actuals sheet needs a Measure code or a Measure column to say which measure each figure is for"),
     ],
-    ids=["corrupt", "password", "xlsx-really-csv", "csv-really-xlsx", "empty-sheet", "empty-csv", "no-headers-match",
+    ids=["corrupt", "password", "password-as-xls", "xlsx-really-csv", "csv-really-xlsx", "empty-sheet", "empty-csv", "no-headers-match",
          "ambiguous-headers", "merged-header", "merged-rows", "duplicate-column", "no-measure-column"],
 )
 def test_a_file_that_is_not_a_readable_sheet_is_one_error_line_and_no_traceback(cli, tmp_path, make, expected):

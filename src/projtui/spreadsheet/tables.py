@@ -28,6 +28,8 @@ READ = (sheets.AMBITIONS, sheets.PROJECTS, sheets.ACTUALS)
 
 _ZIP = b"PK\x03\x04"  # .xlsx, .xlsm, .ods
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .xls, and any password-protected workbook
+_ENCRYPTED = "EncryptedPackage".encode("utf-16-le")  # the stream an encrypted workbook keeps its contents in
+_PASSWORD = "the workbook is password-protected: save a copy without a password and import that"
 
 
 def is_spreadsheet(path: Path) -> bool:
@@ -112,9 +114,17 @@ def _workbook_sheets(path: Path, source: str) -> list[tuple[str, list[list[objec
                 found.append((meta.name, sheet.to_python(skip_empty_area=False), sheet.merged_cell_ranges or []))
             return found
     except PasswordError:
-        raise _whole(source, "the workbook is password-protected: save a copy without a password and import that") from None
+        raise _whole(source, _PASSWORD) from None
     except CalamineError as exc:
+        if head.startswith(_OLE) and _ENCRYPTED in _read(path, source):
+            raise _whole(source, _PASSWORD) from None  # an encrypted .xls, which calamine reports only as unreadable
         raise _whole(source, f"not a workbook projtui can read ({exc})") from None
+    except BaseException as exc:
+        # The Rust reader's panic on a file it cannot make sense of arrives as pyo3's PanicException,
+        # a BaseException: it is still only an unreadable file. Anything else (Ctrl+C) goes on up.
+        if type(exc).__name__ != "PanicException":
+            raise
+        raise _whole(source, "not a workbook projtui can read") from None
 
 
 def _csv_rows(path: Path, source: str) -> list[list[object]]:

@@ -59,45 +59,44 @@ def do_import(variant: str, snapshot: Path, workdir: Path) -> dict:
     import baseline
 
     text = snapshot.read_text(encoding="utf-8")
-    path = fresh_db(workdir, f"import-{variant}")
-    if variant == "projtui":
-        from projtui.services.importing import import_snapshot
-        from projtui.services.opening import open_portfolio
 
-        db = open_portfolio(f"sqlite:///{path}")
-        started = time.perf_counter()
-        result = import_snapshot(db, text, source=snapshot.name, actor="bench")
-        seconds = time.perf_counter() - started
-        db.dispose()
-        assert result.applied
-    else:
-        started = time.perf_counter()
-        baseline.raw_import(str(path), text)
-        seconds = time.perf_counter() - started
-    counts = baseline.table_counts(str(path))
-    for suffix in ("", "-wal", "-shm"):
-        Path(f"{path}{suffix}").unlink(missing_ok=True)
-    return {"seconds": seconds, "counts": counts, "peak_rss_mb": peak_rss_mb()}
+    def ours(db):
+        from projtui.services.importing import import_snapshot
+
+        return import_snapshot(db, text, source=snapshot.name, actor="bench")
+
+    return _timed_import(workdir / f"import-{variant}", variant, ours, lambda path: baseline.raw_import(path, text))
 
 
 def do_import_xlsx(variant: str, workbook: Path, workdir: Path) -> dict:
     """`projtui import register.xlsx` into a fresh database, or the baseline's bare read and insert of the same rows."""
     import baseline
 
-    path = fresh_db(workdir, f"import-xlsx-{variant}")
+    def ours(db):
+        from projtui.services.sheet_import import import_spreadsheet
+
+        return import_spreadsheet(db, workbook, source=workbook.name, actor="bench")
+
+    return _timed_import(workdir / f"import-xlsx-{variant}", variant, ours, lambda path: baseline.raw_import_register(path, str(workbook)))
+
+
+def _timed_import(where: Path, variant: str, ours, theirs) -> dict:
+    """One timed import into a fresh database: `ours(db)` for projtui, `theirs(path)` for the baseline; then its row counts."""
+    import baseline
+
+    path = fresh_db(where.parent, where.name)
     if variant == "projtui":
         from projtui.services.opening import open_portfolio
-        from projtui.services.sheet_import import import_spreadsheet
 
         db = open_portfolio(f"sqlite:///{path}")
         started = time.perf_counter()
-        result = import_spreadsheet(db, workbook, source=workbook.name, actor="bench")
+        result = ours(db)
         seconds = time.perf_counter() - started
         db.dispose()
         assert result.applied
     else:
         started = time.perf_counter()
-        baseline.raw_import_register(str(path), str(workbook))
+        theirs(str(path))
         seconds = time.perf_counter() - started
     counts = baseline.table_counts(str(path))
     for suffix in ("", "-wal", "-shm"):

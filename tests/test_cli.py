@@ -305,7 +305,7 @@ def test_help_shows_plain_placeholders_and_cuts_nothing(cli):
     assert "-q, --quarter QUARTER" in pages["report"] and "--format md|html" in pages["report"]
     listing = " ".join(pages[""].split())  # the commands list wraps long descriptions
     assert "a failed export leaves no partial file)." in listing
-    assert "exit 1 when there are any." in listing
+    assert "exit 1 when there are any (monitor-only measures are listed for information, never a gap)." in listing
 
 
 def test_newer_schema_is_refused_and_left_untouched(cli, tmp_path):
@@ -357,12 +357,18 @@ def test_check_lists_the_sample_gaps_and_exits_1(cli, tmp_path):
     for code in ("SP-12", "SP-16"):
         (line,) = [line for line in out.splitlines() if line.startswith(code) and "baseline" in line]
         assert "has a target for" in line and "but no baseline, so its status cannot follow a trajectory" in line
+    gaps, notes = out.split("\nFor information, not gaps:\n")
     # A measure two projects claim is one finding, after every project's own gaps.
-    assert out.splitlines()[-2] == (
+    assert gaps.splitlines()[-2] == (
         "-          attribution    measure 'Percentage of customer transactions completed online' (%) "
         "is claimed by 2 projects: SP-02 and SP-12"
     )
-    assert "12 gaps found (latest quarter: 2026/27 Q2)." in out
+    assert gaps.splitlines()[-1] == "10 gaps found (latest quarter: 2026/27 Q2)."
+    # Monitor-only measures are a choice: listed for information, not counted.
+    assert notes.splitlines() == [
+        "SP-02      measures       measure M4 'Email and SMS bulletin subscribers' has no target (monitor only)",
+        "SP-05      measures       measure M6 'Damp and mould cases reported' has no target (monitor only)",
+    ]
 
 
 def test_check_as_json_gives_every_gap_in_full_for_scripts(cli, tmp_path):
@@ -372,13 +378,14 @@ def test_check_as_json_gives_every_gap_in_full_for_scripts(cli, tmp_path):
     assert result.returncode == 1, result.stderr
     found = json.loads(result.stdout)
     assert found["latest_quarter"] == "2026/27 Q2" and len(found["gaps"]) == 12
+    assert [gap["kind"] for gap in found["gaps"] if gap["severity"] == "note"] == ["measure_no_target"] * 2
     (shared,) = [gap for gap in found["gaps"] if gap["kind"] == "double_counting"]
     assert shared["area"] == "attribution" and shared["project"] is None
     assert (shared["projects"], shared["items"]) == (["SP-02", "SP-12"], ["SP-02/M1", "SP-12/M1"])
     assert _single_error(cli("check", "--format", "xml", "--db", db), 2) == "error: --format: 'xml' is not one of 'text', 'json'."
 
 
-def test_check_passes_on_a_clean_portfolio(cli, tmp_path):
+def test_check_passes_on_a_clean_portfolio_with_a_monitor_only_measure(cli, tmp_path):
     clean = tmp_path / "clean.toml"
     clean.write_text(
         """schema_version = 1
@@ -410,6 +417,11 @@ baseline = 100.0
 target = 60.0
 owner = "Energy officer"
 actuals = { "2024/25 Q1" = 90.0 }
+[[projects.benefits.measures]]
+name = "Heat pump enquiries"
+owner = "Energy officer"
+baseline = 40.0
+actuals = { "2024/25 Q1" = 55.0 }
 """,
         encoding="utf-8",
     )
@@ -417,7 +429,12 @@ actuals = { "2024/25 Q1" = 90.0 }
     assert cli("import", clean, "--db", db).returncode == 0
     result = cli("check", "--db", db)
     assert result.returncode == 0, result.stdout
-    assert "No gaps" in result.stdout
+    assert result.stdout.splitlines() == [
+        "No gaps: every project serves an ambition and every benefit is measured.",
+        "",
+        "For information, not gaps:",
+        "SP-01      measures       measure M2 'Heat pump enquiries' has no target (monitor only)",
+    ]
 
 
 def test_debug_flag_is_accepted(cli, tmp_path):

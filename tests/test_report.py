@@ -290,13 +290,13 @@ def test_summary_counts(report):
 
 def test_gap_counts_by_kind_golden_thread_first():
     gaps = [
-        GapItem("measure_no_target", "measures", "SP-1", "m"),
+        GapItem("measure_no_baseline", "measures", "SP-1", "m"),
         GapItem("no_ambition", "golden thread", "SP-10", "x"),
-        GapItem("measure_no_target", "measures", "SP-2", "m"),
+        GapItem("measure_no_baseline", "measures", "SP-2", "m"),
         GapItem("something_new", "other", None, "?"),
     ]
     report = build_report(_document(), Q, gaps, gaps_as_of=Q)
-    assert [(g.kind, g.count) for g in report.summary.gaps] == [("no_ambition", 1), ("measure_no_target", 2), ("something_new", 1)]
+    assert [(g.kind, g.count) for g in report.summary.gaps] == [("no_ambition", 1), ("measure_no_baseline", 2), ("something_new", 1)]
     assert report.summary.golden_thread_gaps == 1 and report.summary.data_quality_gaps == 3
     assert report.summary.gaps[-1].label == "something new"
 

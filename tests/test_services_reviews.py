@@ -506,8 +506,8 @@ def test_measure_trend_has_every_quarter_with_the_target_line(db):
     sheet = reviews.review_sheet(db, "SP-01", Q2)
     assert sheet.measure("M5").figures.on_trajectory and sheet.measure("M5").figures.target == 36.37
     assert not sheet.measure("M6").figures.on_trajectory  # its target period, 2025/26 Q4, has passed
-    # Year-to-date income on a line from £0 a year (2023/24) to £400k a year (2026/27): £133k expected in 2024/25.
-    assert [p.target for p in cumulative.points[:4]] == pytest.approx([400_000 / 3 * q / 4 for q in (1, 2, 3, 4)])
+    # Year-to-date income on a line from £0 a year (2023/24) to £400k a year (2026/27): £133,333 expected in 2024/25.
+    assert [p.target for p in cumulative.points[:4]] == [133_333 * q / 4 for q in (1, 2, 3, 4)]
     assert [p.target for p in cumulative.points[-2:]] == [100_000.0, 200_000.0]
     provisional = reviews.measure_trend(db, "SP-01", "M5").points[-1]
     assert provisional.provisional and provisional.quarter == Q2

@@ -696,3 +696,19 @@ def test_summarise():
         "project": {"added": 1, "changed": 0, "removed": 0},
         "review": {"added": 0, "changed": 2, "removed": 0},
     }
+
+
+def test_a_new_databases_portfolio_settings_are_added_not_changed():
+    from projtui.snapshot import document as doc
+    from projtui.snapshot.diff import diff_documents, totals
+    from projtui.snapshot.diff_render import render_text
+
+    empty = doc.Document()
+    named = doc.Document(portfolio=doc.PortfolioFields(name="Strategic Projects", council="Lancaster City Council"))
+    assert totals(diff_documents(empty, named)) == {"added": 2, "changed": 0, "removed": 0}
+    assert render_text(diff_documents(empty, named), empty, named).splitlines()[:3] == [
+        "Portfolio", '  + name: "Strategic Projects"', '  + council: "Lancaster City Council"',
+    ]
+    renamed = doc.Document(portfolio=doc.PortfolioFields(name="Projects 2027", council="Lancaster City Council"))
+    assert totals(diff_documents(named, renamed)) == {"added": 0, "changed": 1, "removed": 0}
+    assert totals(diff_documents(named, empty)) == {"added": 0, "changed": 0, "removed": 2}

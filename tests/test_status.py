@@ -17,8 +17,6 @@ from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from projtui.domain.enums import Aggregation, Direction, Frequency, Rag
-from projtui.domain.quarter import Quarter
-from projtui.domain.records import MeasureFields
 from projtui.domain.measures import (
     MeasureRule,
     MeasureStatus,
@@ -37,6 +35,8 @@ from projtui.domain.measures import (
     travel_vs_last_year,
     travel_vs_previous_quarter,
 )
+from projtui.domain.quarter import Quarter
+from projtui.domain.records import MeasureFields
 
 S = MeasureStatus
 ON, AMBER, OFF = S.ON_TARGET, S.WITHIN_TOLERANCE, S.OFF_TARGET
@@ -162,6 +162,7 @@ def test_rule_from_a_store_row_with_plain_strings() -> None:
         baseline=None,
         baseline_period="2024/25 Q4",
         target_period=None,
+        unit="%",
         name="Void rate",  # extra attributes are ignored
     )
     r = MeasureRule.from_measure(row)
@@ -490,6 +491,17 @@ def test_a_step_is_one_decimal_place_finer_than_the_plan_figures() -> None:
     assert target_for(whole, Q("2026/27 Q2")) == 123_833.3
     # So an actual typed at the printed figure meets it.
     assert measure_status(r, Q("2026/27 Q2"), {Q("2026/27 Q2"): 36.37}) is ON
+
+
+@pytest.mark.parametrize("unit", ["£", "GBP", " pounds "])
+def test_a_money_step_stops_at_the_plans_own_precision_never_fractional_pounds(unit: str) -> None:
+    whole = lower(215_000.0, baseline=310_000.0, baseline_period="2023/24 Q4", target_period="2026/27 Q4", unit=unit)
+    assert target_for(whole, Q("2026/27 Q2")) == 230_833  # 310,000 - 95,000 * 10 / 12 = 230,833.33…
+    pence = lower(3.5, baseline=7.2, baseline_period="2023/24 Q4", target_period="2026/27 Q4", unit=unit)
+    assert target_for(pence, Q("2024/25 Q1")) == 6.89  # 7.2 - 3.7 / 12 = 6.8916…: to the penny
+    # £k figures are thousands: a tenth of one is £100, not a fraction of a pound.
+    thousands = lower(215.0, baseline=310.0, baseline_period="2023/24 Q4", target_period="2026/27 Q4", unit="£k")
+    assert target_for(thousands, Q("2026/27 Q2")) == 230.8
 
 
 def test_a_falling_line_for_lower_is_better() -> None:

@@ -573,6 +573,22 @@ async def test_new_measure_needs_an_outcome_or_benefit(db):
         assert "B1" in screen_text(app)
 
 
+async def test_new_records_start_at_the_models_defaults_not_the_first_option(db):
+    app = make_app(db)
+    async with app.run_test(size=SIZE) as pilot:
+        await start(pilot)
+        await go_to(pilot, Ref("section", section="benefit"))
+        await pilot.press("n")
+        await settle(pilot)
+        choices = {name: app.screen.query_one(f"#field-{name}", Select).value for name in ("category", "status")}
+        assert choices == {"category": "non-cash-releasing", "status": "forecast"}
+        await pilot.press("escape")
+        await settle(pilot)
+        form = await press_on(pilot, db, "benefit", "B1", "m")
+        choices = {name: form.query_one(f"#field-{name}", Select).value for name in ("frequency", "direction", "aggregation")}
+        assert choices == {"frequency": "quarterly", "direction": "higher", "aggregation": "snapshot"}
+
+
 async def test_narrow_terminal_swaps_items_and_map(db):
     app = make_app(db)
     async with app.run_test(size=(80, 24)) as pilot:

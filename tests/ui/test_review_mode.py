@@ -131,6 +131,21 @@ async def test_entering_an_actual_through_the_dialog(sample_db):
         assert screen.sheet.measure("M1").entry.value == 11.5
 
 
+async def test_a_p_after_the_figure_marks_it_provisional_as_help_says(sample_db):
+    async with review_app(sample_db).run_test(size=(120, 40)) as pilot:
+        await open_review(pilot, NEXT)
+        await pilot.press("m", "enter")
+        await pilot.pause()
+        dialog = pilot.app.screen
+        await pilot.press(*"87,000p")
+        await pilot.pause()
+        assert dialog.query_one("#actual-provisional").value is True  # ticked as it is typed
+        await pilot.press("enter")
+        await settle(pilot)
+        actual = reviews.review_sheet(sample_db, "SP-01", NEXT).measure("M1").entry
+        assert (actual.value, actual.provisional) == (87000, True)
+
+
 async def test_actual_dialog_refuses_a_non_number_and_escape_cancels(sample_db):
     async with review_app(sample_db).run_test(size=(120, 40)) as pilot:
         await open_review(pilot, NEXT)
@@ -274,6 +289,37 @@ async def test_published_review_hides_publish_and_shows_reopen(sample_db):
         await pilot.press("n")  # every project is reviewed: says so
         await settle(pilot)
         assert "Every project has a review" in _messages(pilot.app)
+
+
+async def test_a_rag_key_on_a_published_review_says_how_to_change_it(sample_db):
+    async with review_app(sample_db).run_test(size=(120, 40)) as pilot:
+        screen = await open_review(pilot)
+        assert screen.sheet.review.is_published
+        rag = screen.overall
+        for key in ("r", "t"):
+            pilot.app.clear_notifications()
+            await pilot.press(key)
+            await pilot.pause()
+            assert "published: press o to re-open" in _messages(pilot.app), key
+        assert screen.overall is rag
+
+
+async def test_at_80_by_24_the_measures_figures_and_both_money_fields_stay_in_view(sample_db):
+    from projtui.ui.widgets.measures_table import MeasuresTable
+
+    async with review_app(sample_db).run_test(size=(80, 24)) as pilot:
+        screen = await open_review(pilot)
+        table = screen.query_one(MeasuresTable)
+        await settle(pilot)
+        assert [str(column.label) for column in table.columns.values()] == ["Code", "Measure", "Target", "Actual", "St", "Q", "Y"]
+        assert table.virtual_size.width <= table.scrollable_content_region.width  # nothing off to the right
+        for field in ("#rv-spend", "#rv-forecast"):
+            box = screen.query_one(field).region
+            assert box.width >= 10 and screen.query_one("#rv-sheet").region.x <= box.x, field
+        # Wide again: the unit and the status in words come back.
+        await pilot.resize_terminal(120, 40)
+        await settle(pilot)
+        assert "Unit" in [str(column.label) for column in table.columns.values()]
 
 
 async def test_conflict_notifies_and_reloads(sample_db):

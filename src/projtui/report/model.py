@@ -104,7 +104,6 @@ GAP_LABELS = {
     "benefit_no_measure": "Benefits with no measure",
     "measure_no_baseline": "Measures with no baseline",
     "target_no_trajectory": "Measures whose dated target has no baseline to follow a trajectory from",
-    "measure_no_target": "Measures with no target (monitor only)",
     "missing_actual": "Measures missing an actual for the latest quarter",
     "no_owner": "Benefits and measures with no owner",
     "double_counting": "Benefits and measures claimed by more than one project",

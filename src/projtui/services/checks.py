@@ -42,6 +42,12 @@ KINDS = {
 }
 _ORDER = {kind: i for i, kind in enumerate(KINDS)}
 
+# Findings that describe a choice, not a fault: a measure with no target is
+# monitored by design (a trend, never a status). `check` lists them for
+# information, after the gaps, and they never make it fail; the report
+# leaves them out of its gap counts.
+NOTES = frozenset({"measure_no_target"})
+
 
 # How many claimants a double-counting message names; `check --format json` lists them all.
 CLAIMANTS_SHOWN = 5
@@ -57,8 +63,16 @@ class Gap:
     items: tuple[str, ...] = ()  # and each of their items it is about, as project/code
 
     @property
+    def area(self) -> str:
+        return KINDS[self.kind]
+
+    @property
+    def is_note(self) -> bool:
+        return self.kind in NOTES
+
+    @property
     def sort_key(self) -> tuple:
-        return (self.project is None, natural_key(self.project or ""), _ORDER[self.kind], natural_key(self.key))
+        return (self.is_note, self.project is None, natural_key(self.project or ""), _ORDER[self.kind], natural_key(self.key))
 
 
 def find_gaps(db: Database, progress: Progress = no_progress) -> tuple[list[Gap], Quarter | None]:

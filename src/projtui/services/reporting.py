@@ -12,7 +12,7 @@ from projtui.domain.progress import Progress, counted, no_progress
 from projtui.domain.quarter import Quarter
 from projtui.report.model import GapItem, Report
 from projtui.report.model import build_report as build_model
-from projtui.services.checks import KINDS, find_gaps
+from projtui.services.checks import find_gaps
 from projtui.services.collector import cyclic_gc_paused
 from projtui.services.export import iter_projects, project_ids_in_order, read_header
 from projtui.store.database import Database
@@ -33,5 +33,5 @@ def _build(db: Database, quarter: Quarter, progress: Progress) -> Report:
         projects = list(counted(iter_projects(session, ids, up_to=quarter), len(ids), "Reading projects", progress))
     gaps, latest = find_gaps(db, progress)
     document = header.model_copy(update={"projects": projects})
-    items = [GapItem(gap.kind, KINDS.get(gap.kind, gap.kind), gap.project, gap.message) for gap in gaps]
+    items = [GapItem(gap.kind, gap.area, gap.project, gap.message) for gap in gaps if not gap.is_note]
     return build_model(document, quarter, items, gaps_as_of=latest, progress=progress)

@@ -27,6 +27,7 @@ list reads, as text or JSON, is `snapshot.diff_render`.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -201,10 +202,7 @@ def diff_documents(old: doc.Document, new: doc.Document) -> list[Change]:
     Plan, outputs, outcomes, benefits, measures, output and outcome links,
     targets, actuals (by measure, then quarter) and reviews (by quarter).
     """
-    changes = _record_changes(
-        "portfolio", "portfolio", _scalars(old.portfolio, _PORTFOLIO), _scalars(new.portfolio, _PORTFOLIO),
-        label=None, project=None,
-    )
+    changes = _portfolio_changes(old.portfolio, new.portfolio)
     changes += _diff_ambitions(_by_code(old.ambitions), _by_code(new.ambitions))
     old_projects, new_projects = _by_code(old.projects), _by_code(new.projects)
     for code, a, b in _pairs(old_projects, new_projects, _natural):
@@ -215,6 +213,22 @@ def diff_documents(old: doc.Document, new: doc.Document) -> list[Change]:
             added_or_removed = (None, _project_values(b)) if a is None else (_project_values(a), None)
             changes += _record_changes("project", code, *added_or_removed, label="name", project=code)
     return changes
+
+
+def _portfolio_changes(old: doc.PortfolioFields, new: doc.PortfolioFields) -> list[Change]:
+    """The portfolio's settings (name, council): one given for the first time is added, one cleared is removed.
+
+    The portfolio is a record every database has, so field by field is the
+    only way to compare it; a new database loading its first snapshot then
+    reads "added", not "changed".
+    """
+    changes = _record_changes(
+        "portfolio", "portfolio", _scalars(old, _PORTFOLIO), _scalars(new, _PORTFOLIO), label=None, project=None
+    )
+    return [
+        dataclasses.replace(c, kind="added" if c.old is None else "removed" if c.new is None else "changed")
+        for c in changes
+    ]
 
 
 def _diff_ambitions(old: dict[str, doc.Ambition], new: dict[str, doc.Ambition]) -> list[Change]:

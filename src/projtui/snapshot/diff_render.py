@@ -55,7 +55,7 @@ def render_text(changes: list[Change], old: doc.Document, new: doc.Document) -> 
     def whole_project(change: Change) -> str:
         return f"{change.key} {_clean(_whole(change))}"
 
-    section("Portfolio", [c for c in changes if c.entity == "portfolio"], lambda c: _field_change(c.field or "", c))
+    section("Portfolio", [c for c in changes if c.entity == "portfolio"], _portfolio_line)
     section("Ambitions", [c for c in changes if c.entity in ("ambition", "priority")], _ambition_line)
     whole = [c for c in changes if c.entity == "project" and c.kind != "changed"]
     section("Projects added", [c for c in whole if c.kind == "added"], whole_project)
@@ -142,6 +142,14 @@ def _show(field: str | None, value: object) -> str:
 def _field_change(field: str, change: Change) -> str:
     label = _FIELD_LABELS.get(field, field.replace("_", " "))
     return f"{label}: {_show(field, change.old)} {_ARROW} {_show(field, change.new)}"
+
+
+def _portfolio_line(change: Change) -> str:
+    field = change.field or ""
+    if change.kind == "changed":
+        return _field_change(field, change)
+    label = _FIELD_LABELS.get(field, field.replace("_", " "))
+    return f"{label}: {_show(field, change.new if change.kind == 'added' else change.old)}"
 
 
 def _ambition_line(change: Change) -> str:

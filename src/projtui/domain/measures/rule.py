@@ -11,7 +11,7 @@ from typing import Any
 from projtui.domain.enums import Aggregation, Direction, Frequency
 from projtui.domain.quarter import Quarter
 
-__all__ = ["NO_PROFILE", "REL_EPSILON", "MeasureRule", "finite"]
+__all__ = ["NO_PROFILE", "POUND_UNITS", "REL_EPSILON", "MeasureRule", "finite"]
 
 # Figures are typed in to a few decimal places, but arithmetic on them is
 # binary: 0.9 - 0.9 * 10 / 100 is not exactly the 0.81 an officer typed. A
@@ -20,6 +20,10 @@ __all__ = ["NO_PROFILE", "REL_EPSILON", "MeasureRule", "finite"]
 # tolerance" rate the way the officer expects. The slack depends only on
 # the boundary, never on the actual, so status stays monotone in the actual.
 REL_EPSILON = 1e-9
+
+# Units that mean pounds (not £k or £m): figures in them are money, so a
+# target on the straight line stops at pence (see targets._on_the_line).
+POUND_UNITS = frozenset({"£", "gbp", "pounds", "£s"})
 
 # No profiled targets: the default wherever profiled targets may be passed.
 NO_PROFILE: Mapping[Quarter, float] = MappingProxyType({})
@@ -69,6 +73,7 @@ class MeasureRule:
     baseline: float | None = None
     baseline_period: Quarter | None = None
     target_period: Quarter | None = None
+    unit: str = ""
 
     def __post_init__(self) -> None:
         # The store keeps enums as plain strings; accept them here once
@@ -109,12 +114,17 @@ class MeasureRule:
             baseline=measure.baseline,
             baseline_period=measure.baseline_period,
             target_period=measure.target_period,
+            unit=measure.unit,
         )
 
     @property
     def monitor_only(self) -> bool:
         """No annual target: the measure shows a trend only (unless a quarter is profiled)."""
         return self.target is None
+
+    @property
+    def in_pounds(self) -> bool:
+        return (self.unit or "").strip().casefold() in POUND_UNITS
 
     @property
     def cumulative(self) -> bool:

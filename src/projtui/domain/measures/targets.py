@@ -35,8 +35,14 @@ def _on_the_line(rule: MeasureRule, end: float, point: Quarter) -> float:
     # One decimal place finer than the plan's own figures: 33.2 -> 37 over
     # twelve quarters expects 36.37 at the tenth, not 36.366666…, so the
     # target printed beside an actual is the one it was judged against.
+    # Money is the exception: whole pounds when the plan is in whole pounds
+    # (£310,000 -> £215,000 expects £230,833 at the tenth quarter, never
+    # £230,833.3), else pence (£7.20 -> £3.50 expects £6.04).
     # Rounding keeps the line monotone and between its ends.
-    return round(step, _places(start, end) + 1)
+    places = _places(start, end)
+    if rule.in_pounds:
+        return round(step, 0 if places == 0 else 2)
+    return round(step, places + 1)
 
 
 def _places(*figures: float) -> int:

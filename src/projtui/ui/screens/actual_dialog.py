@@ -14,7 +14,8 @@ from projtui.domain.records import ActualFields
 from projtui.services.reviews.models import SheetMeasure
 from projtui.ui.screens.confirm import dismiss_asking_first
 from projtui.ui.screens.dialog import Dialog
-from projtui.ui.widgets.form import editable_number
+from projtui.ui.widgets.form import editable_number, parse_actual
+from projtui.ui.widgets.tick_box import TickBox
 
 
 class ActualScreen(Dialog[ActualFields | None]):
@@ -45,8 +46,8 @@ class ActualScreen(Dialog[ActualFields | None]):
                 target += f", on the way to {format_band(fields.target, fields.target_max)} by {fields.target_period}"
             yield Static(Text(target, style="dim"), classes="dialog-body")
             yield Static("Value", classes="actual-label")
-            yield Input(editable_number(actual.value) if actual else "", id="actual-value", placeholder="e.g. 42.5")
-            yield Checkbox("Provisional (may still be corrected)", actual.provisional if actual else False, id="actual-provisional")
+            yield Input(editable_number(actual.value) if actual else "", id="actual-value", placeholder="e.g. 42.5, or 42.5p if provisional")
+            yield TickBox("Provisional (may still be corrected)", actual.provisional if actual else False, id="actual-provisional")
             yield Static("Note (needed when the measure is amber or red)", classes="actual-label")
             yield Input(actual.note or "" if actual else "", id="actual-note")
             yield Static("", id="actual-error")
@@ -72,16 +73,15 @@ class ActualScreen(Dialog[ActualFields | None]):
 
     def _fields(self) -> ActualFields | None:
         error = self.query_one("#actual-error", Static)
-        text = self.query_one("#actual-value", Input).value.strip().replace(",", "")
         try:
-            value = float(text)
-        except ValueError:
-            error.update(Text("Value: enter a number, e.g. 42.5", style="bold"))
+            value, marked = parse_actual(self.query_one("#actual-value", Input).value)
+        except ValueError as exc:
+            error.update(Text(f"Value: {exc}", style="bold"))
             return None
         try:
             fields = ActualFields(
                 value=value,
-                provisional=self.query_one("#actual-provisional", Checkbox).value,
+                provisional=marked or self.query_one("#actual-provisional", Checkbox).value,
                 note=self.query_one("#actual-note", Input).value,
             )
         except ValueError as exc:
@@ -97,6 +97,12 @@ class ActualScreen(Dialog[ActualFields | None]):
 
     def action_cancel(self) -> None:
         dismiss_asking_first(self, question=f"Discard {self.unsaved_changes()}?")
+
+    @on(Input.Changed, "#actual-value")
+    def _marked_provisional(self, event: Input.Changed) -> None:
+        # "87000p": the p ticks the box as it is typed, so the mark is seen before saving.
+        if event.value.rstrip()[-1:] in ("p", "P"):
+            self.query_one("#actual-provisional", Checkbox).value = True
 
     @on(Input.Submitted)
     def _submitted(self, event: Input.Submitted) -> None:

@@ -27,6 +27,7 @@ from projtui.domain.errors import ConflictError, ProjtuiError, RuleError
 from projtui.services.portfolio import list_ambitions
 from projtui.services.read_models import AmbitionSummary, ProjectDetail
 from projtui.ui.screens.checklist import ChecklistDialog
+from projtui.ui.widgets.tick_box import tick_mark
 
 
 def rule_message(detail: ProjectDetail) -> str:
@@ -89,7 +90,7 @@ class AmbitionPicker(ChecklistDialog):
     def _prompt(self, ambition: AmbitionSummary) -> Text:
         ticked = ambition.code in self.ticked
         primary = ticked and ambition.code == self.primary
-        text = Text("[x] " if ticked else "[ ] ", style="bold" if ticked else "")
+        text = Text(f"{tick_mark(ticked)} ", style="bold" if ticked else "")
         text.append("★ " if primary else "  ", style="bold")
         text.append(ambition.code, style="bold")
         text.append(" ")

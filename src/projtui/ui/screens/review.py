@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from rich.text import Text
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
@@ -64,7 +64,8 @@ from projtui.ui.widgets.review_queue import ReviewQueue
 from projtui.ui.widgets.trend_chart import TrendChart
 from projtui.ui.worker_failures import WorkerFailures
 
-EDIT_ACTIONS = {"set_rag", "save", "publish", "arm_aspect"}
+WIDE_FROM = 100  # columns: narrower, review.tcss stacks the aspect RAGs and the money fields two by two
+EDIT_ACTIONS = {"save", "publish"}  # r, a, g and t stay live on a published review, to say why nothing changes
 WRITE_ACTIONS = {"save", "publish"}  # off the footer on a published review, where o (re-open) is shown instead
 
 
@@ -87,7 +88,7 @@ class ReviewScreen(WorkerFailures, Screen[None]):
 
     CSS_PATH = "review.tcss"
     HELP_TITLE = "Quarterly review"
-    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]  # review.tcss stacks the aspect RAGs two by two when narrow
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (WIDE_FROM, "-wide")]  # review.tcss stacks the aspect RAGs two by two when narrow
     HELP_NOTES = (
         "Left: the projects to review this quarter. Status column: · not started, ✎ draft, ■ published; "
         "RAG column: previous published rating → this quarter's.",
@@ -168,6 +169,12 @@ class ReviewScreen(WorkerFailures, Screen[None]):
         self.query_one(ReviewQueue).focus()
         on_theme_change(self, self._repaint_rags)
         self.load_queue()
+
+    def on_resize(self, event: events.Resize) -> None:
+        # Below the breakpoint the queue gives the sheet room for its figures.
+        narrow = event.size.width < WIDE_FROM
+        self.query_one(ReviewQueue).fit(narrow)
+        self.query_one(MeasuresTable).fit(narrow)
 
     def _repaint_rags(self) -> None:
         """A new theme: draw the RAG colours again from the queue and sheet already read."""

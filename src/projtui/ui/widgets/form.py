@@ -30,6 +30,7 @@ from projtui.domain.errors import Problem
 from projtui.domain.formatting import first_up, format_number, format_pounds
 from projtui.domain.parsing import parse_date, parse_number, parse_pence
 from projtui.domain.quarter import Quarter
+from projtui.ui.widgets.tick_box import TickBox
 
 FieldKind = Literal["text", "long", "choice", "money", "date", "number", "percent", "quarter", "flag"]
 
@@ -54,6 +55,13 @@ def editable_number(value: float | None) -> str:
         return ""
     text = repr(float(value))
     return text[:-2] if text.endswith(".0") else text
+
+
+def parse_actual(text: str) -> tuple[float, bool]:
+    """A quarter's figure as typed in review mode, and whether it is marked provisional: "87000p" is 87000, provisional."""
+    stripped = text.strip()
+    provisional = stripped[-1:] in ("p", "P")
+    return parse_number(stripped[:-1] if provisional else stripped), provisional
 
 
 def parse_quarter(text: str) -> Quarter:
@@ -224,10 +232,16 @@ class ModelForm(VerticalScroll):
     def raw_of(self, spec: FieldSpec, value: Any) -> Any:
         """A model value as the field's widget holds it."""
         if spec.kind == "choice":
-            return value if value is not None else (spec.choices[0][1] if spec.choices else None)
+            return value if value is not None else self._default_choice(spec)
         if spec.kind == "flag":
             return bool(value)
         return spec.to_text(value)
+
+    def _default_choice(self, spec: FieldSpec) -> Any:
+        """A new record's choice: the model's own default (a measure is quarterly), else the first offered."""
+        field = self.model.model_fields.get(spec.name)
+        default = field.get_default(call_default_factory=True) if field is not None else None
+        return default if default is not None else (spec.choices[0][1] if spec.choices else None)
 
     def compose(self) -> ComposeResult:
         for spec in self.specs.values():
@@ -246,7 +260,7 @@ class ModelForm(VerticalScroll):
                 [(Text(label), value) for label, value in spec.choices], value=raw, allow_blank=False, id=spec.widget_id
             )
         if spec.kind == "flag":
-            return Checkbox(spec.label, value=raw, id=spec.widget_id)
+            return TickBox(spec.label, value=raw, id=spec.widget_id)
         if spec.kind == "long":
             area = TextArea(raw, id=spec.widget_id, soft_wrap=True, tab_behavior="focus", classes="field-long")
             return area

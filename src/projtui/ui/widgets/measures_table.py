@@ -35,9 +35,29 @@ class MeasuresTable(DataTable):
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id, cursor_type="row", zebra_stripes=True)
+        self.compact = False
+        self._shown: tuple[ReviewSheet, dict[Any, str]] | None = None
 
     def on_mount(self) -> None:
-        self.add_columns("Code", "Measure", "Unit", "Target", "Actual", "Status", "vsQ", "vsY")
+        self._add_columns()
+
+    def _add_columns(self) -> None:
+        # Compact (a narrow screen): no unit, shorter names, the status as its symbol and travel
+        # headed Q and Y, so that target, actual, status and travel stay in view at 80 columns;
+        # the trend chart's caption names the measure in full.
+        if self.compact:
+            self.add_columns("Code", "Measure", "Target", "Actual", "St", "Q", "Y")
+        else:
+            self.add_columns("Code", "Measure", "Unit", "Target", "Actual", "Status", "vsQ", "vsY")
+
+    def fit(self, narrow: bool) -> None:
+        if narrow == self.compact:
+            return
+        self.compact = narrow
+        self.clear(columns=True)
+        self._add_columns()
+        if self._shown is not None:
+            self.show(*self._shown)
 
     def highlighted_code(self) -> str | None:
         """The code of the measure under the cursor, or None when the table is empty."""
@@ -47,6 +67,7 @@ class MeasuresTable(DataTable):
 
     def show(self, sheet: ReviewSheet, styles: dict[Any, str]) -> str | None:
         """Fill the table from `sheet`; answers the measure code the cursor lands on (None: no measures)."""
+        self._shown = (sheet, styles)
         before = self.highlighted_code()
         self.clear()
         for line in sheet.measures:
@@ -56,10 +77,13 @@ class MeasuresTable(DataTable):
                 if line.entry.provisional:
                     actual.append(" p", style="dim")
             rated = line.figures.status
-            status = Text(f"{rated.symbol} {STATUS_WORDS.get(rated, rated.label)}", style=styles.get(rated.rag, ""))
+            word = "" if self.compact else f" {STATUS_WORDS.get(rated, rated.label)}"
+            status = Text(f"{rated.symbol}{word}", style=styles.get(rated.rag, ""))
+            named = [Text(line.code), Text(clip(line.name, 11 if self.compact else 20))]
+            if not self.compact:
+                named.append(Text(clip(line.unit, 7)))
             self.add_row(
-                Text(line.code), Text(clip(line.name, 20)), Text(clip(line.unit, 7)),
-                _target_text(line), actual, status,
+                *named, _target_text(line), actual, status,
                 Text(line.figures.travel_vs_previous.symbol), Text(line.figures.travel_vs_last_year.symbol), key=line.code,
             )
         if not sheet.measures:

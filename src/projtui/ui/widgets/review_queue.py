@@ -23,6 +23,7 @@ STATE_SYMBOLS = {ReviewState.NONE: "·", ReviewState.DRAFT: "✎", ReviewState.P
 
 
 WIDTH = 38  # the panel, its right border included
+NARROW_WIDTH = 28  # below the screen's breakpoint: the sheet needs the room for its measures' figures
 STATE_WIDTH = 2
 RAG_WIDTH = 3  # "◆→●"
 MIN_NAME_WIDTH = 8
@@ -43,6 +44,19 @@ class ReviewQueue(DataTable):
         super().__init__(id=id, cursor_type="row", zebra_stripes=True)
         self._code_width = 0
         self._name_width = 0
+        self._width = WIDTH
+        self._shown: tuple[tuple[QueueEntry, ...], dict[Any, Any]] | None = None
+
+    def fit(self, narrow: bool) -> None:
+        """Take less of a narrow screen; the names are clipped shorter and the rows drawn again."""
+        width = NARROW_WIDTH if narrow else WIDTH
+        if width == self._width:
+            return
+        self._width = width
+        self.styles.width = width
+        self._code_width = 0  # the next show sets the columns for the new width
+        if self._shown is not None:
+            self.show(*self._shown)
 
     def on_mount(self) -> None:
         self._set_columns(len("Code"))
@@ -50,7 +64,7 @@ class ReviewQueue(DataTable):
     def _set_columns(self, code_width: int) -> None:
         """State, code and RAG as wide as they need; the name gets what is left of the panel."""
         padding = 2 * self.cell_padding * 4
-        name_width = max(MIN_NAME_WIDTH, WIDTH - 1 - padding - STATE_WIDTH - code_width - RAG_WIDTH)
+        name_width = max(MIN_NAME_WIDTH, self._width - 1 - padding - STATE_WIDTH - code_width - RAG_WIDTH)
         self.clear(columns=True)
         self.add_column("St", width=STATE_WIDTH)
         self.add_column("Code", width=code_width)
@@ -66,6 +80,7 @@ class ReviewQueue(DataTable):
         return self.coordinate_to_cell_key((self.cursor_row, 0)).row_key.value
 
     def show(self, entries: tuple[QueueEntry, ...], styles: dict[Any, Any]) -> None:
+        self._shown = (entries, styles)
         code_width = max([len("Code"), *(cell_len(entry.code) for entry in entries)])
         if code_width != self._code_width:
             self._set_columns(code_width)

@@ -10,6 +10,9 @@ database (one per portfolio field, ambition and project), so both end
 with identical row counts; `check_equivalent` proves the two databases
 export byte-identical text.
 
+Spreadsheet import baseline: python-calamine reading the register workbook's
+cells, then the same `executemany` (`raw_import_register`).
+
 Export baseline: `tomli_w.dumps` of the dict `tomllib` parsed from the same
 snapshot (parsed before the clock starts).
 
@@ -172,8 +175,43 @@ def rows_from(data: dict, actor: str = "bench") -> dict[str, list[tuple]]:
 
 def raw_import(path: str, text: str) -> dict[str, int]:
     """tomllib + executemany into a database that projtui's migrations created; one transaction. Returns rows per table."""
-    data = tomllib.loads(text)
-    rows = rows_from(data)
+    return _insert(path, rows_from(tomllib.loads(text)))
+
+
+# The register workbook's headers (domain/sheets.py's own), in the order worker.py writes them.
+REGISTER_AMBITIONS = ("Code", "Title", "Plan period", "Description")
+REGISTER_PROJECTS = ("Code", "Name", "Stage", "Service", "Directorate", "Lead", "SRO", "Portfolio holder", "Start", "End", "Budget",
+                     "Ambitions", "Summary")
+_AMBITION_KEYS = ("code", "title", "plan_period", "description")
+_PROJECT_KEYS = ("code", "name", "stage", "service", "directorate", "lead", "senior_responsible_owner", "portfolio_holder",
+                 "start_date", "end_date", "budget_pence", "ambitions", "summary")
+
+
+def raw_import_register(path: str, workbook: str) -> dict[str, int]:
+    """python-calamine reading the register's cells bare, then the same executemany as `raw_import`.
+
+    The cells are taken as the writer put them (dates as dates, pounds as
+    numbers, codes "; "-separated): no header matching and no validation.
+    """
+    from python_calamine import CalamineWorkbook
+
+    with CalamineWorkbook.from_path(workbook) as book:
+        ambitions = book.get_sheet_by_name("Ambitions").to_python()[1:]
+        projects = book.get_sheet_by_name("Projects").to_python()[1:]
+    data = {
+        "ambitions": [{k: v for k, v in zip(_AMBITION_KEYS, row, strict=True) if v != ""} for row in ambitions],
+        "projects": [],
+    }
+    for row in projects:
+        project = {k: v for k, v in zip(_PROJECT_KEYS, row, strict=True) if v != ""}
+        if "budget_pence" in project:
+            project["budget_pence"] = round(project["budget_pence"] * 100)
+        project["ambitions"] = project["ambitions"].split("; ") if "ambitions" in project else []
+        data["projects"].append(project)
+    return _insert(path, rows_from(data))
+
+
+def _insert(path: str, rows: dict[str, list[tuple]]) -> dict[str, int]:
     connection = connect(path)
     try:
         connection.execute("BEGIN IMMEDIATE")

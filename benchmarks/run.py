@@ -1,7 +1,7 @@
 """projtui benchmarks: every figure is a ratio against a baseline measured in the same run.
 
     .venv/bin/python benchmarks/run.py [--sizes 100,1000,10000,100000]
-        [--only import,export,check,report,startup,filter,open,memory] [--json out.json] [--markdown out.md]
+        [--only import,import_xlsx,export,check,report,startup,filter,open,memory] [--json out.json] [--markdown out.md]
 
 Absolute times on a shared machine are noise; what is reported is projtui
 against the same work done by a baseline, measured alternately in the same
@@ -10,6 +10,11 @@ run (min of k runs; k falls with size). Measures:
     import   projtui `import_snapshot` of a generated snapshot into a fresh
              database, vs tomllib + raw sqlite3 executemany of the same rows
              (baseline.py).                          target <= 2x at 10,000
+    import_xlsx
+             projtui `import_spreadsheet` of the generated portfolio's
+             ambitions and projects as a register workbook into a fresh
+             database, vs python-calamine reading the same cells bare + the
+             same raw sqlite3 executemany.           target <= 1.5x at 10,000
     export   projtui `export_snapshot` of that database, vs tomli_w.dumps of
              the parsed snapshot.                    target <= 2x at 10,000
     check    projtui `find_gaps` on that database, vs raw sqlite3 reading every
@@ -65,8 +70,8 @@ sys.path.insert(0, str(HERE))
 
 import generate  # noqa: E402
 
-MEASURES = ("import", "export", "check", "report", "startup", "memory", "filter", "open")
-SCALED = ("import", "export", "check", "report")  # run at every size, with their growth between sizes
+MEASURES = ("import", "import_xlsx", "export", "check", "report", "startup", "memory", "filter", "open")
+SCALED = ("import", "import_xlsx", "export", "check", "report")  # run at every size, with their growth between sizes
 UI_MEASURES = ("startup", "memory", "filter", "open")
 DEFAULT_SIZES = (100, 1_000, 10_000, 100_000)
 UI_SIZES = (10_000, 100_000)  # sizes the UI measures run at (those of --sizes that are here)
@@ -292,6 +297,30 @@ def measure_import(size: int, k: int, timeout: float, work: Path) -> Row:
                runs={"projtui": ours, "baseline": theirs})
 
 
+def register_workbook(size: int) -> Path:
+    path = CACHE / f"register-{size}-{generator_key()}.xlsx"
+    if not path.exists():
+        log(f"writing {path.name}")
+        tmp = path.with_name(path.stem + ".building.xlsx")
+        subprocess.run([PYTHON, str(HERE / "worker.py"), "build_register", str(snapshot_file(size)), str(tmp)], check=True, cwd=ROOT,
+                       stdout=subprocess.DEVNULL)
+        tmp.replace(path)
+    return path
+
+
+def measure_import_xlsx(size: int, k: int, timeout: float, work: Path) -> Row:
+    workbook = register_workbook(size)
+    ours, theirs = alternate(k, *(worker_run("import_xlsx", size, variant, workbook, work, timeout=timeout) for variant in ("projtui", "baseline")))
+    done = [r for r in ours + theirs if r is not None]
+    note = "register workbook: ambitions and projects"
+    if len({json.dumps(r["counts"], sort_keys=True) for r in done}) > 1:
+        note = "ROW COUNTS DIFFER"
+    if any(r is None for r in ours):
+        note = f"projtui did not finish in {timeout:.0f} s"
+    return Row("import_xlsx", size, best([r and r["seconds"] for r in ours]), best([r and r["seconds"] for r in theirs]), "s",
+               target=1.5 if size == 10_000 else None, note=note, runs={"projtui": ours, "baseline": theirs})
+
+
 def measure_export(size: int, k: int, timeout: float) -> Row:
     db, snapshot = database(size), snapshot_file(size)
     expected = file_sha256(snapshot)
@@ -500,6 +529,8 @@ def main(argv: list[str] | None = None) -> int:
         for size in sizes:
             if "import" in want:
                 rows.append(measure_import(size, repeats(size, args.repeat), args.timeout, work))
+            if "import_xlsx" in want:
+                rows.append(measure_import_xlsx(size, repeats(size, args.repeat), args.timeout, work))
             if "export" in want:
                 rows.append(measure_export(size, repeats(size, args.repeat), args.timeout))
             for measure in ("check", "report"):

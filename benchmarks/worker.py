@@ -1,17 +1,21 @@
 """One timed import, export, check or report in a fresh process (run.py starts one per run), printed as JSON.
 
     worker.py import projtui|baseline SNAPSHOT.toml WORKDIR
+    worker.py import_xlsx projtui|baseline REGISTER.xlsx WORKDIR
     worker.py export projtui DB.sqlite
     worker.py export baseline SNAPSHOT.toml
     worker.py check projtui|baseline DB.sqlite
     worker.py report projtui|baseline DB.sqlite
     worker.py build SNAPSHOT.toml DB.sqlite     (not timed: a database for the other measures)
+    worker.py build_register SNAPSHOT.toml REGISTER.xlsx     (not timed: the workbook import_xlsx reads)
 
 Only the operation itself is timed: reading the file, creating the
 database (projtui's migrations, for both variants) and, for the export
 baseline, parsing the snapshot with tomllib happen before the clock starts.
 Both exports produce the whole text in memory (projtui's chunks are kept in
-a list), and both imports commit before the clock stops.
+a list), and both imports commit before the clock stops. A spreadsheet
+import's clock includes reading the workbook, for both: reading its cells
+is the work compared.
 
 Check's baseline reads every row of the tables `projtui check` judges with
 raw sqlite3: the floor for looking at each record once. Report's baseline
@@ -37,12 +41,17 @@ def peak_rss_mb() -> float:
 
 
 def fresh_db(workdir: Path, name: str) -> Path:
+    from projtui.services import users
     from projtui.services.opening import open_portfolio
 
     path = workdir / f"{name}.db"
     for suffix in ("", "-wal", "-shm"):
         Path(f"{path}{suffix}").unlink(missing_ok=True)
-    open_portfolio(f"sqlite:///{path}", create=True).dispose()
+    db = open_portfolio(f"sqlite:///{path}", create=True)
+    # The importer is its admin before the clock starts, in both variants: a database with no users makes its
+    # first writer admin (a user row and its audit row) inside projtui's import, which the baseline does not do.
+    users.claim_first_admin(db, "bench")
+    db.dispose()
     return path
 
 
@@ -50,25 +59,75 @@ def do_import(variant: str, snapshot: Path, workdir: Path) -> dict:
     import baseline
 
     text = snapshot.read_text(encoding="utf-8")
-    path = fresh_db(workdir, f"import-{variant}")
-    if variant == "projtui":
+
+    def ours(db):
         from projtui.services.importing import import_snapshot
+
+        return import_snapshot(db, text, source=snapshot.name, actor="bench")
+
+    return _timed_import(workdir / f"import-{variant}", variant, ours, lambda path: baseline.raw_import(path, text))
+
+
+def do_import_xlsx(variant: str, workbook: Path, workdir: Path) -> dict:
+    """`projtui import register.xlsx` into a fresh database, or the baseline's bare read and insert of the same rows."""
+    import baseline
+
+    def ours(db):
+        from projtui.services.sheet_import import import_spreadsheet
+
+        return import_spreadsheet(db, workbook, source=workbook.name, actor="bench")
+
+    return _timed_import(workdir / f"import-xlsx-{variant}", variant, ours, lambda path: baseline.raw_import_register(path, str(workbook)))
+
+
+def _timed_import(where: Path, variant: str, ours, theirs) -> dict:
+    """One timed import into a fresh database: `ours(db)` for projtui, `theirs(path)` for the baseline; then its row counts."""
+    import baseline
+
+    path = fresh_db(where.parent, where.name)
+    if variant == "projtui":
         from projtui.services.opening import open_portfolio
 
         db = open_portfolio(f"sqlite:///{path}")
         started = time.perf_counter()
-        result = import_snapshot(db, text, source=snapshot.name, actor="bench")
+        result = ours(db)
         seconds = time.perf_counter() - started
         db.dispose()
         assert result.applied
     else:
         started = time.perf_counter()
-        baseline.raw_import(str(path), text)
+        theirs(str(path))
         seconds = time.perf_counter() - started
     counts = baseline.table_counts(str(path))
     for suffix in ("", "-wal", "-shm"):
         Path(f"{path}{suffix}").unlink(missing_ok=True)
     return {"seconds": seconds, "counts": counts, "peak_rss_mb": peak_rss_mb()}
+
+
+def build_register(snapshot: Path, path: Path) -> dict:
+    """The generated portfolio's ambitions and projects as a register workbook (openpyxl, write-only): what `import_xlsx` reads."""
+    import tomllib
+
+    import baseline
+    import openpyxl
+
+    data = tomllib.loads(snapshot.read_text(encoding="utf-8"))
+    book = openpyxl.Workbook(write_only=True)
+    sheet = book.create_sheet("Ambitions")
+    sheet.append(baseline.REGISTER_AMBITIONS)
+    for a in data.get("ambitions", []):
+        sheet.append([a["code"], a["title"], a.get("plan_period"), a.get("description")])
+    sheet = book.create_sheet("Projects")
+    sheet.append(baseline.REGISTER_PROJECTS)
+    for p in data["projects"]:
+        budget = p.get("budget_pence")
+        sheet.append([
+            p["code"], p["name"], p.get("stage"), p.get("service"), p.get("directorate"), p.get("lead"), p.get("senior_responsible_owner"),
+            p.get("portfolio_holder"), p.get("start_date"), p.get("end_date"), None if budget is None else budget / 100,
+            "; ".join(p.get("ambitions", [])) or None, p.get("summary"),
+        ])
+    book.save(path)
+    return {"projects": len(data["projects"])}
 
 
 def do_export(variant: str, source: Path) -> dict:
@@ -169,9 +228,14 @@ def main() -> None:
     if measure == "build":
         print(json.dumps(build(Path(rest[0]), Path(rest[1]))))
         return
+    if measure == "build_register":
+        print(json.dumps(build_register(Path(rest[0]), Path(rest[1]))))
+        return
     variant, path, *rest = rest
     if measure == "import":
         result = do_import(variant, Path(path), Path(rest[0]))
+    elif measure == "import_xlsx":
+        result = do_import_xlsx(variant, Path(path), Path(rest[0]))
     elif measure == "check":
         result = do_check(variant, Path(path))
     elif measure == "report":

@@ -274,7 +274,7 @@ def test_malformed_quarter_is_named(cli, tmp_path):
         (("report", "-q", "2026/27 Q2", "--format", "pdf"), "error: --format: 'pdf' is not one of 'md', 'html', 'docx'."),
         (("diff", "--format", "xml", "a", "b"), "error: --format: 'xml' is not one of 'text', 'json'."),
         (("diff",), "error: OLD: missing (The earlier snapshot)"),
-        (("import",), "error: FILE: missing (Snapshot to import, or - for standard input)"),
+        (("import",), "error: FILE: missing (Snapshot (.toml) or spreadsheet (.xlsx, .xls, .ods, .csv) to import, or - for a snapshot on standard input)"),
         (("serve", "--port", "0"), "error: --port: Input should be greater than or equal to 1"),
         (("check", "--db", "."), "error: --db: file '.' is a directory."),
     ],

@@ -11,6 +11,7 @@ from typing import Annotated
 import typer
 
 from projtui import config
+from projtui.cli.errors import UsageProblem
 from projtui.cli.options import (
     DbPath,
     DbUrl,
@@ -57,7 +58,13 @@ def export_(
 
 def import_(
     ctx: typer.Context,
-    file: Annotated[Path, typer.Argument(help="Snapshot to import, or - for standard input.", metavar="FILE", allow_dash=True)],
+    file: Annotated[
+        Path,
+        typer.Argument(
+            help="Snapshot (.toml) or spreadsheet (.xlsx, .xls, .ods, .csv) to import, or - for a snapshot on standard input.",
+            metavar="FILE", allow_dash=True,
+        ),
+    ],
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Say what would change; change nothing.")] = False,
     reopen: Annotated[
         str | None,
@@ -70,17 +77,32 @@ def import_(
     db: DbPath = None,
     database_url: DbUrl = None,
 ) -> None:
-    """Validate a snapshot, then apply it in one transaction (upsert by code)."""
-    from projtui.services.importing import import_snapshot
+    """Validate a snapshot or spreadsheet, then apply it in one transaction (upsert by code)."""
     from projtui.snapshot.diff_render import render_text
+    from projtui.spreadsheet.tables import is_spreadsheet
 
-    text, source = read_input(file)
+    actor = config.login_name()
+    if str(file) != "-" and is_spreadsheet(file):
+        from projtui.services.sheet_import import import_spreadsheet
+
+        if not file.is_file():
+            raise UsageProblem(f"{file}: {'is a directory, not a spreadsheet' if file.is_dir() else 'no such file'}")
+        source = str(file)
+
+        def run(database, progress):
+            return import_spreadsheet(database, file, source=source, actor=actor, dry_run=dry_run, reopen=reopen, progress=progress)
+    else:
+        from projtui.services.importing import import_snapshot
+
+        text, source = read_input(file)
+
+        def run(database, progress):
+            return import_snapshot(database, text, source=source, actor=actor, dry_run=dry_run, reopen=reopen, progress=progress)
+
     database = open_database(ctx, db, database_url, create=True)
     try:
         with progress_bar(quiet) as progress:
-            result = import_snapshot(
-                database, text, source=source, actor=config.login_name(), dry_run=dry_run, reopen=reopen, progress=progress
-            )
+            result = run(database, progress)
     finally:
         database.dispose()
     if dry_run:

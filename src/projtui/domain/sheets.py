@@ -129,3 +129,7 @@ def kind_of(headers: list[str]) -> Sheet | None:
     if not scored or (len(scored) > 1 and scored[0][0] == scored[1][0]):
         return None
     return scored[0][1]
+
+# Tabs projtui writes for people to read and an import passes over, by name: their
+# rows (benefits, reviews) are edited in the app, never read back from a workbook.
+WRITTEN_ONLY = ("Benefits", "Reviews")

@@ -4,6 +4,10 @@ Ambitions and projects are upserted by code and never deleted by an import
 (a file holding one project must not wipe the others). Within a project the
 document is the truth: items, links, actuals and reviews it does not list
 are removed, and `--dry-run` shows exactly that before anything happens.
+
+A TOML snapshot states whole documents; a spreadsheet (`services/sheet_import.py`)
+states rows, which it applies onto the database's own document first. Both
+are an `Incoming` to the one path here: compare, refuse frozen changes, apply.
 """
 
 from __future__ import annotations
@@ -11,8 +15,9 @@ from __future__ import annotations
 import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Protocol
 
-from projtui.domain.errors import InvalidInput
+from projtui.domain.errors import InvalidInput, Problem
 from projtui.domain.progress import Progress, counted, no_progress
 from projtui.domain.quarter import Quarter
 from projtui.domain.roles import Action
@@ -24,7 +29,7 @@ from projtui.services.export import (
     project_ids_in_order,
     read_header,
 )
-from projtui.services.import_freeze import frozen_changes
+from projtui.services.import_freeze import FrozenChange, frozen_changes
 from projtui.services.import_freeze import problems as frozen_problems
 from projtui.services.permissions import require
 from projtui.snapshot import document as doc
@@ -49,6 +54,20 @@ class ImportResult:
         return summarise(self.changes)
 
 
+class Incoming(Protocol):
+    """A file an import reads: what it makes of the database's document, and where in it a refused change sits."""
+
+    source: str
+
+    def documents(self, session, progress: Progress) -> tuple[doc.Document, doc.Document]:
+        """(the document as imported, the database's side of what it touches); InvalidInput if the file is not valid."""
+        ...
+
+    def refusals(self, found: list[FrozenChange]) -> list[Problem]:
+        """The changes to published quarters as problems located in the file."""
+        ...
+
+
 def import_snapshot(
     db: Database,
     text: str,
@@ -67,13 +86,20 @@ def import_snapshot(
     and validation are one call each), comparing it with the database's
     projects, and writing the projects that changed.
     """
+    return import_incoming(db, _Snapshot(text, source), actor=actor, dry_run=dry_run, reopen=reopen, progress=progress)
+
+
+def import_incoming(
+    db: Database, incoming: Incoming, *, actor: str, dry_run: bool = False, reopen: str | None = None, progress: Progress = no_progress
+) -> ImportResult:
+    """The one import path, whatever the file: validate it whole, refuse frozen changes, then apply in one transaction."""
     if reopen is not None:
         reopen = audit.reason_text(reopen)
     with cyclic_gc_paused():
-        return _import(db, text, source=source, actor=actor, dry_run=dry_run, reopen=reopen, progress=progress)
+        return _import(db, incoming, actor=actor, dry_run=dry_run, reopen=reopen, progress=progress)
 
 
-def _import(db: Database, text: str, *, source: str, actor: str, dry_run: bool, reopen: str | None, progress: Progress) -> ImportResult:
+def _import(db: Database, incoming: Incoming, *, actor: str, dry_run: bool, reopen: str | None, progress: Progress) -> ImportResult:
     # Parse, validate and compare without the write lock: that is most of an
     # import's time, and other people's saves must not queue behind it. A dry
     # run never takes the lock at all.
@@ -82,7 +108,7 @@ def _import(db: Database, text: str, *, source: str, actor: str, dry_run: bool, 
             require(session, actor, Action.IMPORT)
     with db.reading() as session:
         mark = log_mark(session)
-        new, current, changes = _compared(session, text, source, reopen, progress)
+        new, current, changes = _compared(session, incoming, reopen, progress)
     if dry_run or not changes:
         return ImportResult(changes, applied=False, before=current, after=new)
     with db.transaction() as session:
@@ -90,34 +116,51 @@ def _import(db: Database, text: str, *, source: str, actor: str, dry_run: bool, 
         if log_mark(session) != mark:
             # Someone saved in the meantime (every change is audited): read it all again under
             # the lock, so nothing they did is overwritten unseen. Rare, so simple beats fast here.
-            new, current, changes = _compared(session, text, source, reopen, progress)
+            new, current, changes = _compared(session, incoming, reopen, progress)
         if changes:
             _apply(session, current, new, changes, actor, reopen, progress)
     return ImportResult(changes, applied=bool(changes), before=current, after=new)
 
 
-def _compared(
-    session, text: str, source: str, reopen: str | None, progress: Progress
-) -> tuple[doc.Document, doc.Document, list[Change]]:
-    """The file's document (with the database's portfolio fields if it has none), the database's side of what it touches, and the changes.
+@dataclass(frozen=True)
+class _Snapshot:
+    """A TOML snapshot: the whole document, as the file states it."""
+
+    text: str
+    source: str
+
+    def documents(self, session, progress: Progress) -> tuple[doc.Document, doc.Document]:
+        progress(f"Reading {self.source}", 0, 1)
+        new = read_document(self.text, source=self.source, known_ambitions=frozenset(ambition_ids(session)))
+        progress(f"Reading {self.source}", 1, 1)
+        current = database_side(session, [p.code for p in new.projects], {a.code for a in new.ambitions}, progress)
+        if new.portfolio == doc.PortfolioFields():
+            new = new.model_copy(update={"portfolio": current.portfolio})
+        return new, current
+
+    def refusals(self, found: list[FrozenChange]) -> list[Problem]:
+        return frozen_problems(found, source=self.source, text=self.text)
+
+
+def database_side(session, project_codes: list[str], ambition_codes: set[str], progress: Progress) -> doc.Document:
+    """The database's document as far as an import names it: the portfolio fields, those ambitions and those projects."""
+    header = read_header(session)
+    ids = project_ids_in_order(session, project_codes)
+    return doc.Document(
+        portfolio=header.portfolio,
+        ambitions=[a for a in header.ambitions if a.code in ambition_codes],
+        projects=list(counted(iter_projects(session, ids), len(ids), "Comparing with the database", progress)),
+    )
+
+
+def _compared(session, incoming: Incoming, reopen: str | None, progress: Progress) -> tuple[doc.Document, doc.Document, list[Change]]:
+    """The file's document, the database's side of what it touches, and the changes.
 
     Refused if the file is invalid, or its changes reach a published quarter and `reopen` gives no reason.
     """
-    progress(f"Reading {source}", 0, 1)
-    new = read_document(text, source=source, known_ambitions=frozenset(ambition_ids(session)))
-    progress(f"Reading {source}", 1, 1)
-    header = read_header(session)
-    ids = project_ids_in_order(session, [p.code for p in new.projects])
-    incoming = {a.code for a in new.ambitions}
-    current = doc.Document(
-        portfolio=header.portfolio,
-        ambitions=[a for a in header.ambitions if a.code in incoming],
-        projects=list(counted(iter_projects(session, ids), len(ids), "Comparing with the database", progress)),
-    )
-    if new.portfolio == doc.PortfolioFields():
-        new = new.model_copy(update={"portfolio": current.portfolio})
+    new, current = incoming.documents(session, progress)
     if reopen is None and (frozen := frozen_changes(current, new)):
-        raise InvalidInput(frozen_problems(frozen, source=source, text=text))
+        raise InvalidInput(incoming.refusals(frozen))
     return new, current, diff_documents(current, new)
 
 

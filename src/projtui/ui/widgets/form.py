@@ -11,12 +11,9 @@ was tried), so a fresh form is not a wall of red.
 
 from __future__ import annotations
 
-import datetime as dt
-import math
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
 from enum import Enum
 from typing import Any, Literal
 
@@ -31,6 +28,7 @@ from textual.widgets import Checkbox, Input, Label, Select, Static, TextArea
 
 from projtui.domain.errors import Problem
 from projtui.domain.formatting import first_up, format_number, format_pounds
+from projtui.domain.parsing import parse_date, parse_number, parse_pence
 from projtui.domain.quarter import Quarter
 from projtui.ui.widgets.tick_box import TickBox
 
@@ -48,26 +46,6 @@ def editable_pence(pence: int | None) -> str:
     return format_pounds(pence).replace("£", "")
 
 
-_MONEY = re.compile(r"^\d+(\.\d{1,2})?$")
-_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-
-
-def parse_pence(text: str) -> int:
-    """Pounds as typed ("£1,250,000", "99.5", "1 000") to integer pence; ValueError says what is wrong."""
-    cleaned = text.strip().replace("£", "").replace(",", "").replace(" ", "").replace("_", "")
-    if cleaned.startswith("-"):
-        raise ValueError("must not be negative")
-    if not _MONEY.match(cleaned):
-        if re.match(r"^\d+\.\d{3,}$", cleaned):
-            raise ValueError("at most two decimal places (pence)")
-        raise ValueError("enter pounds, e.g. 1,250,000 or 99.95")
-    try:
-        pence = Decimal(cleaned) * 100
-    except InvalidOperation:
-        raise ValueError("enter pounds, e.g. 1,250,000 or 99.95") from None
-    return int(pence)
-
-
 def editable_number(value: float | None) -> str:
     """A figure to edit in a box, exactly as stored (``repr``, no separators, no rounding): what ``parse_number`` reads back.
 
@@ -79,31 +57,11 @@ def editable_number(value: float | None) -> str:
     return text[:-2] if text.endswith(".0") else text
 
 
-def parse_number(text: str) -> float:
-    try:
-        value = float(text.strip().replace(",", ""))
-    except ValueError:
-        raise ValueError("enter a number, e.g. 42 or 12.5") from None
-    if math.isnan(value) or math.isinf(value):
-        raise ValueError("enter a finite number")
-    return value + 0.0
-
-
 def parse_actual(text: str) -> tuple[float, bool]:
     """A quarter's figure as typed in review mode, and whether it is marked provisional: "87000p" is 87000, provisional."""
     stripped = text.strip()
     provisional = stripped[-1:] in ("p", "P")
     return parse_number(stripped[:-1] if provisional else stripped), provisional
-
-
-def parse_date(text: str) -> dt.date:
-    stripped = text.strip()
-    if not _DATE.match(stripped):
-        raise ValueError("enter a date as YYYY-MM-DD")
-    try:
-        return dt.date.fromisoformat(stripped)
-    except ValueError:
-        raise ValueError("no such date") from None
 
 
 def parse_quarter(text: str) -> Quarter:

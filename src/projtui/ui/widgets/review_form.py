@@ -18,10 +18,11 @@ from textual.widget import Widget
 from textual.widgets import Input, Select, Static, TextArea
 
 from projtui.domain.enums import Rag
+from projtui.domain.parsing import parse_pence
 from projtui.domain.rag import rag_caption
 from projtui.domain.records import ReviewFields
 from projtui.services.reviews.models import ReviewSheet
-from projtui.ui.widgets.form import editable_pence, parse_pence
+from projtui.ui.widgets.form import editable_pence
 from projtui.ui.widgets.rag import rag_content, rag_styles, rag_text
 
 ASPECTS = ("time_rag", "cost_rag", "scope_rag", "benefits_rag")

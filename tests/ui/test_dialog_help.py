@@ -67,16 +67,18 @@ async def test_in_a_form_question_mark_types_and_f1_helps(sample_db, make_app):
         assert "? Help" in footer(app)
 
 
-async def test_question_mark_in_a_confirm_dialog_uses_its_words(empty_db, make_app):
+async def test_question_mark_in_the_welcome_lists_its_choices(empty_db, make_app):
+    from projtui.ui.screens.welcome import WelcomeScreen
+
     app = make_app(empty_db, offer_sample=True)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        assert isinstance(app.screen, ConfirmScreen)
+        assert isinstance(app.screen, WelcomeScreen)
         await pilot.press("question_mark")
         entries = help_entries(app)
-        assert {"y Load sample", "n esc Start empty"} <= entries["Question"]
+        assert {"s Load the sample", "n Add your first project", "i Import a spreadsheet or snapshot", "esc Start empty"} <= entries["Welcome"]
         await pilot.press("escape")
-        assert isinstance(app.screen, ConfirmScreen)
+        assert isinstance(app.screen, WelcomeScreen)
 
 
 def test_every_dialog_offers_help():

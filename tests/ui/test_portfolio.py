@@ -8,9 +8,19 @@ import sys
 import threading
 
 import pytest
-from support import BIG, MARKUP, USER, filter_read, notifications, screen_text, settle, table_lines, type_filter
+from support import (
+    BIG,
+    MARKUP,
+    USER,
+    filter_read,
+    notifications,
+    screen_text,
+    settle,
+    table_lines,
+    type_filter,
+)
 from textual import events
-from textual.widgets import Input, OptionList
+from textual.widgets import Input, OptionList, Static
 
 from projtui.domain.enums import Stage
 from projtui.domain.records import ProjectFields
@@ -18,8 +28,9 @@ from projtui.services import portfolio, portfolio_benefits, projects
 from projtui.services.importing import import_snapshot
 from projtui.services.read_models import NO_AMBITION, ProjectQuery, SortKey
 from projtui.ui.screens import portfolio as portfolio_screen
-from projtui.ui.screens.confirm import ChoiceScreen, ConfirmScreen
+from projtui.ui.screens.confirm import ChoiceScreen
 from projtui.ui.screens.portfolio import PortfolioScreen
+from projtui.ui.screens.welcome import ImportFileScreen, WelcomeScreen
 from projtui.ui.widgets.paging import PAGE_SIZE
 from projtui.ui.widgets.project_table import ProjectTable
 
@@ -521,13 +532,15 @@ async def test_ctrl_q_quits(sample_db, make_app):
     assert app.return_code == 0
 
 
-async def test_empty_database_offers_the_sample(empty_db, make_app):
+async def test_an_empty_database_welcomes_and_s_loads_the_sample(empty_db, make_app):
     app = make_app(empty_db, offer_sample=True)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        assert isinstance(app.screen, ConfirmScreen)
-        assert "Load the sample portfolio?" in screen_text(app)
-        await pilot.press("y")
+        assert isinstance(app.screen, WelcomeScreen)
+        text = screen_text(app)
+        for offer in ("Load the sample (s)", "Add your first project (n)", "Import a spreadsheet or snapshot (i)"):
+            assert offer in text, offer
+        await pilot.press("s")
         await settle(pilot)
         await settle(pilot)
         assert isinstance(app.screen, PortfolioScreen)
@@ -535,15 +548,54 @@ async def test_empty_database_offers_the_sample(empty_db, make_app):
         assert app.sub_title.startswith("Strategic Projects 2024-2027")
 
 
-async def test_empty_database_declined_stays_empty(empty_db, make_app):
+async def test_the_welcome_declined_stays_empty_and_says_how_to_start(empty_db, make_app):
+    app = make_app(empty_db, offer_sample=True)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert count_text(app) == "shown 0 of 0 projects"
+        assert "The portfolio has no projects yet: n adds one; `projtui import FILE` loads a spreadsheet or snapshot." in screen_text(app)
+    assert portfolio.total_projects(empty_db) == 0
+
+
+async def test_the_welcome_n_opens_the_first_projects_form(empty_db, make_app):
+    from projtui.ui.screens.item_form import FormScreen
+
     app = make_app(empty_db, offer_sample=True)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await pilot.press("n")
         await settle(pilot)
-        assert count_text(app) == "shown 0 of 0 projects"
-        assert "The portfolio has no projects yet: `projtui import FILE` loads a snapshot." in screen_text(app)
-    assert portfolio.total_projects(empty_db) == 0
+        assert isinstance(app.screen, FormScreen) and app.screen.query_one("#field-code", Input).value == "SP-01"
+
+
+async def test_the_welcome_imports_a_register_and_shows_problems_beside_the_path(empty_db, make_app, tmp_path):
+    bad = tmp_path / "register.csv"
+    bad.write_text("Project code,Project name,Start date\nSP-01,Leisure centre,31/02/2026\n", encoding="utf-8")
+    good = tmp_path / "fixed.csv"
+    good.write_text("Project code,Project name,Start date\nSP-01,Leisure centre,28/02/2026\nSP-02,Lido,\n", encoding="utf-8")
+    app = make_app(empty_db, offer_sample=True)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("i")
+        await settle(pilot)
+        dialog = app.screen
+        assert isinstance(dialog, ImportFileScreen)
+        dialog.query_one("#import-path", Input).value = str(bad)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.screen is dialog
+        error = str(dialog.query_one("#import-error", Static).render())
+        assert error.startswith("Nothing was imported:") and "register.csv:2: Start" in error, error
+        assert portfolio.total_projects(empty_db) == 0
+        dialog.query_one("#import-path", Input).value = str(good)
+        await pilot.press("enter")
+        await settle(pilot)
+        await settle(pilot)
+        assert isinstance(app.screen, PortfolioScreen)
+        assert count_text(app) == "shown 2 of 2 projects"
+        assert any(message.startswith(f"Imported {good}: 2 added") for _, message in notifications(app))
 
 
 async def test_the_command_palette_runs_screen_actions(sample_db, make_app):

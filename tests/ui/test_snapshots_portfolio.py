@@ -108,7 +108,7 @@ def test_confirm(snap_compare, app):
     assert snap_compare(app, terminal_size=SMALL, run_before=_after("a", "down", "down", "l", "space", "escape"))
 
 
-def test_offer_sample(snap_compare, tmp_path, monkeypatch, make_app):
+def test_welcome(snap_compare, tmp_path, monkeypatch, make_app):
     # A relative path, so the database's name on screen is the same on every run.
     monkeypatch.chdir(tmp_path)
     db = open_portfolio("sqlite:///portfolio.db", create=True)

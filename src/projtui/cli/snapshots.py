@@ -82,22 +82,23 @@ def import_(
     from projtui.spreadsheet.tables import is_spreadsheet
 
     actor = config.login_name()
-    if str(file) != "-" and is_spreadsheet(file):
-        from projtui.services.sheet_import import import_spreadsheet
-
-        if not file.is_file():
-            raise UsageProblem(f"{file}: {'is a directory, not a spreadsheet' if file.is_dir() else 'no such file'}")
-        source = str(file)
-
-        def run(database, progress):
-            return import_spreadsheet(database, file, source=source, actor=actor, dry_run=dry_run, reopen=reopen, progress=progress)
-    else:
+    if str(file) == "-":
         from projtui.services.importing import import_snapshot
 
         text, source = read_input(file)
 
         def run(database, progress):
             return import_snapshot(database, text, source=source, actor=actor, dry_run=dry_run, reopen=reopen, progress=progress)
+    else:
+        from projtui.services.transfer import import_file
+
+        if not file.is_file():
+            kind = "spreadsheet" if is_spreadsheet(file) else "snapshot file"
+            raise UsageProblem(f"{file}: {f'is a directory, not a {kind}' if file.is_dir() else 'no such file'}")
+        source = str(file)
+
+        def run(database, progress):
+            return import_file(database, file, actor=actor, dry_run=dry_run, reopen=reopen, progress=progress)
 
     database = open_database(ctx, db, database_url, create=True)
     try:

@@ -6,7 +6,9 @@ import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass
 from importlib import resources
+from pathlib import Path
 
+from projtui.domain.errors import ProjtuiError
 from projtui.domain.formatting import plural
 from projtui.domain.progress import Progress, counted, no_progress
 from projtui.domain.quarter import Quarter
@@ -61,3 +63,34 @@ def sample_text() -> str:
 
 def load_sample(db: Database, *, actor: str) -> ImportResult:
     return import_snapshot(db, sample_text(), source=SAMPLE_NAME, actor=actor)
+
+
+def import_file(
+    db: Database,
+    path: Path,
+    *,
+    actor: str,
+    dry_run: bool = False,
+    reopen: str | None = None,
+    progress: Progress = no_progress,
+) -> ImportResult:
+    """Import a snapshot (.toml) or a spreadsheet (.xlsx, .xls, .ods, .csv), told apart by its name.
+
+    What `projtui import FILE` and the first-run welcome both do; an
+    unreadable file is a ProjtuiError naming it.
+    """
+    from projtui.spreadsheet.tables import is_spreadsheet
+
+    if not path.is_file():
+        raise ProjtuiError(f"{path}: {'is a directory, not a file to import' if path.is_dir() else 'no such file'}")
+    if is_spreadsheet(path):
+        from projtui.services.sheet_import import import_spreadsheet
+
+        return import_spreadsheet(db, path, source=str(path), actor=actor, dry_run=dry_run, reopen=reopen, progress=progress)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise ProjtuiError(f"{path}: not UTF-8 text (byte {exc.start})") from None
+    except OSError as exc:
+        raise ProjtuiError(f"{path}: cannot read: {exc.strerror}") from None
+    return import_snapshot(db, text, source=str(path), actor=actor, dry_run=dry_run, reopen=reopen, progress=progress)

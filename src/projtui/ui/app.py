@@ -92,7 +92,7 @@ class ProjtuiApp(HeldKeys, WorkerFailures, App[None]):
         if self.settings.sources.get("theme") == "environment":
             self.notify(f"Saved to {path}, but {env_var('theme')} is set and chooses the theme at start-up.", title="Theme", markup=False)
 
-    # -- the portfolio's name, and the offer of the sample on a new database ------------------------
+    # -- the portfolio's name, and the welcome on a new database ------------------------
 
     @work(thread=True, exclusive=True, group="app-title", exit_on_error=False)
     def _read_title(self) -> None:
@@ -112,22 +112,24 @@ class ProjtuiApp(HeldKeys, WorkerFailures, App[None]):
             self._offer_sample()
 
     def _offer_sample(self) -> None:
-        from projtui.ui.screens.confirm import ConfirmScreen
+        from projtui.ui.screens.welcome import ImportFileScreen, WelcomeScreen
 
-        def answered(load: bool | None) -> None:
-            if load:
+        def imported(what: str | None) -> None:
+            if what is not None:
+                self.notify(what, title="Imported", markup=False)
+                self._after_sample()
+
+        def chosen(answer: str | None) -> None:
+            if answer == "sample":
                 self._load_sample()
+            elif answer == "project":
+                new_project = getattr(self.screen, "action_new_project", None)
+                if new_project is not None:
+                    new_project()
+            elif answer == "import":
+                self.push_screen(ImportFileScreen(classes="dialog-screen"), imported)
 
-        self.push_screen(
-            ConfirmScreen(
-                "Load the sample portfolio?",
-                f"{self.db.display_name} has no projects yet. The sample (Lancaster City Council's strategic "
-                "projects, Council Plan 2024-2027) shows every screen with data; its figures are illustrative.",
-                yes="Load sample",
-                no="Start empty",
-            ),
-            answered,
-        )
+        self.push_screen(WelcomeScreen(self.db.display_name), chosen)
 
     @work(thread=True, exclusive=True, group="app-sample", exit_on_error=False)
     def _load_sample(self) -> None:

@@ -649,7 +649,7 @@ class ProjectTable(WorkerFailures, ScrollView, can_focus=True):
             if y != 2:
                 return Strip.blank(width, base)
             message = (
-                "The portfolio has no projects yet: `projtui import FILE` loads a snapshot."
+                "The portfolio has no projects yet: n adds one; `projtui import FILE` loads a spreadsheet or snapshot."
                 if view.total == 0
                 else "No projects match. Press x to clear the filters."
             )

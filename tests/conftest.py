@@ -8,7 +8,7 @@ PostgreSQL tests take the ``postgres_url`` fixture and are marked
 ``@pytest.mark.postgres``. They skip when PROJTUI_TEST_POSTGRES_URL is unset
 (a developer without a server) and fail when it is set but the server does
 not answer: ``.ci/run`` starts one, so a missing server there is a CI fault.
-LibreOffice tests (the Word report read back as a PDF) take the
+LibreOffice tests (the Word report read back as a PDF, the workbooks as CSV) take the
 ``libreoffice`` fixture, are marked ``libreoffice`` the same way, and skip
 or fail by PROJTUI_TEST_LIBREOFFICE just so.
 """
@@ -136,7 +136,7 @@ def postgres_url() -> Iterator[str]:
 
 @pytest.fixture(scope="session")
 def libreoffice() -> str:
-    """The ``soffice`` that converts documents to PDF; pdftotext and pdfinfo (poppler-utils) read the PDF."""
+    """The ``soffice`` that converts documents to PDF and workbooks to CSV; pdftotext and pdfinfo (poppler-utils) read the PDF."""
     path = os.environ.get(LIBREOFFICE_ENV)
     if not path:
         pytest.skip(f"LibreOffice not provided (set {LIBREOFFICE_ENV}; .ci/run does)")

@@ -5,7 +5,9 @@ written here is what ``projtui import`` reads back: Ambitions, Projects
 (with the primary ambition, the latest RAG and the benefits on track),
 Benefits, Measures (one row per measure per quarter it reports in) and
 Reviews. Projects stream in from the export a batch at a time and each is
-written out before the next is read.
+written out before the next is read. A record's cells are read from its
+fields as they are (``vars``): the models are validated already, and a
+dump per record would cost more than the rest of the row.
 
 Every status, target, travel and "on track" is ``domain.measures``' own
 (``quarter_figures``, ``benefit_on_track``, ``rollup_counts``), judged at
@@ -71,7 +73,7 @@ def _write_project(project: Project, as_at: Quarter, projects: _Sheet, benefits:
             _write_measure(measures, code, "benefit", benefit.code, m, as_at, benefit.realisation_start).status for m in benefit.measures
         ]
         on_track.append(benefit_on_track(statuses))
-        benefit_rows.append({**benefit.model_dump(exclude={"measures"}), "project": code, "on_track": on_track[-1]})
+        benefit_rows.append({**vars(benefit), "project": code, "on_track": on_track[-1]})
     for outcome in project.outcomes:
         for m in outcome.measures:
             _write_measure(measures, code, "outcome", outcome.code, m, as_at)
@@ -79,7 +81,7 @@ def _write_project(project: Project, as_at: Quarter, projects: _Sheet, benefits:
     latest = max(project.reviews, key=lambda r: r.quarter, default=None)
     projects.write(
         {
-            **project.model_dump(include=_PROJECT_FIELDS),
+            **vars(project),
             "ambitions": AMBITION_SEPARATOR.join(project.ambitions) or None,
             "primary_ambition": project.ambitions[0] if project.ambitions else None,
             "rag": rag_word(latest.rag if latest else None),
@@ -90,13 +92,12 @@ def _write_project(project: Project, as_at: Quarter, projects: _Sheet, benefits:
     for row in benefit_rows:
         benefits.write(row)
     for review in project.reviews:
-        row = review.model_dump()
+        row = {**vars(review), "project": code}
         for field in _RAG_FIELDS:
             row[field] = rag_word(row[field])
-        reviews.write({**row, "project": code})
+        reviews.write(row)
 
 
-_PROJECT_FIELDS = frozenset(column.field for column in PROJECTS.columns) & set(Project.model_fields) - {"ambitions"}
 _RAG_FIELDS = ("rag", "time_rag", "cost_rag", "scope_rag", "benefits_rag")
 
 

@@ -75,6 +75,21 @@ def run_cli(
     )
 
 
+def run_cli_to_terminal(*args: str | os.PathLike[str], cwd: str | os.PathLike[str]) -> subprocess.CompletedProcess[str]:
+    """``run_cli`` with standard output on a pseudo-terminal (as a person typing the command has it); stderr captured."""
+    import pty
+
+    terminal, other_end = pty.openpty()
+    try:
+        return subprocess.run(
+            [sys.executable, "-m", "projtui", *map(str, args)],
+            stdout=other_end, stderr=subprocess.PIPE, text=True, cwd=cwd, timeout=120, check=False,
+        )
+    finally:
+        os.close(other_end)
+        os.close(terminal)
+
+
 @pytest.fixture
 def cli(tmp_path: Path) -> Callable[..., subprocess.CompletedProcess[str]]:
     """``run_cli`` working in this test's tmp_path, so stray output files land there."""

@@ -10,20 +10,19 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import os
-import pty
 import subprocess
 import sys
 from pathlib import Path
 
 import openpyxl
 import pytest
-from conftest import run_cli
+from conftest import run_cli, run_cli_to_terminal
 
 from projtui.domain.quarter import Quarter
 from projtui.domain.rag import rag_word
+from projtui.domain.records import BenefitFields, ReviewFields
 from projtui.domain.sheets import ACTUALS, AMBITIONS, BENEFITS, PROJECTS, REVIEWS
-from projtui.report.portfolio_xlsx import write_portfolio
+from projtui.report.portfolio_xlsx import MEASURE_ROW, write_portfolio
 from projtui.report.workbook import workbook_chunks
 from projtui.services import portfolio, portfolio_benefits
 from projtui.services.opening import open_portfolio
@@ -78,6 +77,15 @@ def test_every_sheet_has_its_header_frozen_and_a_filter_over_every_row(sample):
         assert sheet.max_row > 1, sheet.title
         for letter in (sheet.cell(1, i).column_letter for i in range(1, sheet.max_column + 1)):
             assert 6 <= sheet.column_dimensions[letter].width <= 62, (sheet.title, letter)
+
+
+def test_the_measure_rows_are_built_in_the_measures_sheets_column_order():
+    assert MEASURE_ROW == tuple(column.field for column in ACTUALS.columns)
+
+
+@pytest.mark.parametrize(("sheet", "record"), [(BENEFITS, BenefitFields), (REVIEWS, ReviewFields)])
+def test_the_benefits_and_reviews_columns_are_the_records_fields(sheet, record):
+    assert [c.field for c in sheet.columns if c.field not in ("project", "on_track")] == list(record.model_fields)
 
 
 def test_money_is_pounds_with_a_currency_format_and_dates_are_dates(sample):
@@ -235,15 +243,7 @@ def test_xlsx_to_a_pipe_is_the_workbooks_bytes(sample_db, tmp_path):
 
 
 def test_xlsx_to_a_terminal_is_refused(sample_db, tmp_path):
-    terminal, other_end = pty.openpty()
-    try:
-        result = subprocess.run(
-            [sys.executable, "-m", "projtui", "export", "--db", str(sample_db), "--format", "xlsx"],
-            stdout=other_end, stderr=subprocess.PIPE, text=True, cwd=tmp_path, timeout=120, check=False,
-        )
-    finally:
-        os.close(other_end)
-        os.close(terminal)
+    result = run_cli_to_terminal("export", "--db", sample_db, "--format", "xlsx", cwd=tmp_path)
     assert result.returncode == 2
     assert result.stderr.splitlines() == ["error: --format xlsx needs -o FILE: a workbook is not text, so it is not shown on a terminal"]
 

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import io
-import os
-import pty
 import subprocess
 import sys
 
 import openpyxl
 import pytest
+from conftest import run_cli_to_terminal
 
 from projtui.domain.quarter import Quarter
 from projtui.domain.rag import rag_word
@@ -102,15 +101,7 @@ def test_o_name_xlsx_writes_the_workbook(cli, tmp_path):
     assert out.stat().st_mode & 0o777 == 0o600
     assert openpyxl.load_workbook(out).sheetnames == ["Summary", "By ambition", "Projects", "Measures"]
 
-    terminal, other_end = pty.openpty()
-    try:
-        refused = subprocess.run(
-            [sys.executable, "-m", "projtui", "report", "-q", str(Q), "--db", str(db), "--format", "xlsx"],
-            stdout=other_end, stderr=subprocess.PIPE, text=True, cwd=tmp_path, timeout=120, check=False,
-        )
-    finally:
-        os.close(other_end)
-        os.close(terminal)
+    refused = run_cli_to_terminal("report", "-q", str(Q), "--db", db, "--format", "xlsx", cwd=tmp_path)
     assert refused.returncode == 2
     assert refused.stderr.splitlines() == ["error: --format xlsx needs -o FILE: a workbook is not text, so it is not shown on a terminal"]
 

@@ -136,26 +136,27 @@ ACTUALS = Sheet(
     ),
 )
 
-# The export writes these two as well, so every sheet of its workbook is
-# recognised; their columns are the record fields (domain/records.py).
+# Written by the export for people to read, not read back by the import
+# (benefits and reviews are edited in the app); their columns are the
+# record fields of domain/records.py.
 BENEFITS = Sheet(
     "Benefits",
     (
-        Column("project", "Project", ("Project code", "Project ref"), required=True),
-        Column("code", "Code", ("Benefit code", "Benefit ref"), required=True),
-        Column("title", "Title", ("Benefit", "Benefit title"), required=True),
+        Column("project", "Project"),
+        Column("code", "Code"),
+        Column("title", "Title"),
         Column("description", "Description"),
-        Column("owner", "Owner", ("Benefit owner",)),
+        Column("owner", "Owner"),
         Column("category", "Category"),
         Column("quantification", "Quantification"),
         Column("recipient", "Recipient"),
         Column("disbenefit", "Disbenefit", kind=CellKind.FLAG),
-        Column("full_year_value_pence", "Full year value", ("Full-year value", "Annual value"), kind=CellKind.MONEY),
+        Column("full_year_value_pence", "Full year value", kind=CellKind.MONEY),
         Column("realisation_start", "Realisation start", kind=CellKind.QUARTER),
         Column("realisation_end", "Realisation end", kind=CellKind.QUARTER),
         Column("dependencies", "Dependencies"),
-        Column("status", "Status", ("Benefit status",)),
-        # Written for reading, never read back: the one rule rolls it up from the measures.
+        Column("status", "Status"),
+        # The one rule's roll-up of the benefit's measures, at the export's quarter.
         Column("on_track", "On track", kind=CellKind.FLAG),  # blank: not assessed this quarter
     ),
 )
@@ -163,12 +164,12 @@ BENEFITS = Sheet(
 REVIEWS = Sheet(
     "Reviews",
     (
-        Column("project", "Project", ("Project code", "Project ref"), required=True),
-        Column("quarter", "Quarter", ("Review quarter",), required=True, kind=CellKind.QUARTER),
-        Column("status", "Status", ("Review status",)),
+        Column("project", "Project"),
+        Column("quarter", "Quarter", kind=CellKind.QUARTER),
+        Column("status", "Status"),
         Column("published_by", "Published by"),
         Column("published_on", "Published on", kind=CellKind.DATE),
-        Column("rag", "RAG", ("Overall RAG",)),
+        Column("rag", "RAG"),
         Column("time_rag", "Time RAG"),
         Column("cost_rag", "Cost RAG"),
         Column("scope_rag", "Scope RAG"),
@@ -176,11 +177,11 @@ REVIEWS = Sheet(
         Column("commentary", "Commentary"),
         Column("next_steps", "Next steps"),
         Column("spend_to_date_pence", "Spend to date", kind=CellKind.MONEY),
-        Column("forecast_pence", "Forecast outturn", ("Forecast",), kind=CellKind.MONEY),
+        Column("forecast_pence", "Forecast outturn", kind=CellKind.MONEY),
     ),
 )
 
-SHEETS = (AMBITIONS, PROJECTS, ACTUALS, BENEFITS, REVIEWS)
+SHEETS = (AMBITIONS, PROJECTS, ACTUALS)  # the sheets an import reads
 
 
 def kind_of(headers: list[str]) -> Sheet | None:

@@ -319,7 +319,9 @@ def measure_export_xlsx(size: int, k: int, timeout: float) -> Row:
         note = f"projtui did not finish in {timeout:.0f} s"
     elif ours and theirs[0] is not None:
         rss = max(r["peak_rss_mb"] for r in ours)
-        note += f" ({theirs[0]['rows']:,} rows; {ours[0]['bytes'] / 2**20:,.1f} MB file; projtui peak RSS {rss:,.0f} MB)"
+        cpu = min(r["cpu_seconds"] for r in ours) / min(r["cpu_seconds"] for r in theirs)
+        note += (f" ({theirs[0]['rows']:,} rows; {ours[0]['bytes'] / 2**20:,.1f} MB file; projtui peak RSS {rss:,.0f} MB;"
+                 f" CPU time {cpu:.2f}×)")
     return Row("export_xlsx", size, best([r and r["seconds"] for r in ours]), best([r and r["seconds"] for r in theirs]), "s",
                target=1.5 if size == 10_000 else None, note=note, runs={"projtui": ours, "baseline": theirs})
 

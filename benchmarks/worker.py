@@ -173,7 +173,11 @@ def do_export_xlsx(variant: str, source: Path) -> dict:
         rows = None
     else:
         from projtui.report.portfolio_xlsx import write_portfolio
-        from projtui.services.export import iter_projects, project_ids_in_order, read_header
+        from projtui.services.export import (
+            iter_projects,
+            project_ids_in_order,
+            read_header,
+        )
         from projtui.services.reviews.quarter import default_review_quarter
 
         recorded = _RecordedBook()

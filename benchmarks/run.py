@@ -1,7 +1,7 @@
 """projtui benchmarks: every figure is a ratio against a baseline measured in the same run.
 
     .venv/bin/python benchmarks/run.py [--sizes 100,1000,10000,100000]
-        [--only import,import_xlsx,export,check,report,startup,filter,open,memory] [--json out.json] [--markdown out.md]
+        [--only import,import_xlsx,export,export_xlsx,check,report,startup,filter,open,memory] [--json out.json] [--markdown out.md]
 
 Absolute times on a shared machine are noise; what is reported is projtui
 against the same work done by a baseline, measured alternately in the same
@@ -17,6 +17,10 @@ run (min of k runs; k falls with size). Measures:
              same raw sqlite3 executemany.           target <= 1.5x at 10,000
     export   projtui `export_snapshot` of that database, vs tomli_w.dumps of
              the parsed snapshot.                    target <= 2x at 10,000
+    export_xlsx
+             projtui `export_workbook` (export --format xlsx) of that database,
+             vs XlsxWriter writing the same rows bare.
+                                                     target <= 1.5x at 10,000
     check    projtui `find_gaps` on that database, vs raw sqlite3 reading every
              row of the tables check judges.
     report   projtui's Markdown report for the generated portfolio's latest
@@ -70,8 +74,8 @@ sys.path.insert(0, str(HERE))
 
 import generate  # noqa: E402
 
-MEASURES = ("import", "import_xlsx", "export", "check", "report", "startup", "memory", "filter", "open")
-SCALED = ("import", "import_xlsx", "export", "check", "report")  # run at every size, with their growth between sizes
+MEASURES = ("import", "import_xlsx", "export", "export_xlsx", "check", "report", "startup", "memory", "filter", "open")
+SCALED = ("import", "import_xlsx", "export", "export_xlsx", "check", "report")  # run at every size, with their growth between sizes
 UI_MEASURES = ("startup", "memory", "filter", "open")
 DEFAULT_SIZES = (100, 1_000, 10_000, 100_000)
 UI_SIZES = (10_000, 100_000)  # sizes the UI measures run at (those of --sizes that are here)
@@ -336,6 +340,21 @@ def measure_export(size: int, k: int, timeout: float) -> Row:
                target=2.0 if size == 10_000 else None, note=note, runs={"projtui": ours, "baseline": theirs})
 
 
+def measure_export_xlsx(size: int, k: int, timeout: float) -> Row:
+    db = database(size)
+    ours, theirs = alternate(k, *(worker_run("export_xlsx", size, variant, db, timeout=timeout) for variant in ("projtui", "baseline")))
+    note = "vs XlsxWriter writing the same rows bare"
+    if any(r is None for r in ours):
+        note = f"projtui did not finish in {timeout:.0f} s"
+    elif ours and theirs[0] is not None:
+        rss = max(r["peak_rss_mb"] for r in ours)
+        cpu = min(r["cpu_seconds"] for r in ours) / min(r["cpu_seconds"] for r in theirs)
+        note += (f" ({theirs[0]['rows']:,} rows; {ours[0]['bytes'] / 2**20:,.1f} MB file; projtui peak RSS {rss:,.0f} MB;"
+                 f" CPU time {cpu:.2f}×)")
+    return Row("export_xlsx", size, best([r and r["seconds"] for r in ours]), best([r and r["seconds"] for r in theirs]), "s",
+               target=1.5 if size == 10_000 else None, note=note, runs={"projtui": ours, "baseline": theirs})
+
+
 # What check and report are measured against (worker.py says why), for the note beside each row.
 READING_BASELINES = {
     "check": "find_gaps vs raw sqlite3 reading every row of the tables check judges",
@@ -533,6 +552,8 @@ def main(argv: list[str] | None = None) -> int:
                 rows.append(measure_import_xlsx(size, repeats(size, args.repeat), args.timeout, work))
             if "export" in want:
                 rows.append(measure_export(size, repeats(size, args.repeat), args.timeout))
+            if "export_xlsx" in want:
+                rows.append(measure_export_xlsx(size, repeats(size, args.repeat), args.timeout))
             for measure in ("check", "report"):
                 if measure in want:
                     rows.append(measure_reading(measure, size, repeats(size, args.repeat), args.timeout))

@@ -8,7 +8,7 @@ PostgreSQL tests take the ``postgres_url`` fixture and are marked
 ``@pytest.mark.postgres``. They skip when PROJTUI_TEST_POSTGRES_URL is unset
 (a developer without a server) and fail when it is set but the server does
 not answer: ``.ci/run`` starts one, so a missing server there is a CI fault.
-LibreOffice tests (the Word report read back as a PDF) take the
+LibreOffice tests (the Word report read back as a PDF, the workbooks as CSV) take the
 ``libreoffice`` fixture, are marked ``libreoffice`` the same way, and skip
 or fail by PROJTUI_TEST_LIBREOFFICE just so.
 """
@@ -75,6 +75,21 @@ def run_cli(
     )
 
 
+def run_cli_to_terminal(*args: str | os.PathLike[str], cwd: str | os.PathLike[str]) -> subprocess.CompletedProcess[str]:
+    """``run_cli`` with standard output on a pseudo-terminal (as a person typing the command has it); stderr captured."""
+    import pty
+
+    terminal, other_end = pty.openpty()
+    try:
+        return subprocess.run(
+            [sys.executable, "-m", "projtui", *map(str, args)],
+            stdout=other_end, stderr=subprocess.PIPE, text=True, cwd=cwd, timeout=120, check=False,
+        )
+    finally:
+        os.close(other_end)
+        os.close(terminal)
+
+
 @pytest.fixture
 def cli(tmp_path: Path) -> Callable[..., subprocess.CompletedProcess[str]]:
     """``run_cli`` working in this test's tmp_path, so stray output files land there."""
@@ -136,7 +151,7 @@ def postgres_url() -> Iterator[str]:
 
 @pytest.fixture(scope="session")
 def libreoffice() -> str:
-    """The ``soffice`` that converts documents to PDF; pdftotext and pdfinfo (poppler-utils) read the PDF."""
+    """The ``soffice`` that converts documents to PDF and workbooks to CSV; pdftotext and pdfinfo (poppler-utils) read the PDF."""
     path = os.environ.get(LIBREOFFICE_ENV)
     if not path:
         pytest.skip(f"LibreOffice not provided (set {LIBREOFFICE_ENV}; .ci/run does)")

@@ -19,8 +19,8 @@ def test_import_contracts_hold():
 
 
 def test_cli_start_up_does_not_import_heavy_modules():
-    """`projtui --version` and friends must not pay for Textual, Alembic, the database drivers or the HTML report's Jinja2."""
-    probe = "import sys, projtui.cli.root; print(sorted(m for m in ('textual', 'alembic', 'psycopg', 'projtui.store', 'jinja2') if m in sys.modules))"
+    """`projtui --version` and friends must not pay for Textual, Alembic, the database drivers, the HTML report's Jinja2 or XlsxWriter."""
+    probe = "import sys, projtui.cli.root; print(sorted(m for m in ('textual', 'alembic', 'psycopg', 'projtui.store', 'jinja2', 'xlsxwriter') if m in sys.modules))"
     result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "[]"
 

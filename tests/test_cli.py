@@ -271,7 +271,7 @@ def test_malformed_quarter_is_named(cli, tmp_path):
         (("export", "--quarter", "2026 Q3"), "error: --quarter: not a financial quarter: '2026 Q3' (expected e.g. '2024/25 Q1')"),
         (("export", "-q", "next"), "error: --quarter: not a financial quarter: 'next' (expected e.g. '2024/25 Q1')"),
         (("report",), "error: --quarter: missing (Financial quarter to report, e.g. '2026/27 Q2')"),
-        (("report", "-q", "2026/27 Q2", "--format", "pdf"), "error: --format: 'pdf' is not one of 'md', 'html', 'docx'."),
+        (("report", "-q", "2026/27 Q2", "--format", "pdf"), "error: --format: 'pdf' is not one of 'md', 'html', 'docx', 'xlsx'."),
         (("diff", "--format", "xml", "a", "b"), "error: --format: 'xml' is not one of 'text', 'json'."),
         (("diff",), "error: OLD: missing (The earlier snapshot)"),
         (("import",), "error: FILE: missing (Snapshot (.toml) or spreadsheet (.xlsx, .xls, .ods, .csv) to import, or - for a snapshot on standard input)"),

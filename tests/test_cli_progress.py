@@ -67,8 +67,9 @@ def test_report_draws_a_bar_for_each_phase_on_a_terminal(sample_db, tmp_path):
     assert "17/17" in terminal
 
 
-def test_export_to_a_file_draws_a_bar_and_says_what_it_wrote(sample_db, tmp_path):
-    out = tmp_path / "out.toml"
+@pytest.mark.parametrize("name", ["out.toml", "out.xlsx"])
+def test_export_to_a_file_draws_a_bar_and_says_what_it_wrote(sample_db, tmp_path, name):
+    out = tmp_path / name
     code, _, terminal = _on_a_terminal(tmp_path, "export", "--db", sample_db, "-o", out)
     assert code == 0 and out.exists()
     assert "Exporting projects" in terminal and "17/17" in terminal

@@ -66,7 +66,8 @@ def test_tab_completes_commands_options_and_choices(tmp_path):
     assert _tab("projtui report --qu", tmp_path) == ["--quarter", "--quiet"]
     assert _tab("projtui check --f", tmp_path) == ["--format"]
     assert _tab("projtui check --format ", tmp_path) == ["text", "json"]
-    assert _tab("projtui report --format ", tmp_path) == ["md", "html", "docx"]
+    assert _tab("projtui report --format ", tmp_path) == ["md", "html", "docx", "xlsx"]
+    assert _tab("projtui export --format ", tmp_path) == ["toml", "xlsx"]
     assert _tab("projtui completion ", tmp_path) == ["bash", "zsh", "fish"]
 
 

@@ -95,6 +95,17 @@ def write_output(output: str, chunks, *, binary: bool = False) -> None:
         raise ProjtuiError(f"{output}: cannot write: {exc.strerror or exc}") from None
 
 
+def format_from_name(output: str, suffixes: dict, default):
+    """The format ``-o``'s file name says (``report.docx``, ``portfolio.xlsx``), else ``default``."""
+    return suffixes.get(Path(output).suffix.lower(), default)
+
+
+def refuse_terminal(output: str, option: str, what: str) -> None:
+    """As gzip does: a binary file on a terminal is garbage, and can upset it. A pipe or redirect gets it."""
+    if output == "-" and sys.stdout.isatty():
+        raise UsageProblem(f"{option} needs -o FILE: {what} is not text, so it is not shown on a terminal")
+
+
 def read_input(file: Path) -> tuple[str, str]:
     """The text of `file` (- for standard input) and the name to report it by."""
     if str(file) == "-":

@@ -1,21 +1,20 @@
-"""`projtui report`: the quarterly performance report, as Markdown, one HTML page or a Word committee paper."""
+"""`projtui report`: the quarterly performance report, as Markdown, one HTML page, a Word committee paper or a workbook."""
 
 from __future__ import annotations
 
-import sys
 from enum import StrEnum
-from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from projtui.cli.errors import UsageProblem
 from projtui.cli.options import (
     DbPath,
     DbUrl,
     OutputOption,
+    format_from_name,
     open_database,
     quarter_option,
+    refuse_terminal,
     write_output,
 )
 from projtui.cli.progress import QuietOption, progress_bar
@@ -26,10 +25,12 @@ class ReportFormat(StrEnum):
     MD = "md"
     HTML = "html"
     DOCX = "docx"
+    XLSX = "xlsx"
 
 
 # What -o's file name says when --format does not.
-_SUFFIXES = {".html": ReportFormat.HTML, ".htm": ReportFormat.HTML, ".docx": ReportFormat.DOCX}
+_SUFFIXES = {".html": ReportFormat.HTML, ".htm": ReportFormat.HTML, ".docx": ReportFormat.DOCX, ".xlsx": ReportFormat.XLSX}
+_BINARY = {ReportFormat.DOCX: "a Word document", ReportFormat.XLSX: "a workbook"}
 
 
 def report(
@@ -39,9 +40,10 @@ def report(
         ReportFormat | None,
         typer.Option(
             "--format",
-            metavar="md|html|docx",
-            help="md (Markdown tables), html (one self-contained page that prints well) or docx (a Word committee paper: "
-            "A4, page numbers, headings for the agenda's contents; needs -o FILE or a pipe); default from the -o file name, else md.",
+            metavar="md|html|docx|xlsx",
+            help="md (Markdown tables), html (one self-contained page that prints well), docx (a Word committee paper: "
+            "A4, page numbers, headings for the agenda's contents) or xlsx (the report's tables as a workbook to filter); "
+            "docx and xlsx need -o FILE or a pipe; default from the -o file name, else md.",
         ),
     ] = None,
     output: OutputOption = "-",
@@ -54,10 +56,9 @@ def report(
     from projtui.services.reporting import build_report
 
     if format is None:
-        format = _SUFFIXES.get(Path(output).suffix.lower(), ReportFormat.MD)
-    if format is ReportFormat.DOCX and output == "-" and sys.stdout.isatty():
-        # As gzip does: bytes on a terminal are garbage, and can upset it. A pipe or redirect gets them.
-        raise UsageProblem("--format docx needs -o FILE: a Word document is not text, so it is not shown on a terminal")
+        format = format_from_name(output, _SUFFIXES, ReportFormat.MD)
+    if format in _BINARY:
+        refuse_terminal(output, f"--format {format}", _BINARY[format])
     database = open_database(ctx, db, database_url)
     try:
         with progress_bar(quiet) as progress:
@@ -68,6 +69,11 @@ def report(
         from projtui.report.docx import render_docx
 
         write_output(output, [render_docx(model)], binary=True)
+        return
+    if format is ReportFormat.XLSX:
+        from projtui.report.xlsx import report_chunks
+
+        write_output(output, report_chunks(model), binary=True)
         return
     if format is ReportFormat.HTML:
         from projtui.report.html import render_html as render

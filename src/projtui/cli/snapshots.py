@@ -1,4 +1,4 @@
-"""`projtui export`, `import` and `diff`: the TOML snapshot out of the database, into it, and compared."""
+"""`projtui export`, `import` and `diff`: the TOML snapshot (or a workbook) out of the database, into it, and compared."""
 
 from __future__ import annotations
 
@@ -18,11 +18,18 @@ from projtui.cli.options import (
     OutputOption,
     QuarterOption,
     counts,
+    format_from_name,
     open_database,
     read_input,
+    refuse_terminal,
     write_output,
 )
 from projtui.cli.progress import QuietOption, progress_bar
+
+
+class ExportFormat(StrEnum):
+    TOML = "toml"
+    XLSX = "xlsx"
 
 
 class DiffFormat(StrEnum):
@@ -35,13 +42,26 @@ def export_(
     output: OutputOption = "-",
     quarter: QuarterOption = None,
     no_timestamp: Annotated[bool, typer.Option("--no-timestamp", help="Leave out exported_at.")] = False,
+    format: Annotated[
+        ExportFormat | None,
+        typer.Option(
+            "--format",
+            metavar="toml|xlsx",
+            help="toml (the snapshot, which import reads back) or xlsx (a workbook to filter and paste from: sheets Ambitions, "
+            "Projects, Benefits, Measures and Reviews; needs -o FILE or a pipe); default from the -o file name, else toml.",
+        ),
+    ] = None,
     quiet: QuietOption = False,
     db: DbPath = None,
     database_url: DbUrl = None,
 ) -> None:
-    """Write the TOML snapshot (atomically: a failed export leaves no partial file)."""
-    from projtui.services.transfer import ExportTally, export_snapshot
+    """Write the TOML snapshot or a workbook (atomically: a failed export leaves no partial file)."""
+    from projtui.services.transfer import ExportTally, export_snapshot, export_workbook
 
+    if format is None:
+        format = format_from_name(output, {".xlsx": ExportFormat.XLSX}, ExportFormat.TOML)
+    if format is ExportFormat.XLSX:
+        refuse_terminal(output, "--format xlsx", "a workbook")
     database = open_database(ctx, db, database_url)
     stamp = None if no_timestamp else dt.datetime.now(dt.UTC).replace(microsecond=0)
     tally = ExportTally()
@@ -49,7 +69,10 @@ def export_(
     on_terminal = output == "-" and sys.stdout.isatty()
     try:
         with progress_bar(quiet or on_terminal) as progress:
-            write_output(output, export_snapshot(database, up_to=quarter, exported_at=stamp, progress=progress, tally=tally))
+            if format is ExportFormat.XLSX:
+                write_output(output, export_workbook(database, up_to=quarter, progress=progress, tally=tally), binary=True)
+            else:
+                write_output(output, export_snapshot(database, up_to=quarter, exported_at=stamp, progress=progress, tally=tally))
     finally:
         database.dispose()
     if output != "-":

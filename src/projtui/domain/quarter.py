@@ -134,8 +134,7 @@ class Quarter:
     @classmethod
     def from_ordinal(cls, n: int) -> Quarter:
         """Inverse of ``ordinal``."""
-        year, index = divmod(n, 4)
-        return cls(year, index + 1)
+        return _from_ordinal(n)
 
     def shift(self, n: int) -> Quarter:
         """The quarter ``n`` quarters later (earlier if ``n`` is negative)."""
@@ -175,6 +174,14 @@ def _parse_label(text: str) -> Quarter:
         return Quarter(start, int(match["quarter"]))
     except ValueError:
         raise _not_a_quarter(text) from None
+
+
+# As with labels: the status rules step between a few dozen quarters
+# hundreds of thousands of times over (previous, last year, the trajectory).
+@functools.lru_cache(maxsize=4096)
+def _from_ordinal(n: int) -> Quarter:
+    year, index = divmod(n, 4)
+    return Quarter(year, index + 1)
 
 
 def quarters_between(first: Quarter, last: Quarter) -> Iterator[Quarter]:

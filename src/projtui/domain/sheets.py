@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from enum import StrEnum
 
 _IGNORED = re.compile(r"[\s_\-.:()/]+")
 
@@ -21,12 +22,25 @@ def header_key(text: str) -> str:
     return _IGNORED.sub("", str(text)).casefold()
 
 
+class CellKind(StrEnum):
+    """What a column's cells hold in a workbook, so writer and reader agree on the Excel type."""
+
+    TEXT = "text"
+    NUMBER = "number"
+    MONEY = "money"  # pounds in the cell (currency format); the record holds pence
+    DATE = "date"
+    QUARTER = "quarter"  # the quarter's label as text ("2025/26 Q1"), never a date
+    FLAG = "flag"  # "yes" or "no"
+    PERCENT = "percent"  # a fraction, shown as a percentage
+
+
 @dataclass(frozen=True)
 class Column:
     field: str  # the record field it fills (or names, for columns only written)
     header: str  # what projtui writes
     synonyms: tuple[str, ...] = ()
     required: bool = False
+    kind: CellKind = CellKind.TEXT
 
     def keys(self) -> frozenset[str]:
         return frozenset(header_key(name) for name in (self.header, *self.synonyms))
@@ -85,15 +99,16 @@ PROJECTS = Sheet(
         Column("lead", "Lead", ("Project lead", "Lead officer", "Project manager", "PM")),
         Column("senior_responsible_owner", "SRO", ("Senior responsible owner", "Sponsor", "Project sponsor")),
         Column("portfolio_holder", "Portfolio holder", ("Cabinet member", "Portfolio", "Lead member")),
-        Column("start_date", "Start", ("Start date", "Started")),
-        Column("end_date", "End", ("End date", "Finish", "Finish date", "Completion date")),
-        Column("budget_pence", "Budget", ("Budget (£)", "Budget £", "Total budget", "Approved budget")),
+        Column("start_date", "Start", ("Start date", "Started"), kind=CellKind.DATE),
+        Column("end_date", "End", ("End date", "Finish", "Finish date", "Completion date"), kind=CellKind.DATE),
+        Column("budget_pence", "Budget", ("Budget (£)", "Budget £", "Total budget", "Approved budget"), kind=CellKind.MONEY),
         Column("ambitions", "Ambitions", ("Ambition", "Ambition codes", "Council Plan ambitions", "Council Plan ambition", "Golden thread")),
         Column("summary", "Summary", ("Description", "Project description")),
         # Written for reading, never read back: the importer derives them.
         Column("primary_ambition", "Primary ambition"),
         Column("rag", "Latest RAG", ("RAG", "Overall RAG")),
         Column("benefits_on_track", "Benefits on track"),
+        Column("latest_review", "Latest review", kind=CellKind.QUARTER),  # the quarter of the latest RAG
     ),
 )
 
@@ -104,18 +119,69 @@ ACTUALS = Sheet(
         # A row names its measure by code, by name, or both (then they must agree).
         Column("measure_code", "Measure code", ("Measure ref", "Measure reference", "Indicator code", "KPI code")),
         Column("measure_name", "Measure", ("Measure name", "Indicator", "KPI", "Measure title")),
-        Column("quarter", "Quarter", ("Period", "Reporting period", "Quarter label"), required=True),
-        Column("value", "Actual", ("Value", "Figure", "Result", "Outturn"), required=True),
-        Column("provisional", "Provisional", ("Provisional?", "Estimate", "Estimated")),
+        Column("quarter", "Quarter", ("Period", "Reporting period", "Quarter label"), required=True, kind=CellKind.QUARTER),
+        Column("value", "Actual", ("Value", "Figure", "Result", "Outturn"), required=True, kind=CellKind.NUMBER),
+        Column("provisional", "Provisional", ("Provisional?", "Estimate", "Estimated"), kind=CellKind.FLAG),
         Column("note", "Note", ("Notes", "Comment", "Comments", "Commentary")),
         # Written for reading, never read back: the one rule derives them from the measure.
-        Column("target", "Target", ("Quarter target",)),
+        Column("target", "Target", ("Quarter target",), kind=CellKind.NUMBER),
         Column("status", "Status", ()),
-        Column("travel", "Travel", ("Direction of travel", "DoT")),
+        Column("travel", "Travel", ("Direction of travel", "DoT")),  # against the previous due quarter
+        Column("target_max", "Target max", kind=CellKind.NUMBER),  # the top of a range measure's band
+        Column("travel_vs_last_year", "Travel vs last year"),
+        Column("serves", "Serves"),  # "benefit" or "outcome"
+        Column("serves_code", "Serves code"),
+        Column("unit", "Unit"),
+        Column("direction", "Good is"),
     ),
 )
 
-SHEETS = (AMBITIONS, PROJECTS, ACTUALS)
+# Written by the export for people to read, not read back by the import
+# (benefits and reviews are edited in the app); their columns are the
+# record fields of domain/records.py.
+BENEFITS = Sheet(
+    "Benefits",
+    (
+        Column("project", "Project"),
+        Column("code", "Code"),
+        Column("title", "Title"),
+        Column("description", "Description"),
+        Column("owner", "Owner"),
+        Column("category", "Category"),
+        Column("quantification", "Quantification"),
+        Column("recipient", "Recipient"),
+        Column("disbenefit", "Disbenefit", kind=CellKind.FLAG),
+        Column("full_year_value_pence", "Full year value", kind=CellKind.MONEY),
+        Column("realisation_start", "Realisation start", kind=CellKind.QUARTER),
+        Column("realisation_end", "Realisation end", kind=CellKind.QUARTER),
+        Column("dependencies", "Dependencies"),
+        Column("status", "Status"),
+        # The one rule's roll-up of the benefit's measures, at the export's quarter.
+        Column("on_track", "On track", kind=CellKind.FLAG),  # blank: not assessed this quarter
+    ),
+)
+
+REVIEWS = Sheet(
+    "Reviews",
+    (
+        Column("project", "Project"),
+        Column("quarter", "Quarter", kind=CellKind.QUARTER),
+        Column("status", "Status"),
+        Column("published_by", "Published by"),
+        Column("published_on", "Published on", kind=CellKind.DATE),
+        Column("rag", "RAG"),
+        Column("time_rag", "Time RAG"),
+        Column("cost_rag", "Cost RAG"),
+        Column("scope_rag", "Scope RAG"),
+        Column("benefits_rag", "Benefits RAG"),
+        Column("commentary", "Commentary"),
+        Column("next_steps", "Next steps"),
+        Column("spend_to_date_pence", "Spend to date", kind=CellKind.MONEY),
+        Column("forecast_pence", "Forecast outturn", kind=CellKind.MONEY),
+    ),
+)
+
+SHEETS = (AMBITIONS, PROJECTS, ACTUALS)  # the sheets an import reads
 
 
 def kind_of(headers: list[str]) -> Sheet | None:

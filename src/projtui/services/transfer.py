@@ -1,4 +1,4 @@
-"""Snapshot export and the bundled sample portfolio."""
+"""Snapshot and workbook export, and the bundled sample portfolio."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from projtui.domain.errors import ProjtuiError
 from projtui.domain.formatting import plural
@@ -14,10 +15,14 @@ from projtui.domain.progress import Progress, counted, no_progress
 from projtui.domain.quarter import Quarter
 from projtui.services.export import iter_projects, project_ids_in_order, read_header
 from projtui.services.importing import ImportResult, import_snapshot
+from projtui.services.reviews.quarter import default_review_quarter
 from projtui.snapshot import document as doc
 from projtui.snapshot.diff import placed_measures
 from projtui.snapshot.writer import iter_document_chunks
 from projtui.store.database import Database
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 SAMPLE_NAME = "lancaster.toml"
 
@@ -52,9 +57,34 @@ def export_snapshot(
     """
     with db.reading() as session:
         header = read_header(session).model_copy(update={"exported_at": exported_at})
-        ids = project_ids_in_order(session)
-        projects = counted(iter_projects(session, ids, up_to=up_to), len(ids), "Exporting projects", progress)
-        yield from iter_document_chunks(header, projects if tally is None else map(tally.add, projects))
+        yield from iter_document_chunks(header, _exported_projects(session, up_to, progress, tally))
+
+
+def export_workbook(
+    db: Database, *, up_to: Quarter | None = None, progress: Progress = no_progress, tally: ExportTally | None = None,
+) -> Iterator[bytes]:
+    """The portfolio as an xlsx workbook's bytes (`report.portfolio_xlsx`), streamed as `export_snapshot` streams the TOML.
+
+    Statuses and "benefits on track" are judged at `up_to`, else at the
+    quarter the portfolio screen judges them (`default_review_quarter`).
+    """
+    # Imported here so that XlsxWriter loads for an xlsx export only, never with the app or the TOML export.
+    from projtui.report.portfolio_xlsx import write_portfolio
+    from projtui.report.workbook import Workbook, workbook_chunks
+
+    def write(book: Workbook) -> None:
+        as_at = up_to or default_review_quarter(db)
+        with db.reading() as session:
+            write_portfolio(book, read_header(session).ambitions, _exported_projects(session, up_to, progress, tally), as_at)
+
+    return workbook_chunks(write)
+
+
+def _exported_projects(session: Session, up_to: Quarter | None, progress: Progress, tally: ExportTally | None) -> Iterator[doc.Project]:
+    """Every project in code order, a batch at a time, counted for the bar and the tally."""
+    ids = project_ids_in_order(session)
+    projects = counted(iter_projects(session, ids, up_to=up_to), len(ids), "Exporting projects", progress)
+    return projects if tally is None else map(tally.add, projects)
 
 
 def sample_text() -> str:

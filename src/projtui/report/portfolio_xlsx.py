@@ -1,0 +1,155 @@
+"""The portfolio as a workbook (`projtui export --format xlsx`): what a performance officer filters and pastes from.
+
+Five sheets, their columns those of ``domain/sheets.py`` so that what is
+written here is what ``projtui import`` reads back: Ambitions, Projects
+(with the primary ambition, the latest RAG and the benefits on track),
+Benefits, Measures (one row per measure per quarter it reports in) and
+Reviews. Projects stream in from the export a batch at a time and each is
+written out before the next is read. A record's cells are read from its
+fields as they are (``vars``): the models are validated already, and a
+dump per record would cost more than the rest of the row.
+
+Every status, target, travel and "on track" is ``domain.measures``' own
+(``quarter_figures``, ``benefit_on_track``, ``rollup_counts``), judged at
+``as_at``: the quarter the export was cut at, else the latest one reported
+(the portfolio screen judges its "benefits on track" column there too).
+A measure's rows are the quarters it is due in from when its reporting
+starts (its first actual or profiled target, or its benefit's realisation
+start), any quarter holding a figure, and always ``as_at``, up to ``as_at``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from operator import itemgetter
+
+from projtui.domain.cadence import is_due
+from projtui.domain.measures import (
+    MeasureRule,
+    QuarterFigures,
+    benefit_on_track,
+    quarter_figures,
+    rollup_counts,
+)
+from projtui.domain.quarter import Quarter
+from projtui.domain.rag import rag_word
+from projtui.domain.sheets import ACTUALS, AMBITIONS, BENEFITS, PROJECTS, REVIEWS, Sheet
+from projtui.report.model import direction_label
+from projtui.report.workbook import SheetWriter, Workbook
+from projtui.snapshot.document import Ambition, Measure, Project
+
+__all__ = ["AMBITION_SEPARATOR", "MEASURE_ROW", "measure_quarters", "write_portfolio"]
+
+AMBITION_SEPARATOR = "; "  # between a project's ambition codes, primary first
+
+
+class _Sheet:
+    """A sheet written from rows given as dicts by field, put in the sheet's column order."""
+
+    def __init__(self, book: Workbook, sheet: Sheet) -> None:
+        self._writer: SheetWriter = book.sheet(sheet.name, sheet.columns)
+        self._ordered = itemgetter(*(column.field for column in sheet.columns))
+
+    def write(self, row: dict) -> None:
+        self._writer.write(self._ordered(row))
+
+    def write_ordered(self, values: tuple) -> None:
+        """A row already in the sheet's column order (the Measures sheet's, built that way for speed)."""
+        self._writer.write(values)
+
+
+def write_portfolio(book: Workbook, ambitions: Iterable[Ambition], projects: Iterable[Project], as_at: Quarter) -> None:
+    """Write the five sheets; ``projects`` is read once, one project at a time."""
+    ambition_sheet = _Sheet(book, AMBITIONS)
+    for a in ambitions:
+        ambition_sheet.write({"code": a.code, "title": a.title, "plan_period": a.plan_period, "description": a.description})
+    sheets = _Sheet(book, PROJECTS), _Sheet(book, BENEFITS), _Sheet(book, ACTUALS), _Sheet(book, REVIEWS)
+    for project in projects:
+        _write_project(project, as_at, *sheets)
+
+
+def _write_project(project: Project, as_at: Quarter, projects: _Sheet, benefits: _Sheet, measures: _Sheet, reviews: _Sheet) -> None:
+    code = project.code
+    on_track = []
+    benefit_rows = []
+    for benefit in project.benefits:
+        statuses = [
+            _write_measure(measures, code, "benefit", benefit.code, m, as_at, benefit.realisation_start).status for m in benefit.measures
+        ]
+        on_track.append(benefit_on_track(statuses))
+        benefit_rows.append({**vars(benefit), "project": code, "on_track": on_track[-1]})
+    for outcome in project.outcomes:
+        for m in outcome.measures:
+            _write_measure(measures, code, "outcome", outcome.code, m, as_at)
+
+    latest = max(project.reviews, key=lambda r: r.quarter, default=None)
+    projects.write(
+        {
+            **vars(project),
+            "ambitions": AMBITION_SEPARATOR.join(project.ambitions) or None,
+            "primary_ambition": project.ambitions[0] if project.ambitions else None,
+            "rag": rag_word(latest.rag if latest else None),
+            "benefits_on_track": str(rollup_counts(on_track)),
+            "latest_review": latest.quarter if latest else None,
+        }
+    )
+    for row in benefit_rows:
+        benefits.write(row)
+    for review in project.reviews:
+        row = {**vars(review), "project": code}
+        for field in _RAG_FIELDS:
+            row[field] = rag_word(row[field])
+        reviews.write(row)
+
+
+_RAG_FIELDS = ("rag", "time_rag", "cost_rag", "scope_rag", "benefits_rag")
+
+
+def measure_quarters(measure: Measure, as_at: Quarter, realisation_start: Quarter | None = None) -> list[Quarter]:
+    """The quarters a measure has a row for, in order (see the module's docstring)."""
+    held = [q for q in (*measure.actuals, *measure.targets) if q <= as_at]
+    starts = [q for q in (min(held, default=None), realisation_start) if q is not None]
+    due = [q for q in Quarter.range(min(starts), as_at) if is_due(measure.frequency, q.quarter)] if starts else []
+    return sorted({*due, *held, as_at})
+
+
+def _write_measure(
+    sheet: _Sheet, project: str, serves: str, serves_code: str, measure: Measure, as_at: Quarter, realisation_start: Quarter | None = None
+) -> QuarterFigures:
+    """A row for each of the measure's quarters; the figures at ``as_at``, for its benefit's roll-up."""
+    try:
+        rule: MeasureRule | None = MeasureRule.from_measure(measure)
+    except ValueError:
+        rule = None
+    provisional, notes = set(measure.provisional), measure.notes
+    code, name, unit, direction = measure.code, measure.name, measure.unit or None, direction_label(measure.direction)
+    figures = None
+    for quarter in measure_quarters(measure, as_at, realisation_start):
+        figures = _figures(rule, measure, quarter, realisation_start)
+        actual = figures.actual
+        # In MEASURE_ROW's order: one row per measure per quarter, the most of any sheet.
+        sheet.write_ordered(
+            (
+                project, code, name, quarter, actual, (quarter in provisional) if actual is not None else None, notes.get(quarter),
+                figures.target, figures.status.label, figures.travel_vs_previous.label, figures.target_max,
+                figures.travel_vs_last_year.label, serves, serves_code, unit, direction,
+            )
+        )
+    return figures  # the last row is as_at's
+
+
+MEASURE_ROW = (
+    "project", "measure_code", "measure_name", "quarter", "value", "provisional", "note", "target", "status", "travel",
+    "target_max", "travel_vs_last_year", "serves", "serves_code", "unit", "direction",
+)
+"""The fields of `_write_measure`'s rows, in order: ACTUALS' columns (a test holds them equal)."""
+
+
+def _figures(rule: MeasureRule | None, measure: Measure, quarter: Quarter, realisation_start: Quarter | None) -> QuarterFigures:
+    if rule is not None:
+        try:
+            return quarter_figures(rule, quarter, measure.actuals, measure.targets, realisation_start=realisation_start)
+        except ValueError:
+            pass
+    # A rule that cannot rate the quarter: the figures without a rating, as review mode shows them (`projtui check` says why).
+    return QuarterFigures.unrated(measure.frequency, quarter, measure.actuals, realisation_start)

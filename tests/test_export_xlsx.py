@@ -1,0 +1,264 @@
+"""`projtui export --format xlsx` read back by a second program (openpyxl): sheets, headers, Excel types, and the one rule's figures.
+
+The sample portfolio is exported once for the module; its figures are
+checked against the screens and the report that judge the same data by
+other paths: the portfolio's "benefits on track" and latest RAG columns,
+and the quarterly report's statuses and targets.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import subprocess
+import sys
+from pathlib import Path
+
+import openpyxl
+import pytest
+from conftest import run_cli, run_cli_to_terminal
+
+from projtui.domain.quarter import Quarter
+from projtui.domain.rag import rag_word
+from projtui.domain.records import BenefitFields, ReviewFields
+from projtui.domain.sheets import ACTUALS, AMBITIONS, BENEFITS, PROJECTS, REVIEWS
+from projtui.report.portfolio_xlsx import MEASURE_ROW, write_portfolio
+from projtui.report.workbook import workbook_chunks
+from projtui.services import portfolio, portfolio_benefits
+from projtui.services.opening import open_portfolio
+from projtui.services.reporting import build_report
+from projtui.services.reviews.quarter import default_review_quarter
+from projtui.services.transfer import (
+    ExportTally,
+    export_workbook,
+    load_sample,
+    sample_text,
+)
+from projtui.snapshot.reader import read_document
+
+SHEETS = (AMBITIONS, PROJECTS, BENEFITS, ACTUALS, REVIEWS)
+
+
+def _book(chunks) -> openpyxl.Workbook:
+    return openpyxl.load_workbook(io.BytesIO(b"".join(chunks)))
+
+
+def _records(sheet) -> list[dict]:
+    rows = sheet.iter_rows(values_only=True)
+    headers = next(rows)
+    return [dict(zip(headers, row, strict=True)) for row in rows]
+
+
+@pytest.fixture(scope="module")
+def sample(tmp_path_factory):
+    """The sample portfolio in a database, its workbook, and the database (open for the comparisons)."""
+    database = open_portfolio(f"sqlite:///{tmp_path_factory.mktemp('xlsx') / 'sample.db'}", create=True)
+    load_sample(database, actor="tester")
+    tally = ExportTally()
+    progress = []
+    book = _book(export_workbook(database, progress=lambda phase, done, total: progress.append((phase, done, total)), tally=tally))
+    yield database, book, tally, progress
+    database.dispose()
+
+
+def test_the_sheets_and_their_headers_are_the_shared_vocabulary(sample):
+    _, book, _, _ = sample
+    assert book.sheetnames == [sheet.name for sheet in SHEETS]
+    for sheet in SHEETS:
+        headers = [cell.value for cell in book[sheet.name][1]]
+        assert headers == [column.header for column in sheet.columns], sheet.name
+
+
+def test_every_sheet_has_its_header_frozen_and_a_filter_over_every_row(sample):
+    _, book, _, _ = sample
+    for sheet in book.worksheets:
+        assert sheet.freeze_panes == "A2", sheet.title
+        assert sheet.auto_filter.ref == f"A1:{sheet.cell(1, sheet.max_column).column_letter}{sheet.max_row}", sheet.title
+        assert sheet.max_row > 1, sheet.title
+        for letter in (sheet.cell(1, i).column_letter for i in range(1, sheet.max_column + 1)):
+            assert 6 <= sheet.column_dimensions[letter].width <= 62, (sheet.title, letter)
+
+
+def test_the_measure_rows_are_built_in_the_measures_sheets_column_order():
+    assert MEASURE_ROW == tuple(column.field for column in ACTUALS.columns)
+
+
+@pytest.mark.parametrize(("sheet", "record"), [(BENEFITS, BenefitFields), (REVIEWS, ReviewFields)])
+def test_the_benefits_and_reviews_columns_are_the_records_fields(sheet, record):
+    assert [c.field for c in sheet.columns if c.field not in ("project", "on_track")] == list(record.model_fields)
+
+
+def test_money_is_pounds_with_a_currency_format_and_dates_are_dates(sample):
+    _, book, _, _ = sample
+    document = read_document(sample_text(), source="sample")
+    first = document.projects[0]
+    row = next(book["Projects"].iter_rows(min_row=2, max_row=2))
+    cells = {header.value: cell for header, cell in zip(book["Projects"][1], row, strict=True)}
+    assert cells["Code"].value == first.code
+    assert cells["Budget"].data_type == "n" and cells["Budget"].value == first.budget_pence / 100
+    assert cells["Budget"].number_format == "£#,##0.00"
+    assert cells["Start"].is_date and cells["Start"].value.date() == first.start_date
+    assert cells["Start"].number_format == "dd/mm/yyyy"
+
+    reviews = book["Reviews"]
+    headers = [c.value for c in reviews[1]]
+    spent = reviews.cell(2, headers.index("Spend to date") + 1)
+    assert spent.number_format == "£#,##0.00" and spent.value == first.reviews[0].spend_to_date_pence / 100
+    published = reviews.cell(2, headers.index("Published on") + 1)
+    assert isinstance(published.value, dt.datetime) and published.value.date() == first.reviews[0].published_on
+
+
+def test_quarters_are_text_and_figures_are_numbers(sample):
+    _, book, _, _ = sample
+    for record in _records(book["Measures"]):
+        assert isinstance(record["Quarter"], str) and Quarter.parse(record["Quarter"]).label == record["Quarter"]
+        for header in ("Actual", "Target", "Target max"):
+            assert record[header] is None or isinstance(record[header], (int, float)), (header, record)
+        assert record["Provisional"] in ("yes", "no", None)
+        assert (record["Provisional"] is None) == (record["Actual"] is None)
+
+
+def test_projects_carry_the_portfolio_screens_latest_rag_and_benefits_on_track(sample):
+    database, book, _, _ = sample
+    rows = {row.code: row for row in portfolio.list_projects(database, limit=1000)}
+    on_track = portfolio_benefits.benefits_on_track(database, [row.id for row in rows.values()])
+    records = _records(book["Projects"])
+    assert [r["Code"] for r in records] == sorted(rows, key=lambda code: int(code.split("-")[1]))
+    for record in records:
+        row = rows[record["Code"]]
+        assert record["Benefits on track"] == str(on_track[row.id]), record["Code"]
+        assert record["Latest RAG"] == rag_word(row.latest_rag if row.latest_quarter else None), record["Code"]
+        assert record["Latest review"] == (row.latest_quarter.label if row.latest_quarter else None)
+        assert record["Primary ambition"] == row.primary_ambition
+        assert (record["Ambitions"] or "").split("; ")[0] == (row.primary_ambition or "")
+
+
+@pytest.mark.parametrize("back", [0, 1, 4])
+def test_each_quarters_measure_rows_agree_with_that_quarters_report(sample, back):
+    """The report for a quarter (its model judges every measure) and the sheet's rows for it say the same."""
+    database, book, _, _ = sample
+    quarter = default_review_quarter(database).shift(-back)
+    report = build_report(database, quarter)
+    expected = {
+        (m.project, m.code): (m.figures.status.label, m.figures.target, m.figures.actual, m.figures.travel_vs_previous.label, m.note)
+        for section in report.sections for m in section.measures
+    }
+    rows = {
+        (r["Project"], r["Measure code"]): (r["Status"], r["Target"], r["Actual"], r["Travel"], r["Note"])
+        for r in _records(book["Measures"]) if r["Quarter"] == quarter.label
+    }
+    assert rows  # the quarter has rows
+    for key, row in rows.items():
+        assert row == pytest.approx(expected[key]), key
+    if back == 0:  # every measure has a row in the quarter it is judged at
+        assert rows.keys() == expected.keys()
+
+
+def test_a_benefit_is_on_track_by_its_measures_rows(sample):
+    database, book, _, _ = sample
+    quarter = default_review_quarter(database).label
+    statuses: dict[tuple[str, str], list[str]] = {}
+    for r in _records(book["Measures"]):
+        if r["Quarter"] == quarter and r["Serves"] == "benefit":
+            statuses.setdefault((r["Project"], r["Serves code"]), []).append(r["Status"])
+    benefits = _records(book["Benefits"])
+    assert {r["On track"] for r in benefits} >= {"yes", "no"}
+    for r in benefits:
+        found = statuses.get((r["Project"], r["Code"]), [])
+        if r["On track"] == "no":
+            assert {"Off target", "No data"} & set(found), r
+        elif r["On track"] == "yes":
+            assert not {"Off target", "No data"} & set(found), r
+        else:
+            assert not {"On target", "Within tolerance", "Off target", "No data"} & set(found), r
+
+
+def test_progress_and_tally_count_every_project(sample):
+    _, book, tally, progress = sample
+    projects = book["Projects"].max_row - 1
+    assert tally.projects == projects == 17
+    assert progress[0] == ("Exporting projects", 0, projects) and progress[-1] == ("Exporting projects", projects, projects)
+    assert tally.actuals == sum(1 for r in _records(book["Measures"]) if r["Actual"] is not None)
+
+
+def test_user_text_is_never_a_formula_or_a_link():
+    document = read_document(sample_text(), source="sample")
+    tricky = document.projects[0].model_copy(update={"name": "=HYPERLINK(\"http://example.org\")", "summary": "http://example.org"})
+    book = _book(workbook_chunks(lambda b: write_portfolio(b, document.ambitions, [tricky], Quarter.parse("2026/27 Q2"))))
+    cells = {header.value: cell for header, cell in zip(book["Projects"][1], book["Projects"][2], strict=True)}
+    assert cells["Name"].data_type == "s" and cells["Name"].value == tricky.name
+    assert cells["Summary"].hyperlink is None and cells["Summary"].value == "http://example.org"
+
+
+def test_an_empty_portfolio_is_the_headers_with_filters(tmp_path):
+    database = open_portfolio(f"sqlite:///{tmp_path / 'empty.db'}", create=True)
+    try:
+        book = _book(export_workbook(database))
+    finally:
+        database.dispose()
+    assert book.sheetnames == [sheet.name for sheet in SHEETS]
+    for sheet in book.worksheets:
+        assert sheet.max_row == 1 and sheet.auto_filter.ref.startswith("A1:")
+
+
+# -- the command ---------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def sample_db(tmp_path_factory) -> Path:
+    base = tmp_path_factory.mktemp("export-cli")
+    db = base / "portfolio.db"
+    result = run_cli("init", "--sample", "--db", db, cwd=base, env={"PROJTUI_CONFIG_DIR": str(base / "config")})
+    assert result.returncode == 0, result.stderr
+    return db
+
+
+def test_o_name_xlsx_writes_a_private_workbook_and_says_what_it_wrote(cli, sample_db, tmp_path):
+    out = tmp_path / "out" / "portfolio.xlsx"
+    out.parent.mkdir()
+    result = cli("export", "--db", sample_db, "-o", out)
+    assert result.returncode == 0, result.stderr
+    assert result.stderr.strip() == f"Wrote {out}: 17 projects, 59 measures, 498 actuals."
+    assert list(out.parent.iterdir()) == [out]  # atomic: no temporary file left
+    assert out.stat().st_mode & 0o777 == 0o600
+    assert openpyxl.load_workbook(out).sheetnames == [sheet.name for sheet in SHEETS]
+
+
+def test_quarter_cuts_the_workbook_there(cli, sample_db, tmp_path):
+    out = tmp_path / "q1.xlsx"
+    result = cli("export", "--db", sample_db, "--format", "xlsx", "--quarter", "2025/26 Q1", "-o", out)
+    assert result.returncode == 0, result.stderr
+    book = openpyxl.load_workbook(out)
+    quarters = {Quarter.parse(r["Quarter"]) for sheet in ("Measures", "Reviews") for r in _records(book[sheet])}
+    assert max(quarters) == Quarter.parse("2025/26 Q1")
+
+
+def test_xlsx_to_a_pipe_is_the_workbooks_bytes(sample_db, tmp_path):
+    result = subprocess.run(
+        [sys.executable, "-m", "projtui", "export", "--db", str(sample_db), "--format", "xlsx"],
+        capture_output=True, cwd=tmp_path, timeout=120, check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert openpyxl.load_workbook(io.BytesIO(result.stdout)).sheetnames[0] == "Ambitions"
+
+
+def test_xlsx_to_a_terminal_is_refused(sample_db, tmp_path):
+    result = run_cli_to_terminal("export", "--db", sample_db, "--format", "xlsx", cwd=tmp_path)
+    assert result.returncode == 2
+    assert result.stderr.splitlines() == ["error: --format xlsx needs -o FILE: a workbook is not text, so it is not shown on a terminal"]
+
+
+def test_an_unwritable_workbook_is_one_line_and_leaves_nothing(cli, sample_db, tmp_path):
+    target = tmp_path / "missing-folder" / "portfolio.xlsx"
+    result = cli("export", "--db", sample_db, "-o", target)
+    assert result.returncode == 1
+    [line] = result.stderr.splitlines()
+    assert line.startswith(f"error: {target}: cannot write")
+    assert not target.parent.exists()
+
+
+def test_an_unknown_format_is_a_usage_error(cli, sample_db, tmp_path):
+    result = cli("export", "--db", sample_db, "--format", "csv", "-o", tmp_path / "x.csv")
+    assert result.returncode == 2
+    assert result.stderr.strip().startswith("error:") and "csv" in result.stderr
+    assert not (tmp_path / "x.csv").exists()

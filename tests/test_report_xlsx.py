@@ -1,0 +1,116 @@
+"""`projtui report --format xlsx` read back by openpyxl: the report model's rows and statuses, as typed cells."""
+
+from __future__ import annotations
+
+import io
+import subprocess
+import sys
+
+import openpyxl
+import pytest
+from conftest import run_cli_to_terminal
+
+from projtui.domain.quarter import Quarter
+from projtui.domain.rag import rag_word
+from projtui.report.model import build_report
+from projtui.report.xlsx import MEASURES, PROJECTS, report_chunks
+from projtui.services.transfer import sample_text
+from projtui.snapshot.document import Document
+from projtui.snapshot.reader import read_document
+
+Q = Quarter.parse("2026/27 Q2")
+
+
+def _book(report) -> openpyxl.Workbook:
+    return openpyxl.load_workbook(io.BytesIO(b"".join(report_chunks(report))))
+
+
+def _records(sheet) -> list[dict]:
+    rows = sheet.iter_rows(values_only=True)
+    headers = next(rows)
+    return [dict(zip(headers, row, strict=True)) for row in rows]
+
+
+@pytest.fixture(scope="module")
+def sample():
+    report = build_report(read_document(sample_text(), source="sample"), Q)
+    return _book(report), report
+
+
+def test_the_sheets_have_frozen_headers_and_filters(sample):
+    book, _ = sample
+    assert book.sheetnames == ["Summary", "By ambition", "Projects", "Measures"]
+    assert [c.value for c in book["Projects"][1]] == [c.header for c in PROJECTS]
+    assert [c.value for c in book["Measures"][1]] == [c.header for c in MEASURES]
+    for sheet in book.worksheets:
+        assert sheet.freeze_panes == "A2"
+        assert sheet.auto_filter.ref == f"A1:{sheet.cell(1, sheet.max_column).column_letter}{sheet.max_row}"
+
+
+def test_projects_are_the_reports_rows_in_its_order(sample):
+    book, report = sample
+    expected = [
+        (s.heading, p.code, rag_word(p.rag), p.change.label, str(p.benefits), p.budget_pence / 100 if p.budget_pence else None)
+        for s in report.sections for p in s.projects
+    ]
+    got = [(r["Ambition"], r["Code"], r["RAG"], r["Change"], r["Benefits on track"], r["Budget"]) for r in _records(book["Projects"])]
+    assert got == expected
+    budget = book["Projects"].cell(2, [c.header for c in PROJECTS].index("Budget") + 1)
+    assert budget.data_type == "n" and budget.number_format == "£#,##0.00"
+
+
+def test_measures_are_the_reports_statuses_and_figures(sample):
+    book, report = sample
+    expected = [
+        (m.project, m.code, m.figures.status.label, m.figures.target, m.figures.actual, m.figures.achievement, m.figures.travel_vs_last_year.label)
+        for s in report.sections for m in s.measures
+    ]
+    records = _records(book["Measures"])
+    got = [(r["Project"], r["Measure code"], r["Status"], r["Target"], r["Actual"], r["Of the way"], r["vs same quarter last year"]) for r in records]
+    assert len(got) == len(expected)
+    for row, wanted in zip(got, expected, strict=True):
+        assert row == pytest.approx(wanted), row
+    assert {r["Status"] for r in records} >= {"On target", "Off target"}
+    column = [c.header for c in MEASURES].index("Of the way") + 1
+    rated = next(row for row in range(2, book["Measures"].max_row + 1) if book["Measures"].cell(row, column).value is not None)
+    assert book["Measures"].cell(rated, column).number_format == "0%"
+
+
+def test_the_summary_counts_are_the_reports(sample):
+    book, report = sample
+    s = report.summary
+    rows = {(r["Table"], r["Item"]): r["Count"] for r in _records(book["Summary"])}
+    assert {item: n for (table, item), n in rows.items() if table == "Projects by overall RAG"} == {rag_word(r): n for r, n in s.by_rag.items()}
+    assert {item: n for (table, item), n in rows.items() if table == "Measures by status"} == {st.label: n for st, n in s.by_status.items()}
+    assert rows[("Benefits", "On track")] == s.benefits.on_track
+    by_ambition = _records(book["By ambition"])
+    assert [(r["Ambition"], r["Total"]) for r in by_ambition] == [(sec.heading, len(sec.projects)) for sec in report.sections]
+
+
+def test_an_empty_portfolio_renders():
+    book = _book(build_report(Document(), Q))
+    assert book["Projects"].max_row == 1 and book["Measures"].max_row == 1
+
+
+def test_o_name_xlsx_writes_the_workbook(cli, tmp_path):
+    db = tmp_path / "p.db"
+    assert cli("init", "--sample", "--db", db).returncode == 0
+    out = tmp_path / "report.xlsx"
+    result = cli("report", "-q", str(Q), "--db", db, "-o", out)
+    assert result.returncode == 0, result.stderr
+    assert out.stat().st_mode & 0o777 == 0o600
+    assert openpyxl.load_workbook(out).sheetnames == ["Summary", "By ambition", "Projects", "Measures"]
+
+    refused = run_cli_to_terminal("report", "-q", str(Q), "--db", db, "--format", "xlsx", cwd=tmp_path)
+    assert refused.returncode == 2
+    assert refused.stderr.splitlines() == ["error: --format xlsx needs -o FILE: a workbook is not text, so it is not shown on a terminal"]
+
+
+def test_xlsxwriter_loads_only_when_a_workbook_is_written():
+    code = (
+        "import sys; from projtui.cli import root, report, snapshots; from projtui.report import markdown; "
+        "import projtui.services.transfer; print('xlsxwriter' in sys.modules); "
+        "import projtui.report.xlsx; print('xlsxwriter' in sys.modules)"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.split() == ["False", "True"]

@@ -196,6 +196,7 @@ def kind_of(headers: list[str]) -> Sheet | None:
         return None
     return scored[0][1]
 
+
 # Tabs projtui writes for people to read and an import passes over, by name: their
 # rows (benefits, reviews) are edited in the app, never read back from a workbook.
-WRITTEN_ONLY = ("Benefits", "Reviews")
+WRITTEN_ONLY = (BENEFITS.name, REVIEWS.name)

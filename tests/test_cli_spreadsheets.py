@@ -160,6 +160,19 @@ def test_actuals_go_onto_the_named_measures_of_the_sample(cli, tmp_path, sample)
     assert "2026/27 Q3" not in _measure(project, "M3").get("actuals", {})
 
 
+def test_the_workbook_projtui_exports_reads_back_as_no_change(cli, tmp_path, sample):
+    # Every sheet of `export --format xlsx` (ambitions, the register, every actual with its flag and
+    # note, and the Benefits and Reviews tabs it passes over) read by the import, cell types and all.
+    before = cli("export", "--db", sample, "--no-timestamp").stdout
+    book = tmp_path / "portfolio.xlsx"
+    assert cli("export", "--db", sample, "-o", book).returncode == 0
+    result = cli("import", book, "--db", sample, "--dry-run")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == "Dry run: would apply no changes; nothing was changed.\n"
+    assert cli("import", book, "--db", sample).returncode == 0
+    assert cli("export", "--db", sample, "--no-timestamp").stdout == before
+
+
 def test_a_dry_run_lists_what_would_change_and_changes_nothing(cli, tmp_path, sample):
     before = cli("export", "--db", sample, "--no-timestamp").stdout
     csv = tmp_path / "actuals.csv"

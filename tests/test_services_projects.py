@@ -6,7 +6,7 @@ import pytest
 from people import admins
 
 from projtui.domain.enums import Rag, Stage
-from projtui.domain.errors import ConflictError, InvalidInput, RuleError
+from projtui.domain.errors import ConflictError, InvalidInput, NotFoundError, RuleError
 from projtui.services import portfolio, projects
 from projtui.services.audit import history_page
 from projtui.services.opening import open_portfolio
@@ -170,6 +170,24 @@ def test_stale_delete_raises_conflict(db):
     latest = projects.get_project(db, "SP-03")
     projects.delete_project(db, "SP-03", expected_version=latest.version, actor="alice")
     assert "SP-03" not in [r.code for r in portfolio.list_projects(db, limit=1000)]
+
+
+def test_deleting_a_project_says_what_goes_and_the_audit_log_keeps_it(db):
+    impact = projects.deletion_impact(db, "SP-08")
+    assert impact == ["3 outputs", "3 outcomes", "4 benefits", "6 measures", "56 actuals", "10 reviews", "3 risks"]
+    from projtui.store.queries import audit as audit_rows
+    from projtui.store.queries.projects import project_id
+
+    detail = projects.get_project(db, "SP-08")
+    with db.reading() as session:
+        trail_id = project_id(session, "SP-08")
+    projects.delete_project(db, "SP-08", expected_version=detail.version, actor="alice")
+    with pytest.raises(NotFoundError):
+        projects.deletion_impact(db, "SP-08")
+    with db.reading() as session:  # the trail outlives the project
+        newest = audit_rows.trail_page(session, trail_id, before=None, limit=1)[0]
+    assert (newest.action, newest.entity, newest.actor, newest.old_value) == ("delete", "project", "alice", detail.fields.name)
+    assert newest.new_value == "with 3 outputs, 3 outcomes, 4 benefits, 6 measures, 56 actuals, 10 reviews and 3 risks"
 
 
 def test_duplicate_code_is_refused_on_create_and_rename(db):

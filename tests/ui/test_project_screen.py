@@ -17,6 +17,7 @@ from support import (
 from textual.widgets import DataTable, Input, Select, TabbedContent
 
 from projtui.domain.enums import Stage
+from projtui.domain.errors import NotFoundError
 from projtui.services import projects
 from projtui.services.audit import history_page
 from projtui.ui.screens.conflict import ConflictScreen
@@ -379,6 +380,31 @@ async def test_escape_leaves_the_project(db):
         await settle(pilot)
         assert not isinstance(app.screen, ProjectScreen)
 
+
+
+async def test_shift_d_deletes_the_project_after_saying_what_goes_with_it(db):
+    from projtui.ui.screens.confirm import ConfirmScreen
+
+    app = make_app(db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        impact = projects.deletion_impact(db, "SP-01")
+        await pilot.press("D")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmScreen)
+        text = screen_text(app)
+        assert "Delete project SP-01" in text and f"Also deleted: {', '.join(impact[:2])}" in text
+        await pilot.press("n")  # no: nothing goes
+        await settle(pilot)
+        assert isinstance(app.screen, ProjectScreen) and projects.get_project(db, "SP-01")
+        await pilot.press("D")
+        await settle(pilot)
+        await pilot.press("y")
+        await settle(pilot)
+        assert not isinstance(app.screen, ProjectScreen)
+        assert any("Deleted project SP-01." in str(n.message) for n in app._notifications)
+    with pytest.raises(NotFoundError):
+        projects.get_project(db, "SP-01")
 
 
 async def test_link_ambitions_from_the_project(db):

@@ -18,6 +18,7 @@ from projtui.domain.errors import (
     Problem,
     RuleError,
 )
+from projtui.domain.formatting import format_list, plural
 from projtui.domain.records import ProjectFields
 from projtui.domain.roles import Action
 from projtui.services import audit
@@ -114,14 +115,34 @@ def _changed(before: ProjectFields, after: ProjectFields) -> dict[str, tuple]:
     return {name: (old[name], new[name]) for name in new if old[name] != new[name]}
 
 
+def deletion_impact(db: Database, code: str) -> list[str]:
+    """What goes with the project when it is deleted, in words: ["3 outputs", "6 measures", "40 actuals", …]; none left out."""
+    with db.reading() as session:
+        row_id = q.project_id(session, code)
+        if row_id is None:
+            raise NotFoundError(f"no project with code {code!r}")
+        return _in_words(q.contents(session, row_id))
+
+
+def _in_words(counts: dict[str, int]) -> list[str]:
+    return [plural(n, noun) for noun, n in counts.items() if n]
+
+
 def delete_project(db: Database, code: str, *, expected_version: int, actor: str) -> None:
+    """Delete the project and everything it holds, in one audited transaction; its audit trail stays."""
     with db.transaction() as session:
         require(session, actor, Action.DELETE_PROJECT)
         row_id = q.project_id(session, code)
         if row_id is None:
             raise ConflictError("project", code, expected_version, None)
-        delete_versioned(session, t.Project, row_id, expected_version, entity="project", key=code, current=lambda: _load_detail(session, code))
-        audit.record(session, actor=actor, action="delete", entity="project", key=code, project_id=row_id)
+        detail = _load_detail(session, code)
+        gone = _in_words(q.contents(session, row_id))
+        delete_versioned(session, t.Project, row_id, expected_version, entity="project", key=code, current=lambda: detail)
+        # The trail outlives the project (no foreign key): it says what the project was and what went with it.
+        audit.record(
+            session, actor=actor, action="delete", entity="project", key=code, project_id=row_id,
+            old=detail.fields.name if detail else None, new=f"with {format_list(gone, len(gone))}" if gone else None,
+        )
 
 
 def _require_ambition(stage: Stage, ambitions, code: str) -> None:

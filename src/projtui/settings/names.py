@@ -44,6 +44,7 @@ BINDING_IDS = frozenset({
     "conflict.edit", "conflict.overwrite", "conflict.theirs",
     "form.cancel", "form.save",
     "help.close",
+    "import.cancel",
     "links.cancel", "links.save",
     "picker.cancel", "picker.primary", "picker.save", "picker.toggle",
     "plan.delete", "plan.edit", "plan.edit_plan", "plan.link", "plan.map", "plan.move_down", "plan.move_measure",
@@ -52,7 +53,7 @@ BINDING_IDS = frozenset({
     "portfolio.leave_filter", "portfolio.link", "portfolio.new", "portfolio.reload", "portfolio.reverse", "portfolio.review",
     "portfolio.sort", "portfolio.sort_ambition", "portfolio.sort_code", "portfolio.sort_lead", "portfolio.sort_name",
     "portfolio.sort_rag", "portfolio.sort_service", "portfolio.sort_stage", "portfolio.stage", "portfolio.to_table",
-    "project.back", "project.edit", "project.link_ambitions", "project.reload", "project.tab_ambitions",
+    "project.back", "project.delete", "project.edit", "project.link_ambitions", "project.reload", "project.tab_ambitions",
     "project.tab_history", "project.tab_overview", "project.tab_plan", "project.tab_reviews", "project.tab_risks",
     "quit.save",
     "review.actual", "review.back", "review.clear_actual", "review.filter", "review.filter_clear", "review.measures",
@@ -63,5 +64,6 @@ BINDING_IDS = frozenset({
     "risks.close", "risks.edit", "risks.issue", "risks.new",
     "table.down", "table.first", "table.last", "table.open", "table.page_down", "table.page_up", "table.up",
     "targets.clear", "targets.close", "targets.set",
+    "welcome.empty", "welcome.import", "welcome.project", "welcome.sample",
     "thread.back", "thread.collapse", "thread.expand", "thread.link", "thread.open", "thread.portfolio", "thread.reload",
 })

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Collection, Sequence
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from projtui.store import tables as t
 from projtui.store.queries.bulk import insert_rows
 
 __all__ = [
-    "add_links", "add_project", "ambition_ids", "ambition_links", "insert_projects",
+    "add_links", "add_project", "ambition_ids", "ambition_links", "contents", "insert_projects",
     "project_by_code", "project_code", "project_id", "remove_links",
 ]
 
@@ -84,3 +84,23 @@ def insert_projects(session: Session, rows: Sequence[dict], links: Sequence[tupl
         [{"project_id": ids[code], "ambition_id": ambition, "is_primary": primary} for code, ambition, primary in links],
     )
     return ids
+
+
+def contents(session: Session, project_id: int) -> dict[str, int]:
+    """How many of each record the project holds: what goes with it when it is deleted."""
+    def count(table, *joins) -> int:
+        statement = select(func.count()).select_from(table)
+        for other, on in joins:
+            statement = statement.join(other, on)
+        owner = joins[-1][0] if joins else table
+        return session.scalar(statement.where(owner.project_id == project_id)) or 0
+
+    return {
+        "output": count(t.Output),
+        "outcome": count(t.Outcome),
+        "benefit": count(t.Benefit),
+        "measure": count(t.Measure),
+        "actual": count(t.MeasureValue, (t.Measure, t.Measure.id == t.MeasureValue.measure_id)),
+        "review": count(t.QuarterlyReview),
+        "risk": count(t.Risk),
+    }

@@ -24,7 +24,7 @@ from textual.widgets import DataTable, Footer, Header, Static, TabbedContent, Ta
 from textual.worker import Worker, get_current_worker
 
 from projtui.domain.enums import ReviewStatus
-from projtui.domain.errors import NotFoundError, ProjtuiError
+from projtui.domain.errors import ConflictError, NotFoundError, ProjtuiError
 from projtui.domain.formatting import clip, format_pounds, plural
 from projtui.services import plans, projects, risks
 from projtui.services.audit import AuditEntry, HistoryPage, history_page
@@ -75,6 +75,9 @@ class ProjectScreen(WorkerFailures, AmbitionLinking, Screen[None]):
         "v shows the benefits map (beside the items when the terminal is wide enough).",
         "The map marks each break in the chain with ⚠: an output leading to no outcome, an outcome leading to no "
         "benefit, a benefit with no measure, and outcomes or benefits nothing leads to.",
+        "D deletes the project after saying what goes with it (its plan, measures, actuals, reviews and risks; the "
+        "audit log keeps its history). A project that has finished is closed instead (e, stage closed): its benefits "
+        "stay in review until they are realised.",
         "Forms check as you type; Enter or ctrl+s saves, Esc cancels (and asks first if anything changed). "
         "If someone else saved the record meanwhile you see both versions and choose.",
     )
@@ -83,6 +86,7 @@ class ProjectScreen(WorkerFailures, AmbitionLinking, Screen[None]):
         Binding("escape", "back", "Back", id="project.back"),
         Binding("e", "edit_project", "Edit project", id="project.edit"),
         Binding("l", "link_ambitions", "Link ambitions", id="project.link_ambitions"),
+        Binding("D", "delete_project", "Delete project", id="project.delete", show=False),
         Binding("f5,ctrl+r", "reload", "Reload", id="project.reload", show=False),
         Binding("1", "tab('overview')", "Overview", id="project.tab_overview", show=False),
         Binding("2", "tab('ambitions')", "Ambitions", id="project.tab_ambitions", show=False),
@@ -474,6 +478,52 @@ class ProjectScreen(WorkerFailures, AmbitionLinking, Screen[None]):
         self.app.push_screen(
             form_for("project", title=title, values=detail.fields, version=detail.version, save=save, record=record), closed
         )
+
+    def action_delete_project(self) -> None:
+        if self.data is not None:
+            self._deletion_impact(self.data.detail)
+
+    @work(thread=True, exclusive=True, group="project-delete", exit_on_error=False)
+    def _deletion_impact(self, detail: ProjectDetail) -> None:
+        try:
+            impact = projects.deletion_impact(self._db, detail.code)
+        except NotFoundError:
+            self.app.call_from_thread(self._deleted_meanwhile)
+            return
+        self.app.call_from_thread(self._confirm_delete, detail, impact)
+
+    def _confirm_delete(self, detail: ProjectDetail, impact: list[str]) -> None:
+        from projtui.ui.screens.confirm import ConfirmScreen
+
+        details = ("Also deleted: " + ", ".join(impact) + ". " if impact else "It holds nothing else. ")
+        details += "The audit log keeps its history. A finished project is usually closed instead (e, stage closed)."
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self._delete(detail)
+
+        self.app.push_screen(ConfirmScreen(f"Delete project {detail.code} “{detail.fields.name}”?", details, yes="Delete"), answered)
+
+    @work(thread=True, exclusive=True, group="project-delete", exit_on_error=False)
+    def _delete(self, detail: ProjectDetail) -> None:
+        try:
+            projects.delete_project(self._db, detail.code, expected_version=detail.version, actor=self._actor)
+        except ConflictError as exc:
+            if exc.current is None:
+                self.app.call_from_thread(self._deleted_meanwhile)
+                return
+            self.app.notify(f"{detail.code} changed since you opened it; look again before deleting.", title="Not deleted", severity="warning", markup=False)
+            self.app.call_from_thread(self.load)
+            return
+        except ProjtuiError as exc:
+            self.app.notify(str(exc), title="Not deleted", severity="error", markup=False)
+            return
+        self.app.notify(f"Deleted project {detail.code}.", title="Deleted", markup=False)
+        self.app.call_from_thread(self.dismiss, None)
+
+    def _deleted_meanwhile(self) -> None:
+        self.app.notify(f"{self.project_code} is no longer there: someone else deleted it.", severity="warning", markup=False)
+        self.dismiss(None)
 
     @on(RiskRegisterView.Changed)
     def _risks_changed(self, event: RiskRegisterView.Changed) -> None:

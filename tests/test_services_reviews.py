@@ -79,7 +79,9 @@ def test_queue_lists_active_projects_by_code_with_their_review_state(db):
     queue = reviews.review_queue(db, Q2)
     codes = [e.code for e in queue]
     assert codes == sorted(codes)
-    assert "SP-13" not in codes  # closed, and no review this quarter
+    # Closed, with no review this quarter, but its benefits are still realising: its post-project review.
+    assert [e.post_project for e in queue if e.code == "SP-13"] == [True]
+    assert not any(e.post_project for e in queue if e.code != "SP-13")
     sp01 = next(e for e in queue if e.code == "SP-01")
     assert (sp01.state, sp01.rag, sp01.previous_rag, sp01.previous_quarter) == (ReviewState.PUBLISHED, Rag.GREEN, Rag.AMBER, Q1)
     assert sp01.rag_changed and sp01.rag_change is RagChange.IMPROVED

@@ -37,18 +37,18 @@ async def test_header_shows_quarter_and_progress(sample_db):
         screen = await open_review(pilot)
         header = _text(screen, "#rv-header")
         assert "2026/27 Q2" in header
-        assert "16 of 16 reviewed" in header
-        assert "0 unreviewed" in header
+        assert "16 of 17 reviewed" in header  # SP-13 has closed: its benefits' post-project review is still to do
+        assert "1 unreviewed" in header
         assert screen.current_code == "SP-01"
         await pilot.press("right_square_bracket")
         await settle(pilot)
         assert screen.quarter == NEXT
         assert "2026/27 Q3" in _text(screen, "#rv-header")
-        assert " of 16 reviewed" in _text(screen, "#rv-header")
+        assert " of 17 reviewed" in _text(screen, "#rv-header")
         assert "0 of" in _text(screen, "#rv-header")
         await pilot.press("left_square_bracket")
         await settle(pilot)
-        assert "16 of 16 reviewed" in _text(screen, "#rv-header")
+        assert "16 of 17 reviewed" in _text(screen, "#rv-header")
 
 
 async def test_g_then_ctrl_s_saves_a_green_draft(sample_db):
@@ -63,7 +63,7 @@ async def test_g_then_ctrl_s_saves_a_green_draft(sample_db):
         assert saved.rag is Rag.GREEN
         assert saved.status is ReviewStatus.DRAFT
         # The screen reads it back: the queue says draft, the progress moved on.
-        assert "1 of 16 reviewed" in _text(screen, "#rv-header")
+        assert "1 of 17 reviewed" in _text(screen, "#rv-header")
         assert screen.sheet.review is not None and screen.sheet.review.version == saved.version
         # A second change updates the same review (expected_version is the one just saved).
         await pilot.press("a")
@@ -301,9 +301,10 @@ async def test_published_review_hides_publish_and_shows_reopen(sample_db):
         screen = await open_review(pilot)
         assert screen.check_action("reopen", ()) is True
         assert screen.check_action("save", ()) is False and screen.check_action("publish", ()) is False
-        await pilot.press("n")  # every project is reviewed: says so
+        await pilot.press("n")  # the one without a review: SP-13, closed, in its post-project benefits review
         await settle(pilot)
-        assert "Every project has a review" in _messages(pilot.app)
+        assert screen.current_code == "SP-13"
+        assert "Post-project benefits review" in _text(screen, "#rv-title")
 
 
 async def test_a_rag_key_on_a_published_review_says_how_to_change_it(sample_db):
@@ -370,7 +371,7 @@ async def open_filter(pilot) -> ReviewFilterScreen:
 
 async def test_f_filters_by_ambition_and_the_counts_follow(sample_db):
     a2 = [e.code for e in reviews.review_queue(sample_db, LATEST, ambition="A2")]
-    assert 1 < len(a2) < 16 and "SP-01" not in a2
+    assert 1 < len(a2) < 16 and "SP-01" not in a2 and "SP-13" in a2  # SP-13: closed, post-project, not reviewed
     async with review_app(sample_db).run_test(size=(120, 40)) as pilot:
         screen = await open_review(pilot)
         dialog = await open_filter(pilot)
@@ -384,13 +385,13 @@ async def test_f_filters_by_ambition_and_the_counts_follow(sample_db):
         assert _queue_codes(screen) == a2
         assert screen.current_code == a2[0] and screen.sheet.project_code == a2[0]  # SP-01 is not listed any more
         header = _text(screen, "#rv-header")
-        assert f"{len(a2)} of {len(a2)} reviewed" in header
+        assert f"{len(a2) - 1} of {len(a2)} reviewed" in header
         assert "Filter: ambition A2" in header
         # F clears it: every project again.
         await pilot.press("F")
         await settle(pilot)
-        assert len(_queue_codes(screen)) == 16
-        assert "16 of 16 reviewed" in _text(screen, "#rv-header") and "Filter" not in _text(screen, "#rv-header")
+        assert len(_queue_codes(screen)) == 17
+        assert "16 of 17 reviewed" in _text(screen, "#rv-header") and "Filter" not in _text(screen, "#rv-header")
 
 
 async def test_filter_by_lead_and_service_and_the_dialog_remembers_it(sample_db):
@@ -416,7 +417,7 @@ async def test_filter_by_lead_and_service_and_the_dialog_remembers_it(sample_db)
         dialog = await open_filter(pilot)
         await pilot.press("ctrl+x")  # clear all
         await settle(pilot)
-        assert len(_queue_codes(screen)) == 16
+        assert len(_queue_codes(screen)) == 17
 
 
 async def test_a_filter_matching_nothing_says_so_and_shows_no_sheet(sample_db):

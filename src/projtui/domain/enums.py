@@ -22,6 +22,11 @@ class Stage(StrEnum):
         """Once a project leaves the pipeline it must serve the Council Plan."""
         return self is not Stage.PIPELINE
 
+    @property
+    def post_project(self) -> bool:
+        """Closed: the project is done, and review follows only its benefits still to be realised."""
+        return self is Stage.CLOSED
+
 
 class Rag(StrEnum):
     RED = "red"
@@ -107,3 +112,8 @@ class BenefitStatus(StrEnum):
     REALISING = "realising"
     REALISED = "realised"
     NOT_REALISED = "not_realised"
+
+    @property
+    def still_to_realise(self) -> bool:
+        """Forecast or realising: the benefit still needs reviewing, even after its project has closed."""
+        return self in (BenefitStatus.FORECAST, BenefitStatus.REALISING)

@@ -145,6 +145,11 @@ class QueueEntry:
     measures_entered: int  # of those, how many have an actual
 
     @property
+    def post_project(self) -> bool:
+        """Closed, and listed for its benefits still to be realised: the post-project benefits review."""
+        return self.stage.post_project
+
+    @property
     def reviewed(self) -> bool:
         """A review is saved for the quarter with an overall RAG (draft or published)."""
         return self.state is not ReviewState.NONE and self.rag is not Rag.NOT_SET

@@ -6,7 +6,7 @@ from collections import defaultdict
 from collections.abc import Collection
 
 from projtui.domain.cadence import is_due
-from projtui.domain.enums import Rag, Stage
+from projtui.domain.enums import BenefitStatus, Rag, Stage
 from projtui.domain.measures import reporting_started
 from projtui.domain.quarter import Quarter
 from projtui.domain.rag import rag_or_not_set
@@ -21,12 +21,16 @@ from projtui.services.reviews.rows import as_quarter
 from projtui.store.database import Database
 from projtui.store.queries import reviews as q
 
-__all__ = ["DEFAULT_STAGES", "review_filter_options", "review_progress", "review_queue"]
+__all__ = ["DEFAULT_STAGES", "POST_PROJECT_STAGES", "review_filter_options", "review_progress", "review_queue"]
 
 # Projects review mode lists unless asked otherwise. Closed projects' benefits
 # are followed in the post-project review, not the quarterly project review;
 # a project of any stage that already has a review for the quarter is listed.
 DEFAULT_STAGES: frozenset[Stage] = frozenset(Stage) - {Stage.CLOSED, Stage.CANCELLED}
+# Benefits outlive their project: a closed project stays in review mode, as its
+# post-project benefits review, while any benefit is still to be realised.
+POST_PROJECT_STAGES: frozenset[Stage] = frozenset(stage for stage in Stage if stage.post_project)
+_OPEN_BENEFITS = frozenset(status.value for status in BenefitStatus if status.still_to_realise)
 
 
 def review_filter_options(db: Database) -> ReviewFilterOptions:
@@ -57,7 +61,8 @@ def review_queue(
     ``read_models.NO_AMBITION``; ``lead`` and ``service`` match exactly,
     ignoring case. ``stages`` defaults to ``DEFAULT_STAGES`` (all but closed
     and cancelled); a project that already has a review for the quarter is
-    listed whatever its stage. A few bulk queries, whatever the number of
+    listed whatever its stage, and a closed one while any of its benefits is
+    still to be realised (its post-project benefits review). A few bulk queries, whatever the number of
     projects.
     """
     quarter = as_quarter(quarter)
@@ -66,6 +71,7 @@ def review_queue(
         projects, chosen = q.queue_projects(
             session, quarter, stages={s.value for s in stages}, ambition=None if ambition == NO_AMBITION else ambition,
             no_ambition=ambition == NO_AMBITION, lead=lead, service=service,
+            post_project={s.value for s in POST_PROJECT_STAGES}, open_benefits=_OPEN_BENEFITS,
         )
         current = q.reviews_by_project(session, quarter, chosen)
         previous = q.previous_published_by_project(session, quarter, chosen)

@@ -170,10 +170,15 @@ def distinct_values(session: Session, column: str) -> list[str]:
 
 
 def _queue_conditions(
-    quarter: Quarter, stages: Collection[str], ambition: str | None, no_ambition: bool, lead: str | None, service: str | None
+    quarter: Quarter, stages: Collection[str], ambition: str | None, no_ambition: bool, lead: str | None, service: str | None,
+    post_project: Collection[str] = (), open_benefits: Collection[str] = (),
 ) -> list:
     has_review = exists().where(t.QuarterlyReview.project_id == t.Project.id, _in_quarter(t.QuarterlyReview, quarter))
-    conditions = [or_(t.Project.stage.in_(sorted(stages)), has_review)]
+    listed = [t.Project.stage.in_(sorted(stages)), has_review]
+    if post_project and open_benefits:
+        benefits_open = exists().where(t.Benefit.project_id == t.Project.id, t.Benefit.status.in_(sorted(open_benefits)))
+        listed.append(and_(t.Project.stage.in_(sorted(post_project)), benefits_open))
+    conditions = [or_(*listed)]
     if no_ambition:
         conditions.append(~exists().where(t.ProjectAmbition.project_id == t.Project.id))
     elif ambition:
@@ -198,16 +203,19 @@ def queue_projects(
     no_ambition: bool,
     lead: str | None,
     service: str | None,
+    post_project: Collection[str] = (),
+    open_benefits: Collection[str] = (),
 ) -> tuple[list, Any]:
     """The projects review mode lists for the quarter, by code, and a selectable of their ids for the bulk reads below.
 
     Listed: projects in one of ``stages``, or with a review for the quarter
-    whatever their stage; narrowed to those linked to ``ambition`` (any
+    whatever their stage, or in one of ``post_project`` with a benefit whose
+    status is one of ``open_benefits``; narrowed to those linked to ``ambition`` (any
     link) or to none (``no_ambition``), and to ``lead`` and ``service``
     ignoring case. Rows have id, code, name, stage, lead, service and
     ambition (the primary one's code).
     """
-    conditions = _queue_conditions(quarter, stages, ambition, no_ambition, lead, service)
+    conditions = _queue_conditions(quarter, stages, ambition, no_ambition, lead, service, post_project, open_benefits)
     primary = (
         select(t.Ambition.code)
         .join(t.ProjectAmbition, t.ProjectAmbition.ambition_id == t.Ambition.id)

@@ -93,7 +93,8 @@ class ReviewScreen(WorkerFailures, Screen[None]):
     HELP_TITLE = "Quarterly review"
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (WIDE_FROM, "-wide")]  # review.tcss stacks the aspect RAGs two by two when narrow
     HELP_NOTES = (
-        "Left: the projects to review this quarter. Status column: · not started, ✎ draft, ■ published; "
+        "Left: the projects to review this quarter (a closed project in italics: its post-project benefits review, "
+        "listed while any benefit is still to be realised). Status column: · not started, ✎ draft, ■ published; "
         "RAG column: previous published rating → this quarter's.",
         "Overall RAG: r red, a amber, g green, x complete, 0 not set. t points those keys at the time RAG instead; "
         "each rating then moves on to cost, scope and benefits, and after benefits back to the overall RAG "
@@ -364,6 +365,8 @@ class ReviewScreen(WorkerFailures, Screen[None]):
         if sheet.review is not None and sheet.review.is_published:
             by = sheet.review.fields.published_by or "?"
             title.append(f"  published by {by} on {sheet.review.fields.published_on} — o re-opens", style="dim")
+        if sheet.stage.post_project:
+            title.append("\nPost-project benefits review: the project has closed; its benefits are still to be realised.", style="italic")
         title.append(f"\nLead: {sheet.lead or '—'}  ·  Benefits on track: {sheet.benefits_on_track}", style="dim")
         if sheet.budget_pence is not None:
             title.append(f"  ·  Budget {format_pounds(sheet.budget_pence)}", style="dim")
@@ -650,6 +653,8 @@ class ReviewScreen(WorkerFailures, Screen[None]):
     def _measure_chosen(self, event: DataTable.RowSelected) -> None:
         event.stop()
         self.action_enter_actual()
+        if self.app.screen is self:  # no dialog after all (a frozen actual): the keys held since Enter go on
+            self.app.release_keys()  # type: ignore[attr-defined]
 
     def action_enter_actual(self) -> None:
         line = self._highlighted_measure()

@@ -50,6 +50,11 @@ class MeasuresTable(DataTable):
         else:
             self.add_columns("Code", "Measure", "Unit", "Target", "Actual", "Status", "vsQ", "vsY")
 
+    def action_select_cursor(self) -> None:
+        # Enter opens the actual dialog: a figure typed straight after it is for the dialog (ui/held_keys.py).
+        self.app.hold_keys()  # type: ignore[attr-defined]
+        super().action_select_cursor()
+
     def fit(self, narrow: bool) -> None:
         if narrow == self.compact:
             return

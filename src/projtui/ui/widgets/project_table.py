@@ -570,6 +570,7 @@ class ProjectTable(WorkerFailures, ScrollView, can_focus=True):
     def action_select_cursor(self) -> None:
         row = self.current_row
         if row is not None:
+            self.app.hold_keys()  # type: ignore[attr-defined]  # for the project screen Enter opens (ui/held_keys.py)
             self.post_message(self.Selected(self, row))
 
     # -- mouse -------------------------------------------------------------------------------------

@@ -92,4 +92,5 @@ class ReviewQueue(DataTable):
                 rag.append_text(rag_text(entry.previous_rag, styles=styles, word=False))
                 rag.append("→", style="dim")
             rag.append_text(rag_text(entry.rag, styles=styles, word=False))
-            self.add_row(Text(STATE_SYMBOLS[entry.state]), Text(entry.code), Text(clip(entry.name, self._name_width)), rag, key=entry.code)
+            name = Text(clip(entry.name, self._name_width), style="italic" if entry.post_project else "")  # its benefits review
+            self.add_row(Text(STATE_SYMBOLS[entry.state]), Text(entry.code), name, rag, key=entry.code)

@@ -178,6 +178,8 @@ class MeasureFields(Strict):
                 raise ValueError("target (lower bound) is above target_max")
         elif self.target_max is not None:
             raise ValueError("target_max applies only when direction = \"range\"")
+        if self.direction is Direction.NONE and self.target is not None:
+            raise ValueError('a measure with direction = "none" has no target: it shows a trend, never a status')
         return self
 
 

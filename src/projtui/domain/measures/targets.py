@@ -10,7 +10,9 @@ from projtui.domain.measures.rule import NO_PROFILE, MeasureRule, finite
 from projtui.domain.measures.vocabulary import TargetBasis
 from projtui.domain.quarter import Quarter
 
-__all__ = ["on_trajectory", "target_basis", "target_for", "target_max_for", "to_date", "year_to_date_share"]
+__all__ = [
+    "decimal_places", "on_trajectory", "target_basis", "target_for", "target_max_for", "to_date", "year_to_date_share",
+]
 
 
 def year_to_date_share(quarter: Quarter) -> float:
@@ -36,10 +38,10 @@ def _on_the_line(rule: MeasureRule, end: float, point: Quarter) -> float:
     # twelve quarters expects 36.37 at the tenth, not 36.366666…, so the
     # target printed beside an actual is the one it was judged against.
     # Rounding keeps the line monotone and between its ends.
-    return round(step, _places(start, end) + 1)
+    return round(step, decimal_places(start, end) + 1)
 
 
-def _places(*figures: float) -> int:
+def decimal_places(*figures: float) -> int:
     """How many decimal places the figures were written with (``33.2`` -> 1, ``1e-07`` -> 7)."""
     places = 0
     for figure in figures:
@@ -128,8 +130,11 @@ def target_for(rule: MeasureRule, quarter: Quarter, profiled: Mapping[Quarter, f
       towards it, one above lowers the top; the other end stays put, and a
       baseline inside the band leaves the band as it is.
 
-    None when there is no target at all: the measure is monitor only.
+    None when there is no target at all: the measure is monitor only, as
+    is every measure with direction "none" (no figure is better than another).
     """
+    if not rule.direction.rated:
+        return None
     if quarter in profiled:
         return finite(f"profiled target for {quarter}", profiled[quarter])
     return to_date(rule, quarter, _low(rule, quarter))
@@ -147,6 +152,8 @@ def target_max_for(rule: MeasureRule, quarter: Quarter) -> float | None:
 
 def target_basis(rule: MeasureRule, quarter: Quarter, profiled: Mapping[Quarter, float] = NO_PROFILE) -> TargetBasis:
     """Where ``target_for``'s figure for the quarter comes from, for the words printed beside it."""
+    if not rule.direction.rated:
+        return TargetBasis.NONE
     if quarter in profiled:
         return TargetBasis.PROFILED
     if rule.target is None:

@@ -362,7 +362,12 @@ def test_check_lists_the_sample_gaps_and_exits_1(cli, tmp_path):
         "-          attribution    measure 'Percentage of customer transactions completed online' (%) "
         "is claimed by 2 projects: SP-02 and SP-12"
     )
-    assert "12 gaps found (latest quarter: 2026/27 Q2)." in out
+    # Measures whose trend misses their target (issue 13), e.g. SP-11's savings, a cumulative measure.
+    forecasts = [line for line in out.splitlines() if "is forecast to miss its target" in line]
+    assert len(forecasts) == 15 and all(line.split()[1] == "forecasts" for line in forecasts)
+    assert any(line.startswith("SP-11") and "'Recurring savings delivered against budget (year to date)'" in line for line in forecasts)
+    assert "SP-01 " not in "".join(forecasts) and "M7" not in out  # the activity indicator has no target, and that is no gap
+    assert "27 gaps found (latest quarter: 2026/27 Q2)." in out
 
 
 def test_check_as_json_gives_every_gap_in_full_for_scripts(cli, tmp_path):
@@ -371,7 +376,9 @@ def test_check_as_json_gives_every_gap_in_full_for_scripts(cli, tmp_path):
     result = cli("check", "--format", "json", "--db", db)
     assert result.returncode == 1, result.stderr
     found = json.loads(result.stdout)
-    assert found["latest_quarter"] == "2026/27 Q2" and len(found["gaps"]) == 12
+    assert found["latest_quarter"] == "2026/27 Q2" and len(found["gaps"]) == 27
+    misses = [gap for gap in found["gaps"] if gap["kind"] == "forecast_to_miss"]
+    assert len(misses) == 15 and {gap["area"] for gap in misses} == {"forecasts"}
     (shared,) = [gap for gap in found["gaps"] if gap["kind"] == "double_counting"]
     assert shared["area"] == "attribution" and shared["project"] is None
     assert (shared["projects"], shared["items"]) == (["SP-02", "SP-12"], ["SP-02/M1", "SP-12/M1"])

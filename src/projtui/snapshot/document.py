@@ -61,6 +61,8 @@ class Measure(MeasureFields):
     actuals: QuarterValues = Field(default_factory=dict)
     provisional: list[QuarterLabel] = Field(default_factory=list)  # quarters whose actual is provisional
     notes: dict[QuarterLabel, Text] = Field(default_factory=dict)  # commentary on an actual, per quarter
+    # The year-end figure the owner expected, by the quarter it was forecast in (issue 13).
+    forecasts: QuarterValues = Field(default_factory=dict)
 
     @model_validator(mode="after")
     def _flags_and_notes_have_actuals(self) -> Measure:

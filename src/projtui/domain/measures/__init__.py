@@ -27,6 +27,7 @@ from projtui.domain.measures.figures import QuarterFigures, quarter_figures
 from projtui.domain.measures.forecast import (
     MIN_POINTS,
     RealisationForecast,
+    describe_year_end,
     realisation_forecast,
     year_end_status,
 )
@@ -64,6 +65,7 @@ __all__ = [
     "Travel",
     "achievement",
     "benefit_on_track",
+    "describe_year_end",
     "measure_status",
     "on_trajectory",
     "previous_due_quarter",

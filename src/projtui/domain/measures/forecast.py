@@ -19,6 +19,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from projtui.domain.cadence import is_due
+from projtui.domain.formatting import format_number
 from projtui.domain.measures.rating import status
 from projtui.domain.measures.rule import NO_PROFILE, MeasureRule
 from projtui.domain.measures.targets import decimal_places, target_for, target_max_for
@@ -26,12 +27,24 @@ from projtui.domain.measures.travel import period_amount, period_quarters
 from projtui.domain.measures.vocabulary import MeasureStatus, Outlook
 from projtui.domain.quarter import Quarter
 
-__all__ = ["MAX_POINTS", "MIN_POINTS", "RealisationForecast", "realisation_forecast", "year_end_status"]
+__all__ = [
+    "MAX_POINTS", "MIN_POINTS", "RealisationForecast", "describe_year_end", "realisation_forecast", "year_end_status",
+]
 
 # Fewer than four points is not a trend: three quarters can be one season.
 MIN_POINTS = 4
 # Two years: recent enough to be today's trend, long enough to steady it.
 MAX_POINTS = 8
+
+
+def _known_at(quarter: Quarter, profiled: Mapping[Quarter, float]) -> Mapping[Quarter, float]:
+    """The profiled targets up to ``quarter``: a forecast looks ahead, but only with what was planned by then.
+
+    A report as at a quarter holds no profiled target after it, and review
+    mode must judge that quarter's forecasts the same way; later quarters
+    read the plan's own trajectory.
+    """
+    return {q: v for q, v in profiled.items() if q <= quarter} if any(q > quarter for q in profiled) else profiled
 
 
 def year_end_status(
@@ -40,10 +53,12 @@ def year_end_status(
     """The status of the year-end figure forecast at ``quarter``.
 
     Judged against the target for the last quarter of ``quarter``'s
-    financial year (a cumulative measure's whole-year total); *no data*
+    financial year (a cumulative measure's whole-year total; profiled only
+    if planned by ``quarter``); *no data*
     without a forecast, *monitor only* without a target.
     """
     year_end = Quarter(quarter.fy_start_year, 4)
+    profiled = _known_at(quarter, profiled)
     return status(rule, forecast, target_for(rule, year_end, profiled), target_max=target_max_for(rule, year_end))
 
 
@@ -62,8 +77,22 @@ class RealisationForecast:
     def will_miss(self) -> bool:
         return self.outlook is Outlook.MISS
 
+    def describe(self) -> str:
+        """In words, as every screen and the report print it: ``24 by 2025/26 Q4: ▲ Will miss target``."""
+        if self.value is None:
+            return self.outlook.label
+        heading = f"{format_number(self.value)} by {self.horizon}"
+        return heading if self.outlook is Outlook.NO_TARGET else f"{heading}: {self.outlook.symbol} {self.outlook.label}"
+
 
 NO_REALISATION_FORECAST = RealisationForecast(0, None, None, None, None, Outlook.NO_TARGET)
+
+
+def describe_year_end(forecast: float | None, rated: MeasureStatus) -> str:
+    """The owner's year-end forecast and its status in words (empty: none): ``11.5 (● On target)``."""
+    if forecast is None:
+        return ""
+    return format_number(forecast) + ("" if rated.rank is None else f" ({rated.symbol} {rated.label})")
 
 
 def _horizon(rule: MeasureRule, quarter: Quarter) -> Quarter:
@@ -138,7 +167,7 @@ def realisation_forecast(
     points = _series(rule, quarter, actuals)
     if len(points) < MIN_POINTS:
         return RealisationForecast(len(points), horizon, None, None, None, Outlook.TOO_FEW)
-    target, target_max = target_for(rule, horizon, profiled), target_max_for(rule, horizon)
+    target, target_max = target_for(rule, horizon, _known_at(quarter, profiled)), target_max_for(rule, horizon)
     figures = [actuals[q] for q in actuals if q <= quarter]
     places = decimal_places(*figures, *(t for t in (target, target_max) if t is not None))
     value = round(_heading(rule, quarter, horizon, actuals, _fit(points)), places + 1) + 0.0

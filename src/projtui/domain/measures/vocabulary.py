@@ -122,6 +122,11 @@ class Travel(StrEnum):
         """The travel seen the other way round (improving <-> worsening)."""
         return _TRAVEL_REVERSED[self]
 
+    @property
+    def judges(self) -> bool:
+        """Whether it says better or worse (all but a direction-"none" measure's up and down)."""
+        return self not in (Travel.UP, Travel.DOWN)
+
 
 _TRAVEL_SYMBOLS = {
     Travel.IMPROVING: "↑",

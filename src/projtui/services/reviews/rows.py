@@ -9,9 +9,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from pydantic import ValidationError
+
 from projtui.domain.errors import InvalidInput, NotFoundError, Problem, RuleError
 from projtui.domain.quarter import Quarter
-from projtui.domain.records import MeasureFields, ReviewFields
+from projtui.domain.records import ActualFields, MeasureFields, ReviewFields
 from projtui.services.read_models import MeasureItem
 from projtui.services.reviews.models import ActualEntry, ReviewRecord
 from projtui.store.queries import projects
@@ -31,6 +33,14 @@ def as_quarter(value: Quarter | str, field: str = "quarter") -> Quarter:
         return Quarter.parse(value)
     except ValueError as exc:
         raise InvalidInput([Problem("", field, value, str(exc))]) from None
+
+
+def number(value: object, field: str) -> float:
+    """A finite number (not a flag), as InvalidInput naming ``field`` otherwise: the rule an actual's value follows."""
+    try:
+        return ActualFields.model_validate({"value": value}).value
+    except ValidationError as exc:
+        raise InvalidInput([Problem("", field, value, error["msg"]) for error in exc.errors()]) from None
 
 
 def review_key(project_code: str, quarter: Quarter) -> str:

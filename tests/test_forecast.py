@@ -83,7 +83,7 @@ def test_cumulative_none_compares_period_amounts() -> None:
 
 def test_a_none_measure_takes_no_target_but_needs_none() -> None:
     assert validated(MeasureFields, {"name": "Crimes reported", "direction": "none"}).direction is Direction.NONE
-    with pytest.raises(InvalidInput, match='direction = "none" has no target'):
+    with pytest.raises(InvalidInput, match='no target for a measure whose direction = "none"'):
         validated(MeasureFields, {"name": "Crimes reported", "direction": "none", "target": 5})
 
 

@@ -179,7 +179,8 @@ class MeasureFields(Strict):
         elif self.target_max is not None:
             raise ValueError("target_max applies only when direction = \"range\"")
         if self.direction is Direction.NONE and self.target is not None:
-            raise ValueError('a measure with direction = "none" has no target: it shows a trend, never a status')
+            # Named target first, so a form shows it beside the target.
+            raise ValueError('no target for a measure whose direction = "none": it shows a trend, never a status')
         return self
 
 

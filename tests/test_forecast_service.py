@@ -57,6 +57,7 @@ def test_someone_elses_forecast_is_not_overwritten(db):
     with pytest.raises(ConflictError) as caught:
         reviews.set_forecast(db, "SP-01", "M1", Q3, 11.0, seen=None, actor="bob")  # bob saw none
     assert caught.value.current == 13.0
+    assert "forecast SP-01/M1@2026/27 Q3 was changed (now 13.0) by someone else since you opened it; reload" in str(caught.value)
     with pytest.raises(ConflictError):
         reviews.set_forecast(db, "SP-01", "M1", Q3, 11.0, seen=12.5, actor="bob")
     assert _forecast(db).year_end_forecast == 13.0

@@ -35,7 +35,10 @@ def forecast_line(line: SheetMeasure, styles: dict[Any, str]) -> Text:
     figures = line.figures
     text = Text.assemble((f"{line.code} ", "bold"), "Year-end forecast ")
     year_end = describe_year_end(figures.year_end_forecast, figures.year_end_status)
-    text.append(year_end or "none (Enter to add)", style=styles.get(figures.year_end_status.rag, "") if year_end else "dim")
+    if year_end:
+        text.append(year_end, style=styles.get(figures.year_end_status.rag, ""))
+    else:
+        text.append("none (Enter to add)" if line.forecast_editable else "none", style="dim")
     if line.problem is None:
         trend = figures.realisation
         text.append("  ·  Trend ")

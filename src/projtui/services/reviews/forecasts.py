@@ -11,9 +11,7 @@ from __future__ import annotations
 from projtui.domain.errors import ConflictError
 from projtui.domain.publishing import forecast_may_change
 from projtui.domain.quarter import Quarter
-from projtui.domain.roles import Action
 from projtui.services import audit
-from projtui.services.permissions import require
 from projtui.services.reviews import rows
 from projtui.store.database import Database
 from projtui.store.errors import ConstraintViolation
@@ -43,10 +41,7 @@ def set_forecast(
     value = None if value is None else rows.number(value, "forecast")
     try:
         with db.transaction() as session:
-            project = rows.project(session, project_code)
-            require(session, actor, Action.ENTER_ACTUALS, project_id=project.id)
-            measure = rows.measure(session, project, measure_code)
-            key = rows.measure_key(project.code, measure.code, quarter)
+            project, measure, key = rows.entry_target(session, project_code, measure_code, quarter, actor=actor)
             if value == seen:
                 return q.forecast_value(session, measure.id, quarter)
             if not forecast_may_change(q.is_published(session, project.id, quarter)):
@@ -59,7 +54,6 @@ def set_forecast(
             return value
     except ConstraintViolation:
         with db.reading() as session:
-            project = rows.project(session, project_code)
-            measure = rows.measure(session, project, measure_code)
+            _, measure, key = rows.entry_target(session, project_code, measure_code, quarter)
             current = q.forecast_value(session, measure.id, quarter)
-        raise ConflictError("forecast", rows.measure_key(project.code, measure.code, quarter), 0, current) from None
+        raise ConflictError("forecast", key, 0, current) from None

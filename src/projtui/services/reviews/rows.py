@@ -14,6 +14,8 @@ from pydantic import ValidationError
 from projtui.domain.errors import InvalidInput, NotFoundError, Problem, RuleError
 from projtui.domain.quarter import Quarter
 from projtui.domain.records import ActualFields, MeasureFields, ReviewFields
+from projtui.domain.roles import Action
+from projtui.services.permissions import require
 from projtui.services.read_models import MeasureItem
 from projtui.services.reviews.models import ActualEntry, ReviewRecord
 from projtui.store.queries import projects
@@ -68,6 +70,21 @@ def measure(session: Session, project: t.Project, code: str) -> t.Measure:
     if row is None:
         raise NotFoundError(f"no measure {code!r} in project {project.code}")
     return row
+
+
+def entry_target(
+    session: Session, project_code: str, measure_code: str, quarter: Quarter, *, actor: str | None = None
+) -> tuple[t.Project, t.Measure, str]:
+    """The project, measure and audit key a quarter's actual or forecast is entered for.
+
+    With ``actor``, first refuses (PermissionDenied) unless they may enter
+    the project's actuals; without, it only finds them (to show a conflict).
+    """
+    found = project(session, project_code)
+    if actor is not None:
+        require(session, actor, Action.ENTER_ACTUALS, project_id=found.id)
+    row = measure(session, found, measure_code)
+    return found, row, measure_key(found.code, row.code, quarter)
 
 
 def review_record(row: t.QuarterlyReview) -> ReviewRecord:

@@ -299,24 +299,22 @@ def measure_values(session: Session, measure_id: int) -> Iterable[t.MeasureValue
     return session.scalars(select(t.MeasureValue).where(t.MeasureValue.measure_id == measure_id))
 
 
-def measure_targets(session: Session, measure_ids: Sequence[int]) -> Iterable[tuple[int, int, int, float]]:
-    """(measure id, fy_start_year, quarter, value) of every profiled target of the measures."""
+def _quarter_values(session: Session, table, measure_ids: Sequence[int]) -> Iterable[tuple[int, int, int, float]]:
     if not measure_ids:
         return ()
-    target = t.MeasureTarget
     return session.execute(
-        select(target.measure_id, target.fy_start_year, target.quarter, target.value).where(target.measure_id.in_(measure_ids))
+        select(table.measure_id, table.fy_start_year, table.quarter, table.value).where(table.measure_id.in_(measure_ids))
     )
+
+
+def measure_targets(session: Session, measure_ids: Sequence[int]) -> Iterable[tuple[int, int, int, float]]:
+    """(measure id, fy_start_year, quarter, value) of every profiled target of the measures."""
+    return _quarter_values(session, t.MeasureTarget, measure_ids)
 
 
 def measure_forecasts(session: Session, measure_ids: Sequence[int]) -> Iterable[tuple[int, int, int, float]]:
     """(measure id, fy_start_year, quarter, value) of every year-end forecast of the measures."""
-    if not measure_ids:
-        return ()
-    forecast = t.MeasureForecast
-    return session.execute(
-        select(forecast.measure_id, forecast.fy_start_year, forecast.quarter, forecast.value).where(forecast.measure_id.in_(measure_ids))
-    )
+    return _quarter_values(session, t.MeasureForecast, measure_ids)
 
 
 # -- actuals, forecasts and profiled targets --------------------------------------------------------------------------

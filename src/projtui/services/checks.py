@@ -17,7 +17,7 @@ from projtui.domain.cadence import due_quarters
 from projtui.domain.codes import natural_key
 from projtui.domain.enums import Direction, Frequency, Rag, Stage
 from projtui.domain.formatting import format_band, format_list, format_number, plural
-from projtui.domain.measures import MeasureRule, realisation_forecast
+from projtui.domain.measures import MIN_POINTS, MeasureRule, realisation_forecast
 from projtui.domain.progress import Progress, counted, no_progress
 from projtui.domain.quarter import Quarter
 from projtui.services.reviews.quarter import latest_quarter
@@ -147,13 +147,14 @@ def _forecast_to_miss(session: Session, latest: Quarter) -> list[Gap]:
     """Measures whose trend to the latest quarter misses their target (`domain.measures.realisation_forecast`)."""
     where = {"except_stages": _NOT_REPORTING, "except_directions": _UNRATED}
     figures: dict[str, dict[int, dict[Quarter, float]]] = {"actuals": defaultdict(dict), "targets": defaultdict(dict)}
+    quarter = functools.cache(Quarter)  # a few quarters, each met thousands of times
     for name, table in (("actuals", q.ACTUALS), ("targets", q.PROFILED)):
         for measure_id, year, number, value in q.targeted_measure_figures(session, table, latest, **where):
-            figures[name][measure_id][Quarter(year, number)] = value
+            figures[name][measure_id][quarter(year, number)] = value
     gaps = []
     for row in q.targeted_measures(session, **where):
         actuals = figures["actuals"].get(row.id)
-        if actuals is None:
+        if actuals is None or len(actuals) < MIN_POINTS:  # no trend to miss with
             continue
         try:
             rule = MeasureRule.from_measure(row)

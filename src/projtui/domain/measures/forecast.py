@@ -17,6 +17,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
+from operator import attrgetter
 
 from projtui.domain.cadence import is_due
 from projtui.domain.formatting import format_number
@@ -101,16 +102,19 @@ def _horizon(rule: MeasureRule, quarter: Quarter) -> Quarter:
     return Quarter(quarter.fy_start_year, 4)
 
 
-def _series(rule: MeasureRule, quarter: Quarter, actuals: Mapping[Quarter, float]) -> list[tuple[float, float]]:
-    """The last ``MAX_POINTS`` figures up to ``quarter`` as (quarter's ordinal, figure) points.
+def _series(rule: MeasureRule, quarter: Quarter, actuals: Mapping[Quarter, float]) -> tuple[list[tuple[float, float]], list[float]]:
+    """The last ``MAX_POINTS`` figures up to ``quarter`` as (quarter's ordinal, figure) points, and the figures they came from.
 
     A cumulative measure's point is the amount added per quarter in the
     period its year to date ends, placed at the middle of that period.
     """
     points: list[tuple[float, float]] = []
-    for q in sorted((q for q in actuals if q <= quarter), reverse=True):
+    figures: list[float] = []
+    # Sorted on the ordinal, an int: `check` sorts every measure's quarters, and comparing dataclasses is slow.
+    for q in sorted((q for q in actuals if q <= quarter), key=_ORDINAL, reverse=True):
         if len(points) == MAX_POINTS:
             break
+        figures.append(actuals[q])
         if not rule.cumulative:
             points.append((q.ordinal, actuals[q]))
             continue
@@ -120,7 +124,10 @@ def _series(rule: MeasureRule, quarter: Quarter, actuals: Mapping[Quarter, float
         if amount is not None:
             span = period_quarters(rule, q)
             points.append((q.ordinal - (span - 1) / 2, amount / span))
-    return points
+    return points, figures
+
+
+_ORDINAL = attrgetter("ordinal")
 
 
 def _fit(points: list[tuple[float, float]]) -> tuple[float, float, float]:
@@ -164,11 +171,10 @@ def realisation_forecast(
     ``MIN_POINTS`` points: no figure (``Outlook.TOO_FEW``).
     """
     horizon = _horizon(rule, quarter)
-    points = _series(rule, quarter, actuals)
+    points, figures = _series(rule, quarter, actuals)
     if len(points) < MIN_POINTS:
         return RealisationForecast(len(points), horizon, None, None, None, Outlook.TOO_FEW)
     target, target_max = target_for(rule, horizon, _known_at(quarter, profiled)), target_max_for(rule, horizon)
-    figures = [actuals[q] for q in actuals if q <= quarter]
     places = decimal_places(*figures, *(t for t in (target, target_max) if t is not None))
     value = round(_heading(rule, quarter, horizon, actuals, _fit(points)), places + 1) + 0.0
     verdict = Outlook.from_status(status(rule, value, target, target_max=target_max))

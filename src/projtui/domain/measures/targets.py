@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from decimal import Decimal
 
@@ -43,11 +44,13 @@ def _on_the_line(rule: MeasureRule, end: float, point: Quarter) -> float:
 
 def decimal_places(*figures: float) -> int:
     """How many decimal places the figures were written with (``33.2`` -> 1, ``1e-07`` -> 7)."""
-    places = 0
-    for figure in figures:
-        exponent = Decimal(repr(figure)).normalize().as_tuple().exponent
-        places = max(places, -exponent if isinstance(exponent, int) and exponent < 0 else 0)
-    return places
+    return max(map(_places_of, figures), default=0)
+
+
+@functools.lru_cache(maxsize=65_536)  # `check` asks of every measure's recent actuals, and councils' figures repeat
+def _places_of(figure: float) -> int:
+    exponent = Decimal(repr(figure)).normalize().as_tuple().exponent
+    return -exponent if isinstance(exponent, int) and exponent < 0 else 0
 
 
 def _trajectory_point(rule: MeasureRule, quarter: Quarter) -> Quarter:

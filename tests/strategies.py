@@ -46,7 +46,7 @@ def measures(draw) -> dict:
         "direction": direction,
         "baseline": draw(st.none() | numbers),
         "target": None if direction == "none" else draw(st.none() | numbers),  # "none" never has a target
-        "targets": draw(quarter_values(2)),
+        "targets": {} if direction == "none" else draw(quarter_values(2)),  # nor profiled ones
         "actuals": actuals,
         "forecasts": draw(quarter_values(2)),
         "provisional": draw(st.lists(st.sampled_from(keys), unique=True)) if keys else [],

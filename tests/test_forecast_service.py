@@ -98,3 +98,10 @@ def test_forecasts_are_exported_and_an_import_may_not_change_a_published_one(db)
     result = import_snapshot(db, text.replace("= 12.5 }", "= 12.0 }", 1), source="q3.toml", actor="alice")
     assert result.summary["forecast"] == {"added": 0, "changed": 1, "removed": 0}
     assert _forecast(db).year_end_forecast == 12.0
+
+
+def test_an_activity_measure_takes_no_profiled_target(db):
+    # SP-01 M7 counts recycling bins emptied: direction "none", a trend with no target.
+    measure = reviews.review_sheet(db, "SP-01", Q3).measure("M7").measure
+    with pytest.raises(InvalidInput, match='no target for a measure whose direction = "none"'):
+        reviews.set_profiled_target(db, "SP-01", "M7", Q3, 400.0, reason="Seasonal", expected_version=measure.version, actor="alice")

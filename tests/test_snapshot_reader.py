@@ -443,6 +443,12 @@ def test_forecasts_are_read_like_actuals() -> None:
     assert (problem.location, problem.message) == (f"s.toml:{line_of(flagged, 'forecasts')}", "must be a number, not true/false")
     [problem] = problems_of(SNAPSHOT.replace('"FY24/25 Q2" = 80.5', '"FY24/25 Q2" = true', 1))
     assert problem.message == "must be a number, not true/false"
+    # An activity measure (direction "none") takes no profiled target either.
+    activity = text.replace('direction = "lower"\n\n[[projects.benefits]]',
+                            'direction = "none"\ntargets = { "2024/25 Q1" = 5.0 }\n\n[[projects.benefits]]', 1)
+    [problem] = problems_of(activity)
+    assert problem.message == 'no target for a measure whose direction = "none": it shows a trend, never a status'
+    assert problem.field == "projects[0].outcomes[0].measures[0]"
     twice = text.replace('"Q2 2024/25" = 77.5', '"Q2 2024/25" = 77.5, "2024/25 Q2" = 77.0')
     assert [p.message for p in problems_of(twice)] == ["duplicate quarter 2024/25 Q2"]
 

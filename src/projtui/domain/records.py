@@ -159,6 +159,10 @@ class OutputFields(Strict):
     owner: Short | None = None
 
 
+# Named target first, so a form shows it beside the target. Profiled targets are refused with the same words.
+NO_TARGET_FOR_NONE = 'no target for a measure whose direction = "none": it shows a trend, never a status'
+
+
 class MeasureFields(Strict):
     code: Code | None = None  # assigned on import when left out
     name: Title
@@ -186,8 +190,7 @@ class MeasureFields(Strict):
         elif self.target_max is not None:
             raise ValueError("target_max applies only when direction = \"range\"")
         if self.direction is Direction.NONE and self.target is not None:
-            # Named target first, so a form shows it beside the target.
-            raise ValueError('no target for a measure whose direction = "none": it shows a trend, never a status')
+            raise ValueError(NO_TARGET_FOR_NONE)
         return self
 
 

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from projtui.domain.enums import Direction
 from projtui.domain.errors import ConflictError, InvalidInput, Problem
 from projtui.domain.quarter import Quarter
-from projtui.domain.records import MeasureFields, validated
+from projtui.domain.records import NO_TARGET_FOR_NONE, MeasureFields, validated
 from projtui.domain.roles import Action
 from projtui.services import audit
 from projtui.services.locking import update_versioned
@@ -92,6 +93,8 @@ def set_profiled_target(
     with db.transaction() as session:
         project, measure, key = _measure_at_version(session, project_code, measure_code, expected_version)
         require(session, actor, Action.EDIT_PROJECT, project_id=project.id)
+        if measure.direction == Direction.NONE.value:
+            raise InvalidInput([Problem("", "target", number, NO_TARGET_FOR_NONE)])
         if measure.direction == "range" and measure.target_max is not None and number > measure.target_max:
             raise InvalidInput([Problem("", "target", number, f"the bottom of the range is above its top ({measure.target_max})")])
         if q.is_published(session, project.id, quarter):

@@ -40,13 +40,15 @@ def quarter_values(max_size: int):
 def measures(draw) -> dict:
     actuals = draw(quarter_values(4))
     keys = sorted(actuals)
+    direction = draw(st.sampled_from(["higher", "lower", "none"]))
     measure = {
         "name": draw(titles),
-        "direction": draw(st.sampled_from(["higher", "lower"])),
+        "direction": direction,
         "baseline": draw(st.none() | numbers),
-        "target": draw(st.none() | numbers),
-        "targets": draw(quarter_values(2)),
+        "target": None if direction == "none" else draw(st.none() | numbers),  # "none" never has a target
+        "targets": {} if direction == "none" else draw(quarter_values(2)),  # nor profiled ones
         "actuals": actuals,
+        "forecasts": draw(quarter_values(2)),
         "provisional": draw(st.lists(st.sampled_from(keys), unique=True)) if keys else [],
         "notes": {key: draw(texts) for key in draw(st.lists(st.sampled_from(keys), unique=True))} if keys else {},
     }

@@ -159,3 +159,38 @@ def test_open_risks_past_their_review_date_are_gaps_and_closed_ones_are_not(tmp_
         ("SP-01", "SP-01/R04", "open issue R04 'Risk R04' was due for review by 2024-12-31"),
     ]
     assert KINDS["risk_past_review"] == "risks"
+
+
+# -- direction "none" and the realisation forecast (issue 13) ----------------------------------------------
+
+
+def _measure(code: str, fields: str) -> str:
+    return f'[[projects.benefits.measures]]\ncode = "{code}"\nname = "Measure {code}"\nowner = "Energy officer"\n{fields}\n'
+
+
+def _series(*figures: float) -> str:
+    quarters = ["2024/25 Q1", "2024/25 Q2", "2024/25 Q3", "2024/25 Q4", "2025/26 Q1"]
+    return "actuals = { " + ", ".join(f'"{q}" = {v}' for q, v in zip(quarters, figures)) + " }"
+
+
+def test_an_activity_indicator_needs_no_target_nor_baseline(tmp_path):
+    text = PORTFOLIO + _measure("M1", f'direction = "none"\n{_series(10, 12, 14, 16)}')
+    assert [gap.kind for gap in _find_gaps(tmp_path, text)] == []
+
+
+def test_every_measure_forecast_to_miss_is_listed(tmp_path):
+    text = PORTFOLIO + "".join([
+        # 10, 12, 14, 16: 24 by 2025/26 Q4, short of 30
+        _measure("M1", f'baseline = 8.0\ntarget = 30.0\ntarget_period = "2025/26 Q4"\n{_series(10, 12, 14, 16)}'),
+        # the same trend meets 24
+        _measure("M2", f'baseline = 8.0\ntarget = 24.0\ntarget_period = "2025/26 Q4"\n{_series(10, 12, 14, 16)}'),
+        # three quarters are too few to forecast
+        _measure("M3", f'baseline = 8.0\ntarget = 30.0\ntarget_period = "2025/26 Q4"\n{_series(10, 12, 14)}'),
+        # lower is better, and falling fast enough
+        _measure("M4", f'direction = "lower"\nbaseline = 20.0\ntarget = 5.0\ntarget_period = "2025/26 Q4"\n{_series(16, 14, 12, 10)}'),
+    ])
+    found = [gap for gap in _find_gaps(tmp_path, text) if gap.kind == "forecast_to_miss"]
+    assert [(gap.key, gap.message) for gap in found] == [
+        ("SP-01/M1", "measure M1 'Measure M1' is forecast to miss its target: its trend reaches 24 by 2025/26 Q4, against 30"),
+    ]
+    assert KINDS["forecast_to_miss"] == "forecasts"

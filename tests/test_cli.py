@@ -367,7 +367,12 @@ def test_check_lists_the_sample_gaps_and_exits_1(cli, tmp_path):
     overdue = [line for line in gaps.splitlines() if line.split()[1:2] == ["risks"]]
     assert ("SP-09      risks          open risk R01 'Planning consent delayed by heritage objections' "
             "was due for review by 2026-06-30") in overdue
-    assert gaps.splitlines()[-1] == f"{10 + len(overdue)} gaps found (latest quarter: 2026/27 Q2)."
+    # Measures whose trend misses their target (issue 13), e.g. SP-11's savings, a cumulative measure.
+    forecasts = [line for line in gaps.splitlines() if "is forecast to miss its target" in line]
+    assert len(forecasts) == 15 and all(line.split()[1] == "forecasts" for line in forecasts)
+    assert any(line.startswith("SP-11") and "'Recurring savings delivered against budget (year to date)'" in line for line in forecasts)
+    assert "SP-01 " not in "".join(forecasts) and "M7" not in out  # the activity indicator has no target, and that is no gap
+    assert gaps.splitlines()[-1] == f"{25 + len(overdue)} gaps found (latest quarter: 2026/27 Q2)."
     # Monitor-only measures are a choice: listed for information, not counted.
     assert notes.splitlines() == [
         "SP-02      measures       measure M4 'Email and SMS bulletin subscribers' has no target (monitor only)",
@@ -382,10 +387,12 @@ def test_check_as_json_gives_every_gap_in_full_for_scripts(cli, tmp_path):
     assert result.returncode == 1, result.stderr
     found = json.loads(result.stdout)
     overdue = [gap for gap in found["gaps"] if gap["kind"] == "risk_past_review"]
-    assert found["latest_quarter"] == "2026/27 Q2" and len(found["gaps"]) == 12 + len(overdue)
+    assert found["latest_quarter"] == "2026/27 Q2" and len(found["gaps"]) == 27 + len(overdue)
     assert [gap["kind"] for gap in found["gaps"] if gap["severity"] == "note"] == ["measure_no_target"] * 2
     (planning,) = [gap for gap in overdue if gap["key"] == "SP-09/R01"]
     assert (planning["project"], planning["area"]) == ("SP-09", "risks")
+    misses = [gap for gap in found["gaps"] if gap["kind"] == "forecast_to_miss"]
+    assert len(misses) == 15 and {gap["area"] for gap in misses} == {"forecasts"}
     (shared,) = [gap for gap in found["gaps"] if gap["kind"] == "double_counting"]
     assert shared["area"] == "attribution" and shared["project"] is None
     assert (shared["projects"], shared["items"]) == (["SP-02", "SP-12"], ["SP-02/M1", "SP-12/M1"])

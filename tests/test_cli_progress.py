@@ -54,9 +54,9 @@ def _on_a_terminal(cwd: Path, *args: str | os.PathLike[str]) -> tuple[int, str, 
 
 def test_check_draws_a_bar_with_counts_on_a_terminal(sample_db, tmp_path):
     code, stdout, terminal = _on_a_terminal(tmp_path, "check", "--db", sample_db)
-    # 10, and the sample's open risks past their review date, which grow in number as time passes (test_cli counts them).
-    assert code == 1 and re.search(r"\b(1[1-9]|[2-9]\d) gaps found", stdout), stdout
-    assert re.search(r"Checking\s.*\b12/12\b", terminal), terminal
+    # 25, and the sample's open risks past their review date, which grow in number as time passes (test_cli counts them).
+    assert code == 1 and re.search(r"\b(2[6-9]|[3-9]\d) gaps found", stdout), stdout
+    assert re.search(r"Checking\s.*\b13/13\b", terminal), terminal
 
 
 def test_report_draws_a_bar_for_each_phase_on_a_terminal(sample_db, tmp_path):
@@ -73,7 +73,7 @@ def test_export_to_a_file_draws_a_bar_and_says_what_it_wrote(sample_db, tmp_path
     code, _, terminal = _on_a_terminal(tmp_path, "export", "--db", sample_db, "-o", out)
     assert code == 0 and out.exists()
     assert "Exporting projects" in terminal and "17/17" in terminal
-    assert f"Wrote {out}: 17 projects, 59 measures, 498 actuals." in terminal
+    assert f"Wrote {out}: 17 projects, 60 measures, 508 actuals." in terminal
 
 
 def test_import_draws_its_phases_on_a_terminal(tmp_path):
@@ -87,7 +87,7 @@ def test_import_draws_its_phases_on_a_terminal(tmp_path):
 @pytest.mark.parametrize("command", [("check",), ("report", "-q", "2026/27 Q2"), ("export", "-o", "out.toml")])
 def test_quiet_draws_nothing_on_a_terminal(sample_db, tmp_path, command):
     _, _, terminal = _on_a_terminal(tmp_path, *command, "--quiet", "--db", sample_db)
-    assert terminal.strip() in ("", "Wrote out.toml: 17 projects, 59 measures, 498 actuals."), terminal
+    assert terminal.strip() in ("", "Wrote out.toml: 17 projects, 60 measures, 508 actuals."), terminal
 
 
 @pytest.mark.parametrize("command", [("check",), ("report", "-q", "2026/27 Q2"), ("export",)])
@@ -108,5 +108,5 @@ def test_import_prints_only_its_answer_when_piped(cli, tmp_path):
 def test_export_to_a_file_says_what_it_wrote_when_piped(cli, sample_db):
     result = cli("export", "--db", sample_db, "-o", "out.toml")
     assert result.returncode == 0
-    assert result.stderr == "Wrote out.toml: 17 projects, 59 measures, 498 actuals.\n"
+    assert result.stderr == "Wrote out.toml: 17 projects, 60 measures, 508 actuals.\n"
 

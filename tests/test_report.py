@@ -16,7 +16,13 @@ from projtui.domain.formatting import (
     format_percent,
     format_pounds,
 )
-from projtui.domain.measures import MeasureStatus, OnTrackCount, TargetBasis, Travel
+from projtui.domain.measures import (
+    MeasureStatus,
+    OnTrackCount,
+    Outlook,
+    TargetBasis,
+    Travel,
+)
 from projtui.domain.quarter import Quarter
 from projtui.domain.rag import RagChange
 from projtui.domain.records import ProjectFields
@@ -267,6 +273,46 @@ def test_a_cumulative_trajectory_steps_by_year_and_is_year_to_date():
     assert line.target_note == "year to date, on the way to 400 a year by 2026/27 Q4"
 
 
+def _forecast_report() -> Document:
+    """Issue 13: a measure rising 2 a quarter towards 30 with the owner's year-end forecasts, and an activity indicator."""
+    actuals = {"2025/26 Q3": 10.0, "2025/26 Q4": 12.0, "2026/27 Q1": 14.0, "2026/27 Q2": 16.0}
+    measures = [
+        {"code": "M1", "name": "Homes insulated", "target": 30.0, "target_period": "2027/28 Q2", "tolerance": 10.0,
+         "actuals": actuals, "forecasts": {"2026/27 Q1": 31.0, "2026/27 Q2": 28.0}},
+        {"code": "M2", "name": "Calls received", "direction": "none", "actuals": {"2026/27 Q1": 900.0, "2026/27 Q2": 800.0}},
+    ]
+    project = {"code": "SP-1", "name": "Warm homes", "stage": "delivery", "ambitions": ["A1"],
+               "benefits": [{"code": "B1", "title": "Warmer", "measures": measures}]}
+    return _document(projects=[project])
+
+
+def test_forecasts_and_activity_measures_in_every_format():
+    report = build_report(_forecast_report(), Q)
+    rising, calls = _measure(report, "SP-1", "M1"), _measure(report, "SP-1", "M2")
+    # The year-end forecast made this quarter, against the year-end target (30, flat: no baseline to follow).
+    assert (rising.figures.year_end_forecast, rising.figures.year_end_status) == (28.0, MeasureStatus.WITHIN_TOLERANCE)
+    # 10, 12, 14, 16 to 2026/27 Q2; four quarters on, at the target period 2027/28 Q2: 24, short of 27 (30 less 10 %).
+    assert (rising.figures.realisation.value, rising.figures.realisation.outlook) == (24.0, Outlook.MISS)
+    assert calls.figures.status is MeasureStatus.MONITOR_ONLY and calls.figures.travel_vs_previous is Travel.DOWN
+
+    [table] = [t for t in _tables(report_md.render_markdown(report)) if "Trend forecast" in t[0]]
+    header = [cell.strip() for cell in table[0].strip("|").split("|")]
+    rows = {cells[1].split()[0]: dict(zip(header, cells)) for cells in
+            ([cell.strip() for cell in line.strip("|").split("|")] for line in table[2:])}
+    assert rows["M1"]["Year-end forecast"] == "28 (◆ Within tolerance)"
+    assert rows["M1"]["Trend forecast"] == "24 by 2027/28 Q2: ▲ Will miss target"
+    assert (rows["M2"]["Good is"], rows["M2"]["Status"], rows["M2"]["vs previous quarter"]) == ("Neither (activity)", "~ Monitor only", "↘ Down")
+    assert rows["M2"]["Trend forecast"] == "Too few quarters to forecast" and rows["M2"]["Year-end forecast"] == "—"
+
+    page = _parse(report_html.render_html(report))
+    [measures] = [t for t in page.tables if t["class"] == "measures"]
+    header = measures["rows"][0]
+    html_rows = {row[1].split()[0]: dict(zip(header, row)) for row in measures["rows"][1:]}
+    assert html_rows["M1"]["Year-end forecast"] == "28 ◆ Within tolerance"
+    assert html_rows["M1"]["Trend forecast"] == "24 by 2027/28 Q2 ▲ Will miss target"
+    assert html_rows["M2"]["vs previous quarter"] == "↘ Down" and html_rows["M2"]["Trend forecast"] == "Too few quarters to forecast"
+
+
 def test_measures_are_in_code_order(report):
     assert [m.code for m in _project(report, "SP-1").measures] == ["M1", "M2", "M3", "M4", "M5", "M6", "M7", "M10"]
 
@@ -487,7 +533,7 @@ def test_html_from_the_model_is_self_contained_and_well_formed():
     measures = [row for t in page.tables if t["class"] == "measures" for row in t["rows"][1:]]
     assert len(measures) == 8
     m3 = next(row for row in measures if row[1].startswith("M3 "))
-    assert m3[7] == "~ Monitor only" and m3[8] == "↑ Improving"
+    assert m3[7] == "~ Monitor only" and m3[8] == "—" and m3[10] == "↑ Improving"
 
 
 @pytest.fixture(scope="module")
@@ -554,7 +600,7 @@ def test_html_escapes_every_user_string(db):
     assert row[8] == "<i>why</i> | & [/]"
     measure = next(row for t in page.tables if t["class"] == "measures" for row in t["rows"] if row[0] == "SP-99")
     assert measure[1].startswith("M1 Measure \"quoted\" 'single'") and "</td></tr></table><h1>pwned</h1>" in measure[1]
-    assert measure[2] == "<%>" and measure[10] == "<img src=x onerror=alert(1)>"
+    assert measure[2] == "<%>" and measure[12] == "<img src=x onerror=alert(1)>"
 
 
 def test_html_tables_cover_every_project(db):

@@ -85,7 +85,7 @@ def test_queue_lists_active_projects_by_code_with_their_review_state(db):
     sp01 = next(e for e in queue if e.code == "SP-01")
     assert (sp01.state, sp01.rag, sp01.previous_rag, sp01.previous_quarter) == (ReviewState.PUBLISHED, Rag.GREEN, Rag.AMBER, Q1)
     assert sp01.rag_changed and sp01.rag_change is RagChange.IMPROVED
-    assert (sp01.measures_due, sp01.measures_entered) == (6, 6)
+    assert (sp01.measures_due, sp01.measures_entered) == (7, 7)  # M7, an activity indicator, is due like the rest
     sp05 = next(e for e in queue if e.code == "SP-05")
     assert sp05.state is ReviewState.DRAFT and sp05.review_version == 1
     # SP-07 M2 has no Q2 actual (a deliberate gap); its annual M3 is not due in Q2.
@@ -198,7 +198,7 @@ def test_entering_actuals_recomputes_status_and_rollup(db):
     # The rest of SP-01's measures have nothing for Q3 yet: due and missing counts against their benefits.
     assert sheet.measure("M1").figures.status is MeasureStatus.NO_DATA
     assert sheet.benefits_on_track.on_track == 0 and sheet.benefits_on_track.assessed == 4
-    assert (sheet.measures_due, sheet.measures_entered) == (6, 1)
+    assert (sheet.measures_due, sheet.measures_entered) == (7, 1)
 
 
 def test_a_benefit_whose_window_has_not_opened_starts_with_its_first_actual(db):

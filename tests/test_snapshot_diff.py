@@ -346,6 +346,18 @@ def test_targets():
     ]
 
 
+def test_year_end_forecasts():
+    old = edit_measure(base(), "M1", forecasts={"2024/25 Q1": 70.0, "2024/25 Q2": 68.0})
+    new = edit_measure(base(), "M1", forecasts={"2024/25 Q2": 66.5, "2024/25 Q3": 65.0})
+    changes = diff_documents(old, new)
+    assert changes == [
+        Change("removed", "forecast", "SP-01/M1@2024/25 Q1", None, old=70.0, project="SP-01"),
+        changed("forecast", "SP-01/M1@2024/25 Q2", "value", 68.0, 66.5),
+        Change("added", "forecast", "SP-01/M1@2024/25 Q3", None, new=65.0, project="SP-01"),
+    ]
+    assert '~ measure M1 "Gas consumption" forecast 2024/25 Q2: 68.0 → 66.5' in render_text(changes, old, new)
+
+
 def test_actuals_values_flags_and_notes():
     new = edit_measure(
         base(), "M1",
@@ -489,8 +501,10 @@ def edited_measure(draw, measure: Measure) -> Measure:
     provisional = draw(st.lists(st.sampled_from(sorted(actuals)), unique=True)) if actuals else []
     notes = {q: n for q, n in measure.notes.items() if str(q) in actuals}
     changes = {"actuals": actuals, "provisional": provisional, "notes": notes}
-    if draw(st.booleans()):
+    if measure.direction != "none" and draw(st.booleans()):  # an activity measure has no profiled target
         changes["targets"] = draw(st.dictionaries(st.sampled_from(QUARTERS), st.floats(0, 100), max_size=2))
+    if draw(st.booleans()):
+        changes["forecasts"] = draw(st.dictionaries(st.sampled_from(QUARTERS), st.floats(0, 100), max_size=2))
     if draw(st.booleans()):
         changes["unit"] = "units"
     return revise(measure, changes)

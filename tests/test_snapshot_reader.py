@@ -9,6 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from projtui.domain.errors import NO_VALUE, InvalidInput, Problem
+from projtui.domain.quarter import Quarter
 from projtui.snapshot.document import SCHEMA_VERSION
 from projtui.snapshot.locate import LineIndex, locate
 from projtui.snapshot.reader import field_name, read_document, read_document_file
@@ -429,6 +430,27 @@ def test_one_quarter_written_two_ways_is_a_duplicate() -> None:
             "duplicate quarter 2024/25 Q2",
         )
     ]
+
+
+def test_forecasts_are_read_like_actuals() -> None:
+    # Issue 13: a year-end forecast per quarter; a flag is not a figure (for an actual either), and a quarter is one key.
+    text = SNAPSHOT.replace('"FY24/25 Q2" = 80.5', '"FY24/25 Q2" = 80.5 }\nforecasts = { "2024/25 Q1" = 78.0, "Q2 2024/25" = 77.5', 1)
+    [measure] = read_document(text, source="s.toml").projects[0].benefits[0].measures
+    assert measure.forecasts == {Quarter(2024, 1): 78.0, Quarter(2024, 2): 77.5}
+    flagged = text.replace('"2024/25 Q1" = 78.0', '"2024/25 Q1" = true')
+    [problem] = problems_of(flagged)
+    assert problem.field == 'projects[0].benefits[0].measures[0].forecasts["2024/25 Q1"]'
+    assert (problem.location, problem.message) == (f"s.toml:{line_of(flagged, 'forecasts')}", "must be a number, not true/false")
+    [problem] = problems_of(SNAPSHOT.replace('"FY24/25 Q2" = 80.5', '"FY24/25 Q2" = true', 1))
+    assert problem.message == "must be a number, not true/false"
+    # An activity measure (direction "none") takes no profiled target either.
+    activity = text.replace('direction = "lower"\n\n[[projects.benefits]]',
+                            'direction = "none"\ntargets = { "2024/25 Q1" = 5.0 }\n\n[[projects.benefits]]', 1)
+    [problem] = problems_of(activity)
+    assert problem.message == 'no target for a measure whose direction = "none": it shows a trend, never a status'
+    assert problem.field == "projects[0].outcomes[0].measures[0]"
+    twice = text.replace('"Q2 2024/25" = 77.5', '"Q2 2024/25" = 77.5, "2024/25 Q2" = 77.0')
+    assert [p.message for p in problems_of(twice)] == ["duplicate quarter 2024/25 Q2"]
 
 
 # --- measure codes ---------------------------------------------------------------

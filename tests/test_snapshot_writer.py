@@ -58,6 +58,7 @@ def portfolio(**overrides) -> Document:
                                 "actuals": {"2024/25 Q3": 3.0, "Q1 2024/25": 1.0, "2024-25 Q2": 2.0},
                                 "provisional": ["2024/25 Q3", "2024/25 Q1"],
                                 "notes": {"2024/25 Q2": "estimated"},
+                                "forecasts": {"2024/25 Q3": 11.5, "Q2 2024/25": 12.0},
                             }
                         ],
                     },
@@ -141,6 +142,7 @@ def test_canonical_layout() -> None:
     assert 'actuals = { "2024/25 Q1" = 1.0, "2024/25 Q2" = 2.0, "2024/25 Q3" = 3.0 }' in text
     assert 'provisional = ["2024/25 Q1", "2024/25 Q3"]' in text
     assert 'notes = { "2024/25 Q2" = "estimated" }' in text
+    assert 'notes = { "2024/25 Q2" = "estimated" }\nforecasts = { "2024/25 Q2" = 12.0, "2024/25 Q3" = 11.5 }\n' in text
     assert text.index('quarter = "2024/25 Q1"') < text.index('quarter = "2024/25 Q3"')
     assert "start_date = 2024-04-01\n" in text
     assert 'stage = "pipeline"' in text  # enums as their values

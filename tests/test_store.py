@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sqlite3
 import subprocess
 import sys
@@ -56,12 +57,18 @@ def test_every_migration_step_keeps_the_data(tmp_path):
     assert len(steps) >= 2
     migrate.upgrade(db, steps[0])
     old_tables = [name for name in migrate.table_names(db) if name != migrate.VERSION_TABLE]
-    with sqlite3.connect(tmp_path / "p.db") as connection:
-        connection.execute("ATTACH DATABASE ? AS loaded", (str(tmp_path / "head.db"),))
-        for name in old_tables:
-            connection.execute(f"INSERT INTO main.{name} SELECT * FROM loaded.{name}")
+    def copy(names) -> None:
+        with sqlite3.connect(tmp_path / "p.db") as connection:
+            connection.execute("ATTACH DATABASE ? AS loaded", (str(tmp_path / "head.db"),))
+            for name in names:
+                connection.execute(f"INSERT INTO main.{name} SELECT * FROM loaded.{name}")
+
+    copy(old_tables)
     for step in steps[1:]:
+        before_step = set(migrate.table_names(db))
         migrate.upgrade(db, step)
+        # A table a revision adds (the year-end forecasts of 0006) gets its rows once it exists.
+        copy(name for name in migrate.table_names(db) if name not in before_step)
     assert migrate.current_revision(db) == migrate.head_revision()
     assert "".join(export_snapshot(db)) == before
 
@@ -83,7 +90,9 @@ def test_every_migration_step_downgrades_and_upgrades_again(tmp_path):
     assert migrate.current_revision(db) == migrate.revisions()[0]
     migrate.upgrade(db)
     assert migrate.current_revision(db) == migrate.HEAD_REVISION
-    assert "".join(export_snapshot(db)) == before
+    # Downgrading below 0006 drops the year-end forecasts with their table; everything else comes back.
+    assert "".join(export_snapshot(db)) == re.sub(r"^forecasts = .*\n", "", before, flags=re.MULTILINE)
+    assert "forecasts = " in before
 
 
 def test_newer_schema_is_refused_without_change(tmp_path):

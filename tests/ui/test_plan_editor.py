@@ -21,7 +21,8 @@ from textual.widgets import DataTable, Input, OptionList, Select, SelectionList
 
 from projtui.domain.enums import Direction, PlanStatus
 from projtui.domain.plan_map import map_plan
-from projtui.services import plans
+from projtui.domain.quarter import Quarter
+from projtui.services import plans, reviews
 from projtui.services.audit import history_page
 from projtui.ui.screens.confirm import ChoiceScreen
 from projtui.ui.screens.conflict import ConflictScreen
@@ -654,3 +655,36 @@ async def test_opening_a_plan_builds_each_tree_once(db, monkeypatch):
         await settle(pilot)
         assert "M1  Gas use" in screen_text(app)
     assert sorted(builds) == ["benefits-map", "plan-items"]
+
+
+WIDE = (220, 40)  # room for a measure's whole label beside the map
+
+
+async def test_measures_show_where_their_trend_is_heading(db):
+    # Gas use: 92, 80.5, 75 is too few to forecast (nothing shown); a fourth quarter (70) makes a trend: 68.65 at the year end, short of 65.
+    app = make_app(db)
+    async with app.run_test(size=WIDE) as pilot:
+        await start(pilot)
+        line = next(line for line in screen_text(app).splitlines() if "M1  Gas use" in line)
+        assert "% ↓ target 65" in line and "trend" not in line
+    reviews.set_actual(db, "SP-01", ref_code(db), Quarter(2024, 4), 70.0, expected_version=None, actor=USER)
+    app = make_app(db)
+    async with app.run_test(size=WIDE) as pilot:
+        await start(pilot)
+        assert "M1  Gas use  % ↓ target 65  trend 68.65 by 2024/25 Q4 ▲ will miss target" in screen_text(app)
+
+
+def ref_code(db) -> str:
+    return next(m.fields.code for m in plans.get_plan(db, "SP-01").measures if m.fields.name == "Gas use")
+
+
+async def test_an_activity_measure_refuses_a_target_beside_it(db):
+    app = make_app(db)
+    async with app.run_test(size=SIZE) as pilot:
+        await start(pilot)
+        form = await press_on(pilot, db, "measure", "M1", "e")
+        form.query_one("#field-direction", Select).value = Direction.NONE
+        await pilot.pause()
+        assert 'no target value for a measure whose direction = "none"' in error_of(form, "target")
+        await type_into(pilot, "target", "")
+        assert error_of(form, "target") == ""

@@ -514,3 +514,62 @@ async def test_actual_dialog_says_when_the_target_is_a_step_on_the_way(sample_db
         assert isinstance(pilot.app.screen, ActualScreen)
         body = "\n".join(str(w.render()) for w in pilot.app.screen.query(".dialog-body"))
         assert "target 36.68, on the way to 37 by 2026/27 Q4" in body
+
+
+# -- forecasts (issue 13) ------------------------------------------------------------------------------
+
+
+async def test_the_actual_dialog_takes_a_year_end_forecast_and_the_sheet_rates_it(sample_db):
+    async with review_app(sample_db).run_test(size=(120, 40)) as pilot:
+        screen = await open_review(pilot, NEXT)
+        await _on_measure(pilot, screen, "M1")  # rounds in operation: lower is better, 12 at the year end
+        assert "M1 Year-end forecast none (Enter to add)" in _text(screen, "#rv-forecasts")
+        await pilot.press("enter")
+        await pilot.pause()
+        dialog = pilot.app.screen
+        assert isinstance(dialog, ActualScreen)
+        await pilot.press(*"12")
+        dialog.query_one("#actual-forecast", Input).focus()
+        await pilot.press(*"lots")
+        await pilot.pause()
+        assert "Year-end forecast: enter a number" in str(dialog.query_one("#actual-forecast-error", Static).render())
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert pilot.app.screen is dialog  # refused beside the field, nothing saved
+        await pilot.press(*["backspace"] * 4, *"13", "enter")
+        await settle(pilot)
+        assert pilot.app.screen is screen
+        figures = reviews.review_sheet(sample_db, "SP-01", NEXT).measure("M1").figures
+        assert (figures.actual, figures.year_end_forecast) == (12.0, 13.0)
+        await _on_measure(pilot, screen, "M1")
+        line = _text(screen, "#rv-forecasts")
+        assert "Year-end forecast 13 (▲ Off target)" in line
+        assert "Trend 11.8 by 2026/27 Q4: ● Will meet target" in line  # one 13 among seven 12s: drifting down
+        assert "year-end forecast 13" in _messages(pilot.app)
+
+
+async def test_a_published_quarter_s_forecast_is_frozen_in_the_dialog(sample_db):
+    async with review_app(sample_db).run_test(size=(120, 40)) as pilot:
+        screen = await open_review(pilot, LATEST)
+        await _on_measure(pilot, screen, "M2")  # provisional: its actual may still be corrected, not its forecast
+        assert "Year-end forecast 86,800 (◆ Within tolerance)" in _text(screen, "#rv-forecasts")
+        await pilot.press("enter")
+        await pilot.pause()
+        dialog = pilot.app.screen
+        assert isinstance(dialog, ActualScreen)
+        box = dialog.query_one("#actual-forecast", Input)
+        assert box.disabled and box.value == "86800"
+        await pilot.press(*["backspace"] * 7, *"86950", "enter")
+        await settle(pilot)
+        figures = reviews.review_sheet(sample_db, "SP-01", LATEST).measure("M2").figures
+        assert (figures.actual, figures.year_end_forecast) == (86950.0, 86800.0)
+
+
+async def test_an_activity_measure_shows_its_trend_and_no_status(sample_db):
+    async with review_app(sample_db).run_test(size=(120, 40)) as pilot:
+        screen = await open_review(pilot, LATEST)
+        await _on_measure(pilot, screen, "M7")
+        line = _text(screen, "#rv-forecasts")
+        assert "Trend 432.6 by 2026/27 Q4" in line and "target" not in line.lower()
+        row = screen.query_one("#rv-measures", DataTable).get_row("M7")
+        assert [str(cell) for cell in row[3:]] == ["—", "431", "~ Monitor", "↗", "↗"]

@@ -61,6 +61,14 @@ class Direction(StrEnum):
     HIGHER = "higher"
     LOWER = "lower"
     RANGE = "range"
+    # An activity or context indicator (demand, volumes): no way is good, so
+    # it has no target and never a status, and its travel is up or down.
+    NONE = "none"
+
+    @property
+    def rated(self) -> bool:
+        """Whether a figure can be better or worse at all."""
+        return self is not Direction.NONE
 
 
 class Aggregation(StrEnum):

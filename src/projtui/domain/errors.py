@@ -75,8 +75,12 @@ class ConflictError(ProjtuiError):
         self.key = key
         self.expected_version = expected_version
         self.current = current  # the record as it is now, or None when deleted
-        state = "deleted" if current is None else f"changed (now version {getattr(current, 'version', '?')})"
+        if current is None:
+            state, since = "deleted", f" at version {expected_version}"
+        elif hasattr(current, "version"):
+            state, since = f"changed (now version {current.version})", f" at version {expected_version}"
+        else:  # a record guarded by its value, not a version (a year-end forecast): say what it is now
+            state, since = f"changed (now {current})", ""
         super().__init__(
-            f"{entity} {key} was {state} by someone else since you opened it at version {expected_version}; "
-            "reload and apply your change again"
+            f"{entity} {key} was {state} by someone else since you opened it{since}; reload and apply your change again"
         )

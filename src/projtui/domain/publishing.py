@@ -5,8 +5,9 @@ publishing service refuses with the same list, so the screen and the rule
 agree. Once a quarter's review is published its figures are frozen: the
 review itself and the quarter's profiled targets change only after an
 audited re-open, and of its actuals only a provisional one may still be
-confirmed or corrected (that is what provisional means). The review
-services and the import both ask `actual_may_change`.
+confirmed or corrected (that is what provisional means); its year-end
+forecasts do not change at all. The review services and the import both
+ask `actual_may_change` and `forecast_may_change`.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from projtui.domain.measures import MeasureStatus
 from projtui.domain.rag import commentary_missing
 from projtui.domain.records import ReviewFields
 
-__all__ = ["MeasureNote", "actual_may_change", "publish_blockers"]
+__all__ = ["MeasureNote", "actual_may_change", "forecast_may_change", "publish_blockers"]
 
 
 @dataclass(frozen=True)
@@ -72,3 +73,12 @@ def actual_may_change(published: bool, old_provisional: bool | None, *, removing
     added or removed.
     """
     return not published or (old_provisional is True and not removing)
+
+
+def forecast_may_change(published: bool) -> bool:
+    """May a quarter's year-end forecast be added, changed or removed?
+
+    Only before the review is published: a forecast is what the owner
+    expected at the time, and has no provisional state to correct.
+    """
+    return not published

@@ -63,6 +63,13 @@ def _positive_zero(value: float) -> float:
     return value + 0.0
 
 
+def _not_a_flag(value: object) -> object:
+    # Lax float validation reads true as 1: in a file, `actuals = { … = true }` is a mistake, not a figure.
+    if isinstance(value, bool):
+        raise ValueError("must be a number, not true/false")
+    return value
+
+
 def _within_reach(value: float) -> float:
     if not -LARGEST_NUMBER <= value <= LARGEST_NUMBER:
         raise ValueError("must be between -1e15 and 1e15 (a thousand million million): larger figures cannot be judged or reported")
@@ -78,7 +85,7 @@ Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, ma
 Text = Annotated[str, StringConstraints(max_length=10_000), AfterValidator(_no_nul)]
 Short = Annotated[str, StringConstraints(strip_whitespace=True, max_length=120), AfterValidator(_no_nul)]
 Pence = Annotated[StrictInt, Field(ge=0, le=10**15)]  # "12" in a TOML file is a mistake, not 12p
-Number = Annotated[float, AfterValidator(_positive_zero), AfterValidator(_within_reach)]
+Number = Annotated[float, BeforeValidator(_not_a_flag), AfterValidator(_positive_zero), AfterValidator(_within_reach)]
 QuarterLabel = Annotated[
     Quarter,
     BeforeValidator(to_quarter),
@@ -153,6 +160,10 @@ class OutputFields(Strict):
     owner: Short | None = None
 
 
+# Named target first, so a form shows it beside the target. Profiled targets are refused with the same words.
+NO_TARGET_FOR_NONE = 'no target for a measure whose direction = "none": it shows a trend, never a status'
+
+
 class MeasureFields(Strict):
     code: Code | None = None  # assigned on import when left out
     name: Title
@@ -179,6 +190,8 @@ class MeasureFields(Strict):
                 raise ValueError("target (lower bound) is above target_max")
         elif self.target_max is not None:
             raise ValueError("target_max applies only when direction = \"range\"")
+        if self.direction is Direction.NONE and self.target is not None:
+            raise ValueError(NO_TARGET_FOR_NONE)
         return self
 
 
@@ -261,13 +274,6 @@ class ActualFields(Strict):
     value: Number
     provisional: StrictBool = False
     note: Text | None = None  # blank is no note
-
-    @field_validator("value", mode="before")
-    @classmethod
-    def _not_a_flag(cls, value: object) -> object:
-        if isinstance(value, bool):
-            raise ValueError("must be a number, not true/false")
-        return value
 
     @field_validator("note", mode="after")
     @classmethod

@@ -128,9 +128,9 @@ def _commentary(p: ProjectLine) -> Cell:
 
 _MEASURE_HEADERS = [
     "Project", "Measure (serves)", "Unit", "Good is", "Baseline", "Target", "Actual", "Status",
-    "vs previous quarter", "vs same quarter last year", "Note",
+    "Year-end forecast", "Trend forecast", "vs previous quarter", "vs same quarter last year", "Note",
 ]
-_MEASURE_WIDTHS = [1.7, 3.7, 1.5, 1.6, 1.9, 3.0, 2.3, 2.8, 2.1, 2.1, 3.0]  # cm; figures must not wrap
+_MEASURE_WIDTHS = [1.4, 3.0, 1.2, 1.4, 1.6, 2.4, 1.9, 2.4, 2.1, 2.6, 1.7, 1.7, 2.4]  # cm; figures must not wrap
 
 
 def _measure_row(m: ReportMeasure) -> list[str | Cell]:
@@ -142,6 +142,8 @@ def _measure_row(m: ReportMeasure) -> list[str | Cell]:
     return [
         m.project, f"{code}{m.name} ({m.serves_kind} {m.serves_code})", m.unit, direction_label(m.direction), format_number(m.baseline),
         wording.target(m), wording.actual(m), _rag_cell(m.figures.status.rag, wording.status(m)),
+        _rag_cell(m.figures.year_end_status.rag, wording.year_end_forecast(m)),
+        _rag_cell(m.figures.realisation.outlook.rag, wording.trend_forecast(m)),
         wording.travel(m.figures.travel_vs_previous), wording.travel(m.figures.travel_vs_last_year), note,
     ]
 

@@ -38,10 +38,11 @@ from projtui.domain.formatting import (
     format_pounds,
     plural,
 )
-from projtui.domain.measures import MeasureStatus, Travel
+from projtui.domain.measures import MeasureStatus, Outlook, Travel
 from projtui.domain.rag import RagChange, rag_symbol, rag_word
 from projtui.report import wording
 from projtui.report.model import (
+    KEY_FORECASTS,
     KEY_PROGRESS,
     KEY_TARGET,
     REPORT_RAG_ORDER,
@@ -98,8 +99,8 @@ def _environment() -> Environment:
     )
     environment.filters.update(sentence=first_up, slug=_slug)
     environment.globals.update(
-        Rag=Rag, RagChange=RagChange, MeasureStatus=MeasureStatus, Travel=Travel,
-        REPORT_RAG_ORDER=REPORT_RAG_ORDER, KEY_TARGET=KEY_TARGET, KEY_PROGRESS=KEY_PROGRESS,
+        Rag=Rag, RagChange=RagChange, MeasureStatus=MeasureStatus, Travel=Travel, Outlook=Outlook,
+        REPORT_RAG_ORDER=REPORT_RAG_ORDER, KEY_TARGET=KEY_TARGET, KEY_PROGRESS=KEY_PROGRESS, KEY_FORECASTS=KEY_FORECASTS,
     )
     return environment
 

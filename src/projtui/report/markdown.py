@@ -136,12 +136,13 @@ def _note(m: ReportMeasure) -> str:
 def _measures(section: AmbitionSection) -> list[str]:
     headers = [
         "Project", "Measure (serves)", "Unit", "Good is", "Baseline", "Target", "Actual", "Status",
-        "vs previous quarter", "vs same quarter last year", "Note",
+        "Year-end forecast", "Trend forecast", "vs previous quarter", "vs same quarter last year", "Note",
     ]
     rows = [
         [
             escape(m.project), _measure_name(m), escape(m.unit), direction_label(m.direction), format_number(m.baseline),
-            wording.target(m), wording.actual(m), wording.status(m), wording.travel(m.figures.travel_vs_previous),
+            wording.target(m), wording.actual(m), wording.status(m), wording.year_end_forecast(m), wording.trend_forecast(m),
+            wording.travel(m.figures.travel_vs_previous),
             wording.travel(m.figures.travel_vs_last_year), _note(m),
         ]
         for m in section.measures

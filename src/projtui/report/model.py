@@ -68,6 +68,7 @@ from projtui.snapshot.document import Document, Measure, Project, Review, Risk
 
 __all__ = [
     "GAP_LABELS",
+    "KEY_FORECASTS",
     "KEY_PROGRESS",
     "KEY_TARGET",
     "REPORT_RAG_ORDER",
@@ -101,11 +102,20 @@ KEY_PROGRESS = (
     "year-to-date target): (actual − baseline) ÷ (target − baseline)."
 )
 
-_DIRECTION_LABELS = {Direction.HIGHER: "Higher", Direction.LOWER: "Lower", Direction.RANGE: "Within range"}
+KEY_FORECASTS = (
+    "the year-end forecast is the figure the measure's owner expects at the end of the financial year, rated against "
+    "the year-end target. The trend forecast is where a straight line fitted (least squares) to the last four to eight "
+    "quarters' actuals reaches by the target period (for a year-to-date total, the quarterly amounts added to the year so far), "
+    "and whether that meets the target; with fewer than four quarters there is no trend forecast."
+)
+
+_DIRECTION_LABELS = {
+    Direction.HIGHER: "Higher", Direction.LOWER: "Lower", Direction.RANGE: "Within range", Direction.NONE: "Neither (activity)",
+}
 
 
 def direction_label(direction: Direction) -> str:
-    """The words after "good is": ``Higher``, ``Lower``, ``Within range``."""
+    """The words after "good is": ``Higher``, ``Lower``, ``Within range``, ``Neither (activity)``."""
     return _DIRECTION_LABELS[direction]
 
 
@@ -119,6 +129,7 @@ GAP_LABELS = {
     "measure_no_baseline": "Measures with no baseline",
     "target_no_trajectory": "Measures whose dated target has no baseline to follow a trajectory from",
     "missing_actual": "Measures missing an actual for the latest quarter",
+    "forecast_to_miss": "Measures whose trend is forecast to miss their target",
     "no_owner": "Benefits and measures with no owner",
     "double_counting": "Benefits and measures claimed by more than one project",
     "rag_without_commentary": "Amber or red ratings without commentary",
@@ -462,7 +473,8 @@ def _measure_line(
 ) -> ReportMeasure:
     try:
         figures = quarter_figures(
-            MeasureRule.from_measure(measure), quarter, measure.actuals, measure.targets, realisation_start=realisation_start
+            MeasureRule.from_measure(measure), quarter, measure.actuals, measure.targets, realisation_start=realisation_start,
+            forecasts=measure.forecasts,
         )
     except ValueError as exc:
         # Only data the snapshot model let through but the status rules

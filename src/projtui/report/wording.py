@@ -17,9 +17,10 @@ from projtui.domain.formatting import (
     format_pounds,
     plural,
 )
-from projtui.domain.measures import MeasureStatus, Travel
+from projtui.domain.measures import MeasureStatus, Travel, describe_year_end
 from projtui.domain.rag import RagChange, rag_caption, rag_word
 from projtui.report.model import (
+    KEY_FORECASTS,
     KEY_PROGRESS,
     KEY_TARGET,
     REPORT_RAG_ORDER,
@@ -48,6 +49,8 @@ __all__ = [
     "summary_notes",
     "target",
     "travel",
+    "trend_forecast",
+    "year_end_forecast",
 ]
 
 # -- summary ---------------------------------------------------------------------
@@ -157,6 +160,14 @@ def actual(m: ReportMeasure) -> str:
     return text
 
 
+def year_end_forecast(m: ReportMeasure) -> str:
+    return describe_year_end(m.figures.year_end_forecast, m.figures.year_end_status)
+
+
+def trend_forecast(m: ReportMeasure) -> str:
+    return m.figures.realisation.describe()
+
+
 def status(m: ReportMeasure) -> str:
     text = f"{m.figures.status.symbol} {m.figures.status.label}"
     if m.figures.status is MeasureStatus.NOT_DUE:
@@ -179,7 +190,8 @@ def key_items() -> list[str]:
     rags = ", ".join(rag_caption(rag) for rag in REPORT_RAG_ORDER)
     arrows = ", ".join(f"{c.symbol} {c.label.lower()}" for c in (RagChange.IMPROVED, RagChange.WORSENED, RagChange.CHANGED))
     statuses = ", ".join(f"{s.symbol} {s.label.lower()}" for s in MeasureStatus)
-    travels = ", ".join(f"{t.symbol} {t.label.lower()}" for t in Travel)
+    travels = ", ".join(f"{t.symbol} {t.label.lower()}" for t in Travel if t.judges)
+    neutral = ", ".join(f"{t.symbol} {t.label.lower()}" for t in Travel if not t.judges)
     return [
         f"RAG: {rags}.",
         f"Beside this quarter's RAG, against the previous published rating: {arrows}.",
@@ -187,7 +199,9 @@ def key_items() -> list[str]:
             f"Measure status: {statuses}. Monitor-only measures (no target) show a trend, never a status; "
             "“not due” means the measure is not reported this quarter, which is not the same as “no data”."
         ),
-        f"Direction of travel shows performance, not the number: {travels}.",
+        f"Direction of travel shows performance, not the number: {travels}; "
+        f"for an activity measure (good is neither), the number's own way: {neutral}.",
+        f"Forecasts: {KEY_FORECASTS}",
         f"Target: {KEY_TARGET}",
         f"“of the way”: {KEY_PROGRESS}",
     ]

@@ -9,14 +9,16 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from projtui.domain.cadence import due_quarters
 from projtui.domain.codes import natural_key
-from projtui.domain.enums import Frequency, Rag, Stage
-from projtui.domain.formatting import format_list, plural
+from projtui.domain.enums import Direction, Frequency, Rag, Stage
+from projtui.domain.formatting import format_band, format_list, format_number, plural
+from projtui.domain.measures import MIN_POINTS, MeasureRule, realisation_forecast
 from projtui.domain.progress import Progress, counted, no_progress
 from projtui.domain.quarter import Quarter
 from projtui.domain.risks import RiskStatus
@@ -39,6 +41,7 @@ KINDS = {
     "target_no_trajectory": "measures",
     "measure_no_target": "measures",
     "missing_actual": "actuals",
+    "forecast_to_miss": "forecasts",
     "no_owner": "ownership",
     "double_counting": "attribution",
     "rag_without_commentary": "reviews",
@@ -52,6 +55,11 @@ _ORDER = {kind: i for i, kind in enumerate(KINDS)}
 # leaves them out of its gap counts.
 NOTES = frozenset({"measure_no_target"})
 
+
+# An activity or context indicator (direction "none") is meant to have no target or baseline: not a gap.
+_UNRATED = [d.value for d in Direction if not d.rated]
+# Cancelled and paused projects are not expected to report, so neither to realise anything on time.
+_NOT_REPORTING = [Stage.CANCELLED.value, Stage.ON_HOLD.value]
 
 # How many claimants a double-counting message names; `check --format json` lists them all.
 CLAIMANTS_SHOWN = 5
@@ -88,10 +96,15 @@ def find_gaps(db: Database, progress: Progress = no_progress, *, today: dt.date 
         lambda session: _leading_nowhere(session, "output", "output_no_outcome", "leads to no outcome"),
         lambda session: _leading_nowhere(session, "outcome", "outcome_no_benefit", "leads to no benefit"),
         lambda session: _leading_nowhere(session, "benefit", "benefit_no_measure", "has no measure"),
-        lambda session: _measure_gaps(q.measures_without_baseline(session), "measure_no_baseline", "has no baseline"),
+        lambda session: _measure_gaps(
+            q.measures_without_baseline(session, except_directions=_UNRATED), "measure_no_baseline", "has no baseline"
+        ),
         _targets_without_trajectory,
-        lambda session: _measure_gaps(q.measures_without_target(session), "measure_no_target", "has no target (monitor only)"),
+        lambda session: _measure_gaps(
+            q.measures_without_target(session, except_directions=_UNRATED), "measure_no_target", "has no target (monitor only)"
+        ),
         lambda session: _missing_actuals(session, latest) if latest else [],
+        lambda session: _forecast_to_miss(session, latest) if latest else [],
         _no_owner,
         _double_counting,
         _unexplained_ratings,
@@ -146,9 +159,36 @@ def _missing_actuals(session: Session, latest: Quarter) -> list[Gap]:
     rows = q.measures_gone_quiet(
         session, latest,
         frequencies=[f.value for f in Frequency if latest.quarter in due_quarters(f)],
-        except_stages=[Stage.CANCELLED.value, Stage.ON_HOLD.value],
+        except_stages=_NOT_REPORTING,
     )
     return _measure_gaps(rows, "missing_actual", f"has no actual for {latest}")
+
+
+def _forecast_to_miss(session: Session, latest: Quarter) -> list[Gap]:
+    """Measures whose trend to the latest quarter misses their target (`domain.measures.realisation_forecast`)."""
+    where = {"except_stages": _NOT_REPORTING, "except_directions": _UNRATED}
+    figures: dict[str, dict[int, dict[Quarter, float]]] = {"actuals": defaultdict(dict), "targets": defaultdict(dict)}
+    quarter = functools.cache(Quarter)  # a few quarters, each met thousands of times
+    for name, table in (("actuals", q.ACTUALS), ("targets", q.PROFILED)):
+        for measure_id, year, number, value in q.targeted_measure_figures(session, table, latest, **where):
+            figures[name][measure_id][quarter(year, number)] = value
+    gaps = []
+    for row in q.targeted_measures(session, **where):
+        actuals = figures["actuals"].get(row.id)
+        if actuals is None or len(actuals) < MIN_POINTS:  # no trend to miss with
+            continue
+        try:
+            rule = MeasureRule.from_measure(row)
+            forecast = realisation_forecast(rule, latest, actuals, figures["targets"].get(row.id, {}))
+        except ValueError:  # a rule that cannot be read: other checks and review mode say so
+            continue
+        if forecast.will_miss:
+            message = (
+                f"measure {row.code} {row.name!r} is forecast to miss its target: its trend reaches "
+                f"{format_number(forecast.value)} by {forecast.horizon}, against {format_band(forecast.target, forecast.target_max)}"
+            )
+            gaps.append(Gap("forecast_to_miss", row.project, f"{row.project}/{row.code}", message))
+    return gaps
 
 
 def _no_owner(session: Session) -> list[Gap]:

@@ -93,10 +93,11 @@ def _load_batch(session: Session, ids: Sequence[int], up_to: Quarter | None) -> 
         outcome_links[outcome_id].append(code)
 
     measure_ids = [m.id for rows in measures.values() for m in rows]
-    values, targets = defaultdict(list), defaultdict(list)
+    values, targets, forecasts = defaultdict(list), defaultdict(list), defaultdict(list)
     if measure_ids:
         values = _grouped(q.actuals(session, measure_ids, up_to), "measure_id")
         targets = _grouped(q.targets(session, measure_ids, up_to), "measure_id")
+        forecasts = _grouped(q.forecasts(session, measure_ids, up_to), "measure_id")
     reviews = _grouped(q.reviews(session, ids, up_to), "project_id")
     risks = _grouped(q.risks(session, ids), "project_id")
 
@@ -109,6 +110,7 @@ def _load_batch(session: Session, ids: Sequence[int], up_to: Quarter | None) -> 
                 "actuals": {Quarter(v.fy_start_year, v.quarter): v.value for v in actual_rows},
                 "provisional": [Quarter(v.fy_start_year, v.quarter) for v in actual_rows if v.provisional],
                 "notes": {Quarter(v.fy_start_year, v.quarter): v.note for v in actual_rows if v.note is not None},
+                "forecasts": {Quarter(v.fy_start_year, v.quarter): v.value for v in forecasts[row.id]},
             }
         )
 

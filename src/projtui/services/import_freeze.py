@@ -2,7 +2,8 @@
 
 A quarter whose review is published is frozen in the app: the review and the
 quarter's profiled targets change only after an audited re-open, and of its
-actuals only a provisional one may still change (`domain.publishing`). An
+actuals only a provisional one may still change, and none of its year-end
+forecasts (`domain.publishing`). An
 import that would change any of them is refused, one line a change, naming
 the project, measure, quarter and both values, unless it is given a reason
 to re-open (`projtui import --reopen REASON`), which is then audited with
@@ -17,7 +18,7 @@ from enum import Enum
 from projtui.domain.enums import ReviewStatus
 from projtui.domain.errors import NO_VALUE, Problem
 from projtui.domain.formatting import format_number
-from projtui.domain.publishing import actual_may_change
+from projtui.domain.publishing import actual_may_change, forecast_may_change
 from projtui.domain.quarter import Quarter
 from projtui.snapshot import document as doc
 from projtui.snapshot.diff import measures_by_key
@@ -104,6 +105,10 @@ def _measures(old: doc.Project, new: doc.Project, published: set[Quarter], at: P
             ):
                 found.append(FrozenChange(new.code, quarter, f"measure {key} actual", _figure(old_actual), _figure(new_actual),
                                           (*path, "actuals", str(quarter)) if now is not None else path))
+            old_forecast, new_forecast = _forecast(was, quarter), _forecast(now, quarter)
+            if old_forecast != new_forecast and not forecast_may_change(True):
+                found.append(FrozenChange(new.code, quarter, f"measure {key} year-end forecast", _shown(old_forecast),
+                                          _shown(new_forecast), (*path, "forecasts", str(quarter)) if now is not None else path))
             old_target, new_target = _target(was, quarter), _target(now, quarter)
             if old_target != new_target:
                 found.append(FrozenChange(new.code, quarter, f"measure {key} target", _shown(old_target), _shown(new_target),
@@ -124,6 +129,10 @@ def _actual(measure: doc.Measure | None, quarter: Quarter) -> tuple[float, bool,
     if measure is None or quarter not in measure.actuals:
         return None
     return measure.actuals[quarter], quarter in measure.provisional, measure.notes.get(quarter)
+
+
+def _forecast(measure: doc.Measure | None, quarter: Quarter) -> float | None:
+    return None if measure is None else measure.forecasts.get(quarter)
 
 
 def _target(measure: doc.Measure | None, quarter: Quarter) -> float | None:

@@ -309,9 +309,10 @@ class TreeWriter:
         bulk.insert_rows(self.session, t.OutcomeBenefit, outcome_links)
         measure_ids = bulk.insert_rows_returning_ids(self.session, t.Measure, measures)
 
-        values, targets = [], []
+        values, targets, forecasts = [], [], []
         for measure_id, (project_code, m) in zip(measure_ids, measure_values, strict=True):
             targets += [{"measure_id": measure_id, "value": v, **_quarter(q)} for q, v in m.targets.items()]
+            forecasts += [{"measure_id": measure_id, "value": v, **_quarter(q)} for q, v in m.forecasts.items()]
             for q, v in m.actuals.items():
                 provisional, note = q in m.provisional, m.notes.get(q)
                 kept = self.preserved.get((project_code, m.code, q.fy_start_year, q.quarter))
@@ -321,6 +322,7 @@ class TreeWriter:
                      "entered_by": by, "entered_at": at, "version": 1, **_quarter(q)}
                 )
         bulk.insert_rows(self.session, t.MeasureTarget, targets)
+        bulk.insert_rows(self.session, t.MeasureForecast, forecasts)
         bulk.insert_rows(self.session, t.MeasureValue, values)
         return {p.code: pid for pid, p in trees}
 

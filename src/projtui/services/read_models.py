@@ -11,6 +11,7 @@ from projtui.domain.enums import Rag, Stage
 from projtui.domain.quarter import Quarter
 
 if TYPE_CHECKING:  # the portfolio screen imports these records, and must start without pydantic
+    from projtui.domain.measures import RealisationForecast
     from projtui.domain.records import (
         BenefitFields,
         MeasureFields,
@@ -131,3 +132,5 @@ class PlanView:
     outcomes: tuple[Item, ...] = ()
     benefits: tuple[Item, ...] = ()
     measures: tuple[MeasureItem, ...] = field(default=())
+    # Each measure's trend forecast (by measure id) from its actuals up to the portfolio's latest quarter (issue 13).
+    trends: dict[int, RealisationForecast] = field(default_factory=dict)

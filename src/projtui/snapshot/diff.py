@@ -201,8 +201,8 @@ def diff_documents(old: doc.Document, new: doc.Document) -> list[Change]:
     priorities), then projects in natural code order. Within a project: its
     own fields (and primary ambition), ambition links, the Benefits Review
     Plan, outputs, outcomes, benefits, measures, output and outcome links,
-    targets, actuals (by measure, then quarter), reviews (by quarter) and
-    risks (by code).
+    targets, actuals, year-end forecasts (by measure, then quarter), reviews
+    (by quarter) and risks (by code).
     """
     changes = _portfolio_changes(old.portfolio, new.portfolio)
     changes += _diff_ambitions(_by_code(old.ambitions), _by_code(new.ambitions))
@@ -275,6 +275,7 @@ def _diff_project(code: str, old: doc.Project, new: doc.Project) -> list[Change]
     changes += _diff_item_links(code, "outcome_link", old.outcomes, new.outcomes, "benefits", "benefit")
     changes += _diff_quarterly(code, "target", measures, _targets)
     changes += _diff_quarterly(code, "actual", measures, _actuals)
+    changes += _diff_quarterly(code, "forecast", measures, _forecasts)
     if old.reviews != new.reviews:
         changes += _diff_keyed(
             "review",
@@ -398,6 +399,10 @@ def _positions_within_parents(old: dict[str, Placed], new: dict[str, Placed]) ->
 
 def _targets(measure: doc.Measure) -> dict[str, Values]:
     return {str(q): {"value": v} for q, v in measure.targets.items()}
+
+
+def _forecasts(measure: doc.Measure) -> dict[str, Values]:
+    return {str(q): {"value": v} for q, v in measure.forecasts.items()}
 
 
 def _actuals(measure: doc.Measure) -> dict[str, Values]:

@@ -220,6 +220,7 @@ _PROJECT_LINES: dict[str, Callable[[Change, str, _Names], str]] = {
     "outcome_link": _item_link_line,
     "target": _quarterly_line,
     "actual": _quarterly_line,
+    "forecast": _quarterly_line,
     "review": _review_line,
 }
 

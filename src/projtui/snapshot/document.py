@@ -15,7 +15,9 @@ import datetime as dt
 
 from pydantic import Field, model_validator
 
+from projtui.domain.enums import Direction
 from projtui.domain.records import (
+    NO_TARGET_FOR_NONE,
     AmbitionFields,
     BenefitFields,
     Code,
@@ -63,6 +65,14 @@ class Measure(MeasureFields):
     actuals: QuarterValues = Field(default_factory=dict)
     provisional: list[QuarterLabel] = Field(default_factory=list)  # quarters whose actual is provisional
     notes: dict[QuarterLabel, Text] = Field(default_factory=dict)  # commentary on an actual, per quarter
+    # The year-end figure the owner expected, by the quarter it was forecast in (issue 13).
+    forecasts: QuarterValues = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _no_profiled_target_for_none(self) -> Measure:
+        if self.direction is Direction.NONE and self.targets:
+            raise ValueError(NO_TARGET_FOR_NONE)
+        return self
 
     @model_validator(mode="after")
     def _flags_and_notes_have_actuals(self) -> Measure:

@@ -147,7 +147,7 @@ def _one_review_per_quarter(report: Report, project: Project, raw: dict, at: Loc
 def _quarters_distinct(report: Report, measure: Measure, raw: dict, at: Loc) -> None:
     # "2024/25 Q1" and "FY24/25 Q1" are one quarter: as dict keys both
     # validate, and one value would silently replace the other.
-    for name in ("targets", "actuals", "notes"):
+    for name in ("targets", "actuals", "notes", "forecasts"):
         keys = raw.get(name)
         if not isinstance(keys, dict) or len(keys) == len(getattr(measure, name)):
             continue

@@ -217,6 +217,21 @@ class MeasureTarget(QuarterKeyed, table=True):
     value: float
 
 
+class MeasureForecast(QuarterKeyed, table=True):
+    """The year-end figure the measure's owner expected, as forecast in one quarter (issue 13).
+
+    Its own table, not a column on the actual: a forecast may be given
+    before, or without, the quarter's actual.
+    """
+
+    __tablename__ = "measure_forecast"
+    # As for measure_target: the key leads with the quarter, so a measure's forecasts need their own index.
+    measure_id: int = Field(foreign_key="measure.id", ondelete="CASCADE", primary_key=True, index=True)
+    fy_start_year: int = Field(primary_key=True)
+    quarter: int = Field(primary_key=True)
+    value: float
+
+
 class MeasureValue(Versioned, QuarterKeyed, table=True):
     """The actual for one measure in one quarter."""
 

@@ -11,6 +11,9 @@ Written the way a council performance officer would explain them, one job a modu
 * ``travel`` - **direction of travel**: the arrow shows performance, not the
   number (for "lower is better" a fall is improving);
 * ``achievement`` - (actual - baseline) / (target - baseline);
+* ``forecast`` - the owner's **year-end forecast** rated against the year-end
+  target, and the **realisation forecast**: the least-squares trend of the
+  actuals read at the target period, with its verdict;
 * ``rollup`` - **benefit on track** from its measures' statuses;
 * ``figures`` - ``quarter_figures``: all of the above for one quarter, the
   one function every screen, report and check calls;
@@ -21,6 +24,13 @@ Plain functions over plain values; no I/O.
 
 from projtui.domain.measures.achievement import achievement, progress
 from projtui.domain.measures.figures import QuarterFigures, quarter_figures
+from projtui.domain.measures.forecast import (
+    MIN_POINTS,
+    RealisationForecast,
+    describe_year_end,
+    realisation_forecast,
+    year_end_status,
+)
 from projtui.domain.measures.rating import measure_status, reporting_started, status
 from projtui.domain.measures.rollup import OnTrackCount, benefit_on_track, rollup_counts
 from projtui.domain.measures.rule import MeasureRule
@@ -36,22 +46,32 @@ from projtui.domain.measures.travel import (
     travel_vs_last_year,
     travel_vs_previous_quarter,
 )
-from projtui.domain.measures.vocabulary import MeasureStatus, TargetBasis, Travel
+from projtui.domain.measures.vocabulary import (
+    MeasureStatus,
+    Outlook,
+    TargetBasis,
+    Travel,
+)
 
 __all__ = [
+    "MIN_POINTS",
     "MeasureRule",
     "MeasureStatus",
     "OnTrackCount",
+    "Outlook",
     "QuarterFigures",
+    "RealisationForecast",
     "TargetBasis",
     "Travel",
     "achievement",
     "benefit_on_track",
+    "describe_year_end",
     "measure_status",
     "on_trajectory",
     "previous_due_quarter",
     "progress",
     "quarter_figures",
+    "realisation_forecast",
     "reporting_started",
     "rollup_counts",
     "status",
@@ -61,4 +81,5 @@ __all__ = [
     "travel",
     "travel_vs_last_year",
     "travel_vs_previous_quarter",
+    "year_end_status",
 ]

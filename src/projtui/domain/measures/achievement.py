@@ -43,7 +43,7 @@ def achievement(
     actual = finite("actual", actual)
     baseline = finite("baseline", baseline)
     target = finite("target", target)
-    if actual is None or baseline is None or target is None:
+    if actual is None or baseline is None or target is None or not rule.direction.rated:
         return None
     if rule.direction is Direction.RANGE:
         high = finite("target_max", target_max if target_max is not None else rule.target_max)

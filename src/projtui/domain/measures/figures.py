@@ -16,6 +16,12 @@ from dataclasses import dataclass
 from projtui.domain.cadence import is_due
 from projtui.domain.enums import Frequency
 from projtui.domain.measures.achievement import progress
+from projtui.domain.measures.forecast import (
+    NO_REALISATION_FORECAST,
+    RealisationForecast,
+    realisation_forecast,
+    year_end_status,
+)
 from projtui.domain.measures.rating import reporting_started, status
 from projtui.domain.measures.rule import NO_PROFILE, MeasureRule
 from projtui.domain.measures.targets import target_basis, target_for, target_max_for
@@ -48,6 +54,9 @@ class QuarterFigures:
     last_year_actual: float | None  # the same quarter last year
     travel_vs_last_year: Travel
     achievement: float | None  # `achievement.progress`, for a rated quarter only
+    year_end_forecast: float | None = None  # what the owner expected at this quarter for the year end
+    year_end_status: MeasureStatus = MeasureStatus.NO_DATA  # `forecast.year_end_status` of that figure
+    realisation: RealisationForecast = NO_REALISATION_FORECAST  # where the trend is heading (`forecast.realisation_forecast`)
 
     @classmethod
     def unrated(
@@ -93,6 +102,7 @@ def quarter_figures(
     profiled: Mapping[Quarter, float] = NO_PROFILE,
     *,
     realisation_start: Quarter | None = None,
+    forecasts: Mapping[Quarter, float] = NO_PROFILE,
 ) -> QuarterFigures:
     """The measure's figures for ``quarter``.
 
@@ -104,6 +114,10 @@ def quarter_figures(
     benefit with no window): before it, and before the measure's first
     actual, the measure is not due (``rating.reporting_started``), so a plan
     written ahead of time does not show as missing data.
+
+    ``forecasts`` are the owner's year-end forecasts by the quarter they
+    were made in; the quarter's own is rated against the year-end target.
+    The realisation forecast reads the actuals up to the quarter.
 
     Achievement is given only for a rated quarter (on target, within
     tolerance or off target): a figure entered in a quarter the measure is
@@ -138,4 +152,7 @@ def quarter_figures(
         last_year_actual=None if last_year is None else actuals.get(last_year),
         travel_vs_last_year=travel_vs_last_year(rule, quarter, actuals),
         achievement=progress(rule, quarter, actual, profiled) if rated.rank is not None else None,
+        year_end_forecast=forecasts.get(quarter),
+        year_end_status=year_end_status(rule, quarter, forecasts.get(quarter), profiled),
+        realisation=realisation_forecast(rule, quarter, actuals, profiled),
     )

@@ -53,7 +53,7 @@ def status(
 
     In order:
 
-    1. No target: **monitor only** (a trend, never a status).
+    1. No target, or direction "none": **monitor only** (a trend, never a status).
     2. Not due this quarter: **not due** (not the same as missing).
     3. Due, but no actual entered: **no data**.
     4. Otherwise, by the measure's polarity:
@@ -78,7 +78,7 @@ def status(
     to the rule's own.
     """
     target = finite("target", target)
-    if target is None:
+    if target is None or not rule.direction.rated:
         return MeasureStatus.MONITOR_ONLY
     if not due:
         return MeasureStatus.NOT_DUE

@@ -119,8 +119,8 @@ class MeasureRule:
 
     @property
     def monitor_only(self) -> bool:
-        """No annual target: the measure shows a trend only (unless a quarter is profiled)."""
-        return self.target is None
+        """No annual target, or no better way to go: the measure shows a trend only (unless a quarter is profiled)."""
+        return self.target is None or not self.direction.rated
 
     @property
     def in_pounds(self) -> bool:

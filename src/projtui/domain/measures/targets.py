@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from decimal import Decimal
 
@@ -10,7 +11,9 @@ from projtui.domain.measures.rule import NO_PROFILE, MeasureRule, finite
 from projtui.domain.measures.vocabulary import TargetBasis
 from projtui.domain.quarter import Quarter
 
-__all__ = ["on_trajectory", "target_basis", "target_for", "target_max_for", "to_date", "year_to_date_share"]
+__all__ = [
+    "decimal_places", "on_trajectory", "target_basis", "target_for", "target_max_for", "to_date", "year_to_date_share",
+]
 
 
 def year_to_date_share(quarter: Quarter) -> float:
@@ -39,19 +42,21 @@ def _on_the_line(rule: MeasureRule, end: float, point: Quarter) -> float:
     # (£310,000 -> £215,000 expects £230,833 at the tenth quarter, never
     # £230,833.3), else pence (£7.20 -> £3.50 expects £6.04).
     # Rounding keeps the line monotone and between its ends.
-    places = _places(start, end)
+    places = decimal_places(start, end)
     if rule.in_pounds:
         return round(step, 0 if places == 0 else 2)
     return round(step, places + 1)
 
 
-def _places(*figures: float) -> int:
+def decimal_places(*figures: float) -> int:
     """How many decimal places the figures were written with (``33.2`` -> 1, ``1e-07`` -> 7)."""
-    places = 0
-    for figure in figures:
-        exponent = Decimal(repr(figure)).normalize().as_tuple().exponent
-        places = max(places, -exponent if isinstance(exponent, int) and exponent < 0 else 0)
-    return places
+    return max(map(_places_of, figures), default=0)
+
+
+@functools.lru_cache(maxsize=65_536)  # `check` asks of every measure's recent actuals, and councils' figures repeat
+def _places_of(figure: float) -> int:
+    exponent = Decimal(repr(figure)).normalize().as_tuple().exponent
+    return -exponent if isinstance(exponent, int) and exponent < 0 else 0
 
 
 def _trajectory_point(rule: MeasureRule, quarter: Quarter) -> Quarter:
@@ -134,8 +139,11 @@ def target_for(rule: MeasureRule, quarter: Quarter, profiled: Mapping[Quarter, f
       towards it, one above lowers the top; the other end stays put, and a
       baseline inside the band leaves the band as it is.
 
-    None when there is no target at all: the measure is monitor only.
+    None when there is no target at all: the measure is monitor only, as
+    is every measure with direction "none" (no figure is better than another).
     """
+    if not rule.direction.rated:
+        return None
     if quarter in profiled:
         return finite(f"profiled target for {quarter}", profiled[quarter])
     return to_date(rule, quarter, _low(rule, quarter))
@@ -153,6 +161,8 @@ def target_max_for(rule: MeasureRule, quarter: Quarter) -> float | None:
 
 def target_basis(rule: MeasureRule, quarter: Quarter, profiled: Mapping[Quarter, float] = NO_PROFILE) -> TargetBasis:
     """Where ``target_for``'s figure for the quarter comes from, for the words printed beside it."""
+    if not rule.direction.rated:
+        return TargetBasis.NONE
     if quarter in profiled:
         return TargetBasis.PROFILED
     if rule.target is None:

@@ -11,7 +11,9 @@ from projtui.domain.measures.targets import year_to_date_share
 from projtui.domain.measures.vocabulary import Travel
 from projtui.domain.quarter import Quarter
 
-__all__ = ["previous_due_quarter", "travel", "travel_vs_last_year", "travel_vs_previous_quarter"]
+__all__ = [
+    "period_amount", "period_quarters", "previous_due_quarter", "travel", "travel_vs_last_year", "travel_vs_previous_quarter",
+]
 
 
 def _distance_outside(value: float, low: float, high: float) -> float:
@@ -33,7 +35,7 @@ def _travel(
     previous = finite("previous", previous)
     if current is None or previous is None:
         return Travel.NO_COMPARISON
-    if direction is Direction.HIGHER:
+    if direction is Direction.HIGHER or direction is Direction.NONE:
         gain = current - previous
     elif direction is Direction.LOWER:
         gain = previous - current
@@ -47,6 +49,8 @@ def _travel(
     # at any scale; both zero (or both inside a range) is "no change" too.
     if abs(gain) <= REL_EPSILON * max(abs(current), abs(previous)):
         return Travel.SAME
+    if direction is Direction.NONE:
+        return Travel.UP if gain > 0 else Travel.DOWN
     return Travel.IMPROVING if gain > 0 else Travel.WORSENING
 
 
@@ -65,6 +69,8 @@ def travel(rule: MeasureRule, current: float | None, previous: float | None) -> 
       worsening; anywhere inside the band counts as on it, so moving about
       inside it is "no change". A range measure with no band set has no
       comparison.
+    * *None* (an activity or context indicator): up, down or no change,
+      never better or worse.
 
     Changes within rounding noise (a relative 1e-9) are "no change". Either
     figure missing: no comparison.
@@ -94,7 +100,7 @@ def previous_due_quarter(frequency: Frequency | str, quarter: Quarter) -> Quarte
     raise AssertionError(f"frequency {frequency} is never due")  # pragma: no cover - cadence covers every quarter
 
 
-def _period_amount(rule: MeasureRule, quarter: Quarter, actuals: Mapping[Quarter, float]) -> float | None:
+def period_amount(rule: MeasureRule, quarter: Quarter, actuals: Mapping[Quarter, float]) -> float | None:
     """For a cumulative measure: the amount added in the reporting period that ends at ``quarter``.
 
     The year-to-date figure less the one at the previous due quarter, or the
@@ -110,7 +116,8 @@ def _period_amount(rule: MeasureRule, quarter: Quarter, actuals: Mapping[Quarter
     return None if earlier is None else ytd - earlier
 
 
-def _period_quarters(rule: MeasureRule, quarter: Quarter) -> int:
+def period_quarters(rule: MeasureRule, quarter: Quarter) -> int:
+    """How many quarters of the financial year the reporting period that ends at ``quarter`` spans."""
     before = previous_due_quarter(rule.frequency, quarter)
     if before is None or before.fy_start_year != quarter.fy_start_year:
         return quarter.quarter
@@ -138,12 +145,12 @@ def travel_vs_previous_quarter(rule: MeasureRule, quarter: Quarter, actuals: Map
         return Travel.NO_COMPARISON
     if not rule.cumulative:
         return travel(rule, actuals.get(quarter), actuals.get(before))
-    share = _period_quarters(rule, quarter) / 4
+    share = period_quarters(rule, quarter) / 4
     return _travel(
         rule.direction,
         _band(rule, share),
-        _period_amount(rule, quarter, actuals),
-        _period_amount(rule, before, actuals),
+        period_amount(rule, quarter, actuals),
+        period_amount(rule, before, actuals),
     )
 
 

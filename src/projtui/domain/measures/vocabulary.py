@@ -11,7 +11,7 @@ from enum import StrEnum
 
 from projtui.domain.enums import Rag
 
-__all__ = ["MeasureStatus", "TargetBasis", "Travel"]
+__all__ = ["MeasureStatus", "Outlook", "TargetBasis", "Travel"]
 
 
 class MeasureStatus(StrEnum):
@@ -95,12 +95,18 @@ _ASSESSED = frozenset(
 
 
 class Travel(StrEnum):
-    """Direction of travel: did performance get better or worse?"""
+    """Direction of travel: did performance get better or worse?
+
+    A measure with direction "none" has no better or worse: its figure goes
+    up or down (or stays the same), in words that judge nothing.
+    """
 
     IMPROVING = "improving"
     SAME = "same"
     WORSENING = "worsening"
     NO_COMPARISON = "no_comparison"
+    UP = "up"
+    DOWN = "down"
 
     @property
     def symbol(self) -> str:
@@ -116,24 +122,37 @@ class Travel(StrEnum):
         """The travel seen the other way round (improving <-> worsening)."""
         return _TRAVEL_REVERSED[self]
 
+    @property
+    def judges(self) -> bool:
+        """Whether it says better or worse (all but a direction-"none" measure's up and down)."""
+        return self not in (Travel.UP, Travel.DOWN)
+
 
 _TRAVEL_SYMBOLS = {
     Travel.IMPROVING: "↑",
     Travel.SAME: "→",
     Travel.WORSENING: "↓",
     Travel.NO_COMPARISON: "–",
+    # Slanted, not upright: the raw figure's way, which judges nothing, must
+    # not read as the upright arrows' "improving" and "worsening".
+    Travel.UP: "↗",
+    Travel.DOWN: "↘",
 }
 _TRAVEL_LABELS = {
     Travel.IMPROVING: "Improving",
     Travel.SAME: "No change",
     Travel.WORSENING: "Worsening",
     Travel.NO_COMPARISON: "No comparison",
+    Travel.UP: "Up",
+    Travel.DOWN: "Down",
 }
 _TRAVEL_REVERSED = {
     Travel.IMPROVING: Travel.WORSENING,
     Travel.SAME: Travel.SAME,
     Travel.WORSENING: Travel.IMPROVING,
     Travel.NO_COMPARISON: Travel.NO_COMPARISON,
+    Travel.UP: Travel.DOWN,
+    Travel.DOWN: Travel.UP,
 }
 
 
@@ -157,4 +176,59 @@ _BASIS_NOTES = {
     TargetBasis.PROFILED: "profiled",
     TargetBasis.YEAR_TO_DATE: "year to date",
     TargetBasis.NONE: "no target",
+}
+
+
+class Outlook(StrEnum):
+    """Where a measure's trend says it will end up against its target: the realisation forecast's verdict."""
+
+    MEET = "meet"
+    WITHIN_TOLERANCE = "within_tolerance"
+    MISS = "miss"
+    NO_TARGET = "no_target"  # monitor only, or direction "none": a trend, never a verdict
+    TOO_FEW = "too_few"  # fewer quarterly figures than a trend needs
+
+    @classmethod
+    def from_status(cls, status: MeasureStatus) -> Outlook:
+        """The verdict the rating rule gives the forecast figure."""
+        return _OUTLOOK_OF_STATUS.get(status, cls.NO_TARGET)
+
+    @property
+    def symbol(self) -> str:
+        return _OUTLOOK_SYMBOLS[self]
+
+    @property
+    def label(self) -> str:
+        return _OUTLOOK_LABELS[self]
+
+    @property
+    def rag(self) -> Rag:
+        return _OUTLOOK_RAG[self]
+
+
+_OUTLOOK_OF_STATUS = {
+    MeasureStatus.ON_TARGET: Outlook.MEET,
+    MeasureStatus.WITHIN_TOLERANCE: Outlook.WITHIN_TOLERANCE,
+    MeasureStatus.OFF_TARGET: Outlook.MISS,
+}
+_OUTLOOK_SYMBOLS = {
+    Outlook.MEET: _STATUS_SYMBOLS[MeasureStatus.ON_TARGET],
+    Outlook.WITHIN_TOLERANCE: _STATUS_SYMBOLS[MeasureStatus.WITHIN_TOLERANCE],
+    Outlook.MISS: _STATUS_SYMBOLS[MeasureStatus.OFF_TARGET],
+    Outlook.NO_TARGET: _STATUS_SYMBOLS[MeasureStatus.MONITOR_ONLY],
+    Outlook.TOO_FEW: "–",
+}
+_OUTLOOK_LABELS = {
+    Outlook.MEET: "Will meet target",
+    Outlook.WITHIN_TOLERANCE: "Will be within tolerance",
+    Outlook.MISS: "Will miss target",
+    Outlook.NO_TARGET: "No target",
+    Outlook.TOO_FEW: "Too few quarters to forecast",
+}
+_OUTLOOK_RAG = {
+    Outlook.MEET: Rag.GREEN,
+    Outlook.WITHIN_TOLERANCE: Rag.AMBER,
+    Outlook.MISS: Rag.RED,
+    Outlook.NO_TARGET: Rag.NOT_SET,
+    Outlook.TOO_FEW: Rag.NOT_SET,
 }

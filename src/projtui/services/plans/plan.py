@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
 from typing import TYPE_CHECKING
 
 from projtui.domain.enums import PlanStatus
 from projtui.domain.errors import ConflictError, InvalidInput, Problem
+from projtui.domain.measures import (
+    MeasureRule,
+    RealisationForecast,
+    realisation_forecast,
+)
+from projtui.domain.quarter import Quarter
 from projtui.domain.records import MeasureFields, PlanFields, validated
 from projtui.domain.roles import Action
 from projtui.services import audit
@@ -15,9 +22,11 @@ from projtui.services.plans import common
 from projtui.services.plans.common import KINDS, LINK_TARGET
 from projtui.services.read_models import MeasureItem, PlanView
 from projtui.services.reviews import rows as review_rows
+from projtui.services.reviews.quarter import latest_quarter
 from projtui.store import tables as t
 from projtui.store.database import Database
 from projtui.store.queries import plans as q
+from projtui.store.queries import reviews as review_queries
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -27,7 +36,29 @@ def _plan_fields(row) -> PlanFields:
     return PlanFields() if row is None else common.fields_of(row, PlanFields)
 
 
-def _load_plan(session: Session, project_code: str) -> PlanView:
+def _trends(session: Session, measures: tuple[MeasureItem, ...], quarter: Quarter | None) -> dict[int, RealisationForecast]:
+    """Each measure's trend forecast from its actuals up to ``quarter`` (none when nothing was reported yet)."""
+    if quarter is None or not measures:
+        return {}
+    ids = [m.id for m in measures]
+    actuals: dict[int, dict[Quarter, float]] = defaultdict(dict)
+    for row in review_queries.measure_rows(session, ids):
+        actuals[row.measure_id][Quarter(row.fy_start_year, row.quarter)] = row.value
+    profiled: dict[int, dict[Quarter, float]] = defaultdict(dict)
+    for measure_id, year, number, value in review_queries.measure_targets(session, ids):
+        profiled[measure_id][Quarter(year, number)] = value
+    trends = {}
+    for measure in measures:
+        try:
+            trends[measure.id] = realisation_forecast(
+                MeasureRule.from_measure(measure.fields), quarter, actuals.get(measure.id, {}), profiled.get(measure.id, {})
+            )
+        except ValueError:  # a rule the domain cannot read: the plan still shows, with no trend
+            continue
+    return trends
+
+
+def _load_plan(session: Session, project_code: str, quarter: Quarter | None = None) -> PlanView:
     project = review_rows.project(session, project_code)
     project_id = project.id
     plan = q.plan_row(session, project_id)
@@ -54,13 +85,15 @@ def _load_plan(session: Session, project_code: str) -> PlanView:
         outcomes=tuple(common.as_item(row, "outcome", links["outcome"].get(row.id, ())) for row in rows["outcome"]),
         benefits=tuple(common.as_item(row, "benefit") for row in rows["benefit"]),
         measures=measures,
+        trends=_trends(session, measures, quarter),
     )
 
 
 def get_plan(db: Database, project_code: str) -> PlanView:
-    """The project's plan with every item in the user's order; NotFoundError for an unknown project."""
+    """The project's plan with every item in the user's order, and each measure's trend forecast; NotFoundError for an unknown project."""
+    quarter = latest_quarter(db)
     with db.reading() as session:
-        return _load_plan(session, project_code)
+        return _load_plan(session, project_code, quarter)
 
 
 def plan_problems(fields: PlanFields) -> list[Problem]:

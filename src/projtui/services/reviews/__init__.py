@@ -12,6 +12,7 @@ interrupted session loses nothing that was saved. One job a module:
   report's) and the benefits roll-up;
 * ``publishing`` - ``save_review`` (draft), ``publish_review``, ``reopen_review``;
 * ``actuals`` - ``set_actual`` / ``clear_actual``;
+* ``forecasts`` - ``set_forecast``: the owner's year-end forecast;
 * ``targets`` - ``set_profiled_target`` / ``clear_profiled_target`` and
   ``update_measure_baseline_or_target`` (these need a reason);
 * ``history`` - ``measure_trend``, ``rag_history``, ``project_reviews``;
@@ -49,6 +50,7 @@ _HOMES = {
     "save_review": "publishing",
     "clear_actual": "actuals",
     "set_actual": "actuals",
+    "set_forecast": "forecasts",
     "UNSET": "targets",
     "clear_profiled_target": "targets",
     "set_profiled_target": "targets",

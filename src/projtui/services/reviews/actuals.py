@@ -14,10 +14,8 @@ from projtui.domain.errors import ConflictError
 from projtui.domain.publishing import actual_may_change
 from projtui.domain.quarter import Quarter
 from projtui.domain.records import ActualFields, validated
-from projtui.domain.roles import Action
 from projtui.services import audit
 from projtui.services.locking import delete_versioned, update_audited
-from projtui.services.permissions import require
 from projtui.services.reviews import rows
 from projtui.services.reviews.models import ActualEntry
 from projtui.store import tables as t
@@ -59,10 +57,7 @@ def set_actual(
     entry = validated(ActualFields, {"value": value, "provisional": provisional, "note": note})
     try:
         with db.transaction() as session:
-            project = rows.project(session, project_code)
-            require(session, actor, Action.ENTER_ACTUALS, project_id=project.id)
-            measure = rows.measure(session, project, measure_code)
-            key = rows.measure_key(project.code, measure.code, quarter)
+            project, measure, key = rows.entry_target(session, project_code, measure_code, quarter, actor=actor)
             row = q.actual_row(session, measure.id, quarter)
             frozen = q.is_published(session, project.id, quarter)
             if expected_version is None:
@@ -100,9 +95,8 @@ def set_actual(
             return _actual_or_none(session, row.id)
     except ConstraintViolation:
         with db.reading() as session:
-            project = rows.project(session, project_code)
-            measure = rows.measure(session, project, measure_code)
-            raise _actual_conflict(session, measure.id, quarter, rows.measure_key(project.code, measure.code, quarter), expected_version) from None
+            _, measure, key = rows.entry_target(session, project_code, measure_code, quarter)
+            raise _actual_conflict(session, measure.id, quarter, key, expected_version) from None
 
 
 def _actual_or_none(session: Session, value_id: int) -> ActualEntry | None:
@@ -116,10 +110,7 @@ def clear_actual(
     """Remove the measure's actual for the quarter (it then shows as "no data" if due). Refused in a published quarter."""
     quarter = rows.as_quarter(quarter)
     with db.transaction() as session:
-        project = rows.project(session, project_code)
-        require(session, actor, Action.ENTER_ACTUALS, project_id=project.id)
-        measure = rows.measure(session, project, measure_code)
-        key = rows.measure_key(project.code, measure.code, quarter)
+        project, measure, key = rows.entry_target(session, project_code, measure_code, quarter, actor=actor)
         row = q.actual_row(session, measure.id, quarter)
         if row is None or row.version != expected_version:
             raise _actual_conflict(session, measure.id, quarter, key, expected_version)

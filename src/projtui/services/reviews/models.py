@@ -280,6 +280,7 @@ class SheetMeasure:
     trend: tuple[TrendPoint, ...]  # up to and including this quarter, oldest first
     editable: bool  # the actual may be changed now (see ``actuals.set_actual`` on published quarters)
     problem: str | None = None  # why no status could be worked out (a measure whose rule cannot be read)
+    forecast_editable: bool = True  # the year-end forecast may be changed now (not once the quarter is published)
 
     @property
     def code(self) -> str:

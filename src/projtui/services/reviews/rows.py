@@ -9,9 +9,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from pydantic import ValidationError
+
 from projtui.domain.errors import InvalidInput, NotFoundError, Problem, RuleError
 from projtui.domain.quarter import Quarter
-from projtui.domain.records import MeasureFields, ReviewFields
+from projtui.domain.records import ActualFields, MeasureFields, ReviewFields
+from projtui.domain.roles import Action
+from projtui.services.permissions import require
 from projtui.services.read_models import MeasureItem
 from projtui.services.reviews.models import ActualEntry, ReviewRecord
 from projtui.store.queries import projects
@@ -31,6 +35,14 @@ def as_quarter(value: Quarter | str, field: str = "quarter") -> Quarter:
         return Quarter.parse(value)
     except ValueError as exc:
         raise InvalidInput([Problem("", field, value, str(exc))]) from None
+
+
+def number(value: object, field: str) -> float:
+    """A finite number (not a flag), as InvalidInput naming ``field`` otherwise: the rule an actual's value follows."""
+    try:
+        return ActualFields.model_validate({"value": value}).value
+    except ValidationError as exc:
+        raise InvalidInput([Problem("", field, value, error["msg"]) for error in exc.errors()]) from None
 
 
 def review_key(project_code: str, quarter: Quarter) -> str:
@@ -58,6 +70,21 @@ def measure(session: Session, project: t.Project, code: str) -> t.Measure:
     if row is None:
         raise NotFoundError(f"no measure {code!r} in project {project.code}")
     return row
+
+
+def entry_target(
+    session: Session, project_code: str, measure_code: str, quarter: Quarter, *, actor: str | None = None
+) -> tuple[t.Project, t.Measure, str]:
+    """The project, measure and audit key a quarter's actual or forecast is entered for.
+
+    With ``actor``, first refuses (PermissionDenied) unless they may enter
+    the project's actuals; without, it only finds them (to show a conflict).
+    """
+    found = project(session, project_code)
+    if actor is not None:
+        require(session, actor, Action.ENTER_ACTUALS, project_id=found.id)
+    row = measure(session, found, measure_code)
+    return found, row, measure_key(found.code, row.code, quarter)
 
 
 def review_record(row: t.QuarterlyReview) -> ReviewRecord:

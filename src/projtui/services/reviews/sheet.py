@@ -70,6 +70,7 @@ def _line(
     realisation_start: Quarter | None,
     *,
     published: bool,
+    forecasts: Mapping[Quarter, float],
 ) -> SheetMeasure:
     row = values.get(quarter)
     entry = None if row is None else rows.actual(row)
@@ -77,14 +78,14 @@ def _line(
     actuals = {q: v.value for q, v in values.items()}
     try:
         rule = MeasureRule.from_measure(item.fields)
-        figures = quarter_figures(rule, quarter, actuals, profiled, realisation_start=realisation_start)
+        figures = quarter_figures(rule, quarter, actuals, profiled, realisation_start=realisation_start, forecasts=forecasts)
         trend = trend_points(rule, values, profiled, realisation_start, up_to=quarter)
         problem = None
     except ValueError as exc:  # a rule the domain cannot read (e.g. a profiled range bottom above its top)
         figures, trend, problem = QuarterFigures.unrated(item.fields.frequency, quarter, actuals, realisation_start), (), str(exc)
     return SheetMeasure(
         measure=item, entry=entry, figures=figures, profiled_target=profiled.get(quarter), trend=trend,
-        editable=editable, problem=problem,
+        editable=editable, problem=problem, forecast_editable=not published,
     )
 
 
@@ -102,6 +103,9 @@ def load_sheet(session: Session, project_code: str, quarter: Quarter) -> ReviewS
     profiled: dict[int, dict[Quarter, float]] = defaultdict(dict)
     for measure_id, year, number, value in q.measure_targets(session, measure_ids):
         profiled[measure_id][Quarter(year, number)] = value
+    forecasts: dict[int, dict[Quarter, float]] = defaultdict(dict)
+    for measure_id, year, number, value in q.measure_forecasts(session, measure_ids):
+        forecasts[measure_id][Quarter(year, number)] = value
     published = review is not None and review.status == ReviewStatus.PUBLISHED.value
     lines = []
     by_benefit: dict[int, list[SheetMeasure]] = defaultdict(list)
@@ -115,6 +119,7 @@ def load_sheet(session: Session, project_code: str, quarter: Quarter) -> ReviewS
         line = _line(
             item, quarter, values.get(row.id, {}), profiled.get(row.id, {}),
             Quarter.from_label(benefit.realisation_start) if benefit is not None else None, published=published,
+            forecasts=forecasts.get(row.id, {}),
         )
         lines.append(line)
         if row.benefit_id is not None:

@@ -9,11 +9,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from pydantic import ValidationError
-
+from projtui.domain.enums import Direction
 from projtui.domain.errors import ConflictError, InvalidInput, Problem
 from projtui.domain.quarter import Quarter
-from projtui.domain.records import ActualFields, MeasureFields, validated
+from projtui.domain.records import NO_TARGET_FOR_NONE, MeasureFields, validated
 from projtui.domain.roles import Action
 from projtui.services import audit
 from projtui.services.locking import update_versioned
@@ -36,14 +35,6 @@ class _Unset:
 
 
 UNSET: Any = _Unset()  # "leave this field as it is" in update_measure_baseline_or_target
-
-
-def _number(value: object, field: str) -> float:
-    """A finite number (not a flag), as InvalidInput naming ``field`` otherwise: the rule an actual's value follows."""
-    try:
-        return ActualFields.model_validate({"value": value}).value
-    except ValidationError as exc:
-        raise InvalidInput([Problem("", field, value, error["msg"]) for error in exc.errors()]) from None
 
 
 def _measure_item_or_none(session: Session, measure_id: int) -> MeasureItem | None:
@@ -98,10 +89,12 @@ def set_profiled_target(
     """
     quarter = rows.as_quarter(quarter)
     reason = audit.reason_text(reason)
-    number = _number(value, "target")
+    number = rows.number(value, "target")
     with db.transaction() as session:
         project, measure, key = _measure_at_version(session, project_code, measure_code, expected_version)
         require(session, actor, Action.EDIT_PROJECT, project_id=project.id)
+        if measure.direction == Direction.NONE.value:
+            raise InvalidInput([Problem("", "target", number, NO_TARGET_FOR_NONE)])
         if measure.direction == "range" and measure.target_max is not None and number > measure.target_max:
             raise InvalidInput([Problem("", "target", number, f"the bottom of the range is above its top ({measure.target_max})")])
         if q.is_published(session, project.id, quarter):

@@ -25,6 +25,9 @@ _NAMED = {
     "benefit": (t.Benefit, t.Benefit.title, ()),
     "measure": (t.Measure, t.Measure.name, (t.Measure.unit,)),
 }
+# The per-quarter figures `targeted_measure_figures` reads.
+ACTUALS, PROFILED = t.MeasureValue, t.MeasureTarget
+
 # A target with a date: its status follows the line from the baseline when it can.
 _DATED_TARGET = and_(t.Measure.target.is_not(None), t.Measure.target_period.is_not(None))
 
@@ -49,14 +52,52 @@ def _measures(*where) -> Select:
     )
 
 
-def measures_without_baseline(session: Session) -> list[tuple[str, str, str]]:
-    """(project, code, name) of measures with no baseline, bar those a dated target reports on."""
-    return [tuple(row) for row in session.execute(_measures(t.Measure.baseline.is_(None), ~_DATED_TARGET))]
+def measures_without_baseline(session: Session, *, except_directions: Collection[str]) -> list[tuple[str, str, str]]:
+    """(project, code, name) of measures with no baseline, bar those a dated target reports on and those of these directions."""
+    statement = _measures(t.Measure.baseline.is_(None), ~_DATED_TARGET, t.Measure.direction.not_in(except_directions))
+    return [tuple(row) for row in session.execute(statement)]
 
 
-def measures_without_target(session: Session) -> list[tuple[str, str, str]]:
-    """(project, code, name) of measures with no target."""
-    return [tuple(row) for row in session.execute(_measures(t.Measure.target.is_(None)))]
+def measures_without_target(session: Session, *, except_directions: Collection[str]) -> list[tuple[str, str, str]]:
+    """(project, code, name) of measures with no target, bar those of these directions."""
+    return [tuple(row) for row in session.execute(_measures(t.Measure.target.is_(None), t.Measure.direction.not_in(except_directions)))]
+
+
+def _targeted(except_stages: Collection[str], except_directions: Collection[str]) -> tuple:
+    """Measures with a target, of the other directions, in projects not at these stages."""
+    return (
+        t.Measure.target.is_not(None), t.Measure.direction.not_in(except_directions), t.Project.stage.not_in(except_stages),
+    )
+
+
+def targeted_measures(session: Session, *, except_stages: Collection[str], except_directions: Collection[str]) -> list:
+    """Rows (id, project, code, name and the fields the status rule reads) of the measures with a target."""
+    m = t.Measure
+    statement = (
+        select(
+            m.id, t.Project.code.label("project"), m.code, m.name, m.direction, m.target, m.target_max, m.tolerance,
+            m.aggregation, m.frequency, m.baseline, m.baseline_period, m.target_period, m.unit,
+        )
+        .join(t.Project, t.Project.id == m.project_id)
+        .where(*_targeted(except_stages, except_directions))
+    )
+    return list(session.execute(statement))
+
+
+def targeted_measure_figures(
+    session: Session, table, quarter: Quarter, *, except_stages: Collection[str], except_directions: Collection[str]
+) -> list[tuple[int, int, int, float]]:
+    """(measure id, fy_start_year, quarter, value) from ``table`` (actuals or profiled targets) up to ``quarter``, of those measures."""
+    statement = (
+        select(table.measure_id, table.fy_start_year, table.quarter, table.value)
+        .join(t.Measure, t.Measure.id == table.measure_id)
+        .join(t.Project, t.Project.id == t.Measure.project_id)
+        .where(
+            *_targeted(except_stages, except_directions),
+            tuple_(table.fy_start_year, table.quarter) <= tuple_(literal(quarter.fy_start_year), literal(quarter.quarter)),
+        )
+    )
+    return [tuple(row) for row in session.execute(statement)]
 
 
 def dated_targets_without_trajectory(session: Session) -> list[tuple]:

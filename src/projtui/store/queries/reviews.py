@@ -1,4 +1,4 @@
-"""The statements behind the quarterly review: reviews, actuals, profiled targets and the review queue.
+"""The statements behind the quarterly review: reviews, actuals, year-end forecasts, profiled targets and the review queue.
 
 Each takes the service's `Session`; the service decides what to do with
 what comes back (lock, audit, refuse). Rows are read with
@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import and_, exists, func, or_, select
+from sqlalchemy import and_, delete, exists, func, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from projtui.domain.enums import ReviewStatus
@@ -31,6 +31,8 @@ __all__ = [
     "is_published",
     "measure_by_code",
     "measure_by_id",
+    "forecast_value",
+    "measure_forecasts",
     "measure_rows",
     "measure_status_rows",
     "measure_targets",
@@ -44,6 +46,7 @@ __all__ = [
     "review_by_id",
     "review_row",
     "reviews_by_project",
+    "replace_forecast",
     "reviews_of",
     "target_row",
 ]
@@ -304,17 +307,48 @@ def measure_values(session: Session, measure_id: int) -> Iterable[t.MeasureValue
     return session.scalars(select(t.MeasureValue).where(t.MeasureValue.measure_id == measure_id))
 
 
-def measure_targets(session: Session, measure_ids: Sequence[int]) -> Iterable[tuple[int, int, int, float]]:
-    """(measure id, fy_start_year, quarter, value) of every profiled target of the measures."""
+def _quarter_values(session: Session, table, measure_ids: Sequence[int]) -> Iterable[tuple[int, int, int, float]]:
     if not measure_ids:
         return ()
-    target = t.MeasureTarget
     return session.execute(
-        select(target.measure_id, target.fy_start_year, target.quarter, target.value).where(target.measure_id.in_(measure_ids))
+        select(table.measure_id, table.fy_start_year, table.quarter, table.value).where(table.measure_id.in_(measure_ids))
     )
 
 
-# -- actuals and profiled targets --------------------------------------------------------------------------
+def measure_targets(session: Session, measure_ids: Sequence[int]) -> Iterable[tuple[int, int, int, float]]:
+    """(measure id, fy_start_year, quarter, value) of every profiled target of the measures."""
+    return _quarter_values(session, t.MeasureTarget, measure_ids)
+
+
+def measure_forecasts(session: Session, measure_ids: Sequence[int]) -> Iterable[tuple[int, int, int, float]]:
+    """(measure id, fy_start_year, quarter, value) of every year-end forecast of the measures."""
+    return _quarter_values(session, t.MeasureForecast, measure_ids)
+
+
+# -- actuals, forecasts and profiled targets --------------------------------------------------------------------------
+
+
+def forecast_value(session: Session, measure_id: int, quarter: Quarter) -> float | None:
+    forecast = t.MeasureForecast
+    return session.scalar(select(forecast.value).where(forecast.measure_id == measure_id, _in_quarter(forecast, quarter)))
+
+
+def replace_forecast(session: Session, measure_id: int, quarter: Quarter, seen: float | None, value: float | None) -> bool:
+    """Compare-and-set the quarter's forecast in one statement: only while it is still ``seen`` (None: there is none); whether it was.
+
+    ``value`` None removes it. Adding one someone else added meanwhile
+    breaks the primary key: the store's ConstraintViolation.
+    """
+    forecast = t.MeasureForecast
+    if seen is None:
+        if value is not None:
+            session.execute(
+                insert(forecast).values(measure_id=measure_id, fy_start_year=quarter.fy_start_year, quarter=quarter.quarter, value=value)
+            )
+        return True
+    where = (forecast.measure_id == measure_id, _in_quarter(forecast, quarter), forecast.value == seen)
+    statement = delete(forecast).where(*where) if value is None else update(forecast).where(*where).values(value=value)
+    return session.execute(statement.execution_options(synchronize_session=False)).rowcount == 1
 
 
 def actual_row(session: Session, measure_id: int, quarter: Quarter) -> t.MeasureValue | None:

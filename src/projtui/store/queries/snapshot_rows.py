@@ -21,6 +21,7 @@ from projtui.store.queries.plans import LINKS, TABLES
 __all__ = [
     "actuals",
     "actuals_with_measure_codes",
+    "forecasts",
     "add_ambition",
     "add_priorities",
     "ambitions",
@@ -129,6 +130,12 @@ def targets(session: Session, measure_ids: Collection[int], up_to: Quarter | Non
     """The measures' profiled targets up to and including `up_to` (all of them when None)."""
     target = t.MeasureTarget.__table__
     return _rows(session, target, target.c.measure_id.in_(measure_ids), _up_to(target, up_to))
+
+
+def forecasts(session: Session, measure_ids: Collection[int], up_to: Quarter | None) -> list[Row]:
+    """The measures' year-end forecasts made up to and including `up_to` (all of them when None)."""
+    forecast = t.MeasureForecast.__table__
+    return _rows(session, forecast, forecast.c.measure_id.in_(measure_ids), _up_to(forecast, up_to))
 
 
 def reviews(session: Session, ids: Collection[int], up_to: Quarter | None) -> list[Row]:

@@ -1,6 +1,8 @@
-"""The dialog that enters one measure's actual for a quarter in review mode: value, provisional flag and note."""
+"""The dialog that enters one measure's actual for a quarter in review mode: value, provisional flag, note and year-end forecast."""
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 from rich.text import Text
 from textual import on
@@ -10,16 +12,25 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Checkbox, Footer, Input, Static
 
 from projtui.domain.formatting import format_band
+from projtui.domain.measures import describe_year_end
 from projtui.domain.records import ActualFields
 from projtui.services.reviews.models import SheetMeasure
 from projtui.ui.screens.confirm import dismiss_asking_first
 from projtui.ui.screens.dialog import Dialog
-from projtui.ui.widgets.form import editable_number, parse_actual
+from projtui.ui.widgets.form import editable_number, parse_actual, parse_number
 from projtui.ui.widgets.tick_box import TickBox
 
 
-class ActualScreen(Dialog[ActualFields | None]):
-    """Enter one measure's actual for the quarter: value, provisional flag and note."""
+@dataclass(frozen=True)
+class ActualEntered:
+    """What the dialog gives back: the actual, and the year-end forecast as typed (None: none)."""
+
+    fields: ActualFields
+    forecast: float | None
+
+
+class ActualScreen(Dialog[ActualEntered | None]):
+    """Enter one measure's actual for the quarter: value, provisional flag, note and the owner's year-end forecast."""
 
     CSS_PATH = "review.tcss"
     HELP_TITLE = "Enter an actual"
@@ -50,22 +61,58 @@ class ActualScreen(Dialog[ActualFields | None]):
             yield TickBox("Provisional (may still be corrected)", actual.provisional if actual else False, id="actual-provisional")
             yield Static("Note (needed when the measure is amber or red)", classes="actual-label")
             yield Input(actual.note or "" if actual else "", id="actual-note")
+            yield Static(self._forecast_label(), classes="actual-label")
+            yield Input(
+                editable_number(figures.year_end_forecast), id="actual-forecast", placeholder="blank: none",
+                disabled=not line.forecast_editable,
+            )
+            yield Static("", id="actual-forecast-error")
             yield Static("", id="actual-error")
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Save (ctrl+s)", id="actual-save", variant="primary", compact=True, action="screen.save")
                 yield Button("Cancel (esc)", id="actual-cancel", compact=True)
         yield Footer()
 
+    def _forecast_label(self) -> Text:
+        """"Year-end forecast", with what the year end is judged against and the forecast's status now."""
+        figures = self.line.figures
+        label = Text("Year-end forecast (the figure expected at the end of the year)")
+        saved = describe_year_end(figures.year_end_forecast, figures.year_end_status)
+        if saved:
+            label.append(f"  now {saved}", style="dim")
+        if not self.line.forecast_editable:
+            label.append("  frozen: the review is published", style="dim")
+        return label
+
     def on_mount(self) -> None:
         self.query_one("#actual-value", Input).focus()
         self._as_opened = self._entered()
 
-    def _entered(self) -> tuple[str, bool, str]:
+    def _entered(self) -> tuple[str, bool, str, str]:
         return (
             self.query_one("#actual-value", Input).value,
             self.query_one("#actual-provisional", Checkbox).value,
             self.query_one("#actual-note", Input).value,
+            self.query_one("#actual-forecast", Input).value,
         )
+
+    def _forecast(self) -> tuple[float | None, bool]:
+        """The forecast as typed (None when blank), and whether it reads; the problem is shown beside the box."""
+        box, error = self.query_one("#actual-forecast", Input), self.query_one("#actual-forecast-error", Static)
+        if not box.value.strip():
+            error.update("")
+            return None, True
+        try:
+            value = ActualFields(value=parse_number(box.value)).value  # the rule an actual's value follows
+        except ValueError as exc:
+            error.update(Text(f"Year-end forecast: {str(exc).splitlines()[-1]}", style="bold"))
+            return None, False
+        error.update("")
+        return value, True
+
+    @on(Input.Changed, "#actual-forecast")
+    def _forecast_changed(self) -> None:
+        self._forecast()
 
     def unsaved_changes(self) -> str | None:
         """The actual as typed, when it differs from how the dialog opened (ctrl+q asks before losing it)."""
@@ -92,8 +139,9 @@ class ActualScreen(Dialog[ActualFields | None]):
 
     def action_save(self) -> None:
         fields = self._fields()
-        if fields is not None:
-            self.dismiss(fields)
+        forecast, readable = self._forecast()
+        if fields is not None and readable:
+            self.dismiss(ActualEntered(fields, forecast))
 
     def action_cancel(self) -> None:
         dismiss_asking_first(self, question=f"Discard {self.unsaved_changes()}?")

@@ -300,7 +300,10 @@ class FormScreen(Dialog[Any]):
 
 # --- the forms -----------------------------------------------------------------------------------
 
-_DIRECTION_LABELS = {Direction.HIGHER: "Higher is better", Direction.LOWER: "Lower is better", Direction.RANGE: "Within range"}
+_DIRECTION_LABELS = {
+    Direction.HIGHER: "Higher is better", Direction.LOWER: "Lower is better", Direction.RANGE: "Within range",
+    Direction.NONE: "Neither (activity or context: a trend, no target)",
+}
 
 PROJECT_FIELDS = (
     FieldSpec("code", "Code", empty=""),

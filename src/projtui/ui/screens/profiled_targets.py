@@ -42,7 +42,10 @@ from projtui.ui.screens.dialog import Dialog
 from projtui.ui.widgets.form import FieldSpec, ModelForm, editable_number
 from projtui.ui.worker_failures import failure_text
 
-_DIRECTIONS = {Direction.HIGHER: "higher is better", Direction.LOWER: "lower is better", Direction.RANGE: "within range"}
+_DIRECTIONS = {
+    Direction.HIGHER: "higher is better", Direction.LOWER: "lower is better", Direction.RANGE: "within range",
+    Direction.NONE: "activity: no target",
+}
 
 
 class TargetEntry(BaseModel):

@@ -39,7 +39,7 @@ from projtui.domain.enums import Rag
 from projtui.domain.errors import ConflictError, ProjtuiError
 from projtui.domain.formatting import clip, format_number, format_pounds, plural
 from projtui.domain.quarter import Quarter
-from projtui.domain.records import ActualFields, ReviewFields
+from projtui.domain.records import ReviewFields
 from projtui.domain.risks import DEFAULT_BANDS, needs_attention, score_caption
 from projtui.services import reviews
 from projtui.services.reviews.models import (
@@ -55,11 +55,11 @@ from projtui.services.reviews.models import (
     next_in_queue,
 )
 from projtui.services.risks import RiskRegister, risk_register
-from projtui.ui.screens.actual_dialog import ActualScreen
+from projtui.ui.screens.actual_dialog import ActualEntered, ActualScreen
 from projtui.ui.screens.confirm import ConfirmScreen
 from projtui.ui.screens.item_form import ReasonScreen
 from projtui.ui.screens.review_filter import ReviewFilterScreen
-from projtui.ui.widgets.measures_table import MeasuresTable
+from projtui.ui.widgets.measures_table import MeasuresTable, forecast_line
 from projtui.ui.widgets.rag import on_theme_change, rag_styles
 from projtui.ui.widgets.rag_history import RagHistory
 from projtui.ui.widgets.review_form import ReviewForm
@@ -166,6 +166,7 @@ class ReviewScreen(WorkerFailures, Screen[None]):
                 yield Static("", id="rv-blockers")
                 yield Static("", id="rv-risks")
                 yield MeasuresTable(id="rv-measures")
+                yield Static("", id="rv-forecasts")
                 yield TrendChart(id="rv-trend")
                 yield RagHistory(id="rv-history")
         yield Footer(compact=True)
@@ -408,6 +409,7 @@ class ReviewScreen(WorkerFailures, Screen[None]):
 
     def _fill_measures(self, sheet: ReviewSheet) -> None:
         shown = self.query_one(MeasuresTable).show(sheet, self._styles())
+        self._show_forecasts()
         if shown is None:
             self.query_one(TrendChart).clear("This project has no measures.")
         else:
@@ -419,8 +421,14 @@ class ReviewScreen(WorkerFailures, Screen[None]):
     @on(DataTable.RowHighlighted, "#rv-measures")
     def _measure_moved(self, event: DataTable.RowHighlighted) -> None:
         line = self._highlighted_measure()
+        self._show_forecasts()
         if line is not None and self.sheet is not None:
             self._show_trend(self.sheet.project_code, line.code, self.sheet.quarter)
+
+    def _show_forecasts(self) -> None:
+        """The highlighted measure's year-end forecast and trend forecast, under the table (issue 13)."""
+        line = self._highlighted_measure()
+        self.query_one("#rv-forecasts", Static).update(Text() if line is None else forecast_line(line, self._styles()))
 
     def _show_trend(self, code: str, measure_code: str, quarter: Quarter) -> None:
         """Read the trend unless it is already being read (refilling the table highlights its row again)."""
@@ -669,25 +677,33 @@ class ReviewScreen(WorkerFailures, Screen[None]):
             return
         code, quarter = sheet.project_code, sheet.quarter
         version = None if line.entry is None else line.entry.version
+        seen = line.figures.year_end_forecast
 
-        def entered(fields: ActualFields | None) -> None:
-            if fields is not None:
+        def entered(result: ActualEntered | None) -> None:
+            if result is not None:
                 self._save_if_changed()
-                self.save_actual(code, line.code, quarter, fields, version)
+                self.save_actual(code, line.code, quarter, result, version, seen)
 
         self.app.push_screen(ActualScreen(line), entered)
 
     @work(thread=True, exclusive=True, group="review-actual", exit_on_error=False)
-    def save_actual(self, code: str, measure_code: str, quarter: Quarter, fields: ActualFields, version: int | None) -> None:
-        self._write(
-            code,
-            lambda: reviews.set_actual(
+    def save_actual(
+        self, code: str, measure_code: str, quarter: Quarter, result: ActualEntered, version: int | None, seen: float | None
+    ) -> None:
+        fields, forecast = result.fields, result.forecast
+
+        def write() -> None:
+            reviews.set_actual(
                 self._db, code, measure_code, quarter, fields.value, provisional=fields.provisional,
                 note=fields.note, expected_version=version, actor=self._actor,
-            ),
-            failed=f"{measure_code} not saved",
-            done=(f"{measure_code}: {format_number(fields.value)} saved for {quarter}.", "Actual saved"),
-        )
+            )
+            if forecast != seen:  # unchanged, it is not written: a published quarter's forecast is frozen
+                reviews.set_forecast(self._db, code, measure_code, quarter, forecast, seen=seen, actor=self._actor)
+
+        saved = f"{measure_code}: {format_number(fields.value)} saved for {quarter}"
+        if forecast != seen:
+            saved += ", year-end forecast " + ("cleared" if forecast is None else format_number(forecast))
+        self._write(code, write, failed=f"{measure_code} not saved", done=(f"{saved}.", "Actual saved"))
 
     def action_clear_actual(self) -> None:
         line = self._highlighted_measure()

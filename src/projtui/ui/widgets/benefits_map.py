@@ -17,13 +17,14 @@ from textual.widgets.tree import TreeNode
 
 from projtui.domain.enums import Direction
 from projtui.domain.formatting import format_number, format_pounds
+from projtui.domain.measures import Outlook, RealisationForecast
 from projtui.domain.plan_map import BenefitsMap, MapNode
 from projtui.services.read_models import Item, MeasureItem, PlanView
 
 BREAK = "⚠"
 KIND_TITLES = {"output": "Outputs", "outcome": "Outcomes", "benefit": "Benefits"}
 KIND_MARKS = {"output": "▪", "outcome": "◇", "benefit": "★", "measure": "·"}
-_DIRECTION_MARKS = {Direction.HIGHER: "↑", Direction.LOWER: "↓", Direction.RANGE: "↔"}
+_DIRECTION_MARKS = {Direction.HIGHER: "↑", Direction.LOWER: "↓", Direction.RANGE: "↔", Direction.NONE: "~"}
 
 
 @dataclass(frozen=True)
@@ -57,19 +58,32 @@ def _break(problem: str) -> Text:
     return Text(f"  {BREAK} {problem}", style="bold yellow")
 
 
-def measure_label(measure: MeasureItem, room: int | None = None) -> Text:
+def measure_label(measure: MeasureItem, room: int | None = None, trend: RealisationForecast | None = None) -> Text:
+    """`▪ M1  name  unit ↓ target 12`, then where its trend is heading and the verdict.
+
+    Only once there are quarters enough for a trend: the tree has no room to
+    say "too few quarters" on every new measure; review mode and the report do.
+    """
     fields = measure.fields
     details = []
     if fields.unit:
         details.append(fields.unit)
     details.append(_DIRECTION_MARKS[fields.direction])
-    if fields.target is None:
+    if fields.direction is Direction.NONE:
+        details.append("activity")
+    elif fields.target is None:
         details.append("monitor only")
     elif fields.direction is Direction.RANGE and fields.target_max is not None:
         details.append(f"target {format_number(fields.target)}–{format_number(fields.target_max)}")
     else:
         details.append(f"target {format_number(fields.target)}")
-    return _fit("measure", fields.code or "?", fields.name, Text("  " + " ".join(details), style="dim"), room)
+    suffix = Text("  " + " ".join(details), style="dim")
+    # With no theme colours to hand in a tree, a miss stands out in bold and the rest reads as detail.
+    if trend is not None and trend.value is not None:
+        suffix.append(f"  trend {format_number(trend.value)} by {trend.horizon}", style="dim")
+        if trend.outlook is not Outlook.NO_TARGET:
+            suffix.append(f" {trend.outlook.symbol} {trend.outlook.label.lower()}", style="bold" if trend.will_miss else "dim")
+    return _fit("measure", fields.code or "?", fields.name, suffix, room)
 
 
 def item_label(kind: str, item: Item, *, problem: str | None = None, room: int | None = None) -> Text:
@@ -181,7 +195,8 @@ def fill_items(root: TreeNode[Ref], plan: PlanView, problems: dict[tuple[str, in
             if children:
                 node = section.add(label, data=Ref(kind, item.id), expand=True)
                 for measure in children:
-                    node.add_leaf(measure_label(measure, room.at(2, branch=False)), data=Ref("measure", measure.id))
+                    label = measure_label(measure, room.at(2, branch=False), plan.trends.get(measure.id))
+                    node.add_leaf(label, data=Ref("measure", measure.id))
             else:
                 section.add_leaf(label, data=Ref(kind, item.id))
 
@@ -201,9 +216,9 @@ def map_problems(benefits_map: BenefitsMap) -> dict[tuple[str, int], str]:
     return found
 
 
-def _map_label(node: MapNode, plan_measures: dict[int, MeasureItem], room: int | None) -> Text:
+def _map_label(node: MapNode, plan: PlanView, plan_measures: dict[int, MeasureItem], room: int | None) -> Text:
     if node.kind == "measure" and node.id in plan_measures:
-        return measure_label(plan_measures[node.id], room)
+        return measure_label(plan_measures[node.id], room, plan.trends.get(node.id))
     return _fit(node.kind, node.code, node.title, _break(node.problem) if node.problem else Text(), room)
 
 
@@ -219,7 +234,7 @@ def fill_map(root: TreeNode[Ref], benefits_map: BenefitsMap, plan: PlanView, roo
         width = room.at(depth, branch=bool(node.children))
         label = labels.get((node.kind, node.id, width))
         if label is None:
-            label = labels[(node.kind, node.id, width)] = _map_label(node, measures, width)
+            label = labels[(node.kind, node.id, width)] = _map_label(node, plan, measures, width)
         if node.children:
             branch = parent.add(label, data=Ref(node.kind, node.id), expand=True)
             for child in node.children:

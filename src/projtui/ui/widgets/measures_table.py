@@ -11,7 +11,7 @@ from rich.text import Text
 from textual.widgets import DataTable
 
 from projtui.domain.formatting import clip, format_band, format_number
-from projtui.domain.measures import MeasureStatus
+from projtui.domain.measures import MeasureStatus, describe_year_end
 from projtui.services.reviews.models import ReviewSheet, SheetMeasure
 
 # Short enough for the measures table; the help and the report use the full labels.
@@ -28,6 +28,22 @@ STATUS_WORDS = {
 def _target_text(line: SheetMeasure) -> Text:
     figures = line.figures
     return Text("—", style="dim") if figures.target is None else Text(format_band(figures.target, figures.target_max))
+
+
+def forecast_line(line: SheetMeasure, styles: dict[Any, str]) -> Text:
+    """Under the table, for the highlighted measure: the owner's year-end forecast and where the trend is heading."""
+    figures = line.figures
+    text = Text.assemble((f"{line.code} ", "bold"), "Year-end forecast ")
+    year_end = describe_year_end(figures.year_end_forecast, figures.year_end_status)
+    if year_end:
+        text.append(year_end, style=styles.get(figures.year_end_status.rag, ""))
+    else:
+        text.append("none (Enter to add)" if line.forecast_editable else "none", style="dim")
+    if line.problem is None:
+        trend = figures.realisation
+        text.append("  ·  Trend ")
+        text.append(trend.describe(), style=styles.get(trend.outlook.rag, "") if trend.value is not None else "dim")
+    return text
 
 
 class MeasuresTable(DataTable):

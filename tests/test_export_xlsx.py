@@ -218,7 +218,7 @@ def test_o_name_xlsx_writes_a_private_workbook_and_says_what_it_wrote(cli, sampl
     out.parent.mkdir()
     result = cli("export", "--db", sample_db, "-o", out)
     assert result.returncode == 0, result.stderr
-    assert result.stderr.strip() == f"Wrote {out}: 17 projects, 59 measures, 498 actuals."
+    assert result.stderr.strip() == f"Wrote {out}: 17 projects, 60 measures, 508 actuals."
     assert list(out.parent.iterdir()) == [out]  # atomic: no temporary file left
     assert out.stat().st_mode & 0o777 == 0o600
     assert openpyxl.load_workbook(out).sheetnames == [sheet.name for sheet in SHEETS]

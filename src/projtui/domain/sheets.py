@@ -133,6 +133,9 @@ ACTUALS = Sheet(
         Column("serves_code", "Serves code"),
         Column("unit", "Unit"),
         Column("direction", "Good is"),
+        # The owner's year-end forecast made at that quarter, and its status against the year-end target.
+        Column("year_end_forecast", "Year-end forecast", kind=CellKind.NUMBER),
+        Column("year_end_status", "Year-end forecast status"),
     ),
 )
 

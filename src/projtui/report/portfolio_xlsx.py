@@ -133,6 +133,7 @@ def _write_measure(
                 project, code, name, quarter, actual, (quarter in provisional) if actual is not None else None, notes.get(quarter),
                 figures.target, figures.status.label, figures.travel_vs_previous.label, figures.target_max,
                 figures.travel_vs_last_year.label, serves, serves_code, unit, direction,
+                figures.year_end_forecast, figures.year_end_status.label if figures.year_end_forecast is not None else None,
             )
         )
     return figures  # the last row is as_at's
@@ -141,6 +142,7 @@ def _write_measure(
 MEASURE_ROW = (
     "project", "measure_code", "measure_name", "quarter", "value", "provisional", "note", "target", "status", "travel",
     "target_max", "travel_vs_last_year", "serves", "serves_code", "unit", "direction",
+    "year_end_forecast", "year_end_status",
 )
 """The fields of `_write_measure`'s rows, in order: ACTUALS' columns (a test holds them equal)."""
 
@@ -148,7 +150,9 @@ MEASURE_ROW = (
 def _figures(rule: MeasureRule | None, measure: Measure, quarter: Quarter, realisation_start: Quarter | None) -> QuarterFigures:
     if rule is not None:
         try:
-            return quarter_figures(rule, quarter, measure.actuals, measure.targets, realisation_start=realisation_start)
+            return quarter_figures(
+                rule, quarter, measure.actuals, measure.targets, realisation_start=realisation_start, forecasts=measure.forecasts
+            )
         except ValueError:
             pass
     # A rule that cannot rate the quarter: the figures without a rating, as review mode shows them (`projtui check` says why).

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
 
 from rich.table import Table
 from rich.text import Text
@@ -32,6 +31,7 @@ from projtui.services.read_models import PlanView, ProjectDetail
 from projtui.services.reviews.history import project_reviews
 from projtui.services.reviews.models import ReviewRow
 from projtui.services.risks import RiskRegister
+from projtui.ui.acting import Acting
 from projtui.ui.screens.ambition_picker import AmbitionLinking
 from projtui.ui.widgets.form import humanise
 from projtui.ui.widgets.plan_editor import PlanEditor
@@ -60,7 +60,7 @@ def local_time(moment: dt.datetime) -> str:
     return aware.astimezone().strftime("%Y-%m-%d %H:%M")
 
 
-class ProjectScreen(WorkerFailures, AmbitionLinking, Screen[None]):
+class ProjectScreen(Acting, WorkerFailures, AmbitionLinking, Screen[None]):
     """One project; pushed by the portfolio (Enter on a row)."""
 
     CSS_PATH = "project.tcss"
@@ -147,14 +147,6 @@ class ProjectScreen(WorkerFailures, AmbitionLinking, Screen[None]):
             self._show_reviews(self.data.reviews)
 
     # -- loading --------------------------------------------------------------------------
-
-    @property
-    def _db(self) -> Any:
-        return self.app.db  # type: ignore[attr-defined]
-
-    @property
-    def _actor(self) -> str:
-        return self.app.login  # type: ignore[attr-defined]
 
     @work(thread=True, exclusive=True, group="project-load", exit_on_error=False)
     def load(self) -> None:

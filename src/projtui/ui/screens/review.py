@@ -23,7 +23,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
 
 from rich.text import Text
 from textual import events, on, work
@@ -55,6 +54,7 @@ from projtui.services.reviews.models import (
     next_in_queue,
 )
 from projtui.services.risks import RiskRegister, risk_register
+from projtui.ui.acting import Acting
 from projtui.ui.screens.actual_dialog import ActualEntered, ActualScreen
 from projtui.ui.screens.confirm import ConfirmScreen
 from projtui.ui.screens.item_form import ReasonScreen
@@ -86,7 +86,7 @@ class _Queue:
     progress: ReviewProgress
 
 
-class ReviewScreen(WorkerFailures, Screen[None]):
+class ReviewScreen(Acting, WorkerFailures, Screen[None]):
     """The quarterly review session for one quarter (default: `reviews.default_review_quarter`)."""
 
     CSS_PATH = "review.tcss"
@@ -190,14 +190,6 @@ class ReviewScreen(WorkerFailures, Screen[None]):
         self.query_one(RagHistory).repaint(self._styles())
         if self.sheet is not None:
             self._fill_measures(self.sheet)
-
-    @property
-    def _db(self) -> Any:
-        return self.app.db  # type: ignore[attr-defined]
-
-    @property
-    def _actor(self) -> str:
-        return self.app.login  # type: ignore[attr-defined]
 
     def _styles(self):
         return rag_styles(self.app.theme_variables)

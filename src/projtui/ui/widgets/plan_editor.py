@@ -36,6 +36,7 @@ from projtui.domain.formatting import plural
 from projtui.domain.plan_map import BenefitsMap, map_plan
 from projtui.services import plans
 from projtui.services.read_models import Item, MeasureItem, PlanView
+from projtui.ui.acting import Acting
 from projtui.ui.widgets.benefits_map import (
     BREAK,
     KIND_TITLES,
@@ -53,7 +54,7 @@ NARROW = 100  # below this many columns the map replaces the items tree instead 
 _SINGULAR = {"output": "output", "outcome": "outcome", "benefit": "benefit", "measure": "measure"}
 
 
-class PlanEditor(WorkerFailures, Vertical):
+class PlanEditor(Acting, WorkerFailures, Vertical):
     """Add, edit, delete, reorder and link a plan's items; edit the plan's own fields."""
 
     HELP_TITLE = "Benefits Review Plan"
@@ -197,14 +198,6 @@ class PlanEditor(WorkerFailures, Vertical):
         if kind == "measure":
             return [m.fields.code for m in plan.measures if m.fields.code]
         return [item.fields.code for item in {"output": plan.outputs, "outcome": plan.outcomes, "benefit": plan.benefits}[kind]]
-
-    @property
-    def _db(self) -> Any:
-        return self.app.db  # type: ignore[attr-defined]
-
-    @property
-    def _actor(self) -> str:
-        return self.app.login  # type: ignore[attr-defined]
 
     def _notify(self, message: str, *, severity: str = "information") -> None:
         self.app.notify(message, severity=severity, markup=False)  # type: ignore[arg-type]

@@ -10,7 +10,6 @@ number, a shape and a word, never colour alone (`domain.risks`, `rag.py`).
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from rich.text import Text
 from textual import on, work
@@ -36,6 +35,7 @@ from projtui.domain.risks import (
 )
 from projtui.services import risks
 from projtui.services.risks import RiskRecord, RiskRegister
+from projtui.ui.acting import Acting
 from projtui.ui.widgets.form import FieldSpec, choices_of, humanise
 from projtui.ui.widgets.rag import on_theme_change, rag_styles, rag_text
 from projtui.ui.worker_failures import WorkerFailures
@@ -61,7 +61,7 @@ def score_text(record: RiskRecord, bands: RiskBands, styles) -> Text:
     return text
 
 
-class RiskRegisterView(WorkerFailures, Vertical):
+class RiskRegisterView(Acting, WorkerFailures, Vertical):
     """The register's table and the detail of the risk under the cursor."""
 
     BINDINGS = [
@@ -91,14 +91,6 @@ class RiskRegisterView(WorkerFailures, Vertical):
     @property
     def table(self) -> DataTable:
         return self.query_one("#risks-table", DataTable)
-
-    @property
-    def _db(self) -> Any:
-        return self.app.db  # type: ignore[attr-defined]
-
-    @property
-    def _actor(self) -> str:
-        return self.app.login  # type: ignore[attr-defined]
 
     @property
     def bands(self) -> RiskBands:

@@ -116,3 +116,8 @@ def test_welcome(snap_compare, tmp_path, monkeypatch, make_app):
         assert snap_compare(make_app(db, offer_sample=True), terminal_size=SMALL, run_before=still)
     finally:
         db.dispose()
+
+
+def test_new_project_form(snap_compare, app):
+    # n: the form opens on Code with the next free one offered; Name, stage (pipeline) and the rest below.
+    assert snap_compare(app, terminal_size=SMALL, run_before=_after("n"))

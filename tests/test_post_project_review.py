@@ -41,3 +41,10 @@ def test_a_closed_project_with_benefits_still_to_realise_is_listed_as_post_proje
 def test_the_rules_behind_it_live_in_the_domain():
     assert [stage for stage in Stage if stage.post_project] == [Stage.CLOSED]
     assert [status for status in BenefitStatus if status.still_to_realise] == [BenefitStatus.FORECAST, BenefitStatus.REALISING]
+
+
+def test_the_stage_filter_keeps_only_that_stage(db):
+    assert [entry.code for entry in reviews.review_queue(db, Quarter(2026, 3), stage=Stage.CLOSED)] == ["SP-02"]
+    assert [entry.code for entry in reviews.review_queue(db, Quarter(2026, 3), stage=Stage.DELIVERY)] == ["SP-01"]
+    assert reviews.review_queue(db, Quarter(2026, 3), stage=Stage.PIPELINE) == []
+    assert reviews.review_progress(db, Quarter(2026, 3), stage=Stage.CLOSED).total == 1

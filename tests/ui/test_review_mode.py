@@ -394,6 +394,18 @@ async def test_f_filters_by_ambition_and_the_counts_follow(sample_db):
         assert "16 of 17 reviewed" in _text(screen, "#rv-header") and "Filter" not in _text(screen, "#rv-header")
 
 
+async def test_filter_by_stage_shows_the_post_project_reviews(sample_db):
+    async with review_app(sample_db).run_test(size=(120, 40)) as pilot:
+        screen = await open_review(pilot)
+        dialog = await open_filter(pilot)
+        dialog.query_one("#rf-stage", Select).value = "closed"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert _queue_codes(screen) == ["SP-13"]
+        assert "0 of 1 reviewed" in _text(screen, "#rv-header") and "stage closed" in _text(screen, "#rv-header")
+        assert "Post-project benefits review" in _text(screen, "#rv-title")
+
+
 async def test_filter_by_lead_and_service_and_the_dialog_remembers_it(sample_db):
     async with review_app(sample_db).run_test(size=(120, 40)) as pilot:
         screen = await open_review(pilot, NEXT)

@@ -101,16 +101,18 @@ class ReviewFilter:
 
     ``ambition`` is an ambition code (any link, primary or not) or
     ``read_models.NO_AMBITION``; ``lead`` and ``service`` match exactly,
-    ignoring case (see ``reviews.review_queue``).
+    ignoring case; ``stage`` keeps only that stage's projects (see
+    ``reviews.review_queue``).
     """
 
     ambition: str | None = None
     lead: str | None = None
     service: str | None = None
+    stage: Stage | None = None
 
     @property
     def active(self) -> bool:
-        return any((self.ambition, self.lead, self.service))
+        return any((self.ambition, self.lead, self.service, self.stage))
 
     def describe(self) -> str:
         """e.g. ``ambition A1 · lead Sam Kelly``; empty when nothing is filtered."""
@@ -121,6 +123,8 @@ class ReviewFilter:
             parts.append(f"lead {self.lead}")
         if self.service:
             parts.append(f"service {self.service}")
+        if self.stage:
+            parts.append(f"stage {self.stage.value.replace('_', ' ')}")
         return " · ".join(parts)
 
 

@@ -54,6 +54,7 @@ def review_queue(
     lead: str | None = None,
     service: str | None = None,
     stages: Collection[Stage] | None = None,
+    stage: Stage | None = None,
 ) -> list[QueueEntry]:
     """The projects to review for the quarter, by code, with where each review stands.
 
@@ -62,7 +63,8 @@ def review_queue(
     ignoring case. ``stages`` defaults to ``DEFAULT_STAGES`` (all but closed
     and cancelled); a project that already has a review for the quarter is
     listed whatever its stage, and a closed one while any of its benefits is
-    still to be realised (its post-project benefits review). A few bulk queries, whatever the number of
+    still to be realised (its post-project benefits review). ``stage``, when
+    given, keeps only the projects at that stage (review mode's filter). A few bulk queries, whatever the number of
     projects.
     """
     quarter = as_quarter(quarter)
@@ -72,6 +74,7 @@ def review_queue(
             session, quarter, stages={s.value for s in stages}, ambition=None if ambition == NO_AMBITION else ambition,
             no_ambition=ambition == NO_AMBITION, lead=lead, service=service,
             post_project={s.value for s in POST_PROJECT_STAGES}, open_benefits=_OPEN_BENEFITS,
+            only_stage=None if stage is None else Stage(stage).value,
         )
         current = q.reviews_by_project(session, quarter, chosen)
         previous = q.previous_published_by_project(session, quarter, chosen)
@@ -111,9 +114,10 @@ def review_progress(
     lead: str | None = None,
     service: str | None = None,
     stages: Collection[Stage] | None = None,
+    stage: Stage | None = None,
 ) -> ReviewProgress:
     """ "n of m reviewed" for the same projects ``review_queue`` lists (``reviewed, total = ...`` unpacks).
 
     A screen that already holds the queue can use ``ReviewProgress.of(entries)`` instead.
     """
-    return ReviewProgress.of(review_queue(db, quarter, ambition=ambition, lead=lead, service=service, stages=stages))
+    return ReviewProgress.of(review_queue(db, quarter, ambition=ambition, lead=lead, service=service, stages=stages, stage=stage))

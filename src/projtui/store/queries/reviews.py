@@ -174,7 +174,7 @@ def distinct_values(session: Session, column: str) -> list[str]:
 
 def _queue_conditions(
     quarter: Quarter, stages: Collection[str], ambition: str | None, no_ambition: bool, lead: str | None, service: str | None,
-    post_project: Collection[str] = (), open_benefits: Collection[str] = (),
+    post_project: Collection[str] = (), open_benefits: Collection[str] = (), only_stage: str | None = None,
 ) -> list:
     has_review = exists().where(t.QuarterlyReview.project_id == t.Project.id, _in_quarter(t.QuarterlyReview, quarter))
     listed = [t.Project.stage.in_(sorted(stages)), has_review]
@@ -182,6 +182,8 @@ def _queue_conditions(
         benefits_open = exists().where(t.Benefit.project_id == t.Project.id, t.Benefit.status.in_(sorted(open_benefits)))
         listed.append(and_(t.Project.stage.in_(sorted(post_project)), benefits_open))
     conditions = [or_(*listed)]
+    if only_stage is not None:
+        conditions.append(t.Project.stage == only_stage)
     if no_ambition:
         conditions.append(~exists().where(t.ProjectAmbition.project_id == t.Project.id))
     elif ambition:
@@ -208,17 +210,18 @@ def queue_projects(
     service: str | None,
     post_project: Collection[str] = (),
     open_benefits: Collection[str] = (),
+    only_stage: str | None = None,
 ) -> tuple[list, Any]:
     """The projects review mode lists for the quarter, by code, and a selectable of their ids for the bulk reads below.
 
     Listed: projects in one of ``stages``, or with a review for the quarter
     whatever their stage, or in one of ``post_project`` with a benefit whose
-    status is one of ``open_benefits``; narrowed to those linked to ``ambition`` (any
+    status is one of ``open_benefits``; only those at ``only_stage``, when given; narrowed to those linked to ``ambition`` (any
     link) or to none (``no_ambition``), and to ``lead`` and ``service``
     ignoring case. Rows have id, code, name, stage, lead, service and
     ambition (the primary one's code).
     """
-    conditions = _queue_conditions(quarter, stages, ambition, no_ambition, lead, service, post_project, open_benefits)
+    conditions = _queue_conditions(quarter, stages, ambition, no_ambition, lead, service, post_project, open_benefits, only_stage)
     primary = (
         select(t.Ambition.code)
         .join(t.ProjectAmbition, t.ProjectAmbition.ambition_id == t.Ambition.id)

@@ -203,7 +203,9 @@ class ReviewScreen(Acting, WorkerFailures, Screen[None]):
         try:
             quarter = self.quarter or reviews.default_review_quarter(self._db)
             entries = tuple(
-                reviews.review_queue(self._db, quarter, ambition=chosen.ambition, lead=chosen.lead, service=chosen.service)
+                reviews.review_queue(
+                    self._db, quarter, ambition=chosen.ambition, lead=chosen.lead, service=chosen.service, stage=chosen.stage
+                )
             )
         except ProjtuiError as exc:
             self.app.call_from_thread(self._error, "Could not read the review queue", exc)

@@ -15,9 +15,11 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Footer, Select, Static
 
+from projtui.domain.enums import Stage
 from projtui.services.read_models import NO_AMBITION
 from projtui.services.reviews.models import ReviewFilter, ReviewFilterOptions
 from projtui.ui.screens.dialog import Dialog
+from projtui.ui.widgets.project_columns import stage_label
 
 
 def _select(widget_id: str, prompt: str, options: Sequence[tuple[Text, str]], current: str | None) -> Select[str]:
@@ -54,6 +56,9 @@ class ReviewFilterScreen(Dialog[ReviewFilter | None]):
             yield _select("rf-lead", "Any lead", [(Text(lead), lead) for lead in options.leads], current.lead)
             yield Static("Service", classes="rf-label")
             yield _select("rf-service", "Any service", [(Text(service), service) for service in options.services], current.service)
+            yield Static("Stage", classes="rf-label")
+            stages = [(Text(stage_label(stage).capitalize()), stage.value) for stage in Stage]
+            yield _select("rf-stage", "Any stage", stages, current.stage.value if current.stage else None)
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Apply (ctrl+s)", id="rf-apply", variant="primary", compact=True, action="screen.apply")
                 yield Button("Clear all (ctrl+x)", id="rf-clear", compact=True, action="screen.clear")
@@ -68,7 +73,10 @@ class ReviewFilterScreen(Dialog[ReviewFilter | None]):
         return value if isinstance(value, str) else None
 
     def action_apply(self) -> None:
-        self.dismiss(ReviewFilter(self._value("#rf-ambition"), self._value("#rf-lead"), self._value("#rf-service")))
+        stage = self._value("#rf-stage")
+        self.dismiss(
+            ReviewFilter(self._value("#rf-ambition"), self._value("#rf-lead"), self._value("#rf-service"), Stage(stage) if stage else None)
+        )
 
     def action_clear(self) -> None:
         self.dismiss(ReviewFilter())

@@ -23,6 +23,11 @@ class Stage(StrEnum):
         return self is not Stage.PIPELINE
 
     @property
+    def label(self) -> str:
+        """The stage in words: ``on_hold`` -> ``on hold``."""
+        return self.value.replace("_", " ")
+
+    @property
     def post_project(self) -> bool:
         """Closed: the project is done, and review follows only its benefits still to be realised."""
         return self is Stage.CLOSED

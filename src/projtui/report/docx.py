@@ -106,7 +106,7 @@ def _project_row(p: ProjectLine) -> list[str | Cell]:
     if p.other_ambitions:
         name.append(f"Also serves {', '.join(p.other_ambitions)}")
     return [
-        p.code, Cell(tuple(name)), p.lead or "", p.stage.value.replace("_", " "), _rag_cell(p.rag, wording.rating(p)),
+        p.code, Cell(tuple(name)), p.lead or "", p.stage.label, _rag_cell(p.rag, wording.rating(p)),
         wording.previous(p), wording.review(p), wording.money(p), str(p.benefits), _commentary(p),
     ]
 

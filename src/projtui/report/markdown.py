@@ -114,7 +114,7 @@ def _projects(section: AmbitionSection) -> list[str]:
     headers = ["Code", "Project", "Lead", "Stage", "RAG", "Previous published", "Review", "Forecast outturn of budget", "Benefits on track", "Commentary"]
     rows = [
         [
-            escape(p.code), _project_name(p), escape(p.lead), p.stage.value.replace("_", " "), wording.rating(p), wording.previous(p),
+            escape(p.code), _project_name(p), escape(p.lead), p.stage.label, wording.rating(p), wording.previous(p),
             wording.review(p), wording.money(p), str(p.benefits), _commentary(p),
         ]
         for p in section.projects

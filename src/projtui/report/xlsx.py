@@ -105,7 +105,7 @@ def _write(book: Workbook, report: Report) -> None:
         for p in section.projects:
             projects.write(
                 (
-                    section.heading, p.code, p.name, ", ".join(p.other_ambitions) or None, p.lead, p.stage.value.replace("_", " "),
+                    section.heading, p.code, p.name, ", ".join(p.other_ambitions) or None, p.lead, p.stage.label,
                     rag_word(p.rag), p.change.label or None, rag_word(p.previous.rag) if p.previous else None,
                     p.previous.quarter if p.previous else None, wording.review(p) or None,
                     p.budget_pence, p.forecast_pence, p.variance_pence, p.spend_to_date_pence, str(p.benefits),

@@ -124,7 +124,7 @@ class ReviewFilter:
         if self.service:
             parts.append(f"service {self.service}")
         if self.stage:
-            parts.append(f"stage {self.stage.value.replace('_', ' ')}")
+            parts.append(f"stage {self.stage.label}")
         return " · ".join(parts)
 
 

@@ -34,7 +34,7 @@ def rule_message(detail: ProjectDetail) -> str:
     """What the golden-thread rule says about this project, in the UI's words."""
     stage = detail.fields.stage
     if stage.needs_ambition:
-        return f"{detail.code} is at stage {stage.value.replace('_', ' ')}: it must stay linked to at least one Council Plan ambition."
+        return f"{detail.code} is at stage {stage.label}: it must stay linked to at least one Council Plan ambition."
     return "A pipeline project may be linked to no ambition while it is drafted; it needs one before it leaves the pipeline."
 
 

@@ -100,9 +100,6 @@ class ImportFileScreen(Dialog[str | None]):
     def on_mount(self) -> None:
         self.query_one("#import-path", Input).focus()
 
-    def unsaved_changes(self) -> str | None:
-        return None  # a path, not work: retyping it costs nothing
-
     @on(Input.Submitted, "#import-path")
     def _submitted(self, event: Input.Submitted) -> None:
         event.stop()

@@ -16,8 +16,8 @@ from projtui.services.read_models import ProjectRow, SortKey
 
 
 def stage_label(stage: Stage | str) -> str:
-    """`on_hold` -> `on hold`."""
-    return str(stage).replace("_", " ")
+    """`on_hold` -> `on hold` (`Stage.label`); a store row's plain string too, and "" for none."""
+    return Stage(stage).label if stage else ""
 
 
 

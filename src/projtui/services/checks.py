@@ -18,7 +18,12 @@ from projtui.domain.cadence import due_quarters
 from projtui.domain.codes import natural_key
 from projtui.domain.enums import Direction, Frequency, Rag, Stage
 from projtui.domain.formatting import format_band, format_list, format_number, plural
-from projtui.domain.measures import MIN_POINTS, MeasureRule, realisation_forecast
+from projtui.domain.measures import (
+    MIN_POINTS,
+    RULE_FIELDS,
+    MeasureRule,
+    realisation_forecast,
+)
 from projtui.domain.progress import Progress, counted, no_progress
 from projtui.domain.quarter import Quarter
 from projtui.domain.risks import RiskStatus
@@ -173,7 +178,7 @@ def _forecast_to_miss(session: Session, latest: Quarter) -> list[Gap]:
         for measure_id, year, number, value in q.targeted_measure_figures(session, table, latest, **where):
             figures[name][measure_id][quarter(year, number)] = value
     gaps = []
-    for row in q.targeted_measures(session, **where):
+    for row in q.targeted_measures(session, RULE_FIELDS, **where):
         actuals = figures["actuals"].get(row.id)
         if actuals is None or len(actuals) < MIN_POINTS:  # no trend to miss with
             continue

@@ -9,17 +9,14 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import fields
 
-from projtui.domain.measures import MeasureRule, OnTrackCount, benefit_on_track, measure_status, reporting_started, rollup_counts
+from projtui.domain.measures import RULE_FIELDS, MeasureRule, OnTrackCount, benefit_on_track, measure_status, reporting_started, rollup_counts
 from projtui.domain.quarter import Quarter
 from projtui.services.reviews.quarter import default_review_quarter
 from projtui.store.database import Database
 from projtui.store.queries import portfolio_benefits as q
 from projtui.store.queries.plain import chunks
 
-# The measure columns a MeasureRule is made of: its fields are named as the store's columns.
-_RULE = tuple(field.name for field in fields(MeasureRule))
 
 
 def benefits_on_track(db: Database, project_ids: Iterable[int], quarter: Quarter | None = None) -> dict[int, OnTrackCount]:
@@ -46,7 +43,7 @@ def benefits_on_track(db: Database, project_ids: Iterable[int], quarter: Quarter
         for benefit_id, project_id, start in q.benefits(db, chunk):
             benefits[project_id].append(benefit_id)
             starts[benefit_id] = Quarter.from_label(start)
-        for measure_id, benefit_id, *rule in q.benefit_measures(db, chunk, _RULE):
+        for measure_id, benefit_id, *rule in q.benefit_measures(db, chunk, RULE_FIELDS):
             measures[benefit_id].append((measure_id, _rule(rule)))
     actual_now, started, profiled = _figures(db, sorted(m for ms in measures.values() for m, _ in ms), quarter)
     result: dict[int, OnTrackCount] = {}
@@ -87,7 +84,7 @@ def _figures(db: Database, measure_ids: list[int], quarter: Quarter) -> tuple[di
 
 def _rule(values: list) -> MeasureRule | None:
     try:
-        return MeasureRule(**dict(zip(_RULE, values, strict=True)))
+        return MeasureRule(**dict(zip(RULE_FIELDS, values, strict=True)))
     except ValueError:
         return None
 

@@ -33,7 +33,7 @@ from projtui.domain.measures.forecast import (
 )
 from projtui.domain.measures.rating import measure_status, reporting_started, status
 from projtui.domain.measures.rollup import OnTrackCount, benefit_on_track, rollup_counts
-from projtui.domain.measures.rule import MeasureRule
+from projtui.domain.measures.rule import RULE_FIELDS, MeasureRule
 from projtui.domain.measures.targets import (
     on_trajectory,
     target_basis,
@@ -56,6 +56,7 @@ from projtui.domain.measures.vocabulary import (
 __all__ = [
     "MIN_POINTS",
     "MeasureRule",
+    "RULE_FIELDS",
     "MeasureStatus",
     "OnTrackCount",
     "Outlook",

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from types import MappingProxyType
 from typing import Any
 
 from projtui.domain.enums import Aggregation, Direction, Frequency
 from projtui.domain.quarter import Quarter
 
-__all__ = ["NO_PROFILE", "POUND_UNITS", "REL_EPSILON", "MeasureRule", "finite"]
+__all__ = ["NO_PROFILE", "POUND_UNITS", "REL_EPSILON", "RULE_FIELDS", "MeasureRule", "finite"]
 
 # Figures are typed in to a few decimal places, but arithmetic on them is
 # binary: 0.9 - 0.9 * 10 / 100 is not exactly the 0.81 an officer typed. A
@@ -130,3 +130,9 @@ class MeasureRule:
     def cumulative(self) -> bool:
         return self.aggregation is Aggregation.CUMULATIVE
 
+
+
+# The measure's attributes a rule is made of, named as the store's measure
+# columns: a query that reads measures to rate them selects these, so a field
+# added to the rule (the unit, for money) reaches every such query at once.
+RULE_FIELDS: tuple[str, ...] = tuple(field.name for field in fields(MeasureRule))

@@ -6,7 +6,7 @@ need commentary) is decided above, in `services.checks`, and passed in.
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 
 from sqlalchemy import Select, and_, exists, func, literal, or_, select, tuple_
 from sqlalchemy.orm import Session, aliased
@@ -70,14 +70,13 @@ def _targeted(except_stages: Collection[str], except_directions: Collection[str]
     )
 
 
-def targeted_measures(session: Session, *, except_stages: Collection[str], except_directions: Collection[str]) -> list:
-    """Rows (id, project, code, name and the fields the status rule reads) of the measures with a target."""
+def targeted_measures(
+    session: Session, columns: Sequence[str], *, except_stages: Collection[str], except_directions: Collection[str]
+) -> list:
+    """Rows (id, project, code, name and ``columns``: the fields the status rule reads) of the measures with a target."""
     m = t.Measure
     statement = (
-        select(
-            m.id, t.Project.code.label("project"), m.code, m.name, m.direction, m.target, m.target_max, m.tolerance,
-            m.aggregation, m.frequency, m.baseline, m.baseline_period, m.target_period, m.unit,
-        )
+        select(m.id, t.Project.code.label("project"), m.code, m.name, *(getattr(m, column) for column in columns))
         .join(t.Project, t.Project.id == m.project_id)
         .where(*_targeted(except_stages, except_directions))
     )

@@ -1,8 +1,8 @@
-"""Figures as people type them in forms (ui/widgets/form.py): what is read, and what is refused."""
+"""Figures as people type them in forms (domain/parsing.py): what is read, and what is refused."""
 
 import pytest
 
-from projtui.ui.widgets.form import parse_actual
+from projtui.domain.parsing import parse_actual
 
 
 @pytest.mark.parametrize(

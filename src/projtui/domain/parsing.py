@@ -42,6 +42,18 @@ def parse_number(text: str) -> float:
     return value + 0.0
 
 
+def marked_provisional(text: str) -> bool:
+    """A figure typed with a trailing p ("87000p") is marked provisional."""
+    return text.rstrip()[-1:] in ("p", "P")
+
+
+def parse_actual(text: str) -> tuple[float, bool]:
+    """A quarter's figure as typed in review mode, and whether it is marked provisional: "87000p" is 87000, provisional."""
+    stripped = text.strip()
+    provisional = marked_provisional(stripped)
+    return parse_number(stripped[:-1] if provisional else stripped), provisional
+
+
 def parse_date(text: str) -> dt.date:
     stripped = text.strip()
     if not _DATE.match(stripped):

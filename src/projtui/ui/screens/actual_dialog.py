@@ -13,11 +13,12 @@ from textual.widgets import Button, Checkbox, Footer, Input, Static
 
 from projtui.domain.formatting import format_band
 from projtui.domain.measures import describe_year_end
+from projtui.domain.parsing import marked_provisional, parse_actual, parse_number
 from projtui.domain.records import ActualFields
 from projtui.services.reviews.models import SheetMeasure
 from projtui.ui.screens.confirm import dismiss_asking_first
 from projtui.ui.screens.dialog import Dialog
-from projtui.ui.widgets.form import editable_number, parse_actual, parse_number
+from projtui.ui.widgets.form import editable_number
 from projtui.ui.widgets.tick_box import TickBox
 
 
@@ -149,7 +150,7 @@ class ActualScreen(Dialog[ActualEntered | None]):
     @on(Input.Changed, "#actual-value")
     def _marked_provisional(self, event: Input.Changed) -> None:
         # "87000p": the p ticks the box as it is typed, so the mark is seen before saving.
-        if event.value.rstrip()[-1:] in ("p", "P"):
+        if marked_provisional(event.value):
             self.query_one("#actual-provisional", Checkbox).value = True
 
     @on(Input.Submitted)

@@ -57,13 +57,6 @@ def editable_number(value: float | None) -> str:
     return text[:-2] if text.endswith(".0") else text
 
 
-def parse_actual(text: str) -> tuple[float, bool]:
-    """A quarter's figure as typed in review mode, and whether it is marked provisional: "87000p" is 87000, provisional."""
-    stripped = text.strip()
-    provisional = stripped[-1:] in ("p", "P")
-    return parse_number(stripped[:-1] if provisional else stripped), provisional
-
-
 def parse_quarter(text: str) -> Quarter:
     try:
         return Quarter.parse(text)

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from strategies import documents
 
 from projtui.snapshot.diff import Change, diff_documents, summarise
-from projtui.snapshot.diff_render import render_json, render_text
+from projtui.snapshot.diff_render import changes_phrase, render_json, render_text
 from projtui.snapshot.document import (
     Ambition,
     Benefit,
@@ -726,3 +726,13 @@ def test_a_new_databases_portfolio_settings_are_added_not_changed():
     renamed = doc.Document(portfolio=doc.PortfolioFields(name="Projects 2027", council="Lancaster City Council"))
     assert totals(diff_documents(named, renamed)) == {"added": 0, "changed": 1, "removed": 0}
     assert totals(diff_documents(named, empty)) == {"added": 0, "changed": 0, "removed": 2}
+
+
+def test_an_import_phrases_its_changes_one_way_everywhere():
+    assert changes_phrase([]) == "no changes"
+    changes = [
+        Change("added", "priority", "A1/A1.2", None, new="Biodiversity"),
+        Change("added", "ambition", "A3", None, new="Homes"),
+        Change("removed", "ambition", "A2", None, old="An Inclusive District"),
+    ]
+    assert changes_phrase(changes) == "2 added, 0 changed, 1 removed"

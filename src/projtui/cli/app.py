@@ -10,7 +10,7 @@ import typer
 
 from projtui import config
 from projtui.cli.errors import UsageProblem
-from projtui.cli.options import DbPath, DbUrl, counts, open_database, resolve_url
+from projtui.cli.options import DbPath, DbUrl, open_database, resolve_url
 
 
 def demo(ctx: typer.Context) -> None:
@@ -40,6 +40,7 @@ def init(
     """Create the database, or migrate it to the current schema; on a database with no users yet, you become its admin."""
     from projtui.services.transfer import load_sample
     from projtui.services.users import claim_first_admin
+    from projtui.snapshot.diff_render import changes_phrase
 
     login = config.login_name()
     database = open_database(ctx, db, database_url, create=True)
@@ -49,7 +50,7 @@ def init(
             typer.echo(f"You ({login}) are its admin: `projtui user add` lets others in.")
         if sample:
             result = load_sample(database, actor=login)
-            typer.echo(f"Sample portfolio loaded: {counts(result.summary)}")
+            typer.echo(f"Sample portfolio loaded: {changes_phrase(result.changes)}")
     finally:
         database.dispose()
 

@@ -110,22 +110,7 @@ def read_input(file: Path) -> tuple[str, str]:
     """The text of `file` (- for standard input) and the name to report it by."""
     if str(file) == "-":
         return sys.stdin.read(), "<stdin>"
-    try:
-        return file.read_text(encoding="utf-8"), str(file)
-    except FileNotFoundError:
-        raise UsageProblem(f"{file}: no such file") from None
-    except IsADirectoryError:
-        raise UsageProblem(f"{file}: is a directory, not a snapshot file") from None
-    except UnicodeDecodeError as exc:
-        raise ProjtuiError(f"{file}: not UTF-8 text (byte {exc.start})") from None
-    except OSError as exc:
-        raise ProjtuiError(f"{file}: cannot read: {exc.strerror}") from None
+    from projtui.files import read_text
 
+    return read_text(file, what="snapshot file"), str(file)
 
-def counts(summary: dict[str, dict[str, int]]) -> str:
-    """An import's changes in a phrase: "2 added, 1 changed, 0 removed", or "no changes"."""
-    from projtui.snapshot.diff import KINDS
-    from projtui.snapshot.diff_render import count_line
-
-    totals = {kind: sum(entity.get(kind, 0) for entity in summary.values()) for kind in KINDS}
-    return count_line(totals) if any(totals.values()) else "no changes"

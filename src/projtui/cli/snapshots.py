@@ -11,13 +11,11 @@ from typing import Annotated
 import typer
 
 from projtui import config
-from projtui.cli.errors import UsageProblem
 from projtui.cli.options import (
     DbPath,
     DbUrl,
     OutputOption,
     QuarterOption,
-    counts,
     format_from_name,
     open_database,
     read_input,
@@ -101,7 +99,7 @@ def import_(
     database_url: DbUrl = None,
 ) -> None:
     """Validate a snapshot or spreadsheet, then apply it in one transaction (upsert by code)."""
-    from projtui.snapshot.diff_render import render_text
+    from projtui.snapshot.diff_render import changes_phrase, render_text
     from projtui.spreadsheet.tables import is_spreadsheet
 
     actor = config.login_name()
@@ -113,11 +111,11 @@ def import_(
         def run(database, progress):
             return import_snapshot(database, text, source=source, actor=actor, dry_run=dry_run, reopen=reopen, progress=progress)
     else:
+        from projtui.files import require_file
         from projtui.services.transfer import import_file
 
-        if not file.is_file():
-            kind = "spreadsheet" if is_spreadsheet(file) else "snapshot file"
-            raise UsageProblem(f"{file}: {f'is a directory, not a {kind}' if file.is_dir() else 'no such file'}")
+        # Before the database is opened, so a mistyped path creates no database.
+        require_file(file, what="spreadsheet" if is_spreadsheet(file) else "snapshot file")
         source = str(file)
 
         def run(database, progress):
@@ -132,9 +130,9 @@ def import_(
     if dry_run:
         if result.changes:
             typer.echo(render_text(result.changes, result.before, result.after).rstrip("\n"))
-        typer.echo(f"Dry run: would apply {counts(result.summary)}; nothing was changed.")
+        typer.echo(f"Dry run: would apply {changes_phrase(result.changes)}; nothing was changed.")
     else:
-        typer.echo(f"Imported {source}: {counts(result.summary)}.")
+        typer.echo(f"Imported {source}: {changes_phrase(result.changes)}.")
 
 
 def diff(

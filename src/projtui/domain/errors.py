@@ -14,6 +14,12 @@ class ProjtuiError(Exception):
     exit_code = 1
 
 
+class NamedNoFile(ProjtuiError):
+    """A path given to read that is no file: the command line is wrong (exit 2), not the data."""
+
+    exit_code = 2
+
+
 class SchemaError(ProjtuiError):
     """The database's schema is not one this code can use."""
 

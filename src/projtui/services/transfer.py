@@ -9,10 +9,10 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from projtui.domain.errors import ProjtuiError
 from projtui.domain.formatting import plural
 from projtui.domain.progress import Progress, counted, no_progress
 from projtui.domain.quarter import Quarter
+from projtui.files import read_text, require_file
 from projtui.services.export import iter_projects, project_ids_in_order, read_header
 from projtui.services.importing import ImportResult, import_snapshot
 from projtui.services.reviews.quarter import default_review_quarter
@@ -111,16 +111,10 @@ def import_file(
     """
     from projtui.spreadsheet.tables import is_spreadsheet
 
-    if not path.is_file():
-        raise ProjtuiError(f"{path}: {'is a directory, not a file to import' if path.is_dir() else 'no such file'}")
     if is_spreadsheet(path):
         from projtui.services.sheet_import import import_spreadsheet
 
+        require_file(path, what="spreadsheet")
         return import_spreadsheet(db, path, source=str(path), actor=actor, dry_run=dry_run, reopen=reopen, progress=progress)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError as exc:
-        raise ProjtuiError(f"{path}: not UTF-8 text (byte {exc.start})") from None
-    except OSError as exc:
-        raise ProjtuiError(f"{path}: cannot read: {exc.strerror}") from None
+    text = read_text(path, what="snapshot file")
     return import_snapshot(db, text, source=str(path), actor=actor, dry_run=dry_run, reopen=reopen, progress=progress)

@@ -12,7 +12,7 @@ import datetime as dt
 import enum
 import json
 import typing
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import asdict
 
 from projtui.domain.formatting import format_pounds
@@ -27,7 +27,7 @@ from projtui.snapshot.diff import (
     totals,
 )
 
-__all__ = ["count_line", "render_json", "render_text"]
+__all__ = ["changes_phrase", "count_line", "render_json", "render_text"]
 
 
 def render_json(changes: list[Change]) -> str:
@@ -74,6 +74,12 @@ def render_text(changes: list[Change], old: doc.Document, new: doc.Document) -> 
 def count_line(counted: dict[str, int]) -> str:
     """Counts per kind in words: "1 added, 12 changed, 4 removed"."""
     return ", ".join(f"{counted.get(kind, 0)} {kind}" for kind in KINDS)
+
+
+def changes_phrase(changes: Iterable[Change]) -> str:
+    """What an import did or would do, as every front end says it: "2 added, 1 changed, 0 removed", or "no changes"."""
+    counted = totals(changes)
+    return count_line(counted) if any(counted.values()) else "no changes"
 
 
 _SIGNS = {"added": "+", "removed": "-", "changed": "~"}

@@ -122,8 +122,7 @@ class ImportFileScreen(Dialog[str | None]):
     @work(thread=True, exclusive=True, group="welcome-import", exit_on_error=False)
     def _import(self, path: Path) -> None:
         from projtui.services.transfer import import_file
-        from projtui.snapshot.diff import totals
-        from projtui.snapshot.diff_render import count_line
+        from projtui.snapshot.diff_render import changes_phrase
 
         try:
             result = import_file(self.app.db, path, actor=self.app.login)  # type: ignore[attr-defined]
@@ -138,4 +137,4 @@ class ImportFileScreen(Dialog[str | None]):
         except ProjtuiError as exc:
             self.app.call_from_thread(self._show, str(exc))
             return
-        self.app.call_from_thread(self.dismiss, f"Imported {path}: {count_line(totals(result.changes))}.")
+        self.app.call_from_thread(self.dismiss, f"Imported {path}: {changes_phrase(result.changes)}.")

@@ -18,8 +18,11 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlmodel import Field, SQLModel
+
+from projtui.store.queries.portfolio import INDEXED_SORTS, sort_index_columns
 
 ENUM = String(24)
 CODE = String(32)
@@ -85,6 +88,7 @@ class Project(Versioned, table=True):
         Index("ix_project_name", "name"),
         Index("ix_project_stage", "stage"),
         Index("ix_project_lead", "lead"),
+        *(Index(f"ix_project_sort_{sort}", *map(text, sort_index_columns(sort))) for sort in INDEXED_SORTS),
     )
     id: int | None = Field(default=None, primary_key=True)
     code: str = Field(sa_type=CODE, unique=True)

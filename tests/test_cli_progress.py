@@ -1,4 +1,4 @@
-"""The long commands' progress bar: drawn on stderr when it is a terminal, never when piped or with --quiet."""
+"""The long commands on a terminal: a progress bar on stderr (never when piped or with --quiet), and Ctrl+C part way that changes nothing."""
 
 from __future__ import annotations
 
@@ -6,13 +6,18 @@ import errno
 import os
 import pty
 import re
+import signal
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from bulk import bulk_document_text
 
 from projtui.services.transfer import sample_text
+
+BIG = 4_000  # projects: seconds of work, so Ctrl+C lands part way through a phase
+WIDE = 200  # columns, so the bar shows its counts beside the import's long file name
 
 # Cursor moves, colours and the like, so what is left is the text a person sees.
 _ESCAPES = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
@@ -25,13 +30,18 @@ def sample_db(cli, tmp_path) -> Path:
     return db
 
 
-def _on_a_terminal(cwd: Path, *args: str | os.PathLike[str]) -> tuple[int, str, str]:
-    """Run projtui in ``cwd`` with stderr on a pseudo-terminal and stdout piped: (exit code, stdout, what the terminal showed)."""
+def _on_a_terminal(
+    cwd: Path, *args: str | os.PathLike[str], interrupt_at: re.Pattern[str] | None = None, columns: int = 100
+) -> tuple[int, str, str]:
+    """Run projtui in ``cwd`` with stderr on a pseudo-terminal and stdout piped: (exit code, stdout, what the terminal showed).
+
+    With ``interrupt_at``, Ctrl+C is sent (SIGINT, as a terminal sends it) once the terminal shows that pattern.
+    """
     main, secondary = pty.openpty()
     child = subprocess.Popen(
         [sys.executable, "-m", "projtui", *map(str, args)],
         stdout=subprocess.PIPE, stderr=secondary, stdin=subprocess.DEVNULL, cwd=cwd,
-        env={**os.environ, "PYTHONIOENCODING": "utf-8", "TERM": "xterm-256color", "COLUMNS": "100"},
+        env={**os.environ, "PYTHONIOENCODING": "utf-8", "TERM": "xterm-256color", "COLUMNS": str(columns)},
     )
     os.close(secondary)
     shown = bytearray()
@@ -45,6 +55,9 @@ def _on_a_terminal(cwd: Path, *args: str | os.PathLike[str]) -> tuple[int, str, 
         if not chunk:
             break
         shown += chunk
+        if interrupt_at is not None and interrupt_at.search(_ESCAPES.sub("", shown.decode("utf-8", "replace"))):
+            child.send_signal(signal.SIGINT)
+            interrupt_at = None
     os.close(main)
     stdout = child.stdout.read().decode("utf-8")
     child.stdout.close()
@@ -110,3 +123,47 @@ def test_export_to_a_file_says_what_it_wrote_when_piped(cli, sample_db):
     assert result.returncode == 0
     assert result.stderr == "Wrote out.toml: 17 projects, 60 measures, 508 actuals.\n"
 
+
+
+# Mid-phase: a count other than 0 of the total, so the command is inside the phase's loop, not before it.
+def _part_way(phase: str, total: int) -> re.Pattern[str]:
+    return re.compile(rf"{phase}\s.*\b([1-9][0-9]*)/{total}\b")
+
+
+@pytest.fixture
+def big_snapshot(tmp_path) -> Path:
+    big = tmp_path / "big.toml"
+    big.write_text(bulk_document_text(BIG), encoding="utf-8")
+    return big
+
+
+def test_ctrl_c_while_an_import_writes_leaves_the_database_as_it_was(cli, sample_db, tmp_path, big_snapshot):
+    before = cli("export", "--no-timestamp", "--db", sample_db).stdout
+    code, stdout, terminal = _on_a_terminal(
+        # It restates some of the sample's published projects, so it re-opens their quarters too: all of it must go.
+        tmp_path, "import", big_snapshot, "--db", sample_db, "--reopen", "restated",
+        interrupt_at=_part_way("Writing projects", BIG), columns=WIDE,
+    )
+    assert code == 130 and stdout == "", terminal
+    assert "error: interrupted" in terminal
+    assert cli("export", "--no-timestamp", "--db", sample_db).stdout == before
+
+
+@pytest.mark.parametrize(
+    ("name", "command", "phase"),
+    [
+        ("out.toml", ("export",), "Exporting projects"),
+        ("out.xlsx", ("export",), "Exporting projects"),
+        ("report.md", ("report", "-q", "2024/25 Q2"), "Reading projects"),
+    ],
+)
+def test_ctrl_c_while_writing_a_file_leaves_the_old_one_and_no_temporary(cli, tmp_path, big_snapshot, name, command, phase):
+    db = tmp_path / "big.db"
+    assert cli("import", big_snapshot, "--db", db).returncode == 0
+    target = tmp_path / name
+    target.write_bytes(b"the file before")
+    files = sorted(os.listdir(tmp_path))
+    code, _, terminal = _on_a_terminal(tmp_path, *command, "--db", db, "-o", name, interrupt_at=_part_way(phase, BIG), columns=WIDE)
+    assert code == 130 and "error: interrupted" in terminal, terminal
+    assert target.read_bytes() == b"the file before"
+    assert sorted(os.listdir(tmp_path)) == files

@@ -14,6 +14,12 @@ from collections.abc import Callable, Sequence
 from projtui.domain.errors import InvalidInput, ProjtuiError
 
 
+class Interrupted(ProjtuiError):
+    """Ctrl+C (exit 130, as shells expect): whatever the command was doing is undone."""
+
+    exit_code = 130
+
+
 class UsageProblem(ProjtuiError):
     """The command line itself is wrong (exit 2), e.g. it names a file that is not there."""
 

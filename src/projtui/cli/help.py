@@ -1,10 +1,17 @@
-"""Help that reads like the rest of the terminal: plain placeholders, nothing cut.
+"""Every command's class: help that reads like the rest of the terminal (plain placeholders, nothing cut), and Ctrl+C said.
 
 Typer writes a required argument as `{FILE}` in the usage line and adds its
 own type labels (`FILE <path>`); the commands list cuts each description to
 fit with "…". `PlainCommand` writes `FILE` (or `[FILE]` when optional), as
 man pages and Click's own help do, and `short_help` gives the list the whole
 first paragraph, which wraps instead of being cut.
+
+Typer turns a KeyboardInterrupt inside a command into a bare exit status 130
+when it runs without its standalone mode (as `cli.root` runs it), so Ctrl+C
+ended a command with nothing said. `PlainCommand` raises `Interrupted`
+instead, which `cli.errors.reporting_errors` reports like any other error:
+one `error: interrupted` line and status 130, once every `finally` and
+rolled-back transaction on the way out has run.
 """
 
 from __future__ import annotations
@@ -15,8 +22,16 @@ from collections.abc import Callable, Iterable
 import typer
 from typer.core import TyperCommand
 
+from projtui.cli.errors import Interrupted
+
 
 class PlainCommand(TyperCommand):
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except KeyboardInterrupt:
+            raise Interrupted("interrupted") from None
+
     def collect_usage_pieces(self, ctx) -> list[str]:
         pieces = [self.options_metavar] if self.options_metavar else []
         for param in self.get_params(ctx):

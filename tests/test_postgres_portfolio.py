@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from bulk import bulk_document_text
 from people import admins
+from test_store import exercise_sort_columns
 
 from projtui.domain.enums import Stage
 from projtui.domain.errors import ConflictError
@@ -90,5 +91,13 @@ def test_ids_read_back_in_batches_line_up_on_postgres(postgres_url):
     try:
         import_snapshot(db, text, source="bulk.toml", actor="test")
         assert "".join(export_snapshot(db)) == text
+    finally:
+        db.dispose()
+
+
+def test_the_triggers_keep_the_sort_columns_on_postgres_too(postgres_url):
+    db = open_portfolio(postgres_url, create=True)
+    try:
+        exercise_sort_columns(db)
     finally:
         db.dispose()

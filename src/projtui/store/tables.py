@@ -103,6 +103,10 @@ class Project(Versioned, table=True):
     start_date: dt.date | None = None
     end_date: dt.date | None = None
     budget_pence: int | None = None
+    # Kept by the database's own triggers (migration 0012) from the primary link and the latest review,
+    # for the portfolio to sort by through an index; no code writes them.
+    primary_ambition: str | None = Field(default=None, sa_type=CODE)
+    latest_rag: str | None = Field(default=None, sa_type=ENUM)
     created_at: dt.datetime = Field(default_factory=utcnow, sa_column=_timestamp())
     updated_at: dt.datetime = Field(default_factory=utcnow, sa_column=_timestamp())
 

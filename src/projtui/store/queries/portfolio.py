@@ -28,10 +28,6 @@ class ProjectFilter:
     unlinked: bool = False  # projects linked to no ambition
 
 
-PRIMARY_AMBITION = (
-    "(SELECT a.code FROM project_ambition pa JOIN ambition a ON a.id = pa.ambition_id"
-    " WHERE pa.project_id = project.id AND pa.is_primary LIMIT 1)"
-)
 _LATEST_REVIEW = (
     "(SELECT r.{column} FROM quarterly_review r WHERE r.project_id = project.id"
     " ORDER BY r.fy_start_year DESC, r.quarter DESC LIMIT 1)"
@@ -54,23 +50,25 @@ _SORT_KEYS = {
     "code": (),
     "name": ("lower(project.name)",),
     "stage": (stage_rank(),),
-    "ambition": (f"{PRIMARY_AMBITION} IS NULL", PRIMARY_AMBITION),
+    # The primary ambition and the latest review's RAG are kept on the project by triggers (migration 0012).
+    "ambition": ("project.primary_ambition IS NULL", "project.primary_ambition"),
     "lead": ("project.lead IS NULL", "lower(project.lead)"),
     "service": ("project.service IS NULL", "lower(project.service)"),
-    "rag": (_rank(_LATEST_REVIEW.format(column="rag"), [rag.value for rag in RAG_ORDER]),),
+    "rag": (_rank("project.latest_rag", [rag.value for rag in RAG_ORDER]),),
 }
-# The sorts an index on the project table serves (tables.py declares them, migration 0011 builds them):
-# a page then reads its rows in order from the index instead of sorting 100,000 first.
-INDEXED_SORTS = ("name", "stage", "lead", "service")
+# Every sort but code's (the unique index) has an index on the project table (tables.py declares them,
+# migrations 0011 and 0012 build them): a page reads its rows in order from it instead of sorting 100,000 first.
+INDEXED_SORTS = ("name", "stage", "ambition", "lead", "service", "rag")
 
 
 def sort_index_columns(sort: str) -> tuple[str, ...]:
     """The index expressions that serve `sort`: its ORDER BY terms, then code, as an index names its own columns.
 
-    Each in brackets, as PostgreSQL wants an expression in an index (SQLite
+    An expression in brackets, as PostgreSQL wants one in an index (SQLite
     ignores them when it matches the ORDER BY).
     """
-    return tuple(f"({key.replace('project.', '')})" for key in _SORT_KEYS[sort]) + ("code",)
+    unqualified = (key.replace("project.", "") for key in (*_SORT_KEYS[sort], "project.code"))
+    return tuple(key if key.isidentifier() or key.startswith("(") else f"({key})" for key in unqualified)
 
 
 def _escape_like(text: str) -> str:
@@ -142,7 +140,7 @@ def page_rows(db: Database, ids: Sequence[int]) -> dict[int, tuple]:
         row[0]: row
         for row in db.fetch(
             "SELECT project.id, project.code, project.name, project.stage, project.lead, project.service,"
-            f" {PRIMARY_AMBITION}, r.rag, r.fy_start_year, r.quarter"
+            " project.primary_ambition, r.rag, r.fy_start_year, r.quarter"
             f" FROM project LEFT JOIN quarterly_review r ON r.id = {_LATEST_REVIEW.format(column='id')}"
             f" WHERE project.id IN {in_list('id', ids, page)}",
             page,
@@ -153,7 +151,7 @@ def page_rows(db: Database, ids: Sequence[int]) -> dict[int, tuple]:
 def group_counts(db: Database, which: ProjectFilter, by: str, *, descending: bool) -> list[tuple[str | None, int]]:
     """(group key, count) by "ambition" (primary; None for unlinked) or "stage", in `page_ids`' order."""
     if by == "ambition":
-        key, order = PRIMARY_AMBITION, ("group_key IS NULL", "group_key")  # as page_ids: unlinked last
+        key, order = "project.primary_ambition", ("group_key IS NULL", "group_key")  # as page_ids: unlinked last
     elif by == "stage":
         key, order = "project.stage", (stage_rank("group_key"),)  # the lifecycle, as page_ids sorts
     else:

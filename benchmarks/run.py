@@ -1,7 +1,7 @@
 """projtui benchmarks: every figure is a ratio against a baseline measured in the same run.
 
     .venv/bin/python benchmarks/run.py [--sizes 100,1000,10000,100000]
-        [--only import,import_xlsx,export,export_xlsx,check,report,startup,filter,open,memory] [--json out.json] [--markdown out.md]
+        [--only import,import_xlsx,export,export_xlsx,check,report,startup,filter,sort,open,memory] [--json out.json] [--markdown out.md]
 
 Absolute times on a shared machine are noise; what is reported is projtui
 against the same work done by a baseline, measured alternately in the same
@@ -37,6 +37,9 @@ run (min of k runs; k falls with size). Measures:
              rows (headless), vs the bare app filtering its 100 rows; with
              projtui's debounce and without it; and the worst keystroke echo
              during a typing burst.                  target <= 2x at 100,000
+    sort     each column's sort key (and again: reversed) -> table repainted
+             in that order, vs projtui's own filter keystroke measured in the
+             same process.                           target <= 2x at 100,000
     open     project screen with a large plan (50 outputs/outcomes/benefits,
              100 measures, 40 quarters) vs a small one, until the plan tab is
              drawn.                                  target <= 1.5x
@@ -74,9 +77,9 @@ sys.path.insert(0, str(HERE))
 
 import generate  # noqa: E402
 
-MEASURES = ("import", "import_xlsx", "export", "export_xlsx", "check", "report", "startup", "memory", "filter", "open")
+MEASURES = ("import", "import_xlsx", "export", "export_xlsx", "check", "report", "startup", "memory", "filter", "sort", "open")
 SCALED = ("import", "import_xlsx", "export", "export_xlsx", "check", "report")  # run at every size, with their growth between sizes
-UI_MEASURES = ("startup", "memory", "filter", "open")
+UI_MEASURES = ("startup", "memory", "filter", "sort", "open")
 DEFAULT_SIZES = (100, 1_000, 10_000, 100_000)
 UI_SIZES = (10_000, 100_000)  # sizes the UI measures run at (those of --sizes that are here)
 TMUX_SOCKET = "projtui-bench"
@@ -499,6 +502,23 @@ def measure_filter(size: int, k: int | None, work: Path, key: str) -> list[Row]:
     ]
 
 
+def measure_sort(size: int, k: int | None, work: Path, key: str) -> list[Row]:
+    """Each column's sort (and its reverse) against one filter keystroke, both measured in the same process."""
+    db = database(size, large=1)
+    out = work / "sort.json"
+    command = [PYTHON, str(HERE / "ui_probe.py"), "sort", "--db", str(db), "--out", str(out), "--repeat", str(k or 5), "--key", key]
+    subprocess.run(command, env=ui_env(work), check=True, cwd=ROOT, timeout=900)
+    result = json.loads(out.read_text())
+    log(f"sort {size:,}: {result['sort']} reversed {result['reverse']}; filter {result['filter']}")
+    target = 2.0 if size == 100_000 else None
+    return [
+        Row(f"sort by {column}{' (reversed)' if which == 'reverse' else ''}", size, min(times), min(result["filter"]), "ms",
+            target=target, note=f"its key → table in that order, against the filter key '{key}' → table filtered", runs=result)
+        for column in result["sort"]
+        for which, times in (("sort", result["sort"][column]), ("reverse", result["reverse"][column]))
+    ]
+
+
 def measure_open(size: int, k: int | None, work: Path) -> Row:
     db = database(size, large=1)
     out = work / "open.json"
@@ -574,6 +594,9 @@ def main(argv: list[str] | None = None) -> int:
                 if "filter" in want:
                     for size in ui_sizes:
                         rows += measure_filter(size, args.repeat, work, args.filter_key)
+                if "sort" in want:
+                    for size in ui_sizes:
+                        rows += measure_sort(size, args.repeat, work, args.filter_key)
                 if "open" in want:
                     rows.append(measure_open(min(ui_sizes), args.repeat, work))
     finally:

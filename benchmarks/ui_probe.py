@@ -19,6 +19,10 @@ process.
               the Input); repeated; then the same with projtui's filter
               debounce at 0; then a typing burst (keys every --interval
               seconds, debounce 0) for the worst echo latency.
+    sort      headless, projtui only: each column's sort key (1, 2, …) ->
+              first frame with the table in that order, then the same key
+              again (reversed); and, as the yardstick, the filter keystroke
+              measured the same way in the same process.
     open      headless, projtui only: push ProjectScreen(code, tab="plan")
               -> first frame with its plan tab filled; small and large
               plans alternately.
@@ -294,6 +298,52 @@ async def filter_run(args) -> None:
     write_json(args.out, out)
 
 
+# -- sorting ------------------------------------------------------------------------------------------------
+
+
+def sorted_by(key, descending: bool) -> Callable:
+    def done(app) -> bool:
+        table = projtui_table(app)
+        return table.is_loaded and table.project_query.sort == key and table.project_query.descending == descending
+
+    return done
+
+
+async def sort_run(args) -> None:
+    WATCH.install()
+    app = make_app("projtui", args.db)
+    from projtui.ui.widgets.project_columns import COLUMNS
+
+    keys = [column.sort for column in COLUMNS if column.sort is not None]
+    out: dict = {"filter": [], "sort": {key.value: [] for key in keys}, "reverse": {key.value: [] for key in keys}}
+    async with app.run_test(size=SIZE) as pilot:
+        await WATCH.future(has_rows("projtui"))
+        await settle(pilot)
+
+        async def timed(press: str, until: Callable) -> float:
+            done = WATCH.future(until)
+            t0 = time.monotonic()
+            send_key(app, press)
+            elapsed = await done - t0
+            await settle(pilot)
+            return elapsed
+
+        # The table opens sorted by the first column, where its key would reverse it: that one goes last.
+        order = [*enumerate(keys, 1)][1:] + [(1, keys[0])]
+        for _ in range(args.repeat):
+            for number, key in order:
+                out["sort"][key.value].append(await timed(str(number), sorted_by(key, False)))
+                out["reverse"][key.value].append(await timed(str(number), sorted_by(key, True)))
+            await pilot.press("slash")
+            await settle(pilot)
+            out["filter"].append(await timed(args.key, filtered("projtui", args.key)))
+            await timed("backspace", filtered("projtui", ""))
+            await pilot.press("escape")
+            await settle(pilot)
+        app.exit()
+    write_json(args.out, out)
+
+
 # -- opening a project -------------------------------------------------------------------------------------
 
 
@@ -339,7 +389,7 @@ async def open_run(args) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("measure", choices=("startup", "filter", "open"))
+    parser.add_argument("measure", choices=("startup", "filter", "sort", "open"))
     parser.add_argument("--app", choices=("projtui", "bare"), default="projtui")
     parser.add_argument("--db")
     parser.add_argument("--out", required=True)
@@ -356,6 +406,8 @@ def main() -> None:
         startup(args)
     elif args.measure == "filter":
         asyncio.run(filter_run(args))
+    elif args.measure == "sort":
+        asyncio.run(sort_run(args))
     else:
         asyncio.run(open_run(args))
 

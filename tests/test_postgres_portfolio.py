@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from bulk import bulk_document_text
 from people import admins
-from test_store import exercise_sort_columns
+from test_store import exercise_change_mark, exercise_sort_columns
 
 from projtui.domain.enums import Stage
 from projtui.domain.errors import ConflictError
@@ -101,3 +101,7 @@ def test_the_triggers_keep_the_sort_columns_on_postgres_too(postgres_url):
         exercise_sort_columns(db)
     finally:
         db.dispose()
+
+
+def test_the_change_mark_moves_on_postgres_too(postgres_url):
+    exercise_change_mark(postgres_url)

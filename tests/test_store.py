@@ -280,3 +280,26 @@ def exercise_sort_columns(db: Database) -> None:
     assert db.fetch(_STALE_SORT_COLUMNS) == []
     assert db.fetch("SELECT count(*) FROM project WHERE primary_ambition IN ('A1', 'A2')")[0][0] == 0
     assert {code for (code,) in db.fetch("SELECT primary_ambition FROM project")} >= {"A8", "A9"}
+
+
+def exercise_change_mark(url: str) -> None:
+    """The mark an open app compares moves when another connection commits, and only then."""
+    from people import admins
+
+    from projtui.services.changes import change_mark
+    from projtui.services.users import add_user
+
+    watching, writing = open_portfolio(url, create=True), open_portfolio(url)
+    try:
+        admins(writing, ("lead",))
+        before = change_mark(watching)
+        assert change_mark(watching) == before  # reading moves nothing
+        add_user(writing, "jo", actor="lead")
+        assert change_mark(watching) != before
+    finally:
+        watching.dispose()
+        writing.dispose()
+
+
+def test_the_change_mark_moves_when_someone_commits(tmp_path):
+    exercise_change_mark(_url(tmp_path / "p.db"))

@@ -29,6 +29,15 @@ def _acting_as_the_tester(monkeypatch):
     monkeypatch.setenv("PROJTUI_LOGIN", USER)
 
 
+@pytest.fixture(autouse=True)
+def _others_looked_for_only_when_asked(monkeypatch):
+    """The app looks for others' changes every 2 s (`ui.live_refresh`): a test that writes behind its back
+    (to make a conflict, say) must not race that look. tests/ui/test_live_refresh.py turns it on."""
+    from projtui.ui.live_refresh import LiveRefresh
+
+    monkeypatch.setattr(LiveRefresh, "LOOK_EVERY", 3600.0)
+
+
 @pytest.fixture
 def sample_db(tmp_path):
     """The bundled sample portfolio (17 projects, 4 ambitions), freshly loaded."""

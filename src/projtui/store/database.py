@@ -57,6 +57,7 @@ class Database:
         self._writers: sessionmaker[Session] | None = None
         self._idle: list[sqlite3.Connection] = []  # plain connections free for `fetch`
         self._plain: list[sqlite3.Connection] = []  # all of them, closed by `dispose`
+        self._watcher: sqlite3.Connection | None = None  # `data_version` asks this one only: the number is per connection
 
     def __repr__(self) -> str:
         return f"Database({self.display_name!r})"
@@ -125,21 +126,40 @@ class Database:
             with self._lock:
                 self._idle.append(connection)
 
+    def data_version(self) -> int:
+        """SQLite's count of commits by other connections to the file, as seen from one connection kept for asking.
+
+        Every write (this process's sessions, another process, any SQL client)
+        commits on a connection other than that one, so a new number means
+        the file changed; asking reads no table. SQLite files only.
+        """
+        with self._lock:
+            if self._watcher is None:
+                self._watcher = self._open_plain()
+            return self._watcher.execute("PRAGMA data_version").fetchone()[0]
+
     def _borrow(self) -> sqlite3.Connection:
         with self._lock:
             if self._idle:
                 return self._idle.pop()
+        connection = self._open_plain()
+        with self._lock:
+            self._plain.append(connection)
+        return connection
+
+    def _open_plain(self) -> sqlite3.Connection:
         assert self.sqlite_path is not None
         # Lent to one thread at a time, but not always the thread that opened it.
         connection = sqlite3.connect(self.sqlite_path, timeout=SQLITE_BUSY_TIMEOUT_MS / 1000, check_same_thread=False, isolation_level=None)
         connection.execute("PRAGMA query_only = ON")
-        with self._lock:
-            self._plain.append(connection)
         return connection
 
     def dispose(self) -> None:
         with self._lock:
             plain, self._plain, self._idle = self._plain, [], []
+            if self._watcher is not None:
+                plain.append(self._watcher)
+                self._watcher = None
             engine, self._engine = self._engine, None
         for connection in plain:
             connection.close()

@@ -25,6 +25,7 @@ from projtui.services.opening import Database
 from projtui.settings.location import env_var
 from projtui.ui.commands import BindingCommands
 from projtui.ui.held_keys import HeldKeys
+from projtui.ui.live_refresh import LiveRefresh
 from projtui.ui.screens.dialog import HELP_BINDING
 from projtui.ui.worker_failures import WorkerFailures
 
@@ -40,7 +41,7 @@ def _portfolio_screen():
     return PortfolioScreen()
 
 
-class ProjtuiApp(HeldKeys, WorkerFailures, App[None]):
+class ProjtuiApp(HeldKeys, LiveRefresh, WorkerFailures, App[None]):
     CSS_PATH = "app.tcss"
     TITLE = "projtui"
     COMMANDS: ClassVar = App.COMMANDS | {BindingCommands}
@@ -70,6 +71,7 @@ class ProjtuiApp(HeldKeys, WorkerFailures, App[None]):
     def on_mount(self) -> None:
         self.theme_changed_signal.subscribe(self, self._theme_chosen)
         self._read_title()
+        self.watch_for_others()
 
     # -- the theme, saved when it changes --------------------------------------------------------------
 

@@ -279,5 +279,9 @@ class GoldenThreadScreen(WorkerFailures, AmbitionLinking, Screen[None]):
         for node in self.thread_tree.root.children:
             node.collapse()
 
+    def others_changed(self) -> None:
+        """Someone saved meanwhile (`ui.live_refresh`): read the golden thread again."""
+        self.action_reload()
+
     def action_reload(self) -> None:
         self.load()

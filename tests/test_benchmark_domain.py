@@ -14,7 +14,7 @@ from projtui.domain.measures import (
     describe_benchmark,
     year_figure,
 )
-from projtui.domain.quarter import Quarter, parse_financial_year
+from projtui.domain.quarter import FinancialYear, Quarter, to_financial_year
 from projtui.domain.records import LARGEST_NUMBER, BenchmarkFields, validated
 
 APSE = BenchmarkFields(period="2023/24", source="APSE family group", lower_quartile=48.0, median=62.0, upper_quartile=70.5)
@@ -107,27 +107,27 @@ def test_turning_the_scale_round_mirrors_the_quartile(figure: float, marks: list
 def test_year_figure_snapshot_is_the_last_actual_of_the_year() -> None:
     rule = MeasureRule()
     actuals = {Quarter(2023, 1): 50.0, Quarter(2023, 3): 58.0, Quarter(2024, 1): 70.0}
-    assert year_figure(rule, 2023, actuals) == 58.0
-    assert year_figure(rule, 2022, actuals) is None
+    assert year_figure(rule, FinancialYear(2023), actuals) == 58.0
+    assert year_figure(rule, FinancialYear(2022), actuals) is None
 
 
 def test_year_figure_cumulative_is_the_year_end_total() -> None:
     rule = MeasureRule(aggregation=Aggregation.CUMULATIVE, frequency=Frequency.QUARTERLY)
-    assert year_figure(rule, 2023, {Quarter(2023, 2): 40.0, Quarter(2023, 4): 95.0}) == 95.0
+    assert year_figure(rule, FinancialYear(2023), {Quarter(2023, 2): 40.0, Quarter(2023, 4): 95.0}) == 95.0
     # Three quarters of a running total is not the year's figure.
-    assert year_figure(rule, 2023, {Quarter(2023, 3): 70.0}) is None
+    assert year_figure(rule, FinancialYear(2023), {Quarter(2023, 3): 70.0}) is None
 
 
 # -- the record -----------------------------------------------------------------------
 
 
 def test_financial_year_labels() -> None:
-    assert parse_financial_year("2023/24") == 2023
-    assert parse_financial_year("FY23/24") == 2023
-    assert parse_financial_year(" 2023-24 ") == 2023
+    assert to_financial_year("2023/24") == FinancialYear(2023)
+    assert to_financial_year("FY23/24") == FinancialYear(2023)
+    assert str(to_financial_year(" 2023-24 ")) == "2023/24"
     for wrong in ("2023/25", "2023", "2023/24 Q1", 2023, "23/24"):
         with pytest.raises(ValueError, match="not a financial year"):
-            parse_financial_year(wrong)
+            to_financial_year(wrong)
     assert BenchmarkFields(period="FY23/24", source="s", value=1).model_dump(mode="json")["period"] == "2023/24"
 
 

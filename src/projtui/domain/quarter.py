@@ -188,17 +188,32 @@ def year_label(fy_start_year: int) -> str:
     return f"{fy_start_year}/{(fy_start_year + 1) % 100:02d}"
 
 
-def parse_financial_year(value: Any) -> int:
-    """The start year of a financial year written as a quarter's year is (``2023/24``, ``FY23/24``, ``2023-24``).
+@dataclass(frozen=True, order=True, slots=True)
+class FinancialYear:
+    """A whole financial year (April to March), for figures published once a year such as a benchmark's."""
 
-    A whole year, for figures published once a year (a benchmark's period);
+    start_year: int
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.start_year, int) or isinstance(self.start_year, bool) or not MIN_YEAR <= self.start_year <= MAX_YEAR:
+            raise ValueError(f"financial year must start in {MIN_YEAR} to {MAX_YEAR}, not {self.start_year!r}")
+
+    def __str__(self) -> str:
+        return year_label(self.start_year)
+
+
+def to_financial_year(value: Any) -> FinancialYear:
+    """A FinancialYear from itself or a label written as a quarter's year is (``2023/24``, ``FY23/24``, ``2023-24``).
+
     ValueError for anything else, in one line.
     """
+    if isinstance(value, FinancialYear):
+        return value
     match = _YEAR.fullmatch(value.strip()) if isinstance(value, str) else None
     start = None if match is None else _start_year(match)
     if start is None or not MIN_YEAR <= start <= MAX_YEAR:
         raise ValueError(f"not a financial year: {value!r} (expected e.g. '2023/24')")
-    return start
+    return FinancialYear(start)
 
 
 # As with labels: the status rules step between a few dozen quarters

@@ -42,7 +42,7 @@ from projtui.domain.enums import (
     Stage,
 )
 from projtui.domain.errors import InvalidInput, Problem
-from projtui.domain.quarter import Quarter, parse_financial_year, to_quarter, year_label
+from projtui.domain.quarter import FinancialYear, Quarter, to_financial_year, to_quarter
 from projtui.domain.risks import RiskKind, RiskStatus
 
 
@@ -95,12 +95,12 @@ QuarterLabel = Annotated[
 """A Quarter in a pydantic model: validates any accepted label, dumps the canonical one."""
 QuarterValues = dict[QuarterLabel, Number]
 YearLabel = Annotated[
-    int,
-    BeforeValidator(parse_financial_year),
-    PlainSerializer(year_label, return_type=str),
+    FinancialYear,
+    BeforeValidator(to_financial_year),
+    PlainSerializer(str, return_type=str),
     WithJsonSchema({"type": "string", "examples": ["2023/24"]}),
 ]
-"""A financial year in a pydantic model, held as its start year: validates ``2023/24`` or ``FY23/24``, dumps ``2023/24``."""
+"""A FinancialYear in a pydantic model: validates ``2023/24`` or ``FY23/24``, dumps ``2023/24``."""
 
 
 class Strict(BaseModel):

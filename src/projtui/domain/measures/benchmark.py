@@ -23,7 +23,7 @@ from projtui.domain.enums import Direction
 from projtui.domain.formatting import format_number
 from projtui.domain.measures.rule import MeasureRule
 from projtui.domain.measures.travel import latest_in_year
-from projtui.domain.quarter import Quarter, year_label
+from projtui.domain.quarter import FinancialYear, Quarter
 
 __all__ = ["Benchmark", "BenchmarkPosition", "benchmark_position", "describe_benchmark", "year_figure"]
 
@@ -40,7 +40,7 @@ _PLACES = {
 class Benchmark(Protocol):
     """What the rule reads of a comparator set (``records.BenchmarkFields`` or a stored row)."""
 
-    period: int  # the financial year's start year
+    period: FinancialYear
     source: str
     value: float | None
     lower_quartile: float | None
@@ -55,15 +55,15 @@ def _ranked(direction: Direction) -> bool:
     return direction in (Direction.HIGHER, Direction.LOWER)
 
 
-def year_figure(rule: MeasureRule, fy_start_year: int, actuals: Mapping[Quarter, float]) -> float | None:
+def year_figure(rule: MeasureRule, year: FinancialYear, actuals: Mapping[Quarter, float]) -> float | None:
     """The measure's figure for the financial year a benchmark covers.
 
     A cumulative measure's actuals are year to date, so the year's figure is
     its Q4 one; a snapshot measure's is the last reading of the year.
     """
     if rule.cumulative:
-        return actuals.get(Quarter(fy_start_year, 4))
-    last = latest_in_year(actuals, fy_start_year)
+        return actuals.get(Quarter(year.start_year, 4))
+    last = latest_in_year(actuals, year.start_year)
     return None if last is None else actuals[last]
 
 
@@ -123,7 +123,7 @@ def describe_benchmark(direction: Direction, figure: float | None, benchmark: Be
     ]
     if benchmark.rank is not None:
         marks.append(f"ranked {benchmark.rank}" + ("" if benchmark.of is None else f" of {benchmark.of}"))
-    detail = ", ".join([f"{benchmark.source} {year_label(benchmark.period)}", *marks])
+    detail = ", ".join([f"{benchmark.source} {benchmark.period}", *marks])
     if position is None:
-        return f"No figure for {year_label(benchmark.period)} ({detail})" if figure is None else detail
+        return f"No figure for {benchmark.period} ({detail})" if figure is None else detail
     return f"{position.words} ({detail})"

@@ -41,7 +41,13 @@ from projtui.domain.measures.forecast import (
     year_end_status,
 )
 from projtui.domain.measures.rating import measure_status, reporting_started, status
-from projtui.domain.measures.rollup import OnTrackCount, benefit_on_track, rollup_counts
+from projtui.domain.measures.rollup import (
+    OnTrackCount,
+    StatusCounts,
+    benefit_on_track,
+    count_statuses,
+    rollup_counts,
+)
 from projtui.domain.measures.rule import RULE_FIELDS, MeasureRule
 from projtui.domain.measures.targets import (
     on_trajectory,
@@ -73,6 +79,8 @@ __all__ = [
     "RULE_FIELDS",
     "MeasureStatus",
     "OnTrackCount",
+    "StatusCounts",
+    "count_statuses",
     "Outlook",
     "QuarterFigures",
     "RealisationForecast",

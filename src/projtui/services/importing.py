@@ -39,6 +39,7 @@ from projtui.store import tables as t
 from projtui.store.database import Database
 from projtui.store.queries import bulk, snapshot_rows
 from projtui.store.queries.audit import log_mark
+from projtui.store.queries.benchmarks import benchmark_values
 from projtui.store.queries.projects import ambition_ids
 
 
@@ -313,7 +314,7 @@ class TreeWriter:
         for measure_id, (project_code, m) in zip(measure_ids, measure_values, strict=True):
             targets += [{"measure_id": measure_id, "value": v, **_quarter(q)} for q, v in m.targets.items()]
             forecasts += [{"measure_id": measure_id, "value": v, **_quarter(q)} for q, v in m.forecasts.items()]
-            benchmarks += [benchmark_row(measure_id, b) for b in m.benchmarks]
+            benchmarks += [benchmark_values(measure_id, b) for b in m.benchmarks]
             for q, v in m.actuals.items():
                 provisional, note = q in m.provisional, m.notes.get(q)
                 kept = self.preserved.get((project_code, m.code, q.fy_start_year, q.quarter))
@@ -327,14 +328,6 @@ class TreeWriter:
         bulk.insert_rows(self.session, t.MeasureBenchmark, benchmarks)
         bulk.insert_rows(self.session, t.MeasureValue, values)
         return {p.code: pid for pid, p in trees}
-
-
-def benchmark_row(measure_id: int, benchmark: doc.BenchmarkFields) -> dict:
-    """A benchmark as its stored columns: the year by its start year, every figure named (executemany needs the same keys)."""
-    return {
-        "measure_id": measure_id, "fy_start_year": benchmark.period.start_year,
-        **{name: getattr(benchmark, name) for name in doc.BenchmarkFields.model_fields if name != "period"},
-    }
 
 
 def _quarter(q: Quarter) -> dict[str, int]:

@@ -30,6 +30,7 @@ from projtui.domain.measures.benchmark import (
     BenchmarkPosition,
     benchmark_position,
     describe_benchmark,
+    standing,
     year_figure,
 )
 from projtui.domain.measures.figures import QuarterFigures, quarter_figures
@@ -73,6 +74,7 @@ __all__ = [
     "BenchmarkPosition",
     "benchmark_position",
     "describe_benchmark",
+    "standing",
     "year_figure",
     "MIN_POINTS",
     "MeasureRule",

@@ -25,7 +25,7 @@ from projtui.domain.measures.rule import MeasureRule
 from projtui.domain.measures.travel import latest_in_year
 from projtui.domain.quarter import FinancialYear, Quarter
 
-__all__ = ["Benchmark", "BenchmarkPosition", "benchmark_position", "describe_benchmark", "year_figure"]
+__all__ = ["Benchmark", "BenchmarkPosition", "benchmark_position", "describe_benchmark", "standing", "year_figure"]
 
 _ORDINALS = {1: "Top quartile", 2: "2nd quartile", 3: "3rd quartile", 4: "Bottom quartile"}
 # How many of the three quartiles the figure is at or above, in words that judge nothing.
@@ -108,6 +108,14 @@ def benchmark_position(direction: Direction, figure: float | None, benchmark: Be
     return None
 
 
+def standing(direction: Direction, figure: float | None, benchmark: Benchmark) -> str:
+    """Where the figure stands, in words alone (``2nd quartile``); without the year's figure, that it is missing; else empty."""
+    position = benchmark_position(direction, figure, benchmark)
+    if position is not None:
+        return position.words
+    return f"No figure for {benchmark.period}" if figure is None else ""
+
+
 def describe_benchmark(direction: Direction, figure: float | None, benchmark: Benchmark) -> str:
     """The benchmark in a line, as the screens and the report print it.
 
@@ -115,7 +123,7 @@ def describe_benchmark(direction: Direction, figure: float | None, benchmark: Be
     follows where there is one; without the council's figure for the year,
     the comparators alone.
     """
-    position = benchmark_position(direction, figure, benchmark)
+    words = standing(direction, figure, benchmark)
     marks = [
         f"{name} {format_number(mark)}"
         for name, mark in (("median", benchmark.median), ("comparator", benchmark.value))
@@ -124,6 +132,4 @@ def describe_benchmark(direction: Direction, figure: float | None, benchmark: Be
     if benchmark.rank is not None:
         marks.append(f"ranked {benchmark.rank}" + ("" if benchmark.of is None else f" of {benchmark.of}"))
     detail = ", ".join([f"{benchmark.source} {benchmark.period}", *marks])
-    if position is None:
-        return f"No figure for {benchmark.period} ({detail})" if figure is None else detail
-    return f"{position.words} ({detail})"
+    return f"{words} ({detail})" if words else detail

@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from projtui.domain.errors import ConflictError, NotFoundError
-from projtui.domain.measures import MeasureRule, describe_benchmark, year_figure
+from projtui.domain.measures import MeasureRule, standing, year_figure
 from projtui.domain.quarter import Quarter
 from projtui.domain.records import BenchmarkFields, validated
 from projtui.domain.roles import Action
@@ -37,7 +37,7 @@ class MeasureBenchmarks:
     project_code: str
     measure: MeasureItem
     benchmarks: tuple[BenchmarkFields, ...]
-    standings: tuple[str, ...]  # `describe_benchmark` of each, against the measure's figure for its year
+    standings: tuple[str, ...]  # `standing` of each: the measure's figure for its year against it, in words
 
     def find(self, benchmark: BenchmarkFields) -> BenchmarkFields | None:
         """The one held for the same year and source, if any."""
@@ -57,7 +57,7 @@ def measure_benchmarks(db: Database, measure_id: int) -> MeasureBenchmarks:
         benchmarks = tuple(q.measure_benchmarks(session, measure_id))
         actuals = {Quarter(v.fy_start_year, v.quarter): v.value for v in review_queries.measure_values(session, measure_id)}
     rule = MeasureRule.from_measure(measure.fields)
-    standings = tuple(describe_benchmark(rule.direction, year_figure(rule, b.period, actuals), b) for b in benchmarks)
+    standings = tuple(standing(rule.direction, year_figure(rule, b.period, actuals), b) for b in benchmarks)
     return MeasureBenchmarks(project_code, measure, benchmarks, standings)
 
 

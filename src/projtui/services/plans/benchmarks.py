@@ -12,8 +12,9 @@ overwritten unseen.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from projtui.domain.errors import ConflictError, NotFoundError
+from projtui.domain.errors import ConflictError
 from projtui.domain.measures import MeasureRule, standing, year_figure
 from projtui.domain.quarter import Quarter
 from projtui.domain.records import BenchmarkFields, validated
@@ -21,11 +22,14 @@ from projtui.domain.roles import Action
 from projtui.services import audit
 from projtui.services.permissions import require
 from projtui.services.plans import common
-from projtui.services.plans.measures import load_measure
+from projtui.services.plans.measures import found_measure, load_measure
 from projtui.services.read_models import MeasureItem
 from projtui.store.database import Database
 from projtui.store.queries import benchmarks as q
 from projtui.store.queries import reviews as review_queries
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 __all__ = ["MeasureBenchmarks", "benchmark_key", "measure_benchmarks", "remove_benchmark", "set_benchmark"]
 
@@ -50,10 +54,7 @@ def benchmark_key(project_code: str, measure_code: str, benchmark: BenchmarkFiel
 
 def measure_benchmarks(db: Database, measure_id: int) -> MeasureBenchmarks:
     with db.reading() as session:
-        measure = load_measure(session, measure_id)
-        if measure is None:
-            raise NotFoundError(f"no measure with id {measure_id}")
-        _, project_code = common.project_of(session, "measure", measure_id)
+        measure, _, project_code = found_measure(session, measure_id)
         benchmarks = tuple(q.measure_benchmarks(session, measure_id))
         actuals = {Quarter(v.fy_start_year, v.quarter): v.value for v in review_queries.measure_values(session, measure_id)}
     rule = MeasureRule.from_measure(measure.fields)
@@ -61,10 +62,22 @@ def measure_benchmarks(db: Database, measure_id: int) -> MeasureBenchmarks:
     return MeasureBenchmarks(project_code, measure, benchmarks, standings)
 
 
-def _held(session, measure_id: int, benchmark: BenchmarkFields) -> BenchmarkFields | None:
-    return next(
-        (b for b in q.measure_benchmarks(session, measure_id) if (b.period, b.source) == (benchmark.period, benchmark.source)), None
-    )
+def _guarded(session: Session, measure_id: int, benchmark: BenchmarkFields, seen: BenchmarkFields | None, actor: str) -> tuple[int, str, BenchmarkFields | None]:
+    """What a write starts from: the project's id, the audit key and the benchmark held for the year and source.
+
+    Refuses first (PermissionDenied) unless ``actor`` may edit the project;
+    ConflictError when the measure is gone or the one held is not ``seen``.
+    """
+    measure = load_measure(session, measure_id)
+    if measure is None:
+        raise ConflictError("measure", f"#{measure_id}", 0, None)
+    project_id, project_code = common.project_of(session, "measure", measure_id)
+    require(session, actor, Action.EDIT_PROJECT, project_id=project_id)
+    key = benchmark_key(project_code, measure.fields.code or "", benchmark)
+    held = next((b for b in q.measure_benchmarks(session, measure_id) if (b.period, b.source) == (benchmark.period, benchmark.source)), None)
+    if held != seen:
+        raise ConflictError("benchmark", key, 0, held)
+    return project_id, key, held
 
 
 def set_benchmark(
@@ -77,15 +90,7 @@ def set_benchmark(
     """
     benchmark = validated(BenchmarkFields, benchmark)
     with db.transaction() as session:
-        measure = load_measure(session, measure_id)
-        if measure is None:
-            raise ConflictError("measure", f"#{measure_id}", 0, None)
-        project_id, project_code = common.project_of(session, "measure", measure_id)
-        require(session, actor, Action.EDIT_PROJECT, project_id=project_id)
-        key = benchmark_key(project_code, measure.fields.code or "", benchmark)
-        held = _held(session, measure_id, benchmark)
-        if held != seen:
-            raise ConflictError("benchmark", key, 0, held)
+        project_id, key, held = _guarded(session, measure_id, benchmark, seen, actor)
         if held == benchmark:
             return benchmark
         if held is not None:
@@ -104,14 +109,6 @@ def set_benchmark(
 def remove_benchmark(db: Database, measure_id: int, seen: BenchmarkFields, *, actor: str) -> None:
     """Remove the measure's benchmark for ``seen``'s year and source; ConflictError if it is no longer as seen."""
     with db.transaction() as session:
-        measure = load_measure(session, measure_id)
-        if measure is None:
-            raise ConflictError("measure", f"#{measure_id}", 0, None)
-        project_id, project_code = common.project_of(session, "measure", measure_id)
-        require(session, actor, Action.EDIT_PROJECT, project_id=project_id)
-        key = benchmark_key(project_code, measure.fields.code or "", seen)
-        held = _held(session, measure_id, seen)
-        if held != seen:
-            raise ConflictError("benchmark", key, 0, held)
+        project_id, key, _ = _guarded(session, measure_id, seen, seen, actor)
         q.delete_benchmark(session, measure_id, seen.period, seen.source)
         audit.record(session, actor=actor, action="delete", entity="benchmark", key=key, project_id=project_id, old=seen.source)

@@ -49,6 +49,14 @@ def _changing(session: Session, measure_id: int, expected_version: int, code: st
     return (before, *common.project_of(session, "measure", measure_id))
 
 
+def found_measure(session: Session, measure_id: int) -> tuple[MeasureItem, int, str]:
+    """The measure a screen reads, and its project's id and code; NotFoundError once someone deleted it."""
+    measure = load_measure(session, measure_id)
+    if measure is None:
+        raise NotFoundError(f"no measure with id {measure_id}")
+    return (measure, *common.project_of(session, "measure", measure_id))
+
+
 def get_measure(db: Database, measure_id: int) -> MeasureItem:
     with db.reading() as session:
         measure = load_measure(session, measure_id)
@@ -204,10 +212,7 @@ class ProfiledTargets:
 
 def profiled_targets(db: Database, measure_id: int) -> ProfiledTargets:
     with db.reading() as session:
-        measure = load_measure(session, measure_id)
-        if measure is None:
-            raise NotFoundError(f"no measure with id {measure_id}")
-        project_id, project_code = common.project_of(session, "measure", measure_id)
+        measure, project_id, project_code = found_measure(session, measure_id)
         # One measure has one target a quarter, so sorting the rows puts its quarters oldest first.
         targets = sorted((year, quarter, value) for _, year, quarter, value in review_queries.measure_targets(session, [measure_id]))
         published = [

@@ -33,6 +33,7 @@ from projtui.services import plans
 from projtui.services.plans import MeasureBenchmarks
 from projtui.ui.acting import Acting
 from projtui.ui.screens.dialog import Dialog
+from projtui.ui.screens.table_and_fields import TableAndFields
 from projtui.ui.widgets.form import FieldSpec, ModelForm
 from projtui.ui.worker_failures import failure_text
 
@@ -49,7 +50,9 @@ BENCHMARK_FIELDS = (
 )
 
 
-class BenchmarksScreen(Acting, Dialog[None]):
+class BenchmarksScreen(TableAndFields, Acting, Dialog[None]):
+    MESSAGE = "benchmarks-message"
+    TYPING = "the benchmark"
     CSS_PATH = ["forms.tcss", "benchmarks.tcss"]
     HELP_TITLE = "Benchmarks"
 
@@ -129,11 +132,6 @@ class BenchmarksScreen(Acting, Dialog[None]):
         if listed.benchmarks:
             table.move_cursor(row=min(row, len(listed.benchmarks) - 1))
         self.query_one("#benchmarks-dialog").set_class(not listed.benchmarks, "-empty")
-
-    def _message(self, text: str, *, error: bool = True) -> None:
-        message = self.query_one("#benchmarks-message", Static)
-        message.update(Text(text))
-        message.set_class(bool(text) and error, "-error")
 
     def worker_failed(self, worker: Worker) -> None:
         super().worker_failed(worker)
@@ -238,17 +236,3 @@ class BenchmarksScreen(Acting, Dialog[None]):
     def _removed(self, benchmark: BenchmarkFields) -> None:
         self._message(f"Removed the {benchmark.period} benchmark from {benchmark.source}.", error=False)
         self.load()
-
-    # -- leaving -----------------------------------------------------------------------------
-
-    def action_close(self) -> None:
-        from projtui.ui.screens.confirm import dismiss_asking_first
-
-        dismiss_asking_first(self, question="Discard the benchmark you were typing?",
-                             details="Changed: " + ", ".join(self.form.changed_labels()))
-
-    def unsaved_changes(self) -> str | None:
-        """The benchmark being typed, e.g. "the benchmark (Year, Median)"; ctrl+q and Esc ask with it."""
-        if not self.form.dirty:
-            return None
-        return f"the benchmark ({', '.join(self.form.changed_labels())})"

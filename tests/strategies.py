@@ -37,6 +37,24 @@ def quarter_values(max_size: int):
 
 
 @st.composite
+def benchmarks(draw) -> dict:
+    """A comparator set: quartiles in order, rank within of, at least one figure."""
+    quartiles = sorted(draw(st.lists(numbers, min_size=3, max_size=3)))
+    of = draw(st.none() | st.integers(1, 400))
+    benchmark = {
+        "period": draw(st.sampled_from(["2022/23", "FY23/24", "2024-25"])),
+        "source": draw(titles),
+        "value": draw(st.none() | numbers),
+        "rank": None if of is None else draw(st.integers(1, of)),
+        "of": of,
+        **{name: draw(st.none() | st.just(q)) for name, q in zip(("lower_quartile", "median", "upper_quartile"), quartiles)},
+    }
+    if all(benchmark[name] is None for name in ("value", "lower_quartile", "median", "upper_quartile", "rank", "of")):
+        benchmark["median"] = quartiles[1]
+    return benchmark
+
+
+@st.composite
 def measures(draw) -> dict:
     actuals = draw(quarter_values(4))
     keys = sorted(actuals)
@@ -49,6 +67,8 @@ def measures(draw) -> dict:
         "targets": {} if direction == "none" else draw(quarter_values(2)),  # nor profiled ones
         "actuals": actuals,
         "forecasts": draw(quarter_values(2)),
+        # One per year and source, however the year is spelt (the reader refuses two).
+        "benchmarks": draw(st.lists(benchmarks(), max_size=2, unique_by=lambda b: (b["period"][-5:-3], b["source"].strip()))),
         "provisional": draw(st.lists(st.sampled_from(keys), unique=True)) if keys else [],
         "notes": {key: draw(texts) for key in draw(st.lists(st.sampled_from(keys), unique=True))} if keys else {},
     }

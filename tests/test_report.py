@@ -533,7 +533,7 @@ def test_html_from_the_model_is_self_contained_and_well_formed():
     measures = [row for t in page.tables if t["class"] == "measures" for row in t["rows"][1:]]
     assert len(measures) == 8
     m3 = next(row for row in measures if row[1].startswith("M3 "))
-    assert m3[7] == "~ Monitor only" and m3[8] == "—" and m3[10] == "↑ Improving"
+    assert m3[7] == "~ Monitor only" and m3[8] == "—" and m3[10] == "—" and m3[11] == "↑ Improving"
 
 
 @pytest.fixture(scope="module")
@@ -600,7 +600,7 @@ def test_html_escapes_every_user_string(db):
     assert row[8] == "<i>why</i> | & [/]"
     measure = next(row for t in page.tables if t["class"] == "measures" for row in t["rows"] if row[0] == "SP-99")
     assert measure[1].startswith("M1 Measure \"quoted\" 'single'") and "</td></tr></table><h1>pwned</h1>" in measure[1]
-    assert measure[2] == "<%>" and measure[12] == "<img src=x onerror=alert(1)>"
+    assert measure[2] == "<%>" and measure[13] == "<img src=x onerror=alert(1)>"
 
 
 def test_html_tables_cover_every_project(db):

@@ -99,7 +99,7 @@ def test_measure_table_statuses_read_without_colour(sample):
     assert len(rows) > 20
     statuses = {row[7].split(" (")[0] for row in rows}
     assert {"● On target", "◆ Within tolerance", "▲ Off target", "○ Not due", "~ Monitor only"} <= statuses
-    assert any(row[12].startswith("No note (required") for row in rows)
+    assert any(row[13].startswith("No note (required") for row in rows)
     # The forecasts beside the status (issue 13): the owner's year-end figure rated, and the trend's verdict.
     assert any(row[8] == "86,800 (◆ Within tolerance)" for row in rows)
     assert {"Will meet target", "Will miss target"} <= {row[9].split(": ", 1)[-1][2:] for row in rows if ": " in row[9]}

@@ -106,7 +106,7 @@ def canonical(document: Document) -> Document:
         return sorted(codes, key=natural_key)
 
     def measure(m):
-        return m.model_copy(update={"provisional": sorted(m.provisional)})
+        return m.model_copy(update={"provisional": sorted(m.provisional), "benchmarks": sorted(m.benchmarks, key=lambda b: (b.period, b.source))})
 
     def project(p):
         outputs = [o.model_copy(update={"outcomes": by_code_text(o.outcomes)}) for o in p.outputs]

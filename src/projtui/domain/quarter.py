@@ -38,6 +38,7 @@ _QUARTER = r"Q \s* (?P<quarter>[1-4])"
 _FLAGS = re.IGNORECASE | re.VERBOSE | re.ASCII  # ASCII: no other scripts' digits
 _YEAR_FIRST = re.compile(rf"{_YEARS} \s* {_QUARTER}", _FLAGS)
 _QUARTER_FIRST = re.compile(rf"{_QUARTER} \s* {_YEARS}", _FLAGS)
+_YEAR = re.compile(_YEARS, _FLAGS)
 
 
 def _not_a_quarter(text: object) -> ValueError:
@@ -96,7 +97,7 @@ class Quarter:
     @property
     def financial_year(self) -> str:
         """The financial year, e.g. ``2024/25``."""
-        return f"{self.fy_start_year}/{(self.fy_start_year + 1) % 100:02d}"
+        return year_label(self.fy_start_year)
 
     # -- calendar -----------------------------------------------------------
 
@@ -165,15 +166,54 @@ def _parse_label(text: str) -> Quarter:
     match = _YEAR_FIRST.fullmatch(stripped) or _QUARTER_FIRST.fullmatch(stripped)
     if match is None:
         raise _not_a_quarter(text)
-    # Two-digit years are this century's: the tool records current
-    # programmes, not 1990s ones.
-    start = int(match["long"]) if match["long"] else 2000 + int(match["short"])
-    if int(match["end"]) != (start + 1) % 100:
+    start = _start_year(match)
+    if start is None:
         raise _not_a_quarter(text)
     try:
         return Quarter(start, int(match["quarter"]))
     except ValueError:
         raise _not_a_quarter(text) from None
+
+
+def _start_year(match: re.Match[str]) -> int | None:
+    """The first calendar year of a matched financial year; None when the second year does not follow it."""
+    # Two-digit years are this century's: the tool records current
+    # programmes, not 1990s ones.
+    start = int(match["long"]) if match["long"] else 2000 + int(match["short"])
+    return start if int(match["end"]) == (start + 1) % 100 else None
+
+
+def year_label(fy_start_year: int) -> str:
+    """The financial year that starts in April of ``fy_start_year``, e.g. ``2024/25``."""
+    return f"{fy_start_year}/{(fy_start_year + 1) % 100:02d}"
+
+
+@dataclass(frozen=True, order=True, slots=True)
+class FinancialYear:
+    """A whole financial year (April to March), for figures published once a year such as a benchmark's."""
+
+    start_year: int
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.start_year, int) or isinstance(self.start_year, bool) or not MIN_YEAR <= self.start_year <= MAX_YEAR:
+            raise ValueError(f"financial year must start in {MIN_YEAR} to {MAX_YEAR}, not {self.start_year!r}")
+
+    def __str__(self) -> str:
+        return year_label(self.start_year)
+
+
+def to_financial_year(value: Any) -> FinancialYear:
+    """A FinancialYear from itself or a label written as a quarter's year is (``2023/24``, ``FY23/24``, ``2023-24``).
+
+    ValueError for anything else, in one line.
+    """
+    if isinstance(value, FinancialYear):
+        return value
+    match = _YEAR.fullmatch(value.strip()) if isinstance(value, str) else None
+    start = None if match is None else _start_year(match)
+    if start is None or not MIN_YEAR <= start <= MAX_YEAR:
+        raise ValueError(f"not a financial year: {value!r} (expected e.g. '2023/24')")
+    return FinancialYear(start)
 
 
 # As with labels: the status rules step between a few dozen quarters

@@ -42,7 +42,7 @@ from projtui.domain.enums import (
     Stage,
 )
 from projtui.domain.errors import InvalidInput, Problem
-from projtui.domain.quarter import Quarter, to_quarter
+from projtui.domain.quarter import FinancialYear, Quarter, to_financial_year, to_quarter
 from projtui.domain.risks import RiskKind, RiskStatus
 
 
@@ -94,6 +94,13 @@ QuarterLabel = Annotated[
 ]
 """A Quarter in a pydantic model: validates any accepted label, dumps the canonical one."""
 QuarterValues = dict[QuarterLabel, Number]
+YearLabel = Annotated[
+    FinancialYear,
+    BeforeValidator(to_financial_year),
+    PlainSerializer(str, return_type=str),
+    WithJsonSchema({"type": "string", "examples": ["2023/24"]}),
+]
+"""A FinancialYear in a pydantic model: validates ``2023/24`` or ``FY23/24``, dumps ``2023/24``."""
 
 
 class Strict(BaseModel):
@@ -309,3 +316,41 @@ class RiskFields(Strict):
             if self.raised_on and later and later < self.raised_on:
                 raise ValueError(f"{name} {later} is before raised_on {self.raised_on}")
         return self
+
+
+Rank = Annotated[StrictInt, Field(ge=1)]  # a position among councils; "4" in a TOML file is a mistake, not 4
+Source = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120), AfterValidator(_no_nul)]
+
+
+class BenchmarkFields(Strict):
+    """One comparator set for a measure in one financial year (issue 13), e.g. APSE's family group for 2023/24.
+
+    ``value`` is the comparator's single figure (an average) where it
+    publishes no quartiles; ``rank`` is the council's place among ``of``.
+    Which quartile the council's own figure falls in is worked out
+    (``domain.measures.benchmark``), never stored.
+    """
+
+    period: YearLabel
+    source: Source
+    value: Number | None = None
+    lower_quartile: Number | None = None
+    median: Number | None = None
+    upper_quartile: Number | None = None
+    rank: Rank | None = None
+    of: Rank | None = None
+
+    @model_validator(mode="after")
+    def _consistent(self) -> BenchmarkFields:
+        given = [(name, figure) for name in ("lower_quartile", "median", "upper_quartile") if (figure := getattr(self, name)) is not None]
+        for (low_name, low), (high_name, high) in zip(given, given[1:]):
+            if low > high:
+                raise ValueError(f"{low_name} {low:g} is above {high_name} {high:g}")
+        if self.rank is not None and self.of is not None and self.rank > self.of:
+            raise ValueError(f"rank {self.rank} is more than of {self.of}")
+        if all(getattr(self, name) is None for name in BENCHMARK_FIGURES):
+            raise ValueError("a benchmark needs at least one of " + ", ".join(BENCHMARK_FIGURES))
+        return self
+
+
+BENCHMARK_FIGURES = ("value", "lower_quartile", "median", "upper_quartile", "rank", "of")

@@ -20,6 +20,7 @@ from datetime import UTC, datetime
 
 from projtui.domain.enums import Rag
 from projtui.domain.formatting import format_number
+from projtui.domain.measures import MeasureStatus
 from projtui.domain.rag import rag_caption
 from projtui.report import wording
 from projtui.report.docx_layout import (
@@ -81,9 +82,16 @@ def _summary(doc, report: Report) -> None:
     rows = [[f"{change.symbol} {change.label}".strip(), str(n)] for change, n in s.changes.items()]
     add_table(doc, ["Change", "Projects"], rows, [3, 1], numeric=[1])
 
-    heading(doc, "Measures by status this quarter", 3)
-    rows = [[_rag_cell(status.rag, f"{status.symbol} {status.label}"), str(n)] for status, n in s.by_status.items()]
-    add_table(doc, ["Status", "Measures"], [*rows, [Strong("Total"), Strong(str(s.measures))]], [3, 1], numeric=[1])
+    heading(doc, "Measures by status", 3)
+    for counts in s.measure_counts:
+        paragraph(doc, wording.counts_sentence(counts))
+    rows = [
+        [_rag_cell(status.rag, f"{status.symbol} {status.label}"), *(str(c.counts.by_status[status]) for c in s.measure_counts)]
+        for status in MeasureStatus
+    ]
+    total = [Strong("Total"), *(Strong(str(c.counts.total)) for c in s.measure_counts)]
+    headers = ["Status", *(wording.count_heading(c) for c in s.measure_counts)]
+    add_table(doc, headers, [*rows, total], [3, *(1.6 for _ in s.measure_counts)], numeric=range(1, len(headers)))
     paragraph(doc, " ".join(x for x in (wording.benefits_sentence(s), wording.measure_notes_sentence(s)) if x))
 
     heading(doc, "Golden-thread and data-quality gaps", 3)
@@ -128,9 +136,9 @@ def _commentary(p: ProjectLine) -> Cell:
 
 _MEASURE_HEADERS = [
     "Project", "Measure (serves)", "Unit", "Good is", "Baseline", "Target", "Actual", "Status",
-    "Year-end forecast", "Trend forecast", "vs previous quarter", "vs same quarter last year", "Note",
+    "Year-end forecast", "Trend forecast", "Benchmark", "vs previous quarter", "vs same quarter last year", "Note",
 ]
-_MEASURE_WIDTHS = [1.4, 3.0, 1.2, 1.4, 1.6, 2.4, 1.9, 2.4, 2.1, 2.6, 1.7, 1.7, 2.4]  # cm; figures must not wrap
+_MEASURE_WIDTHS = [1.4, 2.6, 1.1, 1.3, 1.5, 2.2, 1.7, 2.2, 1.9, 2.3, 2.6, 1.6, 1.6, 1.8]  # cm; figures must not wrap
 
 
 def _measure_row(m: ReportMeasure) -> list[str | Cell]:
@@ -143,7 +151,7 @@ def _measure_row(m: ReportMeasure) -> list[str | Cell]:
         m.project, f"{code}{m.name} ({m.serves_kind} {m.serves_code})", m.unit, direction_label(m.direction), format_number(m.baseline),
         wording.target(m), wording.actual(m), _rag_cell(m.figures.status.rag, wording.status(m)),
         _rag_cell(m.figures.year_end_status.rag, wording.year_end_forecast(m)),
-        _rag_cell(m.figures.realisation.outlook.rag, wording.trend_forecast(m)),
+        _rag_cell(m.figures.realisation.outlook.rag, wording.trend_forecast(m)), Cell(m.benchmarks),
         wording.travel(m.figures.travel_vs_previous), wording.travel(m.figures.travel_vs_last_year), note,
     ]
 

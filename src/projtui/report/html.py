@@ -42,6 +42,7 @@ from projtui.domain.measures import MeasureStatus, Outlook, Travel
 from projtui.domain.rag import RagChange, rag_symbol, rag_word
 from projtui.report import wording
 from projtui.report.model import (
+    KEY_BENCHMARK,
     KEY_FORECASTS,
     KEY_PROGRESS,
     KEY_TARGET,
@@ -95,12 +96,14 @@ def _environment() -> Environment:
     environment.filters.update(
         {f.__name__: f for f in (
             wording.summary_notes, wording.benefits_sentence, wording.measure_notes_sentence, wording.section_counts, wording.risk_kind,
+            wording.count_heading, wording.counts_sentence,
         )}
     )
     environment.filters.update(sentence=first_up, slug=_slug)
     environment.globals.update(
         Rag=Rag, RagChange=RagChange, MeasureStatus=MeasureStatus, Travel=Travel, Outlook=Outlook,
         REPORT_RAG_ORDER=REPORT_RAG_ORDER, KEY_TARGET=KEY_TARGET, KEY_PROGRESS=KEY_PROGRESS, KEY_FORECASTS=KEY_FORECASTS,
+        KEY_BENCHMARK=KEY_BENCHMARK,
     )
     return environment
 

@@ -14,6 +14,7 @@ import re
 from collections.abc import Iterable, Sequence
 
 from projtui.domain.formatting import format_number
+from projtui.domain.measures import MeasureStatus
 from projtui.domain.rag import rag_caption
 from projtui.report import wording
 from projtui.report.model import (
@@ -82,9 +83,12 @@ def _summary(report: Report) -> list[str]:
     rows = [[f"{change.symbol} {change.label}".strip(), str(n)] for change, n in s.changes.items()]
     out += _table(["Change", "Projects"], rows, right=[1])
 
-    out += ["", "### Measures by status this quarter", ""]
-    rows = [[f"{status.symbol} {status.label}", str(n)] for status, n in s.by_status.items()]
-    out += _table(["Status", "Measures"], rows + [["**Total**", f"**{s.measures}**"]], right=[1])
+    out += ["", "### Measures by status", ""]
+    out += [" ".join(wording.counts_sentence(c) for c in s.measure_counts), ""]
+    headers = ["Status", *(wording.count_heading(c) for c in s.measure_counts)]
+    rows = [[f"{status.symbol} {status.label}", *(str(c.counts.by_status[status]) for c in s.measure_counts)] for status in MeasureStatus]
+    total = ["**Total**", *(f"**{c.counts.total}**" for c in s.measure_counts)]
+    out += _table(headers, [*rows, total], right=range(1, len(headers)))
     out += ["", " ".join(x for x in (wording.benefits_sentence(s), wording.measure_notes_sentence(s)) if x)]
 
     out += ["", "### Golden-thread and data-quality gaps", "", wording.gaps_sentence(report, "`projtui check`")]
@@ -136,13 +140,13 @@ def _note(m: ReportMeasure) -> str:
 def _measures(section: AmbitionSection) -> list[str]:
     headers = [
         "Project", "Measure (serves)", "Unit", "Good is", "Baseline", "Target", "Actual", "Status",
-        "Year-end forecast", "Trend forecast", "vs previous quarter", "vs same quarter last year", "Note",
+        "Year-end forecast", "Trend forecast", "Benchmark", "vs previous quarter", "vs same quarter last year", "Note",
     ]
     rows = [
         [
             escape(m.project), _measure_name(m), escape(m.unit), direction_label(m.direction), format_number(m.baseline),
             wording.target(m), wording.actual(m), wording.status(m), wording.year_end_forecast(m), wording.trend_forecast(m),
-            wording.travel(m.figures.travel_vs_previous),
+            escape(wording.benchmark(m)), wording.travel(m.figures.travel_vs_previous),
             wording.travel(m.figures.travel_vs_last_year), _note(m),
         ]
         for m in section.measures

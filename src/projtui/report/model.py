@@ -46,10 +46,16 @@ from projtui.domain.measures import (
     MeasureStatus,
     OnTrackCount,
     QuarterFigures,
+    StatusCounts,
     TargetBasis,
     benefit_on_track,
+    count_statuses,
+    describe_benchmark,
+    measure_status,
     quarter_figures,
+    reporting_started,
     rollup_counts,
+    year_figure,
 )
 from projtui.domain.progress import Progress, counted, no_progress
 from projtui.domain.quarter import Quarter
@@ -68,6 +74,7 @@ from projtui.snapshot.document import Document, Measure, Project, Review, Risk
 
 __all__ = [
     "GAP_LABELS",
+    "KEY_BENCHMARK",
     "KEY_FORECASTS",
     "KEY_PROGRESS",
     "KEY_TARGET",
@@ -77,11 +84,13 @@ __all__ = [
     "GapItem",
     "PreviousRating",
     "ProjectLine",
+    "QuarterCounts",
     "Report",
     "ReportMeasure",
     "ReportRisk",
     "Summary",
     "build_report",
+    "count_measures",
     "direction_label",
     "previous_published",
 ]
@@ -107,6 +116,12 @@ KEY_FORECASTS = (
     "the year-end target. The trend forecast is where a straight line fitted (least squares) to the last four to eight "
     "quarters' actuals reaches by the target period (for a year-to-date total, the quarterly amounts added to the year so far), "
     "and whether that meets the target; with fewer than four quarters there is no trend forecast."
+)
+
+KEY_BENCHMARK = (
+    "the latest ended year's comparators (a benchmarking club's quartiles, median or average) and the quartile the "
+    "council's figure for that year falls in: its year-end figure for a year-to-date total, else its last of the year. "
+    "The top quartile is the best, whichever way good is; for an activity measure (good is neither) only where the figure stands."
 )
 
 _DIRECTION_LABELS = {
@@ -198,6 +213,8 @@ class ReportMeasure:
     provisional: bool
     note: str | None
     figures: QuarterFigures  # target, actual, status, travel, achievement: the same as review mode's
+    # The latest ended year's comparator sets, each in a line (`domain.measures.describe_benchmark`).
+    benchmarks: tuple[str, ...] = ()
 
     @property
     def target_note(self) -> str:
@@ -308,17 +325,35 @@ class AmbitionSection:
 
 
 @dataclass(frozen=True)
+class QuarterCounts:
+    """Measures by status in one quarter, beside the report's own."""
+
+    heading: str  # "This quarter", "Last quarter", "Same quarter last year"
+    quarter: Quarter
+    counts: StatusCounts
+
+
+@dataclass(frozen=True)
 class Summary:
     projects: int
     by_rag: dict[Rag | None, int]  # every key of REPORT_RAG_ORDER, in that order
     drafts: int  # of this quarter's reviews, still drafts
     changes: dict[RagChange, int]  # every RagChange, in definition order
     commentary_missing: int  # amber/red project ratings without commentary
-    measures: int
-    by_status: dict[MeasureStatus, int]  # every MeasureStatus, in definition order
+    # The report's quarter first, then last quarter and the same quarter last year (`count_measures`).
+    measure_counts: tuple[QuarterCounts, ...]
     measure_notes_missing: int
     benefits: OnTrackCount
     gaps: tuple[GapCount, ...]
+
+    @property
+    def measures(self) -> int:
+        return self.measure_counts[0].counts.total
+
+    @property
+    def by_status(self) -> dict[MeasureStatus, int]:
+        """This quarter's measures by status: every MeasureStatus, in definition order."""
+        return dict(self.measure_counts[0].counts.by_status)
 
     @property
     def golden_thread_gaps(self) -> int:
@@ -378,7 +413,9 @@ def build_report(
         sections.append(AmbitionSection(None, "Not linked to any ambition", None, tuple(by_primary[None])))
 
     gap_items = tuple(gaps)
-    summary = _summary(lines, gap_items)
+    measures = [(m, b.realisation_start) for p in document.projects for b in p.benefits for m in b.measures]
+    measures += [(m, None) for p in document.projects for o in p.outcomes for m in o.measures]
+    summary = _summary(lines, gap_items, count_measures(measures, quarter))
     notices = []
     if not any(line.review_status is not None for line in lines):
         notices.append(f"No reviews recorded for this quarter ({quarter}).")
@@ -471,10 +508,10 @@ def _report_risk(project: str, risk: Risk, bands: RiskBands) -> ReportRisk:
 def _measure_line(
     project: str, measure: Measure, quarter: Quarter, kind: str, code: str, title: str, realisation_start: Quarter | None = None
 ) -> ReportMeasure:
+    rule = MeasureRule.from_measure(measure)
     try:
         figures = quarter_figures(
-            MeasureRule.from_measure(measure), quarter, measure.actuals, measure.targets, realisation_start=realisation_start,
-            forecasts=measure.forecasts,
+            rule, quarter, measure.actuals, measure.targets, realisation_start=realisation_start, forecasts=measure.forecasts,
         )
     except ValueError as exc:
         # Only data the snapshot model let through but the status rules
@@ -498,6 +535,7 @@ def _measure_line(
         provisional=quarter in measure.provisional,
         note=measure.notes.get(quarter),
         figures=figures,
+        benchmarks=_benchmarks(measure, rule, quarter),
     )
 
 
@@ -506,10 +544,9 @@ def _rag_counts(projects: Iterable[ProjectLine]) -> dict[Rag | None, int]:
     return {rag: counts.get(rag, 0) for rag in REPORT_RAG_ORDER}
 
 
-def _summary(lines: Sequence[ProjectLine], gaps: Sequence[GapItem]) -> Summary:
+def _summary(lines: Sequence[ProjectLine], gaps: Sequence[GapItem], measure_counts: tuple[QuarterCounts, ...]) -> Summary:
     changes = Counter(line.change for line in lines)
     measures = [m for line in lines for m in line.measures]
-    statuses = Counter(m.figures.status for m in measures)
     gap_counts: dict[str, int] = Counter(g.kind for g in gaps)
     areas = {g.kind: g.area for g in gaps}
     order = {kind: i for i, kind in enumerate(GAP_LABELS)}
@@ -521,8 +558,7 @@ def _summary(lines: Sequence[ProjectLine], gaps: Sequence[GapItem]) -> Summary:
         drafts=sum(1 for line in lines if line.review_status is ReviewStatus.DRAFT),
         changes={change: changes.get(change, 0) for change in RagChange},
         commentary_missing=sum(1 for line in lines if line.commentary_missing),
-        measures=len(measures),
-        by_status={status: statuses.get(status, 0) for status in MeasureStatus},
+        measure_counts=measure_counts,
         measure_notes_missing=sum(1 for m in measures if m.note_missing),
         benefits=OnTrackCount(
             on_track=sum(b.on_track for b in benefits),
@@ -530,4 +566,43 @@ def _summary(lines: Sequence[ProjectLine], gaps: Sequence[GapItem]) -> Summary:
             not_assessed=sum(b.not_assessed for b in benefits),
         ),
         gaps=tuple(GapCount(kind, areas[kind], GAP_LABELS.get(kind, kind.replace("_", " ")), gap_counts[kind]) for kind in kinds),
+    )
+
+
+def count_measures(measures: Iterable[tuple[Measure, Quarter | None]], quarter: Quarter) -> tuple[QuarterCounts, ...]:
+    """Measures by status in ``quarter``, last quarter and the same quarter last year.
+
+    Each measure comes with the start of the realisation window of the
+    benefit it serves (None for an outcome's measure, or any measure that
+    serves no benefit), so a plan written ahead of time is not counted as
+    missing data; the status is the one rule's (``measure_status``, as
+    ``quarter_figures`` rates it). Any list of measures may be counted.
+    """
+    quarters = [("This quarter", quarter)]
+    for heading, back in (("Last quarter", 1), ("Same quarter last year", 4)):
+        try:
+            quarters.append((heading, quarter.shift(-back)))
+        except ValueError:  # before the first quarter the calendar holds
+            pass
+    statuses: list[list[MeasureStatus]] = [[] for _ in quarters]
+    for measure, realisation_start in measures:
+        rule, first = MeasureRule.from_measure(measure), min(measure.actuals, default=None)
+        for rated, (_, q) in zip(statuses, quarters):
+            try:
+                rated.append(measure_status(rule, q, measure.actuals, measure.targets, started=reporting_started(q, first, realisation_start)))
+            except ValueError as exc:  # as _measure_line: data the status rules cannot rate
+                raise ProjtuiError(f"measure {measure.code or measure.name}: {exc}") from None
+    return tuple(QuarterCounts(heading, q, count_statuses(rated)) for (heading, q), rated in zip(quarters, statuses))
+
+
+def _benchmarks(measure: Measure, rule: MeasureRule, quarter: Quarter) -> tuple[str, ...]:
+    """The comparator sets of the latest year ended before ``quarter``'s, each in a line."""
+    ended = [b for b in measure.benchmarks if b.period.start_year < quarter.fy_start_year]
+    if not ended:
+        return ()
+    latest = max(b.period for b in ended)
+    return tuple(
+        describe_benchmark(measure.direction, year_figure(rule, latest, measure.actuals), b)
+        for b in sorted(ended, key=lambda b: b.source)
+        if b.period == latest
     )

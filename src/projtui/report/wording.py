@@ -20,12 +20,14 @@ from projtui.domain.formatting import (
 from projtui.domain.measures import MeasureStatus, Travel, describe_year_end
 from projtui.domain.rag import RagChange, rag_caption, rag_word
 from projtui.report.model import (
+    KEY_BENCHMARK,
     KEY_FORECASTS,
     KEY_PROGRESS,
     KEY_TARGET,
     REPORT_RAG_ORDER,
     AmbitionSection,
     ProjectLine,
+    QuarterCounts,
     Report,
     ReportMeasure,
     ReportRisk,
@@ -35,6 +37,9 @@ from projtui.report.model import (
 __all__ = [
     "actual",
     "benefits_sentence",
+    "benchmark",
+    "count_heading",
+    "counts_sentence",
     "commentary_required",
     "gaps_sentence",
     "key_items",
@@ -64,6 +69,22 @@ def summary_notes(s: Summary) -> list[str]:
     if s.commentary_missing:
         notes.append(f"{plural(s.commentary_missing, 'amber or red rating has', 'amber or red ratings have')} no commentary.")
     return notes
+
+
+def count_heading(c: QuarterCounts) -> str:
+    """A column of the measures-by-status table: ``Last quarter (2026/27 Q1)``."""
+    return f"{c.heading} ({c.quarter})"
+
+
+def counts_sentence(c: QuarterCounts) -> str:
+    """``This quarter (2026/27 Q2): 44 of 64 with targets on or within target (68.8%); 23 without target; 7 no data; 3 not due.``"""
+    counts = c.counts
+    share = counts.share_on_or_within
+    parts = [f"{counts.on_or_within} of {counts.rated} with targets on or within target" + ("" if share is None else f" ({share:.1%})")]
+    for status, words in ((MeasureStatus.MONITOR_ONLY, "without target"), (MeasureStatus.NO_DATA, "no data"), (MeasureStatus.NOT_DUE, "not due")):
+        if counts.by_status[status]:
+            parts.append(f"{counts.by_status[status]} {words}")
+    return f"{count_heading(c)}: {'; '.join(parts)}."
 
 
 def benefits_sentence(s: Summary) -> str:
@@ -168,6 +189,11 @@ def trend_forecast(m: ReportMeasure) -> str:
     return m.figures.realisation.describe()
 
 
+def benchmark(m: ReportMeasure) -> str:
+    """The measure's benchmarks, one a line (``2nd quartile (APSE family group 2023/24, median 62)``); empty: none."""
+    return "\n".join(m.benchmarks)
+
+
 def status(m: ReportMeasure) -> str:
     text = f"{m.figures.status.symbol} {m.figures.status.label}"
     if m.figures.status is MeasureStatus.NOT_DUE:
@@ -202,6 +228,7 @@ def key_items() -> list[str]:
         f"Direction of travel shows performance, not the number: {travels}; "
         f"for an activity measure (good is neither), the number's own way: {neutral}.",
         f"Forecasts: {KEY_FORECASTS}",
+        f"Benchmark: {KEY_BENCHMARK}",
         f"Target: {KEY_TARGET}",
         f"“of the way”: {KEY_PROGRESS}",
     ]

@@ -71,6 +71,7 @@ MEASURES = (
     Column("achievement", "Of the way", kind=CellKind.PERCENT),
     Column("travel", "vs previous quarter"),
     Column("travel_last_year", "vs same quarter last year"),
+    Column("benchmark", "Benchmark"),
     Column("note", "Note"),
     Column("note_missing", "Note missing", kind=CellKind.FLAG),
 )
@@ -90,6 +91,9 @@ def _write(book: Workbook, report: Report) -> None:
         summary.write(("Change since the previous published rating", change.label, n))
     for status, n in s.by_status.items():
         summary.write(("Measures by status", status.label, n))
+    for counts in s.measure_counts[1:]:  # beside this quarter's: last quarter, the same quarter last year
+        for status, n in counts.counts.by_status.items():
+            summary.write((f"Measures by status {counts.heading.lower()} ({counts.quarter})", status.label, n))
     summary.write(("Benefits", "On track", s.benefits.on_track))
     summary.write(("Benefits", "Assessed", s.benefits.assessed))
     summary.write(("Benefits", "Not assessed", s.benefits.not_assessed))
@@ -118,6 +122,7 @@ def _write(book: Workbook, report: Report) -> None:
                 (
                     section.heading, m.project, m.code, m.name, m.serves_kind, m.serves_code, m.unit or None, direction_label(m.direction),
                     m.baseline, f.target, f.target_max, m.target_note or None, f.actual, m.provisional if f.actual is not None else None,
-                    f.status.label, f.achievement, f.travel_vs_previous.label, f.travel_vs_last_year.label, m.note, m.note_missing,
+                    f.status.label, f.achievement, f.travel_vs_previous.label, f.travel_vs_last_year.label,
+                    wording.benchmark(m) or None, m.note, m.note_missing,
                 )
             )

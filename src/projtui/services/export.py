@@ -8,7 +8,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING
 
 from projtui.domain.codes import natural_key
-from projtui.domain.quarter import Quarter
+from projtui.domain.quarter import FinancialYear, Quarter
 from projtui.snapshot import document as doc
 from projtui.store.queries import snapshot_rows as q
 
@@ -93,11 +93,12 @@ def _load_batch(session: Session, ids: Sequence[int], up_to: Quarter | None) -> 
         outcome_links[outcome_id].append(code)
 
     measure_ids = [m.id for rows in measures.values() for m in rows]
-    values, targets, forecasts = defaultdict(list), defaultdict(list), defaultdict(list)
+    values, targets, forecasts, benchmarks = defaultdict(list), defaultdict(list), defaultdict(list), defaultdict(list)
     if measure_ids:
         values = _grouped(q.actuals(session, measure_ids, up_to), "measure_id")
         targets = _grouped(q.targets(session, measure_ids, up_to), "measure_id")
         forecasts = _grouped(q.forecasts(session, measure_ids, up_to), "measure_id")
+        benchmarks = _grouped(q.benchmarks(session, measure_ids), "measure_id")
     reviews = _grouped(q.reviews(session, ids, up_to), "project_id")
     risks = _grouped(q.risks(session, ids), "project_id")
 
@@ -111,6 +112,9 @@ def _load_batch(session: Session, ids: Sequence[int], up_to: Quarter | None) -> 
                 "provisional": [Quarter(v.fy_start_year, v.quarter) for v in actual_rows if v.provisional],
                 "notes": {Quarter(v.fy_start_year, v.quarter): v.note for v in actual_rows if v.note is not None},
                 "forecasts": {Quarter(v.fy_start_year, v.quarter): v.value for v in forecasts[row.id]},
+                "benchmarks": [
+                    {**_columns(b, doc.BenchmarkFields), "period": FinancialYear(b.fy_start_year)} for b in benchmarks[row.id]
+                ],
             }
         )
 

@@ -39,6 +39,7 @@ from projtui.store import tables as t
 from projtui.store.database import Database
 from projtui.store.queries import bulk, snapshot_rows
 from projtui.store.queries.audit import log_mark
+from projtui.store.queries.benchmarks import benchmark_values
 from projtui.store.queries.projects import ambition_ids
 
 
@@ -309,10 +310,11 @@ class TreeWriter:
         bulk.insert_rows(self.session, t.OutcomeBenefit, outcome_links)
         measure_ids = bulk.insert_rows_returning_ids(self.session, t.Measure, measures)
 
-        values, targets, forecasts = [], [], []
+        values, targets, forecasts, benchmarks = [], [], [], []
         for measure_id, (project_code, m) in zip(measure_ids, measure_values, strict=True):
             targets += [{"measure_id": measure_id, "value": v, **_quarter(q)} for q, v in m.targets.items()]
             forecasts += [{"measure_id": measure_id, "value": v, **_quarter(q)} for q, v in m.forecasts.items()]
+            benchmarks += [benchmark_values(measure_id, b) for b in m.benchmarks]
             for q, v in m.actuals.items():
                 provisional, note = q in m.provisional, m.notes.get(q)
                 kept = self.preserved.get((project_code, m.code, q.fy_start_year, q.quarter))
@@ -323,6 +325,7 @@ class TreeWriter:
                 )
         bulk.insert_rows(self.session, t.MeasureTarget, targets)
         bulk.insert_rows(self.session, t.MeasureForecast, forecasts)
+        bulk.insert_rows(self.session, t.MeasureBenchmark, benchmarks)
         bulk.insert_rows(self.session, t.MeasureValue, values)
         return {p.code: pid for pid, p in trees}
 

@@ -66,4 +66,5 @@ BINDING_IDS = frozenset({
     "targets.clear", "targets.close", "targets.set",
     "welcome.empty", "welcome.import", "welcome.project", "welcome.sample",
     "thread.back", "thread.collapse", "thread.expand", "thread.link", "thread.open", "thread.portfolio", "thread.reload",
+    "benchmarks.close", "benchmarks.remove", "benchmarks.set", "plan.benchmarks",  # issue 13: a measure's benchmarks
 })

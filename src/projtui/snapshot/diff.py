@@ -53,7 +53,7 @@ class Change:
     `key` names the record for a person: "A1", "A1/A1.2", "SP-01",
     "SP-01/A3" (ambition link), "SP-01/plan", "SP-01/O1", "SP-01/O1>OC1"
     (output→outcome link), "SP-01/M2", "SP-01/M2@2024/25 Q3" (target or
-    actual), "SP-01@2024/25 Q2" (review). For an added record `new` holds
+    actual), "SP-01/M2@2023/24 APSE" (benchmark), "SP-01@2024/25 Q2" (review). For an added record `new` holds
     its title (or value, for an actual or target; RAG, for a review; the
     linked code, for a link), and likewise `old` for a removed one.
     """
@@ -91,6 +91,7 @@ ITEMS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
 _MEASURE = _field_names(doc.MeasureFields)
 _REVIEW = _field_names(doc.ReviewFields)
 _RISK = _field_names(doc.RiskFields)
+_BENCHMARK = _field_names(doc.BenchmarkFields)
 
 
 def _scalars(record: BaseModel, fields: tuple[str, ...], **extra: object) -> Values:
@@ -201,7 +202,8 @@ def diff_documents(old: doc.Document, new: doc.Document) -> list[Change]:
     priorities), then projects in natural code order. Within a project: its
     own fields (and primary ambition), ambition links, the Benefits Review
     Plan, outputs, outcomes, benefits, measures, output and outcome links,
-    targets, actuals, year-end forecasts (by measure, then quarter), reviews
+    targets, actuals, year-end forecasts (by measure, then quarter),
+    benchmarks (by measure, then year and source), reviews
     (by quarter) and risks (by code).
     """
     changes = _portfolio_changes(old.portfolio, new.portfolio)
@@ -276,6 +278,7 @@ def _diff_project(code: str, old: doc.Project, new: doc.Project) -> list[Change]
     changes += _diff_quarterly(code, "target", measures, _targets)
     changes += _diff_quarterly(code, "actual", measures, _actuals)
     changes += _diff_quarterly(code, "forecast", measures, _forecasts)
+    changes += _diff_benchmarks(code, measures)
     if old.reviews != new.reviews:
         changes += _diff_keyed(
             "review",
@@ -423,6 +426,21 @@ def _diff_quarterly(
         changes += _diff_keyed(
             entity, values(old), values(new),
             key=lambda q, key=key: f"{project}/{key}@{q}", label="value", project=project, order=_chronological,
+        )
+    return changes
+
+
+def _diff_benchmarks(project: str, measures: list[Matched]) -> list[Change]:
+    """A measure's comparator sets, matched by year and source: "SP-01/M2@2023/24 APSE family group"."""
+    changes: list[Change] = []
+    for key, old, new in measures:
+        if old.benchmarks == new.benchmarks:
+            continue
+        changes += _diff_keyed(
+            "benchmark",
+            _index((f"{b.period} {b.source}", _scalars(b, _BENCHMARK)) for b in old.benchmarks),
+            _index((f"{b.period} {b.source}", _scalars(b, _BENCHMARK)) for b in new.benchmarks),
+            key=lambda k, key=key: f"{project}/{key}@{k}", label="source", project=project,
         )
     return changes
 

@@ -201,6 +201,15 @@ def _quarterly_line(change: Change, local: str, names: _Names) -> str:
     return f"{what}: {_values(change)}"
 
 
+def _benchmark_line(change: Change, local: str, names: _Names) -> str:
+    # Codes never hold "@" (records.Code), so the first one ends the measure; the year and source follow it.
+    measure, _, rest = local.partition("@")
+    year, _, source = rest.partition(" ")
+    name = names.item(change.project or "", "measure", measure)
+    what = f"measure {measure} {_quote(name)} benchmark {year} {_quote(source)}"
+    return what if change.kind != "changed" else f"{what} {_field_change(change.field or '', change)}"
+
+
 def _review_line(change: Change, local: str, names: _Names) -> str:
     if change.kind == "changed":
         return f"review {local} {_field_change(change.field or '', change)}"
@@ -227,6 +236,7 @@ _PROJECT_LINES: dict[str, Callable[[Change, str, _Names], str]] = {
     "target": _quarterly_line,
     "actual": _quarterly_line,
     "forecast": _quarterly_line,
+    "benchmark": _benchmark_line,
     "review": _review_line,
 }
 

@@ -19,6 +19,7 @@ from projtui.domain.enums import Direction
 from projtui.domain.records import (
     NO_TARGET_FOR_NONE,
     AmbitionFields,
+    BenchmarkFields,
     BenefitFields,
     Code,
     MeasureFields,
@@ -37,7 +38,7 @@ from projtui.domain.records import (
 )
 
 SCHEMA_VERSION = 2
-"""What the writer writes. Version 2 added `[[projects.risks]]`; the reader accepts every version from 1 up to this."""
+"""What the writer writes. Version 2 added `[[projects.risks]]` and measures' `[[….benchmarks]]`; the reader accepts every version from 1 up to this."""
 
 # Defaults that are lists, maps or models come from default_factory: pydantic
 # deep-copies a plain `[]`, `{}` or `Plan()` default for every record that
@@ -60,6 +61,10 @@ class Output(OutputFields):
     outcomes: list[Code] = Field(default_factory=list)
 
 
+class Benchmark(BenchmarkFields):
+    pass
+
+
 class Measure(MeasureFields):
     targets: QuarterValues = Field(default_factory=dict)  # profiled targets per quarter
     actuals: QuarterValues = Field(default_factory=dict)
@@ -67,6 +72,8 @@ class Measure(MeasureFields):
     notes: dict[QuarterLabel, Text] = Field(default_factory=dict)  # commentary on an actual, per quarter
     # The year-end figure the owner expected, by the quarter it was forecast in (issue 13).
     forecasts: QuarterValues = Field(default_factory=dict)
+    # Comparator sets by financial year: `[[….measures.benchmarks]]` (issue 13, schema version 2).
+    benchmarks: list[Benchmark] = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _no_profiled_target_for_none(self) -> Measure:

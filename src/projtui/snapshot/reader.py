@@ -112,6 +112,7 @@ def _check_references(document: Document, data: dict, ambitions: set[str] | froz
         _one_review_per_quarter(report, project, raw, at)
         for loc, measure in _measures(project, at):
             _quarters_distinct(report, measure, _raw(raw, loc[len(at) :]), loc)
+            _one_benchmark_per_year_and_source(report, measure, loc)
 
 
 def _unique(report: Report, kind: str, items: Iterable[tuple[Loc, str]]) -> None:
@@ -142,6 +143,16 @@ def _one_review_per_quarter(report: Report, project: Project, raw: dict, at: Loc
             written = raw["reviews"][j]["quarter"]  # as the user wrote it, perhaps "FY24/25 Q1"
             report.add((*at, "reviews", j, "quarter"), written, f"duplicate review for {review.quarter}")
         seen.add(review.quarter)
+
+
+def _one_benchmark_per_year_and_source(report: Report, measure: Measure, at: Loc) -> None:
+    # They are stored by measure, year and source: a second would replace the first.
+    seen: set[tuple[object, str]] = set()
+    for j, benchmark in enumerate(measure.benchmarks):
+        key = (benchmark.period, benchmark.source)
+        if key in seen:
+            report.add((*at, "benchmarks", j, "source"), benchmark.source, f"duplicate benchmark for {benchmark.period} from this source")
+        seen.add(key)
 
 
 def _quarters_distinct(report: Report, measure: Measure, raw: dict, at: Loc) -> None:

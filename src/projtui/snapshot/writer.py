@@ -52,6 +52,7 @@ _CANONICAL_ORDER: dict[tuple[type[BaseModel], str], Callable[[list], list]] = {
     (doc.Project, "reviews"): lambda reviews: sorted(reviews, key=lambda review: review.quarter),
     (doc.Measure, "provisional"): sorted,
     (doc.Project, "risks"): _by_code,
+    (doc.Measure, "benchmarks"): lambda benchmarks: sorted(benchmarks, key=lambda b: (b.period, b.source)),
 }
 
 _BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")

@@ -240,6 +240,25 @@ class MeasureForecast(QuarterKeyed, table=True):
     value: float
 
 
+class MeasureBenchmark(SQLModel, table=True):
+    """One comparator set for a measure in one financial year (issue 13): quartiles, an average, the council's rank.
+
+    Keyed by the measure, the year (its start year, as quarters are stored)
+    and the source, so two clubs' figures for the same year sit side by side.
+    """
+
+    __tablename__ = "measure_benchmark"
+    measure_id: int = Field(foreign_key="measure.id", ondelete="CASCADE", primary_key=True)
+    fy_start_year: int = Field(primary_key=True)
+    source: str = Field(primary_key=True, sa_type=String(120))
+    value: float | None = None
+    lower_quartile: float | None = None
+    median: float | None = None
+    upper_quartile: float | None = None
+    rank: int | None = None
+    of: int | None = None
+
+
 class MeasureValue(Versioned, QuarterKeyed, table=True):
     """The actual for one measure in one quarter."""
 

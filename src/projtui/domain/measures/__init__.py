@@ -14,6 +14,8 @@ Written the way a council performance officer would explain them, one job a modu
 * ``forecast`` - the owner's **year-end forecast** rated against the year-end
   target, and the **realisation forecast**: the least-squares trend of the
   actuals read at the target period, with its verdict;
+* ``benchmark`` - the year's figure set against a comparator set: its
+  **quartile**, honouring direction;
 * ``rollup`` - **benefit on track** from its measures' statuses;
 * ``figures`` - ``quarter_figures``: all of the above for one quarter, the
   one function every screen, report and check calls;
@@ -23,6 +25,14 @@ Plain functions over plain values; no I/O.
 """
 
 from projtui.domain.measures.achievement import achievement, progress
+from projtui.domain.measures.benchmark import (
+    Benchmark,
+    BenchmarkPosition,
+    benchmark_position,
+    describe_benchmark,
+    standing,
+    year_figure,
+)
 from projtui.domain.measures.figures import QuarterFigures, quarter_figures
 from projtui.domain.measures.forecast import (
     MIN_POINTS,
@@ -32,7 +42,13 @@ from projtui.domain.measures.forecast import (
     year_end_status,
 )
 from projtui.domain.measures.rating import measure_status, reporting_started, status
-from projtui.domain.measures.rollup import OnTrackCount, benefit_on_track, rollup_counts
+from projtui.domain.measures.rollup import (
+    OnTrackCount,
+    StatusCounts,
+    benefit_on_track,
+    count_statuses,
+    rollup_counts,
+)
 from projtui.domain.measures.rule import RULE_FIELDS, MeasureRule
 from projtui.domain.measures.targets import (
     on_trajectory,
@@ -54,11 +70,19 @@ from projtui.domain.measures.vocabulary import (
 )
 
 __all__ = [
+    "Benchmark",
+    "BenchmarkPosition",
+    "benchmark_position",
+    "describe_benchmark",
+    "standing",
+    "year_figure",
     "MIN_POINTS",
     "MeasureRule",
     "RULE_FIELDS",
     "MeasureStatus",
     "OnTrackCount",
+    "StatusCounts",
+    "count_statuses",
     "Outlook",
     "QuarterFigures",
     "RealisationForecast",

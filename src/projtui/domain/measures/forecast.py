@@ -24,7 +24,11 @@ from projtui.domain.formatting import format_number
 from projtui.domain.measures.rating import status
 from projtui.domain.measures.rule import NO_PROFILE, MeasureRule
 from projtui.domain.measures.targets import decimal_places, target_for, target_max_for
-from projtui.domain.measures.travel import period_amount, period_quarters
+from projtui.domain.measures.travel import (
+    latest_in_year,
+    period_amount,
+    period_quarters,
+)
 from projtui.domain.measures.vocabulary import MeasureStatus, Outlook
 from projtui.domain.quarter import Quarter
 
@@ -150,8 +154,7 @@ def _heading(rule: MeasureRule, quarter: Quarter, horizon: Quarter, actuals: Map
         return at(horizon)
     # The year to date already reported in the horizon's year, then the line's amounts for the quarters still to come.
     year = horizon.fy_start_year
-    reported = [q for q in actuals if q.fy_start_year == year and q <= min(quarter, horizon)]
-    last = max(reported, default=None)
+    last = latest_in_year(actuals, year, min(quarter, horizon))
     so_far, first = (actuals[last], last.quarter + 1) if last is not None else (0.0, 1)
     return so_far + math.fsum(at(Quarter(year, n)) for n in range(first, horizon.quarter + 1))
 

@@ -1,13 +1,14 @@
-"""Benefit on track: a benefit's measures' statuses rolled up, and a project's "benefits on track" count."""
+"""Benefit on track: a benefit's measures' statuses rolled up, a project's "benefits on track" count, and measures counted by status."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections import Counter
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from projtui.domain.measures.vocabulary import MeasureStatus
 
-__all__ = ["OnTrackCount", "benefit_on_track", "rollup_counts"]
+__all__ = ["OnTrackCount", "StatusCounts", "benefit_on_track", "count_statuses", "rollup_counts"]
 
 
 def benefit_on_track(statuses: Iterable[MeasureStatus | str]) -> bool | None:
@@ -74,3 +75,38 @@ def rollup_counts(benefits: Iterable[bool | None]) -> OnTrackCount:
             assessed += 1
             on_track += bool(result)
     return OnTrackCount(on_track=on_track, assessed=assessed, not_assessed=not_assessed)
+
+
+@dataclass(frozen=True, slots=True)
+class StatusCounts:
+    """Measures counted by their status in one quarter: "44 of 64 with targets on or within target".
+
+    "With targets" are the rated ones (on target, within tolerance, off
+    target); a measure due with no figure is *no data*, not a miss, and one
+    without a target (monitor only, direction "none") is counted apart.
+    """
+
+    by_status: Mapping[MeasureStatus, int]  # every MeasureStatus, in definition order
+
+    @property
+    def total(self) -> int:
+        return sum(self.by_status.values())
+
+    @property
+    def rated(self) -> int:
+        return sum(n for status, n in self.by_status.items() if status.rank is not None)
+
+    @property
+    def on_or_within(self) -> int:
+        return self.by_status[MeasureStatus.ON_TARGET] + self.by_status[MeasureStatus.WITHIN_TOLERANCE]
+
+    @property
+    def share_on_or_within(self) -> float | None:
+        """The rated measures on or within target, as a fraction; None when none was rated."""
+        return self.on_or_within / self.rated if self.rated else None
+
+
+def count_statuses(statuses: Iterable[MeasureStatus | str]) -> StatusCounts:
+    """Count measures by status (each measure's ``quarter_figures(...).status``, or ``measure_status``)."""
+    counted = Counter(MeasureStatus(s) for s in statuses)
+    return StatusCounts({status: counted.get(status, 0) for status in MeasureStatus})

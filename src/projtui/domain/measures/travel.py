@@ -12,7 +12,8 @@ from projtui.domain.measures.vocabulary import Travel
 from projtui.domain.quarter import Quarter
 
 __all__ = [
-    "period_amount", "period_quarters", "previous_due_quarter", "travel", "travel_vs_last_year", "travel_vs_previous_quarter",
+    "latest_in_year", "period_amount", "period_quarters", "previous_due_quarter", "travel", "travel_vs_last_year",
+    "travel_vs_previous_quarter",
 ]
 
 
@@ -98,6 +99,11 @@ def previous_due_quarter(frequency: Frequency | str, quarter: Quarter) -> Quarte
         if is_due(frequency, q.quarter):
             return q
     raise AssertionError(f"frequency {frequency} is never due")  # pragma: no cover - cadence covers every quarter
+
+
+def latest_in_year(actuals: Mapping[Quarter, float], fy_start_year: int, up_to: Quarter | None = None) -> Quarter | None:
+    """The last quarter of the financial year (up to ``up_to``) that has an actual; None when it has none."""
+    return max((q for q in actuals if q.fy_start_year == fy_start_year and (up_to is None or q <= up_to)), default=None)
 
 
 def period_amount(rule: MeasureRule, quarter: Quarter, actuals: Mapping[Quarter, float]) -> float | None:

@@ -15,6 +15,8 @@ One job a module, every name importable from here (``plans.get_plan``):
 * ``measures`` - ``get_measure``, ``add_measure``, ``update_measure`` (a new
   baseline or target needs a reason: ``rated_against_changes``),
   ``move_measure``, ``delete_measure``, ``profiled_targets``;
+* ``benchmarks`` - a measure's comparator sets: ``measure_benchmarks`` (with
+  the measure's standing against each), ``set_benchmark``, ``remove_benchmark``;
 * ``common`` - what they share: the kinds, their fields' models, code checks.
 
 The statements they run are ``store.queries.plans``.
@@ -22,6 +24,12 @@ The statements they run are ``store.queries.plans``.
 
 from __future__ import annotations
 
+from projtui.services.plans.benchmarks import (
+    MeasureBenchmarks,
+    measure_benchmarks,
+    remove_benchmark,
+    set_benchmark,
+)
 from projtui.services.plans.common import (
     FIELDS,
     ITEM_KINDS,
@@ -55,8 +63,9 @@ from projtui.services.plans.plan import get_plan, plan_problems, update_plan
 
 __all__ = [
     "FIELDS", "ITEM_KINDS", "KINDS", "LINK_TARGET", "RATED_AGAINST",
-    "ItemKind", "Kind", "ParentKind", "ProfiledTargets",
+    "ItemKind", "Kind", "MeasureBenchmarks", "ParentKind", "ProfiledTargets",
     "add_item", "add_measure", "delete_item", "delete_measure", "deletion_impact",
-    "get_item", "get_measure", "get_plan", "move_item", "move_measure", "plan_problems",
-    "profiled_targets", "rated_against_changes", "set_links", "update_item", "update_measure", "update_plan",
+    "get_item", "get_measure", "get_plan", "measure_benchmarks", "move_item", "move_measure", "plan_problems",
+    "profiled_targets", "rated_against_changes", "remove_benchmark", "set_benchmark", "set_links", "update_item",
+    "update_measure", "update_plan",
 ]

@@ -36,22 +36,30 @@ def _parent_id(session: Session, project_id: int, project_code: str, parent_kind
     return parent_id
 
 
-def _load_measure(session: Session, measure_id: int) -> MeasureItem | None:
+def load_measure(session: Session, measure_id: int) -> MeasureItem | None:
     row = review_queries.measure_by_id(session, measure_id)
     return None if row is None else review_rows.measure_item(session, row)
 
 
 def _changing(session: Session, measure_id: int, expected_version: int, code: str | None = None) -> tuple[MeasureItem, int, str]:
     """The measure a write starts from, as it is now, and its project's id and code; ConflictError once someone deleted it."""
-    before = _load_measure(session, measure_id)
+    before = load_measure(session, measure_id)
     if before is None:
         raise ConflictError("measure", code or f"#{measure_id}", expected_version, None)
     return (before, *common.project_of(session, "measure", measure_id))
 
 
+def found_measure(session: Session, measure_id: int) -> tuple[MeasureItem, int, str]:
+    """The measure a screen reads, and its project's id and code; NotFoundError once someone deleted it."""
+    measure = load_measure(session, measure_id)
+    if measure is None:
+        raise NotFoundError(f"no measure with id {measure_id}")
+    return (measure, *common.project_of(session, "measure", measure_id))
+
+
 def get_measure(db: Database, measure_id: int) -> MeasureItem:
     with db.reading() as session:
-        measure = _load_measure(session, measure_id)
+        measure = load_measure(session, measure_id)
     if measure is None:
         raise NotFoundError(f"no measure with id {measure_id}")
     return measure
@@ -85,7 +93,7 @@ def add_measure(
                 session, actor=actor, action="create", entity="measure", key=f"{project_code}/{fields.code}",
                 project_id=project_id, new=fields.name,
             )
-            measure = _load_measure(session, measure_id)
+            measure = load_measure(session, measure_id)
     except ConstraintViolation:
         raise common.duplicate_code("measure", fields.code or "") from None
     assert measure is not None
@@ -134,11 +142,11 @@ def update_measure(
             update_audited(
                 session, t.Measure, measure_id, expected_version, changes, {name: values[name] for name in changes},
                 actor=actor, entity="measure", key=key, audit_key=new_key, project_id=project_id,
-                current=lambda: _load_measure(session, measure_id),
+                current=lambda: load_measure(session, measure_id),
             )
             if why is not None:
                 audit.record(session, actor=actor, action="update", entity="measure", key=new_key, project_id=project_id, field="reason", new=why)
-            measure = _load_measure(session, measure_id)
+            measure = load_measure(session, measure_id)
     except ConstraintViolation:
         raise common.duplicate_code("measure", fields.code or "") from None
     assert measure is not None
@@ -167,12 +175,12 @@ def move_measure(
             return before
         values = {**q.parent_columns(parent_kind, parent_id), "position": q.next_position(session, "measure", project_id)}
         update_versioned(session, t.Measure, measure_id, expected_version, values, entity="measure", key=key,
-                         current=lambda: _load_measure(session, measure_id))
+                         current=lambda: load_measure(session, measure_id))
         audit.record(
             session, actor=actor, action="update", entity="measure", key=key, project_id=project_id, field="parent",
             old=f"{before.parent_kind} {before.parent_code}", new=f"{parent_kind} {parent_code}",
         )
-        measure = _load_measure(session, measure_id)
+        measure = load_measure(session, measure_id)
     assert measure is not None
     return measure
 
@@ -184,7 +192,7 @@ def delete_measure(db: Database, measure_id: int, *, expected_version: int, acto
         require(session, actor, Action.EDIT_PROJECT, project_id=project_id)
         key = f"{project_code}/{before.fields.code}"
         session.expunge_all()
-        delete_versioned(session, t.Measure, measure_id, expected_version, entity="measure", key=key, current=lambda: _load_measure(session, measure_id))
+        delete_versioned(session, t.Measure, measure_id, expected_version, entity="measure", key=key, current=lambda: load_measure(session, measure_id))
         audit.record(session, actor=actor, action="delete", entity="measure", key=key, project_id=project_id, old=before.fields.name)
 
 
@@ -204,10 +212,7 @@ class ProfiledTargets:
 
 def profiled_targets(db: Database, measure_id: int) -> ProfiledTargets:
     with db.reading() as session:
-        measure = _load_measure(session, measure_id)
-        if measure is None:
-            raise NotFoundError(f"no measure with id {measure_id}")
-        project_id, project_code = common.project_of(session, "measure", measure_id)
+        measure, project_id, project_code = found_measure(session, measure_id)
         # One measure has one target a quarter, so sorting the rows puts its quarters oldest first.
         targets = sorted((year, quarter, value) for _, year, quarter, value in review_queries.measure_targets(session, [measure_id]))
         published = [

@@ -21,6 +21,7 @@ from projtui.store.queries.plans import LINKS, TABLES
 __all__ = [
     "actuals",
     "actuals_with_measure_codes",
+    "benchmarks",
     "forecasts",
     "add_ambition",
     "add_priorities",
@@ -136,6 +137,12 @@ def forecasts(session: Session, measure_ids: Collection[int], up_to: Quarter | N
     """The measures' year-end forecasts made up to and including `up_to` (all of them when None)."""
     forecast = t.MeasureForecast.__table__
     return _rows(session, forecast, forecast.c.measure_id.in_(measure_ids), _up_to(forecast, up_to))
+
+
+def benchmarks(session: Session, measure_ids: Collection[int]) -> list[Row]:
+    """The measures' benchmarks, every year of them (published after the year, so no quarter bounds them), in no particular order."""
+    benchmark = t.MeasureBenchmark.__table__
+    return _rows(session, benchmark, benchmark.c.measure_id.in_(measure_ids))
 
 
 def reviews(session: Session, ids: Collection[int], up_to: Quarter | None) -> list[Row]:

@@ -39,6 +39,7 @@ from projtui.domain.records import QuarterLabel
 from projtui.services import plans, reviews
 from projtui.services.plans import ProfiledTargets
 from projtui.ui.screens.dialog import Dialog
+from projtui.ui.screens.table_and_fields import TableAndFields
 from projtui.ui.widgets.form import FieldSpec, ModelForm, editable_number
 from projtui.ui.worker_failures import failure_text
 
@@ -86,7 +87,9 @@ TARGET_FIELDS = (
 )
 
 
-class ProfiledTargetsScreen(Dialog[None]):
+class ProfiledTargetsScreen(TableAndFields, Dialog[None]):
+    MESSAGE = "targets-message"
+    TYPING = "the profiled target"
     CSS_PATH = ["forms.tcss", "profiled_targets.tcss"]
     HELP_TITLE = "Profiled targets"
 
@@ -184,11 +187,6 @@ class ProfiledTargetsScreen(Dialog[None]):
 
     def _published(self, quarter: Quarter) -> bool:
         return self.profile is not None and quarter in self.profile.published
-
-    def _message(self, text: str, *, error: bool = True) -> None:
-        message = self.query_one("#targets-message", Static)
-        message.update(Text(text))
-        message.set_class(bool(text) and error, "-error")
 
     def worker_failed(self, worker: Worker) -> None:
         super().worker_failed(worker)
@@ -312,18 +310,3 @@ class ProfiledTargetsScreen(Dialog[None]):
     def _cleared(self, quarter: Quarter) -> None:
         self._message(f"Cleared the {quarter} target.", error=False)
         self.load()
-
-    # -- leaving -----------------------------------------------------------------------------
-
-    def action_close(self) -> None:
-        from projtui.ui.screens.confirm import dismiss_asking_first
-
-        dismiss_asking_first(self, question="Discard the target you were typing?",
-                             details="Changed: " + ", ".join(self.form.changed_labels()))
-
-    def unsaved_changes(self) -> str | None:
-        """The target being typed, e.g. "the profiled target (Quarter, Target)"; ctrl+q and Esc ask with it."""
-        if not self.form.dirty:
-            return None
-        return f"the profiled target ({', '.join(self.form.changed_labels())})"
-

@@ -32,7 +32,7 @@ from projtui.domain.parsing import parse_date, parse_number, parse_pence
 from projtui.domain.quarter import Quarter
 from projtui.ui.widgets.tick_box import TickBox
 
-FieldKind = Literal["text", "long", "choice", "money", "date", "number", "percent", "quarter", "flag"]
+FieldKind = Literal["text", "long", "choice", "money", "date", "number", "percent", "quarter", "flag", "whole"]
 
 
 # --- values as text and back ---------------------------------------------------------
@@ -139,6 +139,11 @@ class FieldSpec:
             return value
         if self.kind == "date":
             return parse_date(text)
+        if self.kind == "whole":  # a count or a rank: 12, not 12.5
+            value = parse_number(text)
+            if not value.is_integer():
+                raise ValueError("enter a whole number")
+            return int(value)
         if self.kind == "quarter":
             return parse_quarter(text)
         return text

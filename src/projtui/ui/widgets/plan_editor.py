@@ -70,6 +70,7 @@ class PlanEditor(Acting, WorkerFailures, Vertical):
         # Off the footer, so Back and Help still fit at 80 columns; ? and the palette list them.
         Binding("M", "move_measure", "Move measure to…", id="plan.move_measure", key_display="M", show=False),
         Binding("t", "targets", "Profiled targets", id="plan.targets", show=False),
+        Binding("b", "benchmarks", "Benchmarks", id="plan.benchmarks", show=False),
         Binding("left_square_bracket,ctrl+up", "move(-1)", "Move up", id="plan.move_up", key_display="[", show=False),
         Binding("right_square_bracket,ctrl+down", "move(1)", "Move down", id="plan.move_down", key_display="]", show=False),
     ]
@@ -514,6 +515,17 @@ class PlanEditor(Acting, WorkerFailures, Vertical):
         ref = Ref("measure", measure.id)
         # Reload whatever happened there: a saved target gives the measure a new version.
         self.app.push_screen(ProfiledTargetsScreen(measure.id), lambda _: self._changed(ref))
+
+    # -- benchmarks ------------------------------------------------------------------------------
+
+    def action_benchmarks(self) -> None:
+        measure = self._find(self._current())
+        if not isinstance(measure, MeasureItem):
+            self._notify("Put the cursor on a measure to see and set its benchmarks.", severity="warning")
+            return
+        from projtui.ui.screens.benchmarks import BenchmarksScreen
+
+        self.app.push_screen(BenchmarksScreen(measure.id))
 
     # -- links -------------------------------------------------------------------------------
 

@@ -42,6 +42,7 @@ class Action(Enum):
     IMPORT = "importing a snapshot"
     NAME_EDITORS = "naming a project's editors"
     MANAGE_USERS = "managing users"
+    SET_OWN_PASSWORD = "setting your own password"
 
 
 # The least role that may take each action on any project.
@@ -56,6 +57,7 @@ _LEAST_ROLE = {
     Action.IMPORT: Role.PERFORMANCE_OFFICER,
     Action.NAME_EDITORS: Role.PERFORMANCE_OFFICER,
     Action.MANAGE_USERS: Role.ADMIN,
+    Action.SET_OWN_PASSWORD: Role.VIEWER,  # any active user; another's password is MANAGE_USERS
 }
 
 # What a project lead may also do, on the projects that are theirs (lead, SRO or named editor).

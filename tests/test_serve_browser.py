@@ -380,7 +380,7 @@ def test_a_public_url_that_is_not_http_is_one_error_line_and_writes_nothing(tmp_
     ],
 )
 def test_the_default_public_url_is_one_a_browser_can_reach(host, expected):
-    from projtui.web import public_url
+    from projtui.web.addresses import public_url
 
     assert public_url(host, 8000) == expected
 
@@ -452,7 +452,7 @@ def test_serving_beyond_this_machine_without_https_warns(tmp_path, sample_db):
     ],
 )
 def test_origin_rule(origin, public, allowed):
-    from projtui.web import origin_allowed
+    from projtui.web.addresses import origin_allowed
 
     assert origin_allowed(origin, public) is allowed
 
@@ -462,6 +462,6 @@ def test_origin_rule(origin, public, allowed):
     [("127.0.0.1", "http://127.0.0.1:8000", False), ("0.0.0.0", "http://box:8000", True), ("0.0.0.0", "https://projtui.council.example", False)],
 )
 def test_exposure_rule(host, public, warned):
-    from projtui.web import exposed
+    from projtui.web.addresses import exposed
 
     assert exposed(host, public) is warned

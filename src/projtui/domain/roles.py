@@ -7,6 +7,7 @@ rule. Reading needs no role: every user, even a viewer, reads everything.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from enum import Enum, StrEnum
 
 
@@ -26,6 +27,22 @@ class Role(StrEnum):
     @property
     def rank(self) -> int:
         return list(Role).index(self)
+
+
+@dataclass(frozen=True)
+class User:
+    """A person who may use the portfolio, as the services hand them back."""
+
+    login: str
+    display_name: str
+    role: Role
+    active: bool
+    editing: tuple[str, ...] = ()  # codes of the projects they are named to edit
+
+    @property
+    def label(self) -> str:
+        """How the app names who acts: "Jo Bloggs · performance officer", or "… · disabled"."""
+        return f"{self.display_name} · {self.role.label}" + ("" if self.active else " · disabled")
 
 
 class Action(Enum):

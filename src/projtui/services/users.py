@@ -8,11 +8,10 @@ manage it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from projtui.domain.errors import InvalidInput, NotFoundError, Problem, RuleError
-from projtui.domain.roles import Action, Role
+from projtui.domain.roles import Action, Role, User
 from projtui.services import audit
 from projtui.services.permissions import adopt_first_admin, require
 from projtui.store import tables as t
@@ -24,28 +23,10 @@ if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
 
-@dataclass(frozen=True)
-class User:
-    login: str
-    display_name: str
-    role: Role
-    active: bool
-    editing: tuple[str, ...] = ()  # codes of the projects they are named to edit
-
-
 def list_users(db: Database) -> list[User]:
     with db.reading() as session:
         editing = q.editor_codes(session)
         return [_user(row, editing.get(row.id, ())) for row in q.all_users(session)]
-
-
-def current_user(db: Database, login: str) -> User | None:
-    """Who `login` is here: None when not a user; on a database with no users yet, the admin they will become."""
-    with db.reading() as session:
-        row = q.user_by_login(session, login)
-        if row is not None:
-            return _user(row, q.editor_codes(session).get(row.id, ()))
-        return None if q.any_user(session) else User(login, login, Role.ADMIN, True)
 
 
 def claim_first_admin(db: Database, login: str, display_name: str | None = None) -> bool:

@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import mimetypes
 import signal
 import sys
 from pathlib import Path
@@ -45,7 +44,6 @@ if TYPE_CHECKING:
     from projtui.services.opening import Database
 
 HERE = Path(__file__).parent
-mimetypes.add_type("font/woff2", ".woff2")  # Python 3.11's table lacks it; browsers want it for the fonts
 COOKIE = "projtui_session"
 log = logging.getLogger("textual-serve")
 
@@ -161,7 +159,7 @@ class BrowserServer(Server):
             return self._login_page(request, login=login, problem="Wrong login or password.", status=401)
         self.throttle.succeeded(address, login)
         self.logins.end(self._token(request))  # a new token at each login: one planted before it is worth nothing
-        response = web.HTTPSeeOther(location=".")
+        response = _see_other(".")
         response.set_cookie(COOKIE, self.logins.start(user.login), path="/", httponly=True, samesite="Strict", secure=self.secure)
         return response
 
@@ -171,7 +169,7 @@ class BrowserServer(Server):
         for session, of in list(self._sessions.items()):
             if token is not None and of == token:
                 session.cancel()  # that login's open tabs end with it
-        response = web.HTTPSeeOther(location="login?out")
+        response = _see_other("login?out")
         response.del_cookie(COOKIE, path="/")
         return response
 
@@ -270,3 +268,8 @@ class BrowserServer(Server):
 def _duration(seconds: float) -> str:
     whole = int(seconds + 0.999)
     return f"{whole} seconds" if whole < 120 else f"{(whole + 59) // 60} minutes"
+
+
+def _see_other(location: str) -> web.Response:
+    """A redirect that carries a cookie (aiohttp wants an HTTPSeeOther raised, and then its cookies are lost)."""
+    return web.Response(status=303, headers={"Location": location})

@@ -91,6 +91,7 @@ async def test_a_right_password_sets_a_strict_httponly_session_cookie_and_opens_
     assert page.status == 200
     text = await page.text()
     assert "fonts.googleapis" not in text and 'url("fonts/roboto-mono-latin-400-normal.woff2")' in text
+    assert '<form method="post" action="logout">' in text  # offered when the session ends
     font = await client.get("/fonts/roboto-mono-latin-400-normal.woff2")
     assert font.status == 200 and (await font.read())[:4] == b"wOF2"
     assert (await client.get("/fonts/LICENSE")).status == 200

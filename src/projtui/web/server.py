@@ -105,6 +105,8 @@ class BrowserServer(Server):
             web.post("/logout", self.handle_logout, name="logout"),
             web.static("/fonts", HERE / "fonts", name="fonts"),
         ])
+        # The app page offers "Log out" when its session ends, if there is a login to end.
+        aiohttp_jinja2.get_env(app).globals["logged_in"] = self.db is not None
         return app
 
     def _token(self, request: web.Request) -> str | None:

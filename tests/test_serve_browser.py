@@ -527,6 +527,10 @@ def test_a_user_logs_in_edits_and_sees_their_name_in_history(login_server, open_
     wait_for_screen(page, "Jo Bloggs · performance officer", "shown 17 of 17 projects")
     assert open_page.outside == []  # the page, its script and its fonts all came from the server
     assert page.evaluate("document.fonts.check('16px \"Roboto Mono\"')")
+    # Textual's two icons that Roboto Mono lacks come from the package's fonts too, not as empty boxes.
+    ranges = page.evaluate("""async () => (await document.fonts.load('16px "Roboto Mono"', '⭘🔎')).map((face) => face.unicodeRange)""")
+    assert sorted(ranges) == ["U+1F50E", "U+2B58"], ranges
+    assert open_page.outside == []
 
     type_filter(page, "waste")
     wait_for_screen(page, "shown 1 of 17 projects")

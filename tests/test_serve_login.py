@@ -94,7 +94,7 @@ async def test_a_right_password_sets_a_strict_httponly_session_cookie_and_opens_
     assert '<form method="post" action="logout">' in text  # offered when the session ends
     font = await client.get("/fonts/roboto-mono-latin-400-normal.woff2")
     assert font.status == 200 and (await font.read())[:4] == b"wOF2"
-    assert (await client.get("/fonts/LICENSE")).status == 200
+    assert (await client.get("/fonts/LICENSE-roboto-mono.txt")).status == 200
 
 
 async def test_the_cookie_is_secure_when_browsers_come_over_https(db, clock):

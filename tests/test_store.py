@@ -45,8 +45,8 @@ def test_every_migration_step_keeps_the_data(tmp_path):
 
     Today's services check the user's role in a table the oldest schema
     lacks, so the sample is loaded at head and its rows copied across with
-    SQL, by the columns each table has when it is made: that works while
-    no revision changes or drops a column of an old table (adding one is fine).
+    SQL, column by column as each table stands at the first step: that works
+    while no revision has changed or dropped a column of an old table.
     The sample goes without its risks, which no table of the oldest schema holds.
     """
     loaded = open_portfolio(_url(tmp_path / "head.db"), create=True)
@@ -62,7 +62,7 @@ def test_every_migration_step_keeps_the_data(tmp_path):
         with sqlite3.connect(tmp_path / "p.db") as connection:
             connection.execute("ATTACH DATABASE ? AS loaded", (str(tmp_path / "head.db"),))
             for name in names:
-                # The columns the table has at this step: a later revision may add one (0010: app_user.password_hash).
+                # The columns the table has at this step: a later revision may add some (0012: the project's sort columns).
                 columns = ", ".join(row[1] for row in connection.execute(f"PRAGMA main.table_info({name})"))
                 connection.execute(f"INSERT INTO main.{name} ({columns}) SELECT {columns} FROM loaded.{name}")
 

@@ -101,3 +101,83 @@ def test_user_and_editor_help_is_plain_and_cuts_nothing(cli):
             page = cli(*args, "--help").stdout
             assert page.startswith(f"Usage: projtui {' '.join(args)}"), page
             assert not re.search(r"\{[\w.]+\}|<[a-z |]+>|…|\w\.\.\.\n", page), (args, page)
+
+
+# --- passwords for `projtui serve` -------------------------------------------------------
+
+
+def _password_hash(db, login: str) -> str | None:
+    with sqlite3.connect(db) as connection:
+        return connection.execute("select password_hash from app_user where login = ?", (login,)).fetchone()[0]
+
+
+def test_passwords_come_from_standard_input_never_the_command_line(cli, tmp_path):
+    db = tmp_path / "p.db"
+    assert cli("init", "--db", db, env=_as("boss")).returncode == 0
+    added = cli("user", "add", "jo", "--name", "Jo Bloggs", "--password-stdin", "--db", db, input="first password\n", env=_as("boss"))
+    assert (added.returncode, added.stdout) == (0, "Added jo (Jo Bloggs) as viewer.\n"), added.stderr
+    first = _password_hash(db, "jo")
+    assert first.startswith("$argon2id$")
+
+    own = cli("user", "set-password", "jo", "--password-stdin", "--db", db, input="jo's own choice\n", env=_as("jo"))
+    assert (own.returncode, own.stdout, own.stderr) == (0, "jo's password is set.\n", "")
+    assert _password_hash(db, "jo") not in (first, None)
+
+    assert _single_error(cli("user", "set-password", "boss", "--password-stdin", "--db", db, input="not jo's to set\n", env=_as("jo")), 1) == (
+        "error: jo is a viewer: managing users needs the admin role"
+    )
+    assert _single_error(cli("user", "set-password", "jo", "--password-stdin", "--db", db, input="short\n", env=_as("boss")), 1) == (
+        "error: password: a password has 8 to 1024 characters (got 5)"
+    )
+    assert _single_error(cli("user", "set-password", "nobody", "--password-stdin", "--db", db, input="long enough\n", env=_as("boss")), 1) == (
+        "error: no user with login 'nobody'"
+    )
+    # Without --password-stdin and without a terminal to type at: usage, and nothing changed.
+    assert _single_error(cli("user", "set-password", "jo", "--db", db, input="ignored password\n", env=_as("boss")), 2) == (
+        "error: no terminal to type a password at: give --password-stdin and the password on standard input"
+    )
+    assert _password_hash(db, "boss") is None
+
+
+def _at_a_terminal(args: list[str], answers: list[str], env: dict[str, str]) -> str:
+    """Run projtui with a terminal of its own (as a person at one), answering each prompt in turn; everything it showed."""
+    import os
+    import pty
+    import sys
+
+    pid, terminal = pty.fork()
+    if pid == 0:  # the child: its controlling terminal is the pty, where getpass asks
+        os.execve(sys.executable, [sys.executable, "-m", "projtui", *args], {**os.environ, **env})
+    shown = b""
+    try:
+        for prompt, answer in zip(("New password: ", "Again: "), answers, strict=False):
+            while prompt.encode() not in shown:
+                shown += os.read(terminal, 1024)
+            os.write(terminal, answer.encode() + b"\r")
+            shown = shown.replace(prompt.encode(), b"[" + prompt.strip().encode() + b"]", 1)
+        while True:
+            try:
+                chunk = os.read(terminal, 1024)
+            except OSError:  # the child has gone: the pty is closed
+                break
+            if not chunk:
+                break
+            shown += chunk
+    finally:
+        os.waitpid(pid, 0)
+        os.close(terminal)
+    return shown.decode()
+
+
+def test_at_a_terminal_the_password_is_asked_twice_and_never_shown(cli, tmp_path):
+    db = tmp_path / "p.db"
+    assert cli("init", "--db", db, env=_as("boss")).returncode == 0
+    shown = _at_a_terminal(["user", "set-password", "boss", "--db", str(db)], ["typed at the terminal"] * 2, _as("boss"))
+    assert "boss's password is set." in shown
+    assert "typed at the terminal" not in shown  # getpass turned echo off
+    assert _password_hash(db, "boss").startswith("$argon2id$")
+
+    before = _password_hash(db, "boss")
+    differ = _at_a_terminal(["user", "set-password", "boss", "--db", str(db)], ["one password", "another one"], _as("boss"))
+    assert "error: the two passwords differ; nothing was changed" in differ
+    assert _password_hash(db, "boss") == before

@@ -17,7 +17,7 @@ from projtui.domain.errors import PermissionDenied, ProjtuiError, RuleError
 from projtui.domain.quarter import Quarter
 from projtui.domain.records import OutputFields, ProjectFields
 from projtui.domain.roles import Action, Role, allowed, is_named_in
-from projtui.services import plans, projects, reviews, users
+from projtui.services import acting, plans, projects, reviews, users
 from projtui.services.importing import import_snapshot
 from projtui.services.opening import open_portfolio
 from projtui.services.transfer import load_sample
@@ -174,11 +174,11 @@ def test_a_refusal_says_who_the_user_is_and_which_role_is_needed(db):
 
 def test_the_first_writer_to_a_database_without_users_becomes_its_admin_and_is_audited(tmp_path):
     db = open_portfolio(f"sqlite:///{tmp_path / 'p.db'}", create=True)
-    assert users.current_user(db, "first").role is Role.ADMIN  # what they will be
+    assert acting.current_user(db, "first").role is Role.ADMIN  # what they will be
     assert users.list_users(db) == []
     projects.create_project(db, ProjectFields(code="P1", name="One"), actor="first")
     assert [(u.login, u.role) for u in users.list_users(db)] == [("first", Role.ADMIN)]
-    assert users.current_user(db, "second") is None
+    assert acting.current_user(db, "second") is None
     with pytest.raises(PermissionDenied):
         projects.create_project(db, ProjectFields(code="P2", name="Two"), actor="second")
     with db.reading() as session:

@@ -13,9 +13,11 @@ from __future__ import annotations
 
 import base64
 import os
+import re
 import shutil
 import signal
 import socket
+import sqlite3
 import subprocess
 import sys
 import time
@@ -154,8 +156,11 @@ def sample_db(tmp_path: Path, sample_template: Path) -> Path:
 
 @pytest.fixture
 def server(tmp_path: Path, sample_db: Path) -> Iterator[Served]:
-    """`projtui serve --port FREE --db p.db`, listening; stopped and reaped on every path."""
-    with _serving(tmp_path, sample_db) as served:
+    """`projtui serve --port FREE --db p.db --no-login`, listening; stopped and reaped on every path.
+
+    Without a login: these tests are about sessions, the login's own are below.
+    """
+    with _serving(tmp_path, sample_db, "--no-login") as served:
         yield served
 
 
@@ -222,8 +227,18 @@ def open_page(browser: "Browser") -> Iterator[Callable[[str], "Page"]]:
     context = browser.new_context(viewport=VIEWPORT)
     context.set_default_timeout(PATIENCE * 1000)
     context.add_init_script(PAGE_HOOKS)
-    # textual-serve's page links a web font on the internet; refuse it rather than ask DNS.
-    context.route("**/*", lambda route: route.abort() if not route.request.url.startswith("http://127.0.0.1:") else route.continue_())
+    # Nothing may come from the internet (textual-serve's own page linked a web font there):
+    # such a request is refused rather than sent to DNS, and noted for the tests to see.
+    outside: list[str] = []
+
+    def local_only(route) -> None:
+        if route.request.url.startswith("http://127.0.0.1:"):
+            route.continue_()
+        else:
+            outside.append(route.request.url)
+            route.abort()
+
+    context.route("**/*", local_only)
 
     def open_(url: str) -> "Page":
         page = context.new_page()
@@ -231,6 +246,7 @@ def open_page(browser: "Browser") -> Iterator[Callable[[str], "Page"]]:
         assert response is not None and response.ok, response
         return page
 
+    open_.outside = outside  # type: ignore[attr-defined]
     try:
         yield open_
     finally:
@@ -331,7 +347,7 @@ def test_serve_stops_cleanly_on_a_signal(server, stop):
     stop(server.process)
     assert server.process.wait(timeout=PATIENCE) == 0
     assert server.err.read_text() == ""
-    assert server.out.read_text().startswith(f"Serving projtui on http://127.0.0.1:{server.port} to at most 10 tabs at once (Ctrl+C stops)\n")
+    assert server.out.read_text().startswith(f"Serving projtui on http://127.0.0.1:{server.port} without a login, to at most 10 tabs at once (Ctrl+C stops)\n")
     assert server.app_processes() == []
 
 
@@ -353,10 +369,10 @@ def test_serve_on_a_port_in_use_is_one_error_line_and_writes_nothing(tmp_path):
 
 def test_the_page_connects_back_to_the_public_url(tmp_path, sample_db):
     # Behind a reverse proxy the browser must open its socket to the proxy, not to 127.0.0.1.
-    with _serving(tmp_path, sample_db, "--public-url", "https://projtui.council.example/") as served:
+    with _serving(tmp_path, sample_db, "--no-login", "--public-url", "https://projtui.council.example/") as served:
         page = urllib.request.urlopen(served.url, timeout=PATIENCE).read().decode()
     assert 'data-session-websocket-url="wss://projtui.council.example/ws"' in page
-    assert served.out.read_text().startswith("Serving projtui on https://projtui.council.example to at most 10 tabs at once (Ctrl+C stops)\n")
+    assert served.out.read_text().startswith("Serving projtui on https://projtui.council.example without a login, to at most 10 tabs at once (Ctrl+C stops)\n")
 
 
 def test_a_public_url_that_is_not_http_is_one_error_line_and_writes_nothing(tmp_path):
@@ -380,7 +396,7 @@ def test_a_public_url_that_is_not_http_is_one_error_line_and_writes_nothing(tmp_
     ],
 )
 def test_the_default_public_url_is_one_a_browser_can_reach(host, expected):
-    from projtui.web import public_url
+    from projtui.web.addresses import public_url
 
     assert public_url(host, 8000) == expected
 
@@ -420,7 +436,7 @@ def test_a_socket_from_another_sites_page_is_refused_and_one_from_the_servers_ow
 
 
 def test_sessions_beyond_the_cap_are_refused_with_a_reason(tmp_path, sample_db):
-    with _serving(tmp_path, sample_db, "--max-sessions", "1") as served:
+    with _serving(tmp_path, sample_db, "--no-login", "--max-sessions", "1") as served:
         status, first = _handshake(served, f"http://127.0.0.1:{served.port}")
         try:
             assert status == 101
@@ -433,7 +449,7 @@ def test_sessions_beyond_the_cap_are_refused_with_a_reason(tmp_path, sample_db):
 def test_serving_beyond_this_machine_without_https_warns(tmp_path, sample_db):
     with _serving(tmp_path, sample_db, "--host", "0.0.0.0") as served:
         _wait_until(lambda: served.err.read_text(), "the warning is written")
-    assert served.err.read_text().startswith("warning: serving beyond this machine on 0.0.0.0 without https and without a login")
+    assert served.err.read_text().startswith("warning: serving beyond this machine on 0.0.0.0 without https: passwords and the portfolio")
 
 
 @pytest.mark.parametrize(
@@ -452,7 +468,7 @@ def test_serving_beyond_this_machine_without_https_warns(tmp_path, sample_db):
     ],
 )
 def test_origin_rule(origin, public, allowed):
-    from projtui.web import origin_allowed
+    from projtui.web.addresses import origin_allowed
 
     assert origin_allowed(origin, public) is allowed
 
@@ -462,6 +478,140 @@ def test_origin_rule(origin, public, allowed):
     [("127.0.0.1", "http://127.0.0.1:8000", False), ("0.0.0.0", "http://box:8000", True), ("0.0.0.0", "https://projtui.council.example", False)],
 )
 def test_exposure_rule(host, public, warned):
-    from projtui.web import exposed
+    from projtui.web.addresses import exposed
 
     assert exposed(host, public) is warned
+
+
+# --- logging in ----------------------------------------------------------------------
+
+PASSWORD = "jo's long password"
+
+
+@pytest.fixture
+def login_server(tmp_path: Path, sample_db: Path) -> Iterator[Served]:
+    """`projtui serve` as it starts by default, with a login; jo (Jo Bloggs, performance officer) has a password."""
+    added = subprocess.run(
+        [PROJTUI, "user", "add", "jo", "--name", "Jo Bloggs", "--role", "performance-officer", "--password-stdin", "--db", sample_db],
+        input=PASSWORD + "\n", capture_output=True, text=True, timeout=PATIENCE,
+    )
+    assert added.returncode == 0, added.stderr
+    with _serving(tmp_path, sample_db) as served:
+        yield served
+
+
+def log_in(page: "Page", login: str, password: str) -> None:
+    page.fill("#login", login)
+    page.fill("#password", password)
+    page.click("button[type=submit]")
+
+
+def edit_the_code(page: "Page") -> None:
+    """`e` on SP-01's screen, then X typed at the end of its code, the form's first field: not saved yet.
+
+    The first field, because a Tab pressed in the browser was now and then lost before the app saw it.
+    """
+    press(page, "e")
+    wait_for_screen(page, "^s Save")
+    press(page, "End", "X")
+    wait_for_screen(page, "SP-01X")
+
+
+@pytest.mark.browser
+def test_a_user_logs_in_edits_and_sees_their_name_in_history(login_server, open_page, sample_db):
+    page = open_page(login_server.url)
+    assert page.url == login_server.url + "login"  # the app's page sent a stranger here
+    log_in(page, "jo", "not the password")
+    assert page.locator("#problem").inner_text() == "Wrong login or password."
+    log_in(page, "jo", PASSWORD)
+    wait_for_screen(page, "Jo Bloggs · performance officer", "shown 17 of 17 projects")
+    assert open_page.outside == []  # the page, its script and its fonts all came from the server
+    assert page.evaluate("document.fonts.check('16px \"Roboto Mono\"')")
+    # Textual's two icons that Roboto Mono lacks come from the package's fonts too, not as empty boxes.
+    ranges = page.evaluate("""async () => (await document.fonts.load('16px "Roboto Mono"', '⭘🔎')).map((face) => face.unicodeRange)""")
+    assert sorted(ranges) == ["U+1F50E", "U+2B58"], ranges
+    assert open_page.outside == []
+
+    type_filter(page, "waste")
+    wait_for_screen(page, "shown 1 of 17 projects")
+    press(page, "Enter")
+    wait_for_screen(page, "⏎ Open")
+    press(page, "Enter")
+    wait_for_screen(page, "Overview", "Benefits Review Plan")
+    edit_the_code(page)
+    press(page, "Control+s")
+    wait_for_screen(page, "SP-01X · Waste collection", "Record                    version 2", absent=("^s Save",))
+    press(page, "5")
+    wait_for_screen(page, "When", "Who", "Action")
+    # The newest change, first in History: by jo, to the project's code.
+    _wait_until(lambda: re.search(r"\bjo +update +project\b", screen(page) or ""), "History shows jo's change")
+    with sqlite3.connect(sample_db) as connection:
+        actor, field, new = connection.execute("select actor, field, new_value from audit_log order by id desc").fetchone()
+    assert (actor, field, new) == ("jo", "code", "SP-01X")
+
+
+@pytest.mark.browser
+def test_without_a_login_there_is_no_app_and_no_session(login_server, open_page):
+    page = open_page(login_server.url)
+    assert page.url == login_server.url + "login"
+    assert page.locator("#terminal").count() == 0
+    assert login_server.app_processes() == []  # no app was started for a stranger
+    assert _status(login_server, f"http://127.0.0.1:{login_server.port}") == 401
+    assert _status(login_server, "http://evil.example") == 403
+    assert login_server.app_processes() == []
+
+
+@pytest.mark.browser
+def test_a_read_only_server_names_it_and_refuses_the_edit(tmp_path, sample_db, open_page):
+    added = subprocess.run(
+        [PROJTUI, "user", "add", "jo", "--name", "Jo Bloggs", "--role", "admin", "--password-stdin", "--db", sample_db],
+        input=PASSWORD + "\n", capture_output=True, text=True, timeout=PATIENCE,
+    )
+    assert added.returncode == 0, added.stderr
+    with _serving(tmp_path, sample_db, "--read-only") as served:
+        page = open_page(served.url)
+        log_in(page, "jo", PASSWORD)
+        wait_for_screen(page, "Jo Bloggs · admin · read-only", "shown 17 of 17 projects")
+        press(page, "Enter")
+        wait_for_screen(page, "Overview", "Benefits Review Plan")
+        edit_the_code(page)
+        press(page, "Control+s")
+        wait_for_screen(page, "this session is read-only")  # the service's refusal, beside the form that keeps the typing
+    assert "Serving projtui on http" in served.out.read_text() and "to logged-in users, read-only" in served.out.read_text()
+
+
+def test_no_login_is_for_loopback_only(tmp_path):
+    db = tmp_path / "p.db"
+    result = subprocess.run(
+        [PROJTUI, "serve", "--host", "0.0.0.0", "--port", str(_free_port()), "--no-login", "--db", db],
+        capture_output=True, text=True, timeout=PATIENCE, stdin=subprocess.DEVNULL,
+    )
+    assert (result.returncode, result.stdout) == (2, "")
+    assert result.stderr == "error: --no-login: only on this machine's loopback (--host 127.0.0.1, ::1 or localhost), not 0.0.0.0\n"
+    assert not db.exists()
+
+
+def test_tls_serves_https_with_a_secure_cookie_and_no_warning(tmp_path, sample_db):
+    import ssl
+
+    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=127.0.0.1", "-days", "1",
+         "-keyout", key, "-out", cert],
+        check=True, capture_output=True, timeout=PATIENCE,
+    )
+    with _serving(tmp_path, sample_db, "--host", "0.0.0.0", "--tls-cert", str(cert), "--tls-key", str(key)) as served:
+        trusting = ssl.create_default_context(cafile=cert)
+        trusting.check_hostname = False  # the certificate names 127.0.0.1; the page is asked for by address
+        login = urllib.request.urlopen(f"https://127.0.0.1:{served.port}/", timeout=PATIENCE, context=trusting)
+        assert login.url.endswith("/login") and "Log in" in login.read().decode()
+    assert served.err.read_text() == ""  # encrypted: no warning
+    assert "Serving projtui on https://" in served.out.read_text()
+
+
+def test_half_a_tls_pair_is_one_error_line(tmp_path):
+    result = subprocess.run(
+        [PROJTUI, "serve", "--port", str(_free_port()), "--tls-cert", str(tmp_path / "cert.pem"), "--db", tmp_path / "p.db"],
+        capture_output=True, text=True, timeout=PATIENCE, stdin=subprocess.DEVNULL,
+    )
+    assert (result.returncode, result.stderr) == (2, "error: --tls-cert and --tls-key: give both, the certificate and its private key\n")

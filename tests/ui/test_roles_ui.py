@@ -49,3 +49,26 @@ async def test_a_save_that_meets_a_locked_database_keeps_the_typed_words_and_goe
         await pilot.press("ctrl+s")
         await settle(pilot)
     assert reviews.get_review(sample_db, "SP-01", Q3).fields.commentary == "Supplier delay"
+
+
+async def test_the_header_names_who_acts_and_says_read_only(sample_db, monkeypatch):
+    from projtui.domain.roles import Role
+    from projtui.services.opening import open_portfolio
+    from projtui.ui.widgets.acting_header import ActingUser
+
+    users.add_user(sample_db, "jo", display_name="Jo [b]Bloggs[/b]", role=Role.PROJECT_LEAD, actor="setup")
+    monkeypatch.setenv("PROJTUI_LOGIN", "jo")
+    async with review_app(sample_db).run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        shown = pilot.app.screen.query_one(ActingUser)
+        assert str(shown.render()) == "Jo [b]Bloggs[/b] · project lead"  # a name is never markup
+        await open_review(pilot, Q3)  # and on every screen
+        assert str(pilot.app.screen.query_one(ActingUser).render()) == "Jo [b]Bloggs[/b] · project lead"
+
+    read_only = open_portfolio(sample_db.url, read_only=True)
+    try:
+        async with review_app(read_only).run_test(size=(120, 40)) as pilot:
+            await settle(pilot)
+            assert str(pilot.app.screen.query_one(ActingUser).render()) == "Jo [b]Bloggs[/b] · project lead · read-only"
+    finally:
+        read_only.dispose()

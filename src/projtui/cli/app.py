@@ -67,30 +67,65 @@ def serve(
         str | None,
         typer.Option("--public-url", metavar="URL", help="The address browsers use to reach this server (behind a proxy, say); default: from --host and --port."),
     ] = None,
+    read_only: Annotated[bool, typer.Option("--read-only", help="Every session may read only, whatever the user's role.")] = False,
+    no_login: Annotated[
+        bool, typer.Option("--no-login", help="No login: every tab acts as you (on this machine's loopback only).")
+    ] = False,
+    tls_cert: Annotated[Path | None, typer.Option("--tls-cert", metavar="FILE", help="Serve https with this certificate (PEM; with --tls-key).", dir_okay=False)] = None,
+    tls_key: Annotated[Path | None, typer.Option("--tls-key", metavar="FILE", help="The certificate's private key (PEM).", dir_okay=False)] = None,
     db: DbPath = None,
     database_url: DbUrl = None,
 ) -> None:
-    """Serve the same app in a web browser (textual-serve); each browser tab runs its own session."""
+    """Serve the same app in a web browser (textual-serve): users log in, and each browser tab runs its own session."""
     import os
     import shlex
 
-    from projtui.web import BrowserServer, exposed, listen_problem, public_url
+    from projtui.web.addresses import LOOPBACK, exposed, listen_problem, public_url
 
     # Before the database is opened (and perhaps created): a failed command writes nothing.
+    if no_login and host not in LOOPBACK:
+        raise UsageProblem(f"--no-login: only on this machine's loopback (--host 127.0.0.1, ::1 or localhost), not {host}")
+    ssl_context = _tls(tls_cert, tls_key)
     if problem := listen_problem(host, port):
         raise UsageProblem(f"cannot listen on {host}:{port}: {problem}")
-    url = (public or public_url(host, port)).rstrip("/")
+    url = (public or public_url(host, port, tls=ssl_context is not None)).rstrip("/")
     if not url.startswith(("http://", "https://")):
         raise UsageProblem(f"--public-url: give an http:// or https:// address (got {public!r})")
-    open_database(ctx, db, database_url, create=True).dispose()  # fail here, in the terminal, not in each browser tab
-    # Through the environment, not the command line, so a password in the URL never shows in `ps`.
-    os.environ["PROJTUI_DATABASE_URL"] = resolve_url(ctx, db, database_url)
-    command = shlex.join([sys.executable, "-m", "projtui"])
-    if exposed(host, url):
-        typer.echo(
-            f"warning: serving beyond this machine on {host} without https and without a login: anyone who can reach "
-            f"{url} can read and change the portfolio; serve behind an HTTPS proxy (--public-url https://…)",
-            err=True,
-        )
-    typer.echo(f"Serving projtui on {url} to at most {max_sessions} tabs at once (Ctrl+C stops)")
-    BrowserServer(command, host=host, port=port, title="projtui", public_url=url, max_sessions=max_sessions).serve()
+    database = open_database(ctx, db, database_url, create=True)  # fail here, in the terminal, not in each browser tab
+    try:
+        # Through the environment, not the command line, so a password in the URL never shows in `ps`.
+        os.environ["PROJTUI_DATABASE_URL"] = resolve_url(ctx, db, database_url)
+        command = shlex.join([sys.executable, "-m", "projtui"])
+        if exposed(host, url, tls=ssl_context is not None):
+            typer.echo(
+                f"warning: serving beyond this machine on {host} without https: passwords and the portfolio cross the "
+                f"network unencrypted to {url}; give --tls-cert and --tls-key, or serve behind an HTTPS proxy (--public-url https://…)",
+                err=True,
+            )
+        from projtui.web.server import BrowserServer
+
+        how = "without a login" if no_login else "to logged-in users"
+        typer.echo(f"Serving projtui on {url} {how}{', read-only' if read_only else ''}, to at most {max_sessions} tabs at once (Ctrl+C stops)")
+        BrowserServer(
+            command, host=host, port=port, title="projtui", public_url=url, max_sessions=max_sessions,
+            db=None if no_login else database, read_only=read_only, ssl_context=ssl_context,
+        ).serve()
+    finally:
+        database.dispose()
+
+
+def _tls(cert: Path | None, key: Path | None):
+    """An SSL context for --tls-cert and --tls-key, or None without them; one `error:` line when they will not do."""
+    if cert is None and key is None:
+        return None
+    if cert is None or key is None:
+        raise UsageProblem("--tls-cert and --tls-key: give both, the certificate and its private key")
+    import ssl
+
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    try:
+        context.load_cert_chain(cert, key)
+    except (OSError, ssl.SSLError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else getattr(exc, "reason", None) or str(exc)
+        raise UsageProblem(f"--tls-cert {cert} / --tls-key {key}: cannot use them: {reason}") from None
+    return context

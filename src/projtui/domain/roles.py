@@ -7,6 +7,7 @@ rule. Reading needs no role: every user, even a viewer, reads everything.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from enum import Enum, StrEnum
 
 
@@ -28,6 +29,22 @@ class Role(StrEnum):
         return list(Role).index(self)
 
 
+@dataclass(frozen=True)
+class User:
+    """A person who may use the portfolio, as the services hand them back."""
+
+    login: str
+    display_name: str
+    role: Role
+    active: bool
+    editing: tuple[str, ...] = ()  # codes of the projects they are named to edit
+
+    @property
+    def label(self) -> str:
+        """How the app names who acts: "Jo Bloggs · performance officer", or "… · disabled"."""
+        return f"{self.display_name} · {self.role.label}" + ("" if self.active else " · disabled")
+
+
 class Action(Enum):
     """A kind of write; its value is how a refusal names it ("publishing a review needs …")."""
 
@@ -42,6 +59,7 @@ class Action(Enum):
     IMPORT = "importing a snapshot"
     NAME_EDITORS = "naming a project's editors"
     MANAGE_USERS = "managing users"
+    SET_OWN_PASSWORD = "setting your own password"
 
 
 # The least role that may take each action on any project.
@@ -56,6 +74,7 @@ _LEAST_ROLE = {
     Action.IMPORT: Role.PERFORMANCE_OFFICER,
     Action.NAME_EDITORS: Role.PERFORMANCE_OFFICER,
     Action.MANAGE_USERS: Role.ADMIN,
+    Action.SET_OWN_PASSWORD: Role.VIEWER,  # any active user; another's password is MANAGE_USERS
 }
 
 # What a project lead may also do, on the projects that are theirs (lead, SRO or named editor).

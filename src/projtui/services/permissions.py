@@ -26,6 +26,7 @@ from projtui.domain.roles import (
 )
 from projtui.services import audit
 from projtui.store import tables as t
+from projtui.store.database import READ_ONLY
 from projtui.store.queries import projects
 from projtui.store.queries import users as q
 
@@ -34,7 +35,12 @@ if TYPE_CHECKING:
 
 
 def require(session: Session, actor: str, action: Action, *, project_id: int | None = None) -> None:
-    """Refuse (PermissionDenied) unless `actor` may take `action`, on project `project_id` when it is about one."""
+    """Refuse (PermissionDenied) unless `actor` may take `action`, on project `project_id` when it is about one.
+
+    A read-only database (`projtui serve --read-only`) refuses everyone, whatever their role.
+    """
+    if session.info.get(READ_ONLY):
+        raise PermissionDenied(f"this session is read-only (projtui serve --read-only): {action.value} is not possible here")
     if adopt_first_admin(session, actor):
         return
     user = q.user_by_login(session, actor)

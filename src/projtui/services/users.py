@@ -1,4 +1,4 @@
-"""Managing users: add, list, change a role, disable or enable, and name a project's editors.
+"""Managing users: add, list, change a role, disable or enable, set a password, log in, and name a project's editors.
 
 Every change here needs the admin role, except naming editors, which a
 performance officer may do too (`domain.roles`). The last active admin can
@@ -8,11 +8,10 @@ manage it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from projtui.domain.errors import InvalidInput, NotFoundError, Problem, RuleError
-from projtui.domain.roles import Action, Role
+from projtui.domain.roles import Action, Role, User
 from projtui.services import audit
 from projtui.services.permissions import adopt_first_admin, require
 from projtui.store import tables as t
@@ -24,28 +23,10 @@ if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
 
-@dataclass(frozen=True)
-class User:
-    login: str
-    display_name: str
-    role: Role
-    active: bool
-    editing: tuple[str, ...] = ()  # codes of the projects they are named to edit
-
-
 def list_users(db: Database) -> list[User]:
     with db.reading() as session:
         editing = q.editor_codes(session)
         return [_user(row, editing.get(row.id, ())) for row in q.all_users(session)]
-
-
-def current_user(db: Database, login: str) -> User | None:
-    """Who `login` is here: None when not a user; on a database with no users yet, the admin they will become."""
-    with db.reading() as session:
-        row = q.user_by_login(session, login)
-        if row is not None:
-            return _user(row, q.editor_codes(session).get(row.id, ()))
-        return None if q.any_user(session) else User(login, login, Role.ADMIN, True)
 
 
 def claim_first_admin(db: Database, login: str, display_name: str | None = None) -> bool:
@@ -54,15 +35,26 @@ def claim_first_admin(db: Database, login: str, display_name: str | None = None)
         return adopt_first_admin(session, login, display_name)
 
 
-def add_user(db: Database, login: str, *, display_name: str | None = None, role: Role = Role.VIEWER, actor: str) -> User:
+def add_user(
+    db: Database, login: str, *, display_name: str | None = None, role: Role = Role.VIEWER, password: str | None = None, actor: str
+) -> User:
+    """Add a user; with `password`, one they can log in to `projtui serve` with at once."""
     login = _login(login)
     name = " ".join((display_name or login).split())
+    digest = None
+    if password is not None:
+        from projtui.services import passwords
+
+        digest = passwords.hashed(passwords.checked(password))
     with db.transaction() as session:
         require(session, actor, Action.MANAGE_USERS)
         if q.user_by_login(session, login) is not None:
             raise InvalidInput([Problem("", "login", login, "is already a user")])
         row = q.add_user(session, login=login, display_name=name, role=role.value)
         audit.record(session, actor=actor, action="create", entity="user", key=login, field="role", new=role.value)
+        if digest is not None:
+            q.update_user(session, row.id, {"password_hash": digest})
+            audit.record(session, actor=actor, action="update", entity="user", key=login, field="password")
         return _user(row, ())
 
 
@@ -88,6 +80,40 @@ def set_active(db: Database, login: str, active: bool, *, actor: str) -> User:
             q.update_user(session, row.id, {"active": active})
             audit.record(session, actor=actor, action="update", entity="user", key=login, field="active", old=row.active, new=active)
         return _user(_existing(session, login), ())
+
+
+def set_password(db: Database, login: str, password: str, *, actor: str) -> None:
+    """Give `login` a password for `projtui serve`'s login: an admin may set anyone's, every user their own."""
+    from projtui.services import passwords
+
+    digest = passwords.hashed(passwords.checked(password))
+    with db.transaction() as session:
+        require(session, actor, Action.SET_OWN_PASSWORD if actor == login else Action.MANAGE_USERS)
+        row = _existing(session, login)
+        q.update_user(session, row.id, {"password_hash": digest})
+        # Neither the password nor its hash is recorded: only that it changed.
+        audit.record(session, actor=actor, action="update", entity="user", key=login, field="password")
+
+
+def authenticate(db: Database, login: str, password: str) -> User | None:
+    """The user whose login and password these are, or None: unknown, disabled, no password, or a wrong one.
+
+    Each of those costs one Argon2 check, so how long the answer takes does not
+    tell a stranger which logins exist. A hash made with older parameters than
+    the library's is renewed here, the one time the password is at hand; that
+    is no change of password, so it is neither checked against a role nor audited.
+    """
+    from projtui.services import passwords
+
+    with db.reading() as session:
+        row = q.user_by_login(session, login)
+    stored = row.password_hash if row is not None and row.active else None
+    if not passwords.matches(stored, password) or row is None or stored is None:
+        return None
+    if passwords.outdated(stored):
+        with db.transaction() as session:
+            q.update_user(session, row.id, {"password_hash": passwords.hashed(password)})
+    return _user(row, ())
 
 
 def add_editor(db: Database, project_code: str, login: str, *, actor: str) -> bool:

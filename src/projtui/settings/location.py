@@ -11,7 +11,8 @@ import platformdirs
 APP_NAME = "projtui"
 ENV_PREFIX = "PROJTUI_"
 FILE_NAME = "config.toml"
-LOGIN_VAR = "PROJTUI_LOGIN"  # who you are, for tests and (later) serve; see login_name
+LOGIN_VAR = "PROJTUI_LOGIN"  # who you are, for tests and `projtui serve`'s sessions; see login_name
+READ_ONLY_VAR = "PROJTUI_READ_ONLY"  # "1": `projtui serve --read-only` opened this session; see read_only
 
 
 def config_dir() -> Path:
@@ -32,7 +33,7 @@ def login_name() -> str:
     """Who is acting: the login the audit log records and roles are checked for (and the default `user`).
 
     PROJTUI_LOGIN overrides the OS login: tests set it, and `projtui serve`
-    is to pass its logged-in user through it. On a SQLite file identity is
+    sets it for each browser session's app to the user who logged in there. On a SQLite file identity is
     only as strong as the OS account that can open the file. (PROJTUI_USER
     is the `user` setting: the name you are shown by, not who you are.)
     """
@@ -42,3 +43,11 @@ def login_name() -> str:
         return getpass.getuser()
     except (KeyError, OSError):  # no passwd entry in some containers
         return "unknown"
+
+
+def read_only() -> bool:
+    """Whether this app was started read-only, as `projtui serve --read-only` starts its sessions' apps.
+
+    Setting it can only take rights away, so nobody gains by setting it themselves.
+    """
+    return os.environ.get(READ_ONLY_VAR) == "1"

@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from sqlalchemy.orm import Session, sessionmaker
 
 SQLITE_BUSY_TIMEOUT_MS = 5_000
+READ_ONLY = "projtui_read_only"  # the key in a writing session's `info` saying its database is read-only
 
 # sqlite:///relative.db, sqlite:////absolute.db, sqlite+pysqlite:///...; no query string
 _SQLITE_FILE = re.compile(r"^sqlite(?:\+pysqlite)?:///(?P<path>[^?]+)$")
@@ -45,8 +46,10 @@ def sqlite_file(url: str) -> Path | None:
 class Database:
     """One portfolio database: plain-SQL reads at once, an engine and sessions when first needed."""
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, *, read_only: bool = False) -> None:
         self.url = url
+        # Set for `projtui serve --read-only`'s sessions; `services.permissions.require` refuses every write.
+        self.read_only = read_only
         self.backend = url.split(":", 1)[0].split("+", 1)[0].lower()
         self.sqlite_path = sqlite_file(url)
         if self.sqlite_path is not None:
@@ -97,6 +100,7 @@ class Database:
         """
         try:
             with self._connected()[2]() as session, session.begin():
+                session.info[READ_ONLY] = self.read_only
                 yield session
         except Exception as exc:
             if busy(exc):

@@ -330,6 +330,8 @@ class AppUser(SQLModel, table=True):
     role: str = Field(default="viewer", sa_type=ENUM)
     active: bool = True
     created_at: dt.datetime = Field(default_factory=utcnow, sa_column=_timestamp())
+    # Argon2, as services/passwords.py writes it (the parameters travel inside); None: no browser login yet.
+    password_hash: str | None = Field(default=None, sa_type=String(200))
 
 
 class ProjectEditor(SQLModel, table=True):

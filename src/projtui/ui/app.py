@@ -1,7 +1,7 @@
 """The application shell: database and settings, title, theme, help and the command palette.
 
 Screens reach the portfolio through `app.db` and write as `app.login` (`config.login_name`),
-whose role the services check.
+whose role the services check; every screen's header names them (`app.acting`).
 The portfolio is the first screen; `a` there opens the golden thread.
 A theme chosen in the app (command palette, ctrl+t) is saved to config.toml.
 """
@@ -15,6 +15,7 @@ from typing import ClassVar
 from textual import work
 from textual.app import App
 from textual.binding import Binding
+from textual.reactive import reactive
 from textual.screen import Screen
 from textual.theme import Theme
 from textual.worker import WorkerCancelled, WorkerFailed
@@ -48,6 +49,8 @@ class ProjtuiApp(HeldKeys, LiveRefresh, WorkerFailures, App[None]):
     # A mode, not get_default_screen(): Textual loads a screen's CSS_PATH only for modes and pushed screens.
     MODES: ClassVar = {"portfolio": lambda: _portfolio_screen()}
     DEFAULT_MODE: ClassVar[str] = "portfolio"
+
+    acting: reactive[str] = reactive("")  # who acts, as the header names them (`services.acting.acting_label`)
 
     BINDINGS: ClassVar = [
         replace(HELP_BINDING, action="help"),  # the keys dialogs use too
@@ -99,17 +102,20 @@ class ProjtuiApp(HeldKeys, LiveRefresh, WorkerFailures, App[None]):
     @work(thread=True, exclusive=True, group="app-title", exit_on_error=False)
     def _read_title(self) -> None:
         from projtui.services import portfolio
+        from projtui.services.acting import acting_label
 
         try:
+            acting = acting_label(self.db, self.login)
             title = portfolio.portfolio_title(self.db)
             empty = self.offer_sample and portfolio.total_projects(self.db) == 0 and not portfolio.list_ambitions(self.db)
         except Exception as exc:  # noqa: BLE001 - shown to the user
             self.notify(str(exc), title="Could not read the portfolio", severity="error", markup=False)
             return
-        self.call_from_thread(self._show_title, title, empty)
+        self.call_from_thread(self._show_title, title, acting, empty)
 
-    def _show_title(self, title: str | None, empty: bool) -> None:
+    def _show_title(self, title: str | None, acting: str, empty: bool) -> None:
         self.sub_title = title or self.db.display_name
+        self.acting = acting
         if empty:
             self._offer_sample()
 

@@ -185,3 +185,13 @@ def ambitions(db: Database) -> list[tuple]:
 def settings(db: Database, keys: Sequence[str]) -> dict[str, str]:
     params: dict[str, Any] = {}
     return dict(db.fetch(f"SELECT key, value FROM setting WHERE key IN {in_list('key', keys, params)}", params))
+
+
+def user(db: Database, login: str) -> tuple[str, str, bool] | None:
+    """(display name, role, active) of the user with this login, or None: the app names who acts from its first screen."""
+    found = db.fetch("SELECT display_name, role, active FROM app_user WHERE login = :login", {"login": login})
+    return (found[0][0], found[0][1], bool(found[0][2])) if found else None
+
+
+def any_user(db: Database) -> bool:
+    return bool(db.fetch("SELECT 1 FROM app_user LIMIT 1"))

@@ -22,7 +22,7 @@ from textual.containers import Horizontal
 from textual.reactive import var
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Footer, Header, Input, Static
+from textual.widgets import Footer, Input, Static
 from textual.worker import get_current_worker
 
 from projtui.domain.enums import Stage
@@ -42,6 +42,7 @@ from projtui.services.read_models import (
 )
 from projtui.ui.screens.ambition_picker import AmbitionLinking
 from projtui.ui.screens.confirm import ChoiceScreen
+from projtui.ui.widgets.acting_header import ActingHeader
 from projtui.ui.widgets.project_columns import COLUMNS, stage_label
 from projtui.ui.widgets.project_table import ProjectTable
 from projtui.ui.worker_failures import WorkerFailures
@@ -113,7 +114,7 @@ class PortfolioScreen(WorkerFailures, AmbitionLinking, Screen[None]):
     # -- layout -------------------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield ActingHeader()
         with Horizontal(id="filter-bar"):
             yield Static("/ Filter", id="filter-label")
             yield Input(placeholder="code, name, lead or service", id="filter", compact=True)

@@ -19,7 +19,7 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.reactive import var
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Static, TabbedContent, TabPane
+from textual.widgets import DataTable, Footer, Static, TabbedContent, TabPane
 from textual.worker import Worker, get_current_worker
 
 from projtui.domain.enums import ReviewStatus
@@ -33,6 +33,7 @@ from projtui.services.reviews.models import ReviewRow
 from projtui.services.risks import RiskRegister
 from projtui.ui.acting import Acting
 from projtui.ui.screens.ambition_picker import AmbitionLinking
+from projtui.ui.widgets.acting_header import ActingHeader
 from projtui.ui.widgets.form import humanise
 from projtui.ui.widgets.plan_editor import PlanEditor
 from projtui.ui.widgets.rag import on_theme_change, rag_styles, rag_text
@@ -111,7 +112,7 @@ class ProjectScreen(Acting, WorkerFailures, AmbitionLinking, Screen[None]):
         self._history_reading = False
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield ActingHeader()
         with TabbedContent(initial=self.initial_tab, id="project-tabs"):
             with TabPane("Overview", id="overview"):
                 with VerticalScroll(id="overview-scroll"):

@@ -31,7 +31,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.reactive import var
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Footer, Static
 from textual.worker import Worker, get_current_worker
 
 from projtui.domain.enums import Rag
@@ -59,6 +59,7 @@ from projtui.ui.screens.actual_dialog import ActualEntered, ActualScreen
 from projtui.ui.screens.confirm import ConfirmScreen
 from projtui.ui.screens.item_form import ReasonScreen
 from projtui.ui.screens.review_filter import ReviewFilterScreen
+from projtui.ui.widgets.acting_header import ActingHeader
 from projtui.ui.widgets.measures_table import MeasuresTable, forecast_line
 from projtui.ui.widgets.rag import on_theme_change, rag_styles
 from projtui.ui.widgets.rag_history import RagHistory
@@ -156,7 +157,7 @@ class ReviewScreen(Acting, WorkerFailures, Screen[None]):
     # -- layout ------------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield ActingHeader()
         yield Static("", id="rv-header")
         with Horizontal(id="rv-body"):
             yield ReviewQueue(id="rv-queue")

@@ -19,18 +19,21 @@ from projtui.domain.quarter import Quarter
 
 _UK_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
 _SEPARATORS = re.compile(r"[\s-]+")
+# The spaces the record models strip (Unicode White_Space, as pydantic does). Python's own strip()
+# takes \x1c-\x1f too, which a record keeps: a title read back must be the title written.
+_SPACE = "\t\n\x0b\x0c\r \x85\xa0\u1680" + "".join(map(chr, range(0x2000, 0x200B))) + "\u2028\u2029\u202f\u205f\u3000"
 _YES = frozenset({"yes", "y", "true", "1"})
 _NO = frozenset({"no", "n", "false", "0"})
 
 
 def blank(value: object) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
+    return value is None or (isinstance(value, str) and not value.strip(_SPACE))
 
 
 def text(value: object) -> str | None:
     """The cell as text: a whole number without ".0" (a code such as 101), a date as 2026-04-01."""
     if type(value) is str:  # most cells, so first: one strip, not two
-        return value.strip() or None
+        return value.strip(_SPACE) or None
     if value is None:
         return None
     if isinstance(value, float) and value.is_integer():

@@ -209,8 +209,9 @@ class _Builder:
             self._read(data, table, number, row, field, cells.day)
         self._read(data, table, number, row, "budget_pence", cells.pence)
         self._read(data, table, number, row, "ambitions", self._ambition_codes)
-        plan = {field.removeprefix(_PLAN): value for field, value in self._cells(table, number, row).items() if field.startswith(_PLAN)}
-        if plan:
+        plan = {field.removeprefix(_PLAN): value
+                for field, value in self._cells(table, number, row, [f for f in table.columns if f.startswith(_PLAN)]).items()}
+        if plan := _unset_dropped(doc.Plan, plan):
             data["benefits_review_plan"] = {**_fields(data.get("benefits_review_plan") or doc.Plan()), **plan}
         if (project := self._validated(doc.Project, data, table, number, row, "code")) is not None:
             self.projects[code] = project
@@ -308,7 +309,7 @@ class _Builder:
         data: dict[str, object] = {}
         self._read(data, table, number, row, "value", cells.figure)
         self._read(data, table, number, row, "provisional", cells.flag)
-        self._read(data, table, number, row, "note", lambda value: cells.text(value) or "")
+        self._read(data, table, number, row, "note", lambda value: cells.written(value) or "")
         figure = self._validated(ActualFields, data, table, number, row, "value") if "value" in data else None
         if project is None or measure is None or quarter is None or figure is None:
             return

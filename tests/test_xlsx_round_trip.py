@@ -7,36 +7,18 @@ subprocess, one `error:` line a problem and nothing written.
 
 from __future__ import annotations
 
-import sqlite3
 import tempfile
 from pathlib import Path
 
-import openpyxl
 from hypothesis import HealthCheck, given, settings
+from strategies import documents
+from test_cli_spreadsheets import _errors, _projects, _workbook
 
 from projtui.services.importing import import_snapshot
 from projtui.services.opening import open_portfolio
 from projtui.services.transfer import export_snapshot, export_workbook, import_file
 from projtui.snapshot.document import Document
 from projtui.snapshot.writer import dump_document
-
-from strategies import documents
-
-
-def _errors(result) -> list[str]:
-    assert result.returncode == 1, (result.returncode, result.stdout, result.stderr)
-    assert "Traceback" not in result.stderr
-    lines = result.stderr.strip().splitlines()
-    assert lines and all(line.startswith("error: ") for line in lines), result.stderr
-    return [line.removeprefix("error: ") for line in lines]
-
-
-def _projects(db: Path) -> list[str]:
-    if not db.exists():
-        return []
-    with sqlite3.connect(db) as connection:
-        return [code for (code,) in connection.execute("select code from project order by code")]
-
 
 # The sample, as a user does it ----------------------------------------------------
 
@@ -106,20 +88,9 @@ BENEFITS = [["Project", "Code", "Title", "Category"], ["SP-01", "B1", "Lower fue
 DEFINITIONS = ["Project", "Serves", "Serves code", "Measure code", "Measure", "Good is", "Target", "Frequency"]
 
 
-def _book(path: Path, sheets: dict[str, list[list[object]]]) -> Path:
-    book = openpyxl.Workbook()
-    book.remove(book.active)
-    for name, rows in sheets.items():
-        sheet = book.create_sheet(name)
-        for row in rows:
-            sheet.append(row)
-    book.save(path)
-    return path
-
-
 def test_a_bad_direction_and_a_benefit_the_workbook_lacks_are_named_at_their_cells(cli, tmp_path):
     db = tmp_path / "p.db"
-    _book(tmp_path / "plan.xlsx", {
+    _workbook(tmp_path / "plan.xlsx", {
         "Projects": PROJECTS,
         "Benefits": BENEFITS,
         "Measure definitions": [
@@ -141,7 +112,7 @@ def test_a_bad_direction_and_a_benefit_the_workbook_lacks_are_named_at_their_cel
 
 def test_links_profiled_targets_and_risks_are_checked_against_the_workbook(cli, tmp_path):
     db = tmp_path / "p.db"
-    _book(tmp_path / "plan.xlsx", {
+    _workbook(tmp_path / "plan.xlsx", {
         "Projects": PROJECTS,
         "Benefits": BENEFITS,
         "Outcomes": [["Project", "Outcome code", "Outcome", "Leads to benefits"], ["SP-01", "OC1", "Fewer miles", "B1; B7"]],
@@ -166,7 +137,7 @@ def test_a_register_alone_still_only_updates_what_it_names(cli, tmp_path):
     db = tmp_path / "sample.db"
     assert cli("init", "--sample", "--db", db).returncode == 0
     before = cli("export", "--db", db, "--no-timestamp").stdout
-    _book(tmp_path / "register.xlsx", {"Register": [["Project code", "Project name", "Stage"], ["SP-01", "Depot renamed", None]]})
+    _workbook(tmp_path / "register.xlsx", {"Register": [["Project code", "Project name", "Stage"], ["SP-01", "Depot renamed", None]]})
     result = cli("import", "register.xlsx", "--db", db)
     assert result.returncode == 0, result.stderr
     after = cli("export", "--db", db, "--no-timestamp").stdout
@@ -178,7 +149,7 @@ def test_a_benefits_sheet_replaces_the_benefits_of_the_projects_it_covers(cli, t
     db = tmp_path / "sample.db"
     assert cli("init", "--sample", "--db", db).returncode == 0
     # SP-01's outcomes lead to its benefits B2-B4, which this sheet leaves out: the import says so and writes nothing.
-    _book(tmp_path / "benefits.xlsx", {"Benefits": BENEFITS})
+    _workbook(tmp_path / "benefits.xlsx", {"Benefits": BENEFITS})
     errors = _errors(cli("import", "benefits.xlsx", "--db", db))
     assert errors[0] == ("benefits.xlsx: SP-01 outcome OC1 leads to benefit B2, which the workbook does not have: "
                          "add it or remove the link (got 'B2')")

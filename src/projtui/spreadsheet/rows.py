@@ -152,6 +152,7 @@ class _Builder:
         self._first: dict[tuple, tuple[Table, int]] = {}  # a row's key → where it first appeared
         self._kind: sheets.Sheet | None = None
         self._replaced: set[str] = set()  # the projects whose part the current sheet kind has replaced
+        self._plan_fields: dict[int, list[str]] = {}  # a register's plan columns, by id(table): worked out once, not every row
 
     def start(self, kind: sheets.Sheet) -> None:
         """Before a kind's rows: a part's sheet replaces that part of every project in the register."""
@@ -209,8 +210,9 @@ class _Builder:
             self._read(data, table, number, row, field, cells.day)
         self._read(data, table, number, row, "budget_pence", cells.pence)
         self._read(data, table, number, row, "ambitions", self._ambition_codes)
-        plan = {field.removeprefix(_PLAN): value
-                for field, value in self._cells(table, number, row, [f for f in table.columns if f.startswith(_PLAN)]).items()}
+        if (plan_fields := self._plan_fields.get(id(table))) is None:
+            plan_fields = self._plan_fields[id(table)] = [field for field in table.columns if field.startswith(_PLAN)]
+        plan = {field.removeprefix(_PLAN): value for field, value in self._cells(table, number, row, plan_fields).items()}
         if plan := _unset_dropped(doc.Plan, plan):
             data["benefits_review_plan"] = {**_fields(data.get("benefits_review_plan") or doc.Plan()), **plan}
         if (project := self._validated(doc.Project, data, table, number, row, "code")) is not None:

@@ -106,6 +106,7 @@ def test_a_bad_direction_and_a_benefit_the_workbook_lacks_are_named_at_their_cel
         "plan.xlsx: 'Measure definitions'!C3 (Serves code): project SP-01 has no benefit with this code (got 'B9')",
         "plan.xlsx: 'Measure definitions'!B4 (Serves): must be benefit or outcome (got 'output')",
         "plan.xlsx: 'Measure definitions'!H5 (Frequency): must be one of: monthly, quarterly, half_yearly, annually (got 'fortnightly')",
+        "plan.xlsx: 'Measure definitions'!G5 (Target): " + 'no target for a measure whose direction = "none": it shows a trend, never a status (got \'5\')',
     ]
     assert _projects(db) == []
 
@@ -123,11 +124,11 @@ def test_links_profiled_targets_and_risks_are_checked_against_the_workbook(cli, 
     })
     assert _errors(cli("import", "plan.xlsx", "--db", db)) == [
         "plan.xlsx: Outcomes!D2 (Leads to benefits): project SP-01 has no benefit with this code (got 'B7')",
-        "plan.xlsx: Targets!D2 (Profiled target): " + 'no target for a measure whose direction = "none": it shows a trend, never a status (got 4)',
+        "plan.xlsx: Targets!D2 (Profiled target): " + 'no target for a measure whose direction = "none": it shows a trend, never a status (got \'4\')',
         "plan.xlsx: Targets!B3 (Measure code): project SP-01 has no measure with this code (got 'M9')",
         "plan.xlsx: Risks!A2 (Project): unknown project code (got 'SP-99')",
         "plan.xlsx: Risks!D3 (Likelihood): enter a whole number, e.g. 3 (got '2.5')",
-        "plan.xlsx: Risks!E3 (Impact): Input should be less than or equal to 5 (got 6)",
+        "plan.xlsx: Risks!E3 (Impact): must be less than or equal to 5 (got '6')",
     ]
     assert _projects(db) == []
 

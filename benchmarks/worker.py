@@ -241,7 +241,9 @@ def do_export_xlsx(variant: str, source: Path) -> dict:
 
         recorded = _RecordedBook()
         with db.reading() as session:
-            write_portfolio(recorded, read_header(session).ambitions, iter_projects(session, project_ids_in_order(session)), default_review_quarter(db))
+            header = read_header(session)
+            projects = iter_projects(session, project_ids_in_order(session))
+            write_portfolio(recorded, header.ambitions, projects, default_review_quarter(db), header.portfolio)
         with tempfile.TemporaryDirectory() as directory:
             path = Path(directory) / "bare.xlsx"
             started, cpu = time.perf_counter(), time.process_time()

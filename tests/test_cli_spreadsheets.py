@@ -144,7 +144,6 @@ def test_actuals_go_onto_the_named_measures_of_the_sample(cli, tmp_path, sample)
             ["SP-01", None, M2.upper(), "Q3 2026-27", 80123.5, "Yes", None, None],
             ["SP-01", "M3", None, "FY26/27 Q3", None, None, None, "Green"],  # a target-only row: no figure, skipped
         ],
-        "Benefits": [["Project", "Code", "Title"], ["SP-01", "B1", "Anything"]],  # projtui writes it for reading only
         "Lookups": [["Stage"], ["pipeline"]],  # hidden, as lookups are
         "Blank": [],
     }, hidden=("Lookups",))
@@ -162,7 +161,7 @@ def test_actuals_go_onto_the_named_measures_of_the_sample(cli, tmp_path, sample)
 
 def test_the_workbook_projtui_exports_reads_back_as_no_change(cli, tmp_path, sample):
     # Every sheet of `export --format xlsx` (ambitions, the register, every actual with its flag and
-    # note, and the Benefits and Reviews tabs it passes over) read by the import, cell types and all.
+    # note, and every part of the plans) read by the import, cell types and all.
     before = cli("export", "--db", sample, "--no-timestamp").stdout
     book = tmp_path / "portfolio.xlsx"
     assert cli("export", "--db", sample, "-o", book).returncode == 0
@@ -338,8 +337,8 @@ def test_a_missing_spreadsheet_is_a_usage_error(cli, tmp_path):
 
 
 def test_a_workbook_in_the_shape_projtui_writes_reads_back_as_no_change(cli, tmp_path, sample):
-    """Every header projtui writes (domain/sheets), the columns written only for reading, target-only rows and the
-    Benefits and Reviews tabs: the sample's own values in that shape are no change at all."""
+    """Every header of the sheets a council keeps (domain/sheets), the columns written only for reading and target-only
+    rows: the sample's own values in that shape are no change at all (the plan's sheets absent, its plans stay)."""
     from projtui.domain import sheets
 
     document = _exported(cli, sample)
@@ -352,7 +351,8 @@ def test_a_workbook_in_the_shape_projtui_writes_reads_back_as_no_change(cli, tmp
     projects, measures = [], []
     for project in document["projects"]:
         pounds = project["budget_pence"] / 100 if "budget_pence" in project else None
-        projects.append(row(sheets.PROJECTS, {**project, "budget_pence": pounds, "ambitions": "; ".join(project.get("ambitions", []))}))
+        plan = {f"plan_{name}": value for name, value in project.get("benefits_review_plan", {}).items()}
+        projects.append(row(sheets.PROJECTS, {**project, **plan, "budget_pence": pounds, "ambitions": "; ".join(project.get("ambitions", []))}))
         for parent in project.get("outcomes", []) + project.get("benefits", []):
             for measure in parent.get("measures", []):
                 for quarter in sorted(measure.get("targets", {}).keys() | measure.get("actuals", {}).keys()):
@@ -365,9 +365,7 @@ def test_a_workbook_in_the_shape_projtui_writes_reads_back_as_no_change(cli, tmp
     book = _workbook(tmp_path / "portfolio.xlsx", {
         sheets.AMBITIONS.name: [[c.header for c in sheets.AMBITIONS.columns], *ambitions],
         sheets.PROJECTS.name: [[c.header for c in sheets.PROJECTS.columns], *projects],
-        "Benefits": [["Project", "Code", "Title"], ["SP-01", "B1", "Lower fuel costs"]],
         sheets.ACTUALS.name: [[c.header for c in sheets.ACTUALS.columns], *measures],
-        "Reviews": [["Project", "Quarter", "RAG"], ["SP-01", "2026/27 Q2", "Green"]],
     })
     result = cli("import", book.name, "--db", sample, "--dry-run")
     assert result.returncode == 0, result.stderr

@@ -56,9 +56,16 @@ def document():
 
 
 def test_calc_opens_the_export_and_reads_every_sheet(libreoffice, tmp_path, document):
-    data = b"".join(workbook_chunks(lambda book: write_portfolio(book, document.ambitions, document.projects, Q)))
+    data = b"".join(workbook_chunks(lambda book: write_portfolio(book, document.ambitions, document.projects, Q, document.portfolio)))
     sheets = _convert(libreoffice, tmp_path, "portfolio", data)
-    assert set(sheets) == {"Ambitions", "Projects", "Benefits", "Measures", "Reviews"}
+    assert set(sheets) == {"Ambitions", "Projects", "Benefits", "Measures", "Reviews", "Outputs", "Outcomes", "Measure definitions",
+                           "Targets", "Forecasts", "Risks", "Priorities", "Portfolio"}
+    # The sheets the round trip into an empty database needs (issue 15), numbers written to the last bit and all.
+    assert [r["Portfolio name"] for r in sheets["Portfolio"]] == [document.portfolio.name]
+    placed = [(p.code, m.code) for p in document.projects for item in (*p.outcomes, *p.benefits) for m in item.measures]
+    assert [(r["Project"], r["Measure code"]) for r in sheets["Measure definitions"]] == placed
+    assert len(sheets["Risks"]) == sum(len(p.risks) for p in document.projects) > 0
+    assert len(sheets["Priorities"]) == sum(len(a.priorities) for a in document.ambitions) > 0
     assert [row["Code"] for row in sheets["Ambitions"]] == [a.code for a in document.ambitions]
 
     first = document.projects[0]

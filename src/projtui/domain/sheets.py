@@ -104,6 +104,13 @@ PROJECTS = Sheet(
         Column("budget_pence", "Budget", ("Budget (£)", "Budget £", "Total budget", "Approved budget"), kind=CellKind.MONEY),
         Column("ambitions", "Ambitions", ("Ambition", "Ambition codes", "Council Plan ambitions", "Council Plan ambition", "Golden thread")),
         Column("summary", "Summary", ("Description", "Project description")),
+        # The Benefits Review Plan's own fields (its items have their own sheets).
+        Column("plan_status", "Plan status", ("Benefits Review Plan status", "BRP status")),
+        Column("plan_approved_by", "Plan approved by"),
+        Column("plan_approved_on", "Plan approved on", kind=CellKind.DATE),
+        Column("plan_review_schedule", "Review schedule"),
+        Column("plan_post_project_owner", "Post-project owner"),
+        Column("plan_notes", "Plan notes"),
         # Written for reading, never read back: the importer derives them.
         Column("primary_ambition", "Primary ambition"),
         Column("rag", "Latest RAG", ("RAG", "Overall RAG")),
@@ -139,17 +146,18 @@ ACTUALS = Sheet(
     ),
 )
 
-# Written by the export for people to read, not read back by the import
-# (benefits and reviews are edited in the app); their columns are the
-# record fields of domain/records.py.
+# The sheets below carry the rest of a portfolio, so that a workbook projtui
+# writes is the whole portfolio read back (issue 15): a sheet present replaces
+# what it holds for the projects in scope (spreadsheet/rows.py). Their columns
+# are the record fields of domain/records.py.
 BENEFITS = Sheet(
     "Benefits",
     (
-        Column("project", "Project"),
-        Column("code", "Code"),
-        Column("title", "Title"),
+        Column("project", "Project", required=True),
+        Column("code", "Code", ("Benefit code",), required=True),
+        Column("title", "Title", ("Benefit",), required=True),
         Column("description", "Description"),
-        Column("owner", "Owner"),
+        Column("owner", "Owner", ("Benefit owner",)),
         Column("category", "Category"),
         Column("quantification", "Quantification"),
         Column("recipient", "Recipient"),
@@ -159,7 +167,7 @@ BENEFITS = Sheet(
         Column("realisation_end", "Realisation end", kind=CellKind.QUARTER),
         Column("dependencies", "Dependencies"),
         Column("status", "Status"),
-        # The one rule's roll-up of the benefit's measures, at the export's quarter.
+        # The one rule's roll-up of the benefit's measures, at the export's quarter; never read back.
         Column("on_track", "On track", kind=CellKind.FLAG),  # blank: not assessed this quarter
     ),
 )
@@ -167,12 +175,12 @@ BENEFITS = Sheet(
 REVIEWS = Sheet(
     "Reviews",
     (
-        Column("project", "Project"),
-        Column("quarter", "Quarter", kind=CellKind.QUARTER),
-        Column("status", "Status"),
+        Column("project", "Project", required=True),
+        Column("quarter", "Quarter", required=True, kind=CellKind.QUARTER),
+        Column("status", "Status", required=True),
         Column("published_by", "Published by"),
         Column("published_on", "Published on", kind=CellKind.DATE),
-        Column("rag", "RAG"),
+        Column("rag", "RAG", ("Overall RAG",), required=True),
         Column("time_rag", "Time RAG"),
         Column("cost_rag", "Cost RAG"),
         Column("scope_rag", "Scope RAG"),
@@ -184,7 +192,115 @@ REVIEWS = Sheet(
     ),
 )
 
-SHEETS = (AMBITIONS, PROJECTS, ACTUALS)  # the sheets an import reads
+PORTFOLIO = Sheet(
+    "Portfolio",
+    (
+        Column("name", "Portfolio name", required=True),
+        Column("council", "Council", required=True),
+    ),
+)
+
+PRIORITIES = Sheet(
+    "Priorities",
+    (
+        Column("ambition", "Ambition", required=True),
+        Column("code", "Priority code", required=True),
+        Column("title", "Priority", ("Priority title",), required=True),
+        Column("description", "Description"),
+    ),
+)
+
+OUTPUTS = Sheet(
+    "Outputs",
+    (
+        Column("project", "Project", required=True),
+        Column("code", "Output code", required=True),
+        Column("title", "Output", ("Output title",), required=True),
+        Column("description", "Description"),
+        Column("owner", "Owner"),
+        Column("outcomes", "Leads to outcomes"),  # outcome codes, "; " between
+    ),
+)
+
+OUTCOMES = Sheet(
+    "Outcomes",
+    (
+        Column("project", "Project", required=True),
+        Column("code", "Outcome code", required=True),
+        Column("title", "Outcome", ("Outcome title",), required=True),
+        Column("description", "Description"),
+        Column("owner", "Owner"),
+        Column("benefits", "Leads to benefits"),  # benefit codes, "; " between
+    ),
+)
+
+# Every field of a measure but its figures, one row a measure in its plan's order.
+MEASURE_DEFINITIONS = Sheet(
+    "Measure definitions",
+    (
+        Column("project", "Project", required=True),
+        Column("serves", "Serves", required=True),  # "benefit" or "outcome"
+        Column("serves_code", "Serves code", required=True),
+        Column("code", "Measure code", required=True),
+        Column("name", "Measure", ("Measure name",), required=True),
+        Column("description", "Description"),
+        Column("unit", "Unit"),
+        Column("direction", "Good is", ("Direction",)),
+        Column("baseline", "Baseline", kind=CellKind.NUMBER),
+        Column("baseline_period", "Baseline period", kind=CellKind.QUARTER),
+        Column("target", "Target", kind=CellKind.NUMBER),
+        Column("target_max", "Target max", kind=CellKind.NUMBER),
+        Column("target_period", "Target period", kind=CellKind.QUARTER),
+        Column("frequency", "Frequency", required=True),
+        Column("aggregation", "Aggregation"),
+        Column("tolerance", "Tolerance %", ("Tolerance",), kind=CellKind.NUMBER),
+        Column("data_source", "Data source"),
+        Column("owner", "Owner"),
+    ),
+)
+
+TARGETS = Sheet(
+    "Targets",
+    (
+        Column("project", "Project", required=True),
+        Column("measure_code", "Measure code", required=True),
+        Column("quarter", "Quarter", required=True, kind=CellKind.QUARTER),
+        Column("target", "Profiled target", required=True, kind=CellKind.NUMBER),
+    ),
+)
+
+FORECASTS = Sheet(
+    "Forecasts",
+    (
+        Column("project", "Project", required=True),
+        Column("measure_code", "Measure code", required=True),
+        Column("quarter", "Forecast in", required=True, kind=CellKind.QUARTER),  # the quarter it was made in
+        Column("forecast", "Year-end forecast", required=True, kind=CellKind.NUMBER),
+    ),
+)
+
+RISKS = Sheet(
+    "Risks",
+    (
+        Column("project", "Project", required=True),
+        Column("code", "Risk code", required=True),
+        Column("title", "Risk", ("Risk title",), required=True),
+        Column("kind", "Kind"),
+        Column("status", "Status"),
+        Column("likelihood", "Likelihood", kind=CellKind.NUMBER),
+        Column("impact", "Impact", kind=CellKind.NUMBER),
+        Column("owner", "Owner"),
+        Column("description", "Description"),
+        Column("mitigation", "Mitigation", ("Action",)),
+        Column("raised_on", "Raised on", kind=CellKind.DATE),
+        Column("review_by", "Review by", kind=CellKind.DATE),
+        Column("became_issue_on", "Became issue on", kind=CellKind.DATE),
+    ),
+)
+
+HAND_MADE = (AMBITIONS, PROJECTS, ACTUALS)  # the sheets a council keeps itself, named when none is recognised
+SHEETS = (AMBITIONS, PROJECTS, ACTUALS, BENEFITS, REVIEWS, PORTFOLIO, PRIORITIES, OUTPUTS, OUTCOMES, MEASURE_DEFINITIONS,
+          TARGETS, FORECASTS, RISKS)  # the sheets an import reads
 
 
 def kind_of(headers: list[str]) -> Sheet | None:
@@ -198,8 +314,3 @@ def kind_of(headers: list[str]) -> Sheet | None:
     if not scored or (len(scored) > 1 and scored[0][0] == scored[1][0]):
         return None
     return scored[0][1]
-
-
-# Tabs projtui writes for people to read and an import passes over, by name: their
-# rows (benefits, reviews) are edited in the app, never read back from a workbook.
-WRITTEN_ONLY = (BENEFITS.name, REVIEWS.name)

@@ -1,10 +1,13 @@
 """The portfolio as a workbook (`projtui export --format xlsx`): what a performance officer filters and pastes from.
 
-Five sheets, their columns those of ``domain/sheets.py`` so that what is
-written here is what ``projtui import`` reads back: Ambitions, Projects
-(with the primary ambition, the latest RAG and the benefits on track),
-Benefits, Measures (one row per measure per quarter it reports in) and
-Reviews. Projects stream in from the export a batch at a time and each is
+Its sheets' columns are those of ``domain/sheets.py``, so that what is
+written here is what ``projtui import`` reads back. First the five a
+performance officer uses: Ambitions, Projects (with the primary ambition,
+the latest RAG and the benefits on track), Benefits, Measures (one row per
+measure per quarter it reports in) and Reviews; then the rest of the
+snapshot, so that the workbook imported into an empty database is the
+portfolio again: Priorities, Outputs, Outcomes, Measure definitions,
+Targets (profiled), Forecasts (year-end), Risks and Portfolio. Projects stream in from the export a batch at a time and each is
 written out before the next is read. A record's cells are read from its
 fields as they are (``vars``): the models are validated already, and a
 dump per record would cost more than the rest of the row.
@@ -21,6 +24,7 @@ start), any quarter holding a figure, and always ``as_at``, up to ``as_at``.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from operator import itemgetter
 
 from projtui.domain.cadence import is_due
@@ -33,14 +37,30 @@ from projtui.domain.measures import (
 )
 from projtui.domain.quarter import Quarter
 from projtui.domain.rag import rag_word
-from projtui.domain.sheets import ACTUALS, AMBITIONS, BENEFITS, PROJECTS, REVIEWS, Sheet
+from projtui.domain.records import PortfolioFields
+from projtui.domain.sheets import (
+    ACTUALS,
+    AMBITIONS,
+    BENEFITS,
+    FORECASTS,
+    MEASURE_DEFINITIONS,
+    OUTCOMES,
+    OUTPUTS,
+    PORTFOLIO,
+    PRIORITIES,
+    PROJECTS,
+    REVIEWS,
+    RISKS,
+    TARGETS,
+    Sheet,
+)
 from projtui.report.model import direction_label
 from projtui.report.workbook import SheetWriter, Workbook
 from projtui.snapshot.document import Ambition, Measure, Project
 
 __all__ = ["AMBITION_SEPARATOR", "MEASURE_ROW", "measure_quarters", "write_portfolio"]
 
-AMBITION_SEPARATOR = "; "  # between a project's ambition codes, primary first
+AMBITION_SEPARATOR = "; "  # between a project's ambition codes, primary first, and any list of codes in a cell
 
 
 class _Sheet:
@@ -58,35 +78,71 @@ class _Sheet:
         self._writer.write(values)
 
 
-def write_portfolio(book: Workbook, ambitions: Iterable[Ambition], projects: Iterable[Project], as_at: Quarter) -> None:
-    """Write the five sheets; ``projects`` is read once, one project at a time."""
+def write_portfolio(
+    book: Workbook, ambitions: Iterable[Ambition], projects: Iterable[Project], as_at: Quarter, portfolio: PortfolioFields | None = None
+) -> None:
+    """Write every sheet; ``projects`` is read once, one project at a time."""
+    ambitions = list(ambitions)
     ambition_sheet = _Sheet(book, AMBITIONS)
     for a in ambitions:
         ambition_sheet.write({"code": a.code, "title": a.title, "plan_period": a.plan_period, "description": a.description})
-    sheets = _Sheet(book, PROJECTS), _Sheet(book, BENEFITS), _Sheet(book, ACTUALS), _Sheet(book, REVIEWS)
+    sheets = _Sheets(*(_Sheet(book, sheet) for sheet in _PROJECT_SHEETS))
+    priorities = _Sheet(book, PRIORITIES)
+    for a in ambitions:
+        for priority in a.priorities:
+            priorities.write({**vars(priority), "ambition": a.code})
     for project in projects:
-        _write_project(project, as_at, *sheets)
+        _write_project(project, as_at, sheets)
+    portfolio_sheet = _Sheet(book, PORTFOLIO)
+    if portfolio is not None and (portfolio.name or portfolio.council):
+        portfolio_sheet.write(vars(portfolio))
 
 
-def _write_project(project: Project, as_at: Quarter, projects: _Sheet, benefits: _Sheet, measures: _Sheet, reviews: _Sheet) -> None:
+# In the workbook's tab order, after Ambitions; Priorities and Portfolio come last.
+_PROJECT_SHEETS = (PROJECTS, BENEFITS, ACTUALS, REVIEWS, OUTPUTS, OUTCOMES, MEASURE_DEFINITIONS, TARGETS, FORECASTS, RISKS)
+
+
+@dataclass(frozen=True, slots=True)
+class _Sheets:
+    projects: _Sheet
+    benefits: _Sheet
+    measures: _Sheet
+    reviews: _Sheet
+    outputs: _Sheet
+    outcomes: _Sheet
+    definitions: _Sheet
+    targets: _Sheet
+    forecasts: _Sheet
+    risks: _Sheet
+
+
+def _write_project(project: Project, as_at: Quarter, sheets: _Sheets) -> None:
     code = project.code
     on_track = []
     benefit_rows = []
     for benefit in project.benefits:
         statuses = [
-            _write_measure(measures, code, "benefit", benefit.code, m, as_at, benefit.realisation_start).status for m in benefit.measures
+            _write_measure(sheets.measures, code, "benefit", benefit.code, m, as_at, benefit.realisation_start).status
+            for m in benefit.measures
         ]
         on_track.append(benefit_on_track(statuses))
         benefit_rows.append({**vars(benefit), "project": code, "on_track": on_track[-1]})
     for outcome in project.outcomes:
         for m in outcome.measures:
-            _write_measure(measures, code, "outcome", outcome.code, m, as_at)
+            _write_measure(sheets.measures, code, "outcome", outcome.code, m, as_at)
 
     latest = max(project.reviews, key=lambda r: r.quarter, default=None)
-    projects.write(
+    plan = project.benefits_review_plan
+    sheets.projects.write(
         {
             **vars(project),
             "ambitions": AMBITION_SEPARATOR.join(project.ambitions) or None,
+            "plan_status": plan.status,
+            "plan_approved_by": plan.approved_by,
+            "plan_approved_on": plan.approved_on,
+            "plan_review_schedule": plan.review_schedule,
+            "plan_post_project_owner": plan.post_project_owner,
+            "plan_notes": plan.notes,
             "primary_ambition": project.ambitions[0] if project.ambitions else None,
             "rag": rag_word(latest.rag if latest else None),
             "benefits_on_track": str(rollup_counts(on_track)),
@@ -94,12 +150,32 @@ def _write_project(project: Project, as_at: Quarter, projects: _Sheet, benefits:
         }
     )
     for row in benefit_rows:
-        benefits.write(row)
+        sheets.benefits.write(row)
     for review in project.reviews:
         row = {**vars(review), "project": code}
         for field in _RAG_FIELDS:
             row[field] = rag_word(row[field])
-        reviews.write(row)
+        sheets.reviews.write(row)
+    _write_plan(project, sheets)
+
+
+def _write_plan(project: Project, sheets: _Sheets) -> None:
+    """The rows only a round trip needs: the plan's items and links, its measures' definitions and figures, the risks."""
+    code = project.code
+    for output in project.outputs:
+        sheets.outputs.write({**vars(output), "project": code, "outcomes": AMBITION_SEPARATOR.join(output.outcomes) or None})
+    for outcome in project.outcomes:
+        sheets.outcomes.write({**vars(outcome), "project": code, "benefits": AMBITION_SEPARATOR.join(outcome.benefits) or None})
+    for serves, items in (("outcome", project.outcomes), ("benefit", project.benefits)):
+        for item in items:
+            for measure in item.measures:
+                sheets.definitions.write({**vars(measure), "project": code, "serves": serves, "serves_code": item.code, "unit": measure.unit or None})
+                for quarter, target in sorted(measure.targets.items()):
+                    sheets.targets.write_ordered((code, measure.code, quarter, target))
+                for quarter, forecast in sorted(measure.forecasts.items()):
+                    sheets.forecasts.write_ordered((code, measure.code, quarter, forecast))
+    for risk in project.risks:
+        sheets.risks.write({**vars(risk), "project": code})
 
 
 _RAG_FIELDS = ("rag", "time_rag", "cost_rag", "scope_rag", "benefits_rag")

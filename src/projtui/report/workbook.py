@@ -20,6 +20,7 @@ from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 import xlsxwriter
+from xlsxwriter.worksheet import Worksheet
 
 from projtui.domain.sheets import CellKind, Column
 
@@ -50,6 +51,20 @@ def _flag(value: bool) -> str:
 _CONVERT: dict[CellKind, Callable] = {CellKind.MONEY: _pounds, CellKind.QUARTER: str, CellKind.FLAG: _flag}
 
 
+class _ExactWorksheet(Worksheet):
+    """A worksheet whose numbers are written to the last bit.
+
+    XlsxWriter writes a number to 16 significant figures, so 0.30000000000000004
+    would come back as 0.3 and a workbook re-imported would not be the
+    portfolio it came from; ``repr`` is the shortest text that reads back as
+    the very same float, which Excel and LibreOffice read as they read any number.
+    """
+
+    def _xml_number_element(self, number, attributes=()) -> None:
+        attr = "".join(f' {key}="{self._escape_attributes(value)}"' for key, value in attributes)
+        self.fh.write(f"<c{attr}><v>{number!r}</v></c>")
+
+
 class Workbook:
     """A workbook being written to ``path``; ``sheet`` adds a sheet, ``close`` finishes the file."""
 
@@ -70,7 +85,7 @@ class Workbook:
         self._sheets: list[SheetWriter] = []
 
     def sheet(self, name: str, columns: Sequence[Column]) -> SheetWriter:
-        sheet = SheetWriter(self._book.add_worksheet(name), columns, self._header, self._formats)
+        sheet = SheetWriter(self._book.add_worksheet(name, worksheet_class=_ExactWorksheet), columns, self._header, self._formats)
         self._sheets.append(sheet)
         return sheet
 

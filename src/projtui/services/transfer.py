@@ -75,7 +75,8 @@ def export_workbook(
     def write(book: Workbook) -> None:
         as_at = up_to or default_review_quarter(db)
         with db.reading() as session:
-            write_portfolio(book, read_header(session).ambitions, _exported_projects(session, up_to, progress, tally), as_at)
+            header = read_header(session)
+            write_portfolio(book, header.ambitions, _exported_projects(session, up_to, progress, tally), as_at, header.portfolio)
 
     return workbook_chunks(write)
 

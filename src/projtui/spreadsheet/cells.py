@@ -12,24 +12,28 @@ from __future__ import annotations
 import datetime as dt
 import re
 from decimal import Decimal
+from enum import StrEnum
 
 from projtui.domain.parsing import parse_date, parse_number, parse_pence
 from projtui.domain.quarter import Quarter
 
 _UK_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
 _SEPARATORS = re.compile(r"[\s-]+")
+# The spaces the record models strip (Unicode White_Space, as pydantic does). Python's own strip()
+# takes \x1c-\x1f too, which a record keeps: a title read back must be the title written.
+_SPACE = "\t\n\x0b\x0c\r \x85\xa0\u1680" + "".join(map(chr, range(0x2000, 0x200B))) + "\u2028\u2029\u202f\u205f\u3000"
 _YES = frozenset({"yes", "y", "true", "1"})
 _NO = frozenset({"no", "n", "false", "0"})
 
 
 def blank(value: object) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
+    return value is None or (isinstance(value, str) and not value.strip(_SPACE))
 
 
 def text(value: object) -> str | None:
     """The cell as text: a whole number without ".0" (a code such as 101), a date as 2026-04-01."""
     if type(value) is str:  # most cells, so first: one strip, not two
-        return value.strip() or None
+        return value.strip(_SPACE) or None
     if value is None:
         return None
     if isinstance(value, float) and value.is_integer():
@@ -37,6 +41,13 @@ def text(value: object) -> str | None:
     if isinstance(value, (dt.date, dt.datetime)):
         return _day(value).isoformat()
     return str(value).strip()
+
+
+def written(value: object) -> str | None:
+    """Free text exactly as written, spaces and line breaks kept (a record's Text); an empty cell is None."""
+    if type(value) is str:
+        return value or None
+    return text(value)
 
 
 def day(value: object) -> dt.date | None:
@@ -107,6 +118,42 @@ def flag(value: object) -> bool:
 def quarter(value: object) -> Quarter:
     """Any accepted quarter label; the error names the value (see `domain.quarter`)."""
     return Quarter.parse(value if isinstance(value, str) else text(value) or "")
+
+
+def period(value: object) -> Quarter | None:
+    """A quarter, or None for a blank cell."""
+    return None if blank(value) else quarter(value)
+
+
+def whole(value: object) -> int | None:
+    """A whole number cell (3, or 3.0 as Excel keeps it), or text such as "3"."""
+    if blank(value):
+        return None
+    number = figure(value)
+    if number is None or not number.is_integer():
+        raise ValueError("enter a whole number, e.g. 3")
+    return int(number)
+
+
+def choice(value: object, choices: type[StrEnum]) -> str | None:
+    """One of an enum's values, matched as headers are ("Cash releasing", "cash-releasing", "CASH_RELEASING")."""
+    written_as = text(value)
+    if written_as is None:
+        return None
+    wanted = _loose_word(written_as)
+    for member in choices:
+        if wanted in (_loose_word(member.value), _loose_word(member.name)):
+            return member.value
+    raise ValueError(f"must be one of: {', '.join(member.value for member in choices)}")
+
+
+def codes(value: object) -> list[str]:
+    """Codes listed in one cell, ";" between (how a workbook writes a link list); blank is none."""
+    return [part.strip() for part in (text(value) or "").split(";") if part.strip()]
+
+
+def _loose_word(word: str) -> str:
+    return _SEPARATORS.sub("", word.replace("_", " ")).casefold()
 
 
 def word(value: object) -> str | None:

@@ -9,6 +9,16 @@ have leaves that field as it is; a column it has is the truth, a blank cell
 clearing the field (a blank stage keeps the stage; a blank actual is no
 figure, as an export's target-only rows have). The record rules are the
 models' own, and each of their refusals is reported at the cell it came from.
+
+The sheets that hold a part of a project rather than a row of it (Benefits,
+Outcomes, Outputs, Measure definitions, Targets, Forecasts, Reviews, Risks;
+Priorities for an ambition) replace that part, when the workbook has the
+sheet, for every project in its register (Projects sheet) and any other
+project the sheet names: a project with no row there has none left. With a
+Measure definitions sheet the measures are exactly those it lists, and their
+actuals exactly the Measures sheet's (when it has one). A sheet the workbook
+lacks changes nothing. So a hand-made register and actuals still only update
+what they name, and a whole workbook `projtui export` wrote is the portfolio.
 """
 
 from __future__ import annotations
@@ -16,20 +26,61 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import partial
 
 from pydantic import BaseModel, ValidationError
 
 from projtui.domain import sheets
+from projtui.domain.enums import (
+    Aggregation,
+    BenefitCategory,
+    BenefitQuantification,
+    BenefitRecipient,
+    BenefitStatus,
+    Direction,
+    Frequency,
+    PlanStatus,
+    Rag,
+    ReviewStatus,
+)
 from projtui.domain.errors import NO_VALUE, InvalidInput, Problem
 from projtui.domain.quarter import Quarter
-from projtui.domain.records import ActualFields
+from projtui.domain.records import NO_TARGET_FOR_NONE, ActualFields, PortfolioFields
+from projtui.domain.risks import RiskKind, RiskStatus
+from projtui.domain.sheets import CellKind
 from projtui.snapshot import document as doc
 from projtui.snapshot.diff import placed_measures
 from projtui.snapshot.problems import message_of
 from projtui.spreadsheet import cells
 from projtui.spreadsheet.tables import Table
 
-_PROJECT_TEXT = ("service", "directorate", "lead", "senior_responsible_owner", "portfolio_holder", "summary")
+_PROJECT_TEXT = ("service", "directorate", "lead", "senior_responsible_owner", "portfolio_holder")
+_PLAN = "plan_"  # the Projects sheet's columns for the Benefits Review Plan's own fields: plan_status is its status
+
+# How a column is read when its kind (domain/sheets.py) does not say it all: free text as written, choices, whole numbers.
+_READERS: dict[str, Callable[[object], object]] = {
+    **dict.fromkeys(("description", "summary", "commentary", "next_steps", "mitigation", "dependencies",
+                     "plan_review_schedule", "plan_notes"), cells.written),
+    "plan_status": partial(cells.choice, choices=PlanStatus),
+    "category": partial(cells.choice, choices=BenefitCategory),
+    "quantification": partial(cells.choice, choices=BenefitQuantification),
+    "recipient": partial(cells.choice, choices=BenefitRecipient),
+    "direction": partial(cells.choice, choices=Direction),
+    "frequency": partial(cells.choice, choices=Frequency),
+    "aggregation": partial(cells.choice, choices=Aggregation),
+    "kind": partial(cells.choice, choices=RiskKind),
+    **dict.fromkeys(("rag", "time_rag", "cost_rag", "scope_rag", "benefits_rag"), partial(cells.choice, choices=Rag)),
+    **dict.fromkeys(("likelihood", "impact"), cells.whole),
+    **dict.fromkeys(("outcomes", "benefits"), cells.codes),
+}
+_BY_KIND: dict[CellKind, Callable[[object], object]] = {
+    CellKind.DATE: cells.day, CellKind.MONEY: cells.pence, CellKind.NUMBER: cells.figure,
+    CellKind.QUARTER: cells.period, CellKind.FLAG: cells.flag,
+}
+# "status" means a different choice on each sheet.
+_STATUS = {sheets.BENEFITS: BenefitStatus, sheets.REVIEWS: ReviewStatus, sheets.RISKS: RiskStatus}
+# Columns a part's sheet has that are not its record's fields.
+_NOT_FIELDS = frozenset({"project", "ambition", "serves", "serves_code", "on_track"})
 
 ActualKey = tuple[str, str, Quarter]  # (project code, measure code, quarter)
 
@@ -44,8 +95,8 @@ def project_codes(tables: Sequence[Table]) -> list[str]:
     """The projects the file names (in its registers and its actuals), in the order it names them."""
     codes: dict[str, None] = {}
     for table in tables:
-        field = {sheets.PROJECTS: "code", sheets.ACTUALS: "project"}.get(table.kind)
-        if field is not None:
+        field = "code" if table.kind is sheets.PROJECTS else "project"
+        if field in table.columns:
             for _, row in table.rows:
                 if (code := cells.text(table.cell(row, field))) is not None:
                     codes[code] = None
@@ -55,16 +106,26 @@ def project_codes(tables: Sequence[Table]) -> list[str]:
 def apply_rows(tables: Sequence[Table], *, portfolio: doc.PortfolioFields, ambitions: Sequence[doc.Ambition],
                projects: Sequence[doc.Project]) -> Applied:
     """Every row applied onto `ambitions` (all the database's) and `projects` (those the file names); InvalidInput with every problem."""
-    builder = _Builder(ambitions, projects)
-    for kind, apply in ((sheets.AMBITIONS, builder.ambition), (sheets.PROJECTS, builder.project), (sheets.ACTUALS, builder.actual)):
+    builder = _Builder(portfolio, ambitions, projects, {table.kind for table in tables}, tables[0].source if tables else "")
+    # In the order the parts depend on each other: a link or a measure names what an earlier sheet made.
+    order = (
+        (sheets.PORTFOLIO, builder.portfolio_row), (sheets.AMBITIONS, builder.ambition), (sheets.PRIORITIES, builder.priority),
+        (sheets.PROJECTS, builder.project), (sheets.BENEFITS, builder.benefit), (sheets.OUTCOMES, builder.outcome),
+        (sheets.OUTPUTS, builder.output), (sheets.MEASURE_DEFINITIONS, builder.definition), (sheets.TARGETS, builder.target),
+        (sheets.FORECASTS, builder.forecast), (sheets.ACTUALS, builder.actual), (sheets.REVIEWS, builder.review),
+        (sheets.RISKS, builder.risk),
+    )
+    for kind, apply in order:
+        builder.start(kind)
         for table in tables:
             if table.kind is kind:
                 for number, row in table.rows:
                     apply(table, number, row)
+    builder.check_links()
     if builder.problems:
         raise InvalidInput(builder.problems)
     document = doc.Document(
-        portfolio=portfolio,
+        portfolio=builder.portfolio,
         ambitions=list(builder.changed_ambitions.values()),
         projects=[_with_measures(builder.projects[code], builder.measures) if code in builder.measured else builder.projects[code]
                   for code in builder.named],
@@ -73,27 +134,68 @@ def apply_rows(tables: Sequence[Table], *, portfolio: doc.PortfolioFields, ambit
 
 
 class _Builder:
-    def __init__(self, ambitions: Sequence[doc.Ambition], projects: Sequence[doc.Project]):
+    def __init__(self, portfolio: doc.PortfolioFields, ambitions: Sequence[doc.Ambition], projects: Sequence[doc.Project],
+                 present: set[sheets.Sheet], source: str):
         self.problems: list[Problem] = []
+        self._source = source
+        self.portfolio = portfolio
+        self.present = present
         self.ambitions = {a.code: a for a in ambitions}
         self.changed_ambitions: dict[str, doc.Ambition] = {}
         self.projects = {p.code: p for p in projects}
+        self.original = dict(self.projects)  # as the database has them: a replaced part keeps what it does not hold
         self.named: dict[str, None] = {}  # the projects the rows touch, in order
+        self.registered: dict[str, None] = {}  # the projects the register names
         self.measures: dict[tuple[str, str], doc.Measure] = {}  # (project, measure code) → with its new figures
         self.measured: set[str] = set()  # the projects some of whose measures have new figures
         self.actual_cells: dict[ActualKey, tuple[Table, int]] = {}
         self._first: dict[tuple, tuple[Table, int]] = {}  # a row's key → where it first appeared
+        self._kind: sheets.Sheet | None = None
+        self._replaced: set[str] = set()  # the projects whose part the current sheet kind has replaced
+        self._plan_fields: dict[int, list[str]] = {}  # a register's plan columns, by id(table): worked out once, not every row
+
+    def start(self, kind: sheets.Sheet) -> None:
+        """Before a kind's rows: a part's sheet replaces that part of every project in the register."""
+        self._kind, self._replaced = kind, set()
+        if kind in self.present and kind in _CLEARED:
+            for code in self.registered:
+                self._replace(code)
 
     # Rows ---------------------------------------------------------------------
+
+    # Rows ---------------------------------------------------------------------
+
+    def portfolio_row(self, table: Table, number: int, row: Sequence[object]) -> None:
+        if not self._first_time(("portfolio",), table, number, "name", NO_VALUE, "portfolio row"):
+            return
+        data = _fields(self.portfolio)
+        for field in ("name", "council"):
+            self._read(data, table, number, row, field, cells.text)
+        if (portfolio := self._validated(PortfolioFields, data, table, number, row, "name")) is not None:
+            self.portfolio = portfolio
 
     def ambition(self, table: Table, number: int, row: Sequence[object]) -> None:
         if (data := self._record(table, number, row, "ambition", self.ambitions, "title")) is None:
             return
         code = data["code"]
-        for field in ("plan_period", "description"):
-            self._read(data, table, number, row, field, cells.text)
+        self._read(data, table, number, row, "plan_period", cells.text)
+        self._read(data, table, number, row, "description", cells.written)
+        if sheets.PRIORITIES in self.present:
+            data["priorities"] = []  # the Priorities sheet lists them all
         if (ambition := self._validated(doc.Ambition, data, table, number, row, "code")) is not None:
             self.ambitions[code] = self.changed_ambitions[code] = ambition
+
+    def priority(self, table: Table, number: int, row: Sequence[object]) -> None:
+        code = cells.text(table.cell(row, "ambition"))
+        if code not in self.ambitions:
+            self.problems.append(table.problem(number, "ambition", code or NO_VALUE, "unknown ambition code" if code else "required"))
+            return
+        ambition = self.ambitions[code]
+        if code not in self.changed_ambitions:  # an ambition the Ambitions sheet does not list: its priorities are replaced too
+            ambition = ambition.model_copy(update={"priorities": []})
+        priority = self._part_record(doc.Priority, table, number, row, ("priority", code))
+        if priority is not None:
+            self.ambitions[code] = self.changed_ambitions[code] = ambition.model_copy(update={"priorities": [*ambition.priorities, priority]})
 
     def project(self, table: Table, number: int, row: Sequence[object]) -> None:
         if (data := self._record(table, number, row, "project", self.projects, "name")) is None:
@@ -101,15 +203,91 @@ class _Builder:
         code = data["code"]
         for field in _PROJECT_TEXT:
             self._read(data, table, number, row, field, cells.text)
+        self._read(data, table, number, row, "summary", cells.written)
         if (stage := cells.word(table.cell(row, "stage"))) is not None:
             data["stage"] = stage  # blank keeps the stage (a new project's is pipeline)
         for field in ("start_date", "end_date"):
             self._read(data, table, number, row, field, cells.day)
         self._read(data, table, number, row, "budget_pence", cells.pence)
         self._read(data, table, number, row, "ambitions", self._ambition_codes)
+        if (plan_fields := self._plan_fields.get(id(table))) is None:
+            plan_fields = self._plan_fields[id(table)] = [field for field in table.columns if field.startswith(_PLAN)]
+        plan = {field.removeprefix(_PLAN): value for field, value in self._cells(table, number, row, plan_fields).items()}
+        if plan := _unset_dropped(doc.Plan, plan):
+            data["benefits_review_plan"] = {**_fields(data.get("benefits_review_plan") or doc.Plan()), **plan}
         if (project := self._validated(doc.Project, data, table, number, row, "code")) is not None:
             self.projects[code] = project
             self.named[code] = None
+            self.registered[code] = None
+
+    def benefit(self, table: Table, number: int, row: Sequence[object]) -> None:
+        if (project := self._project(table, number, row)) is None:
+            return
+        benefit = self._part_record(doc.Benefit, table, number, row, ("benefit", project.code), _carried(self.original, project, "benefits"))
+        if benefit is not None:
+            self._update(project, benefits=[*project.benefits, benefit])
+
+    def outcome(self, table: Table, number: int, row: Sequence[object]) -> None:
+        if (project := self._project(table, number, row)) is None:
+            return
+        outcome = self._part_record(doc.Outcome, table, number, row, ("outcome", project.code), _carried(self.original, project, "outcomes"))
+        if outcome is not None and self._linked(table, number, row, "benefits", outcome.benefits, project.benefits, "benefit", project):
+            self._update(project, outcomes=[*project.outcomes, outcome])
+
+    def output(self, table: Table, number: int, row: Sequence[object]) -> None:
+        if (project := self._project(table, number, row)) is None:
+            return
+        output = self._part_record(doc.Output, table, number, row, ("output", project.code))
+        if output is not None and self._linked(table, number, row, "outcomes", output.outcomes, project.outcomes, "outcome", project):
+            self._update(project, outputs=[*project.outputs, output])
+
+    def definition(self, table: Table, number: int, row: Sequence[object]) -> None:
+        if (project := self._project(table, number, row)) is None:
+            return
+        serves = cells.word(table.cell(row, "serves"))
+        if serves not in ("benefit", "outcome"):
+            self.problems.append(table.problem(number, "serves", _shown(table.cell(row, "serves")), "must be benefit or outcome"))
+            return
+        items = project.benefits if serves == "benefit" else project.outcomes
+        serves_code = cells.text(table.cell(row, "serves_code"))
+        at = next((i for i, item in enumerate(items) if item.code == serves_code), None)
+        if at is None:
+            self.problems.append(table.problem(number, "serves_code", serves_code or NO_VALUE,
+                                               f"project {project.code} has no {serves} with this code" if serves_code else "required"))
+            return
+        if cells.text(table.cell(row, "code")) is None:
+            self.problems.append(table.problem(number, "code", NO_VALUE, "required"))
+            return
+        carried = {measure.code: _figures_kept(measure, self.present) for _, measure in placed_measures(self.original.get(project.code, project))}
+        measure = self._part_record(doc.Measure, table, number, row, ("measure", project.code), carried)
+        if measure is None:
+            return
+        item = items[at]
+        items = [*items[:at], item.model_copy(update={"measures": [*item.measures, measure]}), *items[at + 1 :]]
+        self._update(project, **{f"{serves}s": items})
+
+    def target(self, table: Table, number: int, row: Sequence[object]) -> None:
+        self._figure(table, number, row, "targets", "target")
+
+    def forecast(self, table: Table, number: int, row: Sequence[object]) -> None:
+        self._figure(table, number, row, "forecasts", "forecast")
+
+    def review(self, table: Table, number: int, row: Sequence[object]) -> None:
+        if (project := self._project(table, number, row)) is None:
+            return
+        data = self._cells(table, number, row)
+        quarter = data.get("quarter")
+        if quarter is not None and not self._first_time(("review", project.code, quarter), table, number, "quarter", str(quarter),
+                                                        f"review for {project.code} {quarter}"):
+            return
+        if (review := self._validated(doc.Review, _unset_dropped(doc.Review, data), table, number, row, "quarter")) is not None:
+            self._update(project, reviews=[*project.reviews, review])
+
+    def risk(self, table: Table, number: int, row: Sequence[object]) -> None:
+        if (project := self._project(table, number, row)) is None:
+            return
+        if (risk := self._part_record(doc.Risk, table, number, row, ("risk", project.code))) is not None:
+            self._update(project, risks=[*project.risks, risk])
 
     def actual(self, table: Table, number: int, row: Sequence[object]) -> None:
         written = table.cell(row, "value")
@@ -133,7 +311,7 @@ class _Builder:
         data: dict[str, object] = {}
         self._read(data, table, number, row, "value", cells.figure)
         self._read(data, table, number, row, "provisional", cells.flag)
-        self._read(data, table, number, row, "note", lambda value: cells.text(value) or "")
+        self._read(data, table, number, row, "note", lambda value: cells.written(value) or "")
         figure = self._validated(ActualFields, data, table, number, row, "value") if "value" in data else None
         if project is None or measure is None or quarter is None or figure is None:
             return
@@ -142,6 +320,118 @@ class _Builder:
             return
         self._set(project.code, measure, quarter, figure, table)
         self.actual_cells[(*key, quarter)] = (table, number)
+        self.named[project.code] = None
+
+    # Parts --------------------------------------------------------------------
+
+    def check_links(self) -> None:
+        """A link left pointing at an item its sheet no longer has (a Benefits sheet without a benefit an outcome leads to)."""
+        for code in self.named:
+            project = self.projects[code]
+            outcomes, benefits = {o.code for o in project.outcomes}, {b.code for b in project.benefits}
+            for kind, items, links, known in (("output", project.outputs, "outcomes", outcomes), ("outcome", project.outcomes, "benefits", benefits)):
+                for item in items:
+                    for missing in (link for link in getattr(item, links) if link not in known):
+                        self.problems.append(Problem(self._source, "", missing, f"{code} {kind} {item.code} leads to {links[:-1]} "
+                                                     f"{missing}, which the workbook does not have: add it or remove the link"))
+
+    def _replace(self, code: str) -> None:
+        """Empty the current sheet kind's part of a project, once, before its rows fill it."""
+        if code in self._replaced or (project := self.projects.get(code)) is None:
+            return
+        self._replaced.add(code)
+        kind = self._kind
+        if kind is sheets.MEASURE_DEFINITIONS:
+            self._update(project, outcomes=[o.model_copy(update={"measures": []}) for o in project.outcomes],
+                         benefits=[b.model_copy(update={"measures": []}) for b in project.benefits])
+        elif kind in (sheets.TARGETS, sheets.FORECASTS):
+            figures = "targets" if kind is sheets.TARGETS else "forecasts"
+            for _, measure in placed_measures(project):
+                key = (code, measure.code or measure.name)
+                self.measures[key] = self.measures.get(key, measure).model_copy(update={figures: {}})
+            self.measured.add(code)
+            self.named[code] = None
+        else:
+            self._update(project, **{_CLEARED[kind]: []})
+
+    def _project(self, table: Table, number: int, row: Sequence[object]) -> doc.Project | None:
+        """The project a part's row names, its part replaced the first time it is named."""
+        code = cells.text(table.cell(row, "project"))
+        if code is None or code not in self.projects:
+            self.problems.append(table.problem(number, "project", code or NO_VALUE, "unknown project code" if code else "required"))
+            return None
+        self._replace(code)
+        return self.projects[code]
+
+    def _update(self, project: doc.Project, **parts: list) -> None:
+        self.projects[project.code] = project.model_copy(update=parts)
+        self.named[project.code] = None
+
+    def _cells(self, table: Table, number: int, row: Sequence[object], fields: Sequence[str] | None = None) -> dict[str, object]:
+        """The row's cells read as the fields they fill (every column of a part's sheet, or `fields`)."""
+        data: dict[str, object] = {}
+        for field in table.columns if fields is None else fields:
+            if field in _NOT_FIELDS:
+                continue
+            kind = table.kind.column_for(table.columns[field][1]).kind
+            if field == "status" and table.kind in _STATUS:
+                read = partial(cells.choice, choices=_STATUS[table.kind])
+            else:
+                read = _READERS.get(field) or _BY_KIND.get(kind, cells.text)
+            self._read(data, table, number, row, field, read)
+        return data
+
+    def _part_record(self, model: type[BaseModel], table: Table, number: int, row: Sequence[object], key: tuple,
+                     carried: dict[str, dict] | None = None):
+        """The row as a `model` (the fields of a same-coded record in `carried` where the sheet has no column), or None."""
+        data = self._cells(table, number, row)
+        code = data.get("code")
+        if code is not None and not self._first_time((*key, code), table, number, "code", code, f"{key[0]} code"):
+            return None
+        if carried and code in carried:
+            data = {**carried[code], **data}
+        return self._validated(model, _unset_dropped(model, data), table, number, row, "code")
+
+    def _linked(self, table: Table, number: int, row: Sequence[object], field: str, codes: list[str], items: list, kind: str,
+                project: doc.Project) -> bool:
+        known = {item.code for item in items}
+        unknown = [code for code in codes if code not in known]
+        for code in unknown:
+            self.problems.append(table.problem(number, field, code, f"project {project.code} has no {kind} with this code"))
+        if len(set(codes)) != len(codes):
+            self.problems.append(table.problem(number, field, _shown(table.cell(row, field)), f"a {kind} is listed twice"))
+            return False
+        return not unknown
+
+    def _figure(self, table: Table, number: int, row: Sequence[object], figures: str, field: str) -> None:
+        """A profiled target or a year-end forecast: one quarter's figure of one measure."""
+        if (project := self._project(table, number, row)) is None:
+            return
+        measure = self._measure(table, number, row, project)
+        try:
+            quarter = cells.quarter(table.cell(row, "quarter"))
+        except ValueError as exc:
+            self.problems.append(table.problem(number, "quarter", _shown(table.cell(row, "quarter")), str(exc)))
+            quarter = None
+        data: dict[str, object] = {}
+        self._read(data, table, number, row, field, cells.figure)
+        if data.get(field) is None:
+            if field in data:
+                self.problems.append(table.problem(number, field, NO_VALUE, "required"))
+            return
+        # A figure is a figure by the one rule (domain.records.Number), whatever it is for.
+        figure = self._validated(ActualFields, {"value": data[field]}, table, number, row, field)
+        if measure is None or quarter is None or figure is None:
+            return
+        if figures == "targets" and measure.direction is Direction.NONE:
+            self.problems.append(table.problem(number, field, _shown(table.cell(row, field)), NO_TARGET_FOR_NONE))
+            return
+        key = (project.code, measure.code or measure.name)
+        if not self._first_time((figures, *key, quarter), table, number, "quarter", str(quarter), f"{field} for {key[0]} {key[1]} {quarter}"):
+            return
+        current = self.measures.get(key, measure)
+        self.measures[key] = current.model_copy(update={figures: {**getattr(current, figures), quarter: figure.value}})
+        self.measured.add(project.code)
         self.named[project.code] = None
 
     # Helpers ------------------------------------------------------------------
@@ -185,7 +475,8 @@ class _Builder:
             return model.model_validate(data)
         except ValidationError as exc:
             for error in exc.errors():
-                field = str(error["loc"][0]) if error["loc"] else _named_in(error["msg"], table)
+                loc = error["loc"]
+                field = (_PLAN + str(loc[1]) if loc[0] == "benefits_review_plan" and len(loc) > 1 else str(loc[0])) if loc else _named_in(error["msg"], table)
                 if not table.has(field):
                     field = fallback
                 self.problems.append(table.problem(number, field, _shown(table.cell(row, field)), message_of(error)))
@@ -198,11 +489,7 @@ class _Builder:
             return True  # something is written there: it is meant for a figure
 
     def _ambition_codes(self, value: object) -> list[str]:
-        written = cells.text(value)
-        codes: list[str] = []
-        for part in (part.strip() for part in (written or "").split(";")):
-            if part:
-                codes.append(self._ambition_named(part))
+        codes = [self._ambition_named(part) for part in cells.codes(value)]
         if len(set(codes)) != len(codes):
             raise ValueError("an ambition is listed twice")
         return codes
@@ -264,6 +551,35 @@ class _Builder:
             update["notes"] = {**notes, quarter: figure.note} if figure.note is not None else notes
         self.measures[key] = measure.model_copy(update=update)
         self.measured.add(project)
+
+
+# The part each sheet replaces, as the project field it empties (the measures' sheets are handled in _replace).
+_CLEARED = {sheets.BENEFITS: "benefits", sheets.OUTCOMES: "outcomes", sheets.OUTPUTS: "outputs", sheets.REVIEWS: "reviews",
+            sheets.RISKS: "risks", sheets.MEASURE_DEFINITIONS: "", sheets.TARGETS: "", sheets.FORECASTS: ""}
+
+
+def _carried(original: dict[str, doc.Project], project: doc.Project, items: str) -> dict[str, dict]:
+    """The database's items of a kind by code, to keep what a sheet has no column for (an outcome's measures)."""
+    known = original.get(project.code)
+    return {item.code: _fields(item) for item in getattr(known, items)} if known is not None else {}
+
+
+def _figures_kept(measure: doc.Measure, present: set[sheets.Sheet]) -> dict:
+    """A redefined measure's figures that the workbook has no sheet for, kept as they are."""
+    kept = {}
+    if sheets.ACTUALS not in present:
+        kept.update(actuals=measure.actuals, provisional=measure.provisional, notes=measure.notes)
+    if sheets.TARGETS not in present:
+        kept["targets"] = measure.targets
+    if sheets.FORECASTS not in present:
+        kept["forecasts"] = measure.forecasts
+    return kept
+
+
+def _unset_dropped(model: type[BaseModel], data: dict) -> dict:
+    """Blank cells left out where the record has a default other than none (a blank Frequency is quarterly), so the default applies."""
+    fields = model.model_fields
+    return {name: value for name, value in data.items() if value is not None or fields[name].default is None}
 
 
 def _fields(record: BaseModel) -> dict:

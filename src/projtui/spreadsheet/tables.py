@@ -24,7 +24,7 @@ from projtui.domain.sheets import Sheet
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
 CSV_SUFFIXES = (".csv",)
 HEADER_ROWS = 5  # how far down a header row is looked for, below a title or two
-READ = (sheets.AMBITIONS, sheets.PROJECTS, sheets.ACTUALS)
+READ = sheets.SHEETS
 
 _ZIP = b"PK\x03\x04"  # .xlsx, .xlsm, .ods
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .xls, and any password-protected workbook
@@ -182,14 +182,12 @@ def _whole(source: str, message: str) -> InvalidInput:
 
 
 def _table(source: str, sheet: str | None, rows: list[list[object]], merged: list, problems: list[Problem]) -> Table | None:
-    """The sheet as a Table; None when it is empty or one projtui writes only for reading. Shape problems go to `problems`."""
+    """The sheet as a Table; None when it is empty. Shape problems go to `problems`."""
     name = sheet or source
     if not any(_filled(row) for row in rows):
         return None  # an empty sheet says nothing; a file with nothing at all is refused by the caller
     found = _header_at(rows)
     if found is None:
-        if sheet is not None and sheets.header_key(sheet) in _WRITTEN_ONLY:
-            return None
         # A merged header keeps only its first cell's text, so the sheet is not recognised: say why.
         merged_on_top = [span for span in merged if span[0][0] < HEADER_ROWS]
         for span in merged_on_top:
@@ -227,9 +225,6 @@ def _table(source: str, sheet: str | None, rows: list[list[object]], merged: lis
     return Table(source, sheet, kind, columns, body)
 
 
-_WRITTEN_ONLY = frozenset(sheets.header_key(name) for name in sheets.WRITTEN_ONLY)
-
-
 def _header_at(rows: list[list[object]]) -> tuple[int, Sheet] | None:
     """The first row within HEADER_ROWS that is a header of a sheet projtui reads, and that sheet."""
     for at, row in enumerate(rows[:HEADER_ROWS]):
@@ -246,7 +241,7 @@ def _unrecognised(rows: list[list[object]]) -> str:
         if len(fits) > 1:
             return (f"its headers fit both the {' and the '.join(fits)} sheet: add a column only one has "
                     "(e.g. Stage for projects, Plan period for ambitions)")
-    expected = "; ".join(f"{_kind_word(sheet)}: {_needs(sheet)}" for sheet in READ)
+    expected = "; ".join(f"{_kind_word(sheet)}: {_needs(sheet)}" for sheet in sheets.HAND_MADE)
     return f"no header row projtui reads in its first {HEADER_ROWS} rows; expected {expected}"
 
 

@@ -52,6 +52,9 @@ _CANONICAL_ORDER: dict[tuple[type[BaseModel], str], Callable[[list], list]] = {
     (doc.Project, "reviews"): lambda reviews: sorted(reviews, key=lambda review: review.quarter),
     (doc.Measure, "provisional"): sorted,
     (doc.Project, "risks"): _by_code,
+    (doc.Document, "kpis"): _by_code,
+    (doc.Kpi, "ambitions"): _primary_then_by_code,
+    (doc.Kpi, "provisional"): sorted,
 }
 
 _BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
@@ -65,7 +68,7 @@ def dump_document(document: doc.Document) -> str:
 
 
 def iter_document_chunks(header: doc.Document, projects: Iterable[doc.Project]) -> Iterator[str]:
-    """The document as text chunks: the header (everything but projects), then one chunk per project.
+    """The document as text chunks: the header (everything but projects, KPIs included), then one chunk per project.
 
     `header.projects` is ignored; `projects` must already be in natural code
     order, as the database streams them, since sorting would mean holding

@@ -194,7 +194,6 @@ class Kpi(Versioned, table=True):
     id: int | None = Field(default=None, primary_key=True)
     code: str = Field(sa_type=CODE, unique=True)
     service: str | None = Field(default=None, sa_type=String(120))
-    position: int = 0
 
 
 class KpiAmbition(SQLModel, table=True):

@@ -54,7 +54,6 @@ def upgrade() -> None:
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('code', sa.String(length=32), nullable=False),
     sa.Column('service', sa.String(length=120), nullable=True),
-    sa.Column('position', sa.Integer(), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_kpi')),
     sa.UniqueConstraint('code', name=op.f('uq_kpi_code'))
     )

@@ -42,6 +42,8 @@ class Action(Enum):
     IMPORT = "importing a snapshot"
     NAME_EDITORS = "naming a project's editors"
     MANAGE_USERS = "managing users"
+    # A corporate KPI belongs to a service, not a project, so no project lead owns one (issue 13).
+    EDIT_KPIS = "changing a corporate KPI or its figures"
 
 
 # The least role that may take each action on any project.
@@ -56,6 +58,7 @@ _LEAST_ROLE = {
     Action.IMPORT: Role.PERFORMANCE_OFFICER,
     Action.NAME_EDITORS: Role.PERFORMANCE_OFFICER,
     Action.MANAGE_USERS: Role.ADMIN,
+    Action.EDIT_KPIS: Role.PERFORMANCE_OFFICER,
 }
 
 # What a project lead may also do, on the projects that are theirs (lead, SRO or named editor).

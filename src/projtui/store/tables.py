@@ -209,9 +209,11 @@ class KpiCommentary(Versioned, QuarterKeyed, table=True):
     """What the KPI's owner said about one quarter; it accumulates, quarter by quarter."""
 
     __tablename__ = "kpi_commentary"
-    kpi_id: int = Field(foreign_key="kpi.id", ondelete="CASCADE", primary_key=True)
-    fy_start_year: int = Field(primary_key=True)
-    quarter: int = Field(primary_key=True)
+    __table_args__ = (UniqueConstraint("kpi_id", "fy_start_year", "quarter"),)
+    id: int | None = Field(default=None, primary_key=True)  # what optimistic locking (`store.queries.versioned`) keys on
+    kpi_id: int = Field(foreign_key="kpi.id", ondelete="CASCADE")
+    fy_start_year: int
+    quarter: int
     text: str = Field(sa_type=Text)
     author: str | None = Field(default=None, sa_type=String(120))
     updated_at: dt.datetime = Field(default_factory=utcnow, sa_column=_timestamp())

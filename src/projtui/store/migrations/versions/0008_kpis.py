@@ -69,6 +69,7 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_kpi_ambition_ambition_id'), ['ambition_id'], unique=False)
     op.create_table('kpi_commentary',
     sa.Column('version', sa.Integer(), nullable=False),
+    sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('kpi_id', sa.Integer(), nullable=False),
     sa.Column('fy_start_year', sa.Integer(), nullable=False),
     sa.Column('quarter', sa.Integer(), nullable=False),
@@ -76,7 +77,8 @@ def upgrade() -> None:
     sa.Column('author', sa.String(length=120), nullable=True),
     sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['kpi_id'], ['kpi.id'], name=op.f('fk_kpi_commentary_kpi_id_kpi'), ondelete='CASCADE'),
-    sa.PrimaryKeyConstraint('kpi_id', 'fy_start_year', 'quarter', name=op.f('pk_kpi_commentary'))
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_kpi_commentary')),
+    sa.UniqueConstraint('kpi_id', 'fy_start_year', 'quarter', name=op.f('uq_kpi_commentary_kpi_id_fy_start_year_quarter'))
     )
     _rebuilding_measure(_add_kpi_parent)
 

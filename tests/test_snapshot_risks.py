@@ -20,11 +20,12 @@ from projtui.snapshot.diff_render import render_text
 from projtui.snapshot.reader import read_document
 
 _RISK_TABLE = re.compile(r"\n\[\[projects\.risks\]\]\n(?:[^\n\[][^\n]*\n)*")
+_KPI_TABLE = re.compile(r"\n\[\[kpis\]\]\n(?:[^\n\[][^\n]*\n)*")
 
 
 def as_version_1(text: str) -> str:
-    """The sample as it was before risks: no [[projects.risks]], schema_version 1."""
-    return _RISK_TABLE.sub("", text).replace("schema_version = 2\n", "schema_version = 1\n", 1)
+    """The sample as it was before risks and KPIs: no [[projects.risks]] or [[kpis]], schema_version 1."""
+    return _KPI_TABLE.sub("", _RISK_TABLE.sub("", text)).replace("schema_version = 2\n", "schema_version = 1\n", 1)
 
 
 def _body(text: str) -> str:
@@ -61,13 +62,15 @@ def test_a_version_1_file_imports_unchanged(db):
     assert risks.risk_register(db, "SP-08").risks == ()
 
 
-def test_importing_version_2_over_version_1_adds_only_the_risks(db):
+def test_importing_version_2_over_version_1_adds_only_the_risks_and_kpis(db):
     import_snapshot(db, as_version_1(sample_text()), source="v1.toml", actor="setup")
     result = import_snapshot(db, sample_text(), source="lancaster.toml", actor="setup", dry_run=True)
-    assert {(c.entity, c.kind) for c in result.changes} == {("risk", "added")}
-    assert len(result.changes) == 10
+    assert {(c.entity, c.kind) for c in result.changes} == {("risk", "added"), ("kpi", "added")}
+    assert sum(c.entity == "risk" for c in result.changes) == 10
+    assert sum(c.entity == "kpi" for c in result.changes) == 23  # a KPI comes whole: one change, its figures with it
     text = render_text(result.changes, result.before, result.after)
     assert '+ risk R03 "Grid connection upgrade delayed by the DNO"' in text
+    assert '+ KPI HOU02 "Households in temporary accommodation at quarter end"' in text
 
 
 def test_a_changed_risk_is_one_change_per_field_and_audited_on_import(db):
@@ -99,5 +102,5 @@ def test_risk_codes_are_unique_within_a_project_and_scores_stay_on_the_matrix():
 def test_diff_of_documents_lists_removed_risks():
     new = read_document(sample_text(), source="a")
     old = read_document(as_version_1(sample_text()), source="b")
-    removed = [c for c in diff_documents(new, old) if c.kind == "removed"]
+    removed = [c for c in diff_documents(new, old) if c.kind == "removed" and c.entity == "risk"]
     assert [(c.key, c.old) for c in removed][:2] == [("SP-01/R01", "Refuse fleet breakdowns during the route changeover"), ("SP-01/R02", "Crews do not adopt the optimised rounds")]

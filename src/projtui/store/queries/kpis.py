@@ -31,14 +31,14 @@ __all__ = [
 
 def all_kpis(session: Session) -> Sequence[tuple[t.Kpi, t.Measure]]:
     """Every KPI with its measure row, in no particular order."""
-    return session.execute(select(t.Kpi, t.Measure).join(t.Measure, t.Measure.kpi_id == t.Kpi.id)).tuples().all()
+    return session.execute(select(t.Kpi, t.Measure).join(t.Measure, t.Measure.kpi_id == t.Kpi.id)).all()
 
 
 def kpi(session: Session, code: str) -> tuple[t.Kpi, t.Measure] | None:
     """The KPI with this code (ignoring case) and its measure row."""
     row = session.execute(
         select(t.Kpi, t.Measure).join(t.Measure, t.Measure.kpi_id == t.Kpi.id).where(func.lower(t.Kpi.code) == code.lower())
-    ).tuples().first()
+    ).first()
     return None if row is None else (row[0], row[1])
 
 

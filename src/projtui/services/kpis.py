@@ -23,7 +23,12 @@ from projtui.domain.codes import natural_key
 from projtui.domain.errors import ConflictError, InvalidInput, NotFoundError, Problem
 from projtui.domain.measures import MeasureRule, QuarterFigures, quarter_figures
 from projtui.domain.quarter import Quarter
-from projtui.domain.records import ActualFields, MeasureFields, validated
+from projtui.domain.records import (
+    ActualFields,
+    CommentaryFields,
+    MeasureFields,
+    validated,
+)
 from projtui.domain.roles import Action
 from projtui.services import audit
 from projtui.services.locking import update_audited
@@ -342,7 +347,7 @@ def set_kpi_commentary(
 ) -> KpiComment | None:
     """Write (or, blank, remove) the owner's commentary on the quarter; the commentary now. `expected_version`: None for new."""
     quarter = rows.as_quarter(quarter)
-    text = (validated(KpiRecord, {"code": "K", "name": "K", "commentary": {str(quarter): text}}).commentary[quarter] if text else "").strip()
+    text = (validated(CommentaryFields, {"text": text}).text or "").strip()
     with db.transaction() as session:
         require(session, actor, Action.EDIT_KPIS)
         kpi, _ = _kpi(session, code)

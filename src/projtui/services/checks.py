@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -29,6 +28,7 @@ from projtui.domain.progress import Progress, counted, no_progress
 from projtui.domain.quarter import Quarter
 from projtui.domain.risks import RiskStatus
 from projtui.services.reviews.quarter import latest_quarter
+from projtui.services.reviews.rows import figures_by_measure
 from projtui.store.database import Database
 from projtui.store.queries import checks as q
 from projtui.store.queries import risks as risk_rows
@@ -180,15 +180,6 @@ def _missing_actuals(session: Session, latest: Quarter) -> list[Gap]:
     return _measure_gaps(rows, "missing_actual", f"has no actual for {latest}")
 
 
-def _figures(rows) -> dict[int, dict[Quarter, float]]:
-    """(measure id, year, quarter, value) rows as each measure's figures by quarter."""
-    figures: dict[int, dict[Quarter, float]] = defaultdict(dict)
-    quarter = functools.cache(Quarter)  # a few quarters, each met thousands of times
-    for measure_id, year, number, value in rows:
-        figures[measure_id][quarter(year, number)] = value
-    return figures
-
-
 def _missed_trend(row, latest: Quarter, actuals: dict[Quarter, float] | None, profiled: dict[Quarter, float]) -> str | None:
     """Why the measure's trend to ``latest`` misses its target (`domain.measures.realisation_forecast`), or None when it does not."""
     if actuals is None or len(actuals) < MIN_POINTS:  # no trend to miss with
@@ -208,8 +199,8 @@ def _missed_trend(row, latest: Quarter, actuals: dict[Quarter, float] | None, pr
 def _forecast_to_miss(session: Session, latest: Quarter) -> list[Gap]:
     """Measures whose trend to the latest quarter misses their target."""
     where = {"except_stages": _NOT_REPORTING, "except_directions": _UNRATED}
-    actuals = _figures(q.targeted_measure_figures(session, q.ACTUALS, latest, **where))
-    profiled = _figures(q.targeted_measure_figures(session, q.PROFILED, latest, **where))
+    actuals = figures_by_measure(q.targeted_measure_figures(session, q.ACTUALS, latest, **where))
+    profiled = figures_by_measure(q.targeted_measure_figures(session, q.PROFILED, latest, **where))
     gaps = []
     for row in q.targeted_measures(session, RULE_FIELDS, **where):
         if why := _missed_trend(row, latest, actuals.get(row.id), profiled.get(row.id, {})):
@@ -229,8 +220,8 @@ def _kpi_gaps(session: Session, latest: Quarter) -> list[Gap]:
         Gap("missing_actual", None, f"{code}@{latest}", f"KPI {code} {name!r} has no actual for {latest}", kpi=code)
         for code, name in q.kpis_gone_quiet(session, latest, frequencies=_due_frequencies(latest))
     ]
-    actuals = _figures(q.targeted_kpi_figures(session, q.ACTUALS, latest, except_directions=_UNRATED))
-    profiled = _figures(q.targeted_kpi_figures(session, q.PROFILED, latest, except_directions=_UNRATED))
+    actuals = figures_by_measure(q.targeted_kpi_figures(session, q.ACTUALS, latest, except_directions=_UNRATED))
+    profiled = figures_by_measure(q.targeted_kpi_figures(session, q.PROFILED, latest, except_directions=_UNRATED))
     commented = q.kpis_commented(session, latest)
     for row in q.targeted_kpis(session, RULE_FIELDS, except_directions=_UNRATED):
         if why := _missed_trend(row, latest, actuals.get(row.id), profiled.get(row.id, {})):

@@ -132,9 +132,9 @@ def kpi_register(db: Database, quarter: Quarter | None = None) -> tuple[Quarter,
     with db.reading() as session:
         found = q.all_kpis(session)
         measure_ids = [measure.id for _, measure in found]
-        actuals = _by_measure((row.measure_id, row.fy_start_year, row.quarter, row.value) for row in figures_q.measure_rows(session, measure_ids))
-        profiled = _by_measure(figures_q.measure_targets(session, measure_ids))
-        forecasts = _by_measure(figures_q.measure_forecasts(session, measure_ids))
+        actuals = rows.figures_by_measure((row.measure_id, row.fy_start_year, row.quarter, row.value) for row in figures_q.measure_rows(session, measure_ids))
+        profiled = rows.figures_by_measure(figures_q.measure_targets(session, measure_ids))
+        forecasts = rows.figures_by_measure(figures_q.measure_forecasts(session, measure_ids))
         links = _links(session, [kpi.id for kpi, _ in found])
         lines = []
         for kpi, measure in found:
@@ -159,8 +159,8 @@ def kpi_detail(db: Database, code: str) -> KpiDetail:
         fields = rows.measure_fields(measure)
         item = MeasureItem(id=measure.id, version=measure.version, fields=fields, parent_kind="kpi", parent_code=kpi.code)
         values = {Quarter(row.fy_start_year, row.quarter): row for row in figures_q.measure_values(session, measure.id)}
-        profiled = _by_measure(figures_q.measure_targets(session, [measure.id]))[measure.id]
-        forecasts = _by_measure(figures_q.measure_forecasts(session, [measure.id]))[measure.id]
+        profiled = rows.figures_by_measure(figures_q.measure_targets(session, [measure.id]))[measure.id]
+        forecasts = rows.figures_by_measure(figures_q.measure_forecasts(session, [measure.id]))[measure.id]
         comments = {Quarter(c.fy_start_year, c.quarter): _comment(c) for c in q.commentary_of(session, [kpi.id])}
         ambitions = _links(session, [kpi.id])[kpi.id]
     known = [*values, *profiled, *forecasts, *comments]
@@ -182,13 +182,6 @@ def kpi_detail(db: Database, code: str) -> KpiDetail:
     except ValueError as exc:
         quarters, trend, problem = (), MeasureTrend(measure=item, points=()), str(exc)
     return KpiDetail(kpi.code, kpi.version, kpi.service, ambitions, item, quarters, trend, problem)
-
-
-def _by_measure(found) -> defaultdict[int, dict[Quarter, float]]:
-    grouped: defaultdict[int, dict[Quarter, float]] = defaultdict(dict)
-    for measure_id, year, number, value in found:
-        grouped[measure_id][Quarter(year, number)] = value
-    return grouped
 
 
 def _links(session: Session, kpi_ids: list[int]) -> defaultdict[int, tuple[tuple[str, str], ...]]:

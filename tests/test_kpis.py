@@ -20,6 +20,7 @@ from projtui.services import kpis, reviews, users
 from projtui.services.importing import import_snapshot
 from projtui.services.opening import open_portfolio
 from projtui.services.transfer import export_snapshot, load_sample
+from projtui.snapshot.diff_render import render_text
 from projtui.snapshot.reader import read_document
 from projtui.store import tables as t
 from projtui.store.errors import ConstraintViolation
@@ -214,6 +215,9 @@ def test_an_import_changes_a_kpi_figure_by_figure_and_keeps_who_entered_the_rest
     text = "".join(export_snapshot(db)).replace("21.0", "20.5")
     result = import_snapshot(db, text, source="k.toml", actor="bob")
     assert [(c.entity, c.key, c.old, c.new, c.project) for c in result.changes] == [("kpi_actual", "HB1@2026/27 Q2", 21.0, 20.5, None)]
+    assert render_text(result.changes, result.before, result.after) == (
+        'KPIs\n  ~ KPI HB1 "Days to process new claims" actual 2026/27 Q2: 21.0 → 20.5\n0 added, 1 changed, 0 removed\n'
+    )
     assert [(q.entry.value, q.entry.entered_by) for q in kpis.kpi_detail(db, "HB1").quarters] == [(20.5, "bob"), (23.5, "alice")]
 
 

@@ -5,7 +5,7 @@ Update the snapshots after an intended change with `pytest tests/ui/test_kpis.py
 
 from __future__ import annotations
 
-from support import footer, screen_text, settle, still
+from support import footer, screen_text, settle, still, type_into
 
 from projtui.config import Settings
 from projtui.domain.measures import MeasureStatus
@@ -124,6 +124,23 @@ async def test_commentary_and_the_definition_are_edited_in_the_house_form(make_a
         await settle(pilot)
         # Refused beside the field, as every form refuses: the ambition must exist.
         assert isinstance(pilot.app.screen, FormScreen) and "unknown ambition code" in screen_text(pilot.app)
+
+
+async def test_n_adds_a_kpi_in_the_house_form_and_opens_it(make_app, sample_db):
+    async with make_app(sample_db).run_test(size=WIDE) as pilot:
+        await _register(pilot)
+        await pilot.press("n")
+        await settle(pilot)
+        assert isinstance(pilot.app.screen, FormScreen)
+        await type_into(pilot, "code", "GYM01")
+        await type_into(pilot, "name", "Gym memberships")
+        await type_into(pilot, "service", "Leisure")
+        await type_into(pilot, "ambitions", "A3")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(pilot.app.screen, KpiScreen) and pilot.app.screen.code == "GYM01"
+        detail = kpis.kpi_detail(sample_db, "GYM01")
+        assert (detail.fields.name, detail.service, detail.ambitions[0][0]) == ("Gym memberships", "Leisure", "A3")
 
 
 def _kpi_app(db, *keys: str):

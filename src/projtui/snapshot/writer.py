@@ -100,9 +100,15 @@ class _Field:
     order: Callable[[list], list] | None  # canonical order of a list, if it has one
 
 
+# Keys written before the model's field order: a KPI says what it is and whose it is before its measure keys.
+_FIRST_KEYS: dict[type[BaseModel], tuple[str, ...]] = {doc.Kpi: ("code", "name", "description", "service", "owner", "ambitions")}
+
+
 @functools.cache
 def _layout(kind: type[BaseModel]) -> tuple[_Field, ...]:
-    return tuple(_Field(name, f"{_key(name)} = ", _CANONICAL_ORDER.get((kind, name))) for name in kind.model_fields)
+    first = _FIRST_KEYS.get(kind, ())
+    names = [*first, *(name for name in kind.model_fields if name not in first)]
+    return tuple(_Field(name, f"{_key(name)} = ", _CANONICAL_ORDER.get((kind, name))) for name in names)
 
 
 def _section(model: BaseModel, name: str, out: list[str], *, array: bool) -> None:

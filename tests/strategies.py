@@ -144,14 +144,30 @@ def projects(draw, code: str, ambitions: list[str]) -> dict:
 
 
 @st.composite
+def kpis(draw, code: str, ambitions: list[str]) -> dict:
+    """A corporate KPI: a measure with a code, a service, ambitions and commentary per quarter."""
+    kpi = draw(measures())
+    commentary = draw(st.dictionaries(quarter_labels(), texts, max_size=2))
+    return {
+        **kpi,
+        "code": code,
+        "service": draw(st.none() | titles),
+        "ambitions": draw(st.lists(st.sampled_from(ambitions), unique=True)) if ambitions else [],
+        "commentary": {label: text for label, text in {Quarter.parse(k): (k, v) for k, v in commentary.items()}.values()},
+    }
+
+
+@st.composite
 def documents(draw) -> Document:
     ambitions = draw(st.lists(codes, unique=True, max_size=3))
     project_codes = draw(st.lists(codes, unique=True, max_size=3))
+    kpi_codes = draw(st.lists(codes, unique=True, max_size=2))
     return Document.model_validate(
         {
             "exported_at": draw(st.none() | st.datetimes(timezones=st.just(dt.UTC))),
             "portfolio": {"name": draw(st.none() | titles)},
             "ambitions": [{"code": c, "title": draw(titles), "description": draw(st.none() | texts)} for c in ambitions],
             "projects": [draw(projects(c, ambitions)) for c in project_codes],
+            "kpis": [draw(kpis(c, ambitions)) for c in kpi_codes],
         }
     )

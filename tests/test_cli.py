@@ -369,10 +369,15 @@ def test_check_lists_the_sample_gaps_and_exits_1(cli, tmp_path):
             "was due for review by 2026-06-30") in overdue
     # Measures whose trend misses their target (issue 13), e.g. SP-11's savings, a cumulative measure.
     forecasts = [line for line in gaps.splitlines() if "is forecast to miss its target" in line]
-    assert len(forecasts) == 15 and all(line.split()[1] == "forecasts" for line in forecasts)
+    assert len(forecasts) == 16 and all(line.split()[1] == "forecasts" for line in forecasts)  # 15 project measures and KPI WST02
     assert any(line.startswith("SP-11") and "'Recurring savings delivered against budget (year to date)'" in line for line in forecasts)
     assert "SP-01 " not in "".join(forecasts) and "M7" not in out  # the activity indicator has no target, and that is no gap
-    assert gaps.splitlines()[-1] == f"{25 + len(overdue)} gaps found (latest quarter: 2026/27 Q2)."
+    # Corporate KPIs (issue 13) at their codes, after the projects: one forecast to miss, four amber without commentary.
+    kpi_lines = [line for line in gaps.splitlines() if line.startswith(("BEN", "ECO", "HOU", "WST"))]
+    assert kpi_lines[0] == ("BEN02      KPIs           KPI BEN02 'Average days to process Housing Benefit change events' "
+                            "is within tolerance in 2026/27 Q2 and has no commentary")
+    assert len(kpi_lines) == 5
+    assert gaps.splitlines()[-1] == f"{25 + 5 + len(overdue)} gaps found (latest quarter: 2026/27 Q2)."
     # Monitor-only measures are a choice: listed for information, not counted.
     assert notes.splitlines() == [
         "SP-02      measures       measure M4 'Email and SMS bulletin subscribers' has no target (monitor only)",
@@ -387,12 +392,15 @@ def test_check_as_json_gives_every_gap_in_full_for_scripts(cli, tmp_path):
     assert result.returncode == 1, result.stderr
     found = json.loads(result.stdout)
     overdue = [gap for gap in found["gaps"] if gap["kind"] == "risk_past_review"]
-    assert found["latest_quarter"] == "2026/27 Q2" and len(found["gaps"]) == 27 + len(overdue)
+    assert found["latest_quarter"] == "2026/27 Q2" and len(found["gaps"]) == 27 + 5 + len(overdue)  # 5: the sample KPIs' gaps
     assert [gap["kind"] for gap in found["gaps"] if gap["severity"] == "note"] == ["measure_no_target"] * 2
     (planning,) = [gap for gap in overdue if gap["key"] == "SP-09/R01"]
     assert (planning["project"], planning["area"]) == ("SP-09", "risks")
     misses = [gap for gap in found["gaps"] if gap["kind"] == "forecast_to_miss"]
-    assert len(misses) == 15 and {gap["area"] for gap in misses} == {"forecasts"}
+    assert len(misses) == 16 and {gap["area"] for gap in misses} == {"forecasts"}
+    # A KPI's gap names the KPI, not a project (issue 13).
+    (bins,) = [gap for gap in misses if gap["kpi"] is not None]
+    assert (bins["kpi"], bins["project"], bins["key"]) == ("WST02", None, "WST02")
     (shared,) = [gap for gap in found["gaps"] if gap["kind"] == "double_counting"]
     assert shared["area"] == "attribution" and shared["project"] is None
     assert (shared["projects"], shared["items"]) == (["SP-02", "SP-12"], ["SP-02/M1", "SP-12/M1"])

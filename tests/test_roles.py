@@ -17,7 +17,7 @@ from projtui.domain.errors import PermissionDenied, ProjtuiError, RuleError
 from projtui.domain.quarter import Quarter
 from projtui.domain.records import OutputFields, ProjectFields
 from projtui.domain.roles import Action, Role, allowed, is_named_in
-from projtui.services import acting, plans, projects, reviews, users
+from projtui.services import acting, kpis, plans, projects, reviews, users
 from projtui.services.importing import import_snapshot
 from projtui.services.opening import open_portfolio
 from projtui.services.transfer import load_sample
@@ -107,6 +107,11 @@ def _add_user(db, actor, code):
     users.add_user(db, "newcomer", actor=actor)
 
 
+def _kpi_actual(db, actor, code):
+    # A KPI is a service's, never a project's: `code` names no owner of it, so a project lead may not, even on their own project.
+    kpis.set_kpi_actual(db, "BEN01", Q3, 15.0, expected_version=None, actor=actor)
+
+
 WRITES: dict[str, tuple[Action, Callable]] = {
     "edit project": (Action.EDIT_PROJECT, _edit_project),
     "edit plan": (Action.EDIT_PROJECT, _edit_plan),
@@ -119,6 +124,7 @@ WRITES: dict[str, tuple[Action, Callable]] = {
     "import": (Action.IMPORT, _import),
     "name editor": (Action.NAME_EDITORS, _name_editor),
     "add user": (Action.MANAGE_USERS, _add_user),
+    "KPI actual": (Action.EDIT_KPIS, _kpi_actual),
 }
 OWN_WORK = {"edit project", "edit plan", "enter actual", "save review"}
 

@@ -19,11 +19,11 @@ from projtui.snapshot.diff import diff_documents
 from projtui.snapshot.diff_render import render_text
 from projtui.snapshot.reader import read_document
 
-_VERSION_2_TABLES = re.compile(r"\n\[\[projects\.(?:risks|(?:benefits|outcomes)\.measures\.benchmarks)\]\]\n(?:[^\n\[][^\n]*\n)*")
+_VERSION_2_TABLES = re.compile(r"\n\[\[(?:kpis|projects\.risks|projects\.(?:benefits|outcomes)\.measures\.benchmarks)\]\]\n(?:[^\n\[][^\n]*\n)*")
 
 
 def as_version_1(text: str) -> str:
-    """The sample as it was before risks and benchmarks: no [[projects.risks]] or [[….benchmarks]], schema_version 1."""
+    """The sample as it was before version 2: no [[projects.risks]], [[kpis]] or [[….benchmarks]], schema_version 1."""
     return _VERSION_2_TABLES.sub("", text).replace("schema_version = 2\n", "schema_version = 1\n", 1)
 
 
@@ -61,13 +61,15 @@ def test_a_version_1_file_imports_unchanged(db):
     assert risks.risk_register(db, "SP-08").risks == ()
 
 
-def test_importing_version_2_over_version_1_adds_only_the_risks_and_benchmarks(db):
+def test_importing_version_2_over_version_1_adds_only_the_risks_kpis_and_benchmarks(db):
     import_snapshot(db, as_version_1(sample_text()), source="v1.toml", actor="setup")
     result = import_snapshot(db, sample_text(), source="lancaster.toml", actor="setup", dry_run=True)
-    assert {(c.entity, c.kind) for c in result.changes} == {("risk", "added"), ("benchmark", "added")}
+    assert {(c.entity, c.kind) for c in result.changes} == {("risk", "added"), ("kpi", "added"), ("benchmark", "added")}
     assert sum(c.entity == "risk" for c in result.changes) == 10
+    assert sum(c.entity == "kpi" for c in result.changes) == 23  # a KPI comes whole: one change, its figures with it
     text = render_text(result.changes, result.before, result.after)
     assert '+ risk R03 "Grid connection upgrade delayed by the DNO"' in text
+    assert '+ KPI HOU02 "Households in temporary accommodation at quarter end"' in text
 
 
 def test_a_changed_risk_is_one_change_per_field_and_audited_on_import(db):

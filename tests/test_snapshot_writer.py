@@ -121,8 +121,13 @@ def canonical(document: Document) -> Document:
             "outputs": outputs, "outcomes": outcomes, "benefits": benefits, "reviews": reviews, "ambitions": ambitions, "risks": by_code(p.risks),
         })
 
+    def kpi(k):
+        return measure(k).model_copy(update={"ambitions": k.ambitions[:1] + by_code_text(k.ambitions[1:])})
+
     ambitions = [a.model_copy(update={"priorities": by_code(a.priorities)}) for a in by_code(document.ambitions)]
-    return document.model_copy(update={"ambitions": ambitions, "projects": [project(p) for p in by_code(document.projects)]})
+    return document.model_copy(update={
+        "ambitions": ambitions, "projects": [project(p) for p in by_code(document.projects)], "kpis": [kpi(k) for k in by_code(document.kpis)],
+    })
 
 
 # --- the written text ------------------------------------------------------------

@@ -68,4 +68,4 @@ def _print(faults: list[Gap], latest: Quarter | None) -> None:
 
 def _print_lines(gaps: list[Gap]) -> None:
     for gap in gaps:
-        typer.echo(f"{gap.project or '-':<10} {gap.area:<14} {gap.message}")
+        typer.echo(f"{gap.place or '-':<10} {gap.area:<14} {gap.message}")

@@ -202,6 +202,12 @@ class MeasureFields(Strict):
         return self
 
 
+class CommentaryFields(Strict):
+    """The owner's commentary on one quarter of a corporate KPI (issue 13); blank removes it."""
+
+    text: Text | None = None
+
+
 class OutcomeFields(Strict):
     code: Code
     title: Title

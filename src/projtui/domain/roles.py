@@ -60,6 +60,8 @@ class Action(Enum):
     NAME_EDITORS = "naming a project's editors"
     MANAGE_USERS = "managing users"
     SET_OWN_PASSWORD = "setting your own password"
+    # A corporate KPI belongs to a service, not a project, so no project lead owns one (issue 13).
+    EDIT_KPIS = "changing a corporate KPI or its figures"
 
 
 # The least role that may take each action on any project.
@@ -75,6 +77,7 @@ _LEAST_ROLE = {
     Action.NAME_EDITORS: Role.PERFORMANCE_OFFICER,
     Action.MANAGE_USERS: Role.ADMIN,
     Action.SET_OWN_PASSWORD: Role.VIEWER,  # any active user; another's password is MANAGE_USERS
+    Action.EDIT_KPIS: Role.PERFORMANCE_OFFICER,
 }
 
 # What a project lead may also do, on the projects that are theirs (lead, SRO or named editor).

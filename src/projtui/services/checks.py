@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -22,12 +21,14 @@ from projtui.domain.measures import (
     MIN_POINTS,
     RULE_FIELDS,
     MeasureRule,
+    quarter_figures,
     realisation_forecast,
 )
 from projtui.domain.progress import Progress, counted, no_progress
 from projtui.domain.quarter import Quarter
 from projtui.domain.risks import RiskStatus
 from projtui.services.reviews.quarter import latest_quarter
+from projtui.services.reviews.rows import figures_by_measure
 from projtui.store.database import Database
 from projtui.store.queries import checks as q
 from projtui.store.queries import risks as risk_rows
@@ -50,6 +51,7 @@ KINDS = {
     "no_owner": "ownership",
     "double_counting": "attribution",
     "rag_without_commentary": "reviews",
+    "kpi_without_commentary": "KPIs",
     "risk_past_review": "risks",
 }
 _ORDER = {kind: i for i, kind in enumerate(KINDS)}
@@ -73,11 +75,17 @@ CLAIMANTS_SHOWN = 5
 @dataclass(frozen=True)
 class Gap:
     kind: str
-    project: str | None  # None: a finding across projects, listed after every project's own
+    project: str | None  # None: a KPI's (`kpi`) or a finding across projects, listed after every project's own
     key: str
     message: str
     projects: tuple[str, ...] = ()  # a finding across projects: every project it names, in code order
     items: tuple[str, ...] = ()  # and each of their items it is about, as project/code
+    kpi: str | None = None  # the corporate KPI it is about, by code (issue 13)
+
+    @property
+    def place(self) -> str | None:
+        """Where the gap is: its project, or its KPI."""
+        return self.project or self.kpi
 
     @property
     def area(self) -> str:
@@ -89,7 +97,9 @@ class Gap:
 
     @property
     def sort_key(self) -> tuple:
-        return (self.is_note, self.project is None, natural_key(self.project or ""), _ORDER[self.kind], natural_key(self.key))
+        # Projects' gaps, then KPIs', then findings across projects.
+        after = 0 if self.project else 1 if self.kpi else 2
+        return (self.is_note, after, natural_key(self.place or ""), _ORDER[self.kind], natural_key(self.key))
 
 
 def find_gaps(db: Database, progress: Progress = no_progress, *, today: dt.date | None = None) -> tuple[list[Gap], Quarter | None]:
@@ -110,6 +120,7 @@ def find_gaps(db: Database, progress: Progress = no_progress, *, today: dt.date 
         ),
         lambda session: _missing_actuals(session, latest) if latest else [],
         lambda session: _forecast_to_miss(session, latest) if latest else [],
+        lambda session: _kpi_gaps(session, latest) if latest else [],
         _no_owner,
         _double_counting,
         _unexplained_ratings,
@@ -159,40 +170,71 @@ def _targets_without_trajectory(session: Session) -> list[Gap]:
     return gaps
 
 
+def _due_frequencies(latest: Quarter) -> list[str]:
+    return [f.value for f in Frequency if latest.quarter in due_quarters(f)]
+
+
 def _missing_actuals(session: Session, latest: Quarter) -> list[Gap]:
     """Measures that have been reporting, are due in the latest quarter, and have nothing for it."""
-    rows = q.measures_gone_quiet(
-        session, latest,
-        frequencies=[f.value for f in Frequency if latest.quarter in due_quarters(f)],
-        except_stages=_NOT_REPORTING,
-    )
+    rows = q.measures_gone_quiet(session, latest, frequencies=_due_frequencies(latest), except_stages=_NOT_REPORTING)
     return _measure_gaps(rows, "missing_actual", f"has no actual for {latest}")
 
 
+def _missed_trend(row, latest: Quarter, actuals: dict[Quarter, float] | None, profiled: dict[Quarter, float]) -> str | None:
+    """Why the measure's trend to ``latest`` misses its target (`domain.measures.realisation_forecast`), or None when it does not."""
+    if actuals is None or len(actuals) < MIN_POINTS:  # no trend to miss with
+        return None
+    try:
+        forecast = realisation_forecast(MeasureRule.from_measure(row), latest, actuals, profiled)
+    except ValueError:  # a rule that cannot be read: other checks and review mode say so
+        return None
+    if not forecast.will_miss:
+        return None
+    return (
+        f"is forecast to miss its target: its trend reaches "
+        f"{format_number(forecast.value)} by {forecast.horizon}, against {format_band(forecast.target, forecast.target_max)}"
+    )
+
+
 def _forecast_to_miss(session: Session, latest: Quarter) -> list[Gap]:
-    """Measures whose trend to the latest quarter misses their target (`domain.measures.realisation_forecast`)."""
+    """Measures whose trend to the latest quarter misses their target."""
     where = {"except_stages": _NOT_REPORTING, "except_directions": _UNRATED}
-    figures: dict[str, dict[int, dict[Quarter, float]]] = {"actuals": defaultdict(dict), "targets": defaultdict(dict)}
-    quarter = functools.cache(Quarter)  # a few quarters, each met thousands of times
-    for name, table in (("actuals", q.ACTUALS), ("targets", q.PROFILED)):
-        for measure_id, year, number, value in q.targeted_measure_figures(session, table, latest, **where):
-            figures[name][measure_id][quarter(year, number)] = value
+    actuals = figures_by_measure(q.targeted_measure_figures(session, q.ACTUALS, latest, **where))
+    profiled = figures_by_measure(q.targeted_measure_figures(session, q.PROFILED, latest, **where))
     gaps = []
     for row in q.targeted_measures(session, RULE_FIELDS, **where):
-        actuals = figures["actuals"].get(row.id)
-        if actuals is None or len(actuals) < MIN_POINTS:  # no trend to miss with
+        if why := _missed_trend(row, latest, actuals.get(row.id), profiled.get(row.id, {})):
+            gaps.append(Gap("forecast_to_miss", row.project, f"{row.project}/{row.code}", f"measure {row.code} {row.name!r} {why}"))
+    return gaps
+
+
+def _kpi_gaps(session: Session, latest: Quarter) -> list[Gap]:
+    """Corporate KPIs (issue 13) in the measure checks that apply to them, each placed at its code.
+
+    Due in the latest quarter with nothing for it; forecast to miss by its
+    trend; rated amber or red (`MeasureStatus.rag`) there with no commentary
+    for the quarter. A KPI belongs to no project, so it is never a project
+    without a review or an ambition.
+    """
+    gaps = [
+        Gap("missing_actual", None, f"{code}@{latest}", f"KPI {code} {name!r} has no actual for {latest}", kpi=code)
+        for code, name in q.kpis_gone_quiet(session, latest, frequencies=_due_frequencies(latest))
+    ]
+    actuals = figures_by_measure(q.targeted_kpi_figures(session, q.ACTUALS, latest, except_directions=_UNRATED))
+    profiled = figures_by_measure(q.targeted_kpi_figures(session, q.PROFILED, latest, except_directions=_UNRATED))
+    commented = q.kpis_commented(session, latest)
+    for row in q.targeted_kpis(session, RULE_FIELDS, except_directions=_UNRATED):
+        if why := _missed_trend(row, latest, actuals.get(row.id), profiled.get(row.id, {})):
+            gaps.append(Gap("forecast_to_miss", None, row.kpi, f"KPI {row.kpi} {row.name!r} {why}", kpi=row.kpi))
+        if row.kpi_id in commented:
             continue
         try:
-            rule = MeasureRule.from_measure(row)
-            forecast = realisation_forecast(rule, latest, actuals, figures["targets"].get(row.id, {}))
-        except ValueError:  # a rule that cannot be read: other checks and review mode say so
+            rated = quarter_figures(MeasureRule.from_measure(row), latest, actuals.get(row.id, {}), profiled.get(row.id, {})).status
+        except ValueError:
             continue
-        if forecast.will_miss:
-            message = (
-                f"measure {row.code} {row.name!r} is forecast to miss its target: its trend reaches "
-                f"{format_number(forecast.value)} by {forecast.horizon}, against {format_band(forecast.target, forecast.target_max)}"
-            )
-            gaps.append(Gap("forecast_to_miss", row.project, f"{row.project}/{row.code}", message))
+        if rated.rag.needs_commentary:
+            message = f"KPI {row.kpi} {row.name!r} is {rated.label.lower()} in {latest} and has no commentary"
+            gaps.append(Gap("kpi_without_commentary", None, f"{row.kpi}@{latest}", message, kpi=row.kpi))
     return gaps
 
 

@@ -20,7 +20,7 @@ BATCH_SIZE = 500
 
 
 def read_header(session: Session) -> doc.Document:
-    """Everything in the document but the projects."""
+    """Everything in the document but the projects: the portfolio, ambitions and KPIs."""
     settings = q.settings(session)
     priorities = defaultdict(list)
     for row in q.priorities(session):
@@ -31,7 +31,51 @@ def read_header(session: Session) -> doc.Document:
     ]
     ambitions.sort(key=lambda ambition: natural_key(ambition.code))
     portfolio = doc.PortfolioFields.model_validate({k: settings.get(f"portfolio.{k}") for k in doc.PortfolioFields.model_fields})
-    return doc.Document(portfolio=portfolio, ambitions=ambitions)
+    return doc.Document(portfolio=portfolio, ambitions=ambitions, kpis=_kpis(session))
+
+
+def _kpis(session: Session) -> list[doc.Kpi]:
+    """Every KPI in code order: its measure as a project's measure is read, with its service, ambitions and commentary."""
+    rows = q.kpi_measures(session)
+    if not rows:
+        return []
+    measure_ids = [row.id for row in rows]
+    values = _grouped(q.actuals(session, measure_ids, None), "measure_id")
+    targets = _grouped(q.targets(session, measure_ids, None), "measure_id")
+    forecasts = _grouped(q.forecasts(session, measure_ids, None), "measure_id")
+    benchmarks = _grouped(q.benchmarks(session, measure_ids), "measure_id")
+    links = defaultdict(list)
+    for kpi_id, code, primary in q.kpi_ambition_links(session):
+        links[kpi_id].append((not primary, natural_key(code), code))
+    commentary = _grouped(q.kpi_commentary(session), "kpi_id")
+    kpis = [
+        _measure(
+            doc.Kpi, row, values[row.id], targets[row.id], forecasts[row.id], benchmarks[row.id],
+            service=row.service,
+            ambitions=[code for *_, code in sorted(links[row.kpi_id])],
+            commentary={Quarter(c.fy_start_year, c.quarter): c.text for c in commentary[row.kpi_id]},
+        )
+        for row in rows
+    ]
+    return sorted(kpis, key=lambda kpi: natural_key(kpi.code))
+
+
+def _measure(
+    model: type[doc.Measure], row: Row, actual_rows: list, target_rows: list, forecast_rows: list, benchmark_rows: list, **extra
+) -> doc.Measure:
+    """A project's measure or a KPI (`model`) from its measure row and its figures' rows; `extra`: a KPI's own fields."""
+    return model.model_validate(
+        {
+            **_columns(row, doc.MeasureFields),
+            "targets": {Quarter(v.fy_start_year, v.quarter): v.value for v in target_rows},
+            "actuals": {Quarter(v.fy_start_year, v.quarter): v.value for v in actual_rows},
+            "provisional": [Quarter(v.fy_start_year, v.quarter) for v in actual_rows if v.provisional],
+            "notes": {Quarter(v.fy_start_year, v.quarter): v.note for v in actual_rows if v.note is not None},
+            "forecasts": {Quarter(v.fy_start_year, v.quarter): v.value for v in forecast_rows},
+            "benchmarks": [{**_columns(b, doc.BenchmarkFields), "period": FinancialYear(b.fy_start_year)} for b in benchmark_rows],
+            **extra,
+        }
+    )
 
 
 def project_ids_in_order(session: Session, codes: Iterable[str] | None = None) -> list[int]:
@@ -103,20 +147,7 @@ def _load_batch(session: Session, ids: Sequence[int], up_to: Quarter | None) -> 
     risks = _grouped(q.risks(session, ids), "project_id")
 
     def measure(row: Row) -> doc.Measure:
-        actual_rows = values[row.id]
-        return doc.Measure.model_validate(
-            {
-                **_columns(row, doc.MeasureFields),
-                "targets": {Quarter(v.fy_start_year, v.quarter): v.value for v in targets[row.id]},
-                "actuals": {Quarter(v.fy_start_year, v.quarter): v.value for v in actual_rows},
-                "provisional": [Quarter(v.fy_start_year, v.quarter) for v in actual_rows if v.provisional],
-                "notes": {Quarter(v.fy_start_year, v.quarter): v.note for v in actual_rows if v.note is not None},
-                "forecasts": {Quarter(v.fy_start_year, v.quarter): v.value for v in forecasts[row.id]},
-                "benchmarks": [
-                    {**_columns(b, doc.BenchmarkFields), "period": FinancialYear(b.fy_start_year)} for b in benchmarks[row.id]
-                ],
-            }
-        )
+        return _measure(doc.Measure, row, values[row.id], targets[row.id], forecasts[row.id], benchmarks[row.id])
 
     for project_id in ids:
         measures_of = defaultdict(list)

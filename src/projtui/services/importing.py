@@ -1,7 +1,7 @@
 """Applying a snapshot document to the database: validate everything, then one transaction.
 
-Ambitions and projects are upserted by code and never deleted by an import
-(a file holding one project must not wipe the others). Within a project the
+Ambitions, KPIs and projects are upserted by code and never deleted by an import
+(a file holding one project must not wipe the others). Within a project (or a KPI) the
 document is the truth: items, links, actuals and reviews it does not list
 are removed, and `--dry-run` shows exactly that before anything happens.
 
@@ -13,7 +13,7 @@ are an `Incoming` to the one path here: compare, refuse frozen changes, apply.
 from __future__ import annotations
 
 import functools
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -33,7 +33,7 @@ from projtui.services.import_freeze import FrozenChange, frozen_changes
 from projtui.services.import_freeze import problems as frozen_problems
 from projtui.services.permissions import require
 from projtui.snapshot import document as doc
-from projtui.snapshot.diff import Change, diff_documents, summarise
+from projtui.snapshot.diff import KPI_ENTITIES, Change, diff_documents, summarise
 from projtui.snapshot.reader import read_document
 from projtui.store import tables as t
 from projtui.store.database import Database
@@ -134,7 +134,9 @@ class _Snapshot:
         progress(f"Reading {self.source}", 0, 1)
         new = read_document(self.text, source=self.source, known_ambitions=frozenset(ambition_ids(session)))
         progress(f"Reading {self.source}", 1, 1)
-        current = database_side(session, [p.code for p in new.projects], {a.code for a in new.ambitions}, progress)
+        current = database_side(
+            session, [p.code for p in new.projects], {a.code for a in new.ambitions}, progress, kpi_codes={k.code for k in new.kpis}
+        )
         if new.portfolio == doc.PortfolioFields():
             new = new.model_copy(update={"portfolio": current.portfolio})
         return new, current
@@ -143,13 +145,16 @@ class _Snapshot:
         return frozen_problems(found, source=self.source, text=self.text)
 
 
-def database_side(session, project_codes: list[str], ambition_codes: set[str], progress: Progress) -> doc.Document:
-    """The database's document as far as an import names it: the portfolio fields, those ambitions and those projects."""
+def database_side(
+    session, project_codes: list[str], ambition_codes: set[str], progress: Progress, *, kpi_codes: set[str] = frozenset()
+) -> doc.Document:
+    """The database's document as far as an import names it: the portfolio fields, those ambitions, KPIs and projects."""
     header = read_header(session)
     ids = project_ids_in_order(session, project_codes)
     return doc.Document(
         portfolio=header.portfolio,
         ambitions=[a for a in header.ambitions if a.code in ambition_codes],
+        kpis=[k for k in header.kpis if k.code in kpi_codes],
         projects=list(counted(iter_projects(session, ids), len(ids), "Comparing with the database", progress)),
     )
 
@@ -172,6 +177,7 @@ def _apply(
         for name, value in new.portfolio.model_dump().items():
             snapshot_rows.replace_setting(session, f"portfolio.{name}", value)
     _upsert_ambitions(session, current, new, changes)
+    _write_kpis(session, new, changes, actor)
     touched = {change.project for change in changes if change.project}
     existing = {p.code: p for p in current.projects}
     rows = {code: (pid, version) for pid, code, version in snapshot_rows.project_versions(session) if code in touched}
@@ -244,6 +250,61 @@ def _upsert_ambitions(session, current: doc.Document, new: doc.Document, changes
     session.flush()
 
 
+def _write_kpis(session, new: doc.Document, changes: list[Change], actor: str) -> None:
+    """Each KPI the changes touch, written whole: its row kept (by code), its measure, links and commentary anew.
+
+    An actual whose value, flag and note are unchanged keeps who entered it
+    and when, and unchanged commentary its author, as for a project's actuals.
+    """
+    touched = {change.key.partition("@")[0].partition("/")[0] for change in changes if change.entity in KPI_ENTITIES}
+    if not touched:
+        return
+    ids, ambitions, now = snapshot_rows.kpi_ids(session), ambition_ids(session), t.utcnow()
+    kept_commentary = {(row.kpi_id, row.fy_start_year, row.quarter): row for row in snapshot_rows.kpi_commentary(session)}
+    for kpi in new.kpis:
+        if kpi.code not in touched:
+            continue
+        old_id = ids.get(kpi.code)
+        kept = {(v.fy_start_year, v.quarter): (v.value, v.provisional, v.note, v.entered_by, v.entered_at)
+                for v in (snapshot_rows.kpi_actuals_kept(session, old_id) if old_id is not None else ())}
+        kpi_id = snapshot_rows.replace_kpi(session, old_id, {"code": kpi.code, "service": kpi.service})
+        commentary = []
+        for q, text in kpi.commentary.items():
+            before = kept_commentary.get((old_id, q.fy_start_year, q.quarter))
+            unchanged = before is not None and before.text == text
+            commentary.append({"text": text, "author": before.author if unchanged else actor,
+                               "updated_at": before.updated_at if unchanged else now, **_quarter(q)})
+        links = [{"ambition_id": ambitions[code], "is_primary": i == 0} for i, code in enumerate(kpi.ambitions)]
+        measure_id = snapshot_rows.add_kpi_figures(session, kpi_id, _scalars(kpi, doc.MeasureFields), links, commentary)
+        _write_figures(session, [(measure_id, kpi, lambda q: kept.get((q.fy_start_year, q.quarter)))], actor, now)
+
+
+def _write_figures(session, measures: list[tuple[int, doc.Measure, Callable]], actor: str, now) -> None:
+    """The measures' profiled targets, year-end forecasts, benchmarks and actuals, a bulk insert each.
+
+    `kept(quarter)` is what the database held for that actual before the
+    import (value, provisional, note, entered_by, entered_at), or None: an
+    actual unchanged keeps who entered it and when.
+    """
+    values, targets, forecasts, benchmarks = [], [], [], []
+    for measure_id, m, kept_for in measures:
+        targets += [{"measure_id": measure_id, "value": v, **_quarter(q)} for q, v in m.targets.items()]
+        forecasts += [{"measure_id": measure_id, "value": v, **_quarter(q)} for q, v in m.forecasts.items()]
+        benchmarks += [benchmark_values(measure_id, b) for b in m.benchmarks]
+        for q, v in m.actuals.items():
+            provisional, note = q in m.provisional, m.notes.get(q)
+            kept = kept_for(q)
+            by, at = (kept[3], kept[4]) if kept and kept[:3] == (v, provisional, note) else (actor, now)
+            values.append(
+                {"measure_id": measure_id, "value": v, "provisional": provisional, "note": note,
+                 "entered_by": by, "entered_at": at, "version": 1, **_quarter(q)}
+            )
+    bulk.insert_rows(session, t.MeasureTarget, targets)
+    bulk.insert_rows(session, t.MeasureForecast, forecasts)
+    bulk.insert_rows(session, t.MeasureBenchmark, benchmarks)
+    bulk.insert_rows(session, t.MeasureValue, values)
+
+
 def _entered_metadata(session, project_id: int, code: str) -> dict:
     """Who entered each actual, so re-importing an unchanged value keeps its author."""
     return {
@@ -310,23 +371,15 @@ class TreeWriter:
         bulk.insert_rows(self.session, t.OutcomeBenefit, outcome_links)
         measure_ids = bulk.insert_rows_returning_ids(self.session, t.Measure, measures)
 
-        values, targets, forecasts, benchmarks = [], [], [], []
-        for measure_id, (project_code, m) in zip(measure_ids, measure_values, strict=True):
-            targets += [{"measure_id": measure_id, "value": v, **_quarter(q)} for q, v in m.targets.items()]
-            forecasts += [{"measure_id": measure_id, "value": v, **_quarter(q)} for q, v in m.forecasts.items()]
-            benchmarks += [benchmark_values(measure_id, b) for b in m.benchmarks]
-            for q, v in m.actuals.items():
-                provisional, note = q in m.provisional, m.notes.get(q)
-                kept = self.preserved.get((project_code, m.code, q.fy_start_year, q.quarter))
-                by, at = (kept[3], kept[4]) if kept and kept[:3] == (v, provisional, note) else (self.actor, now)
-                values.append(
-                    {"measure_id": measure_id, "value": v, "provisional": provisional, "note": note,
-                     "entered_by": by, "entered_at": at, "version": 1, **_quarter(q)}
-                )
-        bulk.insert_rows(self.session, t.MeasureTarget, targets)
-        bulk.insert_rows(self.session, t.MeasureForecast, forecasts)
-        bulk.insert_rows(self.session, t.MeasureBenchmark, benchmarks)
-        bulk.insert_rows(self.session, t.MeasureValue, values)
+        preserved = self.preserved
+        _write_figures(
+            self.session,
+            [
+                (measure_id, m, lambda q, project_code=project_code, m=m: preserved.get((project_code, m.code, q.fy_start_year, q.quarter)))
+                for measure_id, (project_code, m) in zip(measure_ids, measure_values, strict=True)
+            ],
+            self.actor, now,
+        )
         return {p.code: pid for pid, p in trees}
 
 

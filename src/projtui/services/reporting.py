@@ -38,5 +38,6 @@ def _build(db: Database, quarter: Quarter, progress: Progress, bands: RiskBands,
         projects = list(counted(iter_projects(session, ids, up_to=quarter), len(ids), "Reading projects", progress))
     gaps, latest = find_gaps(db, progress, today=today)
     document = header.model_copy(update={"projects": projects})
-    items = [GapItem(gap.kind, gap.area, gap.project, gap.message) for gap in gaps if not gap.is_note]
+    # KPIs' gaps wait for the report's KPI appendix (Appendix A), which will count them beside the KPIs themselves.
+    items = [GapItem(gap.kind, gap.area, gap.project, gap.message) for gap in gaps if not gap.is_note and gap.kpi is None]
     return build_model(document, quarter, items, gaps_as_of=latest, progress=progress, bands=bands)

@@ -40,7 +40,7 @@ from projtui.domain.codes import natural_key
 from projtui.domain.quarter import Quarter
 from projtui.snapshot import document as doc
 
-__all__ = ["ITEMS", "KINDS", "Change", "diff_documents", "measures_by_key", "placed_measures", "summarise", "totals"]
+__all__ = ["ITEMS", "KINDS", "KPI_ENTITIES", "Change", "diff_documents", "measures_by_key", "placed_measures", "summarise", "totals"]
 
 Kind = Literal["added", "removed", "changed"]
 KINDS: tuple[Kind, ...] = ("added", "changed", "removed")
@@ -92,6 +92,10 @@ _MEASURE = _field_names(doc.MeasureFields)
 _REVIEW = _field_names(doc.ReviewFields)
 _RISK = _field_names(doc.RiskFields)
 _BENCHMARK = _field_names(doc.BenchmarkFields)
+# A KPI's own fields: a measure's, and its service.
+_KPI = (*_MEASURE, "service")
+# The entities of a KPI's parts, each a key like "K1@2025/26 Q1" (quarterly) or "K1/A3" (ambition link).
+KPI_ENTITIES = ("kpi", "kpi_ambition_link", "kpi_target", "kpi_actual", "kpi_forecast", "kpi_benchmark", "kpi_commentary")
 
 
 def _scalars(record: BaseModel, fields: tuple[str, ...], **extra: object) -> Values:
@@ -199,7 +203,8 @@ def diff_documents(old: doc.Document, new: doc.Document) -> list[Change]:
     """Every difference from `old` to `new`, in a fixed order.
 
     The portfolio, then ambitions (natural code order, each followed by its
-    priorities), then projects in natural code order. Within a project: its
+    priorities), then KPIs (natural code order, each followed by its
+    ambition links, targets, actuals, forecasts and commentary), then projects in natural code order. Within a project: its
     own fields (and primary ambition), ambition links, the Benefits Review
     Plan, outputs, outcomes, benefits, measures, output and outcome links,
     targets, actuals, year-end forecasts (by measure, then quarter),
@@ -208,6 +213,8 @@ def diff_documents(old: doc.Document, new: doc.Document) -> list[Change]:
     """
     changes = _portfolio_changes(old.portfolio, new.portfolio)
     changes += _diff_ambitions(_by_code(old.ambitions), _by_code(new.ambitions))
+    if old.kpis != new.kpis:
+        changes += _diff_kpis(_by_code(old.kpis), _by_code(new.kpis))
     old_projects, new_projects = _by_code(old.projects), _by_code(new.projects)
     for code, a, b in _pairs(old_projects, new_projects, _natural):
         if a is not None and b is not None:
@@ -250,6 +257,38 @@ def _diff_ambitions(old: dict[str, doc.Ambition], new: dict[str, doc.Ambition]) 
         {k: _scalars(a, _AMBITION) for k, a in new.items()},
         key=lambda k: k, label="title", nested=priorities,
     )
+
+
+def _diff_kpis(old: dict[str, doc.Kpi], new: dict[str, doc.Kpi]) -> list[Change]:
+    """KPIs as records with a measure's fields, and their quarterly figures as a project measure's are compared."""
+    def parts(code: str) -> list[Change]:
+        a, b = old[code], new[code]
+        changes = _diff_keyed(
+            "kpi_ambition_link", _links(a.ambitions, "ambition"), _links(b.ambitions, "ambition"),
+            key=lambda k: f"{code}/{k}", label="ambition",
+        )
+        both: list[Matched] = [(code, a, b)]
+        changes += _diff_quarterly(None, "kpi_target", both, _targets)
+        changes += _diff_quarterly(None, "kpi_actual", both, _actuals)
+        changes += _diff_quarterly(None, "kpi_forecast", both, _forecasts)
+        changes += _diff_benchmarks(None, both, "kpi_benchmark")
+        changes += _diff_quarterly(None, "kpi_commentary", both, _commentary)
+        return changes
+
+    return _diff_keyed(
+        "kpi",
+        {k: _kpi_values(kpi) for k, kpi in old.items()},
+        {k: _kpi_values(kpi) for k, kpi in new.items()},
+        key=lambda k: k, label="name", nested=parts,
+    )
+
+
+def _kpi_values(kpi: doc.Kpi) -> Values:
+    return _scalars(kpi, _KPI, primary_ambition=kpi.ambitions[0] if kpi.ambitions else None)
+
+
+def _commentary(kpi: doc.Kpi) -> dict[str, Values]:
+    return {str(q): {"value": text} for q, text in kpi.commentary.items()}
 
 
 def _project_values(project: doc.Project) -> Values:
@@ -417,30 +456,33 @@ def _actuals(measure: doc.Measure) -> dict[str, Values]:
 
 
 def _diff_quarterly(
-    project: str, entity: str, measures: list[Matched], values: Callable[[doc.Measure], dict[str, Values]]
+    project: str | None, entity: str, measures: list[Matched], values: Callable[[Any], dict[str, Values]]
 ) -> list[Change]:
+    """Figures by quarter of measures in both documents: "SP-01/M2@2024/25 Q3", or "K1@2024/25 Q3" for a KPI (no project)."""
     changes: list[Change] = []
+    prefix = f"{project}/" if project else ""
     for key, old, new in measures:
         if old == new:
             continue
         changes += _diff_keyed(
             entity, values(old), values(new),
-            key=lambda q, key=key: f"{project}/{key}@{q}", label="value", project=project, order=_chronological,
+            key=lambda q, key=key: f"{prefix}{key}@{q}", label="value", project=project, order=_chronological,
         )
     return changes
 
 
-def _diff_benchmarks(project: str, measures: list[Matched]) -> list[Change]:
-    """A measure's comparator sets, matched by year and source: "SP-01/M2@2023/24 APSE family group"."""
+def _diff_benchmarks(project: str | None, measures: list[Matched], entity: str = "benchmark") -> list[Change]:
+    """A measure's comparator sets, matched by year and source: "SP-01/M2@2023/24 APSE family group", or "K1@…" for a KPI."""
     changes: list[Change] = []
+    prefix = f"{project}/" if project else ""
     for key, old, new in measures:
         if old.benchmarks == new.benchmarks:
             continue
         changes += _diff_keyed(
-            "benchmark",
+            entity,
             _index((f"{b.period} {b.source}", _scalars(b, _BENCHMARK)) for b in old.benchmarks),
             _index((f"{b.period} {b.source}", _scalars(b, _BENCHMARK)) for b in new.benchmarks),
-            key=lambda k, key=key: f"{project}/{key}@{k}", label="source", project=project,
+            key=lambda k, key=key: f"{prefix}{key}@{k}", label="source", project=project,
         )
     return changes
 

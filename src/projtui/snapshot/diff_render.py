@@ -21,6 +21,7 @@ from projtui.snapshot import document as doc
 from projtui.snapshot.diff import (
     ITEMS,
     KINDS,
+    KPI_ENTITIES,
     Change,
     placed_measures,
     summarise,
@@ -57,6 +58,7 @@ def render_text(changes: list[Change], old: doc.Document, new: doc.Document) -> 
 
     section("Portfolio", [c for c in changes if c.entity == "portfolio"], _portfolio_line)
     section("Ambitions", [c for c in changes if c.entity in ("ambition", "priority")], _ambition_line)
+    section("KPIs", [c for c in changes if c.entity in KPI_ENTITIES], lambda c: _kpi_line(c, names))
     whole = [c for c in changes if c.entity == "project" and c.kind != "changed"]
     section("Projects added", [c for c in whole if c.kind == "added"], whole_project)
     section("Projects removed", [c for c in whole if c.kind == "removed"], whole_project)
@@ -166,6 +168,29 @@ def _ambition_line(change: Change) -> str:
     return f"{what} {_quote(str(_whole(change)))}"
 
 
+def _kpi_line(change: Change, names: _Names) -> str:
+    """A KPI as a whole, a field of it, a link to an ambition, or one quarter's figure or commentary."""
+    if change.entity == "kpi_ambition_link":
+        code, _, ambition = change.key.partition("/")
+        return f"KPI {code} " + ("linked to" if change.kind == "added" else "unlinked from") + f" ambition {ambition}"
+    if change.entity == "kpi_benchmark":
+        code, _, rest = change.key.partition("@")
+        year, _, source = rest.partition(" ")
+        what = f"KPI {code} {_quote(names.kpi(code))} benchmark {year} {_quote(source)}"
+        return what if change.kind != "changed" else f"{what} {_field_change(change.field or '', change)}"
+    if change.entity != "kpi":
+        code, _, quarter = change.key.rpartition("@")
+        what = f"KPI {code} {_quote(names.kpi(code))} {change.entity.removeprefix('kpi_')} {quarter}"
+        if change.kind == "changed" and change.field != "value":
+            return f"{what} {_field_change(change.field or '', change)}"
+        return f"{what}: {_values(change)}"
+    if change.kind != "changed":
+        return f"KPI {change.key} {_quote(str(_whole(change)))}"
+    if change.field == "name":
+        return f"KPI {change.key} {_field_change('name', change)}"
+    return f"KPI {change.key} {_quote(names.kpi(change.key))} {_field_change(change.field or '', change)}"
+
+
 def _project_line(change: Change, names: _Names) -> str:
     local = change.key[len(change.project or "") + 1:]  # the key after "SP-01/" or "SP-01@"
     return _PROJECT_LINES.get(change.entity, _item_line)(change, local, names)
@@ -258,7 +283,9 @@ class _Names:
     def __init__(self, old: doc.Document, new: doc.Document):
         self._projects: dict[str, str] = {}
         self._items: dict[tuple[str, str, str], str] = {}
+        self._kpis: dict[str, str] = {}
         for document in (old, new):
+            self._kpis.update((kpi.code, kpi.name) for kpi in document.kpis)
             for project in document.projects:
                 self._projects[project.code] = project.name
                 for entity, attribute, _ in ITEMS:
@@ -271,6 +298,9 @@ class _Names:
 
     def project(self, code: str) -> str:
         return self._projects.get(code, "")
+
+    def kpi(self, code: str) -> str:
+        return self._kpis.get(code, "")
 
     def item(self, project: str, entity: str, code: str) -> str:
         return self._items.get((project, entity, code), "")

@@ -5,7 +5,7 @@ of a whole-portfolio file. Import validates the whole document against
 these models before anything touches the database; export builds them and
 writes them in field order, omitting None and empty values.
 
-Codes are unique where they are looked up: ambitions and projects across
+Codes are unique where they are looked up: ambitions, KPIs and projects across
 the portfolio; outputs, outcomes, benefits, measures and risks within a project.
 """
 
@@ -33,12 +33,13 @@ from projtui.domain.records import (
     QuarterValues,
     ReviewFields,
     RiskFields,
+    Short,
     Strict,
     Text,
 )
 
 SCHEMA_VERSION = 2
-"""What the writer writes. Version 2 added `[[projects.risks]]` and measures' `[[….benchmarks]]`; the reader accepts every version from 1 up to this."""
+"""What the writer writes. Version 2 added `[[projects.risks]]`, `[[kpis]]` and measures' `[[….benchmarks]]`; the reader accepts every version from 1 up to this."""
 
 # Defaults that are lists, maps or models come from default_factory: pydantic
 # deep-copies a plain `[]`, `{}` or `Plan()` default for every record that
@@ -129,9 +130,24 @@ class Project(ProjectFields):
         return self
 
 
+class Kpi(Measure):
+    """A corporate KPI (issue 13, since schema version 2): a measure owned by a service, not a project.
+
+    Every measure key means what it means on a project's measure (the same
+    rules, reader and writer); a KPI adds its service, the ambitions it
+    evidences and the owner's commentary on each quarter.
+    """
+
+    code: Code  # a KPI is found by its code across the portfolio, so it is never assigned
+    service: Short | None = None
+    ambitions: list[Code] = Field(default_factory=list)  # first is primary
+    commentary: dict[QuarterLabel, Text] = Field(default_factory=dict)
+
+
 class Document(Strict):
     schema_version: int = SCHEMA_VERSION
     exported_at: dt.datetime | None = None
     portfolio: PortfolioFields = Field(default_factory=PortfolioFields)
     ambitions: list[Ambition] = Field(default_factory=list)
     projects: list[Project] = Field(default_factory=list)
+    kpis: list[Kpi] = Field(default_factory=list)  # since schema version 2; written before the projects

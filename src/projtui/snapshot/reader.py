@@ -95,6 +95,12 @@ def _schema_version_ok(data: dict, report: Report) -> bool:
 def _check_references(document: Document, data: dict, ambitions: set[str] | frozenset[str], report: Report) -> None:
     _unique(report, "ambition", ((("ambitions", i), a.code) for i, a in enumerate(document.ambitions)))
     _unique(report, "project", ((("projects", i), p.code) for i, p in enumerate(document.projects)))
+    _unique(report, "KPI", ((("kpis", i), k.code) for i, k in enumerate(document.kpis)))
+    for i, kpi in enumerate(document.kpis):
+        at = ("kpis", i)
+        _links(report, (*at, "ambitions"), kpi.ambitions, ambitions, "ambition")
+        _quarters_distinct(report, kpi, data["kpis"][i], at)
+        _one_benchmark_per_year_and_source(report, kpi, at)
     for i, project in enumerate(document.projects):
         at: Loc = ("projects", i)
         raw = data["projects"][i]
@@ -158,9 +164,9 @@ def _one_benchmark_per_year_and_source(report: Report, measure: Measure, at: Loc
 def _quarters_distinct(report: Report, measure: Measure, raw: dict, at: Loc) -> None:
     # "2024/25 Q1" and "FY24/25 Q1" are one quarter: as dict keys both
     # validate, and one value would silently replace the other.
-    for name in ("targets", "actuals", "notes", "forecasts"):
+    for name in ("targets", "actuals", "notes", "forecasts", "commentary"):  # commentary: a KPI's only
         keys = raw.get(name)
-        if not isinstance(keys, dict) or len(keys) == len(getattr(measure, name)):
+        if not isinstance(keys, dict) or len(keys) == len(getattr(measure, name, keys)):
             continue
         seen = set()
         for key in keys:

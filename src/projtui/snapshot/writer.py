@@ -53,6 +53,10 @@ _CANONICAL_ORDER: dict[tuple[type[BaseModel], str], Callable[[list], list]] = {
     (doc.Measure, "provisional"): sorted,
     (doc.Project, "risks"): _by_code,
     (doc.Measure, "benchmarks"): lambda benchmarks: sorted(benchmarks, key=lambda b: (b.period, b.source)),
+    (doc.Document, "kpis"): _by_code,
+    (doc.Kpi, "ambitions"): _primary_then_by_code,
+    (doc.Kpi, "provisional"): sorted,
+    (doc.Kpi, "benchmarks"): lambda benchmarks: sorted(benchmarks, key=lambda b: (b.period, b.source)),
 }
 
 _BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
@@ -66,7 +70,7 @@ def dump_document(document: doc.Document) -> str:
 
 
 def iter_document_chunks(header: doc.Document, projects: Iterable[doc.Project]) -> Iterator[str]:
-    """The document as text chunks: the header (everything but projects), then one chunk per project.
+    """The document as text chunks: the header (everything but projects, KPIs included), then one chunk per project.
 
     `header.projects` is ignored; `projects` must already be in natural code
     order, as the database streams them, since sorting would mean holding
@@ -98,9 +102,15 @@ class _Field:
     order: Callable[[list], list] | None  # canonical order of a list, if it has one
 
 
+# Keys written before the model's field order: a KPI says what it is and whose it is before its measure keys.
+_FIRST_KEYS: dict[type[BaseModel], tuple[str, ...]] = {doc.Kpi: ("code", "name", "description", "service", "owner", "ambitions")}
+
+
 @functools.cache
 def _layout(kind: type[BaseModel]) -> tuple[_Field, ...]:
-    return tuple(_Field(name, f"{_key(name)} = ", _CANONICAL_ORDER.get((kind, name))) for name in kind.model_fields)
+    first = _FIRST_KEYS.get(kind, ())
+    names = [*first, *(name for name in kind.model_fields if name not in first)]
+    return tuple(_Field(name, f"{_key(name)} = ", _CANONICAL_ORDER.get((kind, name))) for name in names)
 
 
 def _section(model: BaseModel, name: str, out: list[str], *, array: bool) -> None:

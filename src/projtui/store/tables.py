@@ -178,17 +178,68 @@ class OutcomeBenefit(SQLModel, table=True):
     benefit_id: int = Field(foreign_key="benefit.id", ondelete="CASCADE", primary_key=True, index=True)
 
 
+class QuarterKeyed(SQLModel):
+    fy_start_year: int
+    quarter: int
+
+
+# CASE, not boolean arithmetic, so PostgreSQL accepts it as SQLite does; migration 0008 writes the same text.
+MEASURE_ONE_PARENT = (
+    "(CASE WHEN outcome_id IS NULL THEN 0 ELSE 1 END + CASE WHEN benefit_id IS NULL THEN 0 ELSE 1 END"
+    " + CASE WHEN kpi_id IS NULL THEN 0 ELSE 1 END) = 1 AND (project_id IS NULL) = (kpi_id IS NOT NULL)"
+)
+
+
+class Kpi(Versioned, table=True):
+    """A corporate KPI: a measure owned by a service, not a project (issue 13).
+
+    Its figures (unit, direction, baseline, targets, actuals, forecasts) are
+    the measure row whose ``kpi_id`` points here, so every measure rule and
+    table serves it unchanged; this row holds what only a KPI has.
+    """
+
+    __tablename__ = "kpi"
+    id: int | None = Field(default=None, primary_key=True)
+    code: str = Field(sa_type=CODE, unique=True)
+    service: str | None = Field(default=None, sa_type=String(120))
+
+
+class KpiAmbition(SQLModel, table=True):
+    """The ambitions a KPI evidences (the golden thread, as `ProjectAmbition` for projects)."""
+
+    __tablename__ = "kpi_ambition"
+    kpi_id: int = Field(foreign_key="kpi.id", ondelete="CASCADE", primary_key=True)
+    ambition_id: int = Field(foreign_key="ambition.id", ondelete="CASCADE", primary_key=True, index=True)
+    is_primary: bool = False
+
+
+class KpiCommentary(Versioned, QuarterKeyed, table=True):
+    """What the KPI's owner said about one quarter; it accumulates, quarter by quarter."""
+
+    __tablename__ = "kpi_commentary"
+    __table_args__ = (UniqueConstraint("kpi_id", "fy_start_year", "quarter"),)
+    id: int | None = Field(default=None, primary_key=True)  # what optimistic locking (`store.queries.versioned`) keys on
+    kpi_id: int = Field(foreign_key="kpi.id", ondelete="CASCADE")
+    fy_start_year: int
+    quarter: int
+    text: str = Field(sa_type=Text)
+    author: str | None = Field(default=None, sa_type=String(120))
+    updated_at: dt.datetime = Field(default_factory=utcnow, sa_column=_timestamp())
+
+
 class Measure(Versioned, table=True):
     __tablename__ = "measure"
     __table_args__ = (
         UniqueConstraint("project_id", "code"),
-        CheckConstraint(
-            "(outcome_id IS NULL) <> (benefit_id IS NULL)", name="measure_has_one_parent"
-        ),
+        # A KPI's figures are its measure row (issue 13): a measure belongs to
+        # exactly one of an outcome, a benefit or a KPI, and to a project
+        # exactly when it is not a KPI's.
+        CheckConstraint(MEASURE_ONE_PARENT, name="measure_one_parent"),
     )
     id: int | None = Field(default=None, primary_key=True)
-    # Denormalised so project-wide queries need no join through the parent.
-    project_id: int = Field(foreign_key="project.id", ondelete="CASCADE", index=True)
+    # Denormalised so project-wide queries need no join through the parent; NULL for a KPI's measure.
+    project_id: int | None = Field(default=None, foreign_key="project.id", ondelete="CASCADE", index=True)
+    kpi_id: int | None = Field(default=None, foreign_key="kpi.id", ondelete="CASCADE", unique=True)
     outcome_id: int | None = Field(default=None, foreign_key="outcome.id", ondelete="CASCADE", index=True)
     benefit_id: int | None = Field(default=None, foreign_key="benefit.id", ondelete="CASCADE", index=True)
     code: str = Field(sa_type=CODE)
@@ -207,11 +258,6 @@ class Measure(Versioned, table=True):
     data_source: str | None = Field(default=None, sa_type=String(120))
     owner: str | None = Field(default=None, sa_type=String(120))
     position: int = 0
-
-
-class QuarterKeyed(SQLModel):
-    fy_start_year: int
-    quarter: int
 
 
 class MeasureTarget(QuarterKeyed, table=True):

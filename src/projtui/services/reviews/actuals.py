@@ -8,6 +8,7 @@ every change is audited.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from projtui.domain.errors import ConflictError
@@ -26,12 +27,14 @@ from projtui.store.queries import reviews as q
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
-__all__ = ["clear_actual", "set_actual"]
+__all__ = ["clear_actual", "set_actual", "write_actual"]
 
 
-def _actual_conflict(session: Session, measure_id: int, quarter: Quarter, key: str, expected: int | None) -> ConflictError:
+def _actual_conflict(
+    session: Session, measure_id: int, quarter: Quarter, key: str, expected: int | None, entity: str = "actual"
+) -> ConflictError:
     row = q.actual_row(session, measure_id, quarter)
-    return ConflictError("actual", key, expected or 0, None if row is None else rows.actual(row))
+    return ConflictError(entity, key, expected or 0, None if row is None else rows.actual(row))
 
 
 def set_actual(
@@ -58,45 +61,71 @@ def set_actual(
     try:
         with db.transaction() as session:
             project, measure, key = rows.entry_target(session, project_code, measure_code, quarter, actor=actor)
-            row = q.actual_row(session, measure.id, quarter)
             frozen = q.is_published(session, project.id, quarter)
-            if expected_version is None:
-                if row is not None:
-                    raise ConflictError("actual", key, 0, rows.actual(row))
-                if not actual_may_change(frozen, None):
-                    raise rows.frozen(project.code, quarter)
-                row = q.add_actual(
-                    session, measure.id, quarter,
-                    {"value": entry.value, "provisional": entry.provisional, "note": entry.note, "entered_by": actor},
-                )
-                audit.record(session, actor=actor, action="create", entity="actual", key=key, project_id=project.id, field="value", new=entry.value)
-                for name in ("provisional", "note"):
-                    if getattr(entry, name):
-                        audit.record(session, actor=actor, action="create", entity="actual", key=key, project_id=project.id,
-                                     field=name, new=getattr(entry, name))
-                return rows.actual(row)
-            if row is None or row.version != expected_version:
-                raise _actual_conflict(session, measure.id, quarter, key, expected_version)
-            if not actual_may_change(frozen, row.provisional):
-                raise rows.frozen(project.code, quarter)
-            before = rows.actual(row)
-            changes = {
-                name: (getattr(before, name), getattr(entry, name))
-                for name in ("value", "provisional", "note")
-                if getattr(before, name) != getattr(entry, name)
-            }
-            if not changes:
-                return before
-            update_audited(
-                session, t.MeasureValue, row.id, expected_version, changes,
-                {**{name: getattr(entry, name) for name in changes}, "entered_by": actor, "entered_at": t.utcnow()},
-                actor=actor, entity="actual", key=key, project_id=project.id, current=lambda: _actual_or_none(session, row.id),
+            return write_actual(
+                session, measure.id, quarter, entry, expected_version=expected_version, actor=actor,
+                entity="actual", key=key, project_id=project.id, frozen=frozen, refusal=lambda: rows.frozen(project.code, quarter),
             )
-            return _actual_or_none(session, row.id)
     except ConstraintViolation:
         with db.reading() as session:
             _, measure, key = rows.entry_target(session, project_code, measure_code, quarter)
             raise _actual_conflict(session, measure.id, quarter, key, expected_version) from None
+
+
+def write_actual(
+    session: Session,
+    measure_id: int,
+    quarter: Quarter,
+    entry: ActualFields,
+    *,
+    expected_version: int | None,
+    actor: str,
+    entity: str,
+    key: str,
+    project_id: int | None,
+    frozen: bool,
+    refusal: Callable[[], Exception],
+) -> ActualEntry:
+    """The one write of a measure's actual, a project's or a KPI's, in the caller's transaction (permission already checked).
+
+    ``frozen``: the quarter is published, so only a provisional actual may
+    change, else ``refusal()`` is raised; audited as ``entity`` ``key``.
+    """
+    row = q.actual_row(session, measure_id, quarter)
+    if expected_version is None:
+        if row is not None:
+            raise ConflictError(entity, key, 0, rows.actual(row))
+        if not actual_may_change(frozen, None):
+            raise refusal()
+        row = q.add_actual(
+            session, measure_id, quarter,
+            {"value": entry.value, "provisional": entry.provisional, "note": entry.note, "entered_by": actor},
+        )
+        audit.record(session, actor=actor, action="create", entity=entity, key=key, project_id=project_id, field="value", new=entry.value)
+        for name in ("provisional", "note"):
+            if getattr(entry, name):
+                audit.record(session, actor=actor, action="create", entity=entity, key=key, project_id=project_id,
+                             field=name, new=getattr(entry, name))
+        return rows.actual(row)
+    if row is None or row.version != expected_version:
+        raise _actual_conflict(session, measure_id, quarter, key, expected_version, entity)
+    if not actual_may_change(frozen, row.provisional):
+        raise refusal()
+    before = rows.actual(row)
+    changes = {
+        name: (getattr(before, name), getattr(entry, name))
+        for name in ("value", "provisional", "note")
+        if getattr(before, name) != getattr(entry, name)
+    }
+    if not changes:
+        return before
+    row_id = row.id
+    update_audited(
+        session, t.MeasureValue, row_id, expected_version, changes,
+        {**{name: getattr(entry, name) for name in changes}, "entered_by": actor, "entered_at": t.utcnow()},
+        actor=actor, entity=entity, key=key, project_id=project_id, current=lambda: _actual_or_none(session, row_id),
+    )
+    return _actual_or_none(session, row_id)
 
 
 def _actual_or_none(session: Session, value_id: int) -> ActualEntry | None:

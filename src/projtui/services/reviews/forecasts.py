@@ -8,6 +8,9 @@ saw guards the change, as a version guards an actual.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
 from projtui.domain.errors import ConflictError
 from projtui.domain.publishing import forecast_may_change
 from projtui.domain.quarter import Quarter
@@ -17,7 +20,10 @@ from projtui.store.database import Database
 from projtui.store.errors import ConstraintViolation
 from projtui.store.queries import reviews as q
 
-__all__ = ["set_forecast"]
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+__all__ = ["set_forecast", "write_forecast"]
 
 
 def set_forecast(
@@ -42,18 +48,41 @@ def set_forecast(
     try:
         with db.transaction() as session:
             project, measure, key = rows.entry_target(session, project_code, measure_code, quarter, actor=actor)
-            if value == seen:
-                return q.forecast_value(session, measure.id, quarter)
-            if not forecast_may_change(q.is_published(session, project.id, quarter)):
-                raise rows.frozen(project.code, quarter)
-            if not q.replace_forecast(session, measure.id, quarter, seen, value):
-                raise ConflictError("forecast", key, 0, q.forecast_value(session, measure.id, quarter))
-            action = "create" if seen is None else "delete" if value is None else "update"
-            audit.record(session, actor=actor, action=action, entity="forecast", key=key, project_id=project.id, field="value",
-                         old=seen, new=value)
-            return value
+            return write_forecast(
+                session, measure.id, quarter, value, seen=seen, actor=actor, entity="forecast", key=key, project_id=project.id,
+                frozen=q.is_published(session, project.id, quarter), refusal=lambda: rows.frozen(project.code, quarter),
+            )
     except ConstraintViolation:
         with db.reading() as session:
             _, measure, key = rows.entry_target(session, project_code, measure_code, quarter)
             current = q.forecast_value(session, measure.id, quarter)
         raise ConflictError("forecast", key, 0, current) from None
+
+
+def write_forecast(
+    session: Session,
+    measure_id: int,
+    quarter: Quarter,
+    value: float | None,
+    *,
+    seen: float | None,
+    actor: str,
+    entity: str,
+    key: str,
+    project_id: int | None,
+    frozen: bool,
+    refusal: Callable[[], Exception],
+) -> float | None:
+    """The one write of a measure's year-end forecast, a project's or a KPI's, in the caller's transaction (permission already checked).
+
+    ``frozen``: the quarter is published, so ``refusal()`` is raised; audited as ``entity`` ``key``.
+    """
+    if value == seen:
+        return q.forecast_value(session, measure_id, quarter)
+    if not forecast_may_change(frozen):
+        raise refusal()
+    if not q.replace_forecast(session, measure_id, quarter, seen, value):
+        raise ConflictError(entity, key, 0, q.forecast_value(session, measure_id, quarter))
+    action = "create" if seen is None else "delete" if value is None else "update"
+    audit.record(session, actor=actor, action=action, entity=entity, key=key, project_id=project_id, field="value", old=seen, new=value)
+    return value

@@ -7,6 +7,9 @@ Records are named as the snapshot diff and the audit log name them:
 
 from __future__ import annotations
 
+import functools
+from collections import defaultdict
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from pydantic import ValidationError
@@ -25,6 +28,15 @@ if TYPE_CHECKING:  # only names the session and row types; SQL is store.queries.
     from sqlalchemy.orm import Session
 
     from projtui.store import tables as t
+
+
+def figures_by_measure(found: Iterable[tuple[int, int, int, float]]) -> defaultdict[int, dict[Quarter, float]]:
+    """(measure id, fy_start_year, quarter, value) rows (actuals, profiled targets, forecasts) as each measure's figures by quarter."""
+    grouped: defaultdict[int, dict[Quarter, float]] = defaultdict(dict)
+    quarter = functools.cache(Quarter)  # a few quarters, each met once per measure
+    for measure_id, year, number, value in found:
+        grouped[measure_id][quarter(year, number)] = value
+    return grouped
 
 
 def as_quarter(value: Quarter | str, field: str = "quarter") -> Quarter:

@@ -115,10 +115,8 @@ def dated_targets_without_trajectory(session: Session) -> list[tuple]:
     return [tuple(row) for row in session.execute(statement)]
 
 
-def measures_gone_quiet(
-    session: Session, quarter: Quarter, *, frequencies: Collection[str], except_stages: Collection[str]
-) -> list[tuple[str, str, str]]:
-    """(project, code, name) of measures of these frequencies that reported before ``quarter`` and have nothing for it."""
+def _gone_quiet(quarter: Quarter) -> tuple:
+    """Conditions on a measure: it reported before ``quarter`` and has nothing for it."""
     value = aliased(t.MeasureValue)
     reported_before = exists().where(
         value.measure_id == t.Measure.id,
@@ -129,10 +127,56 @@ def measures_gone_quiet(
         t.MeasureValue.fy_start_year == quarter.fy_start_year,
         t.MeasureValue.quarter == quarter.quarter,
     )
-    statement = _measures(
-        t.Measure.frequency.in_(frequencies), reported_before, ~reported_now, t.Project.stage.not_in(except_stages),
+    return reported_before, ~reported_now
+
+
+def measures_gone_quiet(
+    session: Session, quarter: Quarter, *, frequencies: Collection[str], except_stages: Collection[str]
+) -> list[tuple[str, str, str]]:
+    """(project, code, name) of measures of these frequencies that reported before ``quarter`` and have nothing for it."""
+    statement = _measures(t.Measure.frequency.in_(frequencies), *_gone_quiet(quarter), t.Project.stage.not_in(except_stages))
+    return [tuple(row) for row in session.execute(statement)]
+
+
+def kpis_gone_quiet(session: Session, quarter: Quarter, *, frequencies: Collection[str]) -> list[tuple[str, str]]:
+    """(code, name) of the KPIs of these frequencies that reported before ``quarter`` and have nothing for it."""
+    statement = (
+        select(t.Kpi.code, t.Measure.name)
+        .join(t.Kpi, t.Kpi.id == t.Measure.kpi_id)
+        .where(t.Measure.frequency.in_(frequencies), *_gone_quiet(quarter))
     )
     return [tuple(row) for row in session.execute(statement)]
+
+
+def targeted_kpis(session: Session, columns: Sequence[str], *, except_directions: Collection[str]) -> list:
+    """Rows (id, kpi: its code, name and ``columns``) of the KPIs' measures with a target, of the other directions."""
+    m = t.Measure
+    statement = (
+        select(m.id, t.Kpi.id.label("kpi_id"), t.Kpi.code.label("kpi"), m.name, *(getattr(m, column) for column in columns))
+        .join(t.Kpi, t.Kpi.id == m.kpi_id)
+        .where(m.target.is_not(None), m.direction.not_in(except_directions))
+    )
+    return list(session.execute(statement))
+
+
+def targeted_kpi_figures(session: Session, table, quarter: Quarter, *, except_directions: Collection[str]) -> list[tuple[int, int, int, float]]:
+    """(measure id, fy_start_year, quarter, value) from ``table`` (actuals or profiled targets) up to ``quarter``, of those KPIs."""
+    statement = (
+        select(table.measure_id, table.fy_start_year, table.quarter, table.value)
+        .join(t.Measure, t.Measure.id == table.measure_id)
+        .where(
+            t.Measure.kpi_id.is_not(None), t.Measure.target.is_not(None), t.Measure.direction.not_in(except_directions),
+            tuple_(table.fy_start_year, table.quarter) <= tuple_(literal(quarter.fy_start_year), literal(quarter.quarter)),
+        )
+    )
+    return [tuple(row) for row in session.execute(statement)]
+
+
+def kpis_commented(session: Session, quarter: Quarter) -> set[int]:
+    """The ids of the KPIs with commentary on ``quarter``."""
+    c = t.KpiCommentary
+    statement = select(c.kpi_id).where(c.fy_start_year == quarter.fy_start_year, c.quarter == quarter.quarter, func.trim(c.text) != "")
+    return set(session.scalars(statement))
 
 
 def ownerless(session: Session, kind: str) -> list[tuple[str, str, str]]:

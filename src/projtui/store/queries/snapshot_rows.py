@@ -20,6 +20,13 @@ from projtui.store.queries.plans import LINKS, TABLES
 
 __all__ = [
     "actuals",
+    "add_kpi_figures",
+    "kpi_ambition_links",
+    "kpi_commentary",
+    "kpi_actuals_kept",
+    "kpi_ids",
+    "kpi_measures",
+    "replace_kpi",
     "actuals_with_measure_codes",
     "benchmarks",
     "forecasts",
@@ -61,6 +68,27 @@ def ambitions(session: Session) -> Sequence[t.Ambition]:
 def priorities(session: Session) -> Iterable[t.Priority]:
     """Every priority of every ambition, in their sort order."""
     return session.scalars(select(t.Priority).order_by(t.Priority.sort_order, t.Priority.id))
+
+
+def kpi_measures(session: Session) -> list[Row]:
+    """Every KPI's measure row, with the KPI's `service`, in no particular order."""
+    measure = t.Measure.__table__
+    return session.execute(
+        select(measure, t.Kpi.service).join(t.Kpi, t.Kpi.id == measure.c.kpi_id)
+    ).all()
+
+
+def kpi_ambition_links(session: Session) -> Iterable[tuple[int, str, bool]]:
+    """(KPI id, ambition code, is_primary) of every KPI's ambition links."""
+    return session.execute(
+        select(t.KpiAmbition.kpi_id, t.Ambition.code, t.KpiAmbition.is_primary)
+        .join(t.Ambition, t.Ambition.id == t.KpiAmbition.ambition_id)
+    )
+
+
+def kpi_commentary(session: Session) -> list[Row]:
+    """Every KPI's commentary, every quarter, in no particular order."""
+    return _rows(session, t.KpiCommentary.__table__)
 
 
 # -- reading: projects, a batch of ids at a time -------------------------------------------------------------
@@ -208,3 +236,45 @@ def delete_project_contents(session: Session, project_id: int) -> None:
     # Measures, values, targets and item links go with their parents (ON DELETE CASCADE).
     for table in (t.ProjectAmbition, t.BenefitsReviewPlan, t.QuarterlyReview, t.Measure, t.Output, t.Outcome, t.Benefit, t.Risk):
         session.execute(delete(table).where(table.project_id == project_id))
+
+
+def kpi_ids(session: Session) -> dict[str, int]:
+    """Every KPI's id by its code."""
+    return dict(session.execute(select(t.Kpi.code, t.Kpi.id)).all())
+
+
+def replace_kpi(session: Session, kpi_id: int | None, values: dict) -> int:
+    """Write the KPI row (a new one when `kpi_id` is None) and clear what hangs off it; its id.
+
+    Its measure (with the measure's actuals, targets and forecasts, by
+    cascade), its ambition links and its commentary go, to be written again
+    whole, as a project's contents are on import.
+    """
+    if kpi_id is None:
+        row = t.Kpi(**values)
+        session.add(row)
+        session.flush()
+        assert row.id is not None
+        return row.id
+    session.execute(update(t.Kpi).where(t.Kpi.id == kpi_id).values(**values, version=t.Kpi.version + 1))
+    for table in (t.Measure, t.KpiAmbition, t.KpiCommentary):
+        session.execute(delete(table).where(table.kpi_id == kpi_id))
+    return kpi_id
+
+
+def add_kpi_figures(session: Session, kpi_id: int, measure: dict, links: list[dict], commentary: list[dict]) -> int:
+    """Insert the KPI's measure row, ambition links and commentary; the measure's id."""
+    row = t.Measure(kpi_id=kpi_id, **measure)
+    session.add(row)
+    session.add_all(t.KpiAmbition(kpi_id=kpi_id, **link) for link in links)
+    session.add_all(t.KpiCommentary(kpi_id=kpi_id, **entry) for entry in commentary)
+    session.flush()
+    assert row.id is not None
+    return row.id
+
+
+def kpi_actuals_kept(session: Session, kpi_id: int) -> Iterable[t.MeasureValue]:
+    """The actuals of the KPI's measure, as they stand before an import rewrites them."""
+    return session.scalars(
+        select(t.MeasureValue).join(t.Measure, t.Measure.id == t.MeasureValue.measure_id).where(t.Measure.kpi_id == kpi_id)
+    ).all()

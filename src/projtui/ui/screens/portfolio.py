@@ -83,6 +83,9 @@ class PortfolioScreen(WorkerFailures, AmbitionLinking, Screen[None]):
         Binding("a", "golden_thread", "Golden thread", tooltip="Golden thread: each ambition and its projects", id="portfolio.golden_thread"),
         Binding("l", "link_ambitions", "Link", tooltip="Link the project to ambitions", id="portfolio.link", show=False),
         Binding("v", "review", "Review", tooltip="Quarterly review: actuals, RAG and commentary, project by project", id="portfolio.review"),
+        # Priority, so it wins over the table's vi-style k (up); the arrow keys still move up. Listed in help (?), not the
+        # footer, which is full at 80 columns.
+        Binding("k", "kpis", "KPIs", tooltip="Corporate KPIs: the register of service measures", id="portfolio.kpis", priority=True, show=False),
         Binding("f5,ctrl+r", "reload", "Reload", tooltip="Read the portfolio again", id="portfolio.reload", show=False),
         Binding("down", "focus_table", "To the table", id="portfolio.to_table", show=False),
         # A priority binding, so the focus is on the table before the next key is read: a key typed
@@ -205,8 +208,9 @@ class PortfolioScreen(WorkerFailures, AmbitionLinking, Screen[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "focus_table":
             return self.focused is not self.table  # on the table, Enter opens and Esc does its usual work
-        if action == "focus_filter":
-            # Textual does not see "slash" as a key the Input types, so it would not pass it through by itself.
+        if action in ("focus_filter", "kpis"):
+            # Textual does not see "slash" as a key the Input types, so it would not pass it through by itself;
+            # k, a priority binding, would otherwise never reach the filter either.
             return self.focused is None or self.focused.id != "filter"
         return True
 
@@ -390,6 +394,9 @@ class PortfolioScreen(WorkerFailures, AmbitionLinking, Screen[None]):
 
     def action_review(self) -> None:
         self._push_from("projtui.ui.screens.review", lambda module: module.ReviewScreen())
+
+    def action_kpis(self) -> None:
+        self._push_from("projtui.ui.screens.kpis", lambda module: module.KpiRegisterScreen())
 
     def action_link_ambitions(self) -> None:
         row = self.table.current_row

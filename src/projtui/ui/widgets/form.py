@@ -32,7 +32,7 @@ from projtui.domain.parsing import parse_date, parse_number, parse_pence
 from projtui.domain.quarter import Quarter
 from projtui.ui.widgets.tick_box import TickBox
 
-FieldKind = Literal["text", "long", "choice", "money", "date", "number", "percent", "quarter", "flag", "whole"]
+FieldKind = Literal["text", "long", "choice", "money", "date", "number", "percent", "quarter", "flag", "whole", "codes"]
 
 
 # --- values as text and back ---------------------------------------------------------
@@ -101,6 +101,8 @@ class FieldSpec:
             return value.isoformat()
         if isinstance(value, Enum):
             return value.value
+        if self.kind == "codes":
+            return ", ".join(value)
         return str(value)
 
     def display(self, value: Any) -> str:
@@ -127,7 +129,7 @@ class FieldSpec:
             return raw
         text = raw if isinstance(raw, str) else str(raw)
         if not text.strip():
-            return self.empty
+            return [] if self.kind == "codes" else self.empty
         if self.kind == "money":
             return parse_pence(text)
         if self.kind == "number":
@@ -146,6 +148,8 @@ class FieldSpec:
             return int(value)
         if self.kind == "quarter":
             return parse_quarter(text)
+        if self.kind == "codes":  # "A1, A3": a list of codes, in the order typed
+            return [code.strip() for code in text.split(",") if code.strip()]
         return text
 
 

@@ -1,7 +1,7 @@
 """Benchmarks per measure per financial year and source (issue 13).
 
 Revision ID: 0009
-Revises: 0006
+Revises: 0008
 """
 
 from collections.abc import Sequence
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = '0009'
-down_revision: str | None = '0006'
+down_revision: str | None = '0008'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

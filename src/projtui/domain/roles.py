@@ -42,6 +42,7 @@ class Action(Enum):
     IMPORT = "importing a snapshot"
     NAME_EDITORS = "naming a project's editors"
     MANAGE_USERS = "managing users"
+    MANAGE_AMBITIONS = "managing the Council Plan's ambitions"
 
 
 # The least role that may take each action on any project.
@@ -56,6 +57,7 @@ _LEAST_ROLE = {
     Action.IMPORT: Role.PERFORMANCE_OFFICER,
     Action.NAME_EDITORS: Role.PERFORMANCE_OFFICER,
     Action.MANAGE_USERS: Role.ADMIN,
+    Action.MANAGE_AMBITIONS: Role.PERFORMANCE_OFFICER,
 }
 
 # What a project lead may also do, on the projects that are theirs (lead, SRO or named editor).

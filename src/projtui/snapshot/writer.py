@@ -54,6 +54,9 @@ _CANONICAL_ORDER: dict[tuple[type[BaseModel], str], Callable[[list], list]] = {
     (doc.Project, "risks"): _by_code,
 }
 
+# Flags added to version 2 after files were written: left out while false, so those files export unchanged.
+_WRITTEN_WHEN_TRUE = frozenset({(doc.Ambition, "retired")})
+
 _BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
 _PLAIN_STRING = re.compile(r'[^"\\\x00-\x08\x0a-\x1f\x7f]*')  # nothing to escape
 
@@ -95,11 +98,14 @@ class _Field:
     name: str
     assign: str  # the key and " = ", as written
     order: Callable[[list], list] | None  # canonical order of a list, if it has one
+    when_true: bool = False  # a flag written only when it is true
 
 
 @functools.cache
 def _layout(kind: type[BaseModel]) -> tuple[_Field, ...]:
-    return tuple(_Field(name, f"{_key(name)} = ", _CANONICAL_ORDER.get((kind, name))) for name in kind.model_fields)
+    return tuple(
+        _Field(name, f"{_key(name)} = ", _CANONICAL_ORDER.get((kind, name)), (kind, name) in _WRITTEN_WHEN_TRUE) for name in kind.model_fields
+    )
 
 
 def _section(model: BaseModel, name: str, out: list[str], *, array: bool) -> None:
@@ -131,7 +137,7 @@ def _fields(model: BaseModel, skip: str | None = None) -> Iterator[tuple[_Field,
     values = model.__dict__  # pydantic keeps field values here; getattr is slower
     for field in _layout(type(model)):
         value = values[field.name]
-        if value is None or field.name == skip or (isinstance(value, (list, dict)) and not value):
+        if value is None or field.name == skip or (isinstance(value, (list, dict)) and not value) or (value is False and field.when_true):
             continue
         yield field, (value if field.order is None else field.order(value))
 

@@ -66,4 +66,6 @@ BINDING_IDS = frozenset({
     "targets.clear", "targets.close", "targets.set",
     "welcome.empty", "welcome.import", "welcome.project", "welcome.sample",
     "thread.back", "thread.collapse", "thread.expand", "thread.link", "thread.open", "thread.portfolio", "thread.reload",
+    "welcome.ambitions", "thread.new_ambition", "thread.new_priority", "thread.edit", "thread.delete", "thread.restore",
+    "thread.move_up", "thread.move_down", "thread.new_plan",
 })

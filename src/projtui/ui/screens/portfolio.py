@@ -381,7 +381,13 @@ class PortfolioScreen(WorkerFailures, AmbitionLinking, Screen[None]):
         self._load_ambitions()
 
     def action_golden_thread(self) -> None:
-        self._push_from("projtui.ui.screens.ambitions", lambda module: module.GoldenThreadScreen(), reload_on_resume=True)
+        self.open_golden_thread()
+
+    def open_golden_thread(self, *, add_ambition: bool = False) -> None:
+        """The golden thread; `add_ambition` opens its new-ambition form at once (the welcome's "add your ambitions")."""
+        self._push_from(
+            "projtui.ui.screens.ambitions", lambda module: module.GoldenThreadScreen(add_ambition=add_ambition), reload_on_resume=True
+        )
 
     def action_review(self) -> None:
         self._push_from("projtui.ui.screens.review", lambda module: module.ReviewScreen())

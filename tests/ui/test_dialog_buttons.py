@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from support import settle
 from textual.app import App
+from support import settle
 
 from projtui.services.reviews.models import ReviewFilter, ReviewFilterOptions
 from projtui.ui.screens.ambition_picker import AmbitionPicker

@@ -3,15 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from support import (
-    USER,
-    build_portfolio,
-    error_of,
-    make_app,
-    screen_text,
-    settle,
-    type_into,
-)
+from support import USER, build_portfolio, error_of, make_app, screen_text, settle, type_into
 from textual.widgets import DataTable, Input
 
 from projtui.domain.quarter import Quarter

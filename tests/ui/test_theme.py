@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from support import settle
 from textual.widgets import DataTable, Select
+from support import settle
 
 from projtui.domain.quarter import Quarter
 from projtui.ui.screens.project import ProjectScreen

@@ -10,20 +10,13 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 
-from projtui.domain.measures import (
-    RULE_FIELDS,
-    MeasureRule,
-    OnTrackCount,
-    benefit_on_track,
-    measure_status,
-    reporting_started,
-    rollup_counts,
-)
+from projtui.domain.measures import RULE_FIELDS, MeasureRule, OnTrackCount, benefit_on_track, measure_status, reporting_started, rollup_counts
 from projtui.domain.quarter import Quarter
 from projtui.services.reviews.quarter import default_review_quarter
 from projtui.store.database import Database
 from projtui.store.queries import portfolio_benefits as q
 from projtui.store.queries.plain import chunks
+
 
 
 def benefits_on_track(db: Database, project_ids: Iterable[int], quarter: Quarter | None = None) -> dict[int, OnTrackCount]:

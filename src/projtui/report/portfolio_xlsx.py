@@ -62,7 +62,7 @@ def write_portfolio(book: Workbook, ambitions: Iterable[Ambition], projects: Ite
     """Write the five sheets; ``projects`` is read once, one project at a time."""
     ambition_sheet = _Sheet(book, AMBITIONS)
     for a in ambitions:
-        ambition_sheet.write({"code": a.code, "title": a.title, "plan_period": a.plan_period, "description": a.description})
+        ambition_sheet.write({"code": a.code, "title": a.title, "plan_period": a.plan_period, "description": a.description, "retired": a.retired})
     sheets = _Sheet(book, PROJECTS), _Sheet(book, BENEFITS), _Sheet(book, ACTUALS), _Sheet(book, REVIEWS)
     for project in projects:
         _write_project(project, as_at, *sheets)

@@ -92,6 +92,7 @@ class _Builder:
         code = data["code"]
         for field in ("plan_period", "description"):
             self._read(data, table, number, row, field, cells.text)
+        self._read(data, table, number, row, "retired", cells.flag)
         if (ambition := self._validated(doc.Ambition, data, table, number, row, "code")) is not None:
             self.ambitions[code] = self.changed_ambitions[code] = ambition
 

@@ -138,8 +138,9 @@ def test_priorities_are_added_edited_reordered_and_deleted(db, path):
     moved = ambitions.priorities(db, "A1")[0]
     edited = ambitions.update_priority(db, "A1", "A1.2", PriorityFields(code="A1.2", title="Waste and recycling"), expected_version=moved.version, actor="bob")
     assert edited.title == "Waste and recycling"
-    with pytest.raises(ConflictError):
+    with pytest.raises(ConflictError) as stale:
         ambitions.delete_priority(db, "A1", "A1.2", expected_version=moved.version, actor="bob")
+    assert stale.value.current.title == "Waste and recycling"  # changed, not deleted: the conflict shows it as it is
     ambitions.delete_priority(db, "A1", "A1.2", expected_version=edited.version, actor="bob")
     assert [p.code for p in ambitions.priorities(db, "A1")] == ["A1.1"]
     assert [row[:3] for row in _trail(path, "priority")] == [

@@ -6,20 +6,10 @@ import tomllib
 from pathlib import Path
 
 import openpyxl
+from test_snapshot_ambition_retired import V2
 
-PLAN = """schema_version = 2
-
-[[ambitions]]
-code = "A1"
-title = "A Sustainable District"
-plan_period = "2019-2023"
-retired = true
-
-[[ambitions]]
-code = "A2"
-title = "Prosperity"
-plan_period = "2024-2027"
-"""
+# Two ambitions, A1 retired (and a project still linked to it).
+PLAN = V2
 
 
 def _db(cli, tmp_path: Path) -> Path:

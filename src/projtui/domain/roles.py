@@ -38,7 +38,7 @@ class Action(Enum):
     DELETE_PROJECT = "deleting a project"
     PUBLISH_REVIEW = "publishing a review"
     REOPEN_REVIEW = "re-opening a review"
-    # A snapshot may change any project, the Council Plan's ambitions (which change only this way) or a published review.
+    # A snapshot may change any project, the Council Plan's ambitions or a published review.
     IMPORT = "importing a snapshot"
     NAME_EDITORS = "naming a project's editors"
     MANAGE_USERS = "managing users"

@@ -145,10 +145,14 @@ def _set_retired(db: Database, code: str, retired: bool, *, expected_version: in
         require(session, actor, Action.MANAGE_AMBITIONS)
         row = _ambition(session, code, expected_version)
         if bool(row.retired) != retired:
-            update_versioned(session, t.Ambition, row.id, expected_version, {"retired": retired}, entity="ambition", key=code, current=_current(session, code))
-            audit.record(session, actor=actor, action="retire" if retired else "restore", entity="ambition", key=code, field="retired", old=not retired, new=retired)
+            _write_retired(session, row, retired, expected_version, actor=actor)
         session.expire_all()
         return _summary(_ambition(session, code))
+
+
+def _write_retired(session: Session, row: t.Ambition, retired: bool, expected_version: int, *, actor: str) -> None:
+    update_versioned(session, t.Ambition, row.id, expected_version, {"retired": retired}, entity="ambition", key=row.code, current=_current(session, row.code))
+    audit.record(session, actor=actor, action="retire" if retired else "restore", entity="ambition", key=row.code, field="retired", old=not retired, new=retired)
 
 
 def retire_ambition(db: Database, code: str, *, expected_version: int, actor: str) -> AmbitionSummary:
@@ -217,13 +221,17 @@ def start_new_plan(db: Database, plan: CouncilPlanFields, *, actor: str) -> list
         if plan.retire_old:
             for row in q.ambitions_in_order(session):
                 if not row.retired and row.plan_period != plan.plan_period:
-                    update_versioned(session, t.Ambition, row.id, row.version, {"retired": True}, entity="ambition", key=row.code, current=_current(session, row.code))
-                    audit.record(session, actor=actor, action="retire", entity="ambition", key=row.code, field="retired", old=False, new=True)
+                    _write_retired(session, row, True, row.version, actor=actor)
                     retired.append(row.code)
         return retired
 
 
 # -- priorities --------------------------------------------------------------------------------------------------------
+
+
+def _current_priority(session: Session, ambition_id: int, ambition: str, code: str):
+    """The priority as it is now, for a conflict to show (None when it is gone)."""
+    return lambda: (lambda row: _priority(row, ambition) if row is not None else None)(q.priority_by_code(session, ambition_id, code))
 
 
 def _priority_row(session: Session, ambition_id: int, ambition: str, code: str, expected_version: int) -> t.Priority:
@@ -258,7 +266,7 @@ def update_priority(db: Database, ambition: str, code: str, fields: PriorityFiel
                 update_audited(
                     session, t.Priority, row.id, expected_version, changes, {name: new for name, (_, new) in changes.items()},
                     actor=actor, entity="priority", key=f"{ambition}/{code}", audit_key=f"{ambition}/{fields.code}", project_id=None,
-                    current=lambda: (lambda r: _priority(r, ambition) if r else None)(q.priority_by_code(session, parent.id, code)),
+                    current=_current_priority(session, parent.id, ambition, code),
                 )
             session.expire_all()
             return _priority(q.priority_by_code(session, parent.id, fields.code), ambition)
@@ -274,7 +282,10 @@ def move_priority(db: Database, ambition: str, code: str, step: int, *, expected
         row = _priority_row(session, parent.id, ambition, code, expected_version)
         rows = q.priorities_in_order(session, parent.id)
         index = next(i for i, r in enumerate(rows) if r.id == row.id)
-        update_versioned(session, t.Priority, row.id, expected_version, {}, entity="priority", key=f"{ambition}/{code}", current=lambda: None)
+        update_versioned(
+            session, t.Priority, row.id, expected_version, {}, entity="priority", key=f"{ambition}/{code}",
+            current=_current_priority(session, parent.id, ambition, code),
+        )
         _move(session, t.Priority, rows, index, step, actor=actor, entity="priority", key=f"{ambition}/{code}")
 
 
@@ -283,5 +294,8 @@ def delete_priority(db: Database, ambition: str, code: str, *, expected_version:
         require(session, actor, Action.MANAGE_AMBITIONS)
         parent = _ambition(session, ambition)
         row = _priority_row(session, parent.id, ambition, code, expected_version)
-        delete_versioned(session, t.Priority, row.id, expected_version, entity="priority", key=f"{ambition}/{code}", current=lambda: None)
+        delete_versioned(
+            session, t.Priority, row.id, expected_version, entity="priority", key=f"{ambition}/{code}",
+            current=_current_priority(session, parent.id, ambition, code),
+        )
         audit.record(session, actor=actor, action="delete", entity="priority", key=f"{ambition}/{code}", old=row.title)

@@ -323,7 +323,9 @@ class PortfolioScreen(WorkerFailures, AmbitionLinking, Screen[None]):
     def action_pick_ambition(self) -> None:
         choices: list[tuple[str, str | Text]] = [("", "All ambitions")]
         for ambition in self.ambitions:
-            choices.append((ambition.code, Text.assemble((ambition.code, "bold"), " ", ambition.title)))
+            # A retired ambition stays a filter (its links are history to read), marked so; it is offered for no new link.
+            retired = ("  retired", "dim italic") if ambition.retired else ""
+            choices.append((ambition.code, Text.assemble((ambition.code, "bold"), " ", ambition.title, retired)))
         choices.append((NO_AMBITION, Text("Linked to no ambition (golden-thread gaps)")))
         db, query = self.db, self.current_query()
 

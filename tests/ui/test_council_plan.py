@@ -89,6 +89,26 @@ async def test_n_and_text_typed_in_one_go_land_in_the_form(plan_db, make_app):
         assert app.screen.query_one("#field-title", Input).value == "Parks"
 
 
+async def test_e_p_and_shift_n_keep_what_is_typed_straight_after(plan_db, make_app):
+    app = make_app(plan_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_thread(pilot)
+        await cursor_to(pilot, "ambition", "A2")
+        await pilot.press("e", "tab", "end", *"!")
+        await settle(pilot)
+        assert app.screen.query_one("#field-title", Input).value == "A Prosperous Economy!"
+        await pilot.press("escape", "y")
+        await settle(pilot)
+        await pilot.press("p", "tab", *"Jobs")
+        await settle(pilot)
+        assert app.screen.query_one("#field-title", Input).value == "Jobs"
+        await pilot.press("escape", "y")
+        await settle(pilot)
+        await pilot.press("N", *"2027-2031")
+        await settle(pilot)
+        assert app.screen.query_one("#field-plan_period", Input).value == "2027-2031"
+
+
 async def test_e_edits_the_ambition_under_the_cursor(plan_db, make_app):
     app = make_app(plan_db)
     async with app.run_test(size=SIZE) as pilot:

@@ -173,8 +173,8 @@ class GoldenThreadScreen(WorkerFailures, AmbitionLinking, CouncilPlanEditing, Sc
             add(tree.root, group)
         if retired:
             # Kept for history, apart from the plan in use: their links stay readable here.
-            heading = tree.root.add(Text("Retired ambitions", style="bold dim"), data=NodeData("retired", None))
-            heading.label.append(f"  {len(retired)} from plans before", style="dim")
+            label = Text.assemble(("Retired ambitions", "bold dim"), (f"  {len(retired)} from plans before", "dim"))
+            heading = tree.root.add(label, data=NodeData("retired", None))
             for group in retired:
                 add(heading, group)
             heading.expand()

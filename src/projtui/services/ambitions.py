@@ -48,7 +48,8 @@ def _summary(row: t.Ambition) -> AmbitionSummary:
     return AmbitionSummary(row.id, row.version, row.code, row.title, row.description, row.plan_period, retired=bool(row.retired))
 
 
-def _priority(row: t.Priority, ambition: str) -> PriorityItem:
+def priority_item(row: t.Priority, ambition: str) -> PriorityItem:
+    """A priority's row as the screens see it (`ambition`: its ambition's code)."""
     return PriorityItem(row.id, row.version, ambition, row.code, row.title, row.description)
 
 
@@ -77,7 +78,7 @@ def priorities(db: Database, code: str) -> list[PriorityItem]:
     """The ambition's priorities, in its order."""
     with db.reading() as session:
         row = _ambition(session, code)
-        return [_priority(p, code) for p in q.priorities_in_order(session, row.id)]
+        return [priority_item(p, code) for p in q.priorities_in_order(session, row.id)]
 
 
 def new_ambition_values(db: Database) -> dict[str, str | None]:
@@ -231,7 +232,7 @@ def start_new_plan(db: Database, plan: CouncilPlanFields, *, actor: str) -> list
 
 def _current_priority(session: Session, ambition_id: int, ambition: str, code: str):
     """The priority as it is now, for a conflict to show (None when it is gone)."""
-    return lambda: (lambda row: _priority(row, ambition) if row is not None else None)(q.priority_by_code(session, ambition_id, code))
+    return lambda: (lambda row: priority_item(row, ambition) if row is not None else None)(q.priority_by_code(session, ambition_id, code))
 
 
 def _priority_row(session: Session, ambition_id: int, ambition: str, code: str, expected_version: int) -> t.Priority:
@@ -249,7 +250,7 @@ def create_priority(db: Database, ambition: str, fields: PriorityFields, *, acto
             parent = _ambition(session, ambition)
             row = q.add_priority(session, parent.id, fields.model_dump())
             audit.record(session, actor=actor, action="create", entity="priority", key=f"{ambition}/{fields.code}", new=fields.title)
-            return _priority(row, ambition)
+            return priority_item(row, ambition)
     except ConstraintViolation:
         raise _duplicate(fields.code, f"priority of {ambition}") from None
 
@@ -269,7 +270,7 @@ def update_priority(db: Database, ambition: str, code: str, fields: PriorityFiel
                     current=_current_priority(session, parent.id, ambition, code),
                 )
             session.expire_all()
-            return _priority(q.priority_by_code(session, parent.id, fields.code), ambition)
+            return priority_item(q.priority_by_code(session, parent.id, fields.code), ambition)
     except ConstraintViolation:
         raise _duplicate(fields.code, f"priority of {ambition}") from None
 

@@ -6,6 +6,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from projtui.domain.enums import Stage
+from projtui.services.ambitions import priority_item
 from projtui.services.portfolio import list_ambitions
 from projtui.services.read_models import AmbitionSummary, PriorityItem, ThreadProject
 from projtui.store.database import Database
@@ -39,7 +40,8 @@ def golden_thread(db: Database, *, limit_per_group: int | None = 2_000) -> list[
         codes = {ambition.id: ambition.code for ambition in ambitions}
         priorities: dict[int, list[PriorityItem]] = defaultdict(list)
         for row in snapshot_rows.priorities(session):
-            priorities[row.ambition_id].append(PriorityItem(row.id, row.version, codes[row.ambition_id], row.code, row.title, row.description))
+            if row.ambition_id in codes:  # an ambition added since `ambitions` was read waits for the next read
+                priorities[row.ambition_id].append(priority_item(row, codes[row.ambition_id]))
         groups = []
         for ambition in ambitions:
             projects = tuple(

@@ -193,8 +193,16 @@ class GoldenThreadScreen(WorkerFailures, AmbitionLinking, CouncilPlanEditing, Sc
         summary.append(" linked to no ambition  ·  ★ primary ambition")
         self.query_one("#thread-summary", Static).update(summary)
         if target is not None:
-            self.call_after_refresh(tree.move_cursor, target)
+            self.call_after_refresh(self._put_cursor, target)
         self._describe(target or (tree.root.children[0] if tree.root.children else None))
+
+    def _put_cursor(self, target: TreeNode[NodeData], tries: int = 5) -> None:
+        """Move the cursor to a node of the rebuilt tree; until the tree has laid out its new lines the node has
+        no line to move to, so try again after the next refresh."""
+        tree = self.thread_tree
+        tree.move_cursor(target)
+        if tree.cursor_node is not target and tries:
+            self.call_after_refresh(self._put_cursor, target, tries - 1)
 
     def _group_nodes(self) -> list[TreeNode[NodeData]]:
         """Every ambition's node (retired ones under their heading) and the "linked to no ambition" one."""

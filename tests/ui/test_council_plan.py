@@ -38,15 +38,20 @@ def plan(db) -> list[tuple[str, str, bool]]:
     return [(a.code, a.title, a.retired) for a in list_ambitions(db)]
 
 
+def at(pilot, kind: str, code: str) -> bool:
+    """Whether the cursor is on the ambition or priority `code`."""
+    node = tree(pilot.app).cursor_node
+    data = node.data if node else None
+    return bool(data and data.kind == kind and (data.ambition if kind == "ambition" else data.priority.code) == code)
+
+
 async def cursor_on(pilot, kind: str, code: str) -> None:
     """Wait (a refresh at a time) for the cursor to come back to the ambition or priority a change was made to."""
     for _ in range(20):
-        node = tree(pilot.app).cursor_node
-        data = node.data if node else None
-        if data and data.kind == kind and (data.ambition if kind == "ambition" else data.priority.code) == code:
+        if at(pilot, kind, code):
             return
         await pilot.pause()
-    raise AssertionError(f"the cursor is not on {kind} {code} but on {node and node.label}")
+    raise AssertionError(f"the cursor is not on {kind} {code} but on {tree(pilot.app).cursor_node}")
 
 
 async def open_thread(pilot) -> None:
@@ -59,11 +64,10 @@ async def open_thread(pilot) -> None:
 async def cursor_to(pilot, kind: str, code: str) -> None:
     """Move the cursor with the arrow keys (opening folded priorities with →) to the ambition or priority `code`."""
     for _ in range(40):
-        node = tree(pilot.app).cursor_node
-        data = node.data if node else None
-        if data and data.kind == kind and (data.ambition if kind == "ambition" else data.priority.code) == code:
+        if at(pilot, kind, code):
             return
-        if data and data.kind == "priorities" and not node.is_expanded:
+        node = tree(pilot.app).cursor_node
+        if node is not None and node.data.kind == "priorities" and not node.is_expanded:
             await pilot.press("space")
         await pilot.press("down")
         await settle(pilot)

@@ -85,7 +85,7 @@ def write_portfolio(
     ambitions = list(ambitions)
     ambition_sheet = _Sheet(book, AMBITIONS)
     for a in ambitions:
-        ambition_sheet.write({"code": a.code, "title": a.title, "plan_period": a.plan_period, "description": a.description})
+        ambition_sheet.write({"code": a.code, "title": a.title, "plan_period": a.plan_period, "description": a.description, "retired": a.retired})
     sheets = _Sheets(*(_Sheet(book, sheet) for sheet in _PROJECT_SHEETS))
     priorities = _Sheet(book, PRIORITIES)
     for a in ambitions:

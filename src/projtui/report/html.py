@@ -96,7 +96,7 @@ def _environment() -> Environment:
     environment.filters.update(
         {f.__name__: f for f in (
             wording.summary_notes, wording.benefits_sentence, wording.measure_notes_sentence, wording.section_counts, wording.risk_kind,
-            wording.count_heading, wording.counts_sentence,
+            wording.count_heading, wording.counts_sentence, wording.kpi_lead, wording.kpi_group_counts,
         )}
     )
     environment.filters.update(sentence=first_up, slug=_slug)

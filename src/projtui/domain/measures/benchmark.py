@@ -55,15 +55,18 @@ def _ranked(direction: Direction) -> bool:
     return direction in (Direction.HIGHER, Direction.LOWER)
 
 
-def year_figure(rule: MeasureRule, year: FinancialYear, actuals: Mapping[Quarter, float]) -> float | None:
-    """The measure's figure for the financial year a benchmark covers.
+def year_figure(
+    rule: MeasureRule, year: FinancialYear, actuals: Mapping[Quarter, float], up_to: Quarter | None = None
+) -> float | None:
+    """The measure's figure for the financial year a benchmark covers, or its year to date at ``up_to``.
 
     A cumulative measure's actuals are year to date, so the year's figure is
-    its Q4 one; a snapshot measure's is the last reading of the year.
+    its Q4 one (the year to date at ``up_to``: the latest reported by then);
+    a snapshot measure's is the last reading of the year (by ``up_to``).
     """
-    if rule.cumulative:
+    if rule.cumulative and up_to is None:
         return actuals.get(Quarter(year.start_year, 4))
-    last = latest_in_year(actuals, year.start_year)
+    last = latest_in_year(actuals, year.start_year, up_to)
     return None if last is None else actuals[last]
 
 

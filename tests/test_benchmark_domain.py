@@ -118,6 +118,16 @@ def test_year_figure_cumulative_is_the_year_end_total() -> None:
     assert year_figure(rule, FinancialYear(2023), {Quarter(2023, 3): 70.0}) is None
 
 
+def test_year_to_date_is_the_latest_figure_by_the_quarter_whatever_the_aggregation() -> None:
+    """The report's year-to-date column (Appendix A): the same roll-up, cut at a quarter; later quarters never count."""
+    actuals = {Quarter(2022, 4): 10.0, Quarter(2023, 1): 20.0, Quarter(2023, 2): 45.0, Quarter(2023, 4): 95.0}
+    cumulative = MeasureRule(aggregation=Aggregation.CUMULATIVE, frequency=Frequency.QUARTERLY)
+    for rule in (MeasureRule(), cumulative):
+        assert year_figure(rule, FinancialYear(2023), actuals, up_to=Quarter(2023, 3)) == 45.0  # Q3 not in yet: Q2's
+        assert year_figure(rule, FinancialYear(2023), actuals, up_to=Quarter(2023, 1)) == 20.0
+        assert year_figure(rule, FinancialYear(2024), actuals, up_to=Quarter(2024, 1)) is None  # last year's never carries over
+
+
 # -- the record -----------------------------------------------------------------------
 
 

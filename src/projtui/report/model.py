@@ -1,9 +1,11 @@
 """The quarterly performance report as plain data, built from a snapshot document.
 
 What a Cabinet or scrutiny panel reads for one quarter: a summary (projects
-by overall RAG, changes since the previous published rating, measures by
-status, benefits on track, golden-thread and data-quality gaps), then one
-section per Council Plan ambition with its projects and their measures.
+by overall RAG, changes since the previous published rating, KPIs and
+project measures by status, apart and together, benefits on track,
+golden-thread and data-quality gaps), Appendix A (the corporate KPIs by
+ambition, ``appendix_a``), then Appendix B: one section per Council Plan
+ambition with its projects and their measures.
 
 Everything here is a pure function of the document, the quarter and the
 gaps found by ``projtui check``; the Markdown and HTML renderers only lay it
@@ -144,6 +146,9 @@ GAP_LABELS = {
     "double_counting": "Benefits and measures claimed by more than one project",
     "rag_without_commentary": "Amber or red ratings without commentary",
     "risk_past_review": "Open risks and issues past their review date",
+    "kpi_missing_actual": "KPIs missing an actual for the latest quarter",
+    "kpi_forecast_to_miss": "KPIs whose trend is forecast to miss their target",
+    "kpi_without_commentary": "KPIs within tolerance or off target without commentary",
 }
 GOLDEN_THREAD_KINDS = frozenset({"no_ambition"})
 

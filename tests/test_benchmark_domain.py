@@ -13,6 +13,7 @@ from projtui.domain.measures import (
     benchmark_position,
     describe_benchmark,
     year_figure,
+    year_medians,
 )
 from projtui.domain.quarter import FinancialYear, Quarter, to_financial_year
 from projtui.domain.records import LARGEST_NUMBER, BenchmarkFields, validated
@@ -166,3 +167,15 @@ def test_record_needs_a_source_and_a_year() -> None:
         validated(BenchmarkFields, {"period": "2023/24 Q4", "source": "  ", "value": 1})
     fields = {problem.field for problem in raised.value.problems}
     assert fields == {"period", "source"}
+
+
+def test_year_medians_take_the_first_source_that_gives_one() -> None:
+    """The KPI chart's line: a median a year; a set with no median (a single value) is passed over."""
+    sets = [
+        BenchmarkFields(period=FinancialYear(2024), source="Z club", median=9.0),
+        BenchmarkFields(period=FinancialYear(2024), source="A club", value=3.0),
+        BenchmarkFields(period=FinancialYear(2024), source="B club", median=7.0),
+        BenchmarkFields(period=FinancialYear(2023), source="Z club", median=5.0),
+    ]
+    assert year_medians(sets) == {FinancialYear(2023): 5.0, FinancialYear(2024): 7.0}
+    assert year_medians([]) == {}

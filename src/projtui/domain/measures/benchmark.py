@@ -15,7 +15,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -25,7 +25,7 @@ from projtui.domain.measures.rule import MeasureRule
 from projtui.domain.measures.travel import latest_in_year
 from projtui.domain.quarter import FinancialYear, Quarter
 
-__all__ = ["Benchmark", "BenchmarkPosition", "benchmark_position", "describe_benchmark", "standing", "year_figure"]
+__all__ = ["Benchmark", "BenchmarkPosition", "benchmark_position", "describe_benchmark", "standing", "year_figure", "year_medians"]
 
 _ORDINALS = {1: "Top quartile", 2: "2nd quartile", 3: "3rd quartile", 4: "Bottom quartile"}
 # How many of the three quartiles the figure is at or above, in words that judge nothing.
@@ -136,3 +136,12 @@ def describe_benchmark(direction: Direction, figure: float | None, benchmark: Be
         marks.append(f"ranked {benchmark.rank}" + ("" if benchmark.of is None else f" of {benchmark.of}"))
     detail = ", ".join([f"{benchmark.source} {benchmark.period}", *marks])
     return f"{words} ({detail})" if words else detail
+
+
+def year_medians(benchmarks: Iterable[Benchmark]) -> dict[FinancialYear, float]:
+    """Each year's comparators' median, for a chart's line: of several sets in a year, the first by source that gives one."""
+    medians: dict[FinancialYear, float] = {}
+    for b in sorted(benchmarks, key=lambda b: (b.period, b.source)):
+        if b.median is not None:
+            medians.setdefault(b.period, b.median)
+    return medians

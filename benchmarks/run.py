@@ -223,29 +223,19 @@ def snapshot_file(size: int, *, large: int = 0, kpis: int = 0) -> Path:
     return path
 
 
-def kpi_database(size: int) -> Path:
-    """The portfolio with one KPI per 10 projects, imported by projtui (the baseline's bulk insert writes no KPIs)."""
-    kpis = max(1, size // 10)
-    path = CACHE / f"portfolio-{size}-kpis{kpis}-{generator_key()}.db"
+def database(size: int, *, large: int = 0, kpis: int = 0) -> Path:
+    """The snapshot loaded into a fresh projtui database (migrations, then the baseline's bulk insert: same rows as an import).
+
+    With KPIs it goes through projtui's own import instead: the baseline's bulk insert writes no KPIs.
+    """
+    path = CACHE / f"portfolio-{size}{'-large' if large else ''}{f'-kpis{kpis}' if kpis else ''}-{generator_key()}.db"
     if path.exists():
         return path
-    text_path = snapshot_file(size, kpis=kpis)
+    text_path = snapshot_file(size, large=large, kpis=kpis)
     log(f"building {path.name}")
     tmp = path.with_name(path.stem + ".building.db")
-    subprocess.run([PYTHON, str(HERE / "worker.py"), "build_imported", str(text_path), str(tmp)], check=True, cwd=ROOT, stdout=subprocess.DEVNULL)
-    tmp.replace(path)
-    return path
-
-
-def database(size: int, *, large: int = 0) -> Path:
-    """The snapshot loaded into a fresh projtui database (migrations, then the baseline's bulk insert: same rows as an import)."""
-    path = CACHE / f"portfolio-{size}{'-large' if large else ''}-{generator_key()}.db"
-    if path.exists():
-        return path
-    text_path = snapshot_file(size, large=large)
-    log(f"building {path.name}")
-    tmp = path.with_name(path.stem + ".building.db")
-    subprocess.run([PYTHON, str(HERE / "worker.py"), "build", str(text_path), str(tmp)], check=True, cwd=ROOT, stdout=subprocess.DEVNULL)
+    builder = "build_imported" if kpis else "build"
+    subprocess.run([PYTHON, str(HERE / "worker.py"), builder, str(text_path), str(tmp)], check=True, cwd=ROOT, stdout=subprocess.DEVNULL)
     tmp.replace(path)
     return path
 
@@ -385,7 +375,7 @@ READING_BASELINES = {
 
 def measure_reading(measure: str, size: int, k: int, timeout: float) -> Row:
     """`check` or `report` (`report_kpis`: with KPIs) on the generated database, alternating with its baseline on the same file."""
-    db = kpi_database(size) if measure == "report_kpis" else database(size)
+    db = database(size, kpis=max(1, size // 10)) if measure == "report_kpis" else database(size)  # one KPI per 10 projects
     worker = "report" if measure == "report_kpis" else measure
     ours, theirs = alternate(k, *(worker_run(worker, size, variant, db, timeout=timeout) for variant in ("projtui", "baseline")))
     note = READING_BASELINES[measure]

@@ -200,7 +200,7 @@ def _kpi_row(k: ReportKpi) -> list[str | Cell]:
     name = (k.name, k.service) if k.service else (k.name,)
     said: list[Line] = [f"Q{q.quarter}: {text.strip()}" for q, text in k.commentary]
     if k.note_missing:
-        said.append((Strong(f"No commentary for Q{k.figures.quarter.quarter}"), " (required when not on target)"))
+        said.append((Strong(wording.kpi_no_commentary(k)), " (required when not on target)"))
     return [
         k.code or "", Cell(name), k.unit, direction_label(k.direction), wording.target(k),
         *(wording.kpi_actual(q) for q in k.quarters), wording.kpi_year_to_date(k), _rag_cell(k.figures.status.rag, wording.status(k)),
@@ -211,7 +211,7 @@ def _kpi_row(k: ReportKpi) -> list[str | Cell]:
 
 def _appendix_a(doc, report: Report) -> None:
     start_section(doc, landscape=True)
-    heading(doc, "Appendix A – KPIs", 2)
+    heading(doc, wording.APPENDIX_A, 2)
     paragraph(doc, wording.kpi_lead(report))
     for group in report.kpi_groups:
         heading(doc, group.heading, 3)
@@ -237,8 +237,8 @@ def render_docx(report: Report) -> bytes:
     if report.kpi_groups:
         _appendix_a(doc, report)
         start_section(doc, landscape=False)  # the divider page before the projects' sections
-        heading(doc, "Appendix B – Projects", 2)
-        paragraph(doc, "Projects by their primary ambition, each ambition in a section of its own.")
+        heading(doc, wording.APPENDIX_B, 2)
+        paragraph(doc, wording.APPENDIX_B_LEAD)
     for section in report.sections:
         _section(doc, section)
     start_section(doc, landscape=False)

@@ -197,7 +197,7 @@ def _kpi_name(k: ReportKpi) -> str:
 def _kpi_commentary(k: ReportKpi) -> str:
     said = [f"Q{q.quarter}: {escape(text)}" for q, text in k.commentary]
     if k.note_missing:
-        said.append(f"**No commentary for Q{k.figures.quarter.quarter}** (required when not on target)")
+        said.append(f"**{wording.kpi_no_commentary(k)}** (required when not on target)")
     return "<br>".join(said)
 
 
@@ -211,7 +211,7 @@ def _kpi_row(k: ReportKpi) -> list[str]:
 
 
 def _appendix_a(report: Report) -> list[str]:
-    out = ["## Appendix A – KPIs", "", wording.kpi_lead(report)]
+    out = [f"## {wording.APPENDIX_A}", "", wording.kpi_lead(report)]
     for group in report.kpi_groups:
         out += ["", f"### {escape(group.heading, breaks=False)}", "", wording.kpi_group_counts(group.kpis), ""]
         out += _table(KPI_HEADERS, [_kpi_row(k) for k in group.kpis], right=range(4, 10))
@@ -234,7 +234,7 @@ def render_markdown(report: Report) -> str:
     out += _summary(report)
     if report.kpi_groups:
         out += ["", *_appendix_a(report)]
-        out += ["", "## Appendix B – Projects", "", "Projects by their primary ambition, each ambition in a section of its own."]
+        out += ["", f"## {wording.APPENDIX_B}", "", wording.APPENDIX_B_LEAD]
     for section in report.sections:
         out += ["", *_section(section)]
     out += ["", *_key()]

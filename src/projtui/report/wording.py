@@ -38,6 +38,9 @@ from projtui.report.model import (
 )
 
 __all__ = [
+    "APPENDIX_A",
+    "APPENDIX_B",
+    "APPENDIX_B_LEAD",
     "actual",
     "benefits_sentence",
     "benchmark",
@@ -49,6 +52,7 @@ __all__ = [
     "kpi_actual",
     "kpi_group_counts",
     "kpi_lead",
+    "kpi_no_commentary",
     "kpi_year_to_date",
     "measure_notes_sentence",
     "money",
@@ -210,7 +214,11 @@ def status(m: MeasureLine) -> str:
     return text
 
 
-# -- Appendix A: a KPI's cells -------------------------------------------------------
+# -- the appendices -----------------------------------------------------------------
+
+APPENDIX_A = "Appendix A – KPIs"
+APPENDIX_B = "Appendix B – Projects"
+APPENDIX_B_LEAD = "Projects by their primary ambition, each ambition in a section of its own."
 
 
 def kpi_lead(report: Report) -> str:
@@ -235,6 +243,11 @@ def kpi_actual(q: KpiQuarter) -> str:
     if q.actual is None:
         return ""
     return format_number(q.actual) + (" (provisional)" if q.provisional else "")
+
+
+def kpi_no_commentary(k: ReportKpi) -> str:
+    """What an amber or red KPI lacks, in bold where the format has it: ``No commentary for Q2``."""
+    return f"No commentary for Q{k.figures.quarter.quarter}"
 
 
 def kpi_year_to_date(k: ReportKpi) -> str:

@@ -226,3 +226,24 @@ def _new_review() -> str:
         "INSERT INTO quarterly_review (project_id, fy_start_year, quarter, status, rag, time_rag, cost_rag, scope_rag, benefits_rag, version)"
         " SELECT id, 2026, 3, 'draft', 'green', 'not_set', 'not_set', 'not_set', 'not_set', 1 FROM project WHERE code = %s"
     )
+
+
+def test_an_upgrade_keeps_team_mode_whole(portfolio):
+    """A migration that remakes 0012's trigger functions (here: down to 0011 and up again) leaves them running as the owner."""
+    from alembic import command
+
+    from projtui.store import migrate
+
+    config = migrate._config()
+    with portfolio.db.engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.downgrade(config, "0011")
+    migrate.upgrade(portfolio.db)
+    dan = portfolio.connect("dan")
+    owners_rights = dan.execute(
+        "SELECT proname, prosecdef FROM pg_proc WHERE proname IN ('projtui_primary_ambition', 'projtui_latest_rag', 'projtui_ambition_recode')"
+    ).fetchall()
+    assert sorted(owners_rights) == [("projtui_ambition_recode", True), ("projtui_latest_rag", True), ("projtui_primary_ambition", True)]
+    dan.execute(_new_review(), (OWN,))
+    assert dan.execute("SELECT latest_rag FROM project WHERE code = %s", (OWN,)).fetchone()[0] == "green"
+    assert _count(dan, f"UPDATE measure_value SET note = 'again' WHERE {_VALUES_OF}", OTHERS) == 0

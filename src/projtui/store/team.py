@@ -28,7 +28,8 @@ at once, not only at the next login).
 
 Roles are the server's, not one database's: a user's group is the same in
 every database on it (the per-project rule reads each database's own
-`app_user`). Everything here is idempotent; `enable` needs the owner.
+`app_user`). Everything here is idempotent and needs the owner; an upgrade
+runs it again (`store.migrate.upgrade`), so a new table is covered at once.
 """
 
 from __future__ import annotations
@@ -38,7 +39,10 @@ from typing import TYPE_CHECKING
 from sqlalchemy import text
 
 if TYPE_CHECKING:
+    from sqlalchemy import Connection
     from sqlalchemy.orm import Session
+
+    Executor = Session | Connection  # a service's session, or the migration's connection
 
 # projtui's roles as group roles, least first (the order of `domain.roles.Role`).
 GROUPS = {
@@ -75,11 +79,12 @@ _TRIGGER_FUNCTIONS = ("projtui_primary_ambition", "projtui_latest_rag", "projtui
 _USER_COLUMNS = "id, login, display_name, role, active, created_at"  # app_user without password_hash
 
 
-def is_postgresql(session: Session) -> bool:
-    return session.get_bind().dialect.name == "postgresql"
+def is_postgresql(session: Executor) -> bool:
+    bind = session.get_bind() if hasattr(session, "get_bind") else session
+    return bind.dialect.name == "postgresql"
 
 
-def enabled(session: Session) -> bool:
+def enabled(session: Executor) -> bool:
     """Whether `enable` has run on this database (always False on SQLite)."""
     return is_postgresql(session) and bool(session.scalar(text(f"SELECT to_regprocedure('{_MAY_EDIT}(integer)') IS NOT NULL")))
 
@@ -97,10 +102,16 @@ def bound_role(session: Session) -> str | None:
     )
 
 
-def enable(session: Session) -> None:
+def enable(session: Executor) -> None:
     """Create the group roles, grants, functions and policies, or bring them up to date; run as the tables' owner."""
     for statement in _statements(session.scalar(text("SELECT current_schema()")), _tables(session)):
         session.execute(text(statement))
+
+
+def refresh(connection: Connection) -> None:
+    """After a migration, in its transaction: in team mode, grants and policies cover new tables and recreated functions."""
+    if enabled(connection):
+        enable(connection)
 
 
 def sync_login(session: Session, login: str) -> None:
@@ -109,7 +120,7 @@ def sync_login(session: Session, login: str) -> None:
         session.execute(text("SELECT projtui_sync_role(:login)"), {"login": login})
 
 
-def _tables(session: Session) -> list[str]:
+def _tables(session: Executor) -> list[str]:
     rows = session.execute(text("SELECT tablename FROM pg_tables WHERE schemaname = current_schema() ORDER BY tablename"))
     return [name for (name,) in rows]
 

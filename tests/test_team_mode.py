@@ -17,10 +17,16 @@ import pytest
 from psycopg import errors, sql
 from sqlalchemy.engine import make_url
 
-from projtui.domain.errors import PermissionDenied, RuleError
+from projtui.domain.errors import (
+    InvalidInput,
+    PermissionDenied,
+    RefusedByDatabase,
+    RuleError,
+)
 from projtui.domain.quarter import Quarter
+from projtui.domain.records import OutputFields
 from projtui.domain.roles import Role, is_named_in
-from projtui.services import reviews, team, users
+from projtui.services import plans, projects, reviews, team, users
 from projtui.services.opening import open_portfolio
 from projtui.services.transfer import load_sample
 
@@ -145,7 +151,12 @@ def test_the_audit_log_only_grows_and_each_entry_names_its_writer(portfolio):
 def test_the_app_through_each_persons_connection_obeys_the_same_rules(portfolio):
     logins = portfolio.logins
     dan, vic, pat = portfolio.app("dan"), portfolio.app("vic"), portfolio.app("pat")
+    # What a project lead does on their own project, through their own connection: every write the database allows.
     reviews.set_actual(dan, OWN, "M1", Q3, 4.0, expected_version=None, actor=logins["dan"])
+    reviews.save_review(dan, OWN, Q3, {"rag": "amber"}, expected_version=None, actor=logins["dan"])
+    plans.add_item(dan, OWN, "output", OutputFields(code="O99", title="New output"), actor=logins["dan"])
+    seen = projects.get_project(dan, OWN)
+    projects.update_project(dan, OWN, seen.fields.model_copy(update={"summary": "Changed"}), expected_version=seen.version, actor=logins["dan"])
     with pytest.raises(PermissionDenied, match="is a project lead but not of SP-03"):
         reviews.set_actual(dan, OTHERS, "M1", Q3, 4.0, expected_version=None, actor=logins["dan"])
     with pytest.raises(PermissionDenied, match="is a viewer"):
@@ -157,7 +168,7 @@ def test_the_app_through_each_persons_connection_obeys_the_same_rules(portfolio)
     # Should the database and the user table ever disagree, the database's refusal is the user's one line, not a traceback.
     with psycopg.connect(host=portfolio.url.host, port=portfolio.url.port, user=portfolio.owner, dbname=portfolio.url.database, autocommit=True) as owner:
         owner.execute(sql.SQL("REVOKE projtui_performance_officer FROM {}").format(sql.Identifier(logins["pat"])))
-    with pytest.raises(PermissionDenied, match="the database refused it: permission denied for table"):
+    with pytest.raises(RefusedByDatabase, match="the database refused it: permission denied for table"):
         reviews.save_review(pat, OTHERS, Q3, {"rag": "red"}, expected_version=None, actor=logins["pat"])
 
 
@@ -189,6 +200,19 @@ def test_a_user_added_in_team_mode_can_connect_at_once_as_their_role(portfolio):
     assert groups == [("projtui_project_lead",)]
     with pytest.raises(errors.InsufficientPrivilege):  # nobody else may make roles through it
         portfolio.connect("pat").execute("SELECT projtui_sync_role(%s)", (login,))
+    # A name PostgreSQL would cut short, or keeps for itself, is refused beside the login, and nothing is added.
+    for unfit in ("x" * 64, "pg_jo"):
+        with pytest.raises(InvalidInput, match="in PostgreSQL team mode a login is a role's name"):
+            users.add_user(ann, unfit, actor=portfolio.logins["ann"])
+    assert "pg_jo" not in [user.login for user in users.list_users(ann)]
+
+
+def test_only_the_owner_turns_team_mode_on(portfolio):
+    ann = portfolio.app("ann")
+    with pytest.raises(RefusedByDatabase, match="team mode is turned on by the database's owner"):
+        team.enable(ann, actor=portfolio.logins["ann"])
+    with pytest.raises(PermissionDenied, match="is a project lead: managing users needs the admin role"):
+        team.enable(portfolio.app("dan"), actor=portfolio.logins["dan"])
 
 
 def test_team_mode_is_enabled_again_harmlessly_and_refused_on_sqlite(portfolio, cli, tmp_path):

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from projtui.domain.errors import RuleError
+from projtui.domain.errors import RefusedByDatabase, RuleError
 from projtui.domain.roles import Action, Role
 from projtui.services import audit
 from projtui.services.permissions import require
@@ -32,6 +32,13 @@ def enable(db: Database, *, actor: str) -> TeamMode:
     """Turn team mode on, or bring it up to date (after an upgrade added tables): run it as the database's owner."""
     if db.is_sqlite:
         raise RuleError(f"{db.display_name}: team mode needs PostgreSQL; a SQLite file's users are as strong as the OS account that opens it")
+    try:
+        return _enable(db, actor)
+    except RefusedByDatabase as exc:
+        raise RefusedByDatabase(f"team mode is turned on by the database's owner, a role that may create roles: {exc}") from exc
+
+
+def _enable(db: Database, actor: str) -> TeamMode:
     with db.transaction() as session:
         require(session, actor, Action.MANAGE_USERS)
         was_on = team.enabled(session)

@@ -22,7 +22,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from projtui.domain.errors import BusyError, PermissionDenied
+from projtui.domain.errors import BusyError, RefusedByDatabase
 from projtui.domain.formatting import without_password
 from projtui.store.errors import busy, refused
 
@@ -109,7 +109,7 @@ class Database:
                     f"{SQLITE_BUSY_TIMEOUT_MS // 1000} s (a long import?); nothing was saved, try again in a moment"
                 ) from exc
             if reason := refused(exc):  # PostgreSQL team mode (store/team.py) said no
-                raise PermissionDenied(f"{self.display_name}: the database refused it: {reason}; nothing was saved") from exc
+                raise RefusedByDatabase(f"{self.display_name}: the database refused it: {reason}; nothing was saved") from exc
             raise
 
     @contextmanager
@@ -120,7 +120,7 @@ class Database:
                 yield session
         except Exception as exc:
             if reason := refused(exc):  # a disabled user's role in PostgreSQL team mode reads nothing
-                raise PermissionDenied(f"{self.display_name}: the database refused it: {reason}") from exc
+                raise RefusedByDatabase(f"{self.display_name}: the database refused it: {reason}") from exc
             raise
 
     def fetch(self, sql: str, params: Mapping[str, Any] | None = None) -> list[tuple]:

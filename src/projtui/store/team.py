@@ -38,6 +38,8 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import text
 
+from projtui.domain.errors import InvalidInput, Problem
+
 if TYPE_CHECKING:
     from sqlalchemy import Connection
     from sqlalchemy.orm import Session
@@ -117,7 +119,18 @@ def refresh(connection: Connection) -> None:
 def sync_login(session: Session, login: str) -> None:
     """Put `login`'s PostgreSQL role in step with its `app_user` row, in team mode; nothing otherwise."""
     if enabled(session):
+        if problem := _unfit_role_name(login):
+            raise InvalidInput([Problem("", "login", login, f"in PostgreSQL team mode a login is a role's name, so {problem}")])
         session.execute(text("SELECT projtui_sync_role(:login)"), {"login": login})
+
+
+def _unfit_role_name(login: str) -> str | None:
+    # PostgreSQL would cut a longer name short (so the person would connect as someone else) and keeps these for itself.
+    if len(login.encode()) > 63:
+        return "it is at most 63 bytes"
+    if login.lower().startswith("pg_") or login.lower() in ("public", "none", "current_user", "current_role", "session_user"):
+        return "it may not be one PostgreSQL keeps for itself"
+    return None
 
 
 def _tables(session: Executor) -> list[str]:

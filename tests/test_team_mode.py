@@ -12,9 +12,7 @@ from __future__ import annotations
 import uuid
 from types import SimpleNamespace
 
-import psycopg
 import pytest
-from psycopg import errors, sql
 from sqlalchemy.engine import make_url
 
 from projtui.domain.errors import (
@@ -31,6 +29,8 @@ from projtui.services.opening import open_portfolio
 from projtui.services.transfer import load_sample
 
 pytestmark = pytest.mark.postgres
+psycopg = pytest.importorskip("psycopg")  # the postgres extra: without it, these skip as without a server
+errors, sql = psycopg.errors, psycopg.sql
 
 Q3 = Quarter(2026, 3)  # no review yet in the sample
 OWN, EDITED, OTHERS = "SP-01", "SP-02", "SP-03"  # led by Daniel Hargreaves; eve named its editor; nobody's
@@ -220,16 +220,31 @@ def test_team_mode_is_enabled_again_harmlessly_and_refused_on_sqlite(portfolio, 
     for _ in range(2):
         result = cli("team", "enable", "--database-url", address, env={"PROJTUI_LOGIN": portfolio.owner})
         assert result.returncode == 0, result.stderr
-    assert f"project lead         {portfolio.logins['dan']}, {portfolio.logins['eve']}" in result.stdout.splitlines()
+    assert f"project lead         {portfolio.logins['dan']}, {portfolio.logins['eve']}" in result.stdout.splitlines(), result.stdout
     assert _count(portfolio.connect("dan"), f"UPDATE measure_value SET note = 'again' WHERE {_VALUES_OF}", OWN) > 0
     assert _count(portfolio.connect("dan"), f"UPDATE measure_value SET note = 'again' WHERE {_VALUES_OF}", OTHERS) == 0
-    cli("init", "--db", tmp_path / "mine.db")
+    assert cli("init", "--db", tmp_path / "mine.db").returncode == 0
     refused = cli("team", "enable", "--db", tmp_path / "mine.db")
-    assert (refused.returncode, refused.stdout) == (1, "")
+    assert (refused.returncode, refused.stdout) == (1, ""), refused.stderr
     assert refused.stderr.startswith("error: ") and "team mode needs PostgreSQL" in refused.stderr
     assert len(refused.stderr.splitlines()) == 1
     with pytest.raises(RuleError):
         team.enable(open_portfolio(f"sqlite:///{tmp_path / 'mine.db'}"), actor="x")
+
+
+def test_the_command_line_through_each_persons_connection(portfolio, cli):
+    as_ = {name: portfolio.url.set(username=login).render_as_string(hide_password=False) for name, login in portfolio.logins.items()}
+    exported = cli("export", "--database-url", as_["vic"], env={"PROJTUI_LOGIN": portfolio.logins["vic"]})
+    assert exported.returncode == 0 and 'code = "SP-01"' in exported.stdout, exported.stderr
+    refused = cli("team", "enable", "--database-url", as_["ann"], env={"PROJTUI_LOGIN": portfolio.logins["ann"]})
+    assert refused.returncode == 1 and len(refused.stderr.splitlines()) == 1
+    assert refused.stderr.startswith("error: team mode is turned on by the database's owner, a role that may create roles: ")
+    owner = portfolio.url.render_as_string(hide_password=False)
+    login = portfolio.logins["dan"]
+    moved = cli("user", "set-role", login, "viewer", "--database-url", owner, env={"PROJTUI_LOGIN": portfolio.owner})
+    assert moved.stdout == f"{login} is now viewer.\n", moved.stderr
+    with pytest.raises(errors.InsufficientPrivilege):
+        portfolio.connect("dan").execute(f"UPDATE measure_value SET note = 'late' WHERE {_VALUES_OF}", (OWN,))
 
 
 @pytest.mark.parametrize("written", ["Daniel Hargreaves", "  daniel   HARGREAVES ", "DAN", "Dan Other", "", None])

@@ -100,6 +100,10 @@ def test_a_viewers_own_connection_reads_everything_but_writes_nothing(portfolio)
     ):
         with pytest.raises(errors.InsufficientPrivilege):
             vic.execute(statement)
+    # Their own password is the one thing a viewer writes, through the app as anyone may; another's is refused.
+    mine, theirs = portfolio.logins["vic"], portfolio.logins["pat"]
+    users.set_password(portfolio.app("vic"), mine, "a long enough passphrase", actor=mine)
+    assert vic.execute("UPDATE app_user SET password_hash = 'forged' WHERE login = %s", (theirs,)).rowcount == 0
 
 
 def test_a_project_lead_writes_their_own_projects_rows_and_no_others(portfolio):

@@ -9,10 +9,11 @@ A user's login role is a member of exactly the group for their role, and of
 none while disabled (so a disabled user's open connection loses its rights
 at once, not only at the next login).
 
-- Grants: viewers read every table (but not `app_user.password_hash`);
-  project leads write the per-project tables; performance officers every
-  table but `app_user`; admins `app_user` too. Nobody but the owner may
-  change or delete the audit log, and an entry must name its writer.
+- Grants: viewers read every table (but not `app_user.password_hash`)
+  and set their own password; project leads write the per-project tables;
+  performance officers every table but `app_user`; admins `app_user` too.
+  Everyone appends to the audit log, an entry naming its writer; nobody
+  but the owner changes or deletes one.
 - Row-level security on the per-project tables keeps a project lead's
   writes to projects `projtui_may_edit` says are theirs: the SQL twin of
   `domain.roles.is_named_in` and `services.permissions.is_own_project`
@@ -155,7 +156,9 @@ def _statements(schema: str, tables: list[str]) -> list[str]:
         f"GRANT SELECT ON {', '.join(_ident(n) for n in tables if n != 'app_user')} TO {viewer}",
         f"GRANT SELECT ({_USER_COLUMNS}), UPDATE (password_hash) ON app_user TO {viewer}",  # a user sets their own password
         f"GRANT USAGE ON ALL SEQUENCES IN SCHEMA {_ident(schema)} TO {lead}",
-        f"GRANT INSERT ON audit_log TO {lead}",
+        # Everyone appends: even a viewer's own new password is audited.
+        f"GRANT INSERT ON audit_log TO {viewer}",
+        f"DO $$ BEGIN EXECUTE format('GRANT USAGE ON SEQUENCE %s TO {viewer}', pg_get_serial_sequence('audit_log', 'id')); END $$",
     ]
     for table in _PROJECT_OF:
         out.append(f"GRANT {', '.join(_LEAD_VERBS.get(table, ('INSERT', 'UPDATE', 'DELETE')))} ON {table} TO {lead}")
@@ -178,7 +181,7 @@ def _statements(schema: str, tables: list[str]) -> list[str]:
         "ALTER TABLE audit_log ENABLE ROW LEVEL SECURITY",
         *_drop_policies("audit_log"),
         f"CREATE POLICY projtui_read ON audit_log FOR SELECT TO {viewer} USING (true)",
-        f"CREATE POLICY projtui_append ON audit_log FOR INSERT TO {lead} WITH CHECK (actor = current_user)",
+        f"CREATE POLICY projtui_append ON audit_log FOR INSERT TO {viewer} WITH CHECK (actor = current_user)",
         "ALTER TABLE app_user ENABLE ROW LEVEL SECURITY",
         *_drop_policies("app_user"),
         f"CREATE POLICY projtui_read ON app_user FOR SELECT TO {viewer} USING (true)",

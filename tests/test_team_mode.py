@@ -251,6 +251,18 @@ def test_the_command_line_through_each_persons_connection(portfolio, cli):
         portfolio.connect("dan").execute(f"UPDATE measure_value SET note = 'late' WHERE {_VALUES_OF}", (OWN,))
 
 
+def test_a_performance_officer_imports_through_their_own_connection(portfolio, cli, tmp_path):
+    as_pat = portfolio.url.set(username=portfolio.logins["pat"]).render_as_string(hide_password=False)
+    env = {"PROJTUI_LOGIN": portfolio.logins["pat"]}
+    snapshot = tmp_path / "p.toml"
+    assert cli("export", "-o", snapshot, "--database-url", as_pat, env=env).returncode == 0
+    snapshot.write_text(snapshot.read_text().replace('name = "', 'name = "Renamed: ', 1))
+    imported = cli("import", snapshot, "--database-url", as_pat, env=env)
+    assert imported.returncode == 0, imported.stderr
+    pat = portfolio.connect("pat")
+    assert pat.execute("SELECT count(*) FROM audit_log WHERE actor = %s AND action = 'update'", (portfolio.logins["pat"],)).fetchone()[0] >= 1
+
+
 @pytest.mark.parametrize("written", ["Daniel Hargreaves", "  daniel   HARGREAVES ", "DAN", "Dan Other", "", None])
 def test_the_databases_own_project_rule_agrees_with_the_apps(portfolio, written):
     """`projtui_may_edit` is `domain.roles.is_named_in` in SQL: the two must give the same answer."""

@@ -88,6 +88,10 @@ def _count(connection, statement: str, *params) -> int:
 
 
 def test_a_viewers_own_connection_reads_everything_but_writes_nothing(portfolio):
+    # As a database made before PostgreSQL 15 has it: everyone may create in `public`, until team mode says otherwise.
+    with psycopg.connect(host=portfolio.url.host, port=portfolio.url.port, user=portfolio.owner, dbname=portfolio.url.database, autocommit=True) as owner:
+        owner.execute("GRANT CREATE ON SCHEMA public TO PUBLIC")
+    team.enable(portfolio.db, actor=portfolio.owner)
     vic = portfolio.connect("vic")
     assert vic.execute("SELECT count(*) FROM project").fetchone()[0] > 0
     assert vic.execute("SELECT count(*) FROM app_user").fetchone()[0] == len(PEOPLE) + 1
@@ -97,6 +101,7 @@ def test_a_viewers_own_connection_reads_everything_but_writes_nothing(portfolio)
         "DELETE FROM measure_value",
         "UPDATE app_user SET role = 'admin'",
         "SELECT password_hash FROM app_user",
+        "CREATE FUNCTION projtui_folded(name varchar) RETURNS text LANGUAGE sql AS $$ SELECT 'daniel hargreaves' $$",
     ):
         with pytest.raises(errors.InsufficientPrivilege):
             vic.execute(statement)

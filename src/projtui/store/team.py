@@ -152,6 +152,9 @@ def _statements(schema: str, tables: list[str]) -> list[str]:
     out += [f"GRANT {lower} TO {upper}" for lower, upper in zip((viewer, lead, officer), (lead, officer, admin), strict=True)]
     out += [
         f"REVOKE ALL ON {every} FROM {groups}",
+        # Nobody else adds objects beside these (a better-matching overload of a function the policies call, say);
+        # PostgreSQL 15 makes new databases so, older ones let everyone create in `public`.
+        f"REVOKE CREATE ON SCHEMA {_ident(schema)} FROM PUBLIC",
         f"GRANT USAGE ON SCHEMA {_ident(schema)} TO {viewer}",
         f"GRANT SELECT ON {', '.join(_ident(n) for n in tables if n != 'app_user')} TO {viewer}",
         f"GRANT SELECT ({_USER_COLUMNS}), UPDATE (password_hash) ON app_user TO {viewer}",  # a user sets their own password

@@ -11,7 +11,7 @@ lists the synonyms councils commonly use.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
 _IGNORED = re.compile(r"[\s_\-.:()/]+")
@@ -234,6 +234,26 @@ OUTCOMES = Sheet(
     ),
 )
 
+# A measure's own fields (domain.records.MeasureFields) as columns: a project's measure's and a KPI's alike.
+_MEASURE = {
+    column.field: column
+    for column in (
+        Column("description", "Description"),
+        Column("unit", "Unit"),
+        Column("direction", "Good is", ("Direction",)),
+        Column("baseline", "Baseline", kind=CellKind.NUMBER),
+        Column("baseline_period", "Baseline period", kind=CellKind.QUARTER),
+        Column("target", "Target", kind=CellKind.NUMBER),
+        Column("target_max", "Target max", kind=CellKind.NUMBER),
+        Column("target_period", "Target period", kind=CellKind.QUARTER),
+        Column("frequency", "Frequency"),
+        Column("aggregation", "Aggregation"),
+        Column("tolerance", "Tolerance %", ("Tolerance",), kind=CellKind.NUMBER),
+        Column("data_source", "Data source"),
+        Column("owner", "Owner"),
+    )
+}
+
 # Every field of a measure but its figures, one row a measure in its plan's order.
 MEASURE_DEFINITIONS = Sheet(
     "Measure definitions",
@@ -243,19 +263,10 @@ MEASURE_DEFINITIONS = Sheet(
         Column("serves_code", "Serves code", required=True),
         Column("code", "Measure code", required=True),
         Column("name", "Measure", ("Measure name",), required=True),
-        Column("description", "Description"),
-        Column("unit", "Unit"),
-        Column("direction", "Good is", ("Direction",)),
-        Column("baseline", "Baseline", kind=CellKind.NUMBER),
-        Column("baseline_period", "Baseline period", kind=CellKind.QUARTER),
-        Column("target", "Target", kind=CellKind.NUMBER),
-        Column("target_max", "Target max", kind=CellKind.NUMBER),
-        Column("target_period", "Target period", kind=CellKind.QUARTER),
-        Column("frequency", "Frequency", required=True),
-        Column("aggregation", "Aggregation"),
-        Column("tolerance", "Tolerance %", ("Tolerance",), kind=CellKind.NUMBER),
-        Column("data_source", "Data source"),
-        Column("owner", "Owner"),
+        *(_MEASURE[field] for field in ("description", "unit", "direction", "baseline", "baseline_period", "target", "target_max",
+                                        "target_period")),
+        replace(_MEASURE["frequency"], required=True),
+        *(_MEASURE[field] for field in ("aggregation", "tolerance", "data_source", "owner")),
     ),
 )
 
@@ -305,26 +316,17 @@ KPIS = Sheet(
         Column("code", "KPI code", ("KPI ref", "PI code", "Indicator code"), required=True),
         Column("name", "KPI", ("KPI name", "Performance indicator"), required=True),
         Column("service", "Service", ("Service area",)),
-        Column("owner", "Owner", ("KPI owner",)),
+        _MEASURE["owner"],
         Column("ambitions", "Ambitions", ("Ambition", "Council Plan ambitions")),  # codes, primary first, "; " between
-        Column("unit", "Unit"),
-        Column("direction", "Good is", ("Direction",)),
-        Column("baseline", "Baseline", kind=CellKind.NUMBER),
-        Column("target", "Target", kind=CellKind.NUMBER),
+        *(_MEASURE[field] for field in ("unit", "direction", "baseline", "target")),
         # Written for reading, never read back: the one rule's figures at the export's quarter.
         Column("latest_quarter", "As at", kind=CellKind.QUARTER),
         Column("latest_actual", "Actual", kind=CellKind.NUMBER),
         Column("latest_target", "Quarter target", kind=CellKind.NUMBER),
         Column("latest_status", "Status"),
         Column("latest_travel", "Travel"),
-        Column("description", "Description"),
-        Column("baseline_period", "Baseline period", kind=CellKind.QUARTER),
-        Column("target_max", "Target max", kind=CellKind.NUMBER),
-        Column("target_period", "Target period", kind=CellKind.QUARTER),
-        Column("frequency", "Frequency"),
-        Column("aggregation", "Aggregation"),
-        Column("tolerance", "Tolerance %", ("Tolerance",), kind=CellKind.NUMBER),
-        Column("data_source", "Data source"),
+        *(_MEASURE[field] for field in ("description", "baseline_period", "target_max", "target_period", "frequency", "aggregation",
+                                        "tolerance", "data_source")),
     ),
 )
 

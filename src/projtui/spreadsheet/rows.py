@@ -124,10 +124,11 @@ def apply_rows(tables: Sequence[Table], *, portfolio: doc.PortfolioFields, ambit
     # In the order the parts depend on each other: a link or a measure names what an earlier sheet made.
     order = (
         (sheets.PORTFOLIO, builder.portfolio_row), (sheets.AMBITIONS, builder.ambition), (sheets.PRIORITIES, builder.priority),
-        (sheets.KPIS, builder.kpi), (sheets.KPI_FIGURES, builder.kpi_figure), (sheets.PROJECTS, builder.project), (sheets.BENEFITS, builder.benefit), (sheets.OUTCOMES, builder.outcome),
+        (sheets.KPIS, builder.kpi), (sheets.KPI_FIGURES, builder.kpi_figure),
+        (sheets.PROJECTS, builder.project), (sheets.BENEFITS, builder.benefit), (sheets.OUTCOMES, builder.outcome),
         (sheets.OUTPUTS, builder.output), (sheets.MEASURE_DEFINITIONS, builder.definition), (sheets.TARGETS, builder.target),
-        (sheets.FORECASTS, builder.forecast), (sheets.ACTUALS, builder.actual), (sheets.BENCHMARKS, builder.benchmark), (sheets.REVIEWS, builder.review),
-        (sheets.RISKS, builder.risk),
+        (sheets.FORECASTS, builder.forecast), (sheets.ACTUALS, builder.actual), (sheets.BENCHMARKS, builder.benchmark),
+        (sheets.REVIEWS, builder.review), (sheets.RISKS, builder.risk),
     )
     for kind, apply in order:
         builder.start(kind)
@@ -168,7 +169,8 @@ class _Builder:
         self.actual_cells: dict[ActualKey, tuple[Table, int]] = {}
         self._first: dict[tuple, tuple[Table, int]] = {}  # a row's key → where it first appeared
         self._kind: sheets.Sheet | None = None
-        self._replaced: set[str | tuple[str, str]] = set()  # the projects (and ("kpi", code)) whose part the current sheet kind has replaced
+        # The projects (and ("kpi", code) for KPIs) whose part the current sheet kind has replaced.
+        self._replaced: set[str | tuple[str, str]] = set()
         self._plan_fields: dict[int, list[str]] = {}  # a register's plan columns, by id(table): worked out once, not every row
 
     def start(self, kind: sheets.Sheet) -> None:

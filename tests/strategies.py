@@ -173,7 +173,9 @@ def documents(draw) -> Document:
         {
             "exported_at": draw(st.none() | st.datetimes(timezones=st.just(dt.UTC))),
             "portfolio": {"name": draw(st.none() | titles)},
-            "ambitions": [{"code": c, "title": draw(titles), "description": draw(st.none() | texts)} for c in ambitions],
+            "ambitions": [
+                {"code": c, "title": draw(titles), "description": draw(st.none() | texts), "retired": draw(st.booleans())} for c in ambitions
+            ],
             "projects": [draw(projects(c, ambitions)) for c in project_codes],
             "kpis": [draw(kpis(c, ambitions)) for c in kpi_codes],
         }

@@ -194,3 +194,16 @@ def test_every_measure_forecast_to_miss_is_listed(tmp_path):
         ("SP-01/M1", "measure M1 'Measure M1' is forecast to miss its target: its trend reaches 24 by 2025/26 Q4, against 30"),
     ]
     assert KINDS["forecast_to_miss"] == "forecasts"
+
+
+def test_a_project_past_the_pipeline_serving_only_retired_ambitions_is_a_golden_thread_gap(tmp_path):
+    """Once a new Council Plan retires the old ambitions, a project still delivering must serve the new plan (issue 15)."""
+    text = PORTFOLIO.replace('title = "A Sustainable District"\n', 'title = "A Sustainable District"\nretired = true\n[[ambitions]]\ncode = "A2"\ntitle = "Prosperity"\n')
+    text = text.replace("schema_version = 1", "schema_version = 2")
+    text += '[[projects]]\ncode = "SP-02"\nname = "Market hall"\nstage = "delivery"\nambitions = ["A1", "A2"]\n'
+    text += '[[projects]]\ncode = "SP-03"\nname = "Ideas"\nstage = "pipeline"\nambitions = ["A1"]\n'
+    found = [(g.kind, g.project, g.message) for g in _find_gaps(tmp_path, text) if KINDS[g.kind] == "golden thread"]
+    # SP-02 still serves A2, in use; a pipeline project need serve none yet.
+    assert found == [
+        ("retired_ambitions_only", "SP-01", "'Heat pumps' (delivery) serves only retired Council Plan ambitions: link it to one of the current plan"),
+    ]

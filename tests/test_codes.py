@@ -33,3 +33,12 @@ def test_the_offer_is_never_taken_whatever_the_case_or_padding():
     taken = ["SP-1", "SP-2", "sp-3", "SP-03", "SP-0004"]
     assert next_project_code(taken).casefold() not in {code.casefold() for code in taken}
     assert next_project_code(taken) == "SP-5"  # padded as the least padded code: 1 digit
+
+
+def test_an_ambition_and_a_priority_are_offered_the_next_code_of_their_series():
+    from projtui.domain.codes import next_ambition_code, next_priority_code
+
+    assert next_ambition_code([]) == "A1"
+    assert next_ambition_code(["A1", "A2", "A10"]) == "A11"
+    assert next_priority_code("A2", []) == "A2.1"
+    assert next_priority_code("A2", ["A2.1", "A2.3"]) == "A2.4"

@@ -46,10 +46,11 @@ def test_every_migration_step_keeps_the_data(tmp_path):
     Today's services check the user's role in a table the oldest schema
     lacks, so the sample is loaded at head and its rows copied across with
     SQL, column by column as each table stands at that step: that works
-    while no revision has changed or dropped a column of an old table (0008
-    added `measure.kpi_id`, which the version-1 sample leaves empty; 0012 the
-    project's sort columns, which it fills). The sample goes without its
-    risks, KPIs and benchmarks, which no table of the oldest schema holds.
+    while no revision has changed or dropped a column of an old table (0007
+    added `ambition.retired`; 0008 `measure.kpi_id`, which the version-1
+    sample leaves empty; 0012 the project's sort columns, which it fills).
+    The sample goes without its risks, KPIs and benchmarks, which no table
+    of the oldest schema holds.
     """
     loaded = open_portfolio(_url(tmp_path / "head.db"), create=True)
     import_snapshot(loaded, as_version_1(sample_text()), source="v1.toml", actor="test")

@@ -55,13 +55,18 @@ async def test_each_ambition_with_its_projects_and_the_unlinked_group(sample_db,
     app = make_app(sample_db)
     async with app.run_test(size=SIZE) as pilot:
         await open_thread(pilot)
-        groups = [(node.data.ambition, len(node.children)) for node in tree(app).root.children]
-        assert groups == [("A1", 3), ("A2", 6), ("A3", 7), ("A4", 11), (None, 1)]
+        groups = [
+            (node.data.ambition, [len(c.children) for c in node.children if c.data.kind == "priorities"], sum(c.data.kind == "project" for c in node.children))
+            for node in tree(app).root.children
+        ]
+        # Each ambition's priorities are one folded line above its projects.
+        assert groups == [("A1", [3], 3), ("A2", [3], 6), ("A3", [3], 7), ("A4", [4], 11), (None, [], 1)]
         text = screen_text(app)
         assert "A1 A Sustainable District  3 projects" in text
         assert "★ SP-01  delivery    Waste collection route optimisation" in text  # primary marked
         assert "  SP-16  on hold     Eden Project Morecambe" in text  # served, not primary
-        assert "Linked to no ambition  1 project  golden-thread gap" in text
+        assert "◆ 3 priorities" in text
+        assert tree(app).root.children[-1].label.plain == "Linked to no ambition  1 project  golden-thread gap"  # below the fold
         assert "4 ambitions  ·  16 linked projects  ·  1 linked to no ambition" in text
 
 
@@ -81,7 +86,7 @@ async def test_link_an_unlinked_project_from_the_picker(sample_db, make_app):
         assert isinstance(app.screen, GoldenThreadScreen)
         assert links(sample_db, "SP-17") == [("A1", True), ("A3", False)]
         assert ("SP-17 Affordable council homes new-build programme", "Linked to A1 (primary), A3.") in notifications(app)
-        groups = {node.data.ambition: [c.data.project.code for c in node.children] for node in tree(app).root.children}
+        groups = {node.data.ambition: [c.data.project.code for c in node.children if c.data.project] for node in tree(app).root.children}
         assert "SP-17" in groups["A1"] and "SP-17" in groups["A3"] and groups[None] == []
         # The cursor stays on the project.
         assert tree(app).cursor_node.data.project.code == "SP-17"
@@ -164,7 +169,7 @@ async def test_a_conflicting_change_is_not_overwritten(sample_db, make_app):
         assert links(sample_db, "SP-01") == [("A1", True), ("A2", False)]
         # The screen now shows what is saved.
         a2 = next(node for node in tree(app).root.children if node.data.ambition == "A2")
-        assert "SP-01" in [c.data.project.code for c in a2.children]
+        assert "SP-01" in [c.data.project.code for c in a2.children if c.data.project]
 
 
 async def test_enter_opens_the_project_and_f_filters_the_portfolio(sample_db, make_app):
@@ -199,8 +204,9 @@ async def test_markup_looking_names_in_the_tree_and_picker(sample_db, make_app):
     app = make_app(sample_db)
     async with app.run_test(size=SIZE) as pilot:
         await open_thread(pilot)
+        await cursor_to(pilot, "SP-99")  # at the foot of the tree, scrolled into view
+        await settle(pilot)
         assert f"SP-99  pipeline    {MARKUP}" in screen_text(app)
-        await cursor_to(pilot, "SP-99")
         await pilot.press("l")
         await settle(pilot)
         assert f"Ambitions for SP-99  {MARKUP}" in screen_text(app)

@@ -76,7 +76,7 @@ async def test_question_mark_in_the_welcome_lists_its_choices(empty_db, make_app
         assert isinstance(app.screen, WelcomeScreen)
         await pilot.press("question_mark")
         entries = help_entries(app)
-        assert {"s Load the sample", "n Add your first project", "i Import a spreadsheet or snapshot", "esc Start empty"} <= entries["Welcome"]
+        assert {"s Load the sample", "a Add your Council Plan ambitions", "n Add your first project", "i Import a spreadsheet or snapshot", "esc Start empty"} <= entries["Welcome"]
         await pilot.press("escape")
         assert isinstance(app.screen, WelcomeScreen)
 

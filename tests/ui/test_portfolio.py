@@ -538,7 +538,7 @@ async def test_an_empty_database_welcomes_and_s_loads_the_sample(empty_db, make_
         await settle(pilot)
         assert isinstance(app.screen, WelcomeScreen)
         text = screen_text(app)
-        for offer in ("Load the sample (s)", "Add your first project (n)", "Import a spreadsheet or snapshot (i)"):
+        for offer in ("Load the sample (s)", "Add your Council Plan ambitions (a)", "Add your first project (n)", "Import a spreadsheet or snapshot (i)"):
             assert offer in text, offer
         await pilot.press("s")
         await settle(pilot)

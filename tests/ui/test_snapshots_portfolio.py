@@ -85,13 +85,13 @@ def test_golden_thread_light(snap_compare, app):
 
 @pytest.mark.parametrize("size", [WIDE, SMALL], ids=["120x40", "80x24"])
 def test_ambition_picker(snap_compare, app, size):
-    # SP-08 under A1: its links are A1 (primary) and A3.
-    assert snap_compare(app, terminal_size=size, run_before=_after("a", "down", "down", "l"))
+    # SP-08 under A1 (below its folded priorities and SP-01): its links are A1 (primary) and A3.
+    assert snap_compare(app, terminal_size=size, run_before=_after("a", "down", "down", "down", "l"))
 
 
 def test_ambition_picker_rule(snap_compare, app):
     # Every link unticked on a project in delivery: the rule is said before saving.
-    assert snap_compare(app, terminal_size=WIDE, run_before=_after("a", "down", "down", "l", "space", "down", "down", "space"))
+    assert snap_compare(app, terminal_size=WIDE, run_before=_after("a", "down", "down", "down", "l", "space", "down", "down", "space"))
 
 
 @pytest.mark.parametrize("size", [WIDE, SMALL], ids=["120x40", "80x24"])
@@ -105,7 +105,7 @@ def test_help_golden_thread(snap_compare, app):
 
 def test_confirm(snap_compare, app):
     # Changing the links and pressing Esc asks before throwing the change away.
-    assert snap_compare(app, terminal_size=SMALL, run_before=_after("a", "down", "down", "l", "space", "escape"))
+    assert snap_compare(app, terminal_size=SMALL, run_before=_after("a", "down", "down", "down", "l", "space", "escape"))
 
 
 def test_welcome(snap_compare, tmp_path, monkeypatch, make_app):

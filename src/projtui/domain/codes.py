@@ -76,3 +76,13 @@ def next_in_series(taken: Iterable[str], *, first: str) -> str:
     digits = numbers[key]
     # One past the highest is free whatever the case or padding of the others: no code of this prefix is higher.
     return f"{spelling[key]}{max(int(d) for d in digits) + 1:0{min(len(d) for d in digits)}d}"
+
+
+def next_ambition_code(taken: Iterable[str]) -> str:
+    """The code to offer for a new Council Plan ambition, by the same rule as projects': A1 first, then A2 …"""
+    return next_in_series(taken, first="A1")
+
+
+def next_priority_code(ambition: str, taken: Iterable[str]) -> str:
+    """The code to offer for an ambition's new priority: A1.1 first under A1, then one past the highest (A1.3 after A1.2)."""
+    return next_in_series(taken, first=f"{ambition}.1")

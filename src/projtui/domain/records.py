@@ -147,6 +147,15 @@ class AmbitionFields(Strict):
     title: Title
     description: Text | None = None
     plan_period: Short | None = None
+    # A retired ambition keeps its links for history but takes no new ones; a snapshot writes it only when true.
+    retired: bool = False
+
+
+class CouncilPlanFields(Strict):
+    """A new Council Plan: the period its ambitions are for, and whether the plan before's ambitions retire with it."""
+
+    plan_period: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120), AfterValidator(_no_nul)]
+    retire_old: bool = True
 
 
 class PlanFields(Strict):

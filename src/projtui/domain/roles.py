@@ -55,13 +55,14 @@ class Action(Enum):
     DELETE_PROJECT = "deleting a project"
     PUBLISH_REVIEW = "publishing a review"
     REOPEN_REVIEW = "re-opening a review"
-    # A snapshot may change any project, the Council Plan's ambitions (which change only this way) or a published review.
+    # A snapshot may change any project, the Council Plan's ambitions or a published review.
     IMPORT = "importing a snapshot"
     NAME_EDITORS = "naming a project's editors"
     MANAGE_USERS = "managing users"
     SET_OWN_PASSWORD = "setting your own password"
     # A corporate KPI belongs to a service, not a project, so no project lead owns one (issue 13).
     EDIT_KPIS = "changing a corporate KPI or its figures"
+    MANAGE_AMBITIONS = "managing the Council Plan's ambitions"
 
 
 # The least role that may take each action on any project.
@@ -78,6 +79,7 @@ _LEAST_ROLE = {
     Action.MANAGE_USERS: Role.ADMIN,
     Action.SET_OWN_PASSWORD: Role.VIEWER,  # any active user; another's password is MANAGE_USERS
     Action.EDIT_KPIS: Role.PERFORMANCE_OFFICER,
+    Action.MANAGE_AMBITIONS: Role.PERFORMANCE_OFFICER,
 }
 
 # What a project lead may also do, on the projects that are theirs (lead, SRO or named editor).

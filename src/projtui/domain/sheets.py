@@ -85,6 +85,8 @@ AMBITIONS = Sheet(
         Column("title", "Title", ("Ambition", "Ambition title", "Name"), required=True),
         Column("plan_period", "Plan period", ("Period", "Council Plan period", "Plan")),
         Column("description", "Description"),
+        # yes: kept for its links' history, offered no more for new ones; without the column an ambition stays as it is.
+        Column("retired", "Retired", ("Retired?",), kind=CellKind.FLAG),
     ),
 )
 

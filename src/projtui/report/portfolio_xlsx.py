@@ -100,7 +100,7 @@ def write_portfolio(
         _Sheet(book, AMBITIONS), _Sheets(*(_Sheet(book, sheet) for sheet in _TABS)), _Sheet(book, PRIORITIES), _Sheet(book, PORTFOLIO)
     )
     for a in ambitions:
-        ambition_sheet.write({"code": a.code, "title": a.title, "plan_period": a.plan_period, "description": a.description})
+        ambition_sheet.write({"code": a.code, "title": a.title, "plan_period": a.plan_period, "description": a.description, "retired": a.retired})
     for a in ambitions:
         for priority in a.priorities:
             priorities.write({**vars(priority), "ambition": a.code})

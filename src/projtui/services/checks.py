@@ -40,6 +40,7 @@ if TYPE_CHECKING:
 # Kinds in the order a reader meets them: the golden thread first.
 KINDS = {
     "no_ambition": "golden thread",
+    "retired_ambitions_only": "golden thread",
     "output_no_outcome": "benefits map",
     "outcome_no_benefit": "benefits map",
     "benefit_no_measure": "benefits map",
@@ -65,6 +66,8 @@ NOTES = frozenset({"measure_no_target"})
 
 # An activity or context indicator (direction "none") is meant to have no target or baseline: not a gap.
 _UNRATED = [d.value for d in Direction if not d.rated]
+# Stages whose projects need serve no ambition: the pipeline (not yet), and cancelled (no longer).
+_NEED_NO_AMBITION = [s.value for s in Stage if not s.needs_ambition or s is Stage.CANCELLED]
 # Cancelled and paused projects are not expected to report, so neither to realise anything on time.
 _NOT_REPORTING = [Stage.CANCELLED.value, Stage.ON_HOLD.value]
 
@@ -135,6 +138,10 @@ def _unlinked_projects(session: Session) -> list[Gap]:
     return [
         Gap("no_ambition", code, code, f"{name!r} ({stage}) is linked to no Council Plan ambition")
         for code, name, stage in unlinked_projects(session, except_stages=[Stage.CANCELLED.value])
+    ] + [
+        # The same rule once a Council Plan moves on: past the pipeline, a project must serve an ambition still in use.
+        Gap("retired_ambitions_only", code, code, f"{name!r} ({stage}) serves only retired Council Plan ambitions: link it to one of the current plan")
+        for code, name, stage in unlinked_projects(session, except_stages=_NEED_NO_AMBITION, only_retired=True)
     ]
 
 

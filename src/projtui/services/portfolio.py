@@ -108,8 +108,8 @@ def ambition_counts(db: Database, query: ProjectQuery) -> dict[str, int]:
 
 
 def list_ambitions(db: Database) -> list[AmbitionSummary]:
-    """Every Council Plan ambition, in the plan's order."""
-    return [AmbitionSummary(*row) for row in q.ambitions(db)]
+    """Every Council Plan ambition, retired ones too, in the plan's order."""
+    return [AmbitionSummary(*row[:-1], retired=bool(row[-1])) for row in q.ambitions(db)]
 
 
 def portfolio_title(db: Database) -> str | None:

@@ -28,6 +28,7 @@ from projtui.services.read_models import AmbitionLink, ProjectDetail
 from projtui.store import tables as t
 from projtui.store.database import Database
 from projtui.store.errors import ConstraintViolation
+from projtui.store.queries import ambitions as ambition_rows
 from projtui.store.queries import audit as audit_rows
 from projtui.store.queries import projects as q
 
@@ -73,6 +74,7 @@ def create_project(db: Database, fields: ProjectFields, *, actor: str, ambitions
     try:
         with db.transaction() as session:
             require(session, actor, Action.CREATE_PROJECT)
+            _refuse_retired(session, list(ambitions))
             project_id = q.add_project(session, fields.model_dump())
             _write_links(session, project_id, list(ambitions))
             audit.record(session, actor=actor, action="create", entity="project", key=fields.code, project_id=project_id, new=fields.name)
@@ -156,6 +158,13 @@ def _require_known(codes, ids: dict[str, int]) -> None:
         raise InvalidInput([Problem("", "ambitions", code, "no ambition has this code") for code in unknown])
 
 
+def _refuse_retired(session: Session, codes: Sequence[str]) -> None:
+    """A retired ambition keeps the links it has but takes no new one (`services.ambitions`)."""
+    retired = ambition_rows.retired_among(session, codes)
+    if retired:
+        raise InvalidInput([Problem("", "ambitions", code, "this ambition is retired: no project may be newly linked to it") for code in retired])
+
+
 def _write_links(session: Session, project_id: int, codes: list[str]) -> None:
     ids = q.ambition_ids(session, codes)
     _require_known(codes, ids)
@@ -179,6 +188,7 @@ def set_ambitions(db: Database, code: str, ambitions: list[str], *, expected_ver
             session, t.Project, before.id, expected_version, {"updated_at": t.utcnow()},
             entity="project", key=code, current=lambda: _load_detail(session, code),
         )
+        _refuse_retired(session, [c for c in ambitions if c not in old])
         q.remove_links(session, before.id)
         _write_links(session, before.id, ambitions)
         for gone in [c for c in old if c not in ambitions]:

@@ -91,6 +91,19 @@ class AmbitionSummary:
     title: str
     description: str | None
     plan_period: str | None
+    retired: bool = False  # kept for its links' history; offered no more for new links
+
+
+@dataclass(frozen=True)
+class PriorityItem:
+    """One of an ambition's priorities, with what an edit of it needs."""
+
+    id: int
+    version: int
+    ambition: str  # the ambition's code
+    code: str
+    title: str
+    description: str | None
 
 
 @dataclass(frozen=True)

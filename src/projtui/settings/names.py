@@ -69,4 +69,6 @@ BINDING_IDS = frozenset({
     "welcome.empty", "welcome.import", "welcome.project", "welcome.sample",
     "thread.back", "thread.collapse", "thread.expand", "thread.link", "thread.open", "thread.portfolio", "thread.reload",
     "benchmarks.close", "benchmarks.remove", "benchmarks.set", "plan.benchmarks",  # issue 13: a measure's benchmarks
+    "welcome.ambitions", "thread.new_ambition", "thread.new_priority", "thread.edit", "thread.delete", "thread.restore",
+    "thread.move_up", "thread.move_down", "thread.new_plan",
 })

@@ -59,6 +59,9 @@ _CANONICAL_ORDER: dict[tuple[type[BaseModel], str], Callable[[list], list]] = {
     (doc.Kpi, "benchmarks"): lambda benchmarks: sorted(benchmarks, key=lambda b: (b.period, b.source)),
 }
 
+# Flags added to version 2 after files were written: left out while false, so those files export unchanged.
+_WRITTEN_WHEN_TRUE = frozenset({(doc.Ambition, "retired")})
+
 _BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
 _PLAIN_STRING = re.compile(r'[^"\\\x00-\x08\x0a-\x1f\x7f]*')  # nothing to escape
 
@@ -100,6 +103,7 @@ class _Field:
     name: str
     assign: str  # the key and " = ", as written
     order: Callable[[list], list] | None  # canonical order of a list, if it has one
+    when_true: bool = False  # a flag written only when it is true
 
 
 # Keys written before the model's field order: a KPI says what it is and whose it is before its measure keys.
@@ -110,7 +114,9 @@ _FIRST_KEYS: dict[type[BaseModel], tuple[str, ...]] = {doc.Kpi: ("code", "name",
 def _layout(kind: type[BaseModel]) -> tuple[_Field, ...]:
     first = _FIRST_KEYS.get(kind, ())
     names = [*first, *(name for name in kind.model_fields if name not in first)]
-    return tuple(_Field(name, f"{_key(name)} = ", _CANONICAL_ORDER.get((kind, name))) for name in names)
+    return tuple(
+        _Field(name, f"{_key(name)} = ", _CANONICAL_ORDER.get((kind, name)), (kind, name) in _WRITTEN_WHEN_TRUE) for name in names
+    )
 
 
 def _section(model: BaseModel, name: str, out: list[str], *, array: bool) -> None:
@@ -142,7 +148,7 @@ def _fields(model: BaseModel, skip: str | None = None) -> Iterator[tuple[_Field,
     values = model.__dict__  # pydantic keeps field values here; getattr is slower
     for field in _layout(type(model)):
         value = values[field.name]
-        if value is None or field.name == skip or (isinstance(value, (list, dict)) and not value):
+        if value is None or field.name == skip or (isinstance(value, (list, dict)) and not value) or (value is False and field.when_true):
             continue
         yield field, (value if field.order is None else field.order(value))
 

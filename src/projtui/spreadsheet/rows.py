@@ -197,6 +197,7 @@ class _Builder:
         code = data["code"]
         self._read(data, table, number, row, "plan_period", cells.text)
         self._read(data, table, number, row, "description", cells.written)
+        self._read(data, table, number, row, "retired", cells.flag)
         if sheets.PRIORITIES in self.present:
             data["priorities"] = []  # the Priorities sheet lists them all
         if (ambition := self._validated(doc.Ambition, data, table, number, row, "code")) is not None:

@@ -68,6 +68,8 @@ class Ambition(Versioned, table=True):
     description: str | None = Field(default=None, sa_type=Text)
     plan_period: str | None = Field(default=None, sa_type=String(120))
     sort_order: int = 0
+    # Kept for history once a Council Plan moves on: its links stay readable, but no new link is made to it.
+    retired: bool = Field(default=False, nullable=False)
 
 
 class Priority(Versioned, table=True):

@@ -134,6 +134,10 @@ class ProjtuiApp(HeldKeys, LiveRefresh, WorkerFailures, App[None]):
                 new_project = getattr(self.screen, "action_new_project", None)
                 if new_project is not None:
                     new_project()
+            elif answer == "ambitions":
+                golden_thread = getattr(self.screen, "open_golden_thread", None)
+                if golden_thread is not None:
+                    golden_thread(add_ambition=True)
             elif answer == "import":
                 self.push_screen(ImportFileScreen(classes="dialog-screen"), imported)
 

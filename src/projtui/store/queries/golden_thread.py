@@ -10,6 +10,13 @@ from sqlalchemy.orm import Session
 from projtui.store import tables as t
 
 _LINKED = select(t.ProjectAmbition.project_id).where(t.ProjectAmbition.project_id == t.Project.id).exists()
+# Linked to an ambition still in use: a link to a retired one is history, not service of the current plan.
+_SERVING = (
+    select(t.ProjectAmbition.project_id)
+    .join(t.Ambition, t.Ambition.id == t.ProjectAmbition.ambition_id)
+    .where(t.ProjectAmbition.project_id == t.Project.id, ~t.Ambition.retired)
+    .exists()
+)
 
 
 def projects_per_ambition(session: Session) -> dict[int, int]:
@@ -34,13 +41,14 @@ def count_unlinked(session: Session) -> int:
 
 
 def unlinked_projects(
-    session: Session, limit: int | None = None, *, except_stages: Collection[str] = ()
+    session: Session, limit: int | None = None, *, except_stages: Collection[str] = (), only_retired: bool = False
 ) -> list[tuple[str, str, str]]:
     """(code, name, stage) of the projects linked to no ambition, by code, at most `limit`: the golden thread's
-    "no ambition" group and `check`'s gap alike."""
+    "no ambition" group and `check`'s gap alike; `only_retired`: those linked to ambitions, every one retired."""
+    unlinked = (_LINKED, ~_SERVING) if only_retired else (~_LINKED,)
     statement = (
         select(t.Project.code, t.Project.name, t.Project.stage)
-        .where(~_LINKED, t.Project.stage.not_in(except_stages))
+        .where(*unlinked, t.Project.stage.not_in(except_stages))
         .order_by(t.Project.code)
         .limit(limit)
     )

@@ -178,8 +178,8 @@ def ambition_counts(db: Database, which: ProjectFilter) -> dict[str, int]:
 
 
 def ambitions(db: Database) -> list[tuple]:
-    """(id, version, code, title, description, plan_period) of every ambition, in the plan's order."""
-    return db.fetch("SELECT id, version, code, title, description, plan_period FROM ambition ORDER BY sort_order, code")
+    """(id, version, code, title, description, plan_period, retired) of every ambition, in the plan's order."""
+    return db.fetch("SELECT id, version, code, title, description, plan_period, retired FROM ambition ORDER BY sort_order, code")
 
 
 def settings(db: Database, keys: Sequence[str]) -> dict[str, str]:

@@ -51,9 +51,12 @@ class AmbitionPicker(ChecklistDialog):
     ]
 
     def __init__(self, detail: ProjectDetail, ambitions: Sequence[AmbitionSummary]) -> None:
+        linked = {link.code for link in detail.ambitions}
+        # A retired ambition is offered no more; one the project already serves stays listed, so its link can be kept or dropped.
+        ambitions = [a for a in ambitions if not a.retired or a.code in linked]
         super().__init__([a.code for a in ambitions], [link.code for link in detail.ambitions], classes="dialog-screen")
         self.detail = detail
-        self.ambitions = list(ambitions)
+        self.ambitions = ambitions
         self.initial = [link.code for link in detail.ambitions]  # primary first, as chosen() answers
         primary = detail.primary_ambition
         self.primary: str | None = primary.code if primary else (self.initial[0] if self.initial else None)
@@ -94,9 +97,11 @@ class AmbitionPicker(ChecklistDialog):
         text.append("★ " if primary else "  ", style="bold")
         text.append(ambition.code, style="bold")
         text.append(" ")
-        text.append(ambition.title)
+        text.append(ambition.title, style="dim" if ambition.retired else "")
         if primary:
             text.append("  primary", style="italic")
+        if ambition.retired:
+            text.append("  retired: kept while ticked, offered to no other project", style="dim italic")
         return text
 
     def _refresh(self) -> None:

@@ -39,11 +39,14 @@ from projtui.domain.enums import (
 from projtui.domain.errors import ConflictError, InvalidInput, Problem, ProjtuiError
 from projtui.domain.formatting import plural
 from projtui.domain.records import (
+    AmbitionFields,
     BenefitFields,
+    CouncilPlanFields,
     MeasureFields,
     OutcomeFields,
     OutputFields,
     PlanFields,
+    PriorityFields,
     ProjectFields,
 )
 from projtui.services.plans import rated_against_changes
@@ -385,6 +388,26 @@ MEASURE_FIELDS = (
     FieldSpec("description", "Description", "long"),
 )
 
+AMBITION_FIELDS = (
+    FieldSpec("code", "Code", empty="", placeholder="e.g. A4"),
+    FieldSpec("title", "Title", empty=""),
+    FieldSpec("plan_period", "Plan period", placeholder="e.g. 2024-2027", hint="The Council Plan it belongs to."),
+    FieldSpec("description", "Description", "long"),
+)
+
+PRIORITY_FIELDS = (
+    FieldSpec("code", "Code", empty="", placeholder="e.g. A1.3"),
+    FieldSpec("title", "Title", empty=""),
+    FieldSpec("description", "Description", "long"),
+)
+
+COUNCIL_PLAN_FIELDS = (
+    FieldSpec("plan_period", "New plan period", empty="", placeholder="e.g. 2027-2031"),
+    FieldSpec("retire_old", "Retire every ambition of the plan before", "flag",
+              hint="Their links stay readable, marked retired; no new project can be linked to them."),
+)
+
+
 def baseline_or_target_change(fields: BaseModel, start: Mapping[str, Any]) -> Text | None:
     """What changed in a measure's baseline or target, old → new, or None: the question a reason answers."""
     before = MeasureFields.model_validate(start)
@@ -438,6 +461,9 @@ FORMS: dict[str, tuple[type[BaseModel], tuple[FieldSpec, ...]]] = {
     "outcome": (OutcomeFields, OUTCOME_FIELDS),
     "benefit": (BenefitFields, BENEFIT_FIELDS),
     "measure": (MeasureFields, MEASURE_FIELDS),
+    "ambition": (AmbitionFields, AMBITION_FIELDS),
+    "priority": (PriorityFields, PRIORITY_FIELDS),
+    "council-plan": (CouncilPlanFields, COUNCIL_PLAN_FIELDS),
 }
 
 

@@ -328,7 +328,9 @@ class PortfolioScreen(WorkerFailures, AmbitionLinking, Screen[None]):
     def action_pick_ambition(self) -> None:
         choices: list[tuple[str, str | Text]] = [("", "All ambitions")]
         for ambition in self.ambitions:
-            choices.append((ambition.code, Text.assemble((ambition.code, "bold"), " ", ambition.title)))
+            # A retired ambition stays a filter (its links are history to read), marked so; it is offered for no new link.
+            retired = ("  retired", "dim italic") if ambition.retired else ""
+            choices.append((ambition.code, Text.assemble((ambition.code, "bold"), " ", ambition.title, retired)))
         choices.append((NO_AMBITION, Text("Linked to no ambition (golden-thread gaps)")))
         db, query = self.db, self.current_query()
 
@@ -390,7 +392,13 @@ class PortfolioScreen(WorkerFailures, AmbitionLinking, Screen[None]):
         self._load_ambitions()
 
     def action_golden_thread(self) -> None:
-        self._push_from("projtui.ui.screens.ambitions", lambda module: module.GoldenThreadScreen(), reload_on_resume=True)
+        self.open_golden_thread()
+
+    def open_golden_thread(self, *, add_ambition: bool = False) -> None:
+        """The golden thread; `add_ambition` opens its new-ambition form at once (the welcome's "add your ambitions")."""
+        self._push_from(
+            "projtui.ui.screens.ambitions", lambda module: module.GoldenThreadScreen(add_ambition=add_ambition), reload_on_resume=True
+        )
 
     def action_review(self) -> None:
         self._push_from("projtui.ui.screens.review", lambda module: module.ReviewScreen())

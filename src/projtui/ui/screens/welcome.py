@@ -1,6 +1,6 @@
 """The first run on an empty portfolio: how to start, by key.
 
-`WelcomeScreen` answers what the user chose ("sample", "project", "import"),
+`WelcomeScreen` answers what the user chose ("sample", "ambitions", "project", "import"),
 or None to start empty; the app does the rest. `ImportFileScreen` asks for a
 spreadsheet or snapshot and imports it (`services.transfer.import_file`, as
 `projtui import FILE` does) in a thread worker, showing every problem beside
@@ -26,6 +26,8 @@ from projtui.ui.screens.dialog import Dialog
 CHOICES = (
     ("s", "sample", "Load the sample",
      "Lancaster City Council's strategic projects and Council Plan 2024-2027: every screen with data (illustrative figures)."),
+    ("a", "ambitions", "Add your Council Plan ambitions",
+     "What your projects serve: each ambition's code, title and plan period, then its priorities, on the golden thread."),
     ("n", "project", "Add your first project", "A form that starts it in the pipeline; link it to ambitions when it moves on."),
     ("i", "import", "Import a spreadsheet or snapshot",
      "Your project register, quarterly actuals and Council Plan ambitions from Excel or CSV, or a projtui .toml snapshot."),
@@ -34,7 +36,7 @@ PROBLEMS_SHOWN = 6  # the rest are counted; `projtui import FILE --dry-run` list
 
 
 class WelcomeScreen(Dialog[str | None]):
-    """How to start an empty portfolio: the sample, a first project, or an import."""
+    """How to start an empty portfolio: the sample, the Council Plan's ambitions, a first project, or an import."""
 
     HELP_TITLE = "Welcome"
     DEFAULT_CSS = """

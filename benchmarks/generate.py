@@ -1,6 +1,6 @@
 """Synthetic portfolios in projtui's TOML snapshot format, for the benchmarks.
 
-    .venv/bin/python benchmarks/generate.py 10000 -o /tmp/p10k.toml [--seed 1] [--large 1]
+    .venv/bin/python benchmarks/generate.py 10000 -o /tmp/p10k.toml [--seed 1] [--large 1] [--kpis 1000]
     .venv/bin/python benchmarks/generate.py --check            # self-test (see below)
 
 `generate(n, seed=...)` returns the text of a snapshot with `n` projects;
@@ -12,6 +12,10 @@ realistic mix of stages, RAG ratings and council-ish names. The same
 `large` projects (the first ones, by code) get a large Benefits Review Plan
 instead: 50 outputs, 50 outcomes, 50 benefits, 100 measures (one per
 outcome and one per benefit) and 40 quarters of actuals and of reviews.
+
+`kpis` adds that many corporate KPIs (schema version 2), each with eight
+quarters of actuals, a year-end forecast, some commentary and (a third) a
+benchmark; a tenth are activity indicators (direction "none").
 
 The text is written directly, not through projtui's writer, because
 building 100,000 pydantic models first costs more than the whole text.
@@ -144,13 +148,18 @@ def project_code(i: int) -> str:
 # -- text -------------------------------------------------------------------------------------
 
 
-def header() -> str:
-    out = ["schema_version = 1\n", "\n[portfolio]\n", 'name = "Synthetic portfolio (benchmarks)"\n', 'council = "Lancaster City Council"\n']
+def kpi_code(i: int) -> str:
+    return f"KPI-{i:05d}"
+
+
+def header(kpis: str = "") -> str:
+    """The portfolio and its ambitions, then ``kpis``' text (a portfolio with KPIs is schema version 2)."""
+    out = [f"schema_version = {2 if kpis else 1}\n", "\n[portfolio]\n", 'name = "Synthetic portfolio (benchmarks)"\n', 'council = "Lancaster City Council"\n']
     for code, title, priorities in AMBITIONS:
         out.append(f'\n[[ambitions]]\ncode = "{code}"\ntitle = "{title}"\nplan_period = "2024-2028"\n')
         for pcode, ptitle in priorities:
             out.append(f'\n[[ambitions.priorities]]\ncode = "{pcode}"\ntitle = "{ptitle}"\n')
-    return "".join(out)
+    return "".join(out) + kpis
 
 
 class _Gen:
@@ -223,6 +232,40 @@ class _Gen:
             lines.append(f'notes = {{ "{quarters[-2]}" = "{r.choice(COMMENTARY)}" }}\n')
         return "".join(lines)
 
+    def kpi(self, i: int) -> str:
+        """A corporate KPI with eight quarters of actuals: a tenth are activity indicators (no target), a few serve no ambition."""
+        r = self.r
+        name, unit, direction, base = r.choice(MEASURES)
+        activity = r.random() < 0.1
+        out = [f'\n[[kpis]]\ncode = "{kpi_code(i)}"\nname = "{name} ({i})"\nservice = "{r.choice(SERVICES)}"\nowner = "{self.person()}"\n']
+        if r.random() < 0.95:
+            out.append(f'ambitions = ["{AMBITIONS[r.randrange(4)][0]}"]\n')
+        baseline = round(base * (0.8 + 0.4 * r.random()), 1)
+        sign = -1 if direction == "lower" else 1
+        target = round(baseline * (1 + sign * (0.05 + 0.2 * r.random())), 1)
+        out.append(f'unit = "{unit}"\ndirection = "{"none" if activity else direction}"\nbaseline = {baseline}\n'
+                   f'baseline_period = "{SMALL_QUARTERS[0]}"\n')
+        if not activity:
+            out.append(f"target = {target}\n")
+        out.append('frequency = "quarterly"\naggregation = "snapshot"\n')
+        if not activity:
+            out.append(f"tolerance = {float(r.choice((0, 5, 10)))}\n")
+        value, actuals = baseline, []
+        for q in SMALL_QUARTERS:
+            value = round(value + (target - baseline) * (r.random() - 0.2) / 4, 1)
+            actuals.append(f'"{q}" = {value + 0.0}')
+        out.append("actuals = { " + ", ".join(actuals) + " }\n")
+        if not activity:
+            out.append(f'forecasts = {{ "{SMALL_QUARTERS[-1]}" = {target + 0.0} }}\n')
+        commentary = ", ".join(f'"{q}" = "{r.choice(COMMENTARY)}"' for q in SMALL_QUARTERS[-4:] if r.random() < 0.5)
+        if commentary:
+            out.append(f"commentary = {{ {commentary} }}\n")
+        if r.random() < 0.3:
+            median = round(base, 1)
+            out.append(f'\n[[kpis.benchmarks]]\nperiod = "2024/25"\nsource = "APSE family group"\nlower_quartile = {round(median * 0.9, 1)}\n'
+                       f"median = {median}\nupper_quartile = {round(median * 1.1, 1)}\n")
+        return "".join(out)
+
     def _benefit(self, code: str, measure_code: str | None, quarters: list[str]) -> str:
         r = self.r
         category = r.choice(CATEGORIES)
@@ -291,17 +334,19 @@ class _Gen:
         return out
 
 
-def iter_chunks(n: int, *, seed: int = SEED, large: int = 0):
-    """The snapshot as text chunks: the header, then one chunk per project (SP-000001 ...)."""
+def iter_chunks(n: int, *, seed: int = SEED, large: int = 0, kpis: int = 0):
+    """The snapshot as text chunks: the header (with `kpis` KPIs, KPI-00001 ...), then one chunk per project (SP-000001 ...)."""
     gen = _Gen(seed)
-    yield header()
+    # KPIs come from a generator of their own, so a portfolio's projects are the same with KPIs or without.
+    kpi_gen = _Gen(seed + 1)
+    yield header("".join(kpi_gen.kpi(i) for i in range(1, kpis + 1)))
     for i in range(1, n + 1):
         yield gen.project(i, large=i <= large)
 
 
-def generate(n: int, seed: int = SEED, *, large: int = 0) -> str:
-    """A snapshot with `n` projects, the first `large` of them with a large plan."""
-    return "".join(iter_chunks(n, seed=seed, large=large))
+def generate(n: int, seed: int = SEED, *, large: int = 0, kpis: int = 0) -> str:
+    """A snapshot with `n` projects, the first `large` of them with a large plan, and `kpis` corporate KPIs."""
+    return "".join(iter_chunks(n, seed=seed, large=large, kpis=kpis))
 
 
 def large_plan_project(seed: int = SEED) -> str:
@@ -309,9 +354,9 @@ def large_plan_project(seed: int = SEED) -> str:
     return generate(1, seed, large=1)
 
 
-def write(path: Path, n: int, *, seed: int = SEED, large: int = 0) -> None:
+def write(path: Path, n: int, *, seed: int = SEED, large: int = 0, kpis: int = 0) -> None:
     with open(path, "w", encoding="utf-8", newline="") as out:
-        for chunk in iter_chunks(n, seed=seed, large=large):
+        for chunk in iter_chunks(n, seed=seed, large=large, kpis=kpis):
             out.write(chunk)
 
 
@@ -320,23 +365,23 @@ def check(sizes=(1, 25, 300), seed: int = SEED) -> None:
     from projtui.snapshot.reader import read_document
     from projtui.snapshot.writer import dump_document
 
-    for n, large in [(size, 0) for size in sizes] + [(3, 1)]:
-        text = generate(n, seed, large=large)
+    for n, large, kpis in [(size, 0, 0) for size in sizes] + [(3, 1, 0), (30, 0, 30)]:
+        text = generate(n, seed, large=large, kpis=kpis)
         document = read_document(text, source=f"generated-{n}")
-        assert len(document.projects) == n
+        assert len(document.projects) == n and len(document.kpis) == kpis
         again = dump_document(document)
         if again != text:
             import difflib
 
             diff = "".join(list(difflib.unified_diff(text.splitlines(True), again.splitlines(True), "generated", "dump_document"))[:60])
             raise AssertionError(f"generated text for n={n} is not in the writer's canonical layout:\n{diff}")
-        assert generate(n, seed, large=large) == text, "not deterministic"
+        assert generate(n, seed, large=large, kpis=kpis) == text, "not deterministic"
         if large:
             big = document.projects[0]
             measures = sum(len(x.measures) for x in (*big.outcomes, *big.benefits))
             assert (len(big.outputs), len(big.outcomes), len(big.benefits), measures, len(big.reviews)) == (50, 50, 50, 100, 40)
             assert all(len(m.actuals) == 40 for x in (*big.outcomes, *big.benefits) for m in x.measures)
-        print(f"ok: n={n} large={large}: {len(text):,} bytes, validates and round-trips byte-identical")
+        print(f"ok: n={n} large={large} kpis={kpis}: {len(text):,} bytes, validates and round-trips byte-identical")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -345,6 +390,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("-o", "--output", type=Path, help="file to write (default: stdout)")
     parser.add_argument("--seed", type=int, default=SEED)
     parser.add_argument("--large", type=int, default=0, help="how many projects (the first) get the large plan")
+    parser.add_argument("--kpis", type=int, default=0, help="how many corporate KPIs (e.g. one per 10 projects)")
     parser.add_argument("--check", action="store_true", help="self-test against projtui's reader and writer")
     args = parser.parse_args(argv)
     if args.check:
@@ -354,10 +400,10 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("give the number of projects (or --check)")
     started = time.perf_counter()
     if args.output:
-        write(args.output, args.n, seed=args.seed, large=args.large)
+        write(args.output, args.n, seed=args.seed, large=args.large, kpis=args.kpis)
         print(f"wrote {args.output} ({args.n:,} projects) in {time.perf_counter() - started:.1f}s", file=sys.stderr)
     else:
-        for chunk in iter_chunks(args.n, seed=args.seed, large=args.large):
+        for chunk in iter_chunks(args.n, seed=args.seed, large=args.large, kpis=args.kpis):
             sys.stdout.write(chunk)
     return 0
 

@@ -1,7 +1,7 @@
 """projtui benchmarks: every figure is a ratio against a baseline measured in the same run.
 
     .venv/bin/python benchmarks/run.py [--sizes 100,1000,10000,100000]
-        [--only import,import_xlsx,export,export_xlsx,check,report,startup,filter,sort,open,memory] [--json out.json] [--markdown out.md]
+        [--only import,import_xlsx,export,export_xlsx,check,report,report_kpis,startup,filter,sort,open,memory] [--json out.json] [--markdown out.md]
 
 Absolute times on a shared machine are noise; what is reported is projtui
 against the same work done by a baseline, measured alternately in the same
@@ -26,7 +26,10 @@ run (min of k runs; k falls with size). Measures:
     report   projtui's Markdown report for the generated portfolio's latest
              quarter, vs projtui's export of the same database (the report
              is built from the same snapshot document).
-             All four also as a curve over the sizes (us per project and the
+    report_kpis
+             the same with one corporate KPI per 10 projects (Appendix A and
+             the KPI counts), on a database built by projtui's import.
+             All of these also as a curve over the sizes (us per project and the
              growth exponent between sizes: 1.0 is linear).
     startup  process start -> first frame with rows, projtui (`projtui --db`,
              in a real terminal: a tmux pane) vs the bare app (bare_app.py).
@@ -77,8 +80,8 @@ sys.path.insert(0, str(HERE))
 
 import generate  # noqa: E402
 
-MEASURES = ("import", "import_xlsx", "export", "export_xlsx", "check", "report", "startup", "memory", "filter", "sort", "open")
-SCALED = ("import", "import_xlsx", "export", "export_xlsx", "check", "report")  # run at every size, with their growth between sizes
+MEASURES = ("import", "import_xlsx", "export", "export_xlsx", "check", "report", "report_kpis", "startup", "memory", "filter", "sort", "open")
+SCALED = ("import", "import_xlsx", "export", "export_xlsx", "check", "report", "report_kpis")  # run at every size, with their growth between sizes
 UI_MEASURES = ("startup", "memory", "filter", "sort", "open")
 DEFAULT_SIZES = (100, 1_000, 10_000, 100_000)
 UI_SIZES = (10_000, 100_000)  # sizes the UI measures run at (those of --sizes that are here)
@@ -210,25 +213,29 @@ def generator_key() -> str:
     return hashlib.sha256(source).hexdigest()[:8]
 
 
-def snapshot_file(size: int, *, large: int = 0) -> Path:
-    path = CACHE / f"portfolio-{size}{'-large' if large else ''}-{generator_key()}.toml"
+def snapshot_file(size: int, *, large: int = 0, kpis: int = 0) -> Path:
+    path = CACHE / f"portfolio-{size}{'-large' if large else ''}{f'-kpis{kpis}' if kpis else ''}-{generator_key()}.toml"
     if not path.exists():
         log(f"generating {path.name}")
         tmp = path.with_suffix(".tmp")
-        generate.write(tmp, size, large=large)
+        generate.write(tmp, size, large=large, kpis=kpis)
         tmp.replace(path)
     return path
 
 
-def database(size: int, *, large: int = 0) -> Path:
-    """The snapshot loaded into a fresh projtui database (migrations, then the baseline's bulk insert: same rows as an import)."""
-    path = CACHE / f"portfolio-{size}{'-large' if large else ''}-{generator_key()}.db"
+def database(size: int, *, large: int = 0, kpis: int = 0) -> Path:
+    """The snapshot loaded into a fresh projtui database (migrations, then the baseline's bulk insert: same rows as an import).
+
+    With KPIs it goes through projtui's own import instead: the baseline's bulk insert writes no KPIs.
+    """
+    path = CACHE / f"portfolio-{size}{'-large' if large else ''}{f'-kpis{kpis}' if kpis else ''}-{generator_key()}.db"
     if path.exists():
         return path
-    text_path = snapshot_file(size, large=large)
+    text_path = snapshot_file(size, large=large, kpis=kpis)
     log(f"building {path.name}")
     tmp = path.with_name(path.stem + ".building.db")
-    subprocess.run([PYTHON, str(HERE / "worker.py"), "build", str(text_path), str(tmp)], check=True, cwd=ROOT, stdout=subprocess.DEVNULL)
+    builder = "build_imported" if kpis else "build"
+    subprocess.run([PYTHON, str(HERE / "worker.py"), builder, str(text_path), str(tmp)], check=True, cwd=ROOT, stdout=subprocess.DEVNULL)
     tmp.replace(path)
     return path
 
@@ -362,13 +369,15 @@ def measure_export_xlsx(size: int, k: int, timeout: float) -> Row:
 READING_BASELINES = {
     "check": "find_gaps vs raw sqlite3 reading every row of the tables check judges",
     "report": f"Markdown report for {generate.SMALL_QUARTERS[-1]} vs projtui export of the same database",
+    "report_kpis": f"Markdown report for {generate.SMALL_QUARTERS[-1]} with one KPI per 10 projects vs projtui export of the same database",
 }
 
 
 def measure_reading(measure: str, size: int, k: int, timeout: float) -> Row:
-    """`check` or `report` on the generated database, alternating with its baseline on the same file."""
-    db = database(size)
-    ours, theirs = alternate(k, *(worker_run(measure, size, variant, db, timeout=timeout) for variant in ("projtui", "baseline")))
+    """`check` or `report` (`report_kpis`: with KPIs) on the generated database, alternating with its baseline on the same file."""
+    db = database(size, kpis=max(1, size // 10)) if measure == "report_kpis" else database(size)  # one KPI per 10 projects
+    worker = "report" if measure == "report_kpis" else measure
+    ours, theirs = alternate(k, *(worker_run(worker, size, variant, db, timeout=timeout) for variant in ("projtui", "baseline")))
     note = READING_BASELINES[measure]
     if any(r is None for r in ours):
         note = f"projtui did not finish in {timeout:.0f} s"
@@ -574,7 +583,7 @@ def main(argv: list[str] | None = None) -> int:
                 rows.append(measure_export(size, repeats(size, args.repeat), args.timeout))
             if "export_xlsx" in want:
                 rows.append(measure_export_xlsx(size, repeats(size, args.repeat), args.timeout))
-            for measure in ("check", "report"):
+            for measure in ("check", "report", "report_kpis"):
                 if measure in want:
                     rows.append(measure_reading(measure, size, repeats(size, args.repeat), args.timeout))
         ui_sizes = [s for s in sizes if s in UI_SIZES] or ([max(sizes)] if sizes else [])

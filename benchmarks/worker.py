@@ -8,6 +8,7 @@
     worker.py check projtui|baseline DB.sqlite
     worker.py report projtui|baseline DB.sqlite
     worker.py build SNAPSHOT.toml DB.sqlite     (not timed: a database for the other measures)
+    worker.py build_imported SNAPSHOT.toml DB.sqlite     (not timed: the same through projtui's import, for a portfolio with KPIs)
     worker.py build_register SNAPSHOT.toml REGISTER.xlsx     (not timed: the workbook import_xlsx reads)
 
 Only the operation itself is timed: reading the file, creating the
@@ -325,10 +326,30 @@ def build(snapshot: Path, path: Path) -> dict:
     return counts
 
 
+def build_imported(snapshot: Path, path: Path) -> dict:
+    """A database through projtui's own import: for a snapshot with KPIs, which the baseline's bulk insert does not write."""
+    import sqlite3
+
+    from projtui.services.importing import import_snapshot
+    from projtui.services.opening import open_portfolio
+
+    fresh_db(path.parent, path.stem)
+    db = open_portfolio(f"sqlite:///{path}")
+    result = import_snapshot(db, snapshot.read_text(encoding="utf-8"), source=snapshot.name, actor="bench")
+    db.dispose()
+    connection = sqlite3.connect(path)
+    connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    connection.close()
+    return {"changes": len(result.changes)}
+
+
 def main() -> None:
     measure, *rest = sys.argv[1:]
     if measure == "build":
         print(json.dumps(build(Path(rest[0]), Path(rest[1]))))
+        return
+    if measure == "build_imported":
+        print(json.dumps(build_imported(Path(rest[0]), Path(rest[1]))))
         return
     if measure == "build_register":
         print(json.dumps(build_register(Path(rest[0]), Path(rest[1]))))

@@ -13,6 +13,7 @@ from projtui.domain.measures import (
     benchmark_position,
     describe_benchmark,
     year_figure,
+    year_medians,
 )
 from projtui.domain.quarter import FinancialYear, Quarter, to_financial_year
 from projtui.domain.records import LARGEST_NUMBER, BenchmarkFields, validated
@@ -118,6 +119,16 @@ def test_year_figure_cumulative_is_the_year_end_total() -> None:
     assert year_figure(rule, FinancialYear(2023), {Quarter(2023, 3): 70.0}) is None
 
 
+def test_year_to_date_is_the_latest_figure_by_the_quarter_whatever_the_aggregation() -> None:
+    """The report's year-to-date column (Appendix A): the same roll-up, cut at a quarter; later quarters never count."""
+    actuals = {Quarter(2022, 4): 10.0, Quarter(2023, 1): 20.0, Quarter(2023, 2): 45.0, Quarter(2023, 4): 95.0}
+    cumulative = MeasureRule(aggregation=Aggregation.CUMULATIVE, frequency=Frequency.QUARTERLY)
+    for rule in (MeasureRule(), cumulative):
+        assert year_figure(rule, FinancialYear(2023), actuals, up_to=Quarter(2023, 3)) == 45.0  # Q3 not in yet: Q2's
+        assert year_figure(rule, FinancialYear(2023), actuals, up_to=Quarter(2023, 1)) == 20.0
+        assert year_figure(rule, FinancialYear(2024), actuals, up_to=Quarter(2024, 1)) is None  # last year's never carries over
+
+
 # -- the record -----------------------------------------------------------------------
 
 
@@ -156,3 +167,15 @@ def test_record_needs_a_source_and_a_year() -> None:
         validated(BenchmarkFields, {"period": "2023/24 Q4", "source": "  ", "value": 1})
     fields = {problem.field for problem in raised.value.problems}
     assert fields == {"period", "source"}
+
+
+def test_year_medians_take_the_first_source_that_gives_one() -> None:
+    """The KPI chart's line: a median a year; a set with no median (a single value) is passed over."""
+    sets = [
+        BenchmarkFields(period=FinancialYear(2024), source="Z club", median=9.0),
+        BenchmarkFields(period=FinancialYear(2024), source="A club", value=3.0),
+        BenchmarkFields(period=FinancialYear(2024), source="B club", median=7.0),
+        BenchmarkFields(period=FinancialYear(2023), source="Z club", median=5.0),
+    ]
+    assert year_medians(sets) == {FinancialYear(2023): 5.0, FinancialYear(2024): 7.0}
+    assert year_medians([]) == {}

@@ -586,6 +586,16 @@ def test_report_service_reads_the_database(db):
     assert all(p.previous is None for s in earlier.sections for p in s.projects)
 
 
+def test_kpis_gaps_are_counted_apart_and_agree_with_appendix_a(db):
+    """`check`'s KPI findings reach the report's gaps table under their own labels (issue 13), one for each KPI Appendix A flags."""
+    report = build_from_db(db, Q)
+    gaps = {g.kind: g for g in report.summary.gaps}
+    unexplained = [k.code for g in report.kpi_groups for k in g.kpis if k.note_missing]
+    assert unexplained and gaps["kpi_without_commentary"].count == len(unexplained)
+    assert gaps["kpi_without_commentary"].label == "KPIs within tolerance or off target without commentary"
+    assert all(g.kind.startswith("kpi_") for g in report.gap_items if g.project is None and g.message.startswith("KPI "))
+
+
 def test_html_escapes_every_user_string(db):
     text = report_html.render_html(build_from_db(db, Q))
     _well_formed(text)  # a stray tag or ampersand would break this

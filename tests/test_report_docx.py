@@ -51,8 +51,12 @@ def _table(paper, *first_headers: str):
 def test_headings_use_words_own_styles_for_a_table_of_contents(sample):
     paper, report = sample
     assert _styled(paper, "Heading 1") == [f"Quarterly performance report — {Q}"]
-    assert _styled(paper, "Heading 2") == ["Summary", *(s.heading for s in report.sections), "Key"]
+    assert _styled(paper, "Heading 2") == [
+        "Summary", "Appendix A – KPIs", "Appendix B – Projects", *(s.heading for s in report.sections), "Key",
+    ]
     assert "Golden-thread and data-quality gaps" in _styled(paper, "Heading 3")
+    assert [g.heading for g in report.kpi_groups] == [h for h in _styled(paper, "Heading 3") if h[:1] == "A" and h[1:2].isdigit()][: len(report.kpi_groups)]
+    assert {"KPIs by status", "Project measures by status", "KPIs and project measures by status"} <= set(_styled(paper, "Heading 3"))
     assert "Strategic Projects 2024-2027 · Lancaster City Council" in [p.text for p in paper.paragraphs]
     assert paper.core_properties.title == report.title
 
@@ -60,9 +64,10 @@ def test_headings_use_words_own_styles_for_a_table_of_contents(sample):
 def test_summary_and_key_are_portrait_and_each_ambition_with_projects_is_landscape(sample):
     paper, report = sample
     sections = paper.sections
-    assert len(sections) == len(report.sections) + 2  # the summary, one a section, the key
+    # The summary, Appendix A (landscape), Appendix B's divider, one a section, the key.
+    assert len(sections) == len(report.sections) + 4
     landscape = [s.orientation == WD_ORIENT.LANDSCAPE for s in sections]
-    assert landscape == [False, *(bool(s.projects) for s in report.sections), False]
+    assert landscape == [False, True, False, *(bool(s.projects) for s in report.sections), False]
     for section in sections:
         size = {round(section.page_width.mm), round(section.page_height.mm)}
         assert size == {210, 297}  # A4 (Word stores it in twentieths of a point, so to the nearest mm)
@@ -80,7 +85,7 @@ def test_every_page_has_its_number_in_the_footer(sample):
 
 def test_project_table_cells_and_repeated_header(sample):
     paper, report = sample
-    tables = _table(paper, "Code")
+    tables = _table(paper, "Code", "Project")
     assert len(tables) == sum(1 for s in report.sections if s.projects)
     for table in tables:
         assert table.rows[0]._tr.trPr.find(qn("w:tblHeader")) is not None  # repeats on every page
@@ -103,6 +108,20 @@ def test_measure_table_statuses_read_without_colour(sample):
     # The forecasts beside the status (issue 13): the owner's year-end figure rated, and the trend's verdict.
     assert any(row[8] == "86,800 (◆ Within tolerance)" for row in rows)
     assert {"Will meet target", "Will miss target"} <= {row[9].split(": ", 1)[-1][2:] for row in rows if ": " in row[9]}
+
+
+def test_appendix_a_rows_are_the_kpis_with_their_years_commentary(sample):
+    paper, report = sample
+    tables = _table(paper, "Code", "KPI")
+    assert len(tables) == len(report.kpi_groups)
+    rows = {row.cells[0].text: [c.text for c in row.cells] for t in tables for row in t.rows[1:]}
+    assert list(rows) == [k.code for g in report.kpi_groups for k in g.kpis]
+    arrears = rows["HOU03"]  # lower is better: 2.7 in Q1, 2.6 in Q2 against 2.5
+    assert arrears[3:10] == ["Lower", "2.5", "2.7", "2.6", "—", "—", "2.6"]  # Q3 and Q4 are still to come
+    assert arrears[10].startswith("◆ Within tolerance") and arrears[11] == "↑ Improving"
+    assert arrears[15].startswith("Q1: Usual rise") and "No commentary for Q2 (required when not on target)" in arrears[15]
+    # An activity indicator: figures and a trend, never a status.
+    assert rows["CSP01"][3] == "Neither (activity)" and rows["CSP01"][10] == "~ Monitor only" and rows["CSP01"][11] == "↘ Down"
 
 
 def test_user_text_is_printed_as_typed():

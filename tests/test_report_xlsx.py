@@ -10,10 +10,11 @@ import openpyxl
 import pytest
 from conftest import run_cli_to_terminal
 
+from projtui.domain.measures import MeasureStatus
 from projtui.domain.quarter import Quarter
 from projtui.domain.rag import rag_word
 from projtui.report.model import build_report
-from projtui.report.xlsx import MEASURES, PROJECTS, report_chunks
+from projtui.report.xlsx import KPIS, MEASURES, PROJECTS, report_chunks
 from projtui.services.transfer import sample_text
 from projtui.snapshot.document import Document
 from projtui.snapshot.reader import read_document
@@ -39,7 +40,8 @@ def sample():
 
 def test_the_sheets_have_frozen_headers_and_filters(sample):
     book, _ = sample
-    assert book.sheetnames == ["Summary", "By ambition", "Projects", "Measures"]
+    assert book.sheetnames == ["Summary", "Appendix A KPIs", "By ambition", "Projects", "Measures"]
+    assert [c.value for c in book["Appendix A KPIs"][1]] == [c.header for c in KPIS]
     assert [c.value for c in book["Projects"][1]] == [c.header for c in PROJECTS]
     assert [c.value for c in book["Measures"][1]] == [c.header for c in MEASURES]
     for sheet in book.worksheets:
@@ -81,10 +83,30 @@ def test_the_summary_counts_are_the_reports(sample):
     s = report.summary
     rows = {(r["Table"], r["Item"]): r["Count"] for r in _records(book["Summary"])}
     assert {item: n for (table, item), n in rows.items() if table == "Projects by overall RAG"} == {rag_word(r): n for r, n in s.by_rag.items()}
-    assert {item: n for (table, item), n in rows.items() if table == "Measures by status"} == {st.label: n for st, n in s.by_status.items()}
+    # The sample has KPIs, so measures are counted as KPIs, project measures and both together.
+    for group in s.count_groups:
+        assert {item: n for (table, item), n in rows.items() if table == group.heading} == {
+            st.label: n for st, n in group.counts[0].counts.by_status.items()
+        }
+    kpis, projects, both = (rows[(f"{label} by status", "On target")] for label in ("KPIs", "Project measures", "KPIs and project measures"))
+    assert projects == s.by_status[MeasureStatus.ON_TARGET] and both == kpis + projects and kpis > 0
     assert rows[("Benefits", "On track")] == s.benefits.on_track
     by_ambition = _records(book["By ambition"])
     assert [(r["Ambition"], r["Total"]) for r in by_ambition] == [(sec.heading, len(sec.projects)) for sec in report.sections]
+
+
+def test_appendix_a_is_a_row_per_kpi_with_its_quarters_as_numbers(sample):
+    book, report = sample
+    expected = [
+        (g.heading, k.code, *(q.actual for q in k.quarters), k.year_to_date, k.figures.status.label, k.owner)
+        for g in report.kpi_groups for k in g.kpis
+    ]
+    records = _records(book["Appendix A KPIs"])
+    got = [(r["Ambition"], r["KPI code"], r["Q1"], r["Q2"], r["Q3"], r["Q4"], r["Year to date"], r["Status"], r["Owner"]) for r in records]
+    assert got == expected and len(got) >= 20
+    # The year's commentary, quarter by quarter, in one cell.
+    arrears = next(r for r in records if r["KPI code"] == "HOU03")
+    assert arrears["Commentary"].startswith("Q1: ") and arrears["Commentary missing"] == "yes"
 
 
 def test_an_empty_portfolio_renders():
@@ -99,7 +121,7 @@ def test_o_name_xlsx_writes_the_workbook(cli, tmp_path):
     result = cli("report", "-q", str(Q), "--db", db, "-o", out)
     assert result.returncode == 0, result.stderr
     assert out.stat().st_mode & 0o777 == 0o600
-    assert openpyxl.load_workbook(out).sheetnames == ["Summary", "By ambition", "Projects", "Measures"]
+    assert openpyxl.load_workbook(out).sheetnames == ["Summary", "Appendix A KPIs", "By ambition", "Projects", "Measures"]
 
     refused = run_cli_to_terminal("report", "-q", str(Q), "--db", db, "--format", "xlsx", cwd=tmp_path)
     assert refused.returncode == 2

@@ -24,6 +24,7 @@ from projtui.domain.measures import (
     Travel,
     achievement,
     benefit_on_track,
+    count_statuses,
     measure_status,
     on_trajectory,
     previous_due_quarter,
@@ -915,6 +916,14 @@ def test_rollup_counts() -> None:
     assert count == OnTrackCount(on_track=3, assessed=4, not_assessed=1)
     assert str(count) == "3/4"
     assert (count.total, count.off_track, count.all_on_track) == (5, 1, False)
+
+
+def test_status_counts_add_up_two_lists() -> None:
+    """KPIs and project measures counted together (the report's summary) are the two counts added, status by status."""
+    kpis, projects = count_statuses([ON, OFF, S.MONITOR_ONLY]), count_statuses([ON, AMBER, S.NO_DATA])
+    both = kpis + projects
+    assert both == count_statuses([ON, OFF, S.MONITOR_ONLY, ON, AMBER, S.NO_DATA])
+    assert (both.total, both.rated, both.on_or_within) == (6, 4, 3)
 
 
 def test_rollup_counts_empty_and_all_on_track() -> None:

@@ -94,7 +94,12 @@ def test_calc_opens_the_export_and_reads_every_sheet(libreoffice, tmp_path, docu
 def test_calc_opens_the_report_workbook(libreoffice, tmp_path, document):
     report = build_report(document, Q)
     sheets = _convert(libreoffice, tmp_path, "report", b"".join(report_chunks(report)))
-    assert set(sheets) == {"Summary", "By ambition", "Projects", "Measures"}
+    assert set(sheets) == {"Summary", "Appendix A KPIs", "By ambition", "Projects", "Measures"}
+    # Appendix A's quarters are numbers Calc reads back as the report's figures.
+    kpis = {r["KPI code"]: r for r in sheets["Appendix A KPIs"]}
+    assert list(kpis) == [k.code for g in report.kpi_groups for k in g.kpis] and kpis
+    some = next(k for g in report.kpi_groups for k in g.kpis if k.year_to_date is not None)
+    assert float(kpis[some.code]["Year to date"]) == some.year_to_date
     assert [(r["Code"], r["RAG"]) for r in sheets["Projects"]] == [(p.code, rag_word(p.rag)) for s in report.sections for p in s.projects]
     assert [r["Status"] for r in sheets["Measures"]] == [m.figures.status.label for s in report.sections for m in s.measures]
     rated = next(m for s in report.sections for m in s.measures if m.figures.achievement is not None)

@@ -11,6 +11,8 @@ from projtui.config import Settings
 from projtui.domain.measures import MeasureStatus
 from projtui.domain.quarter import Quarter
 from projtui.services import kpis
+from projtui.services.importing import import_snapshot
+from projtui.services.transfer import export_snapshot
 from projtui.ui.app import ProjtuiApp
 from projtui.ui.screens.actual_dialog import ActualScreen
 from projtui.ui.screens.item_form import FormScreen
@@ -92,6 +94,23 @@ async def test_enter_opens_the_kpi_and_an_actual_is_entered_from_it(make_app, sa
         assert (latest.quarter, latest.entry.value, latest.entry.note, latest.entry.entered_by) == (Q2, 29.0, "Voids cleared", "tester")
         assert latest.figures.year_end_forecast == 30.0
         assert "On target" in [line for line in screen_text(pilot.app).splitlines() if "2026/27 Q2" in line][0]
+
+
+async def test_the_trend_chart_draws_the_years_benchmark_median(make_app, sample_db):
+    text = "".join(export_snapshot(sample_db))
+    end = text.index("\n[[", text.index('code = "HOU04"'))
+    benchmark = '\n[[kpis.benchmarks]]\nperiod = "2025/26"\nsource = "APSE family group"\nmedian = 27.0\n'
+    import_snapshot(sample_db, text[:end] + "\n" + benchmark + text[end:], source="k.toml", actor="tester")
+    async with make_app(sample_db).run_test(size=WIDE) as pilot:
+        await settle(pilot)
+        await pilot.app.push_screen(KpiScreen("HOU04"))
+        await settle(pilot)
+        assert "benchmark median" in screen_text(pilot.app)  # the chart's legend
+        # A KPI without a benchmark has no such line.
+        await pilot.app.pop_screen()
+        await pilot.app.push_screen(KpiScreen("HOU03"))
+        await settle(pilot)
+        assert "HOU03" in screen_text(pilot.app) and "benchmark median" not in screen_text(pilot.app)
 
 
 async def test_commentary_and_the_definition_are_edited_in_the_house_form(make_app, sample_db):

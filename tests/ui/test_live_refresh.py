@@ -85,3 +85,21 @@ async def test_words_being_typed_are_never_replaced_and_the_change_is_read_once_
         assert reviews.get_review(sample_db, "SP-01", NEXT).fields.commentary == "Mine, half typed"
         await _until(pilot, lambda: "1 of 17 reviewed" in header(), "their rated review counted")
         assert area.text == "Mine, half typed"
+
+
+async def test_a_kpi_figure_a_colleague_enters_appears_in_the_register(sample_db, make_app, colleague):
+    from projtui.services import kpis
+    from projtui.ui.screens.kpis import KpiRegisterScreen
+
+    app = make_app(sample_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("k")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, KpiRegisterScreen)
+        line = next(line for line in screen.lines if line.code == "BEN01")
+        quarter = screen.quarter.next()
+        kpis.set_kpi_actual(colleague, "BEN01", quarter, 12.5, expected_version=None, actor="setup")
+        await _until(pilot, lambda: screen.quarter == quarter, "the register reading the new latest quarter")
+        assert next(line for line in screen.lines if line.code == "BEN01").figures != line.figures

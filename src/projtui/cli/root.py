@@ -24,6 +24,7 @@ from projtui.cli.report import report
 from projtui.cli.shell_request import completion_requested
 from projtui.cli.signals import exit_on_termination
 from projtui.cli.snapshots import diff, export_, import_
+from projtui.cli.team import team_app
 from projtui.cli.users import editor_app, user_app
 
 app = typer.Typer(
@@ -74,6 +75,7 @@ add_commands(
 add_group(app, config_app, "config")
 add_group(app, user_app, "user")
 add_group(app, editor_app, "editor")
+add_group(app, team_app, "team")
 
 
 def usage_message(exc: typer.TyperException) -> str:

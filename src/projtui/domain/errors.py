@@ -40,6 +40,10 @@ class PermissionDenied(ProjtuiError):
     """The user's role does not allow the write; the message names the role it needs."""
 
 
+class RefusedByDatabase(PermissionDenied):
+    """PostgreSQL itself refused the connected role (team mode's grants and policies), in its words."""
+
+
 NO_VALUE = object()  # Problem.value when the trouble is that a value is missing
 
 

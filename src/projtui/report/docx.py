@@ -23,6 +23,7 @@ from projtui.domain.formatting import format_number
 from projtui.domain.measures import MeasureStatus
 from projtui.domain.rag import rag_caption
 from projtui.report import wording
+from projtui.report.appendix_a import ReportKpi
 from projtui.report.docx_layout import (
     Cell,
     Line,
@@ -82,16 +83,17 @@ def _summary(doc, report: Report) -> None:
     rows = [[f"{change.symbol} {change.label}".strip(), str(n)] for change, n in s.changes.items()]
     add_table(doc, ["Change", "Projects"], rows, [3, 1], numeric=[1])
 
-    heading(doc, "Measures by status", 3)
-    for counts in s.measure_counts:
-        paragraph(doc, wording.counts_sentence(counts))
-    rows = [
-        [_rag_cell(status.rag, f"{status.symbol} {status.label}"), *(str(c.counts.by_status[status]) for c in s.measure_counts)]
-        for status in MeasureStatus
-    ]
-    total = [Strong("Total"), *(Strong(str(c.counts.total)) for c in s.measure_counts)]
-    headers = ["Status", *(wording.count_heading(c) for c in s.measure_counts)]
-    add_table(doc, headers, [*rows, total], [3, *(1.6 for _ in s.measure_counts)], numeric=range(1, len(headers)))
+    for group in s.count_groups:
+        heading(doc, group.heading, 3)
+        for counts in group.counts:
+            paragraph(doc, wording.counts_sentence(counts))
+        rows = [
+            [_rag_cell(status.rag, f"{status.symbol} {status.label}"), *(str(c.counts.by_status[status]) for c in group.counts)]
+            for status in MeasureStatus
+        ]
+        total = [Strong("Total"), *(Strong(str(c.counts.total)) for c in group.counts)]
+        headers = ["Status", *(wording.count_heading(c) for c in group.counts)]
+        add_table(doc, headers, [*rows, total], [3, *(1.6 for _ in group.counts)], numeric=range(1, len(headers)))
     paragraph(doc, " ".join(x for x in (wording.benefits_sentence(s), wording.measure_notes_sentence(s)) if x))
 
     heading(doc, "Golden-thread and data-quality gaps", 3)
@@ -185,6 +187,38 @@ def _section(doc, section: AmbitionSection) -> None:
         add_table(doc, _RISK_HEADERS, [_risk_row(r) for r in section.risks], _RISK_WIDTHS, numeric=[4])
 
 
+# -- Appendix A: KPIs (landscape) ---------------------------------------------------------
+
+_KPI_HEADERS = [
+    "Code", "KPI", "Unit", "Good is", "Target", "Q1", "Q2", "Q3", "Q4", "Year to date", "Status", "vs previous quarter",
+    "Year-end forecast", "Benchmark", "Owner", "Commentary",
+]
+_KPI_WIDTHS = [1.2, 2.8, 1.1, 1.2, 1.4, 1.1, 1.1, 1.1, 1.1, 1.3, 1.8, 1.5, 1.7, 2.2, 1.7, 3.4]  # cm, to 25.7
+
+
+def _kpi_row(k: ReportKpi) -> list[str | Cell]:
+    name = (k.name, k.service) if k.service else (k.name,)
+    said: list[Line] = [f"Q{q.quarter}: {text.strip()}" for q, text in k.commentary]
+    if k.note_missing:
+        said.append((Strong(wording.kpi_no_commentary(k)), " (required when not on target)"))
+    return [
+        k.code or "", Cell(name), k.unit, direction_label(k.direction), wording.target(k),
+        *(wording.kpi_actual(q) for q in k.quarters), wording.kpi_year_to_date(k), _rag_cell(k.figures.status.rag, wording.status(k)),
+        wording.travel(k.figures.travel_vs_previous), _rag_cell(k.figures.year_end_status.rag, wording.year_end_forecast(k)),
+        Cell(k.benchmarks), k.owner or "", Cell(tuple(said)),
+    ]
+
+
+def _appendix_a(doc, report: Report) -> None:
+    start_section(doc, landscape=True)
+    heading(doc, wording.APPENDIX_A, 2)
+    paragraph(doc, wording.kpi_lead(report))
+    for group in report.kpi_groups:
+        heading(doc, group.heading, 3)
+        paragraph(doc, wording.kpi_group_counts(group.kpis))
+        add_table(doc, _KPI_HEADERS, [_kpi_row(k) for k in group.kpis], _KPI_WIDTHS, numeric=range(4, 10))
+
+
 # -- the paper ----------------------------------------------------------------------------
 
 
@@ -200,6 +234,11 @@ def render_docx(report: Report) -> bytes:
     for notice in report.notices:
         paragraph(doc, notice, "Intense Quote")
     _summary(doc, report)
+    if report.kpi_groups:
+        _appendix_a(doc, report)
+        start_section(doc, landscape=False)  # the divider page before the projects' sections
+        heading(doc, wording.APPENDIX_B, 2)
+        paragraph(doc, wording.APPENDIX_B_LEAD)
     for section in report.sections:
         _section(doc, section)
     start_section(doc, landscape=False)

@@ -96,14 +96,14 @@ def _environment() -> Environment:
     environment.filters.update(
         {f.__name__: f for f in (
             wording.summary_notes, wording.benefits_sentence, wording.measure_notes_sentence, wording.section_counts, wording.risk_kind,
-            wording.count_heading, wording.counts_sentence,
+            wording.count_heading, wording.counts_sentence, wording.kpi_lead, wording.kpi_group_counts, wording.kpi_no_commentary,
         )}
     )
     environment.filters.update(sentence=first_up, slug=_slug)
     environment.globals.update(
         Rag=Rag, RagChange=RagChange, MeasureStatus=MeasureStatus, Travel=Travel, Outlook=Outlook,
         REPORT_RAG_ORDER=REPORT_RAG_ORDER, KEY_TARGET=KEY_TARGET, KEY_PROGRESS=KEY_PROGRESS, KEY_FORECASTS=KEY_FORECASTS,
-        KEY_BENCHMARK=KEY_BENCHMARK,
+        KEY_BENCHMARK=KEY_BENCHMARK, APPENDIX_A=wording.APPENDIX_A, APPENDIX_B=wording.APPENDIX_B, APPENDIX_B_LEAD=wording.APPENDIX_B_LEAD,
     )
     return environment
 

@@ -17,6 +17,7 @@ from projtui.domain.formatting import format_number
 from projtui.domain.measures import MeasureStatus
 from projtui.domain.rag import rag_caption
 from projtui.report import wording
+from projtui.report.appendix_a import ReportKpi
 from projtui.report.model import (
     REPORT_RAG_ORDER,
     AmbitionSection,
@@ -83,12 +84,13 @@ def _summary(report: Report) -> list[str]:
     rows = [[f"{change.symbol} {change.label}".strip(), str(n)] for change, n in s.changes.items()]
     out += _table(["Change", "Projects"], rows, right=[1])
 
-    out += ["", "### Measures by status", ""]
-    out += [" ".join(wording.counts_sentence(c) for c in s.measure_counts), ""]
-    headers = ["Status", *(wording.count_heading(c) for c in s.measure_counts)]
-    rows = [[f"{status.symbol} {status.label}", *(str(c.counts.by_status[status]) for c in s.measure_counts)] for status in MeasureStatus]
-    total = ["**Total**", *(f"**{c.counts.total}**" for c in s.measure_counts)]
-    out += _table(headers, [*rows, total], right=range(1, len(headers)))
+    for group in s.count_groups:
+        out += ["", f"### {group.heading}", ""]
+        out += [" ".join(wording.counts_sentence(c) for c in group.counts), ""]
+        headers = ["Status", *(wording.count_heading(c) for c in group.counts)]
+        rows = [[f"{status.symbol} {status.label}", *(str(c.counts.by_status[status]) for c in group.counts)] for status in MeasureStatus]
+        total = ["**Total**", *(f"**{c.counts.total}**" for c in group.counts)]
+        out += _table(headers, [*rows, total], right=range(1, len(headers)))
     out += ["", " ".join(x for x in (wording.benefits_sentence(s), wording.measure_notes_sentence(s)) if x)]
 
     out += ["", "### Golden-thread and data-quality gaps", "", wording.gaps_sentence(report, "`projtui check`")]
@@ -179,6 +181,43 @@ def _risks(section: AmbitionSection) -> list[str]:
     return _table(headers, rows)
 
 
+# -- Appendix A: KPIs -----------------------------------------------------------------
+
+KPI_HEADERS = [
+    "Code", "KPI", "Unit", "Good is", "Target", "Q1", "Q2", "Q3", "Q4", "Year to date", "Status", "vs previous quarter",
+    "Year-end forecast", "Benchmark", "Owner", "Commentary",
+]
+
+
+def _kpi_name(k: ReportKpi) -> str:
+    name = escape(k.name)
+    return f"{name}<br>{escape(k.service)}" if k.service else name
+
+
+def _kpi_commentary(k: ReportKpi) -> str:
+    said = [f"Q{q.quarter}: {escape(text)}" for q, text in k.commentary]
+    if k.note_missing:
+        said.append(f"**{wording.kpi_no_commentary(k)}** (required when not on target)")
+    return "<br>".join(said)
+
+
+def _kpi_row(k: ReportKpi) -> list[str]:
+    return [
+        escape(k.code), _kpi_name(k), escape(k.unit), direction_label(k.direction), wording.target(k),
+        *(wording.kpi_actual(q) for q in k.quarters), wording.kpi_year_to_date(k), wording.status(k),
+        wording.travel(k.figures.travel_vs_previous), wording.year_end_forecast(k), escape(wording.benchmark(k)),
+        escape(k.owner), _kpi_commentary(k),
+    ]
+
+
+def _appendix_a(report: Report) -> list[str]:
+    out = [f"## {wording.APPENDIX_A}", "", wording.kpi_lead(report)]
+    for group in report.kpi_groups:
+        out += ["", f"### {escape(group.heading, breaks=False)}", "", wording.kpi_group_counts(group.kpis), ""]
+        out += _table(KPI_HEADERS, [_kpi_row(k) for k in group.kpis], right=range(4, 10))
+    return out
+
+
 def _key() -> list[str]:
     return ["## Key", "", *(f"- {item}" for item in wording.key_items())]
 
@@ -193,6 +232,9 @@ def render_markdown(report: Report) -> str:
     for notice in report.notices:
         out += [f"> {escape(notice)}", ""]
     out += _summary(report)
+    if report.kpi_groups:
+        out += ["", *_appendix_a(report)]
+        out += ["", f"## {wording.APPENDIX_B}", "", wording.APPENDIX_B_LEAD]
     for section in report.sections:
         out += ["", *_section(section)]
     out += ["", *_key()]

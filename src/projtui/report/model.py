@@ -1,9 +1,11 @@
 """The quarterly performance report as plain data, built from a snapshot document.
 
 What a Cabinet or scrutiny panel reads for one quarter: a summary (projects
-by overall RAG, changes since the previous published rating, measures by
-status, benefits on track, golden-thread and data-quality gaps), then one
-section per Council Plan ambition with its projects and their measures.
+by overall RAG, changes since the previous published rating, KPIs and
+project measures by status, apart and together, benefits on track,
+golden-thread and data-quality gaps), Appendix A (the corporate KPIs by
+ambition, ``appendix_a``), then Appendix B: one section per Council Plan
+ambition with its projects and their measures.
 
 Everything here is a pure function of the document, the quarter and the
 gaps found by ``projtui check``; the Markdown and HTML renderers only lay it
@@ -27,35 +29,27 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
-from projtui.domain.cadence import due_quarters
 from projtui.domain.codes import natural_key
 from projtui.domain.enums import (
-    Aggregation,
     Direction,
-    Frequency,
     Rag,
     ReviewStatus,
     Stage,
 )
 from projtui.domain.errors import ProjtuiError
-from projtui.domain.formatting import format_band, format_date
+from projtui.domain.formatting import format_date
 from projtui.domain.measures import (
     MeasureRule,
     MeasureStatus,
     OnTrackCount,
-    QuarterFigures,
     StatusCounts,
-    TargetBasis,
     benefit_on_track,
     count_statuses,
-    describe_benchmark,
     measure_status,
-    quarter_figures,
     reporting_started,
     rollup_counts,
-    year_figure,
 )
 from projtui.domain.progress import Progress, counted, no_progress
 from projtui.domain.quarter import Quarter
@@ -70,6 +64,8 @@ from projtui.domain.risks import (
     risk_score,
     score_caption,
 )
+from projtui.report.appendix_a import KpiGroup, kpi_groups
+from projtui.report.measure_line import MeasureLine, measure_line_fields
 from projtui.snapshot.document import Document, Measure, Project, Review, Risk
 
 __all__ = [
@@ -80,6 +76,7 @@ __all__ = [
     "KEY_TARGET",
     "REPORT_RAG_ORDER",
     "AmbitionSection",
+    "CountGroup",
     "GapCount",
     "GapItem",
     "PreviousRating",
@@ -149,15 +146,11 @@ GAP_LABELS = {
     "double_counting": "Benefits and measures claimed by more than one project",
     "rag_without_commentary": "Amber or red ratings without commentary",
     "risk_past_review": "Open risks and issues past their review date",
+    "kpi_missing_actual": "KPIs missing an actual for the latest quarter",
+    "kpi_forecast_to_miss": "KPIs whose trend is forecast to miss their target",
+    "kpi_without_commentary": "KPIs within tolerance or off target without commentary",
 }
 GOLDEN_THREAD_KINDS = frozenset({"no_ambition"})
-
-_FREQUENCY_WORDS = {
-    Frequency.MONTHLY: "monthly",
-    Frequency.QUARTERLY: "quarterly",
-    Frequency.HALF_YEARLY: "half-yearly",
-    Frequency.ANNUALLY: "annually",
-}
 
 # -- the model ------------------------------------------------------------------
 
@@ -192,49 +185,14 @@ class PreviousRating:
     rag: Rag
 
 
-@dataclass(frozen=True)
-class ReportMeasure:
-    """One measure in the report's quarter: what it is, what it serves, and its figures (``domain.measures``)."""
+@dataclass(frozen=True, kw_only=True)
+class ReportMeasure(MeasureLine):
+    """One project's measure in the report's quarter: the measure, and what it serves."""
 
     project: str
-    code: str | None
-    name: str
-    unit: str
-    direction: Direction
-    frequency: Frequency
-    cumulative: bool
     serves_kind: str  # "benefit" or "outcome"
     serves_code: str
     serves_title: str
-    baseline: float | None
-    baseline_period: Quarter | None
-    end_target: str  # the plan's own target (the band, for a range), as printed
-    target_period: Quarter | None
-    provisional: bool
-    note: str | None
-    figures: QuarterFigures  # target, actual, status, travel, achievement: the same as review mode's
-    # The latest ended year's comparator sets, each in a line (`domain.measures.describe_benchmark`).
-    benchmarks: tuple[str, ...] = ()
-
-    @property
-    def target_note(self) -> str:
-        """What the quarter's target is, beside it: ``profiled``, ``on the way to 75 by 2027/28 Q4``…"""
-        if self.figures.target_basis is TargetBasis.TRAJECTORY and self.target_period is not None:
-            if self.cumulative:
-                return f"year to date, on the way to {self.end_target} a year by {self.target_period}"
-            return f"on the way to {self.end_target} by {self.target_period}"
-        return self.figures.target_basis.note
-
-    @property
-    def note_missing(self) -> bool:
-        """Amber or red (within tolerance, off target) with nothing said about it."""
-        return commentary_missing(self.figures.status.rag, self.note)
-
-    @property
-    def due_note(self) -> str:
-        """When the measure is reported, for a "not due" status, e.g. ``reported annually, in Q4``."""
-        quarters = " and ".join(f"Q{q}" for q in sorted(due_quarters(self.frequency)))
-        return f"reported {_FREQUENCY_WORDS[self.frequency]}, in {quarters}"
 
 
 @dataclass(frozen=True)
@@ -334,6 +292,18 @@ class QuarterCounts:
 
 
 @dataclass(frozen=True)
+class CountGroup:
+    """One list of measures by status, this quarter, last quarter and a year ago: KPIs, project measures, or both."""
+
+    label: str  # "KPIs", "Project measures", "KPIs and project measures"; "Measures" when there are no KPIs
+    counts: tuple[QuarterCounts, ...]
+
+    @property
+    def heading(self) -> str:
+        return f"{self.label} by status"
+
+
+@dataclass(frozen=True)
 class Summary:
     projects: int
     by_rag: dict[Rag | None, int]  # every key of REPORT_RAG_ORDER, in that order
@@ -345,6 +315,21 @@ class Summary:
     measure_notes_missing: int
     benefits: OnTrackCount
     gaps: tuple[GapCount, ...]
+    kpi_counts: tuple[QuarterCounts, ...] = ()  # the KPIs', as `measure_counts`; empty: the portfolio has none
+
+    @property
+    def count_groups(self) -> tuple[CountGroup, ...]:
+        """Measures by status: KPIs, project measures and the two together; only project measures when there are no KPIs."""
+        if not self.kpi_counts:
+            return (CountGroup("Measures", self.measure_counts),)
+        both = tuple(
+            QuarterCounts(k.heading, k.quarter, k.counts + m.counts) for k, m in zip(self.kpi_counts, self.measure_counts)
+        )
+        return (
+            CountGroup("KPIs", self.kpi_counts),
+            CountGroup("Project measures", self.measure_counts),
+            CountGroup("KPIs and project measures", both),
+        )
 
     @property
     def measures(self) -> int:
@@ -370,10 +355,11 @@ class Report:
     portfolio_name: str | None
     council: str | None
     summary: Summary
-    sections: tuple[AmbitionSection, ...]
+    sections: tuple[AmbitionSection, ...]  # Appendix B: the projects
     notices: tuple[str, ...] = ()  # e.g. "No reviews recorded for this quarter."
     gaps_as_of: Quarter | None = None  # the latest quarter `check` judged missing actuals against
     gap_items: tuple[GapItem, ...] = field(default=(), repr=False)
+    kpi_groups: tuple[KpiGroup, ...] = ()  # Appendix A: the KPIs by primary ambition
 
     @property
     def title(self) -> str:
@@ -416,6 +402,8 @@ def build_report(
     measures = [(m, b.realisation_start) for p in document.projects for b in p.benefits for m in b.measures]
     measures += [(m, None) for p in document.projects for o in p.outcomes for m in o.measures]
     summary = _summary(lines, gap_items, count_measures(measures, quarter))
+    if document.kpis:
+        summary = replace(summary, kpi_counts=count_measures([(k, None) for k in document.kpis], quarter))
     notices = []
     if not any(line.review_status is not None for line in lines):
         notices.append(f"No reviews recorded for this quarter ({quarter}).")
@@ -430,6 +418,7 @@ def build_report(
         notices=tuple(notices),
         gaps_as_of=gaps_as_of,
         gap_items=gap_items,
+        kpi_groups=kpi_groups(document.ambitions, document.kpis, quarter),
     )
 
 
@@ -508,34 +497,10 @@ def _report_risk(project: str, risk: Risk, bands: RiskBands) -> ReportRisk:
 def _measure_line(
     project: str, measure: Measure, quarter: Quarter, kind: str, code: str, title: str, realisation_start: Quarter | None = None
 ) -> ReportMeasure:
-    rule = MeasureRule.from_measure(measure)
-    try:
-        figures = quarter_figures(
-            rule, quarter, measure.actuals, measure.targets, realisation_start=realisation_start, forecasts=measure.forecasts,
-        )
-    except ValueError as exc:
-        # Only data the snapshot model let through but the status rules
-        # cannot rate (a profiled range bottom above its top) gets here.
-        raise ProjtuiError(f"measure {project}/{measure.code or measure.name}: {exc}") from None
+    where = f"measure {project}/{measure.code or measure.name}"
     return ReportMeasure(
-        project=project,
-        code=measure.code,
-        name=measure.name,
-        unit=measure.unit,
-        direction=measure.direction,
-        frequency=measure.frequency,
-        cumulative=measure.aggregation is Aggregation.CUMULATIVE,
-        serves_kind=kind,
-        serves_code=code,
-        serves_title=title,
-        baseline=measure.baseline,
-        baseline_period=measure.baseline_period,
-        end_target=format_band(measure.target, measure.target_max),
-        target_period=measure.target_period,
-        provisional=quarter in measure.provisional,
-        note=measure.notes.get(quarter),
-        figures=figures,
-        benchmarks=_benchmarks(measure, rule, quarter),
+        **measure_line_fields(measure, quarter, where, realisation_start=realisation_start),
+        project=project, serves_kind=kind, serves_code=code, serves_title=title,
     )
 
 
@@ -593,16 +558,3 @@ def count_measures(measures: Iterable[tuple[Measure, Quarter | None]], quarter: 
             except ValueError as exc:  # as _measure_line: data the status rules cannot rate
                 raise ProjtuiError(f"measure {measure.code or measure.name}: {exc}") from None
     return tuple(QuarterCounts(heading, q, count_statuses(rated)) for (heading, q), rated in zip(quarters, statuses))
-
-
-def _benchmarks(measure: Measure, rule: MeasureRule, quarter: Quarter) -> tuple[str, ...]:
-    """The comparator sets of the latest year ended before ``quarter``'s, each in a line."""
-    ended = [b for b in measure.benchmarks if b.period.start_year < quarter.fy_start_year]
-    if not ended:
-        return ()
-    latest = max(b.period for b in ended)
-    return tuple(
-        describe_benchmark(measure.direction, year_figure(rule, latest, measure.actuals), b)
-        for b in sorted(ended, key=lambda b: b.source)
-        if b.period == latest
-    )

@@ -9,6 +9,8 @@ missing-commentary warning in bold) the renderer builds it around these.
 
 from __future__ import annotations
 
+from collections import Counter
+
 from projtui.domain.enums import Rag
 from projtui.domain.formatting import (
     format_band,
@@ -19,6 +21,8 @@ from projtui.domain.formatting import (
 )
 from projtui.domain.measures import MeasureStatus, Travel, describe_year_end
 from projtui.domain.rag import RagChange, rag_caption, rag_word
+from projtui.report.appendix_a import KpiQuarter, ReportKpi
+from projtui.report.measure_line import MeasureLine
 from projtui.report.model import (
     KEY_BENCHMARK,
     KEY_FORECASTS,
@@ -29,12 +33,14 @@ from projtui.report.model import (
     ProjectLine,
     QuarterCounts,
     Report,
-    ReportMeasure,
     ReportRisk,
     Summary,
 )
 
 __all__ = [
+    "APPENDIX_A",
+    "APPENDIX_B",
+    "APPENDIX_B_LEAD",
     "actual",
     "benefits_sentence",
     "benchmark",
@@ -43,6 +49,11 @@ __all__ = [
     "commentary_required",
     "gaps_sentence",
     "key_items",
+    "kpi_actual",
+    "kpi_group_counts",
+    "kpi_lead",
+    "kpi_no_commentary",
+    "kpi_year_to_date",
     "measure_notes_sentence",
     "money",
     "previous",
@@ -166,13 +177,13 @@ def travel(t: Travel) -> str:
     return f"{t.symbol} {t.label}"
 
 
-def target(m: ReportMeasure) -> str:
+def target(m: MeasureLine) -> str:
     text = format_band(m.figures.target, m.figures.target_max)
     note = m.target_note
     return f"{text} ({note})" if text and note else text
 
 
-def actual(m: ReportMeasure) -> str:
+def actual(m: MeasureLine) -> str:
     if m.figures.actual is None:
         return ""
     text = format_number(m.figures.actual)
@@ -181,26 +192,66 @@ def actual(m: ReportMeasure) -> str:
     return text
 
 
-def year_end_forecast(m: ReportMeasure) -> str:
+def year_end_forecast(m: MeasureLine) -> str:
     return describe_year_end(m.figures.year_end_forecast, m.figures.year_end_status)
 
 
-def trend_forecast(m: ReportMeasure) -> str:
+def trend_forecast(m: MeasureLine) -> str:
     return m.figures.realisation.describe()
 
 
-def benchmark(m: ReportMeasure) -> str:
+def benchmark(m: MeasureLine) -> str:
     """The measure's benchmarks, one a line (``2nd quartile (APSE family group 2023/24, median 62)``); empty: none."""
     return "\n".join(m.benchmarks)
 
 
-def status(m: ReportMeasure) -> str:
+def status(m: MeasureLine) -> str:
     text = f"{m.figures.status.symbol} {m.figures.status.label}"
     if m.figures.status is MeasureStatus.NOT_DUE:
         text += f" ({m.due_note})"
     elif m.figures.achievement is not None:
         text += f" ({format_percent(m.figures.achievement)} of the way)"
     return text
+
+
+# -- the appendices -----------------------------------------------------------------
+
+APPENDIX_A = "Appendix A – KPIs"
+APPENDIX_B = "Appendix B – Projects"
+APPENDIX_B_LEAD = "Projects by their primary ambition, each ambition in a section of its own."
+
+
+def kpi_lead(report: Report) -> str:
+    """What Appendix A holds, before its tables."""
+    year = report.quarter.financial_year
+    return (
+        f"Corporate KPIs by their primary ambition: the quarters of {year} so far (to Q{report.quarter.quarter}), the year to date "
+        "(a running total's latest, else the latest reading), this quarter's status, travel since the previous report, "
+        "the owner's year-end forecast, the latest benchmark and the year's commentary."
+    )
+
+
+def kpi_group_counts(kpis: tuple[ReportKpi, ...]) -> str:
+    """``4 KPIs: 2 on target, 1 off target, 1 monitor only.``"""
+    counts = Counter(k.figures.status for k in kpis)
+    words = ", ".join(f"{counts[s]} {s.label.lower()}" for s in MeasureStatus if counts[s])
+    return f"{plural(len(kpis), 'KPI')}: {words}."
+
+
+def kpi_actual(q: KpiQuarter) -> str:
+    """A quarter's actual in the year's row (empty: none by the report's quarter)."""
+    if q.actual is None:
+        return ""
+    return format_number(q.actual) + (" (provisional)" if q.provisional else "")
+
+
+def kpi_no_commentary(k: ReportKpi) -> str:
+    """What an amber or red KPI lacks, in bold where the format has it: ``No commentary for Q2``."""
+    return f"No commentary for Q{k.figures.quarter.quarter}"
+
+
+def kpi_year_to_date(k: ReportKpi) -> str:
+    return format_number(k.year_to_date)
 
 
 # -- the key ----------------------------------------------------------------------------

@@ -19,7 +19,7 @@ from projtui.report import wording
 from projtui.report.model import REPORT_RAG_ORDER, Report, direction_label
 from projtui.report.workbook import Workbook, workbook_chunks
 
-__all__ = ["MEASURES", "PROJECTS", "report_chunks"]
+__all__ = ["KPIS", "MEASURES", "PROJECTS", "report_chunks"]
 
 SUMMARY = (Column("table", "Table"), Column("item", "Item"), Column("count", "Count", kind=CellKind.NUMBER))
 BY_AMBITION = (
@@ -77,6 +77,28 @@ MEASURES = (
 )
 
 
+KPIS = (
+    Column("ambition", "Ambition"),
+    Column("code", "KPI code"),
+    Column("name", "KPI"),
+    Column("service", "Service"),
+    Column("unit", "Unit"),
+    Column("direction", "Good is"),
+    Column("target", "Target", kind=CellKind.NUMBER),
+    Column("target_max", "Target max", kind=CellKind.NUMBER),
+    *(Column(f"q{n}", f"Q{n}", kind=CellKind.NUMBER) for n in range(1, 5)),
+    Column("year_to_date", "Year to date", kind=CellKind.NUMBER),
+    Column("status", "Status"),
+    Column("travel", "vs previous quarter"),
+    Column("year_end_forecast", "Year-end forecast", kind=CellKind.NUMBER),
+    Column("year_end_status", "Year-end forecast status"),
+    Column("benchmark", "Benchmark"),
+    Column("owner", "Owner"),
+    Column("commentary", "Commentary"),
+    Column("commentary_missing", "Commentary missing", kind=CellKind.FLAG),
+)
+
+
 def report_chunks(report: Report) -> Iterator[bytes]:
     """The workbook's bytes, a megabyte at a time."""
     return workbook_chunks(lambda book: _write(book, report))
@@ -89,16 +111,20 @@ def _write(book: Workbook, report: Report) -> None:
         summary.write(("Projects by overall RAG", rag_word(rag), n))
     for change, n in s.changes.items():
         summary.write(("Change since the previous published rating", change.label, n))
-    for status, n in s.by_status.items():
-        summary.write(("Measures by status", status.label, n))
-    for counts in s.measure_counts[1:]:  # beside this quarter's: last quarter, the same quarter last year
-        for status, n in counts.counts.by_status.items():
-            summary.write((f"Measures by status {counts.heading.lower()} ({counts.quarter})", status.label, n))
+    for group in s.count_groups:
+        for status, n in group.counts[0].counts.by_status.items():
+            summary.write((group.heading, status.label, n))
+        for counts in group.counts[1:]:  # beside this quarter's: last quarter, the same quarter last year
+            for status, n in counts.counts.by_status.items():
+                summary.write((f"{group.heading} {counts.heading.lower()} ({counts.quarter})", status.label, n))
     summary.write(("Benefits", "On track", s.benefits.on_track))
     summary.write(("Benefits", "Assessed", s.benefits.assessed))
     summary.write(("Benefits", "Not assessed", s.benefits.not_assessed))
     for gap in s.gaps:
         summary.write((f"Gaps: {gap.area}", gap.label, gap.count))
+
+    if report.kpi_groups:
+        _appendix_a(book, report)
 
     by_ambition = book.sheet("By ambition", BY_AMBITION)
     for section in report.sections:
@@ -124,5 +150,22 @@ def _write(book: Workbook, report: Report) -> None:
                     m.baseline, f.target, f.target_max, m.target_note or None, f.actual, m.provisional if f.actual is not None else None,
                     f.status.label, f.achievement, f.travel_vs_previous.label, f.travel_vs_last_year.label,
                     wording.benchmark(m) or None, m.note, m.note_missing,
+                )
+            )
+
+
+def _appendix_a(book: Workbook, report: Report) -> None:
+    """Appendix A: a row per KPI, its quarters as numbers, its commentary quarter by quarter in one cell."""
+    kpis = book.sheet("Appendix A KPIs", KPIS)
+    for group in report.kpi_groups:
+        for k in group.kpis:
+            f = k.figures
+            kpis.write(
+                (
+                    group.heading, k.code, k.name, k.service, k.unit or None, direction_label(k.direction), f.target, f.target_max,
+                    *(q.actual for q in k.quarters), k.year_to_date, f.status.label, f.travel_vs_previous.label,
+                    f.year_end_forecast, f.year_end_status.label if f.year_end_forecast is not None else None,
+                    wording.benchmark(k) or None, k.owner, "\n".join(f"Q{q.quarter}: {text}" for q, text in k.commentary) or None,
+                    k.note_missing,
                 )
             )

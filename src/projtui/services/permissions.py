@@ -26,6 +26,7 @@ from projtui.domain.roles import (
 )
 from projtui.services import audit
 from projtui.store import tables as t
+from projtui.store import team
 from projtui.store.database import READ_ONLY
 from projtui.store.queries import projects
 from projtui.store.queries import users as q
@@ -37,10 +38,17 @@ if TYPE_CHECKING:
 def require(session: Session, actor: str, action: Action, *, project_id: int | None = None) -> None:
     """Refuse (PermissionDenied) unless `actor` may take `action`, on project `project_id` when it is about one.
 
-    A read-only database (`projtui serve --read-only`) refuses everyone, whatever their role.
+    A read-only database (`projtui serve --read-only`) refuses everyone, whatever their role. In PostgreSQL
+    team mode (`store.team`), the actor must be the role the connection logged in as.
     """
     if session.info.get(READ_ONLY):
         raise PermissionDenied(f"this session is read-only (projtui serve --read-only): {action.value} is not possible here")
+    bound = team.bound_role(session)
+    if bound is not None and bound != actor:
+        # The database checks the role it knows; acting as anyone else would audit one person's write as another's.
+        raise PermissionDenied(
+            f"in team mode you act as the PostgreSQL role you connect as ({bound}), not {actor}: set PROJTUI_LOGIN={bound}, or connect as {actor}"
+        )
     if adopt_first_admin(session, actor):
         return
     user = q.user_by_login(session, actor)

@@ -38,6 +38,10 @@ def _build(db: Database, quarter: Quarter, progress: Progress, bands: RiskBands,
         projects = list(counted(iter_projects(session, ids, up_to=quarter), len(ids), "Reading projects", progress))
     gaps, latest = find_gaps(db, progress, today=today)
     document = header.model_copy(update={"projects": projects})
-    # KPIs' gaps wait for the report's KPI appendix (Appendix A), which will count them beside the KPIs themselves.
-    items = [GapItem(gap.kind, gap.area, gap.project, gap.message) for gap in gaps if not gap.is_note and gap.kpi is None]
+    # A KPI's gap is counted apart from the projects' of the same kind (`kpi_missing_actual`…), as Appendix A lists KPIs apart.
+    items = [GapItem(_kpi_kind(gap.kind) if gap.kpi else gap.kind, gap.area, gap.project, gap.message) for gap in gaps if not gap.is_note]
     return build_model(document, quarter, items, gaps_as_of=latest, progress=progress, bands=bands)
+
+
+def _kpi_kind(kind: str) -> str:
+    return kind if kind.startswith("kpi_") else f"kpi_{kind}"

@@ -3,7 +3,8 @@
 Every change here needs the admin role, except naming editors, which a
 performance officer may do too (`domain.roles`). The last active admin can
 be neither demoted nor disabled, so a portfolio always has someone who can
-manage it.
+manage it. In PostgreSQL team mode each change moves the user's PostgreSQL
+role too (`store/team.py`), in the same transaction.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from projtui.domain.roles import Action, Role, User
 from projtui.services import audit
 from projtui.services.permissions import adopt_first_admin, require
 from projtui.store import tables as t
+from projtui.store import team
 from projtui.store.database import Database
 from projtui.store.queries import projects
 from projtui.store.queries import users as q
@@ -52,6 +54,7 @@ def add_user(
             raise InvalidInput([Problem("", "login", login, "is already a user")])
         row = q.add_user(session, login=login, display_name=name, role=role.value)
         audit.record(session, actor=actor, action="create", entity="user", key=login, field="role", new=role.value)
+        team.sync_login(session, login)
         if digest is not None:
             q.update_user(session, row.id, {"password_hash": digest})
             audit.record(session, actor=actor, action="update", entity="user", key=login, field="password")
@@ -66,6 +69,7 @@ def set_role(db: Database, login: str, role: Role, *, actor: str) -> User:
             _keep_an_admin(session, row, f"{login} is the only active admin: make another user admin first")
             q.update_user(session, row.id, {"role": role.value})
             audit.record(session, actor=actor, action="update", entity="user", key=login, field="role", old=row.role, new=role.value)
+            team.sync_login(session, login)
         return _user(_existing(session, login), ())
 
 
@@ -79,6 +83,7 @@ def set_active(db: Database, login: str, active: bool, *, actor: str) -> User:
                 _keep_an_admin(session, row, f"{login} is the only active admin: make another user admin before disabling them")
             q.update_user(session, row.id, {"active": active})
             audit.record(session, actor=actor, action="update", entity="user", key=login, field="active", old=row.active, new=active)
+            team.sync_login(session, login)
         return _user(_existing(session, login), ())
 
 
@@ -107,7 +112,7 @@ def authenticate(db: Database, login: str, password: str) -> User | None:
 
     with db.reading() as session:
         row = q.user_by_login(session, login)
-    stored = row.password_hash if row is not None and row.active else None
+        stored = q.password_hash(session, login)
     if not passwords.matches(stored, password) or row is None or stored is None:
         return None
     if passwords.outdated(stored):

@@ -22,9 +22,9 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from projtui.domain.errors import BusyError
+from projtui.domain.errors import BusyError, RefusedByDatabase
 from projtui.domain.formatting import without_password
-from projtui.store.errors import busy
+from projtui.store.errors import busy, refused
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
@@ -108,13 +108,20 @@ class Database:
                     f"{self.display_name}: another change has held the database for over "
                     f"{SQLITE_BUSY_TIMEOUT_MS // 1000} s (a long import?); nothing was saved, try again in a moment"
                 ) from exc
+            if reason := refused(exc):  # PostgreSQL team mode (store/team.py) said no
+                raise RefusedByDatabase(f"{self.display_name}: the database refused it: {reason}; nothing was saved") from exc
             raise
 
     @contextmanager
     def reading(self) -> Iterator[Session]:
         """A session for reads only: it never waits for, or holds, the write lock."""
-        with self._connected()[1]() as session:
-            yield session
+        try:
+            with self._connected()[1]() as session:
+                yield session
+        except Exception as exc:
+            if reason := refused(exc):  # a disabled user's role in PostgreSQL team mode reads nothing
+                raise RefusedByDatabase(f"{self.display_name}: the database refused it: {reason}") from exc
+            raise
 
     def fetch(self, sql: str, params: Mapping[str, Any] | None = None) -> list[tuple]:
         """The rows of one read-only statement; parameters are written `:name`."""

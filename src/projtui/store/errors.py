@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from sqlalchemy.exc import IntegrityError as ConstraintViolation
 
-__all__ = ["ConstraintViolation", "busy", "unreadable"]
+__all__ = ["ConstraintViolation", "busy", "refused", "unreadable"]
 
 
 def __getattr__(name: str) -> type[Exception]:
@@ -43,3 +43,11 @@ def busy(exc: BaseException) -> bool:
     """Did `exc` come from waiting too long for another writer (SQLite's "database is locked")?"""
     cause = getattr(exc, "orig", None) if type(exc).__module__.startswith("sqlalchemy") else exc
     return isinstance(cause, sqlite3.OperationalError) and "database is locked" in str(cause)
+
+
+def refused(exc: BaseException) -> str | None:
+    """PostgreSQL's own words when it refused the connected role (no privilege, or a row-level security policy); else None."""
+    cause = getattr(exc, "orig", None) if type(exc).__module__.startswith("sqlalchemy") else None
+    if getattr(cause, "sqlstate", None) != "42501":  # insufficient_privilege, which RLS refusals share
+        return None
+    return str(cause).strip().splitlines()[0]

@@ -109,6 +109,9 @@ def upgrade(db: Database, target: str = "head", *, create: bool = True) -> None:
     with db.engine.begin() as connection:
         config.attributes["connection"] = connection
         command.upgrade(config, target)
+        from projtui.store import team
+
+        team.refresh(connection)  # PostgreSQL team mode's grants reach the tables this upgrade made
 
 
 def revisions() -> list[str]:

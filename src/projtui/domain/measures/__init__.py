@@ -32,6 +32,7 @@ from projtui.domain.measures.benchmark import (
     describe_benchmark,
     standing,
     year_figure,
+    year_medians,
 )
 from projtui.domain.measures.figures import QuarterFigures, quarter_figures
 from projtui.domain.measures.forecast import (
@@ -76,6 +77,7 @@ __all__ = [
     "describe_benchmark",
     "standing",
     "year_figure",
+    "year_medians",
     "MIN_POINTS",
     "MeasureRule",
     "RULE_FIELDS",

@@ -15,7 +15,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -25,7 +25,7 @@ from projtui.domain.measures.rule import MeasureRule
 from projtui.domain.measures.travel import latest_in_year
 from projtui.domain.quarter import FinancialYear, Quarter
 
-__all__ = ["Benchmark", "BenchmarkPosition", "benchmark_position", "describe_benchmark", "standing", "year_figure"]
+__all__ = ["Benchmark", "BenchmarkPosition", "benchmark_position", "describe_benchmark", "standing", "year_figure", "year_medians"]
 
 _ORDINALS = {1: "Top quartile", 2: "2nd quartile", 3: "3rd quartile", 4: "Bottom quartile"}
 # How many of the three quartiles the figure is at or above, in words that judge nothing.
@@ -55,15 +55,18 @@ def _ranked(direction: Direction) -> bool:
     return direction in (Direction.HIGHER, Direction.LOWER)
 
 
-def year_figure(rule: MeasureRule, year: FinancialYear, actuals: Mapping[Quarter, float]) -> float | None:
-    """The measure's figure for the financial year a benchmark covers.
+def year_figure(
+    rule: MeasureRule, year: FinancialYear, actuals: Mapping[Quarter, float], up_to: Quarter | None = None
+) -> float | None:
+    """The measure's figure for the financial year a benchmark covers, or its year to date at ``up_to``.
 
     A cumulative measure's actuals are year to date, so the year's figure is
-    its Q4 one; a snapshot measure's is the last reading of the year.
+    its Q4 one (the year to date at ``up_to``: the latest reported by then);
+    a snapshot measure's is the last reading of the year (by ``up_to``).
     """
-    if rule.cumulative:
+    if rule.cumulative and up_to is None:
         return actuals.get(Quarter(year.start_year, 4))
-    last = latest_in_year(actuals, year.start_year)
+    last = latest_in_year(actuals, year.start_year, up_to)
     return None if last is None else actuals[last]
 
 
@@ -133,3 +136,12 @@ def describe_benchmark(direction: Direction, figure: float | None, benchmark: Be
         marks.append(f"ranked {benchmark.rank}" + ("" if benchmark.of is None else f" of {benchmark.of}"))
     detail = ", ".join([f"{benchmark.source} {benchmark.period}", *marks])
     return f"{words} ({detail})" if words else detail
+
+
+def year_medians(benchmarks: Iterable[Benchmark]) -> dict[FinancialYear, float]:
+    """Each year's comparators' median, for a chart's line: of several sets in a year, the first by source that gives one."""
+    medians: dict[FinancialYear, float] = {}
+    for b in sorted(benchmarks, key=lambda b: (b.period, b.source)):
+        if b.median is not None:
+            medians.setdefault(b.period, b.median)
+    return medians

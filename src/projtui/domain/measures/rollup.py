@@ -100,6 +100,10 @@ class StatusCounts:
     def on_or_within(self) -> int:
         return self.by_status[MeasureStatus.ON_TARGET] + self.by_status[MeasureStatus.WITHIN_TOLERANCE]
 
+    def __add__(self, other: StatusCounts) -> StatusCounts:
+        """Two lists of measures counted together (KPIs and project measures)."""
+        return StatusCounts({status: n + other.by_status[status] for status, n in self.by_status.items()})
+
     @property
     def share_on_or_within(self) -> float | None:
         """The rated measures on or within target, as a fraction; None when none was rated."""

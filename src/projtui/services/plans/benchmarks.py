@@ -31,7 +31,7 @@ from projtui.store.queries import reviews as review_queries
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
-__all__ = ["MeasureBenchmarks", "benchmark_key", "measure_benchmarks", "remove_benchmark", "set_benchmark"]
+__all__ = ["MeasureBenchmarks", "benchmark_key", "benchmarks_of", "measure_benchmarks", "remove_benchmark", "set_benchmark"]
 
 
 @dataclass(frozen=True)
@@ -60,6 +60,12 @@ def measure_benchmarks(db: Database, measure_id: int) -> MeasureBenchmarks:
     rule = MeasureRule.from_measure(measure.fields)
     standings = tuple(standing(rule.direction, year_figure(rule, b.period, actuals), b) for b in benchmarks)
     return MeasureBenchmarks(project_code, measure, benchmarks, standings)
+
+
+def benchmarks_of(db: Database, measure_id: int) -> tuple[BenchmarkFields, ...]:
+    """Any measure's benchmarks by year then source, a KPI's too (which has no project to name): for the KPI screen's chart."""
+    with db.reading() as session:
+        return tuple(q.measure_benchmarks(session, measure_id))
 
 
 def _guarded(session: Session, measure_id: int, benchmark: BenchmarkFields, seen: BenchmarkFields | None, actor: str) -> tuple[int, str, BenchmarkFields | None]:

@@ -5,26 +5,36 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from sqlalchemy import delete, exists, func, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, defer
 
 from projtui.store import tables as t
 
 __all__ = [
     "active_admins", "add_editor", "add_user", "all_users", "any_user", "editor_codes",
-    "is_editor", "project_owners", "remove_editor", "update_user", "user_by_login",
+    "is_editor", "password_hash", "project_owners", "remove_editor", "update_user", "user_by_login",
 ]
+
+# In PostgreSQL team mode only admins may read the hashes (store/team.py), so a user row is read without one.
+_NO_HASH = defer(t.AppUser.password_hash, raiseload=True)
 
 
 def any_user(session: Session) -> bool:
-    return bool(session.scalar(select(exists().where(t.AppUser.id.is_not(None)))))
+    # Not EXISTS (SELECT * …): in team mode a user may not read every column.
+    return session.scalar(select(t.AppUser.id).limit(1)) is not None
 
 
 def user_by_login(session: Session, login: str) -> t.AppUser | None:
-    return session.scalars(select(t.AppUser).where(t.AppUser.login == login)).first()
+    return session.scalars(select(t.AppUser).options(_NO_HASH).where(t.AppUser.login == login)).first()
+
+
+def password_hash(session: Session, login: str) -> str | None:
+    """The user's password hash, None when they have none or are not an active user."""
+    statement = select(t.AppUser.password_hash).where(t.AppUser.login == login, t.AppUser.active.is_(True))
+    return session.scalar(statement)
 
 
 def all_users(session: Session) -> Sequence[t.AppUser]:
-    return session.scalars(select(t.AppUser).order_by(t.AppUser.login)).all()
+    return session.scalars(select(t.AppUser).options(_NO_HASH).order_by(t.AppUser.login)).all()
 
 
 def add_user(session: Session, *, login: str, display_name: str, role: str) -> t.AppUser:

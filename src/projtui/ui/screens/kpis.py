@@ -12,7 +12,7 @@ definition in the house form. Every read and write is a thread worker over
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any, ClassVar
 
 from rich.text import Text
@@ -27,10 +27,11 @@ from projtui.domain.codes import natural_key
 from projtui.domain.enums import Aggregation, Direction, Frequency
 from projtui.domain.errors import ConflictError, ProjtuiError
 from projtui.domain.formatting import clip, format_band, format_number, plural
-from projtui.domain.measures import MeasureStatus, QuarterFigures
-from projtui.domain.quarter import Quarter
+from projtui.domain.measures import MeasureStatus, QuarterFigures, year_medians
+from projtui.domain.quarter import FinancialYear, Quarter
 from projtui.domain.records import CommentaryFields
 from projtui.services import kpis
+from projtui.services.plans.benchmarks import benchmarks_of
 from projtui.services.reviews.models import SheetMeasure
 from projtui.snapshot.document import Kpi as KpiRecord
 from projtui.ui.acting import Acting
@@ -230,6 +231,10 @@ class KpiRegisterScreen(Acting, WorkerFailures, Screen[None]):
             return
         self.app.pop_screen()
 
+    def others_changed(self) -> None:
+        """Someone saved meanwhile (`ui.live_refresh`): read the register again, the cursor staying on its KPI."""
+        self.load()
+
     def action_reload(self) -> None:
         self.load()
 
@@ -314,12 +319,13 @@ class KpiScreen(Acting, WorkerFailures, Screen[None]):
     def _read(self, code: str) -> None:
         try:
             detail = kpis.kpi_detail(self._db, code)
+            medians = year_medians(benchmarks_of(self._db, detail.measure.id))
         except ProjtuiError as exc:
             self.app.notify(str(exc), title=f"Could not read KPI {code}", severity="error", markup=False)
             return
-        self.app.call_from_thread(self._show, detail)
+        self.app.call_from_thread(self._show, detail, medians)
 
-    def _show(self, detail: kpis.KpiDetail) -> None:
+    def _show(self, detail: kpis.KpiDetail, medians: Mapping[FinancialYear, float]) -> None:
         self.detail, self.code = detail, detail.code
         self.title = f"KPI {detail.code}"
         fields = detail.fields
@@ -357,7 +363,7 @@ class KpiScreen(Acting, WorkerFailures, Screen[None]):
             )
         if table.row_count:
             table.move_cursor(row=min(before, table.row_count - 1), animate=False)
-        self.query_one(TrendChart).show(detail.trend)
+        self.query_one(TrendChart).show(detail.trend, medians)
 
     def _line(self) -> kpis.KpiQuarter | None:
         if self.detail is None or not self.detail.quarters:
@@ -368,6 +374,10 @@ class KpiScreen(Acting, WorkerFailures, Screen[None]):
 
     def action_back(self) -> None:
         self.app.pop_screen()
+
+    def others_changed(self) -> None:
+        """Someone saved meanwhile (`ui.live_refresh`): read the KPI again."""
+        self.load()
 
     def action_reload(self) -> None:
         self.load()

@@ -2,18 +2,22 @@
 
 `TrendChart.show(trend)` draws a `services.reviews.models.MeasureTrend`
 (oldest first): the actuals as a line with markers and the target as a
-second line (its top too, for a range measure). Quarters with no actual are
-left as gaps. plotext is imported when the chart is first mounted, not when
+second line (its top too, for a range measure), and, where it is given, each
+financial year's benchmark median across that year's quarters. Quarters
+with no actual are left as gaps. plotext is imported when the chart is first mounted, not when
 this module is, so start-up stays light.
 """
 
 from __future__ import annotations
+
+from collections.abc import Mapping
 
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.widget import Widget
 from textual.widgets import Static
 
+from projtui.domain.quarter import FinancialYear
 from projtui.services.reviews.models import MeasureTrend
 
 _Y_AXIS_WIDTH = 10  # the y-axis labels and frame, roughly
@@ -50,7 +54,8 @@ class TrendChart(Widget):
 
         return self.query_one("#trend-plot", PlotextPlot)
 
-    def show(self, trend: MeasureTrend) -> None:
+    def show(self, trend: MeasureTrend, medians: Mapping[FinancialYear, float] | None = None) -> None:
+        """Draw ``trend``; ``medians``: a benchmark median by year (``domain.measures.year_medians``), drawn over that year."""
         fields = trend.measure.fields
         points = trend.points
         caption = Text.assemble(
@@ -80,6 +85,13 @@ class TrendChart(Widget):
         tops = [(x, p.target_max) for x, p in zip(xs, points, strict=True) if p.target_max is not None]
         if tops:
             plt.plot([x for x, _ in tops], [y for _, y in tops], label="target top", marker="braille", color="cyan")
+        # One segment a year, so one year's median is never joined to the next by a slope that means nothing.
+        label = "benchmark median"
+        for year, median in sorted((medians or {}).items()):
+            in_year = [x for x, p in zip(xs, points, strict=True) if p.quarter.fy_start_year == year.start_year]
+            if in_year:
+                plt.plot(in_year, [median] * len(in_year), label=label, marker="braille", color="magenta")
+                label = None
         actuals = [(x, p.actual) for x, p in zip(xs, points, strict=True) if p.actual is not None]
         if actuals:
             plt.plot([x for x, _ in actuals], [y for _, y in actuals], label="actual", marker="●", color="orange")

@@ -244,7 +244,7 @@ def do_export_xlsx(variant: str, source: Path) -> dict:
         with db.reading() as session:
             header = read_header(session)
             projects = iter_projects(session, project_ids_in_order(session))
-            write_portfolio(recorded, header.ambitions, projects, default_review_quarter(db), header.portfolio)
+            write_portfolio(recorded, header.ambitions, projects, default_review_quarter(db), header.portfolio, header.kpis)
         with tempfile.TemporaryDirectory() as directory:
             path = Path(directory) / "bare.xlsx"
             started, cpu = time.perf_counter(), time.process_time()

@@ -151,6 +151,13 @@ def kpis(draw, code: str, ambitions: list[str]) -> dict:
     return {
         **kpi,
         "code": code,
+        # The definition's other fields, which the workbook's KPIs sheet carries column by column.
+        "description": draw(st.none() | texts),
+        "unit": draw(st.sampled_from(["", "%", "days"])),
+        "frequency": draw(st.sampled_from(["quarterly", "half_yearly", "annually"])),
+        "tolerance": draw(st.none() | st.floats(0, 100)),
+        "owner": draw(st.none() | titles),
+        "data_source": draw(st.none() | titles),
         "service": draw(st.none() | titles),
         "ambitions": draw(st.lists(st.sampled_from(ambitions), unique=True)) if ambitions else [],
         "commentary": {label: text for label, text in {Quarter.parse(k): (k, v) for k, v in commentary.items()}.values()},

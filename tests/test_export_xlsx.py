@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import itertools
 import subprocess
 import sys
 from pathlib import Path
@@ -33,8 +34,11 @@ from projtui.domain.records import (
 from projtui.domain.sheets import (
     ACTUALS,
     AMBITIONS,
+    BENCHMARKS,
     BENEFITS,
     FORECASTS,
+    KPI_FIGURES,
+    KPIS,
     MEASURE_DEFINITIONS,
     OUTCOMES,
     OUTPUTS,
@@ -47,7 +51,7 @@ from projtui.domain.sheets import (
 )
 from projtui.report.portfolio_xlsx import MEASURE_ROW, write_portfolio
 from projtui.report.workbook import workbook_chunks
-from projtui.services import portfolio, portfolio_benefits
+from projtui.services import kpis, plans, portfolio, portfolio_benefits
 from projtui.services.opening import open_portfolio
 from projtui.services.reporting import build_report
 from projtui.services.reviews.quarter import default_review_quarter
@@ -60,8 +64,8 @@ from projtui.services.transfer import (
 from projtui.snapshot.reader import read_document
 
 # The performance officer's five first, then those the round trip into an empty database needs (issue 15).
-SHEETS = (AMBITIONS, PROJECTS, BENEFITS, ACTUALS, REVIEWS, OUTPUTS, OUTCOMES, MEASURE_DEFINITIONS, TARGETS, FORECASTS, RISKS,
-          PRIORITIES, PORTFOLIO)
+SHEETS = (AMBITIONS, PROJECTS, BENEFITS, ACTUALS, REVIEWS, KPIS, KPI_FIGURES, OUTPUTS, OUTCOMES, MEASURE_DEFINITIONS, TARGETS,
+          FORECASTS, BENCHMARKS, RISKS, PRIORITIES, PORTFOLIO)
 
 
 def _book(chunks) -> openpyxl.Workbook:
@@ -182,6 +186,46 @@ def test_each_quarters_measure_rows_agree_with_that_quarters_report(sample, back
         assert row == pytest.approx(expected[key]), key
     if back == 0:  # every measure has a row in the quarter it is judged at
         assert rows.keys() == expected.keys()
+
+
+def test_the_kpis_sheet_rates_each_kpi_as_the_kpi_register_does(sample):
+    database, book, _, _ = sample
+    quarter, lines = kpis.kpi_register(database)
+    rows = {r["KPI code"]: r for r in _records(book["KPIs"])}
+    assert list(rows) == [line.code for line in lines] and len(lines) == 23
+    for line in lines:
+        r, f = rows[line.code], line.figures
+        assert (r["As at"], r["Actual"], r["Quarter target"], r["Status"], r["Travel"]) == (
+            quarter.label, f.actual, f.target, f.status.label, f.travel_vs_previous.label), line.code
+
+
+def test_each_kpi_figures_row_is_the_kpi_screens_quarter(sample):
+    """Up to the export's quarter a row says what the KPI screen says of that quarter; after it, only what was entered."""
+    database, book, _, _ = sample
+    as_at = default_review_quarter(database)
+    rows = _records(book["KPI figures"])
+    for code in {r["KPI code"] for r in rows}:
+        screen = {q.quarter.label: q for q in kpis.kpi_detail(database, code).quarters}
+        for r in (r for r in rows if r["KPI code"] == code):
+            if Quarter.parse(r["Quarter"]) > as_at:
+                assert r["Status"] is None and r["Travel"] is None and r["Target"] is None
+                continue
+            figures = screen[r["Quarter"]].figures
+            assert (r["Actual"], r["Target"], r["Status"], r["Travel"]) == (
+                figures.actual, figures.target, figures.status.label, figures.travel_vs_previous.label), (code, r["Quarter"])
+            comment = screen[r["Quarter"]].comment
+            assert r["Commentary"] == (comment.text if comment else None)
+    assert any(r["Commentary"] for r in rows)
+
+
+def test_benchmark_rows_stand_where_the_benchmark_screen_puts_them(sample):
+    database, book, _, _ = sample
+    rows = _records(book["Benchmarks"])
+    assert len({(r["Project"], r["Measure code"]) for r in rows}) == 5
+    for (project, code), group in itertools.groupby(rows, key=lambda r: (r["Project"], r["Measure code"])):
+        measure_id = next(m.id for m in plans.get_plan(database, project).measures if m.fields.code == code)
+        shown = plans.measure_benchmarks(database, measure_id)
+        assert [r["Standing"] for r in group] == list(shown.standings), (project, code)
 
 
 def test_a_benefit_is_on_track_by_its_measures_rows(sample):

@@ -56,10 +56,18 @@ def document():
 
 
 def test_calc_opens_the_export_and_reads_every_sheet(libreoffice, tmp_path, document):
-    data = b"".join(workbook_chunks(lambda book: write_portfolio(book, document.ambitions, document.projects, Q, document.portfolio)))
+    data = b"".join(workbook_chunks(
+        lambda book: write_portfolio(book, document.ambitions, document.projects, Q, document.portfolio, document.kpis)))
     sheets = _convert(libreoffice, tmp_path, "portfolio", data)
-    assert set(sheets) == {"Ambitions", "Projects", "Benefits", "Measures", "Reviews", "Outputs", "Outcomes", "Measure definitions",
-                           "Targets", "Forecasts", "Risks", "Priorities", "Portfolio"}
+    assert set(sheets) == {"Ambitions", "Projects", "Benefits", "Measures", "Reviews", "KPIs", "KPI figures", "Outputs", "Outcomes",
+                           "Measure definitions", "Targets", "Forecasts", "Benchmarks", "Risks", "Priorities", "Portfolio"}
+    # The KPIs (issue 13): one row each, a row per quarter, and the benchmarks of project measures and KPIs alike.
+    assert [r["KPI code"] for r in sheets["KPIs"]] == [k.code for k in document.kpis] and len(document.kpis) == 23
+    assert {r["KPI code"] for r in sheets["KPI figures"]} == {k.code for k in document.kpis}
+    assert all(r["Quarter"] == str(Quarter.parse(r["Quarter"])) for r in sheets["KPI figures"])  # a quarter as text, never a date
+    held = [b for p in document.projects for item in (*p.outcomes, *p.benefits) for m in item.measures for b in m.benchmarks]
+    assert len(sheets["Benchmarks"]) == len(held) + sum(len(k.benchmarks) for k in document.kpis) > 0
+    assert {r["Year"] for r in sheets["Benchmarks"]} == {str(b.period) for b in held}
     # The sheets the round trip into an empty database needs (issue 15), numbers written to the last bit and all.
     assert [r["Portfolio name"] for r in sheets["Portfolio"]] == [document.portfolio.name]
     placed = [(p.code, m.code) for p in document.projects for item in (*p.outcomes, *p.benefits) for m in item.measures]

@@ -7,12 +7,13 @@ subprocess, one `error:` line a problem and nothing written.
 
 from __future__ import annotations
 
+import sqlite3
 import tempfile
 from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
 from strategies import documents
-from test_cli_spreadsheets import _errors, _projects, _workbook
+from test_cli_spreadsheets import _errors, _exported, _projects, _workbook
 
 from projtui.services.importing import import_snapshot
 from projtui.services.opening import open_portfolio
@@ -44,13 +45,16 @@ def test_the_samples_workbook_imported_into_an_empty_database_is_the_sample(cli,
 def _as_a_cell_holds_it(document: Document) -> Document:
     """The document with what no spreadsheet cell can tell apart made the same.
 
-    An empty cell is both "" and no text, so an empty text is none; a note of
-    only spaces is no note (the actual dialog's and the Measures sheet's rule,
-    ActualFields). Everything else must come back exactly.
+    An empty cell is both "" and no text, so an empty text is none (and an
+    empty KPI commentary no commentary); a note of only spaces is no note (the
+    actual dialog's and the Measures sheet's rule, ActualFields). Everything
+    else must come back exactly.
     """
 
     def cleaned(value: object, key: str = "") -> object:
         if isinstance(value, dict):
+            if key == "commentary":
+                return {quarter: text for quarter, text in value.items() if text != ""}
             if key == "notes":
                 return {quarter: note for quarter, note in value.items() if isinstance(note, str) and note.strip()} if all(
                     isinstance(note, str) for note in value.values()) else {k: cleaned(v, k) for k, v in value.items()}
@@ -154,3 +158,110 @@ def test_a_benefits_sheet_replaces_the_benefits_of_the_projects_it_covers(cli, t
     errors = _errors(cli("import", "benefits.xlsx", "--db", db))
     assert errors[0] == ("benefits.xlsx: SP-01 outcome OC1 leads to benefit B2, which the workbook does not have: "
                          "add it or remove the link (got 'B2')")
+
+
+# KPIs and benchmarks (issue 13's, carried by the workbook) ---------------------------------
+
+KPIS = ["KPI code", "KPI", "Service", "Ambitions", "Good is", "Target", "Frequency"]
+KPI_FIGURES = ["KPI code", "Quarter", "Actual", "Note", "Profiled target", "Year-end forecast", "Commentary"]
+BENCHMARKS = ["Project", "Measure code", "KPI code", "Year", "Source", "Median", "Rank", "Of"]
+
+
+def _kpis(db: Path) -> list[str]:
+    if not db.exists():
+        return []
+    with sqlite3.connect(db) as connection:
+        return [code for (code,) in connection.execute("select code from kpi order by code")]
+
+
+def test_kpi_and_benchmark_mistakes_are_named_at_their_cells_and_nothing_is_written(cli, tmp_path):
+    db = tmp_path / "p.db"
+    _workbook(tmp_path / "kpis.xlsx", {
+        "Ambitions": [["Code", "Title", "Plan period"], ["A1", "Thriving places", "2024-2028"]],
+        "Projects": PROJECTS,
+        "Benefits": BENEFITS,
+        "Measure definitions": [DEFINITIONS, ["SP-01", "benefit", "B1", "M1", "Fuel used", "lower", 100, "quarterly"]],
+        "KPIs": [KPIS, ["K1", "Days to pay", "Finance", "A1", "sideways", 30, "quarterly"],
+                 ["K2", "Visits", "Leisure", "A1; A7", "none", None, "quarterly"],
+                 ["K3", "Calls answered", "Contact centre", None, "higher", 90, "quarterly"]],
+        "KPI figures": [KPI_FIGURES, ["K9", "2025/26 Q1", 12, None, None, None, None],
+                        ["K2", "2025/26 Q1", 400, None, 500, None, None],
+                        ["K3", "2025/26 Q5", 91, None, None, None, None],
+                        ["K3", "2025/26 Q2", None, "Lines down", None, "lots", None]],
+        "Benchmarks": [BENCHMARKS, ["SP-01", "M1", None, "2024/25", "APSE", 40, 9, 3],
+                       ["SP-01", None, "K3", "2024/25", "APSE", 40, None, None],
+                       ["SP-01", "M1", None, "2024/25", "  ", 40, None, None],
+                       [None, None, "K3", "2023/24", "APSE", 40, None, None],
+                       [None, None, "K3", "2023-24", "APSE", 41, None, None],
+                       ["SP-01", "M7", None, "2023/24", "APSE", 40, None, None]],
+    })
+    assert _errors(cli("import", "kpis.xlsx", "--db", db)) == [
+        "kpis.xlsx: KPIs!E2 (Good is): must be one of: higher, lower, range, none (got 'sideways')",
+        "kpis.xlsx: KPIs!D3 (Ambitions): no ambition has the code or title 'A7' (got 'A1; A7')",
+        "kpis.xlsx: 'KPI figures'!A2 (KPI code): unknown KPI code (got 'K9')",
+        "kpis.xlsx: 'KPI figures'!E3 (Profiled target): "
+        + 'no target for a measure whose direction = "none": it shows a trend, never a status (got \'500\')',
+        "kpis.xlsx: 'KPI figures'!B4 (Quarter): not a financial quarter: '2025/26 Q5' (expected e.g. '2024/25 Q1') (got '2025/26 Q5')",
+        "kpis.xlsx: 'KPI figures'!C5 (Actual): required: this row has a note or a provisional flag but no actual",
+        "kpis.xlsx: 'KPI figures'!F5 (Year-end forecast): enter a number, e.g. 42 or 12.5 (got 'lots')",
+        "kpis.xlsx: Benchmarks!G2 (Rank): rank 9 is more than of 3 (got '9')",
+        "kpis.xlsx: Benchmarks!C3 (KPI code): a benchmark is a project measure's (Project) or a KPI's (KPI code), not both (got 'K3')",
+        "kpis.xlsx: Benchmarks!E4 (Source): required",
+        "kpis.xlsx: Benchmarks!E6 (Source): duplicate benchmark for KPI K3 2023/24 APSE (first on row 5) (got 'APSE')",
+        "kpis.xlsx: Benchmarks!B7 (Measure code): project SP-01 has no measure with this code (got 'M7')",
+    ]
+    assert _projects(db) == [] and _kpis(db) == []
+
+
+def test_a_kpi_return_alone_sets_only_the_quarters_it_names(cli, tmp_path):
+    # A performance officer's own sheet of this quarter's figures: the rest of each KPI stays as it is.
+    db = tmp_path / "sample.db"
+    assert cli("init", "--sample", "--db", db).returncode == 0
+    before = {k["code"]: k for k in _exported(cli, db)["kpis"]}
+    _workbook(tmp_path / "q3.xlsx", {"Q3 return": [["PI code", "Quarter", "Outturn", "Comments"],
+                                                   ["BEN01", "2026/27 Q3", 17.2, "Agency cover started in October."]]})
+    result = cli("import", "q3.xlsx", "--db", db)
+    assert result.returncode == 0, result.stderr
+    after = {k["code"]: k for k in _exported(cli, db)["kpis"]}
+    assert after["BEN01"]["actuals"] == {**before["BEN01"]["actuals"], "2026/27 Q3": 17.2}
+    assert after["BEN01"]["commentary"] == {**before["BEN01"]["commentary"], "2026/27 Q3": "Agency cover started in October."}
+    assert {code: k for code, k in after.items() if code != "BEN01"} == {code: k for code, k in before.items() if code != "BEN01"}
+
+
+def test_a_workbook_without_kpi_sheets_leaves_every_kpi_and_benchmark_as_it_is(cli, tmp_path):
+    db = tmp_path / "sample.db"
+    assert cli("init", "--sample", "--db", db).returncode == 0
+    before = _exported(cli, db)
+    _workbook(tmp_path / "plan.xlsx", {"Projects": [["Code", "Name", "Stage"], ["SP-01", "Depot renamed", None]],
+                                       "Measure definitions": [DEFINITIONS] + _definitions(before, "SP-01")})
+    result = cli("import", "plan.xlsx", "--db", db)
+    assert result.returncode == 0, result.stderr
+    after = _exported(cli, db)
+    assert after["kpis"] == before["kpis"]
+    # The measures were redefined from the sheet, and kept their benchmarks, which the workbook has no sheet for.
+    assert _benchmarks(after, "SP-01") == _benchmarks(before, "SP-01") != {}
+
+
+def test_a_benchmarks_sheet_naming_a_kpi_replaces_that_kpis_benchmarks(cli, tmp_path):
+    db = tmp_path / "sample.db"
+    assert cli("init", "--sample", "--db", db).returncode == 0
+    _workbook(tmp_path / "apse.xlsx", {"Benchmarks": [BENCHMARKS, [None, None, "BEN01", "2024/25", "DWP statistics", 20.1, 7, 12]]})
+    result = cli("import", "apse.xlsx", "--db", db)
+    assert result.returncode == 0, result.stderr
+    kpis = {k["code"]: k for k in _exported(cli, db)["kpis"]}
+    assert kpis["BEN01"]["benchmarks"] == [{"period": "2024/25", "source": "DWP statistics", "median": 20.1, "rank": 7, "of": 12}]
+    # Read again, the same sheet changes nothing.
+    assert cli("import", "apse.xlsx", "--db", db, "--dry-run").stdout == "Dry run: would apply no changes; nothing was changed.\n"
+
+
+def _definitions(document: dict, project: str) -> list[list[object]]:
+    """The project's measures as Measure definitions rows (DEFINITIONS' columns)."""
+    found = next(p for p in document["projects"] if p["code"] == project)
+    return [[project, serves, item["code"], m["code"], m["name"], m.get("direction", "higher"), m.get("target"), m.get("frequency", "quarterly")]
+            for serves in ("outcome", "benefit") for item in found.get(f"{serves}s", []) for m in item.get("measures", [])]
+
+
+def _benchmarks(document: dict, project: str) -> dict[str, list]:
+    found = next(p for p in document["projects"] if p["code"] == project)
+    return {m["code"]: m["benchmarks"] for item in found.get("outcomes", []) + found.get("benefits", [])
+            for m in item.get("measures", []) if m.get("benchmarks")}

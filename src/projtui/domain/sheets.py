@@ -11,7 +11,7 @@ lists the synonyms councils commonly use.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
 _IGNORED = re.compile(r"[\s_\-.:()/]+")
@@ -236,6 +236,26 @@ OUTCOMES = Sheet(
     ),
 )
 
+# A measure's own fields (domain.records.MeasureFields) as columns: a project's measure's and a KPI's alike.
+_MEASURE = {
+    column.field: column
+    for column in (
+        Column("description", "Description"),
+        Column("unit", "Unit"),
+        Column("direction", "Good is", ("Direction",)),
+        Column("baseline", "Baseline", kind=CellKind.NUMBER),
+        Column("baseline_period", "Baseline period", kind=CellKind.QUARTER),
+        Column("target", "Target", kind=CellKind.NUMBER),
+        Column("target_max", "Target max", kind=CellKind.NUMBER),
+        Column("target_period", "Target period", kind=CellKind.QUARTER),
+        Column("frequency", "Frequency"),
+        Column("aggregation", "Aggregation"),
+        Column("tolerance", "Tolerance %", ("Tolerance",), kind=CellKind.NUMBER),
+        Column("data_source", "Data source"),
+        Column("owner", "Owner"),
+    )
+}
+
 # Every field of a measure but its figures, one row a measure in its plan's order.
 MEASURE_DEFINITIONS = Sheet(
     "Measure definitions",
@@ -245,19 +265,10 @@ MEASURE_DEFINITIONS = Sheet(
         Column("serves_code", "Serves code", required=True),
         Column("code", "Measure code", required=True),
         Column("name", "Measure", ("Measure name",), required=True),
-        Column("description", "Description"),
-        Column("unit", "Unit"),
-        Column("direction", "Good is", ("Direction",)),
-        Column("baseline", "Baseline", kind=CellKind.NUMBER),
-        Column("baseline_period", "Baseline period", kind=CellKind.QUARTER),
-        Column("target", "Target", kind=CellKind.NUMBER),
-        Column("target_max", "Target max", kind=CellKind.NUMBER),
-        Column("target_period", "Target period", kind=CellKind.QUARTER),
-        Column("frequency", "Frequency", required=True),
-        Column("aggregation", "Aggregation"),
-        Column("tolerance", "Tolerance %", ("Tolerance",), kind=CellKind.NUMBER),
-        Column("data_source", "Data source"),
-        Column("owner", "Owner"),
+        *(_MEASURE[field] for field in ("description", "unit", "direction", "baseline", "baseline_period", "target", "target_max",
+                                        "target_period")),
+        replace(_MEASURE["frequency"], required=True),
+        *(_MEASURE[field] for field in ("aggregation", "tolerance", "data_source", "owner")),
     ),
 )
 
@@ -300,9 +311,75 @@ RISKS = Sheet(
     ),
 )
 
+# Corporate KPIs (issue 13): a KPI is a measure a service owns, found by its code across the portfolio.
+KPIS = Sheet(
+    "KPIs",
+    (
+        Column("code", "KPI code", ("KPI ref", "PI code", "Indicator code"), required=True),
+        Column("name", "KPI", ("KPI name", "Performance indicator"), required=True),
+        Column("service", "Service", ("Service area",)),
+        _MEASURE["owner"],
+        Column("ambitions", "Ambitions", ("Ambition", "Council Plan ambitions")),  # codes, primary first, "; " between
+        *(_MEASURE[field] for field in ("unit", "direction", "baseline", "target")),
+        # Written for reading, never read back: the one rule's figures at the export's quarter.
+        Column("latest_quarter", "As at", kind=CellKind.QUARTER),
+        Column("latest_actual", "Actual", kind=CellKind.NUMBER),
+        Column("latest_target", "Quarter target", kind=CellKind.NUMBER),
+        Column("latest_status", "Status"),
+        Column("latest_travel", "Travel"),
+        *(_MEASURE[field] for field in ("description", "baseline_period", "target_max", "target_period", "frequency", "aggregation",
+                                        "tolerance", "data_source")),
+    ),
+)
+
+# One row per KPI per quarter: what the owner entered, and what the one rule makes of it.
+KPI_FIGURES = Sheet(
+    "KPI figures",
+    (
+        Column("kpi_code", "KPI code", ("KPI ref", "PI code", "Indicator code"), required=True),
+        Column("kpi_name", "KPI", ("KPI name", "Performance indicator")),  # written for reading
+        Column("service", "Service"),  # written for reading
+        Column("quarter", "Quarter", ("Quarter label",), required=True, kind=CellKind.QUARTER),
+        Column("value", "Actual", ("Value", "Figure", "Outturn"), kind=CellKind.NUMBER),
+        Column("provisional", "Provisional", ("Provisional?", "Estimate", "Estimated"), kind=CellKind.FLAG),
+        Column("note", "Note", ("Notes",)),  # on the actual
+        # Written for reading, never read back: the one rule derives them (blank after the export's quarter).
+        Column("target", "Target", ("Quarter target",), kind=CellKind.NUMBER),
+        Column("status", "Status"),
+        Column("travel", "Travel", ("Direction of travel", "DoT")),
+        Column("travel_vs_last_year", "Travel vs last year"),
+        Column("forecast", "Year-end forecast", kind=CellKind.NUMBER),  # the one the owner made in this quarter
+        Column("year_end_status", "Year-end forecast status"),
+        Column("commentary", "Commentary", ("Comment", "Comments")),  # the owner's on the quarter
+        Column("profiled", "Profiled target", kind=CellKind.NUMBER),
+    ),
+)
+
+# A comparator set for one financial year, of a project's measure (Project and Measure code) or a KPI (KPI code).
+BENCHMARKS = Sheet(
+    "Benchmarks",
+    (
+        Column("project", "Project"),
+        Column("measure_code", "Measure code"),
+        Column("kpi_code", "KPI code"),
+        Column("measure_name", "Measure", ("KPI",)),  # the measure's or KPI's name: checked against the code
+        Column("period", "Year", ("Financial year", "Period"), required=True),
+        Column("source", "Source", ("Comparator", "Comparator group", "Benchmark"), required=True),
+        Column("value", "Value", ("Comparator value", "Average"), kind=CellKind.NUMBER),
+        Column("lower_quartile", "Lower quartile", kind=CellKind.NUMBER),
+        Column("median", "Median", kind=CellKind.NUMBER),
+        Column("upper_quartile", "Upper quartile", kind=CellKind.NUMBER),
+        Column("rank", "Rank", kind=CellKind.NUMBER),
+        Column("of", "Of", ("Out of",), kind=CellKind.NUMBER),
+        # Written for reading, never read back: the year's own figure and where it stands (domain.measures.benchmark).
+        Column("year_figure", "Our figure", kind=CellKind.NUMBER),
+        Column("standing", "Standing"),
+    ),
+)
+
 HAND_MADE = (AMBITIONS, PROJECTS, ACTUALS)  # the sheets a council keeps itself, named when none is recognised
 SHEETS = (AMBITIONS, PROJECTS, ACTUALS, BENEFITS, REVIEWS, PORTFOLIO, PRIORITIES, OUTPUTS, OUTCOMES, MEASURE_DEFINITIONS,
-          TARGETS, FORECASTS, RISKS)  # the sheets an import reads
+          TARGETS, FORECASTS, RISKS, KPIS, KPI_FIGURES, BENCHMARKS)  # the sheets an import reads
 
 
 def kind_of(headers: list[str]) -> Sheet | None:

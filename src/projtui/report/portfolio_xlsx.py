@@ -4,10 +4,14 @@ Its sheets' columns are those of ``domain/sheets.py``, so that what is
 written here is what ``projtui import`` reads back. First the five a
 performance officer uses: Ambitions, Projects (with the primary ambition,
 the latest RAG and the benefits on track), Benefits, Measures (one row per
-measure per quarter it reports in) and Reviews; then the rest of the
+measure per quarter it reports in) and Reviews, then the corporate KPIs:
+KPIs (one row a KPI, with its figures at ``as_at``) and KPI figures (one
+row per KPI per quarter, with what was entered: actual, note, profiled
+target, year-end forecast, commentary); then the rest of the
 snapshot, so that the workbook imported into an empty database is the
 portfolio again: Priorities, Outputs, Outcomes, Measure definitions,
-Targets (profiled), Forecasts (year-end), Risks and Portfolio. Projects stream in from the export a batch at a time and each is
+Targets (profiled), Forecasts (year-end), Benchmarks (of project measures
+and KPIs alike), Risks and Portfolio. Projects stream in from the export a batch at a time and each is
 written out before the next is read. A record's cells are read from its
 fields as they are (``vars``): the models are validated already, and a
 dump per record would cost more than the rest of the row.
@@ -19,6 +23,8 @@ Every status, target, travel and "on track" is ``domain.measures``' own
 A measure's rows are the quarters it is due in from when its reporting
 starts (its first actual or profiled target, or its benefit's realisation
 start), any quarter holding a figure, and always ``as_at``, up to ``as_at``.
+A KPI's rows are those and every later quarter holding something entered
+(which only the workbook carries), their ratings left blank after ``as_at``.
 """
 
 from __future__ import annotations
@@ -34,6 +40,8 @@ from projtui.domain.measures import (
     benefit_on_track,
     quarter_figures,
     rollup_counts,
+    standing,
+    year_figure,
 )
 from projtui.domain.quarter import Quarter
 from projtui.domain.rag import rag_word
@@ -41,8 +49,11 @@ from projtui.domain.records import PortfolioFields
 from projtui.domain.sheets import (
     ACTUALS,
     AMBITIONS,
+    BENCHMARKS,
     BENEFITS,
     FORECASTS,
+    KPI_FIGURES,
+    KPIS,
     MEASURE_DEFINITIONS,
     OUTCOMES,
     OUTPUTS,
@@ -56,7 +67,7 @@ from projtui.domain.sheets import (
 )
 from projtui.report.model import direction_label
 from projtui.report.workbook import SheetWriter, Workbook
-from projtui.snapshot.document import Ambition, Measure, Project
+from projtui.snapshot.document import Ambition, Kpi, Measure, Project
 
 __all__ = ["AMBITION_SEPARATOR", "MEASURE_ROW", "measure_quarters", "write_portfolio"]
 
@@ -79,27 +90,31 @@ class _Sheet:
 
 
 def write_portfolio(
-    book: Workbook, ambitions: Iterable[Ambition], projects: Iterable[Project], as_at: Quarter, portfolio: PortfolioFields | None = None
+    book: Workbook, ambitions: Iterable[Ambition], projects: Iterable[Project], as_at: Quarter, portfolio: PortfolioFields | None = None,
+    kpis: Iterable[Kpi] = (),
 ) -> None:
     """Write every sheet; ``projects`` is read once, one project at a time."""
     ambitions = list(ambitions)
-    ambition_sheet = _Sheet(book, AMBITIONS)
+    # Made in the workbook's tab order; each is then written a row at a time, whichever is due.
+    ambition_sheet, sheets, priorities, portfolio_sheet = (
+        _Sheet(book, AMBITIONS), _Sheets(*(_Sheet(book, sheet) for sheet in _TABS)), _Sheet(book, PRIORITIES), _Sheet(book, PORTFOLIO)
+    )
     for a in ambitions:
         ambition_sheet.write({"code": a.code, "title": a.title, "plan_period": a.plan_period, "description": a.description, "retired": a.retired})
-    sheets = _Sheets(*(_Sheet(book, sheet) for sheet in _PROJECT_SHEETS))
-    priorities = _Sheet(book, PRIORITIES)
     for a in ambitions:
         for priority in a.priorities:
             priorities.write({**vars(priority), "ambition": a.code})
+    for kpi in kpis:
+        _write_kpi(kpi, as_at, sheets)
     for project in projects:
         _write_project(project, as_at, sheets)
-    portfolio_sheet = _Sheet(book, PORTFOLIO)
     if portfolio is not None and (portfolio.name or portfolio.council):
         portfolio_sheet.write(vars(portfolio))
 
 
 # In the workbook's tab order, after Ambitions; Priorities and Portfolio come last.
-_PROJECT_SHEETS = (PROJECTS, BENEFITS, ACTUALS, REVIEWS, OUTPUTS, OUTCOMES, MEASURE_DEFINITIONS, TARGETS, FORECASTS, RISKS)
+_TABS = (PROJECTS, BENEFITS, ACTUALS, REVIEWS, KPIS, KPI_FIGURES, OUTPUTS, OUTCOMES, MEASURE_DEFINITIONS, TARGETS, FORECASTS,
+         BENCHMARKS, RISKS)
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,11 +123,14 @@ class _Sheets:
     benefits: _Sheet
     measures: _Sheet
     reviews: _Sheet
+    kpis: _Sheet
+    kpi_figures: _Sheet
     outputs: _Sheet
     outcomes: _Sheet
     definitions: _Sheet
     targets: _Sheet
     forecasts: _Sheet
+    benchmarks: _Sheet
     risks: _Sheet
 
 
@@ -174,11 +192,66 @@ def _write_plan(project: Project, sheets: _Sheets) -> None:
                     sheets.targets.write_ordered((code, measure.code, quarter, target))
                 for quarter, forecast in sorted(measure.forecasts.items()):
                     sheets.forecasts.write_ordered((code, measure.code, quarter, forecast))
+                _write_benchmarks(sheets.benchmarks, measure, {"project": code, "measure_code": measure.code, "kpi_code": None})
     for risk in project.risks:
         sheets.risks.write({**vars(risk), "project": code})
 
 
 _RAG_FIELDS = ("rag", "time_rag", "cost_rag", "scope_rag", "benefits_rag")
+
+
+def _write_kpi(kpi: Kpi, as_at: Quarter, sheets: _Sheets) -> None:
+    """The KPI's row, a row for each of its quarters, and its benchmarks."""
+    rule = _rule(kpi)
+    entered = {*kpi.actuals, *kpi.targets, *kpi.forecasts, *kpi.commentary}
+    provisional, figures = set(kpi.provisional), None
+    for quarter in sorted({*measure_quarters(kpi, as_at), *entered}):
+        rated = _figures(rule, kpi, quarter, None) if quarter <= as_at else None
+        actual = kpi.actuals.get(quarter)
+        sheets.kpi_figures.write(
+            {
+                "kpi_code": kpi.code, "kpi_name": kpi.name, "service": kpi.service, "quarter": quarter, "value": actual,
+                "provisional": (quarter in provisional) if actual is not None else None, "note": kpi.notes.get(quarter),
+                "target": rated and rated.target, "status": rated and rated.status.label, "travel": rated and rated.travel_vs_previous.label,
+                "travel_vs_last_year": rated and rated.travel_vs_last_year.label, "forecast": kpi.forecasts.get(quarter),
+                "year_end_status": rated.year_end_status.label if rated and quarter in kpi.forecasts else None,
+                "commentary": kpi.commentary.get(quarter), "profiled": kpi.targets.get(quarter),
+            }
+        )
+        if quarter == as_at:
+            figures = rated
+    assert figures is not None  # measure_quarters always holds as_at
+    sheets.kpis.write(
+        {
+            **vars(kpi), "unit": kpi.unit or None,
+            "ambitions": AMBITION_SEPARATOR.join(kpi.ambitions) or None, "latest_quarter": as_at, "latest_actual": figures.actual,
+            "latest_target": figures.target, "latest_status": figures.status.label, "latest_travel": figures.travel_vs_previous.label,
+        }
+    )
+    _write_benchmarks(sheets.benchmarks, kpi, {"project": None, "measure_code": None, "kpi_code": kpi.code})
+
+
+def _write_benchmarks(sheet: _Sheet, measure: Measure, owner: dict) -> None:
+    """A row per comparator set, with the measure's own figure for the year and where it stands (the one rule's)."""
+    if not measure.benchmarks:
+        return
+    rule = _rule(measure)
+    for benchmark in measure.benchmarks:
+        figure = year_figure(rule, benchmark.period, measure.actuals) if rule is not None else None
+        sheet.write(
+            {
+                **vars(benchmark), **owner, "measure_name": measure.name, "period": str(benchmark.period), "year_figure": figure,
+                "standing": standing(measure.direction, figure, benchmark) or None,
+            }
+        )
+
+
+def _rule(measure: Measure) -> MeasureRule | None:
+    """The measure's rule, or None when its definition cannot be rated (`projtui check` says why)."""
+    try:
+        return MeasureRule.from_measure(measure)
+    except ValueError:
+        return None
 
 
 def measure_quarters(measure: Measure, as_at: Quarter, realisation_start: Quarter | None = None) -> list[Quarter]:
@@ -193,10 +266,7 @@ def _write_measure(
     sheet: _Sheet, project: str, serves: str, serves_code: str, measure: Measure, as_at: Quarter, realisation_start: Quarter | None = None
 ) -> QuarterFigures:
     """A row for each of the measure's quarters; the figures at ``as_at``, for its benefit's roll-up."""
-    try:
-        rule: MeasureRule | None = MeasureRule.from_measure(measure)
-    except ValueError:
-        rule = None
+    rule = _rule(measure)
     provisional, notes = set(measure.provisional), measure.notes
     code, name, unit, direction = measure.code, measure.name, measure.unit or None, direction_label(measure.direction)
     figures = None

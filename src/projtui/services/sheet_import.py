@@ -50,16 +50,19 @@ class _Sheets:
 
     def documents(self, session, progress: Progress) -> tuple[doc.Document, doc.Document]:
         named = database_side(session, project_codes(self.tables), set(), progress)
-        header = read_header(session)  # every ambition, which a register may name by title
+        header = read_header(session)  # every ambition, which a register may name by title, and every KPI, found by code
         try:
-            applied = apply_rows(self.tables, portfolio=header.portfolio, ambitions=header.ambitions, projects=named.projects)
+            applied = apply_rows(self.tables, portfolio=header.portfolio, ambitions=header.ambitions, projects=named.projects,
+                                 kpis=header.kpis)
         except InvalidInput as exc:
             raise InvalidInput(self.shape_problems + exc.problems) from None
         if self.shape_problems:
             raise InvalidInput(self.shape_problems)
         self._document, self._cells = applied.document, applied.actual_cells
         incoming = {a.code for a in applied.document.ambitions}
-        current = named.model_copy(update={"ambitions": [a for a in header.ambitions if a.code in incoming]})
+        kpis = {k.code for k in applied.document.kpis}
+        current = named.model_copy(update={"ambitions": [a for a in header.ambitions if a.code in incoming],
+                                           "kpis": [k for k in header.kpis if k.code in kpis]})
         return applied.document, current
 
     def refusals(self, found: list[FrozenChange]) -> list[Problem]:

@@ -76,7 +76,9 @@ def export_workbook(
         as_at = up_to or default_review_quarter(db)
         with db.reading() as session:
             header = read_header(session)
-            write_portfolio(book, header.ambitions, _exported_projects(session, up_to, progress, tally), as_at, header.portfolio)
+            write_portfolio(
+                book, header.ambitions, _exported_projects(session, up_to, progress, tally), as_at, header.portfolio, header.kpis
+            )
 
     return workbook_chunks(write)
 

@@ -19,6 +19,15 @@ Measure definitions sheet the measures are exactly those it lists, and their
 actuals exactly the Measures sheet's (when it has one). A sheet the workbook
 lacks changes nothing. So a hand-made register and actuals still only update
 what they name, and a whole workbook `projtui export` wrote is the portfolio.
+
+Corporate KPIs are found by their code across the portfolio and, as in a
+TOML import, never deleted. A KPIs row adds or updates one KPI; the figures
+of a KPI it lists are exactly the KPI figures sheet's and its benchmarks the
+Benchmarks sheet's, when the workbook has them (else kept). Without a KPIs
+sheet, a KPI figures row sets what it holds of one quarter of the KPI it
+names, as an actuals row does, and the Benchmarks sheet replaces the
+benchmarks of the KPIs it names. The Benchmarks sheet is, for projects, one
+more part: it replaces their measures' benchmarks.
 """
 
 from __future__ import annotations
@@ -70,7 +79,7 @@ _READERS: dict[str, Callable[[object], object]] = {
     "aggregation": partial(cells.choice, choices=Aggregation),
     "kind": partial(cells.choice, choices=RiskKind),
     **dict.fromkeys(("rag", "time_rag", "cost_rag", "scope_rag", "benefits_rag"), partial(cells.choice, choices=Rag)),
-    **dict.fromkeys(("likelihood", "impact"), cells.whole),
+    **dict.fromkeys(("likelihood", "impact", "rank", "of"), cells.whole),
     **dict.fromkeys(("outcomes", "benefits"), cells.codes),
 }
 _BY_KIND: dict[CellKind, Callable[[object], object]] = {
@@ -81,6 +90,11 @@ _BY_KIND: dict[CellKind, Callable[[object], object]] = {
 _STATUS = {sheets.BENEFITS: BenefitStatus, sheets.REVIEWS: ReviewStatus, sheets.RISKS: RiskStatus}
 # Columns a part's sheet has that are not its record's fields.
 _NOT_FIELDS = frozenset({"project", "ambition", "serves", "serves_code", "on_track"})
+
+# The KPIs sheet's columns that are a KPI's own fields (the rest are its code and name, its ambitions, and figures for reading).
+_KPI_DEFINITION = frozenset(doc.MeasureFields.model_fields) - {"code", "name"} | {"service"}
+_KPI_FIGURES = {"actuals": {}, "provisional": [], "notes": {}, "targets": {}, "forecasts": {}, "commentary": {}}
+_BENCHMARK = tuple(doc.Benchmark.model_fields)
 
 ActualKey = tuple[str, str, Quarter]  # (project code, measure code, quarter)
 
@@ -104,16 +118,17 @@ def project_codes(tables: Sequence[Table]) -> list[str]:
 
 
 def apply_rows(tables: Sequence[Table], *, portfolio: doc.PortfolioFields, ambitions: Sequence[doc.Ambition],
-               projects: Sequence[doc.Project]) -> Applied:
-    """Every row applied onto `ambitions` (all the database's) and `projects` (those the file names); InvalidInput with every problem."""
-    builder = _Builder(portfolio, ambitions, projects, {table.kind for table in tables}, tables[0].source if tables else "")
+               projects: Sequence[doc.Project], kpis: Sequence[doc.Kpi] = ()) -> Applied:
+    """Every row applied onto `ambitions` and `kpis` (all the database's) and `projects` (those the file names); InvalidInput with every problem."""
+    builder = _Builder(portfolio, ambitions, projects, {table.kind for table in tables}, tables[0].source if tables else "", kpis)
     # In the order the parts depend on each other: a link or a measure names what an earlier sheet made.
     order = (
         (sheets.PORTFOLIO, builder.portfolio_row), (sheets.AMBITIONS, builder.ambition), (sheets.PRIORITIES, builder.priority),
+        (sheets.KPIS, builder.kpi), (sheets.KPI_FIGURES, builder.kpi_figure),
         (sheets.PROJECTS, builder.project), (sheets.BENEFITS, builder.benefit), (sheets.OUTCOMES, builder.outcome),
         (sheets.OUTPUTS, builder.output), (sheets.MEASURE_DEFINITIONS, builder.definition), (sheets.TARGETS, builder.target),
-        (sheets.FORECASTS, builder.forecast), (sheets.ACTUALS, builder.actual), (sheets.REVIEWS, builder.review),
-        (sheets.RISKS, builder.risk),
+        (sheets.FORECASTS, builder.forecast), (sheets.ACTUALS, builder.actual), (sheets.BENCHMARKS, builder.benchmark),
+        (sheets.REVIEWS, builder.review), (sheets.RISKS, builder.risk),
     )
     for kind, apply in order:
         builder.start(kind)
@@ -127,6 +142,7 @@ def apply_rows(tables: Sequence[Table], *, portfolio: doc.PortfolioFields, ambit
     document = doc.Document(
         portfolio=builder.portfolio,
         ambitions=list(builder.changed_ambitions.values()),
+        kpis=list(builder.changed_kpis.values()),
         projects=[_with_measures(builder.projects[code], builder.measures) if code in builder.measured else builder.projects[code]
                   for code in builder.named],
     )
@@ -135,13 +151,15 @@ def apply_rows(tables: Sequence[Table], *, portfolio: doc.PortfolioFields, ambit
 
 class _Builder:
     def __init__(self, portfolio: doc.PortfolioFields, ambitions: Sequence[doc.Ambition], projects: Sequence[doc.Project],
-                 present: set[sheets.Sheet], source: str):
+                 present: set[sheets.Sheet], source: str, kpis: Sequence[doc.Kpi] = ()):
         self.problems: list[Problem] = []
         self._source = source
         self.portfolio = portfolio
         self.present = present
         self.ambitions = {a.code: a for a in ambitions}
         self.changed_ambitions: dict[str, doc.Ambition] = {}
+        self.kpis = {k.code: k for k in kpis}
+        self.changed_kpis: dict[str, doc.Kpi] = {}
         self.projects = {p.code: p for p in projects}
         self.original = dict(self.projects)  # as the database has them: a replaced part keeps what it does not hold
         self.named: dict[str, None] = {}  # the projects the rows touch, in order
@@ -151,7 +169,8 @@ class _Builder:
         self.actual_cells: dict[ActualKey, tuple[Table, int]] = {}
         self._first: dict[tuple, tuple[Table, int]] = {}  # a row's key → where it first appeared
         self._kind: sheets.Sheet | None = None
-        self._replaced: set[str] = set()  # the projects whose part the current sheet kind has replaced
+        # The projects (and ("kpi", code) for KPIs) whose part the current sheet kind has replaced.
+        self._replaced: set[str | tuple[str, str]] = set()
         self._plan_fields: dict[int, list[str]] = {}  # a register's plan columns, by id(table): worked out once, not every row
 
     def start(self, kind: sheets.Sheet) -> None:
@@ -160,8 +179,6 @@ class _Builder:
         if kind in self.present and kind in _CLEARED:
             for code in self.registered:
                 self._replace(code)
-
-    # Rows ---------------------------------------------------------------------
 
     # Rows ---------------------------------------------------------------------
 
@@ -197,6 +214,87 @@ class _Builder:
         priority = self._part_record(doc.Priority, table, number, row, ("priority", code))
         if priority is not None:
             self.ambitions[code] = self.changed_ambitions[code] = ambition.model_copy(update={"priorities": [*ambition.priorities, priority]})
+
+    def kpi(self, table: Table, number: int, row: Sequence[object]) -> None:
+        """A KPI's definition; a blank cell is the field's default (no unit, higher is better, quarterly)."""
+        if (data := self._record(table, number, row, "kpi", self.kpis, "name")) is None:
+            return
+        fields = doc.Kpi.model_fields
+        read = self._cells(table, number, row, [field for field in table.columns if field in _KPI_DEFINITION])
+        data.update({field: fields[field].default if value is None else value for field, value in read.items()})
+        self._read(data, table, number, row, "ambitions", self._ambition_codes)
+        if sheets.KPI_FIGURES in self.present:
+            data.update(_KPI_FIGURES)  # the KPI figures sheet lists them all
+        if sheets.BENCHMARKS in self.present:
+            data["benchmarks"] = []
+        if (kpi := self._validated(doc.Kpi, data, table, number, row, "code")) is not None:
+            self.kpis[kpi.code] = self.changed_kpis[kpi.code] = kpi
+
+    def kpi_figure(self, table: Table, number: int, row: Sequence[object]) -> None:
+        """One quarter of a KPI: its actual (flag and note), profiled target, year-end forecast and commentary, as written."""
+        before = len(self.problems)
+        kpi = self._kpi(table, number, row, "kpi_code")
+        try:
+            quarter = cells.quarter(table.cell(row, "quarter"))
+        except ValueError as exc:
+            self.problems.append(table.problem(number, "quarter", _shown(table.cell(row, "quarter")), str(exc)))
+            quarter = None
+        actual = self._actual(table, number, row)
+        entered: dict[str, object] = {}
+        for field, read in (("profiled", cells.figure), ("forecast", cells.figure), ("commentary", cells.written)):
+            self._read(entered, table, number, row, field, read)
+        for field in ("profiled", "forecast"):
+            if entered.get(field) is not None:
+                self._number(table, number, row, field, entered[field])
+        if kpi is not None and kpi.direction is Direction.NONE and entered.get("profiled") is not None:
+            self.problems.append(table.problem(number, "profiled", _shown(table.cell(row, "profiled")), NO_TARGET_FOR_NONE))
+        if len(self.problems) > before or kpi is None or quarter is None:
+            return
+        if not self._first_time(("kpi figures", kpi.code, quarter), table, number, "quarter", str(quarter), f"figures for KPI {kpi.code} {quarter}"):
+            return
+        update = _actual_update(kpi, quarter, actual, table) if actual is not None else {}
+        for field, figures in (("profiled", "targets"), ("forecast", "forecasts"), ("commentary", "commentary")):
+            if entered.get(field) is not None:
+                update[figures] = {**getattr(kpi, figures), quarter: entered[field]}
+        self.kpis[kpi.code] = self.changed_kpis[kpi.code] = kpi.model_copy(update=update)
+
+    def benchmark(self, table: Table, number: int, row: Sequence[object]) -> None:
+        """A comparator set of a project's measure (Project, Measure code) or of a KPI (KPI code)."""
+        before = len(self.problems)
+        kpi = project = measure = None
+        if cells.text(table.cell(row, "kpi_code")) is not None:
+            if cells.text(table.cell(row, "project")) is not None:
+                self.problems.append(table.problem(number, "kpi_code", _shown(table.cell(row, "kpi_code")),
+                                                   "a benchmark is a project measure's (Project) or a KPI's (KPI code), not both"))
+                return
+            if (kpi := self._kpi(table, number, row, "kpi_code")) is not None:
+                name = cells.text(table.cell(row, "measure_name"))
+                if name is not None and _loose(name) != _loose(kpi.name):
+                    self.problems.append(table.problem(number, "measure_name", name, f"KPI {kpi.code} is {kpi.name!r}: the code and the name disagree"))
+        elif (project := self._project(table, number, row)) is not None:
+            measure = self._measure(table, number, row, project)
+        data = self._cells(table, number, row, [f for f in _BENCHMARK if table.has(f)])
+        for field in ("period", "source"):
+            if data.get(field) is None and field in data:
+                self.problems.append(table.problem(number, field, NO_VALUE, "required"))
+        benchmark = self._validated(doc.Benchmark, data, table, number, row, "source") if len(self.problems) == before else None
+        if len(self.problems) > before or benchmark is None or (kpi is None and (project is None or measure is None)):
+            return
+        owner = f"KPI {kpi.code}" if kpi is not None else f"{project.code} {measure.code or measure.name}"
+        if not self._first_time(("benchmark", owner, benchmark.period, benchmark.source), table, number, "source", benchmark.source,
+                                f"benchmark for {owner} {benchmark.period} {benchmark.source}"):
+            return
+        if kpi is not None:
+            if ("kpi", kpi.code) not in self._replaced:  # the sheet holds all of a KPI's benchmarks it names
+                self._replaced.add(("kpi", kpi.code))
+                kpi = kpi.model_copy(update={"benchmarks": []})
+            self.kpis[kpi.code] = self.changed_kpis[kpi.code] = kpi.model_copy(update={"benchmarks": [*kpi.benchmarks, benchmark]})
+            return
+        key = (project.code, measure.code or measure.name)
+        current = self.measures.get(key, measure)
+        self.measures[key] = current.model_copy(update={"benchmarks": [*current.benchmarks, benchmark]})
+        self.measured.add(project.code)
+        self.named[project.code] = None
 
     def project(self, table: Table, number: int, row: Sequence[object]) -> None:
         if (data := self._record(table, number, row, "project", self.projects, "name")) is None:
@@ -291,11 +389,8 @@ class _Builder:
             self._update(project, risks=[*project.risks, risk])
 
     def actual(self, table: Table, number: int, row: Sequence[object]) -> None:
-        written = table.cell(row, "value")
-        if cells.blank(written):
-            # An export writes a row for every quarter with a target; only a figure is imported.
-            if cells.text(table.cell(row, "note")) is not None or self._flag(table, row):
-                self.problems.append(table.problem(number, "value", NO_VALUE, "required: this row has a note or a provisional flag but no actual"))
+        if cells.blank(table.cell(row, "value")):
+            self._actual(table, number, row)  # an export writes a row for every quarter with a target; only a figure is imported
             return
         code = cells.text(table.cell(row, "project"))
         project = self.projects.get(code) if code is not None else None
@@ -309,11 +404,7 @@ class _Builder:
         except ValueError as exc:
             self.problems.append(table.problem(number, "quarter", NO_VALUE, str(exc)))
             quarter = None
-        data: dict[str, object] = {}
-        self._read(data, table, number, row, "value", cells.figure)
-        self._read(data, table, number, row, "provisional", cells.flag)
-        self._read(data, table, number, row, "note", lambda value: cells.written(value) or "")
-        figure = self._validated(ActualFields, data, table, number, row, "value") if "value" in data else None
+        figure = self._actual(table, number, row)
         if project is None or measure is None or quarter is None or figure is None:
             return
         key = (project.code, measure.code or measure.name)
@@ -345,11 +436,11 @@ class _Builder:
         if kind is sheets.MEASURE_DEFINITIONS:
             self._update(project, outcomes=[o.model_copy(update={"measures": []}) for o in project.outcomes],
                          benefits=[b.model_copy(update={"measures": []}) for b in project.benefits])
-        elif kind in (sheets.TARGETS, sheets.FORECASTS):
-            figures = "targets" if kind is sheets.TARGETS else "forecasts"
+        elif kind in _MEASURE_PARTS:
+            figures = _MEASURE_PARTS[kind]
             for _, measure in placed_measures(project):
                 key = (code, measure.code or measure.name)
-                self.measures[key] = self.measures.get(key, measure).model_copy(update={figures: {}})
+                self.measures[key] = self.measures.get(key, measure).model_copy(update={figures: type(getattr(measure, figures))()})
             self.measured.add(code)
             self.named[code] = None
         else:
@@ -436,6 +527,33 @@ class _Builder:
         self.named[project.code] = None
 
     # Helpers ------------------------------------------------------------------
+
+    def _actual(self, table: Table, number: int, row: Sequence[object]) -> ActualFields | None:
+        """The row's actual, flag and note; None for a blank actual, which must then have neither flag nor note."""
+        if cells.blank(table.cell(row, "value")):
+            if cells.text(table.cell(row, "note")) is not None or self._flag(table, row):
+                self.problems.append(table.problem(number, "value", NO_VALUE, "required: this row has a note or a provisional flag but no actual"))
+            return None
+        data: dict[str, object] = {}
+        self._read(data, table, number, row, "value", cells.figure)
+        self._read(data, table, number, row, "provisional", cells.flag)
+        self._read(data, table, number, row, "note", lambda value: cells.written(value) or "")
+        return self._validated(ActualFields, data, table, number, row, "value") if "value" in data else None
+
+    def _number(self, table: Table, number: int, row: Sequence[object], field: str, value: object) -> None:
+        """A figure checked by the one rule (domain.records.Number), whatever it is for, refused at its own cell."""
+        try:
+            ActualFields.model_validate({"value": value})
+        except ValidationError as exc:
+            for error in exc.errors():
+                self.problems.append(table.problem(number, field, _shown(table.cell(row, field)), message_of(error)))
+
+    def _kpi(self, table: Table, number: int, row: Sequence[object], field: str) -> doc.Kpi | None:
+        code = cells.text(table.cell(row, field))
+        if code is None or code not in self.kpis:
+            self.problems.append(table.problem(number, field, code or NO_VALUE, "unknown KPI code" if code else "required"))
+            return None
+        return self.kpis[code]
 
     def _record(self, table: Table, number: int, row: Sequence[object], kind: str, known: dict, title: str) -> dict | None:
         """The fields of the record the row's code names (as they are, or a new one's), its code and title from the row.
@@ -543,20 +661,29 @@ class _Builder:
     def _set(self, project: str, measure: doc.Measure, quarter: Quarter, figure: ActualFields, table: Table) -> None:
         key = (project, measure.code or measure.name)
         measure = self.measures.get(key, measure)
-        update: dict[str, object] = {"actuals": {**measure.actuals, quarter: figure.value}}
-        if table.has("provisional"):
-            others = [q for q in measure.provisional if q != quarter]
-            update["provisional"] = sorted([*others, quarter]) if figure.provisional else others
-        if table.has("note"):
-            notes = {q: n for q, n in measure.notes.items() if q != quarter}
-            update["notes"] = {**notes, quarter: figure.note} if figure.note is not None else notes
-        self.measures[key] = measure.model_copy(update=update)
+        self.measures[key] = measure.model_copy(update=_actual_update(measure, quarter, figure, table))
         self.measured.add(project)
+
+
+def _actual_update(measure: doc.Measure, quarter: Quarter, figure: ActualFields, table: Table) -> dict[str, object]:
+    """The measure's (or KPI's) actuals, and its flags and notes where the sheet has their columns, with the quarter's figure set."""
+    update: dict[str, object] = {"actuals": {**measure.actuals, quarter: figure.value}}
+    if table.has("provisional"):
+        others = [q for q in measure.provisional if q != quarter]
+        update["provisional"] = sorted([*others, quarter]) if figure.provisional else others
+    if table.has("note"):
+        notes = {q: n for q, n in measure.notes.items() if q != quarter}
+        update["notes"] = {**notes, quarter: figure.note} if figure.note is not None else notes
+    return update
 
 
 # The part each sheet replaces, as the project field it empties (the measures' sheets are handled in _replace).
 _CLEARED = {sheets.BENEFITS: "benefits", sheets.OUTCOMES: "outcomes", sheets.OUTPUTS: "outputs", sheets.REVIEWS: "reviews",
-            sheets.RISKS: "risks", sheets.MEASURE_DEFINITIONS: "", sheets.TARGETS: "", sheets.FORECASTS: ""}
+            sheets.RISKS: "risks", sheets.MEASURE_DEFINITIONS: "", sheets.TARGETS: "", sheets.FORECASTS: "", sheets.BENCHMARKS: ""}
+
+
+# The measures' own parts a sheet replaces, as the measure field it empties.
+_MEASURE_PARTS = {sheets.TARGETS: "targets", sheets.FORECASTS: "forecasts", sheets.BENCHMARKS: "benchmarks"}
 
 
 def _carried(original: dict[str, doc.Project], project: doc.Project, items: str) -> dict[str, dict]:
@@ -574,6 +701,8 @@ def _figures_kept(measure: doc.Measure, present: set[sheets.Sheet]) -> dict:
         kept["targets"] = measure.targets
     if sheets.FORECASTS not in present:
         kept["forecasts"] = measure.forecasts
+    if sheets.BENCHMARKS not in present:
+        kept["benchmarks"] = measure.benchmarks
     return kept
 
 

@@ -19,6 +19,7 @@ from projtui.ui.screens.actual_dialog import ActualScreen
 from projtui.ui.screens.confirm import ConfirmScreen
 from projtui.ui.screens.item_form import FormScreen, ReasonScreen
 from projtui.ui.screens.kpi_review import KpiReviewScreen
+from projtui.ui.screens.kpis import KpiScreen
 from projtui.ui.screens.review import ReviewScreen
 
 WIDE = (130, 30)
@@ -132,6 +133,22 @@ async def test_enter_saves_the_actual_and_forecast_through_the_actual_dialog(kpi
         line = {line.code: line for line in kpi_quarters.kpi_pass(kpi_db, Q1).lines}["DA1"]
         assert (line.sheet.entry.value, line.sheet.entry.provisional, line.sheet.figures.year_end_forecast) == (130.0, True, 500.0)
         assert "2 of 2 entered" in screen_text(pilot.app)
+
+
+async def test_the_kpi_screen_keeps_a_published_quarter_read_only(kpi_db):
+    kpis.set_kpi_commentary(kpi_db, "HB1", Q1, "Backlog", expected_version=None, actor="setup")
+    kpi_quarters.publish_kpi_quarter(kpi_db, Q1, expected_version=None, actor="setup")
+    async with _app(kpi_db).run_test(size=WIDE) as pilot:
+        await settle(pilot)
+        await pilot.app.push_screen(KpiScreen("HB1"))
+        await settle(pilot)
+        screen = pilot.app.screen
+        assert "2026/27 Q1 ■" in screen_text(pilot.app)
+        screen.quarters.move_cursor(row=[line.quarter for line in screen.detail.quarters].index(Q1))
+        for key in ("a", "c"):
+            await pilot.press(key)
+            await settle(pilot)
+            assert pilot.app.screen is screen and notifications(pilot.app)[-1][0] == "Read-only"
 
 
 def test_kpi_pass_snapshot(snap_compare, kpi_db):

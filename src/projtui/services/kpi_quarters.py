@@ -25,7 +25,7 @@ from projtui.domain.quarter import Quarter
 from projtui.domain.rag import commentary_missing
 from projtui.domain.roles import Action
 from projtui.services import audit
-from projtui.services.kpis import KpiComment, KpiLine, register_lines
+from projtui.services.kpis import KpiComment, KpiLine, as_sheet, register_lines
 from projtui.services.locking import update_versioned
 from projtui.services.permissions import require
 from projtui.services.reviews import rows
@@ -113,12 +113,7 @@ def _read(session: Session, quarter: Quarter) -> KpiPass:
 
 def _line(line: KpiLine, published: bool) -> KpiPassLine:
     assert line.figures is not None and line.measure is not None
-    provisional = line.entry is not None and line.entry.provisional
-    sheet = SheetMeasure(
-        measure=line.measure, entry=line.entry, figures=line.figures, profiled_target=None, trend=(),
-        editable=not published or provisional, forecast_editable=not published,
-    )
-    return KpiPassLine(sheet, line.service, line.comment)
+    return KpiPassLine(as_sheet(line.measure, line.entry, line.figures, published), line.service, line.comment)
 
 
 def publish_kpi_quarter(

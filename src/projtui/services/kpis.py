@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 from projtui.domain.codes import natural_key
 from projtui.domain.errors import ConflictError, InvalidInput, NotFoundError, Problem
 from projtui.domain.measures import MeasureRule, QuarterFigures, quarter_figures
+from projtui.domain.publishing import actual_may_change, forecast_may_change
 from projtui.domain.quarter import Quarter
 from projtui.domain.records import (
     ActualFields,
@@ -38,7 +39,7 @@ from projtui.services.read_models import MeasureItem
 from projtui.services.reviews import rows
 from projtui.services.reviews.actuals import write_actual
 from projtui.services.reviews.forecasts import write_forecast
-from projtui.services.reviews.models import ActualEntry, MeasureTrend
+from projtui.services.reviews.models import ActualEntry, MeasureTrend, SheetMeasure
 from projtui.services.reviews.quarter import default_review_quarter
 from projtui.services.reviews.sheet import trend_points
 from projtui.snapshot.document import Kpi as KpiRecord
@@ -57,6 +58,7 @@ __all__ = [
     "KpiDetail",
     "KpiLine",
     "KpiQuarter",
+    "as_sheet",
     "create_kpi",
     "delete_kpi",
     "edit_kpi",
@@ -104,6 +106,7 @@ class KpiQuarter:
     figures: QuarterFigures
     entry: ActualEntry | None
     comment: KpiComment | None
+    published: bool = False  # the quarter's KPIs are published: its figures and commentary are frozen
 
     @property
     def quarter(self) -> Quarter:
@@ -184,6 +187,7 @@ def kpi_detail(db: Database, code: str) -> KpiDetail:
         forecasts = rows.figures_by_measure(figures_q.measure_forecasts(session, [measure.id]))[measure.id]
         comments = {Quarter(c.fy_start_year, c.quarter): _comment(c) for c in q.commentary_of(session, [kpi.id])}
         ambitions = _links(session, [kpi.id])[kpi.id]
+        published = set(q.published_quarters(session))
     known = [*values, *profiled, *forecasts, *comments]
     last = max([latest, *known])
     first = min(known) if known else last
@@ -195,6 +199,7 @@ def kpi_detail(db: Database, code: str) -> KpiDetail:
                 quarter_figures(rule, quarter, actuals, profiled, forecasts=forecasts),
                 None if quarter not in values else rows.actual(values[quarter]),
                 comments.get(quarter),
+                quarter in published,
             )
             for quarter in reversed(list(Quarter.range(first, last)))
         )
@@ -203,6 +208,15 @@ def kpi_detail(db: Database, code: str) -> KpiDetail:
     except ValueError as exc:
         quarters, trend, problem = (), MeasureTrend(measure=item, points=()), str(exc)
     return KpiDetail(kpi.code, kpi.version, kpi.service, ambitions, item, quarters, trend, problem)
+
+
+def as_sheet(measure: MeasureItem, entry: ActualEntry | None, figures: QuarterFigures, published: bool) -> SheetMeasure:
+    """A KPI's quarter as the actual dialog edits it: what publishing the quarter leaves open is `domain.publishing`'s rule."""
+    return SheetMeasure(
+        measure=measure, entry=entry, figures=figures, profiled_target=None, trend=(),
+        editable=actual_may_change(published, None if entry is None else entry.provisional),
+        forecast_editable=forecast_may_change(published),
+    )
 
 
 def _links(session: Session, kpi_ids: list[int]) -> defaultdict[int, tuple[tuple[str, str], ...]]:

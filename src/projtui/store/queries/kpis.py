@@ -28,6 +28,7 @@ __all__ = [
     "kpi_quarter_row",
     "add_kpi_quarter",
     "is_quarter_published",
+    "published_quarters",
     "replace_links",
     "update_measure",
 ]
@@ -117,6 +118,14 @@ def add_kpi_quarter(session: Session, quarter: Quarter, values: dict) -> t.KpiQu
     session.add(row)
     session.flush()
     return row
+
+
+def published_quarters(session: Session) -> list[Quarter]:
+    """The quarters whose KPIs are published now."""
+    found = session.execute(
+        select(t.KpiQuarter.fy_start_year, t.KpiQuarter.quarter).where(t.KpiQuarter.status == ReviewStatus.PUBLISHED.value)
+    )
+    return [Quarter(year, number) for year, number in found]
 
 
 def is_quarter_published(session: Session, quarter: Quarter) -> bool:

@@ -31,7 +31,7 @@ from projtui.domain.measures import MeasureStatus, QuarterFigures
 from projtui.domain.quarter import Quarter
 from projtui.domain.records import CommentaryFields
 from projtui.services import kpis
-from projtui.services.reviews.models import ActualEntry, SheetMeasure
+from projtui.services.reviews.models import ActualEntry
 from projtui.snapshot.document import Kpi as KpiRecord
 from projtui.ui.acting import Acting
 from projtui.ui.screens.actual_dialog import ActualEntered, ActualScreen
@@ -293,6 +293,7 @@ class KpiScreen(Acting, WorkerFailures, Screen[None]):
     HELP_NOTES = (
         "Enter (or a) enters the highlighted quarter's actual and year-end forecast; c its commentary.",
         "Amber and red quarters need commentary: `projtui check` lists those without.",
+        "■ marks a quarter whose KPIs are published (review mode's KPI pass, K): its figures and commentary are frozen.",
     )
     BINDINGS: ClassVar = [
         Binding("escape", "back", "Back", tooltip="Back to the KPI register", id="kpi.back"),
@@ -373,8 +374,11 @@ class KpiScreen(Acting, WorkerFailures, Screen[None]):
                 actual.append(" p", style="dim")
             forecast = Text("—", style="dim") if figures.year_end_forecast is None else Text(format_number(figures.year_end_forecast))
             comment = Text(clip(" ".join(line.comment.text.split()), 60)) if line.comment else Text("")
+            quarter = Text(str(line.quarter))
+            if line.published:
+                quarter.append(" ■", style="dim")  # review mode's mark for published
             table.add_row(
-                Text(str(line.quarter)), target_text(figures), actual, status_text(figures, styles), travel_text(figures), forecast, comment,
+                quarter, target_text(figures), actual, status_text(figures, styles), travel_text(figures), forecast, comment,
                 key=str(line.quarter),
             )
         if table.row_count:
@@ -403,9 +407,11 @@ class KpiScreen(Acting, WorkerFailures, Screen[None]):
         if line is None or detail is None:
             self.notify("No quarter to enter.", markup=False)
             return
-        sheet_line = SheetMeasure(
-            measure=detail.measure, entry=line.entry, figures=line.figures, profiled_target=None, trend=(), editable=True,
-        )
+        sheet_line = kpis.as_sheet(detail.measure, line.entry, line.figures, line.published)
+        if not sheet_line.editable:
+            self.notify(f"The {line.quarter} KPIs are published: its actual is frozen. Re-open them in review mode's KPI pass (K).",
+                        title="Read-only", markup=False)
+            return
         self.app.hold_keys()  # type: ignore[attr-defined]  # a figure typed straight away is for the dialog
         self.app.push_screen(ActualScreen(sheet_line), lambda entered: self._entered(line, entered))
 
@@ -424,6 +430,10 @@ class KpiScreen(Acting, WorkerFailures, Screen[None]):
         line = self._line()
         if line is None:
             self.notify("No quarter to comment on.", markup=False)
+            return
+        if line.published:
+            self.notify(f"The {line.quarter} KPIs are published: its commentary is frozen. Re-open them in review mode's KPI pass (K).",
+                        title="Read-only", markup=False)
             return
         self.app.hold_keys()  # type: ignore[attr-defined]
         self.app.push_screen(

@@ -164,3 +164,24 @@ def test_only_a_performance_officer_publishes_or_reopens(db):
     with pytest.raises(PermissionDenied, match="re-opening a review needs the performance officer role"):
         kpi_quarters.reopen_kpi_quarter(db, Q1, expected_version=published.version, reason="x", actor="lee")
     kpi_quarters.reopen_kpi_quarter(db, Q1, expected_version=published.version, reason="x", actor="pat")
+
+
+def test_publishing_a_kpi_quarter_on_postgres(postgres_url):
+    """Migration 0013's table, publishing, the freeze and the snapshot round trip hold on PostgreSQL too."""
+    from projtui.services.transfer import export_snapshot
+
+    db = admins(open_portfolio(postgres_url, create=True), ("setup", "alice"))
+    try:
+        import_snapshot(db, HEADER, source="h.toml", actor="setup")
+        kpis.create_kpi(db, DAYS, actor="setup")
+        kpis.set_kpi_actual(db, "HB1", Q1, 19.0, expected_version=None, actor="alice")
+        published = kpi_quarters.publish_kpi_quarter(db, Q1, expected_version=None, actor="alice", on=dt.date(2026, 7, 1))
+        with pytest.raises(InvalidInput, match="published and frozen"):
+            kpis.set_kpi_forecast(db, "HB1", Q1, 18.0, seen=None, actor="alice")
+        text = "".join(export_snapshot(db, exported_at=None))
+        assert '[[kpi_quarters]]\nquarter = "2026/27 Q1"\nstatus = "published"\npublished_by = "alice"\npublished_on = 2026-07-01\n' in text
+        kpi_quarters.reopen_kpi_quarter(db, Q1, expected_version=published.version, reason="recount", actor="alice")
+        assert [c.entity for c in import_snapshot(db, text, source="p.toml", actor="alice").changes] == ["kpi_quarter"] * 3
+        assert kpi_quarters.kpi_pass(db, Q1).published
+    finally:
+        db.dispose()

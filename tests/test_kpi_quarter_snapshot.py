@@ -15,6 +15,7 @@ from projtui.services import kpi_quarters, kpis
 from projtui.services.importing import import_snapshot
 from projtui.services.opening import open_portfolio
 from projtui.services.transfer import export_snapshot
+from projtui.snapshot.diff_render import render_text
 from projtui.store import tables as t
 
 Q1 = Quarter(2026, 1)
@@ -61,7 +62,8 @@ def test_a_published_kpi_quarter_round_trips_and_a_file_without_one_is_unchanged
     text = _text(published)
     assert text.endswith(PUBLISHED) or PUBLISHED + "\n[[projects]]" in text
     fresh = admins(open_portfolio(f"sqlite:///{tmp_path / 'fresh.db'}", create=True), ("setup", "alice"))
-    import_snapshot(fresh, text, source="p.toml", actor="alice")
+    result = import_snapshot(fresh, text, source="p.toml", actor="alice")
+    assert "KPI quarters\n  + 2026/27 Q1 KPIs published\n" in render_text(result.changes, result.before, result.after)
     assert _text(fresh) == text
     assert kpi_quarters.kpi_pass(fresh, Q1).published_by == "alice"
     # Without the section the quarter is as it was: a file never un-publishes a quarter it does not list.

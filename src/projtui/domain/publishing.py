@@ -8,6 +8,10 @@ audited re-open, and of its actuals only a provisional one may still be
 confirmed or corrected (that is what provisional means); its year-end
 forecasts do not change at all. The review services and the import both
 ask `actual_may_change` and `forecast_may_change`.
+
+A quarter's corporate KPIs are published together, as a whole (issue 13):
+`kpi_publish_blockers` is their rule, and once published the same two
+questions freeze their actuals and forecasts, and their commentary with them.
 """
 
 from __future__ import annotations
@@ -17,10 +21,11 @@ from dataclasses import dataclass
 
 from projtui.domain.enums import Rag, ReviewStatus
 from projtui.domain.measures import MeasureStatus
+from projtui.domain.quarter import Quarter
 from projtui.domain.rag import commentary_missing
 from projtui.domain.records import ReviewFields
 
-__all__ = ["MeasureNote", "actual_may_change", "forecast_may_change", "publish_blockers"]
+__all__ = ["MeasureNote", "actual_may_change", "forecast_may_change", "kpi_publish_blockers", "publish_blockers"]
 
 
 @dataclass(frozen=True)
@@ -62,6 +67,21 @@ def publish_blockers(fields: ReviewFields | None, measures: Iterable[MeasureNote
     for measure in measures:
         if commentary_missing(measure.status.rag, measure.note):
             problems.append(f"measure {measure.code} is {measure.status.label.lower()}: add a note to its actual")
+    return tuple(problems)
+
+
+def kpi_publish_blockers(quarter: Quarter, published: bool, kpis: Iterable[MeasureNote]) -> tuple[str, ...]:
+    """What stops a quarter's KPIs being published, as sentences a person can act on (empty: they may be).
+
+    Each KPI rated amber or red in the quarter (its `MeasureStatus.rag`)
+    needs commentary for it: a KPI's `MeasureNote.note` is that commentary.
+    Activity indicators (direction none) are monitor only, never rated, so
+    never need it.
+    """
+    problems = [f"the {quarter} KPIs are already published"] if published else []
+    for kpi in kpis:
+        if commentary_missing(kpi.status.rag, kpi.note):
+            problems.append(f"KPI {kpi.code} is {kpi.status.label.lower()}: add commentary for {quarter}")
     return tuple(problems)
 
 

@@ -20,7 +20,7 @@ BATCH_SIZE = 500
 
 
 def read_header(session: Session) -> doc.Document:
-    """Everything in the document but the projects: the portfolio, ambitions and KPIs."""
+    """Everything in the document but the projects: the portfolio, ambitions, KPIs and KPI quarters."""
     settings = q.settings(session)
     priorities = defaultdict(list)
     for row in q.priorities(session):
@@ -31,7 +31,12 @@ def read_header(session: Session) -> doc.Document:
     ]
     ambitions.sort(key=lambda ambition: natural_key(ambition.code))
     portfolio = doc.PortfolioFields.model_validate({k: settings.get(f"portfolio.{k}") for k in doc.PortfolioFields.model_fields})
-    return doc.Document(portfolio=portfolio, ambitions=ambitions, kpis=_kpis(session))
+    kpi_quarters = [
+        doc.KpiQuarter.model_validate({**_attributes(row, doc.KpiQuarter), "quarter": Quarter(row.fy_start_year, row.quarter)})
+        for row in q.kpi_quarters(session)
+    ]
+    kpi_quarters.sort(key=lambda row: row.quarter)
+    return doc.Document(portfolio=portfolio, ambitions=ambitions, kpis=_kpis(session), kpi_quarters=kpi_quarters)
 
 
 def _kpis(session: Session) -> list[doc.Kpi]:

@@ -8,6 +8,11 @@ import that would change any of them is refused, one line a change, naming
 the project, measure, quarter and both values, unless it is given a reason
 to re-open (`projtui import --reopen REASON`), which is then audited with
 each re-opened review.
+
+A quarter whose KPIs are published (`[[kpi_quarters]]`) freezes their
+actuals (but a provisional one), year-end forecasts and commentary the same
+way, by the same rules; a change is refused naming the KPI, and `--reopen`
+re-opens the quarter's KPIs.
 """
 
 from __future__ import annotations
@@ -33,14 +38,19 @@ Path = tuple[str | int, ...]
 class FrozenChange:
     """One change an import would make to a published quarter."""
 
-    project: str
+    project: str | None  # None: a KPI's (`what` names it), frozen with the quarter's KPIs
     quarter: Quarter
-    what: str  # "measure M2 actual", "measure M2 target", "review"
+    what: str  # "measure M2 actual", "measure M2 target", "review", "KPI K1 actual"
     old: str
     new: str
     path: Path  # where in the imported file, for its line number
 
     def __str__(self) -> str:
+        if self.project is None:
+            return (
+                f"{self.what} {self.quarter}: {self.old} → {self.new}: the {self.quarter} KPIs are published, "
+                f"so their figures are frozen; re-open them first, or import with --reopen REASON"
+            )
         return (
             f"{self.project} {self.what} {self.quarter}: {self.old} → {self.new}: the {self.quarter} review is published, "
             f"so its figures are frozen; re-open it first, or import with --reopen REASON"
@@ -48,9 +58,9 @@ class FrozenChange:
 
 
 def frozen_changes(current: doc.Document, new: doc.Document) -> list[FrozenChange]:
-    """What `new` would change in the published quarters of the projects `current` holds."""
+    """What `new` would change in the published quarters of the projects and KPIs `current` holds."""
     existing = {project.code: project for project in current.projects}
-    found: list[FrozenChange] = []
+    found = _kpis(current, new)
     for index, project in enumerate(new.projects):
         old = existing.get(project.code)
         if old is None:
@@ -59,6 +69,43 @@ def frozen_changes(current: doc.Document, new: doc.Document) -> list[FrozenChang
         if published:
             found += _reviews(old, project, published, ("projects", index))
             found += _measures(old, project, published, ("projects", index))
+    return found
+
+
+def _kpis(current: doc.Document, new: doc.Document) -> list[FrozenChange]:
+    """Changes to the KPIs' figures, commentary or publishing in quarters whose KPIs are published."""
+    published = {q.quarter: q for q in current.kpi_quarters if q.status is ReviewStatus.PUBLISHED}
+    if not published:
+        return []
+    found = []
+    for index, quarter in enumerate(new.kpi_quarters):
+        was = published.get(quarter.quarter)
+        if was is not None and quarter != was:
+            for field in ("status", "published_by", "published_on"):
+                if getattr(was, field) != getattr(quarter, field):
+                    found.append(FrozenChange(None, quarter.quarter, f"KPI quarter {field}", _shown(getattr(was, field)),
+                                              _shown(getattr(quarter, field)), ("kpi_quarters", index, field)))
+    existing = {kpi.code: kpi for kpi in current.kpis}
+    for index, kpi in enumerate(new.kpis):
+        old = existing.get(kpi.code)
+        if old is None or old == kpi:
+            continue
+        at = ("kpis", index)
+        for quarter in sorted(published):
+            old_actual, new_actual = _actual(old, quarter), _actual(kpi, quarter)
+            if old_actual != new_actual and not actual_may_change(
+                True, None if old_actual is None else old_actual[1], removing=new_actual is None
+            ):
+                found.append(FrozenChange(None, quarter, f"KPI {kpi.code} actual", _figure(old_actual), _figure(new_actual),
+                                          (*at, "actuals", str(quarter))))
+            old_forecast, new_forecast = _forecast(old, quarter), _forecast(kpi, quarter)
+            if old_forecast != new_forecast and not forecast_may_change(True):
+                found.append(FrozenChange(None, quarter, f"KPI {kpi.code} year-end forecast", _shown(old_forecast),
+                                          _shown(new_forecast), (*at, "forecasts", str(quarter))))
+            old_text, new_text = old.commentary.get(quarter), kpi.commentary.get(quarter)
+            if old_text != new_text:  # commentary has no provisional state: frozen as a review's text is
+                found.append(FrozenChange(None, quarter, f"KPI {kpi.code} commentary", _shown(old_text), _shown(new_text),
+                                          (*at, "commentary", str(quarter))))
     return found
 
 

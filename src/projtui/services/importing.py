@@ -148,13 +148,17 @@ class _Snapshot:
 def database_side(
     session, project_codes: list[str], ambition_codes: set[str], progress: Progress, *, kpi_codes: set[str] = frozenset()
 ) -> doc.Document:
-    """The database's document as far as an import names it: the portfolio fields, those ambitions, KPIs and projects."""
+    """The database's document as far as an import names it: the portfolio fields, those ambitions, KPIs and projects.
+
+    Every KPI quarter is there (a handful), for the import freeze; the comparison keeps to those the file lists.
+    """
     header = read_header(session)
     ids = project_ids_in_order(session, project_codes)
     return doc.Document(
         portfolio=header.portfolio,
         ambitions=[a for a in header.ambitions if a.code in ambition_codes],
         kpis=[k for k in header.kpis if k.code in kpi_codes],
+        kpi_quarters=header.kpi_quarters,
         projects=list(counted(iter_projects(session, ids), len(ids), "Comparing with the database", progress)),
     )
 
@@ -178,6 +182,7 @@ def _apply(
             snapshot_rows.replace_setting(session, f"portfolio.{name}", value)
     _upsert_ambitions(session, current, new, changes)
     _write_kpis(session, new, changes, actor)
+    _write_kpi_quarters(session, new, changes)
     touched = {change.project for change in changes if change.project}
     existing = {p.code: p for p in current.projects}
     rows = {code: (pid, version) for pid, code, version in snapshot_rows.project_versions(session) if code in touched}
@@ -206,9 +211,12 @@ def _apply(
     # An added project is one audit row, not one per item inside it.
     audit.record_changes(session, changes, actor=actor, project_ids=project_ids)
     if reopen is not None:
-        for code, quarter in sorted({(change.project, change.quarter) for change in frozen_changes(current, new)}):
+        frozen = frozen_changes(current, new)
+        for code, quarter in sorted({(change.project, change.quarter) for change in frozen if change.project is not None}):
             audit.record(session, actor=actor, action="reopen", entity="review", key=f"{code}@{quarter}",
                          project_id=rows[code][0], field="reason", new=reopen)
+        for quarter in sorted({change.quarter for change in frozen if change.project is None}):
+            audit.record(session, actor=actor, action="reopen", entity="kpi_quarter", key=str(quarter), field="reason", new=reopen)
 
 
 def _scalars(record: doc.Strict, fields: type[doc.Strict]) -> dict:
@@ -277,6 +285,16 @@ def _write_kpis(session, new: doc.Document, changes: list[Change], actor: str) -
         links = [{"ambition_id": ambitions[code], "is_primary": i == 0} for i, code in enumerate(kpi.ambitions)]
         measure_id = snapshot_rows.add_kpi_figures(session, kpi_id, _scalars(kpi, doc.MeasureFields), links, commentary)
         _write_figures(session, [(measure_id, kpi, lambda q: kept.get((q.fy_start_year, q.quarter)))], actor, now)
+
+
+def _write_kpi_quarters(session, new: doc.Document, changes: list[Change]) -> None:
+    """Whether each quarter the changes name has its KPIs published, as the file says; a quarter it leaves out stays as it is."""
+    touched = {change.key for change in changes if change.entity == "kpi_quarter"}
+    for quarter in new.kpi_quarters:
+        if str(quarter.quarter) in touched:
+            values = _scalars(quarter, doc.KpiQuarter)
+            del values["quarter"]  # the row's key, as its year and number
+            snapshot_rows.replace_kpi_quarter(session, quarter.quarter, values)
 
 
 def _write_figures(session, measures: list[tuple[int, doc.Measure, Callable]], actor: str, now) -> None:

@@ -8,8 +8,9 @@ written by `services.reviews.actuals.write_actual` and
 the snapshot's `[[kpis]]` record is. Every write checks
 `Action.EDIT_KPIS` first and is audited (entities ``kpi``, ``kpi_actual``,
 ``kpi_forecast``, ``kpi_commentary``, keyed ``K1`` or ``K1@2025/26 Q1``,
-with no project). A published quarter's freeze for KPIs comes with the
-review pass: it belongs in `_frozen`, the one place every figure write asks.
+with no project). Once a quarter's KPIs are published
+(`services.kpi_quarters`) its actuals (but a provisional one), forecasts and
+commentary are frozen: `_frozen` is the one place every figure write asks.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 from projtui.domain.codes import natural_key
 from projtui.domain.errors import ConflictError, InvalidInput, NotFoundError, Problem
 from projtui.domain.measures import MeasureRule, QuarterFigures, quarter_figures
+from projtui.domain.publishing import actual_may_change, forecast_may_change
 from projtui.domain.quarter import Quarter
 from projtui.domain.records import (
     ActualFields,
@@ -37,7 +39,7 @@ from projtui.services.read_models import MeasureItem
 from projtui.services.reviews import rows
 from projtui.services.reviews.actuals import write_actual
 from projtui.services.reviews.forecasts import write_forecast
-from projtui.services.reviews.models import ActualEntry, MeasureTrend
+from projtui.services.reviews.models import ActualEntry, MeasureTrend, SheetMeasure
 from projtui.services.reviews.quarter import default_review_quarter
 from projtui.services.reviews.sheet import trend_points
 from projtui.snapshot.document import Kpi as KpiRecord
@@ -56,11 +58,13 @@ __all__ = [
     "KpiDetail",
     "KpiLine",
     "KpiQuarter",
+    "as_sheet",
     "create_kpi",
     "delete_kpi",
     "edit_kpi",
     "kpi_detail",
     "kpi_register",
+    "register_lines",
     "set_kpi_actual",
     "set_kpi_commentary",
     "set_kpi_forecast",
@@ -90,6 +94,9 @@ class KpiLine:
     ambitions: tuple[tuple[str, str], ...]  # (code, title), the primary first
     figures: QuarterFigures | None  # None: a rule the domain cannot read (`problem` says why)
     problem: str | None = None
+    measure: MeasureItem | None = None  # identity, version and fields, for the actual dialog
+    entry: ActualEntry | None = None  # the quarter's actual as entered (provisional, note, version)
+    comment: KpiComment | None = None  # the owner's commentary on the quarter
 
 
 @dataclass(frozen=True)
@@ -99,6 +106,7 @@ class KpiQuarter:
     figures: QuarterFigures
     entry: ActualEntry | None
     comment: KpiComment | None
+    published: bool = False  # the quarter's KPIs are published: its figures and commentary are frozen
 
     @property
     def quarter(self) -> Quarter:
@@ -130,25 +138,41 @@ def kpi_register(db: Database, quarter: Quarter | None = None) -> tuple[Quarter,
     """Every KPI in code order with its figures for `quarter` (default: the latest quarter anything was reported for)."""
     quarter = quarter or default_review_quarter(db)
     with db.reading() as session:
-        found = q.all_kpis(session)
-        measure_ids = [measure.id for _, measure in found]
-        actuals = rows.figures_by_measure((row.measure_id, row.fy_start_year, row.quarter, row.value) for row in figures_q.measure_rows(session, measure_ids))
-        profiled = rows.figures_by_measure(figures_q.measure_targets(session, measure_ids))
-        forecasts = rows.figures_by_measure(figures_q.measure_forecasts(session, measure_ids))
-        links = _links(session, [kpi.id for kpi, _ in found])
-        lines = []
-        for kpi, measure in found:
-            fields = rows.measure_fields(measure)
-            try:
-                figures: QuarterFigures | None = quarter_figures(
-                    MeasureRule.from_measure(fields), quarter, actuals[measure.id], profiled[measure.id], forecasts=forecasts[measure.id]
-                )
-                problem = None
-            except ValueError as exc:
-                figures, problem = None, str(exc)
-            lines.append(KpiLine(kpi.code, fields.name, kpi.service, fields.owner, fields.unit, links[kpi.id], figures, problem))
-    lines.sort(key=lambda line: natural_key(line.code))
+        lines = register_lines(session, quarter)
     return quarter, lines
+
+
+def register_lines(session: Session, quarter: Quarter) -> list[KpiLine]:
+    """Every KPI in code order with its figures, actual as entered and commentary for `quarter`, in the caller's session."""
+    found = q.all_kpis(session)
+    measure_ids = [measure.id for _, measure in found]
+    entered: defaultdict[int, dict[Quarter, t.MeasureValue]] = defaultdict(dict)
+    for row in figures_q.measure_rows(session, measure_ids):
+        entered[row.measure_id][Quarter(row.fy_start_year, row.quarter)] = row
+    profiled = rows.figures_by_measure(figures_q.measure_targets(session, measure_ids))
+    forecasts = rows.figures_by_measure(figures_q.measure_forecasts(session, measure_ids))
+    links = _links(session, [kpi.id for kpi, _ in found])
+    comments = {c.kpi_id: _comment(c) for c in q.commentary_of(session, [kpi.id for kpi, _ in found])
+                if (c.fy_start_year, c.quarter) == (quarter.fy_start_year, quarter.quarter)}
+    lines = []
+    for kpi, measure in found:
+        fields = rows.measure_fields(measure)
+        actuals = {when: row.value for when, row in entered[measure.id].items()}
+        try:
+            figures: QuarterFigures | None = quarter_figures(
+                MeasureRule.from_measure(fields), quarter, actuals, profiled[measure.id], forecasts=forecasts[measure.id]
+            )
+            problem = None
+        except ValueError as exc:
+            figures, problem = None, str(exc)
+        entry = entered[measure.id].get(quarter)
+        lines.append(KpiLine(
+            kpi.code, fields.name, kpi.service, fields.owner, fields.unit, links[kpi.id], figures, problem,
+            measure=MeasureItem(id=measure.id, version=measure.version, fields=fields, parent_kind="kpi", parent_code=kpi.code),
+            entry=None if entry is None else rows.actual(entry), comment=comments.get(kpi.id),
+        ))
+    lines.sort(key=lambda line: natural_key(line.code))
+    return lines
 
 
 def kpi_detail(db: Database, code: str) -> KpiDetail:
@@ -163,6 +187,7 @@ def kpi_detail(db: Database, code: str) -> KpiDetail:
         forecasts = rows.figures_by_measure(figures_q.measure_forecasts(session, [measure.id]))[measure.id]
         comments = {Quarter(c.fy_start_year, c.quarter): _comment(c) for c in q.commentary_of(session, [kpi.id])}
         ambitions = _links(session, [kpi.id])[kpi.id]
+        published = set(q.published_quarters(session))
     known = [*values, *profiled, *forecasts, *comments]
     last = max([latest, *known])
     first = min(known) if known else last
@@ -174,6 +199,7 @@ def kpi_detail(db: Database, code: str) -> KpiDetail:
                 quarter_figures(rule, quarter, actuals, profiled, forecasts=forecasts),
                 None if quarter not in values else rows.actual(values[quarter]),
                 comments.get(quarter),
+                quarter in published,
             )
             for quarter in reversed(list(Quarter.range(first, last)))
         )
@@ -182,6 +208,15 @@ def kpi_detail(db: Database, code: str) -> KpiDetail:
     except ValueError as exc:
         quarters, trend, problem = (), MeasureTrend(measure=item, points=()), str(exc)
     return KpiDetail(kpi.code, kpi.version, kpi.service, ambitions, item, quarters, trend, problem)
+
+
+def as_sheet(measure: MeasureItem, entry: ActualEntry | None, figures: QuarterFigures, published: bool) -> SheetMeasure:
+    """A KPI's quarter as the actual dialog edits it: what publishing the quarter leaves open is `domain.publishing`'s rule."""
+    return SheetMeasure(
+        measure=measure, entry=entry, figures=figures, profiled_target=None, trend=(),
+        editable=actual_may_change(published, None if entry is None else entry.provisional),
+        forecast_editable=forecast_may_change(published),
+    )
 
 
 def _links(session: Session, kpi_ids: list[int]) -> defaultdict[int, tuple[tuple[str, str], ...]]:
@@ -290,12 +325,12 @@ def delete_kpi(db: Database, code: str, *, expected_version: int, actor: str) ->
 
 
 def _frozen(session: Session, quarter: Quarter) -> bool:
-    """Whether the KPI figures of `quarter` are frozen: never yet; publishing KPI quarters (the review pass) decides it here."""
-    return False
+    """Whether the KPI figures of `quarter` are frozen: its KPIs are published (`services.kpi_quarters`)."""
+    return q.is_quarter_published(session, quarter)
 
 
 def _refusal(code: str, quarter: Quarter) -> Exception:
-    return InvalidInput([Problem("", "quarter", str(quarter), f"KPI {code}'s figures for {quarter} are published and frozen")])
+    return InvalidInput([Problem("", "quarter", str(quarter), f"KPI {code}'s figures for {quarter} are published and frozen: re-open the {quarter} KPIs first")])
 
 
 def set_kpi_actual(
@@ -345,7 +380,7 @@ def set_kpi_commentary(
         require(session, actor, Action.EDIT_KPIS)
         kpi, _ = _kpi(session, code)
         key = f"{kpi.code}@{quarter}"
-        if _frozen(session, quarter):
+        if _frozen(session, quarter):  # a review's own text freezes as a whole, so commentary has no provisional state
             raise _refusal(kpi.code, quarter)
         row = q.commentary_row(session, kpi.id, quarter)
         if expected_version is None and row is not None:

@@ -96,6 +96,7 @@ _BENCHMARK = _field_names(doc.BenchmarkFields)
 _KPI = (*_MEASURE, "service")
 # The entities of a KPI's parts, each a key like "K1@2025/26 Q1" (quarterly) or "K1/A3" (ambition link).
 KPI_ENTITIES = ("kpi", "kpi_ambition_link", "kpi_target", "kpi_actual", "kpi_forecast", "kpi_benchmark", "kpi_commentary")
+_KPI_QUARTER = _field_names(doc.KpiQuarter)
 
 
 def _scalars(record: BaseModel, fields: tuple[str, ...], **extra: object) -> Values:
@@ -204,7 +205,8 @@ def diff_documents(old: doc.Document, new: doc.Document) -> list[Change]:
 
     The portfolio, then ambitions (natural code order, each followed by its
     priorities), then KPIs (natural code order, each followed by its
-    ambition links, targets, actuals, forecasts and commentary), then projects in natural code order. Within a project: its
+    ambition links, targets, actuals, forecasts and commentary), then the
+    KPI quarters' publishing (by quarter), then projects in natural code order. Within a project: its
     own fields (and primary ambition), ambition links, the Benefits Review
     Plan, outputs, outcomes, benefits, measures, output and outcome links,
     targets, actuals, year-end forecasts (by measure, then quarter),
@@ -215,6 +217,15 @@ def diff_documents(old: doc.Document, new: doc.Document) -> list[Change]:
     changes += _diff_ambitions(_by_code(old.ambitions), _by_code(new.ambitions))
     if old.kpis != new.kpis:
         changes += _diff_kpis(_by_code(old.kpis), _by_code(new.kpis))
+    if old.kpi_quarters != new.kpi_quarters:
+        # Only the quarters `new` lists: a file that leaves one out never un-publishes it.
+        listed = {q.quarter for q in new.kpi_quarters}
+        changes += _diff_keyed(
+            "kpi_quarter",
+            {str(q.quarter): _scalars(q, _KPI_QUARTER) for q in old.kpi_quarters if q.quarter in listed},
+            {str(q.quarter): _scalars(q, _KPI_QUARTER) for q in new.kpi_quarters},
+            key=lambda k: k, label="status", order=_chronological,
+        )
     old_projects, new_projects = _by_code(old.projects), _by_code(new.projects)
     for code, a, b in _pairs(old_projects, new_projects, _natural):
         if a is not None and b is not None:

@@ -59,6 +59,7 @@ def render_text(changes: list[Change], old: doc.Document, new: doc.Document) -> 
     section("Portfolio", [c for c in changes if c.entity == "portfolio"], _portfolio_line)
     section("Ambitions", [c for c in changes if c.entity in ("ambition", "priority")], _ambition_line)
     section("KPIs", [c for c in changes if c.entity in KPI_ENTITIES], lambda c: _kpi_line(c, names))
+    section("KPI quarters", [c for c in changes if c.entity == "kpi_quarter"], _kpi_quarter_line)
     whole = [c for c in changes if c.entity == "project" and c.kind != "changed"]
     section("Projects added", [c for c in whole if c.kind == "added"], whole_project)
     section("Projects removed", [c for c in whole if c.kind == "removed"], whole_project)
@@ -117,7 +118,7 @@ _PLAIN_FIELDS = frozenset(
     name
     for model in (doc.ProjectFields, doc.PlanFields, doc.OutputFields, doc.OutcomeFields, doc.BenefitFields,
                   doc.MeasureFields, doc.ReviewFields, doc.AmbitionFields, doc.PriorityFields, doc.PortfolioFields,
-                  doc.RiskFields)
+                  doc.RiskFields, doc.KpiQuarter)
     for name, info in model.model_fields.items()
     if _is_plain(info.annotation)
 ) | {"code", "primary_ambition", "parent"}
@@ -189,6 +190,13 @@ def _kpi_line(change: Change, names: _Names) -> str:
     if change.field == "name":
         return f"KPI {change.key} {_field_change('name', change)}"
     return f"KPI {change.key} {_quote(names.kpi(change.key))} {_field_change(change.field or '', change)}"
+
+
+def _kpi_quarter_line(change: Change) -> str:
+    """Whether a quarter's KPIs are published: "2025/26 Q1 published", or one field of it."""
+    if change.kind == "changed":
+        return f"{change.key} KPIs {_field_change(change.field or '', change)}"
+    return f"{change.key} KPIs {_show('status', _whole(change))}"
 
 
 def _project_line(change: Change, names: _Names) -> str:

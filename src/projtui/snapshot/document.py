@@ -15,7 +15,7 @@ import datetime as dt
 
 from pydantic import Field, model_validator
 
-from projtui.domain.enums import Direction
+from projtui.domain.enums import Direction, ReviewStatus
 from projtui.domain.records import (
     NO_TARGET_FOR_NONE,
     AmbitionFields,
@@ -144,6 +144,20 @@ class Kpi(Measure):
     commentary: dict[QuarterLabel, Text] = Field(default_factory=dict)
 
 
+class KpiQuarter(Strict):
+    """Whether a quarter's corporate KPIs are published, as a whole (issue 13; optional in version 2).
+
+    Like a review's status: a published quarter's KPI figures are frozen,
+    and an import may not change them without `--reopen`. An import never
+    un-publishes a quarter it does not list.
+    """
+
+    quarter: QuarterLabel
+    status: ReviewStatus = ReviewStatus.DRAFT
+    published_by: Short | None = None
+    published_on: dt.date | None = None
+
+
 class Document(Strict):
     schema_version: int = SCHEMA_VERSION
     exported_at: dt.datetime | None = None
@@ -151,3 +165,4 @@ class Document(Strict):
     ambitions: list[Ambition] = Field(default_factory=list)
     projects: list[Project] = Field(default_factory=list)
     kpis: list[Kpi] = Field(default_factory=list)  # since schema version 2; written before the projects
+    kpi_quarters: list[KpiQuarter] = Field(default_factory=list)  # since schema version 2, optional; after the KPIs

@@ -101,6 +101,7 @@ def _check_references(document: Document, data: dict, ambitions: set[str] | froz
         _links(report, (*at, "ambitions"), kpi.ambitions, ambitions, "ambition")
         _quarters_distinct(report, kpi, data["kpis"][i], at)
         _one_benchmark_per_year_and_source(report, kpi, at)
+    _one_per_quarter(report, document.kpi_quarters, data, ("kpi_quarters",), "KPI quarter")
     for i, project in enumerate(document.projects):
         at: Loc = ("projects", i)
         raw = data["projects"][i]
@@ -115,7 +116,7 @@ def _check_references(document: Document, data: dict, ambitions: set[str] | froz
             _links(report, (*at, "outputs", j, "outcomes"), output.outcomes, outcome_codes, "outcome")
         for j, outcome in enumerate(project.outcomes):
             _links(report, (*at, "outcomes", j, "benefits"), outcome.benefits, benefit_codes, "benefit")
-        _one_review_per_quarter(report, project, raw, at)
+        _one_per_quarter(report, project.reviews, raw, (*at, "reviews"), "review")
         for loc, measure in _measures(project, at):
             _quarters_distinct(report, measure, _raw(raw, loc[len(at) :]), loc)
             _one_benchmark_per_year_and_source(report, measure, loc)
@@ -142,13 +143,14 @@ def _links(report: Report, at: Loc, codes: list[str], known: set[str] | frozense
         seen.add(code)
 
 
-def _one_review_per_quarter(report: Report, project: Project, raw: dict, at: Loc) -> None:
+def _one_per_quarter(report: Report, records: list, raw: dict, at: Loc, what: str) -> None:
+    """A project's reviews, or the KPI quarters: one a quarter (`at` ends with the list's key in `raw`)."""
     seen = set()
-    for j, review in enumerate(project.reviews):
-        if review.quarter in seen:
-            written = raw["reviews"][j]["quarter"]  # as the user wrote it, perhaps "FY24/25 Q1"
-            report.add((*at, "reviews", j, "quarter"), written, f"duplicate review for {review.quarter}")
-        seen.add(review.quarter)
+    for j, record in enumerate(records):
+        if record.quarter in seen:
+            written = raw[at[-1]][j]["quarter"]  # as the user wrote it, perhaps "FY24/25 Q1"
+            report.add((*at, j, "quarter"), written, f"duplicate {what} for {record.quarter}")
+        seen.add(record.quarter)
 
 
 def _one_benchmark_per_year_and_source(report: Report, measure: Measure, at: Loc) -> None:

@@ -57,6 +57,7 @@ _CANONICAL_ORDER: dict[tuple[type[BaseModel], str], Callable[[list], list]] = {
     (doc.Kpi, "ambitions"): _primary_then_by_code,
     (doc.Kpi, "provisional"): sorted,
     (doc.Kpi, "benchmarks"): lambda benchmarks: sorted(benchmarks, key=lambda b: (b.period, b.source)),
+    (doc.Document, "kpi_quarters"): lambda quarters: sorted(quarters, key=lambda q: q.quarter),
 }
 
 # Flags added to version 2 after files were written: left out while false, so those files export unchanged.

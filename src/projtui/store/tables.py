@@ -229,6 +229,23 @@ class KpiCommentary(Versioned, QuarterKeyed, table=True):
     updated_at: dt.datetime = Field(default_factory=utcnow, sa_column=_timestamp())
 
 
+class KpiQuarter(Versioned, QuarterKeyed, table=True):
+    """A quarter's corporate KPIs, published as a whole (issue 13): who and when (no row, or a draft: not published).
+
+    Publishing freezes the quarter's KPI actuals (but a provisional one),
+    forecasts and commentary (`services.kpi_publishing`, `domain.publishing`).
+    """
+
+    __tablename__ = "kpi_quarter"
+    __table_args__ = (UniqueConstraint("fy_start_year", "quarter"),)
+    id: int | None = Field(default=None, primary_key=True)  # what optimistic locking keys on
+    fy_start_year: int
+    quarter: int
+    status: str = Field(default="draft", sa_type=ENUM)
+    published_by: str | None = Field(default=None, sa_type=String(120))
+    published_on: dt.date | None = None
+
+
 class Measure(Versioned, table=True):
     __tablename__ = "measure"
     __table_args__ = (

@@ -1,4 +1,4 @@
-"""The KPI service's statements: a KPI with its measure row, its ambition links and its commentary.
+"""The KPI service's statements: a KPI with its measure row, its ambition links, its commentary, and published quarters.
 
 A KPI's figures are its measure's (`measure.kpi_id`), so its actuals,
 profiled targets and forecasts are read and written by `store.queries.reviews`
@@ -12,6 +12,7 @@ from collections.abc import Collection, Sequence
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
+from projtui.domain.enums import ReviewStatus
 from projtui.domain.quarter import Quarter
 from projtui.store import tables as t
 
@@ -24,6 +25,10 @@ __all__ = [
     "commentary_row",
     "delete_kpi",
     "kpi",
+    "kpi_quarter_row",
+    "add_kpi_quarter",
+    "is_quarter_published",
+    "published_quarters",
     "replace_links",
     "update_measure",
 ]
@@ -98,3 +103,32 @@ def replace_links(session: Session, kpi_id: int, ambition_ids: list[int]) -> Non
 def delete_kpi(session: Session, kpi_id: int) -> None:
     """Remove the KPI; its measure, figures, links and commentary go with it (ON DELETE CASCADE)."""
     session.execute(delete(t.Kpi).where(t.Kpi.id == kpi_id))
+
+
+def kpi_quarter_row(session: Session, quarter: Quarter) -> t.KpiQuarter | None:
+    """Whether and by whom the quarter's KPIs were published (None: never)."""
+    return session.scalars(
+        select(t.KpiQuarter).where(t.KpiQuarter.fy_start_year == quarter.fy_start_year, t.KpiQuarter.quarter == quarter.quarter)
+        .execution_options(populate_existing=True)
+    ).first()
+
+
+def add_kpi_quarter(session: Session, quarter: Quarter, values: dict) -> t.KpiQuarter:
+    row = t.KpiQuarter(fy_start_year=quarter.fy_start_year, quarter=quarter.quarter, **values)
+    session.add(row)
+    session.flush()
+    return row
+
+
+def published_quarters(session: Session) -> list[Quarter]:
+    """The quarters whose KPIs are published now."""
+    found = session.execute(
+        select(t.KpiQuarter.fy_start_year, t.KpiQuarter.quarter).where(t.KpiQuarter.status == ReviewStatus.PUBLISHED.value)
+    )
+    return [Quarter(year, number) for year, number in found]
+
+
+def is_quarter_published(session: Session, quarter: Quarter) -> bool:
+    """Whether the quarter's KPI figures are frozen."""
+    row = kpi_quarter_row(session, quarter)
+    return row is not None and row.status == ReviewStatus.PUBLISHED.value

@@ -26,7 +26,9 @@ __all__ = [
     "kpi_actuals_kept",
     "kpi_ids",
     "kpi_measures",
+    "kpi_quarters",
     "replace_kpi",
+    "replace_kpi_quarter",
     "actuals_with_measure_codes",
     "benchmarks",
     "forecasts",
@@ -236,6 +238,21 @@ def delete_project_contents(session: Session, project_id: int) -> None:
     # Measures, values, targets and item links go with their parents (ON DELETE CASCADE).
     for table in (t.ProjectAmbition, t.BenefitsReviewPlan, t.QuarterlyReview, t.Measure, t.Output, t.Outcome, t.Benefit, t.Risk):
         session.execute(delete(table).where(table.project_id == project_id))
+
+
+def kpi_quarters(session: Session) -> Sequence[t.KpiQuarter]:
+    """Every quarter whose KPIs were ever published (now published, or re-opened), in no particular order."""
+    return session.scalars(select(t.KpiQuarter)).all()
+
+
+def replace_kpi_quarter(session: Session, quarter: Quarter, values: dict) -> None:
+    """Set whether the quarter's KPIs are published, and by whom and when (a new row if there is none)."""
+    where = (t.KpiQuarter.fy_start_year == quarter.fy_start_year, t.KpiQuarter.quarter == quarter.quarter)
+    if session.scalar(select(t.KpiQuarter.id).where(*where)) is None:
+        session.add(t.KpiQuarter(fy_start_year=quarter.fy_start_year, quarter=quarter.quarter, **values))
+        session.flush()
+    else:
+        session.execute(update(t.KpiQuarter).where(*where).values(**values, version=t.KpiQuarter.version + 1))
 
 
 def kpi_ids(session: Session) -> dict[str, int]:

@@ -32,7 +32,7 @@ from projtui.domain.quarter import FinancialYear, Quarter
 from projtui.domain.records import CommentaryFields
 from projtui.services import kpis
 from projtui.services.plans.benchmarks import benchmarks_of
-from projtui.services.reviews.models import SheetMeasure
+from projtui.services.reviews.models import ActualEntry
 from projtui.snapshot.document import Kpi as KpiRecord
 from projtui.ui.acting import Acting
 from projtui.ui.screens.actual_dialog import ActualEntered, ActualScreen
@@ -67,15 +67,15 @@ def status_text(figures: QuarterFigures | None, styles: dict[Any, Any]) -> Text:
     return Text(f"{rated.symbol} {STATUS_WORDS.get(rated, rated.label)}", style=styles.get(rated.rag, ""))
 
 
-def _actual(figures: QuarterFigures | None) -> Text:
+def actual_text(figures: QuarterFigures | None) -> Text:
     return Text("—", style="dim") if figures is None or figures.actual is None else Text(format_number(figures.actual))
 
 
-def _target(figures: QuarterFigures | None) -> Text:
+def target_text(figures: QuarterFigures | None) -> Text:
     return Text("—", style="dim") if figures is None or figures.target is None else Text(format_band(figures.target, figures.target_max))
 
 
-def _travel(figures: QuarterFigures | None) -> Text:
+def travel_text(figures: QuarterFigures | None) -> Text:
     return Text("") if figures is None else Text(f"{figures.travel_vs_previous.symbol} {figures.travel_vs_previous.label}")
 
 
@@ -185,7 +185,7 @@ class KpiRegisterScreen(Acting, WorkerFailures, Screen[None]):
             for line in groups[code, title]:
                 table.add_row(
                     Text(line.code), Text(clip(line.name, 34)), Text(clip(line.service or "", 20)), Text(clip(line.owner or "", 18)),
-                    _actual(line.figures), _target(line.figures), status_text(line.figures, styles), _travel(line.figures),
+                    actual_text(line.figures), target_text(line.figures), status_text(line.figures, styles), travel_text(line.figures),
                     key=line.code,
                 )
         summary = Text(" ")
@@ -268,6 +268,28 @@ def kpi_form(db: Any, actor: str, detail: kpis.KpiDetail | None) -> FormScreen:
     )
 
 
+def write_entry(
+    db: Any, actor: str, code: str, quarter: Quarter, entry: ActualEntry | None, seen: float | None, entered: ActualEntered
+) -> None:
+    """Save what the actual dialog gave back for a KPI's quarter: the actual when it changed, then the forecast (unchanged, not written)."""
+    fields = entered.fields
+    if entry is None or (entry.value, entry.provisional, entry.note) != (fields.value, fields.provisional, fields.note):
+        kpis.set_kpi_actual(
+            db, code, quarter, fields.value, provisional=fields.provisional, note=fields.note,
+            expected_version=None if entry is None else entry.version, actor=actor,
+        )
+    kpis.set_kpi_forecast(db, code, quarter, entered.forecast, seen=seen, actor=actor)
+
+
+def commentary_form(db: Any, actor: str, code: str, quarter: Quarter, comment: kpis.KpiComment | None) -> FormScreen:
+    """The one-field form over a KPI's commentary on a quarter; dismissed with True once saved."""
+    return FormScreen(
+        title=f"Commentary on {code} for {quarter}", model=CommentaryFields, fields=COMMENTARY_FIELDS,
+        values={"text": comment.text if comment else None}, version=comment.version if comment else None, id="kpi-commentary-form",
+        save=lambda fields, version: kpis.set_kpi_commentary(db, code, quarter, fields.text, expected_version=version, actor=actor) or True,
+    )
+
+
 class KpiScreen(Acting, WorkerFailures, Screen[None]):
     """One KPI: its definition, its quarters newest first, and its trend against the target line."""
 
@@ -276,6 +298,7 @@ class KpiScreen(Acting, WorkerFailures, Screen[None]):
     HELP_NOTES = (
         "Enter (or a) enters the highlighted quarter's actual and year-end forecast; c its commentary.",
         "Amber and red quarters need commentary: `projtui check` lists those without.",
+        "■ marks a quarter whose KPIs are published (review mode's KPI pass, K): its figures and commentary are frozen.",
     )
     BINDINGS: ClassVar = [
         Binding("escape", "back", "Back", tooltip="Back to the KPI register", id="kpi.back"),
@@ -352,13 +375,16 @@ class KpiScreen(Acting, WorkerFailures, Screen[None]):
         styles = rag_styles(self.app.theme_variables)
         for line in detail.quarters:
             figures = line.figures
-            actual = _actual(figures)
+            actual = actual_text(figures)
             if line.entry is not None and line.entry.provisional:
                 actual.append(" p", style="dim")
             forecast = Text("—", style="dim") if figures.year_end_forecast is None else Text(format_number(figures.year_end_forecast))
             comment = Text(clip(" ".join(line.comment.text.split()), 60)) if line.comment else Text("")
+            quarter = Text(str(line.quarter))
+            if line.published:
+                quarter.append(" ■", style="dim")  # review mode's mark for published
             table.add_row(
-                Text(str(line.quarter)), _target(figures), actual, status_text(figures, styles), _travel(figures), forecast, comment,
+                quarter, target_text(figures), actual, status_text(figures, styles), travel_text(figures), forecast, comment,
                 key=str(line.quarter),
             )
         if table.row_count:
@@ -391,9 +417,11 @@ class KpiScreen(Acting, WorkerFailures, Screen[None]):
         if line is None or detail is None:
             self.notify("No quarter to enter.", markup=False)
             return
-        sheet_line = SheetMeasure(
-            measure=detail.measure, entry=line.entry, figures=line.figures, profiled_target=None, trend=(), editable=True,
-        )
+        sheet_line = kpis.as_sheet(detail.measure, line.entry, line.figures, line.published)
+        if not sheet_line.editable:
+            self.notify(f"The {line.quarter} KPIs are published: its actual is frozen. Re-open them in review mode's KPI pass (K).",
+                        title="Read-only", markup=False)
+            return
         self.app.hold_keys()  # type: ignore[attr-defined]  # a figure typed straight away is for the dialog
         self.app.push_screen(ActualScreen(sheet_line), lambda entered: self._entered(line, entered))
 
@@ -403,37 +431,23 @@ class KpiScreen(Acting, WorkerFailures, Screen[None]):
 
     @work(thread=True, exclusive=True, group="kpi-write", exit_on_error=False)
     def _save_actual(self, code: str, line: kpis.KpiQuarter, entered: ActualEntered) -> None:
-        fields = entered.fields
-
-        def write() -> None:
-            same = line.entry is not None and (line.entry.value, line.entry.provisional, line.entry.note) == (
-                fields.value, fields.provisional, fields.note,
-            )
-            if not same:
-                kpis.set_kpi_actual(
-                    self._db, code, line.quarter, fields.value, provisional=fields.provisional, note=fields.note,
-                    expected_version=line.entry.version if line.entry else None, actor=self._actor,
-                )
-            kpis.set_kpi_forecast(self._db, code, line.quarter, entered.forecast, seen=line.figures.year_end_forecast, actor=self._actor)
-
-        self._write(write, f"The {line.quarter} actual of {code} is saved.")
+        self._write(
+            lambda: write_entry(self._db, self._actor, code, line.quarter, line.entry, line.figures.year_end_forecast, entered),
+            f"The {line.quarter} actual of {code} is saved.",
+        )
 
     def action_commentary(self) -> None:
         line = self._line()
         if line is None:
             self.notify("No quarter to comment on.", markup=False)
             return
-        code, comment = self.code, line.comment
+        if line.published:
+            self.notify(f"The {line.quarter} KPIs are published: its commentary is frozen. Re-open them in review mode's KPI pass (K).",
+                        title="Read-only", markup=False)
+            return
         self.app.hold_keys()  # type: ignore[attr-defined]
         self.app.push_screen(
-            FormScreen(
-                title=f"Commentary on {code} for {line.quarter}", model=CommentaryFields, fields=COMMENTARY_FIELDS,
-                values={"text": comment.text if comment else None}, version=comment.version if comment else None, id="kpi-commentary-form",
-                save=lambda fields, version: kpis.set_kpi_commentary(
-                    self._db, code, line.quarter, fields.text, expected_version=version, actor=self._actor,
-                ) or True,
-            ),
-            lambda saved: self.load() if saved else None,
+            commentary_form(self._db, self._actor, self.code, line.quarter, line.comment), lambda saved: self.load() if saved else None,
         )
 
     def action_edit(self) -> None:

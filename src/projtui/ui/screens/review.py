@@ -58,6 +58,7 @@ from projtui.ui.acting import Acting
 from projtui.ui.screens.actual_dialog import ActualEntered, ActualScreen
 from projtui.ui.screens.confirm import ConfirmScreen
 from projtui.ui.screens.item_form import ReasonScreen
+from projtui.ui.screens.kpi_review import KpiReviewScreen
 from projtui.ui.screens.review_filter import ReviewFilterScreen
 from projtui.ui.widgets.acting_header import ActingHeader
 from projtui.ui.widgets.measures_table import MeasuresTable, forecast_line
@@ -139,6 +140,7 @@ class ReviewScreen(Acting, WorkerFailures, Screen[None]):
         Binding("delete", "clear_actual", "Clear actual", id="review.clear_actual", show=False),
         Binding("m", "focus_measures", "Measures", id="review.measures", show=False),
         Binding("f5,ctrl+r", "reload", "Reload", id="review.reload", show=False),
+        Binding("K", "kpis", "KPIs", id="review.kpis", show=False, tooltip="The quarter's KPI pass: enter, explain and publish the KPIs"),
     ]
 
     quarter: var[Quarter | None] = var(None, init=False)
@@ -738,6 +740,13 @@ class ReviewScreen(Acting, WorkerFailures, Screen[None]):
             code, lambda: reviews.clear_actual(self._db, code, measure_code, quarter, expected_version=version, actor=self._actor),
             failed=f"{measure_code} not cleared", done=(f"{measure_code}: the {quarter} actual is cleared.", "Actual cleared"),
         )
+
+    # -- the KPI pass ---------------------------------------------------------------------------------
+
+    def action_kpis(self) -> None:
+        """The same quarter's corporate KPIs (ui/screens/kpi_review.py); the project's changes are saved first."""
+        self._save_if_changed()
+        self.app.push_screen(KpiReviewScreen(self.quarter))
 
     # -- leaving --------------------------------------------------------------------------------------
 

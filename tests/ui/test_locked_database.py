@@ -1,5 +1,8 @@
 """Issue 12: a TUI save that meets a locked database waits, says so beside the form, and keeps what was typed.
 
+Review mode's form and actual dialog, and the forms every other screen
+opens (a plan's outcome here).
+
 Another connection holds SQLite's write lock (BEGIN IMMEDIATE), as a long
 import does. The save waits rather than failing, and goes in once the lock
 is free; a save that waits out the whole busy timeout says so and keeps the
@@ -13,15 +16,27 @@ import sqlite3
 from collections.abc import Callable
 
 from sqlalchemy import event
-from support import open_review, review_app, settle
-from textual.widgets import Static, TextArea
+from support import (
+    build_portfolio,
+    go_to,
+    make_app,
+    open_review,
+    review_app,
+    settle,
+    type_into,
+)
+from textual.widgets import Input, Static, TextArea
 
 from projtui.domain.enums import Rag
 from projtui.domain.quarter import Quarter
-from projtui.services import reviews
+from projtui.services import plans, reviews
 from projtui.store.database import Database
+from projtui.ui.screens.actual_dialog import ActualScreen
+from projtui.ui.screens.item_form import FormScreen
+from projtui.ui.widgets.benefits_map import Ref
 
 NEXT = Quarter(2026, 3)  # no reviews yet in the sample: drafts are made here
+PLAN_SIZE = (120, 40)
 
 
 def _status(screen) -> str:
@@ -102,3 +117,84 @@ async def test_a_database_that_refuses_writes_is_shown_beside_the_form_and_the_a
         assert "not saved" in _status(screen).lower() and "readonly database" in _status(screen)
         assert screen.query_one("#rv-commentary", TextArea).text == "Supplier late"
         assert pilot.app.is_running and pilot.app.screen is screen
+
+
+async def test_an_actual_whose_save_times_out_comes_back_in_its_dialog_as_typed(sample_db, monkeypatch):
+    monkeypatch.setattr("projtui.store.database.SQLITE_BUSY_TIMEOUT_MS", 1_000)
+    db = Database(sample_db.url)
+    async with review_app(db).run_test(size=(120, 40)) as pilot:
+        screen = await open_review(pilot, NEXT)
+        await pilot.press("m", "enter")
+        await pilot.pause()
+        await pilot.press(*"11.5p")
+        pilot.app.screen.query_one("#actual-note", Input).focus()
+        await pilot.press(*"first count")
+        first = pilot.app.screen
+        holder = _hold_write_lock(db)
+        try:
+            await pilot.press("enter")
+            # The dialog closes to save, the save gives up after the busy timeout, and the dialog comes back.
+            await _until(pilot, lambda: isinstance(pilot.app.screen, ActualScreen) and pilot.app.screen is not first)
+        finally:
+            holder.execute("rollback")
+            holder.close()
+        await settle(pilot)
+        dialog = pilot.app.screen
+        assert isinstance(dialog, ActualScreen)
+        assert dialog.query_one("#actual-value", Input).value == "11.5"
+        assert dialog.query_one("#actual-note", Input).value == "first count"
+        assert "M1 not saved: " in str(dialog.query_one("#actual-error", Static).render())
+        assert dialog.unsaved_changes() is not None  # Esc asks before dropping it
+        await pilot.press("ctrl+s")  # the lock is free now
+        await settle(pilot)
+        assert pilot.app.screen is screen
+        entry = reviews.review_sheet(db, "SP-01", NEXT).measure("M1").entry
+        assert (entry.value, entry.provisional, entry.note) == (11.5, True, "first count")
+    db.dispose()
+
+
+async def test_a_plan_item_save_waits_for_a_locked_database_beside_the_form_then_saves(tmp_path):
+    db = build_portfolio(tmp_path / "p.db")
+    async with make_app(db).run_test(size=PLAN_SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("3")  # the Benefits Review Plan tab
+        await settle(pilot)
+        await go_to(pilot, Ref("outcome", next(o.id for o in plans.get_plan(db, "SP-01").outcomes if o.fields.code == "OC2")))
+        await pilot.press("enter")
+        await settle(pilot)
+        form = pilot.app.screen
+        assert isinstance(form, FormScreen)
+        await type_into(pilot, "owner", "Facilities")
+        holder = _hold_write_lock(db)
+        try:
+            await pilot.press("enter")
+            await _until(pilot, lambda: "waiting for another change to finish…" in str(form.query_one("#form-message", Static).render()))
+            assert form.query_one("#field-owner", Input).value == "Facilities"
+        finally:
+            holder.execute("rollback")
+            holder.close()
+        await settle(pilot)
+        assert plans.get_plan(db, "SP-01").outcomes[1].fields.owner == "Facilities"
+    db.dispose()
+
+
+async def test_a_plan_item_save_the_database_refuses_is_shown_beside_the_form(tmp_path):
+    db = build_portfolio(tmp_path / "p.db")
+    async with make_app(db).run_test(size=PLAN_SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("3")
+        await settle(pilot)
+        await go_to(pilot, Ref("outcome", next(o.id for o in plans.get_plan(db, "SP-01").outcomes if o.fields.code == "OC2")))
+        await pilot.press("enter")
+        await settle(pilot)
+        form = pilot.app.screen
+        await type_into(pilot, "owner", "Facilities")
+        db.dispose()
+        event.listen(db.engine, "connect", lambda connection, _record: connection.execute("PRAGMA query_only = ON"))
+        await pilot.press("enter")
+        await settle(pilot, failures=True)
+        assert pilot.app.screen is form and pilot.app.is_running
+        assert "Not saved: " in str(form.query_one("#form-message", Static).render())
+        assert "readonly database" in str(form.query_one("#form-message", Static).render())
+        assert form.query_one("#field-owner", Input).value == "Facilities"
+    db.dispose()

@@ -156,6 +156,7 @@ class ReviewScreen(Acting, WorkerFailures, Screen[None]):
         self._trend_for: tuple[str, str, Quarter] | None = None
         # After a conflict, "back to editing": (code, quarter, what the user opened, what they typed), merged into the sheet read next.
         self._merging: tuple[str, Quarter, ReviewFields, ReviewFields] | None = None
+        self._actual_in_flight: Callable[[str], None] | None = None  # an actual being saved: how to ask for it again
         self.filter = ReviewFilter()
         self.title = "Quarterly review"
 
@@ -655,6 +656,8 @@ class ReviewScreen(Acting, WorkerFailures, Screen[None]):
         if worker.group in ("review-write", "review-actual"):
             self._close_after_save = False  # not saved: the screen stays, and what was typed with it
             self._show_save_status(f"Not saved: {failure_text(worker.error)}")
+        if worker.group == "review-actual":
+            self._actual_again(f"Not saved: {failure_text(worker.error)}")
 
     def _after_write(self, code: str, *, force: bool = False) -> None:
         if self._close_after_save:
@@ -693,19 +696,26 @@ class ReviewScreen(Acting, WorkerFailures, Screen[None]):
             failed=f"{code} not re-opened", done=(f"The {quarter} review of {code} is a draft again.", "Re-opened"),
         )
 
-    def _write(self, code: str, write: Callable[[], object], *, failed: str, done: tuple[str, str]) -> None:
+    def _write(
+        self, code: str, write: Callable[[], object], *, failed: str, done: tuple[str, str], again: Callable[[str], None] | None = None
+    ) -> None:
         """Run one write (in the calling worker's thread), then read the sheet again.
 
-        Someone else's newer version shows both versions; a refusal says why under `failed`;
-        success is notified with `done` (message, title).
+        Someone else's newer version is read again, with a notice; a refusal says why under `failed`,
+        and `again(why)` (on the UI thread) gives the user back what they typed; success is notified
+        with `done` (message, title). A wait for another change is shown beside the form.
         """
         try:
-            write()
+            with told_when_waiting(lambda: self.app.call_from_thread(self._show_save_status, f"Saving {code}: {WAITING}", "")):
+                write()
         except ConflictError as exc:
             self.app.call_from_thread(self._conflict, code, exc)
             return
         except ProjtuiError as exc:
             self.app.call_from_thread(self._error, failed, exc)
+            self.app.call_from_thread(self._show_save_status, f"{failed}: {exc}")
+            if again is not None:
+                self.app.call_from_thread(again, f"{failed}: {exc}")
             return
         message, title = done
         self.notify(message, title=title, markup=False)
@@ -747,12 +757,23 @@ class ReviewScreen(Acting, WorkerFailures, Screen[None]):
         version = None if line.entry is None else line.entry.version
         seen = line.figures.year_end_forecast
 
+        self._ask_actual(line, code, quarter, version, seen)
+
+    def _ask_actual(
+        self, line: SheetMeasure, code: str, quarter: Quarter, version: int | None, seen: float | None,
+        typed: ActualEntered | None = None, why: str | None = None,
+    ) -> None:
+        """The actual dialog; after a save that failed, again with what was typed (`typed`) and why (`why`)."""
+
         def entered(result: ActualEntered | None) -> None:
+            self._actual_in_flight = None
             if result is not None:
                 self._save_if_changed()
+                # Kept until saved: should the save fail, the dialog comes back with these values.
+                self._actual_in_flight = lambda why: self._ask_actual(line, code, quarter, version, seen, result, why)
                 self.save_actual(code, line.code, quarter, result, version, seen)
 
-        self.app.push_screen(ActualScreen(line), entered)
+        self.app.push_screen(ActualScreen(line, typed, why), entered)
 
     @work(thread=True, exclusive=True, group="review-actual", exit_on_error=False)
     def save_actual(
@@ -771,7 +792,13 @@ class ReviewScreen(Acting, WorkerFailures, Screen[None]):
         saved = f"{measure_code}: {format_number(fields.value)} saved for {quarter}"
         if forecast != seen:
             saved += ", year-end forecast " + ("cleared" if forecast is None else format_number(forecast))
-        self._write(code, write, failed=f"{measure_code} not saved", done=(f"{saved}.", "Actual saved"))
+        self._write(code, write, failed=f"{measure_code} not saved", done=(f"{saved}.", "Actual saved"), again=self._actual_again)
+
+    def _actual_again(self, why: str) -> None:
+        """The actual's save failed: open its dialog again with what was typed, saying why."""
+        again, self._actual_in_flight = self._actual_in_flight, None
+        if again is not None:
+            again(why)
 
     def action_clear_actual(self) -> None:
         line = self._highlighted_measure()

@@ -13,7 +13,8 @@ error the screen shows beside the form too, never the end of the app.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 
 from sqlalchemy import event
 from support import (
@@ -52,10 +53,16 @@ async def _until(pilot, condition: Callable[[], bool]) -> None:
     raise AssertionError("the screen never got there")
 
 
-def _hold_write_lock(db: Database) -> sqlite3.Connection:
+@contextmanager
+def _write_locked(db: Database) -> Iterator[None]:
+    """Another connection holds the write lock (BEGIN IMMEDIATE) for the block, as a long import does."""
     holder = sqlite3.connect(db.sqlite_path, isolation_level=None)
     holder.execute("begin immediate")
-    return holder
+    try:
+        yield
+    finally:
+        holder.execute("rollback")
+        holder.close()
 
 
 async def _type_a_review(pilot, screen) -> None:
@@ -67,15 +74,11 @@ async def _type_a_review(pilot, screen) -> None:
 async def test_a_save_meeting_a_locked_database_waits_says_so_and_goes_in_once_free(sample_db):
     async with review_app(sample_db).run_test(size=(120, 40)) as pilot:
         screen = await open_review(pilot, NEXT)
-        holder = _hold_write_lock(sample_db)
-        try:
+        with _write_locked(sample_db):
             await _type_a_review(pilot, screen)
             await _until(pilot, lambda: "waiting for another change to finish…" in _status(screen))
             assert screen.query_one("#rv-commentary", TextArea).text == "Supplier late"  # what was typed stays
             assert screen.overall is Rag.AMBER
-        finally:
-            holder.execute("rollback")
-            holder.close()
         await settle(pilot)
         saved = reviews.get_review(sample_db, "SP-01", NEXT)
         assert (saved.rag, saved.fields.commentary) == (Rag.AMBER, "Supplier late")
@@ -88,13 +91,9 @@ async def test_a_save_that_waits_out_the_busy_timeout_says_so_and_keeps_the_valu
     db = Database(sample_db.url)  # its engine is made with the short timeout
     async with review_app(db).run_test(size=(120, 40)) as pilot:
         screen = await open_review(pilot, NEXT)
-        holder = _hold_write_lock(db)
-        try:
+        with _write_locked(db):
             await _type_a_review(pilot, screen)
             await _until(pilot, lambda: "not saved" in _status(screen))
-        finally:
-            holder.execute("rollback")
-            holder.close()
         await settle(pilot)
         assert "SP-01 not saved: " in _status(screen) and "held the database for over 1 s" in _status(screen)
         assert screen.query_one("#rv-commentary", TextArea).text == "Supplier late"
@@ -130,14 +129,10 @@ async def test_an_actual_whose_save_times_out_comes_back_in_its_dialog_as_typed(
         pilot.app.screen.query_one("#actual-note", Input).focus()
         await pilot.press(*"first count")
         first = pilot.app.screen
-        holder = _hold_write_lock(db)
-        try:
+        with _write_locked(db):
             await pilot.press("enter")
             # The dialog closes to save, the save gives up after the busy timeout, and the dialog comes back.
             await _until(pilot, lambda: isinstance(pilot.app.screen, ActualScreen) and pilot.app.screen is not first)
-        finally:
-            holder.execute("rollback")
-            holder.close()
         await settle(pilot)
         dialog = pilot.app.screen
         assert isinstance(dialog, ActualScreen)
@@ -165,14 +160,10 @@ async def test_a_plan_item_save_waits_for_a_locked_database_beside_the_form_then
         form = pilot.app.screen
         assert isinstance(form, FormScreen)
         await type_into(pilot, "owner", "Facilities")
-        holder = _hold_write_lock(db)
-        try:
+        with _write_locked(db):
             await pilot.press("enter")
             await _until(pilot, lambda: "waiting for another change to finish…" in str(form.query_one("#form-message", Static).render()))
             assert form.query_one("#field-owner", Input).value == "Facilities"
-        finally:
-            holder.execute("rollback")
-            holder.close()
         await settle(pilot)
         assert plans.get_plan(db, "SP-01").outcomes[1].fields.owner == "Facilities"
     db.dispose()

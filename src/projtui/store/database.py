@@ -32,9 +32,9 @@ if TYPE_CHECKING:
     from sqlalchemy.orm import Session, sessionmaker
 
 # How long a writer waits for another's write lock before giving up. An import writes all or
-# nothing, so it holds the lock for its whole write (about 2 s for 5,000 projects, see
-# benchmarks/concurrent_writes.py); a minute covers imports many times that, and the waiting
-# writer is told it is waiting (`domain/waiting.py`), so it waits rather than failing.
+# nothing, so it holds the lock for its whole write (about 2 s for 5,000 projects on a shared
+# 2-core machine; benchmarks/concurrent_writes.py measures the waits it causes); a minute covers
+# imports many times that, and the waiting writer is told so (`domain/waiting.py`) rather than failing.
 SQLITE_BUSY_TIMEOUT_MS = 60_000
 READ_ONLY = "projtui_read_only"  # the key in a writing session's `info` saying its database is read-only
 

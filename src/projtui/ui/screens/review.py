@@ -170,7 +170,9 @@ class ReviewScreen(Acting, WorkerFailures, Screen[None]):
             with VerticalScroll(id="rv-sheet"):
                 yield Static("", id="rv-title")
                 yield ReviewForm(id="rv-form")
-                yield Static("", id="rv-save-status")  # beside the form: waiting for another change, or why nothing was saved
+                status = Static("", id="rv-save-status")  # beside the form: waiting for another change, or why nothing was saved
+                status.display = False  # no line at all while there is nothing to say
+                yield status
                 yield Static("", id="rv-blockers")
                 yield Static("", id="rv-risks")
                 yield MeasuresTable(id="rv-measures")
@@ -592,7 +594,9 @@ class ReviewScreen(Acting, WorkerFailures, Screen[None]):
 
     def _show_save_status(self, message: str, style: str = "bold") -> None:
         """Beside the form: a save waiting for another change, or why it was not saved (empty: nothing to say)."""
-        self.query_one("#rv-save-status", Static).update(Text(message, style=style))
+        status = self.query_one("#rv-save-status", Static)
+        status.update(Text(message, style=style))
+        status.display = bool(message)
 
     def _review_conflict(
         self, code: str, quarter: Quarter, exc: ConflictError, original: ReviewFields, yours: ReviewFields, publish: bool

@@ -13,9 +13,13 @@ from conftest import run_cli
 from people import admins
 
 from projtui.domain.errors import InvalidInput
+from projtui.domain.quarter import Quarter
+from projtui.services import reviews
 from projtui.services.importing import import_snapshot
 from projtui.services.opening import open_portfolio
 from projtui.services.transfer import export_snapshot, load_sample, sample_text
+from projtui.snapshot.reader import read_document
+from projtui.snapshot.writer import dump_document
 
 # SP-01's first measure, M1: 12 in 2026/27 Q2, whose review is published (and not provisional).
 M1_Q2 = '"2026/27 Q1" = 12.0, "2026/27 Q2" = 12.0 }'
@@ -132,3 +136,27 @@ def test_the_cli_names_reopen_in_its_help_and_refuses_in_one_line_each(tmp_path)
     assert applied.returncode == 0, applied.stderr
     assert run_cli("export", "--db", db, "--no-timestamp").stdout == changed
     assert "--reopen REASON" in run_cli("import", "--help").stdout
+
+
+@pytest.mark.parametrize(("saved_to", "readings"), [("SP-02", 1), ("SP-01", 2)])
+def test_a_save_meanwhile_makes_the_import_compare_again_only_if_it_touches_what_the_file_names(portfolio, exported, saved_to, readings):
+    """The comparison is redone under the write lock (so nothing saved meanwhile is overwritten unseen) only when it must:
+    a colleague saving to a project the file does not name leaves it good, and the lock is held for the write alone."""
+    document = read_document(exported, source="x.toml")
+    sp01 = next(p for p in document.projects if p.code == "SP-01")
+    text = dump_document(document.model_copy(update={"projects": [sp01.model_copy(update={"name": "Renamed"})]}))
+    phases: list[str] = []
+
+    def progress(phase: str, done: int, total: int) -> None:
+        if done == 0:
+            phases.append(phase)
+        if phase == "Comparing with the database" and done == total and len(phases) == 2:  # once: before the write
+            reviews.save_review(portfolio, saved_to, Quarter(2026, 3), {"rag": "green"}, expected_version=None, actor="setup")
+
+    result = import_snapshot(portfolio, text, source="x.toml", actor="j.smith", progress=progress)
+    assert result.applied
+    assert sum(phase.startswith("Reading") for phase in phases) == readings
+    if saved_to == "SP-02":  # not the file's: their save stands
+        assert reviews.get_review(portfolio, saved_to, Quarter(2026, 3)).rag.value == "green"
+    else:  # SP-01 is the file's, whose project it states whole: their review goes, seen and counted, not unseen
+        assert result.summary["review"]["removed"] == 1

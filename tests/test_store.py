@@ -13,6 +13,7 @@ from sqlalchemy import text
 from test_snapshot_risks import as_version_1
 
 from projtui.domain.errors import BusyError, NotFoundError, SchemaError
+from projtui.domain.waiting import WAITING, told_when_waiting
 from projtui.services.importing import import_snapshot
 from projtui.services.opening import open_portfolio
 from projtui.services.transfer import export_snapshot, sample_text
@@ -159,17 +160,24 @@ def test_an_empty_database_gets_a_portfolio_only_when_asked(tmp_path):
     assert migrate.HEAD_REVISION in path.read_bytes().decode("latin-1")
 
 
-def test_a_writer_kept_waiting_too_long_is_told_so_in_words(tmp_path):
+def test_a_writer_kept_waiting_too_long_is_told_so_in_words(tmp_path, monkeypatch):
     path = tmp_path / "p.db"
+    monkeypatch.setattr("projtui.store.database.SQLITE_BUSY_TIMEOUT_MS", 1_000)  # a minute, as shipped
     db = open_portfolio(_url(path), create=True)
     holder = sqlite3.connect(path, isolation_level=None)
     holder.execute("begin immediate")  # a long import, say, mid-write
+    told: list[str] = []
     try:
-        with pytest.raises(BusyError, match=r"another change has held the database for over 5 s .*nothing was saved, try again"), db.transaction() as session:
+        with (
+            pytest.raises(BusyError, match=r"another change has held the database for over 1 s .*nothing was saved, try again"),
+            told_when_waiting(lambda: told.append(WAITING)),
+            db.transaction() as session,
+        ):
             session.execute(text("insert into setting (key, value) values ('x', '1')"))
     finally:
         holder.execute("rollback")
         holder.close()
+    assert told == [WAITING]  # while it waited, whoever listened was told, once
     with db.transaction() as session:  # and once it is free, the same write goes through
         session.execute(text("insert into setting (key, value) values ('x', '1')"))
     db.dispose()

@@ -15,6 +15,7 @@ from projtui.services import reviews
 from projtui.services.audit import history_page
 from projtui.ui.screens.actual_dialog import ActualScreen
 from projtui.ui.screens.confirm import ConfirmScreen
+from projtui.ui.screens.conflict import ConflictScreen
 from projtui.ui.screens.item_form import ReasonScreen
 from projtui.ui.screens.review import ReviewScreen
 from projtui.ui.screens.review_filter import ReviewFilterScreen
@@ -338,19 +339,73 @@ async def test_at_80_by_24_the_measures_figures_and_both_money_fields_stay_in_vi
         assert "Unit" in [str(column.label) for column in table.columns.values()]
 
 
-async def test_conflict_notifies_and_reloads(sample_db):
+async def _save_meeting_theirs(pilot, sample_db) -> ReviewScreen:
+    """Someone else saves SP-01's review (red, their commentary and next steps) while this screen shows none; then the user rates it green, types commentary and saves."""
+    screen = await open_review(pilot, NEXT)
+    reviews.save_review(
+        sample_db, "SP-01", NEXT, {"rag": "red", "commentary": "theirs", "next_steps": "their steps"}, expected_version=None, actor="other",
+    )
+    await pilot.press("g")
+    screen.query_one("#rv-commentary", TextArea).focus()
+    await pilot.press(*"mine", "ctrl+s")
+    await settle(pilot)
+    return screen
+
+
+async def test_a_second_save_of_the_same_review_shows_both_versions_field_by_field(sample_db):
     async with review_app(sample_db).run_test(size=(120, 40)) as pilot:
-        screen = await open_review(pilot, NEXT)
-        # Someone else saves SP-01's review while this screen still shows none.
-        reviews.save_review(sample_db, "SP-01", NEXT, {"rag": "red", "commentary": "theirs"}, expected_version=None, actor="other")
-        await pilot.press("g", "ctrl+s")
+        screen = await _save_meeting_theirs(pilot, sample_db)
+        conflict = pilot.app.screen
+        assert isinstance(conflict, ConflictScreen)
+        table = conflict.query_one("#conflict-table", DataTable)
+        rows = {key.value: [str(cell) for cell in table.get_row(key)] for key in table.rows}
+        assert rows == {
+            "rag": ["Overall RAG", "both", "● Green", "▲ Red"],
+            "commentary": ["Commentary", "both", "mine", "theirs"],
+            "next_steps": ["Next steps", "them", "—", "their steps"],
+        }
+        assert "someone else changed" in _text(screen, "#rv-save-status")
+        assert reviews.get_review(sample_db, "SP-01", NEXT).rag is Rag.RED  # nothing overwritten unasked
+
+
+async def test_back_to_editing_merges_theirs_into_what_was_typed_and_saves_over_it(sample_db):
+    async with review_app(sample_db).run_test(size=(120, 40)) as pilot:
+        screen = await _save_meeting_theirs(pilot, sample_db)
+        await pilot.press("b")
         await settle(pilot)
-        assert "Changed by someone else" in "\n".join(str(n.title) for n in pilot.app._notifications)
+        assert pilot.app.screen is screen
+        # Every field the user changed is as typed; the one only they changed is theirs.
+        assert screen.overall is Rag.GREEN
+        assert screen.query_one("#rv-commentary", TextArea).text == "mine"
+        assert screen.query_one("#rv-next-steps", TextArea).text == "their steps"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
         saved = reviews.get_review(sample_db, "SP-01", NEXT)
-        assert saved.rag is Rag.RED  # nothing overwritten
-        assert screen.sheet.review is not None and screen.sheet.review.version == saved.version
+        assert (saved.rag, saved.fields.commentary, saved.fields.next_steps) == (Rag.GREEN, "mine", "their steps")
+
+
+async def test_keep_theirs_shows_their_review_and_overwrite_saves_mine(sample_db):
+    async with review_app(sample_db).run_test(size=(120, 40)) as pilot:
+        screen = await _save_meeting_theirs(pilot, sample_db)
+        await pilot.press("t")
+        await settle(pilot)
         assert screen.overall is Rag.RED
         assert screen.query_one("#rv-commentary", TextArea).text == "theirs"
+        assert reviews.get_review(sample_db, "SP-01", NEXT).fields.commentary == "theirs"
+    async with review_app(sample_db).run_test(size=(120, 40)) as pilot:
+        await pilot.app.push_screen(ReviewScreen(NEXT))
+        await settle(pilot)
+        screen = pilot.app.screen
+        reviews.save_review(sample_db, "SP-01", NEXT, {"rag": "amber", "commentary": "theirs again"},
+                            expected_version=screen.sheet.review_version, actor="other")
+        screen.query_one("#rv-commentary", TextArea).focus()
+        await pilot.press("end", *" and mine", "ctrl+s")
+        await settle(pilot)
+        assert isinstance(pilot.app.screen, ConflictScreen)
+        await pilot.press("o")
+        await settle(pilot)
+        saved = reviews.get_review(sample_db, "SP-01", NEXT)
+        assert (saved.rag, saved.fields.commentary) == (Rag.RED, "theirs and mine")
 
 
 # -- filtering by ambition, lead and service ---------------------------------------------------

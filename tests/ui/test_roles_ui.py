@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
-
 from support import notifications, open_review, review_app, settle
 from textual.widgets import TextArea
 
@@ -27,28 +25,6 @@ async def test_a_viewers_save_is_refused_with_the_role_it_needs_and_the_app_runs
                 "or project lead on a project they lead, own or are named to edit") in notifications(pilot.app)
         assert screen.query_one("#rv-commentary", TextArea).text == "Supplier delay"  # kept, to try again
     assert reviews.get_review(sample_db, "SP-01", Q3) is None
-
-
-async def test_a_save_that_meets_a_locked_database_keeps_the_typed_words_and_goes_through_once_free(sample_db):
-    holder = sqlite3.connect(sample_db.sqlite_path, isolation_level=None)
-    holder.execute("begin immediate")  # a long import, say, mid-write
-    async with review_app(sample_db).run_test(size=(120, 40)) as pilot:
-        screen = await open_review(pilot, Q3)
-        await pilot.press("a")
-        screen.query_one("#rv-commentary", TextArea).text = "Supplier delay"
-        try:
-            await pilot.press("ctrl+s")
-            await settle(pilot)  # the worker waits out the busy timeout
-        finally:
-            holder.execute("rollback")
-            holder.close()
-        assert pilot.app.is_running and pilot.app.screen is screen
-        [(title, message)] = [n for n in notifications(pilot.app) if n[0] == "SP-01 not saved"]
-        assert "another change has held the database for over 5 s" in message and "nothing was saved" in message
-        assert screen.query_one("#rv-commentary", TextArea).text == "Supplier delay"
-        await pilot.press("ctrl+s")
-        await settle(pilot)
-    assert reviews.get_review(sample_db, "SP-01", Q3).fields.commentary == "Supplier delay"
 
 
 async def test_the_header_names_who_acts_and_says_read_only(sample_db, monkeypatch):

@@ -26,6 +26,7 @@ from projtui.cli.signals import exit_on_termination
 from projtui.cli.snapshots import diff, export_, import_
 from projtui.cli.team import team_app
 from projtui.cli.users import editor_app, user_app
+from projtui.domain.waiting import WAITING, told_when_waiting
 
 app = typer.Typer(
     add_completion=False,
@@ -112,4 +113,10 @@ def main(argv: list[str] | None = None) -> int:
         except typer.TyperException as exc:  # Click's usage errors, as vendored by Typer
             return fail(usage_message(exc), getattr(exc, "exit_code", 2))
 
-    return reporting_errors(run, args)
+    with told_when_waiting(_say_waiting):
+        return reporting_errors(run, args)
+
+
+def _say_waiting() -> None:
+    """Another change (a long import) holds the database: say why nothing seems to happen; the command goes on when it can."""
+    print(WAITING, file=sys.stderr, flush=True)

@@ -38,7 +38,7 @@ from projtui.snapshot.reader import read_document
 from projtui.store import tables as t
 from projtui.store.database import Database
 from projtui.store.queries import bulk, snapshot_rows
-from projtui.store.queries.audit import log_mark
+from projtui.store.queries.audit import log_mark, projects_written_since
 from projtui.store.queries.benchmarks import benchmark_values
 from projtui.store.queries.projects import ambition_ids
 
@@ -114,13 +114,24 @@ def _import(db: Database, incoming: Incoming, *, actor: str, dry_run: bool, reop
         return ImportResult(changes, applied=False, before=current, after=new)
     with db.transaction() as session:
         require(session, actor, Action.IMPORT)  # again: their role may have changed meanwhile
-        if log_mark(session) != mark:
-            # Someone saved in the meantime (every change is audited): read it all again under
-            # the lock, so nothing they did is overwritten unseen. Rare, so simple beats fast here.
+        if log_mark(session) != mark and _others_wrote_to(session, mark, new):
+            # Someone saved to what the import compares in the meantime (every change is audited):
+            # read it all again under the lock, so nothing they did is overwritten unseen. Saves to
+            # other projects (a colleague's actuals) leave the comparison good, and the lock short.
             new, current, changes = _compared(session, incoming, reopen, progress)
         if changes:
             _apply(session, current, new, changes, actor, reopen, progress)
     return ImportResult(changes, applied=bool(changes), before=current, after=new)
+
+
+def _others_wrote_to(session, mark: tuple[int, int | None], new: doc.Document) -> bool:
+    """Did anyone write, since `mark`, to a project the file names, or to anything not a project's (ambitions, KPIs)? Unsure is yes."""
+    written = projects_written_since(session, mark)
+    if written is None or None in written:
+        return True
+    codes = {project_id: code for project_id, code, _version in snapshot_rows.project_versions(session)}
+    named = {project.code for project in new.projects}
+    return any(codes.get(project_id) in named or project_id not in codes for project_id in written)
 
 
 @dataclass(frozen=True)

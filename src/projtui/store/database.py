@@ -22,6 +22,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from projtui.domain import waiting
 from projtui.domain.errors import BusyError, RefusedByDatabase
 from projtui.domain.formatting import without_password
 from projtui.store.errors import busy, refused
@@ -30,7 +31,11 @@ if TYPE_CHECKING:
     from sqlalchemy import Engine
     from sqlalchemy.orm import Session, sessionmaker
 
-SQLITE_BUSY_TIMEOUT_MS = 5_000
+# How long a writer waits for another's write lock before giving up. An import writes all or
+# nothing, so it holds the lock for its whole write (about 2 s for 5,000 projects on a shared
+# 2-core machine; benchmarks/concurrent_writes.py measures the waits it causes); a minute covers
+# imports many times that, and the waiting writer is told so (`domain/waiting.py`) rather than failing.
+SQLITE_BUSY_TIMEOUT_MS = 60_000
 READ_ONLY = "projtui_read_only"  # the key in a writing session's `info` saying its database is read-only
 
 # sqlite:///relative.db, sqlite:////absolute.db, sqlite+pysqlite:///...; no query string
@@ -95,12 +100,16 @@ class Database:
     def transaction(self) -> Iterator[Session]:
         """A session whose work commits together or not at all.
 
-        A writer that waited the whole busy timeout for another one gets a
+        On SQLite it takes the write lock first; while another writer holds
+        it, whoever listens (`domain.waiting.told_when_waiting`) is told this
+        one is waiting. A writer that waited the whole busy timeout gets a
         `BusyError` saying so, not the driver's "database is locked".
         """
         try:
             with self._connected()[2]() as session, session.begin():
                 session.info[READ_ONLY] = self.read_only
+                if self.is_sqlite:
+                    _take_write_lock(session)
                 yield session
         except Exception as exc:
             if busy(exc):
@@ -176,6 +185,20 @@ class Database:
             connection.close()
         if engine is not None:
             engine.dispose()
+
+
+def _take_write_lock(session: Session) -> None:
+    """Begin the transaction now (BEGIN IMMEDIATE, `_begin`), telling the listener if that waits more than a moment."""
+    tell = waiting.listener()  # asked here: the timer's thread has a context of its own
+    timer = threading.Timer(waiting.NOTICE_AFTER_S, tell) if tell is not None else None
+    if timer is not None:
+        timer.daemon = True
+        timer.start()
+    try:
+        session.connection()
+    finally:
+        if timer is not None:
+            timer.cancel()
 
 
 def _create_engine(url: str, *, sqlite: bool) -> Engine:

@@ -38,3 +38,16 @@ def log_mark(session: Session) -> tuple[int, int | None]:
     """
     count, newest = session.execute(select(func.count(), func.max(AuditLog.id)).select_from(AuditLog)).one()
     return count, newest
+
+
+def projects_written_since(session: Session, mark: tuple[int, int | None]) -> set[int | None] | None:
+    """The projects (ids; None for an entry about no project) the entries since `log_mark` gave `mark` are about.
+
+    None when that cannot be told: every entry since has an id above the
+    mark's newest unless a PostgreSQL writer committed out of id order, which
+    the count then shows.
+    """
+    count, newest = mark
+    since = session.scalars(select(AuditLog.project_id).where(AuditLog.id > (newest or 0))).all()
+    total = session.execute(select(func.count()).select_from(AuditLog)).scalar_one()
+    return set(since) if total - count == len(since) else None

@@ -40,13 +40,16 @@ class ActualScreen(Dialog[ActualEntered | None]):
         Binding("escape", "cancel", "Cancel", id="actual.cancel"),
     ]
 
-    def __init__(self, line: SheetMeasure) -> None:
+    def __init__(self, line: SheetMeasure, typed: ActualEntered | None = None, why: str | None = None) -> None:
+        """`typed` and `why`: what the user typed and why its save failed, when the dialog comes back after one."""
         super().__init__(classes="dialog-screen")
         self.line = line
+        self.typed = typed
+        self.why = why
 
     def compose(self) -> ComposeResult:
         line = self.line
-        actual = line.entry
+        actual = line.entry if self.typed is None else self.typed.fields
         with Vertical(classes="dialog", id="actual-dialog"):
             yield Static(
                 Text.assemble((f"{line.code} ", "bold"), line.name, (f" ({line.unit})" if line.unit else "", "dim"), f" — {line.quarter}"),
@@ -64,11 +67,12 @@ class ActualScreen(Dialog[ActualEntered | None]):
             yield Input(actual.note or "" if actual else "", id="actual-note")
             yield Static(self._forecast_label(), classes="actual-label")
             yield Input(
-                editable_number(figures.year_end_forecast), id="actual-forecast", placeholder="blank: none",
+                editable_number(figures.year_end_forecast if self.typed is None else self.typed.forecast),
+                id="actual-forecast", placeholder="blank: none",
                 disabled=not line.forecast_editable,
             )
             yield Static("", id="actual-forecast-error")
-            yield Static("", id="actual-error")
+            yield Static(Text(self.why or "", style="bold"), id="actual-error")
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Save (ctrl+s)", id="actual-save", variant="primary", compact=True, action="screen.save")
                 yield Button("Cancel (esc)", id="actual-cancel", compact=True)
@@ -87,9 +91,10 @@ class ActualScreen(Dialog[ActualEntered | None]):
 
     def on_mount(self) -> None:
         self.query_one("#actual-value", Input).focus()
-        self._as_opened = self._entered()
+        # Back after a failed save, what is typed is unsaved however it stands.
+        self._as_opened = self._entered() if self.typed is None else None
 
-    def _entered(self) -> tuple[str, bool, str, str]:
+    def _entered(self) -> tuple[str, bool, str, str] | None:
         return (
             self.query_one("#actual-value", Input).value,
             self.query_one("#actual-provisional", Checkbox).value,

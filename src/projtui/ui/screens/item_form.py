@@ -49,6 +49,7 @@ from projtui.domain.records import (
     PriorityFields,
     ProjectFields,
 )
+from projtui.domain.waiting import WAITING, told_when_waiting
 from projtui.services.plans import rated_against_changes
 from projtui.ui.screens.dialog import Dialog
 from projtui.ui.widgets.form import FieldSpec, ModelForm, choices_of
@@ -194,7 +195,9 @@ class FormScreen(Dialog[Any]):
     def _save(self, arguments: tuple) -> None:
         model = arguments[0]
         try:
-            result = self.save_function(*arguments)
+            # Another change (a long import) holding the database: the form says so, and the save goes on when it can.
+            with told_when_waiting(lambda: self.app.call_from_thread(self._message, f"Saving: {WAITING}", error=False)):
+                result = self.save_function(*arguments)
         except InvalidInput as exc:
             self.app.call_from_thread(self._refused, exc.problems)
         except ConflictError as exc:

@@ -40,6 +40,7 @@ from projtui.domain.formatting import clip, format_number, format_pounds, plural
 from projtui.domain.quarter import Quarter
 from projtui.domain.records import ReviewFields
 from projtui.domain.risks import DEFAULT_BANDS, needs_attention, score_caption
+from projtui.domain.waiting import WAITING, told_when_waiting
 from projtui.services import reviews
 from projtui.services.reviews.models import (
     MeasureTrend,
@@ -57,8 +58,10 @@ from projtui.services.risks import RiskRegister, risk_register
 from projtui.ui.acting import Acting
 from projtui.ui.screens.actual_dialog import ActualEntered, ActualScreen
 from projtui.ui.screens.confirm import ConfirmScreen
+from projtui.ui.screens.conflict import ConflictChoice, ConflictScreen
 from projtui.ui.screens.item_form import ReasonScreen
 from projtui.ui.screens.kpi_review import KpiReviewScreen
+from projtui.ui.screens.review_conflict import REVIEW_FIELDS, merged
 from projtui.ui.screens.review_filter import ReviewFilterScreen
 from projtui.ui.widgets.acting_header import ActingHeader
 from projtui.ui.widgets.measures_table import MeasuresTable, forecast_line
@@ -67,7 +70,7 @@ from projtui.ui.widgets.rag_history import RagHistory
 from projtui.ui.widgets.review_form import ReviewForm
 from projtui.ui.widgets.review_queue import ReviewQueue
 from projtui.ui.widgets.trend_chart import TrendChart
-from projtui.ui.worker_failures import WorkerFailures
+from projtui.ui.worker_failures import WorkerFailures, failure_text
 
 WIDE_FROM = 100  # columns: narrower, review.tcss stacks the aspect RAGs and the money fields two by two
 EDIT_ACTIONS = {"save", "publish"}  # r, a, g and t stay live on a published review, to say why nothing changes
@@ -153,6 +156,9 @@ class ReviewScreen(Acting, WorkerFailures, Screen[None]):
         self.sheet: ReviewSheet | None = None
         self._close_after_save = False
         self._trend_for: tuple[str, str, Quarter] | None = None
+        # After a conflict, "back to editing": (code, quarter, what the user opened, what they typed), merged into the sheet read next.
+        self._merging: tuple[str, Quarter, ReviewFields, ReviewFields] | None = None
+        self._actual_in_flight: Callable[[str], None] | None = None  # an actual being saved: how to ask for it again
         self.filter = ReviewFilter()
         self.title = "Quarterly review"
 
@@ -166,6 +172,9 @@ class ReviewScreen(Acting, WorkerFailures, Screen[None]):
             with VerticalScroll(id="rv-sheet"):
                 yield Static("", id="rv-title")
                 yield ReviewForm(id="rv-form")
+                status = Static("", id="rv-save-status")  # beside the form: waiting for another change, or why nothing was saved
+                status.display = False  # no line at all while there is nothing to say
+                yield status
                 yield Static("", id="rv-blockers")
                 yield Static("", id="rv-risks")
                 yield MeasuresTable(id="rv-measures")
@@ -373,7 +382,8 @@ class ReviewScreen(Acting, WorkerFailures, Screen[None]):
         if sheet.budget_pence is not None:
             title.append(f"  ·  Budget {format_pounds(sheet.budget_pence)}", style="dim")
         self.query_one("#rv-title", Static).update(title)
-        self.query_one(ReviewForm).load(sheet)
+        self.query_one(ReviewForm).load(sheet, self._merge_into(sheet))
+        self._show_save_status("")
         self._show_blockers()
         self._show_high_risks(register)
         self._fill_measures(sheet)
@@ -520,7 +530,7 @@ class ReviewScreen(Acting, WorkerFailures, Screen[None]):
             self.notify("; ".join(problems), title=f"{sheet.project_code} not saved", severity="error", markup=False)
             return False
         changed = sheet.review is None or fields != sheet.draft_fields()
-        self.save(sheet.project_code, sheet.quarter, fields if changed else None, sheet.review_version, publish)
+        self.save(sheet.project_code, sheet.quarter, fields if changed else None, sheet.review_version, publish, sheet.draft_fields())
         return True
 
     def action_save(self) -> None:
@@ -541,36 +551,99 @@ class ReviewScreen(Acting, WorkerFailures, Screen[None]):
         self._start_save(publish=True)
 
     @work(thread=True, exclusive=True, group="review-write", exit_on_error=False)
-    def save(self, code: str, quarter: Quarter, fields: ReviewFields | None, version: int | None, publish: bool) -> None:
-        """Save the draft (when ``fields`` is given), then publish it when asked."""
+    def save(
+        self, code: str, quarter: Quarter, fields: ReviewFields | None, version: int | None, publish: bool, original: ReviewFields
+    ) -> None:
+        """Save the draft (when ``fields`` is given), then publish it when asked; ``original`` is what the user opened."""
         db, actor = self._db, self._actor
         saved = False
+        self.app.call_from_thread(self._show_save_status, "")
         try:
-            if fields is not None:
-                record = reviews.save_review(db, code, quarter, fields, expected_version=version, actor=actor)
-                version, saved = record.version, True
-            if publish:
-                sheet = reviews.review_sheet(db, code, quarter)
-                if sheet.publish_blockers:
-                    self.app.call_from_thread(self._refused, code, sheet.publish_blockers)
-                    return
-                reviews.publish_review(db, code, quarter, expected_version=sheet.review_version or 0, actor=actor)
-                self.notify(f"The {quarter} review of {code} is published.", title="Published", markup=False)
-            elif fields is not None:
-                self.notify(f"Draft saved for {code}, {quarter}.", title="Saved", markup=False)
+            with told_when_waiting(lambda: self.app.call_from_thread(self._show_save_status, f"Saving {code}: {WAITING}", "")):
+                if fields is not None:
+                    record = reviews.save_review(db, code, quarter, fields, expected_version=version, actor=actor)
+                    version, saved = record.version, True
+                if publish:
+                    sheet = reviews.review_sheet(db, code, quarter)
+                    if sheet.publish_blockers:
+                        self.app.call_from_thread(self._refused, code, sheet.publish_blockers)
+                        return
+                    reviews.publish_review(db, code, quarter, expected_version=sheet.review_version or 0, actor=actor)
+                    self.notify(f"The {quarter} review of {code} is published.", title="Published", markup=False)
+                elif fields is not None:
+                    self.notify(f"Draft saved for {code}, {quarter}.", title="Saved", markup=False)
         except ConflictError as exc:
-            self.app.call_from_thread(self._conflict, code, exc)
+            if fields is None or saved:  # publishing what is saved: nothing typed is at stake, read theirs
+                self.app.call_from_thread(self._conflict, code, exc)
+            else:
+                self.app.call_from_thread(self._review_conflict, code, quarter, exc, original, fields, publish)
             return
         except ProjtuiError as exc:
-            self.app.call_from_thread(self._error, f"{code} not {'published' if saved or fields is None else 'saved'}", exc)
-            # Unsaved: what was typed stays on screen to try again (a busy database, a refused role).
+            failed = f"{code} not {'published' if saved or fields is None else 'saved'}"
+            self.app.call_from_thread(self._error, failed, exc)
+            # Unsaved: what was typed stays on screen to try again (a busy database, a refused role), and says why beside it.
             # A saved draft whose publishing failed is read again, to show it as saved.
-            self.app.call_from_thread(self._after_write if saved else self._kept, code)
+            if saved:
+                self.app.call_from_thread(self._after_write, code)
+            else:
+                self.app.call_from_thread(self._show_save_status, f"{failed}: {exc}")
+                self.app.call_from_thread(self._kept, code)
             return
         self.app.call_from_thread(self._after_write, code)
 
     def _kept(self, code: str) -> None:
         self._close_after_save = False
+
+    def _show_save_status(self, message: str, style: str = "bold") -> None:
+        """Beside the form: a save waiting for another change, or why it was not saved (empty: nothing to say)."""
+        status = self.query_one("#rv-save-status", Static)
+        status.update(Text(message, style=style))
+        status.display = bool(message)
+
+    def _review_conflict(
+        self, code: str, quarter: Quarter, exc: ConflictError, original: ReviewFields, yours: ReviewFields, publish: bool
+    ) -> None:
+        """Someone else saved this review first: show both versions field by field; what the user typed is never dropped unasked."""
+        self._close_after_save = False
+        current = exc.current
+        theirs = getattr(current, "fields", None)
+        self._show_save_status(f"Not saved: someone else changed the {quarter} review of {code} since you opened it.")
+
+        def chosen(choice: ConflictChoice | None) -> None:
+            if choice is ConflictChoice.OVERWRITE and current is not None:
+                self.save(code, quarter, yours, current.version, publish, theirs)
+            elif choice is ConflictChoice.THEIRS:
+                self._after_write(code, force=True)
+            else:  # back to editing: their version, with every field the user changed kept as typed
+                self._merging = (code, quarter, original, yours)
+                if quarter != self.quarter:
+                    self.current_code = code
+                    self.quarter = quarter
+                elif code != self.current_code:
+                    self._go_to(code)
+                else:
+                    self._after_write(code, force=True)
+
+        self.app.push_screen(
+            ConflictScreen(
+                title=f"the {quarter} review of {code}", fields=REVIEW_FIELDS, original=original.model_dump(),
+                yours=yours.model_dump(), theirs=None if theirs is None else theirs.model_dump(),
+            ),
+            chosen,
+        )
+
+    def _merge_into(self, sheet: ReviewSheet) -> ReviewFields | None:
+        """What the form shows over a freshly read sheet after "back to editing": theirs, with the user's changes kept."""
+        merging = self._merging
+        if merging is None or merging[:2] != (sheet.project_code, sheet.quarter):
+            return None
+        self._merging = None
+        _, _, original, yours = merging
+        if not sheet.editable:  # published meanwhile: it is theirs, frozen; what was typed is in the conflict dialog's notice
+            return None
+        self.notify("Their changes are in the form where you had not changed a field; yours are kept. Saving applies yours over theirs.",
+                    title="Merged", markup=False)
+        return merged(original, yours, sheet.draft_fields())
 
     def _refused(self, code: str, blockers: tuple[str, ...]) -> None:
         self.notify("\n".join(f"• {b}" for b in blockers), title=f"Cannot publish {code} yet", severity="error", markup=False)
@@ -588,6 +661,9 @@ class ReviewScreen(Acting, WorkerFailures, Screen[None]):
         super().worker_failed(worker)
         if worker.group in ("review-write", "review-actual"):
             self._close_after_save = False  # not saved: the screen stays, and what was typed with it
+            self._show_save_status(f"Not saved: {failure_text(worker.error)}")
+        if worker.group == "review-actual":
+            self._actual_again(f"Not saved: {failure_text(worker.error)}")
 
     def _after_write(self, code: str, *, force: bool = False) -> None:
         if self._close_after_save:
@@ -626,19 +702,26 @@ class ReviewScreen(Acting, WorkerFailures, Screen[None]):
             failed=f"{code} not re-opened", done=(f"The {quarter} review of {code} is a draft again.", "Re-opened"),
         )
 
-    def _write(self, code: str, write: Callable[[], object], *, failed: str, done: tuple[str, str]) -> None:
+    def _write(
+        self, code: str, write: Callable[[], object], *, failed: str, done: tuple[str, str], again: Callable[[str], None] | None = None
+    ) -> None:
         """Run one write (in the calling worker's thread), then read the sheet again.
 
-        Someone else's newer version shows both versions; a refusal says why under `failed`;
-        success is notified with `done` (message, title).
+        Someone else's newer version is read again, with a notice; a refusal says why under `failed`,
+        and `again(why)` (on the UI thread) gives the user back what they typed; success is notified
+        with `done` (message, title). A wait for another change is shown beside the form.
         """
         try:
-            write()
+            with told_when_waiting(lambda: self.app.call_from_thread(self._show_save_status, f"Saving {code}: {WAITING}", "")):
+                write()
         except ConflictError as exc:
             self.app.call_from_thread(self._conflict, code, exc)
             return
         except ProjtuiError as exc:
             self.app.call_from_thread(self._error, failed, exc)
+            self.app.call_from_thread(self._show_save_status, f"{failed}: {exc}")
+            if again is not None:
+                self.app.call_from_thread(again, f"{failed}: {exc}")
             return
         message, title = done
         self.notify(message, title=title, markup=False)
@@ -680,12 +763,23 @@ class ReviewScreen(Acting, WorkerFailures, Screen[None]):
         version = None if line.entry is None else line.entry.version
         seen = line.figures.year_end_forecast
 
+        self._ask_actual(line, code, quarter, version, seen)
+
+    def _ask_actual(
+        self, line: SheetMeasure, code: str, quarter: Quarter, version: int | None, seen: float | None,
+        typed: ActualEntered | None = None, why: str | None = None,
+    ) -> None:
+        """The actual dialog; after a save that failed, again with what was typed (`typed`) and why (`why`)."""
+
         def entered(result: ActualEntered | None) -> None:
+            self._actual_in_flight = None
             if result is not None:
                 self._save_if_changed()
+                # Kept until saved: should the save fail, the dialog comes back with these values.
+                self._actual_in_flight = lambda why: self._ask_actual(line, code, quarter, version, seen, result, why)
                 self.save_actual(code, line.code, quarter, result, version, seen)
 
-        self.app.push_screen(ActualScreen(line), entered)
+        self.app.push_screen(ActualScreen(line, typed, why), entered)
 
     @work(thread=True, exclusive=True, group="review-actual", exit_on_error=False)
     def save_actual(
@@ -704,7 +798,13 @@ class ReviewScreen(Acting, WorkerFailures, Screen[None]):
         saved = f"{measure_code}: {format_number(fields.value)} saved for {quarter}"
         if forecast != seen:
             saved += ", year-end forecast " + ("cleared" if forecast is None else format_number(forecast))
-        self._write(code, write, failed=f"{measure_code} not saved", done=(f"{saved}.", "Actual saved"))
+        self._write(code, write, failed=f"{measure_code} not saved", done=(f"{saved}.", "Actual saved"), again=self._actual_again)
+
+    def _actual_again(self, why: str) -> None:
+        """The actual's save failed: open its dialog again with what was typed, saying why."""
+        again, self._actual_in_flight = self._actual_in_flight, None
+        if again is not None:
+            again(why)
 
     def action_clear_actual(self) -> None:
         line = self._highlighted_measure()

@@ -85,10 +85,10 @@ class ReviewForm(Widget):
 
     # -- showing -------------------------------------------------------------------------------------
 
-    def load(self, sheet: ReviewSheet) -> None:
-        """Show the sheet's draft (read-only when it is published); the RAG keys start on the overall RAG."""
+    def load(self, sheet: ReviewSheet, shown: ReviewFields | None = None) -> None:
+        """Show the sheet's draft, or `shown` over it (a merge after a conflict); read-only when published; the RAG keys start on the overall RAG."""
         self.sheet = sheet
-        fields = sheet.draft_fields()
+        fields = shown or sheet.draft_fields()
         self.set_reactive(ReviewForm.overall, fields.rag)
         self.armed = None
         self.show_overall()

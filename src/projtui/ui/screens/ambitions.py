@@ -12,7 +12,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Static, Tree
+from textual.widgets import Footer, Static, Tree
 from textual.widgets.tree import TreeNode
 from textual.worker import get_current_worker
 
@@ -26,6 +26,7 @@ from projtui.services.read_models import (
 )
 from projtui.ui.screens.ambition_picker import AmbitionLinking
 from projtui.ui.screens.council_plan import CouncilPlanEditing
+from projtui.ui.widgets.acting_header import ActingHeader
 from projtui.ui.widgets.project_columns import stage_label
 from projtui.ui.worker_failures import WorkerFailures
 
@@ -84,7 +85,7 @@ class GoldenThreadScreen(WorkerFailures, AmbitionLinking, CouncilPlanEditing, Sc
         self._return_to: tuple[str | None, str | None] | None = None  # (ambition, project or priority) to put the cursor back on
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield ActingHeader()
         yield Static("Reading the golden thread…", id="thread-summary")
         tree: Tree[NodeData] = Tree("Council Plan", id="thread")
         tree.show_root = False

@@ -21,7 +21,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Input, Static
+from textual.widgets import DataTable, Footer, Input, Static
 
 from projtui.domain.codes import natural_key
 from projtui.domain.enums import Aggregation, Direction, Frequency
@@ -37,6 +37,7 @@ from projtui.snapshot.document import Kpi as KpiRecord
 from projtui.ui.acting import Acting
 from projtui.ui.screens.actual_dialog import ActualEntered, ActualScreen
 from projtui.ui.screens.item_form import MEASURE_FIELDS, FormScreen
+from projtui.ui.widgets.acting_header import ActingHeader
 from projtui.ui.widgets.form import FieldSpec
 from projtui.ui.widgets.measures_table import STATUS_WORDS
 from projtui.ui.widgets.rag import rag_styles
@@ -106,7 +107,7 @@ class KpiRegisterScreen(Acting, WorkerFailures, Screen[None]):
         self.sort = "code"
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield ActingHeader()
         yield Input(placeholder="/ filter: code, name, service or owner", id="kpi-filter")
         yield Static("Reading the KPIs…", id="kpi-summary")
         yield DataTable(id="kpi-table", cursor_type="row", zebra_stripes=True)
@@ -316,7 +317,7 @@ class KpiScreen(Acting, WorkerFailures, Screen[None]):
         self.detail: kpis.KpiDetail | None = None
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield ActingHeader()
         with Vertical(id="kpi-body"):
             yield Static("Reading the KPI…", id="kpi-definition")
             yield DataTable(id="kpi-quarters", cursor_type="row", zebra_stripes=True)

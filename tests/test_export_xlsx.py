@@ -19,6 +19,7 @@ import openpyxl
 import pytest
 from conftest import run_cli, run_cli_to_terminal
 
+from projtui.domain.measures import MeasureRule, standing, year_figure
 from projtui.domain.quarter import Quarter
 from projtui.domain.rag import rag_word
 from projtui.domain.records import (
@@ -57,6 +58,7 @@ from projtui.services.reporting import build_report
 from projtui.services.reviews.quarter import default_review_quarter
 from projtui.services.transfer import (
     ExportTally,
+    export_snapshot,
     export_workbook,
     load_sample,
     sample_text,
@@ -221,11 +223,22 @@ def test_each_kpi_figures_row_is_the_kpi_screens_quarter(sample):
 def test_benchmark_rows_stand_where_the_benchmark_screen_puts_them(sample):
     database, book, _, _ = sample
     rows = _records(book["Benchmarks"])
-    assert len({(r["Project"], r["Measure code"]) for r in rows}) == 5
-    for (project, code), group in itertools.groupby(rows, key=lambda r: (r["Project"], r["Measure code"])):
+    measure_rows = [r for r in rows if r["Project"] is not None]
+    assert len({(r["Project"], r["Measure code"]) for r in measure_rows}) == 5
+    for (project, code), group in itertools.groupby(measure_rows, key=lambda r: (r["Project"], r["Measure code"])):
         measure_id = next(m.id for m in plans.get_plan(database, project).measures if m.fields.code == code)
         shown = plans.measure_benchmarks(database, measure_id)
         assert [r["Standing"] for r in group] == list(shown.standings), (project, code)
+    # A KPI's stand by the same rule, from its own actuals: the sample benchmarks four.
+    by_code = {kpi.code: kpi for kpi in read_document("".join(export_snapshot(database)), source="export").kpis}
+    kpi_rows = [r for r in rows if r["Project"] is None]
+    assert {r["KPI code"] for r in kpi_rows} == {"BEN01", "HR01", "PLN01", "WST01"}
+    for r in kpi_rows:
+        kpi = by_code[r["KPI code"]]
+        rule = MeasureRule.from_measure(kpi)
+        (benchmark,) = [b for b in kpi.benchmarks if str(b.period) == r["Year"] and b.source == r["Source"]]
+        figure = year_figure(rule, benchmark.period, kpi.actuals)
+        assert (r["Our figure"], r["Standing"]) == (figure, standing(rule.direction, figure, benchmark)), r
 
 
 def test_a_benefit_is_on_track_by_its_measures_rows(sample):

@@ -19,7 +19,7 @@ from projtui.snapshot.diff import diff_documents
 from projtui.snapshot.diff_render import render_text
 from projtui.snapshot.reader import read_document
 
-_VERSION_2_TABLES = re.compile(r"\n\[\[(?:kpis|projects\.risks|projects\.(?:benefits|outcomes)\.measures\.benchmarks)\]\]\n(?:[^\n\[][^\n]*\n)*")
+_VERSION_2_TABLES = re.compile(r"\n\[\[(?:kpis(?:\.benchmarks)?|projects\.risks|projects\.(?:benefits|outcomes)\.measures\.benchmarks)\]\]\n(?:[^\n\[][^\n]*\n)*")
 
 
 def as_version_1(text: str) -> str:

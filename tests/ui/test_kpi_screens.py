@@ -1,6 +1,6 @@
 """The KPI register (`k` from the portfolio) and a KPI's screen (issue 13): pilot tests and SVG snapshots.
 
-Update the snapshots after an intended change with `pytest tests/ui/test_kpis.py --snapshot-update`.
+Update the snapshots after an intended change with `pytest tests/ui/test_kpi_screens.py --snapshot-update`.
 """
 
 from __future__ import annotations

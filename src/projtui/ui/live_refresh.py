@@ -2,9 +2,9 @@
 
 Every `LOOK_EVERY` seconds a thread worker reads the database's change mark
 (`services.changes.change_mark`: free on SQLite). When it has moved, the
-screen on top is asked to read again through its `others_changed()`, which
-each main screen defines as its own reload (the portfolio and review mode
-keep the cursor on the same project). It is not asked while it holds an
+screen on top reads again through the reload its F5 runs (`action_reload`),
+which every main screen has and which keeps the cursor where it was (on the
+same project, KPI or tree node). It is not asked while it holds an
 edit in progress (its `unsaved_changes()`), nor while a dialog is on top:
 the mark then stays unread, and the screen reads the change as soon as it
 is on top and clean again, so typed words are never replaced.
@@ -45,7 +45,7 @@ class LiveRefresh:
             self._seen_mark = mark
             return
         screen = self.screen  # type: ignore[attr-defined]
-        read_again = getattr(screen, "others_changed", None)
+        read_again = getattr(screen, "action_reload", None)
         unsaved = getattr(screen, "unsaved_changes", None)
         if read_again is None or (unsaved is not None and unsaved() is not None):
             return  # a dialog, or words being typed: look again once they are done

@@ -394,9 +394,5 @@ class GoldenThreadScreen(WorkerFailures, AmbitionLinking, CouncilPlanEditing, Sc
         for node in self._group_nodes():
             node.collapse()
 
-    def others_changed(self) -> None:
-        """Someone saved meanwhile (`ui.live_refresh`): read the golden thread again."""
-        self.action_reload()
-
     def action_reload(self) -> None:
         self.load()

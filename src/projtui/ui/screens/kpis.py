@@ -232,10 +232,6 @@ class KpiRegisterScreen(Acting, WorkerFailures, Screen[None]):
             return
         self.app.pop_screen()
 
-    def others_changed(self) -> None:
-        """Someone saved meanwhile (`ui.live_refresh`): read the register again, the cursor staying on its KPI."""
-        self.load()
-
     def action_reload(self) -> None:
         self.load()
 
@@ -401,10 +397,6 @@ class KpiScreen(Acting, WorkerFailures, Screen[None]):
 
     def action_back(self) -> None:
         self.app.pop_screen()
-
-    def others_changed(self) -> None:
-        """Someone saved meanwhile (`ui.live_refresh`): read the KPI again."""
-        self.load()
 
     def action_reload(self) -> None:
         self.load()

@@ -383,10 +383,6 @@ class PortfolioScreen(WorkerFailures, AmbitionLinking, Screen[None]):
         self.stage = None
         self.ambition = None
 
-    def others_changed(self) -> None:
-        """Someone saved meanwhile (`ui.live_refresh`): read the page again, the cursor staying on its project."""
-        self.action_reload()
-
     def action_reload(self) -> None:
         self.table.reload()
         self._load_ambitions()

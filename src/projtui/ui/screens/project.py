@@ -405,10 +405,6 @@ class ProjectScreen(Acting, WorkerFailures, AmbitionLinking, Screen[None]):
     def action_back(self) -> None:
         self.dismiss(None)
 
-    def others_changed(self) -> None:
-        """Someone saved meanwhile (`ui.live_refresh`): read the project again, on the same tab."""
-        self.action_reload()
-
     def action_reload(self) -> None:
         self.load()
 

@@ -341,10 +341,6 @@ class ReviewScreen(Acting, WorkerFailures, Screen[None]):
         self.sheet = None
         self.load_queue()
 
-    def others_changed(self) -> None:
-        """Someone saved meanwhile (`ui.live_refresh`, never while this review has unsaved words): read the queue and this sheet again."""
-        self.action_reload()
-
     def action_reload(self) -> None:
         self.sheet = None
         self.load_queue()

@@ -26,6 +26,7 @@ from projtui.domain.measures import (
 )
 from projtui.domain.progress import Progress, counted, no_progress
 from projtui.domain.quarter import Quarter
+from projtui.domain.rag import commentary_missing
 from projtui.domain.risks import RiskStatus
 from projtui.services.reviews.quarter import latest_quarter
 from projtui.services.reviews.rows import figures_by_measure
@@ -229,17 +230,16 @@ def _kpi_gaps(session: Session, latest: Quarter) -> list[Gap]:
     ]
     actuals = figures_by_measure(q.targeted_kpi_figures(session, q.ACTUALS, latest, except_directions=_UNRATED))
     profiled = figures_by_measure(q.targeted_kpi_figures(session, q.PROFILED, latest, except_directions=_UNRATED))
-    commented = q.kpis_commented(session, latest)
+    commentary = q.kpi_commentary_on(session, latest)
     for row in q.targeted_kpis(session, RULE_FIELDS, except_directions=_UNRATED):
         if why := _missed_trend(row, latest, actuals.get(row.id), profiled.get(row.id, {})):
             gaps.append(Gap("forecast_to_miss", None, row.kpi, f"KPI {row.kpi} {row.name!r} {why}", kpi=row.kpi))
-        if row.kpi_id in commented:
-            continue
         try:
             rated = quarter_figures(MeasureRule.from_measure(row), latest, actuals.get(row.id, {}), profiled.get(row.id, {})).status
         except ValueError:
             continue
-        if rated.rag.needs_commentary:
+        # The publishing rule's own test (`kpi_publish_blockers` asks the same), so check and the KPI pass agree.
+        if commentary_missing(rated.rag, commentary.get(row.kpi_id)):
             message = f"KPI {row.kpi} {row.name!r} is {rated.label.lower()} in {latest} and has no commentary"
             gaps.append(Gap("kpi_without_commentary", None, f"{row.kpi}@{latest}", message, kpi=row.kpi))
     return gaps

@@ -172,11 +172,11 @@ def targeted_kpi_figures(session: Session, table, quarter: Quarter, *, except_di
     return [tuple(row) for row in session.execute(statement)]
 
 
-def kpis_commented(session: Session, quarter: Quarter) -> set[int]:
-    """The ids of the KPIs with commentary on ``quarter``."""
+def kpi_commentary_on(session: Session, quarter: Quarter) -> dict[int, str]:
+    """Each KPI's commentary on ``quarter``, by KPI id (whether it says anything is `domain.rag.commentary_missing`'s to judge)."""
     c = t.KpiCommentary
-    statement = select(c.kpi_id).where(c.fy_start_year == quarter.fy_start_year, c.quarter == quarter.quarter, func.trim(c.text) != "")
-    return set(session.scalars(statement))
+    statement = select(c.kpi_id, c.text).where(c.fy_start_year == quarter.fy_start_year, c.quarter == quarter.quarter)
+    return {kpi_id: text for kpi_id, text in session.execute(statement)}
 
 
 def ownerless(session: Session, kind: str) -> list[tuple[str, str, str]]:

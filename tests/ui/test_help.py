@@ -132,11 +132,20 @@ async def test_choice_answers_the_value_or_none():
     assert app.answers == [None]
 
 
+async def _drawn_footer(pilot) -> str:
+    """The footer's line once it has been drawn: Textual fills it a refresh or two after the dialog mounts, later on a busy machine."""
+    for _ in range(100):
+        await pilot.pause(0.02)
+        footer = screen_text(pilot.app).splitlines()[-1]
+        if footer.strip():
+            return footer
+    return footer
+
+
 async def test_confirm_footer_uses_the_button_words():
     app = DialogHost(ConfirmScreen("Load the sample portfolio?", yes="Load sample", no="Start empty"))
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
-        footer = screen_text(app).splitlines()[-1]
+        footer = await _drawn_footer(pilot)
         assert "y Load sample" in footer and "n Start empty" in footer, footer
         assert "Yes" not in footer and "No" not in footer
         await pilot.press("y")
@@ -145,6 +154,5 @@ async def test_confirm_footer_uses_the_button_words():
     # Another dialog keeps the default words: the new ones belong to that one dialog only.
     app = DialogHost(ConfirmScreen("Delete it?"))
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
-        footer = screen_text(app).splitlines()[-1]
+        footer = await _drawn_footer(pilot)
         assert "y Yes" in footer and "n No" in footer, footer

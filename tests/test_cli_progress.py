@@ -87,7 +87,7 @@ def test_export_to_a_file_draws_a_bar_and_says_what_it_wrote(sample_db, tmp_path
     code, _, terminal = _on_a_terminal(tmp_path, "export", "--db", sample_db, "-o", out)
     assert code == 0 and out.exists()
     assert "Exporting projects" in terminal and "17/17" in terminal
-    assert f"Wrote {out}: 17 projects, 60 measures, 508 actuals." in terminal
+    assert f"Wrote {out}: 17 projects, 60 measures, 23 KPIs, 638 actuals." in terminal
 
 
 def test_import_draws_its_phases_on_a_terminal(tmp_path):
@@ -101,7 +101,7 @@ def test_import_draws_its_phases_on_a_terminal(tmp_path):
 @pytest.mark.parametrize("command", [("check",), ("report", "-q", "2026/27 Q2"), ("export", "-o", "out.toml")])
 def test_quiet_draws_nothing_on_a_terminal(sample_db, tmp_path, command):
     _, _, terminal = _on_a_terminal(tmp_path, *command, "--quiet", "--db", sample_db)
-    assert terminal.strip() in ("", "Wrote out.toml: 17 projects, 60 measures, 508 actuals."), terminal
+    assert terminal.strip() in ("", "Wrote out.toml: 17 projects, 60 measures, 23 KPIs, 638 actuals."), terminal
 
 
 @pytest.mark.parametrize("command", [("check",), ("report", "-q", "2026/27 Q2"), ("export",)])
@@ -122,7 +122,7 @@ def test_import_prints_only_its_answer_when_piped(cli, tmp_path):
 def test_export_to_a_file_says_what_it_wrote_when_piped(cli, sample_db):
     result = cli("export", "--db", sample_db, "-o", "out.toml")
     assert result.returncode == 0
-    assert result.stderr == "Wrote out.toml: 17 projects, 60 measures, 508 actuals.\n"
+    assert result.stderr == "Wrote out.toml: 17 projects, 60 measures, 23 KPIs, 638 actuals.\n"
 
 
 

@@ -260,12 +260,15 @@ def test_a_benefit_is_on_track_by_its_measures_rows(sample):
             assert not {"On target", "Within tolerance", "Off target", "No data"} & set(found), r
 
 
-def test_progress_and_tally_count_every_project(sample):
+def test_progress_and_tally_count_every_project_and_kpi(sample):
     _, book, tally, progress = sample
     projects = book["Projects"].max_row - 1
     assert tally.projects == projects == 17
     assert progress[0] == ("Exporting projects", 0, projects) and progress[-1] == ("Exporting projects", projects, projects)
-    assert tally.actuals == sum(1 for r in _records(book["Measures"]) if r["Actual"] is not None)
+    assert tally.kpis == book["KPIs"].max_row - 1 == 23
+    measure_actuals = sum(1 for r in _records(book["Measures"]) if r["Actual"] is not None)
+    kpi_actuals = sum(1 for r in _records(book["KPI figures"]) if r["Actual"] is not None)
+    assert tally.actuals == measure_actuals + kpi_actuals
 
 
 def test_user_text_is_never_a_formula_or_a_link():
@@ -305,7 +308,7 @@ def test_o_name_xlsx_writes_a_private_workbook_and_says_what_it_wrote(cli, sampl
     out.parent.mkdir()
     result = cli("export", "--db", sample_db, "-o", out)
     assert result.returncode == 0, result.stderr
-    assert result.stderr.strip() == f"Wrote {out}: 17 projects, 60 measures, 508 actuals."
+    assert result.stderr.strip() == f"Wrote {out}: 17 projects, 60 measures, 23 KPIs, 638 actuals."
     assert list(out.parent.iterdir()) == [out]  # atomic: no temporary file left
     assert out.stat().st_mode & 0o777 == 0o600
     assert openpyxl.load_workbook(out).sheetnames == [sheet.name for sheet in SHEETS]

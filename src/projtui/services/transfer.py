@@ -29,11 +29,20 @@ SAMPLE_NAME = "lancaster.toml"
 
 @dataclass
 class ExportTally:
-    """What an export wrote, counted as its projects stream past: ``17 projects, 43 measures, 120 actuals``."""
+    """What an export wrote, counted as its projects stream past: ``17 projects, 43 measures, 23 KPIs, 300 actuals``.
+
+    Actuals are the projects' and the KPIs' together; a portfolio without
+    KPIs does not mention them.
+    """
 
     projects: int = 0
     measures: int = 0
+    kpis: int = 0
     actuals: int = 0
+
+    def add_kpis(self, kpis: list[doc.Kpi]) -> None:
+        self.kpis += len(kpis)
+        self.actuals += sum(len(k.actuals) for k in kpis)
 
     def add(self, project: doc.Project) -> doc.Project:
         measures = [measure for _, measure in placed_measures(project)]
@@ -43,7 +52,8 @@ class ExportTally:
         return project
 
     def __str__(self) -> str:
-        return f"{plural(self.projects, 'project')}, {plural(self.measures, 'measure')}, {plural(self.actuals, 'actual')}"
+        kpis = [plural(self.kpis, "KPI")] if self.kpis else []
+        return ", ".join([plural(self.projects, "project"), plural(self.measures, "measure"), *kpis, plural(self.actuals, "actual")])
 
 
 def export_snapshot(
@@ -57,6 +67,8 @@ def export_snapshot(
     """
     with db.reading() as session:
         header = read_header(session).model_copy(update={"exported_at": exported_at})
+        if tally is not None:
+            tally.add_kpis(header.kpis)
         yield from iter_document_chunks(header, _exported_projects(session, up_to, progress, tally))
 
 
@@ -76,6 +88,8 @@ def export_workbook(
         as_at = up_to or default_review_quarter(db)
         with db.reading() as session:
             header = read_header(session)
+            if tally is not None:
+                tally.add_kpis(header.kpis)
             write_portfolio(
                 book, header.ambitions, _exported_projects(session, up_to, progress, tally), as_at, header.portfolio, header.kpis
             )

@@ -11,10 +11,9 @@ screens can never rate the same figure two ways.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 
 from projtui.domain.cadence import is_due
-from projtui.domain.enums import Frequency
+from projtui.domain.enums import Direction, Frequency
 from projtui.domain.measures.achievement import progress
 from projtui.domain.measures.forecast import (
     NO_REALISATION_FORECAST,
@@ -36,15 +35,33 @@ from projtui.domain.quarter import Quarter
 __all__ = ["QuarterFigures", "quarter_figures"]
 
 
-@dataclass(frozen=True, slots=True)
+# The fields in order, as the dataclass this was had them: equality, hash and repr go through all of them.
+_FIELDS = (
+    "quarter", "actual", "target", "target_max", "target_basis", "due", "started", "status", "previous_quarter",
+    "previous_actual", "travel_vs_previous", "last_year_actual", "travel_vs_last_year", "achievement",
+    "year_end_forecast", "year_end_status", "realisation",
+)
+# Worked out on first access: the export writes none of them for most of its rows, and the trend's least squares is
+# the dearest part of a quarter.
+_LAZY = ("target_basis", "achievement", "year_end_status", "realisation")
+_UNSET = object()
+
+
 class QuarterFigures:
-    """Everything the rules say about one measure in one quarter."""
+    """Everything the rules say about one measure in one quarter.
+
+    A value: equal, hashed and printed by its fields, immutable. The figures
+    ``quarter_figures`` gives work out ``_LAZY`` ones when first asked for,
+    from the mappings it was given (so they must not change afterwards);
+    reading them gives what an eager computation would have.
+    """
+
+    __slots__ = (*(f for f in _FIELDS if f not in _LAZY), *(f"_{f}" for f in _LAZY), "_inputs")
 
     quarter: Quarter
     actual: float | None
     target: float | None  # this quarter's target (the bottom of the band for a range); None: monitor only
     target_max: float | None  # range measures: the top of the band this quarter
-    target_basis: TargetBasis  # where the target came from: profiled, trajectory, annual, year to date, none
     due: bool  # the measure's cadence reports this quarter
     started: bool  # reporting has started: an actual by now, or the benefit's realisation window has opened
     status: MeasureStatus
@@ -53,10 +70,33 @@ class QuarterFigures:
     travel_vs_previous: Travel
     last_year_actual: float | None  # the same quarter last year
     travel_vs_last_year: Travel
-    achievement: float | None  # `achievement.progress`, for a rated quarter only
-    year_end_forecast: float | None = None  # what the owner expected at this quarter for the year end
-    year_end_status: MeasureStatus = MeasureStatus.NO_DATA  # `forecast.year_end_status` of that figure
-    realisation: RealisationForecast = NO_REALISATION_FORECAST  # where the trend is heading (`forecast.realisation_forecast`)
+    year_end_forecast: float | None  # what the owner expected at this quarter for the year end
+
+    def __init__(
+        self,
+        quarter: Quarter,
+        actual: float | None,
+        target: float | None,
+        target_max: float | None,
+        target_basis: TargetBasis,
+        due: bool,
+        started: bool,
+        status: MeasureStatus,
+        previous_quarter: Quarter | None,
+        previous_actual: float | None,
+        travel_vs_previous: Travel,
+        last_year_actual: float | None,
+        travel_vs_last_year: Travel,
+        achievement: float | None,
+        year_end_forecast: float | None = None,
+        year_end_status: MeasureStatus = MeasureStatus.NO_DATA,
+        realisation: RealisationForecast = NO_REALISATION_FORECAST,
+    ) -> None:
+        """Every figure given: nothing is left to work out."""
+        values = locals()
+        for name in _FIELDS:
+            _set(self, name if name not in _LAZY else f"_{name}", values[name])
+        _set(self, "_inputs", None)
 
     @classmethod
     def unrated(
@@ -76,6 +116,48 @@ class QuarterFigures:
             achievement=None,
         )
 
+    # The figures worked out when first read (see ``quarter_figures`` for the rules).
+
+    @property
+    def target_basis(self) -> TargetBasis:
+        """Where the target came from: profiled, trajectory, annual, year to date, none."""
+        value = self._target_basis
+        if value is _UNSET:
+            rule, actuals, profiled, forecasts = self._inputs
+            value = target_basis(rule, self.quarter, profiled)
+            _set(self, "_target_basis", value)
+        return value
+
+    @property
+    def achievement(self) -> float | None:
+        """``achievement.progress``, for a rated quarter only."""
+        value = self._achievement
+        if value is _UNSET:
+            rule, actuals, profiled, forecasts = self._inputs
+            value = progress(rule, self.quarter, self.actual, profiled) if self.status.rank is not None else None
+            _set(self, "_achievement", value)
+        return value
+
+    @property
+    def year_end_status(self) -> MeasureStatus:
+        """``forecast.year_end_status`` of the year-end forecast."""
+        value = self._year_end_status
+        if value is _UNSET:
+            rule, actuals, profiled, forecasts = self._inputs
+            value = year_end_status(rule, self.quarter, self.year_end_forecast, profiled)
+            _set(self, "_year_end_status", value)
+        return value
+
+    @property
+    def realisation(self) -> RealisationForecast:
+        """Where the trend is heading (``forecast.realisation_forecast``)."""
+        value = self._realisation
+        if value is _UNSET:
+            rule, actuals, profiled, forecasts = self._inputs
+            value = realisation_forecast(rule, self.quarter, actuals, profiled)
+            _set(self, "_realisation", value)
+        return value
+
     @property
     def on_trajectory(self) -> bool:
         """The target is a step on the way to a later end target."""
@@ -93,6 +175,34 @@ class QuarterFigures:
     @property
     def monitor_only(self) -> bool:
         return self.status is MeasureStatus.MONITOR_ONLY
+
+    # A value, as the frozen dataclass it was: by every field, the lazy ones worked out to compare.
+
+    def _values(self) -> tuple:
+        return tuple(getattr(self, name) for name in _FIELDS)
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return self._values() == other._values()
+
+    def __hash__(self) -> int:
+        return hash(self._values())
+
+    def __repr__(self) -> str:
+        return f"QuarterFigures({', '.join(f'{name}={getattr(self, name)!r}' for name in _FIELDS)})"
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError(f"QuarterFigures is immutable: cannot set {name}")
+
+    __delattr__ = __setattr__
+
+    def __reduce__(self) -> tuple:
+        # Copied or pickled with every figure worked out: a copy of the "not yet" marker would not be the marker.
+        return self.__class__, self._values()
+
+
+_set = object.__setattr__
 
 
 def quarter_figures(
@@ -137,22 +247,21 @@ def quarter_figures(
         last_year: Quarter | None = quarter.same_quarter_last_year()
     except ValueError:  # the first year the calendar holds
         last_year = None
-    return QuarterFigures(
-        quarter=quarter,
-        actual=actual,
-        target=target,
-        target_max=target_max,
-        target_basis=target_basis(rule, quarter, profiled),
-        due=due,
-        started=started,
-        status=rated,
-        previous_quarter=before,
-        previous_actual=None if before is None else actuals.get(before),
-        travel_vs_previous=travel_vs_previous_quarter(rule, quarter, actuals),
-        last_year_actual=None if last_year is None else actuals.get(last_year),
-        travel_vs_last_year=travel_vs_last_year(rule, quarter, actuals),
-        achievement=progress(rule, quarter, actual, profiled) if rated.rank is not None else None,
-        year_end_forecast=forecasts.get(quarter),
-        year_end_status=year_end_status(rule, quarter, forecasts.get(quarter), profiled),
-        realisation=realisation_forecast(rule, quarter, actuals, profiled),
-    )
+    figures = QuarterFigures.__new__(QuarterFigures)
+    for name, value in (
+        ("quarter", quarter), ("actual", actual), ("target", target), ("target_max", target_max), ("due", due),
+        ("started", started), ("status", rated), ("previous_quarter", before),
+        ("previous_actual", None if before is None else actuals.get(before)),
+        ("travel_vs_previous", travel_vs_previous_quarter(rule, quarter, actuals)),
+        ("last_year_actual", None if last_year is None else actuals.get(last_year)),
+        ("travel_vs_last_year", travel_vs_last_year(rule, quarter, actuals)),
+        ("year_end_forecast", forecasts.get(quarter)),
+        ("_inputs", (rule, actuals, profiled, forecasts)),
+        *((f"_{name}", _UNSET) for name in _LAZY),
+    ):
+        _set(figures, name, value)
+    if rule.direction is Direction.RANGE:
+        # A range's band can be empty at the year end or the trend's horizon (a profiled bottom above the top), which
+        # the rating refuses with ValueError: work them out now, so that this call raises it as it always has.
+        figures.year_end_status, figures.realisation  # noqa: B018
+    return figures

@@ -163,7 +163,7 @@ def do_export(variant: str, source: Path) -> dict:
 
 
 class _RecordedSheet:
-    """Stands in for an XlsxWriter worksheet, keeping the rows projtui writes to it."""
+    """Stands in for an XlsxWriter worksheet, keeping the rows projtui writes to it (the header here, the rest through RecordingWriter)."""
 
     def __init__(self, rows: list) -> None:
         self.rows = rows
@@ -186,9 +186,13 @@ class _RecordedBook:
     def sheet(self, name, columns):
         from projtui.report.workbook import SheetWriter
 
+        class RecordingWriter(SheetWriter):
+            def _write_cells(self, row, values) -> None:
+                rows.append(tuple(values))
+
         rows: list = []
         self.sheets.append((name, columns, rows))
-        return SheetWriter(_RecordedSheet(rows), columns, None, {})
+        return RecordingWriter(_RecordedSheet(rows), columns, None, {})
 
 
 def bare_xlsx(sheets: list[tuple], path: Path) -> int:

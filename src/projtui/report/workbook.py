@@ -119,7 +119,29 @@ class SheetWriter:
         self.rows += 1
         if self.rows <= _SAMPLED_ROWS:
             self._measure(values)
-        self._sheet.write_row(self.rows, 0, values)
+        self._write_cells(self.rows, values)
+
+    def _write_cells(self, row: int, values: Sequence) -> None:
+        """The row's cells through XlsxWriter's typed writers, the ones its ``write_row`` ends in.
+
+        ``write_row`` converts its arguments and works out each cell's type
+        afresh, which costs more than writing the cell; here the common types
+        go straight to their writer and anything else to XlsxWriter's own
+        choice. A blank (None, or empty text) is no cell, as ``write_row``
+        leaves it without a format. The cells are ``write_row``'s:
+        ``tests/test_workbook_cells.py`` reads both back.
+        """
+        sheet = self._sheet
+        text, number, other = sheet._write_string, sheet._write_number, sheet._write
+        for col, value in enumerate(values):
+            kind = value.__class__
+            if kind is str:
+                if value:
+                    text(row, col, value)
+            elif kind is float or kind is int:
+                number(row, col, value)
+            elif value is not None:
+                other(row, col, value)
 
     def _measure(self, values: Sequence) -> None:
         for i, value in enumerate(values):

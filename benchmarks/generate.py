@@ -13,7 +13,7 @@ realistic mix of stages, RAG ratings and council-ish names. The same
 instead: 50 outputs, 50 outcomes, 50 benefits, 100 measures (one per
 outcome and one per benefit) and 40 quarters of actuals and of reviews.
 
-`kpis` adds that many corporate KPIs (schema version 2), each with eight
+`kpis` adds that many corporate KPIs, each with eight
 quarters of actuals, a year-end forecast, some commentary and (a third) a
 benchmark; a tenth are activity indicators (direction "none").
 
@@ -35,6 +35,7 @@ import time
 from pathlib import Path
 
 SEED = 20261123
+SCHEMA_VERSION = 2  # projtui's (snapshot.document.SCHEMA_VERSION, which --check compares): what its export writes
 
 # -- vocabulary -------------------------------------------------------------------------------
 
@@ -153,8 +154,12 @@ def kpi_code(i: int) -> str:
 
 
 def header(kpis: str = "") -> str:
-    """The portfolio and its ambitions, then ``kpis``' text (a portfolio with KPIs is schema version 2)."""
-    out = [f"schema_version = {2 if kpis else 1}\n", "\n[portfolio]\n", 'name = "Synthetic portfolio (benchmarks)"\n', 'council = "Lancaster City Council"\n']
+    """The portfolio and its ambitions, then ``kpis``' text.
+
+    The schema version is the one projtui writes, so that an export of the
+    generated database is byte-identical to the generated text (run.py checks it).
+    """
+    out = [f"schema_version = {SCHEMA_VERSION}\n", "\n[portfolio]\n", 'name = "Synthetic portfolio (benchmarks)"\n', 'council = "Lancaster City Council"\n']
     for code, title, priorities in AMBITIONS:
         out.append(f'\n[[ambitions]]\ncode = "{code}"\ntitle = "{title}"\nplan_period = "2024-2028"\n')
         for pcode, ptitle in priorities:
@@ -362,9 +367,11 @@ def write(path: Path, n: int, *, seed: int = SEED, large: int = 0, kpis: int = 0
 
 def check(sizes=(1, 25, 300), seed: int = SEED) -> None:
     """Generated text validates with projtui's reader and is exactly what projtui's writer would write."""
+    from projtui.snapshot import document as projtui_document
     from projtui.snapshot.reader import read_document
     from projtui.snapshot.writer import dump_document
 
+    assert SCHEMA_VERSION == projtui_document.SCHEMA_VERSION, "the generator writes another schema version than projtui exports"
     for n, large, kpis in [(size, 0, 0) for size in sizes] + [(3, 1, 0), (30, 0, 30)]:
         text = generate(n, seed, large=large, kpis=kpis)
         document = read_document(text, source=f"generated-{n}")

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import functools
+import typing
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Sequence
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from enum import Enum
+from typing import TYPE_CHECKING, TypeVar
 
 from projtui.domain.codes import natural_key
-from projtui.domain.quarter import FinancialYear, Quarter
+from projtui.domain.quarter import FinancialYear, Quarter, to_quarter
 from projtui.snapshot import document as doc
 from projtui.store.queries import snapshot_rows as q
 
@@ -17,10 +19,14 @@ if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
 BATCH_SIZE = 500
+Record = TypeVar("Record", bound=doc.Strict)
 
 
-def read_header(session: Session) -> doc.Document:
-    """Everything in the document but the projects: the portfolio, ambitions, KPIs and KPI quarters."""
+def read_header(session: Session, *, validate: bool = False) -> doc.Document:
+    """Everything in the document but the projects: the portfolio, ambitions, KPIs and KPI quarters.
+
+    The KPIs are built as `iter_projects` builds measures (`validate` as there).
+    """
     settings = q.settings(session)
     priorities = defaultdict(list)
     for row in q.priorities(session):
@@ -36,10 +42,10 @@ def read_header(session: Session) -> doc.Document:
         for row in q.kpi_quarters(session)
     ]
     kpi_quarters.sort(key=lambda row: row.quarter)
-    return doc.Document(portfolio=portfolio, ambitions=ambitions, kpis=_kpis(session), kpi_quarters=kpi_quarters)
+    return doc.Document(portfolio=portfolio, ambitions=ambitions, kpis=_kpis(session, validate), kpi_quarters=kpi_quarters)
 
 
-def _kpis(session: Session) -> list[doc.Kpi]:
+def _kpis(session: Session, validate: bool) -> list[doc.Kpi]:
     """Every KPI in code order: its measure as a project's measure is read, with its service, ambitions and commentary."""
     rows = q.kpi_measures(session)
     if not rows:
@@ -55,10 +61,10 @@ def _kpis(session: Session) -> list[doc.Kpi]:
     commentary = _grouped(q.kpi_commentary(session), "kpi_id")
     kpis = [
         _measure(
-            doc.Kpi, row, values[row.id], targets[row.id], forecasts[row.id], benchmarks[row.id],
+            doc.Kpi, row, values[row.id], targets[row.id], forecasts[row.id], benchmarks[row.id], validate,
             service=row.service,
             ambitions=[code for *_, code in sorted(links[row.kpi_id])],
-            commentary={Quarter(c.fy_start_year, c.quarter): c.text for c in commentary[row.kpi_id]},
+            commentary={_quarter(c.fy_start_year, c.quarter): c.text for c in commentary[row.kpi_id]},
         )
         for row in rows
     ]
@@ -66,20 +72,27 @@ def _kpis(session: Session) -> list[doc.Kpi]:
 
 
 def _measure(
-    model: type[doc.Measure], row: Row, actual_rows: list, target_rows: list, forecast_rows: list, benchmark_rows: list, **extra
+    model: type[doc.Measure], row: Row, actual_rows: list, target_rows: list, forecast_rows: list, benchmark_rows: list,
+    validate: bool, **extra,
 ) -> doc.Measure:
     """A project's measure or a KPI (`model`) from its measure row and its figures' rows; `extra`: a KPI's own fields."""
-    return model.model_validate(
+    figure = _to_float if not validate else _unchanged
+    return _make(
+        model,
         {
-            **_columns(row, doc.MeasureFields),
-            "targets": {Quarter(v.fy_start_year, v.quarter): v.value for v in target_rows},
-            "actuals": {Quarter(v.fy_start_year, v.quarter): v.value for v in actual_rows},
-            "provisional": [Quarter(v.fy_start_year, v.quarter) for v in actual_rows if v.provisional],
-            "notes": {Quarter(v.fy_start_year, v.quarter): v.note for v in actual_rows if v.note is not None},
-            "forecasts": {Quarter(v.fy_start_year, v.quarter): v.value for v in forecast_rows},
-            "benchmarks": [{**_columns(b, doc.BenchmarkFields), "period": FinancialYear(b.fy_start_year)} for b in benchmark_rows],
+            **_columns(row, doc.MeasureFields, validate),
+            "targets": {_quarter(v.fy_start_year, v.quarter): figure(v.value) for v in target_rows},
+            "actuals": {_quarter(v.fy_start_year, v.quarter): figure(v.value) for v in actual_rows},
+            "provisional": [_quarter(v.fy_start_year, v.quarter) for v in actual_rows if v.provisional],
+            "notes": {_quarter(v.fy_start_year, v.quarter): v.note for v in actual_rows if v.note is not None},
+            "forecasts": {_quarter(v.fy_start_year, v.quarter): figure(v.value) for v in forecast_rows},
+            "benchmarks": [
+                _make(doc.Benchmark, {**_columns(b, doc.BenchmarkFields, validate), "period": _year(b.fy_start_year)}, validate)
+                for b in benchmark_rows
+            ],
             **extra,
-        }
+        },
+        validate,
     )
 
 
@@ -90,20 +103,121 @@ def project_ids_in_order(session: Session, codes: Iterable[str] | None = None) -
     return [row.id for row in rows]
 
 
-def iter_projects(session: Session, project_ids: Sequence[int], *, up_to: Quarter | None = None) -> Iterator[doc.Project]:
-    """Whole project trees, loaded a batch at a time so memory stays flat on big portfolios."""
+def iter_projects(
+    session: Session, project_ids: Sequence[int], *, up_to: Quarter | None = None, validate: bool = False
+) -> Iterator[doc.Project]:
+    """Whole project trees, loaded a batch at a time so memory stays flat on big portfolios.
+
+    The records are built from the rows as they are, not validated again:
+    the database holds only validated data, and pydantic's validation was
+    the export's largest cost. `validate=True` validates every record as a
+    file's are, the reference tests/test_export_records.py holds the
+    built records to.
+    """
     for start in range(0, len(project_ids), BATCH_SIZE):
-        yield from _load_batch(session, project_ids[start : start + BATCH_SIZE], up_to)
+        yield from _load_batch(session, project_ids[start : start + BATCH_SIZE], up_to, validate)
 
 
-def _columns(row: Row, model: type[doc.Strict]) -> dict:
-    """The plain row's values for the model's fields that are columns (None left out)."""
-    mapping = row._mapping
-    return {name: value for name in _field_names(model) if (value := mapping.get(name)) is not None}
+# -- records from rows: built, or validated as a file's are ------------------------------------------------
+
+
+def _make(model: type[Record], values: dict, validate: bool) -> Record:
+    return model.model_validate(values) if validate else _built(model, values)
+
+
+def _built(model: type[Record], values: dict) -> Record:
+    """`model` holding `values` (field → value, already of the field's type, as `_columns` gives them), not validated.
+
+    What `model_validate` would make of the same values, less the checks
+    and the conversions `_columns` already did (and so without their cost):
+    the fields left out take their defaults.
+    """
+    template, factories = _defaults(model)
+    fields = template.copy()  # every field, in field order
+    fields.update(values)
+    for name, factory in factories:
+        if name not in values:
+            fields[name] = factory()
+    record = model.__new__(model)
+    _set(record, "__dict__", fields)
+    _set(record, "__pydantic_fields_set__", set(values))
+    _set(record, "__pydantic_extra__", None)
+    _set(record, "__pydantic_private__", None)
+    return record
+
+
+_set = object.__setattr__  # the records are frozen
+
+
+@functools.cache
+def _defaults(model: type[doc.Strict]) -> tuple[dict, tuple[tuple[str, Callable[[], object]], ...]]:
+    """Every field with its plain default (None for a required one, which `values` always has) and the fields made by a factory."""
+    template = {name: None if field.is_required() else field.default for name, field in model.model_fields.items()}
+    factories = tuple((name, field.default_factory) for name, field in model.model_fields.items() if field.default_factory is not None)
+    return template, factories
+
+
+def _columns(row: Row, model: type[doc.Strict], validate: bool = False, but: tuple[str, ...] = ()) -> dict:
+    """The row's values for the model's fields that are columns (None left out), as the fields hold them unless `validate`.
+
+    `but`: fields the caller makes from other columns (a review's quarter is two).
+    """
+    return {
+        name: value if convert is None else convert(value)
+        for position, name, convert in _reader(model, row._fields, validate, but)
+        if (value := row[position]) is not None
+    }
+
+
+@functools.cache
+def _reader(
+    model: type[doc.Strict], columns: tuple[str, ...], validate: bool, but: tuple[str, ...]
+) -> tuple[tuple[int, str, Callable | None], ...]:
+    """(position in the row, field, how the column's value becomes the field's) for each of the model's fields the row has."""
+    position = {name: i for i, name in enumerate(columns)}
+    return tuple(
+        (position[name], name, None if validate else _conversion(field.annotation))
+        for name, field in model.model_fields.items()
+        if name in position and name not in but
+    )
+
+
+def _conversion(annotation: object) -> Callable | None:
+    """What validating a stored value of this field type changes: enum text to its member, a quarter's label to the Quarter, a whole number to float."""
+    for kind in _types_in(annotation):
+        if issubclass(kind, Enum):
+            return {member.value: member for member in kind}.__getitem__
+        if kind is Quarter:
+            return to_quarter
+        if kind is float:
+            return _to_float
+    return None
+
+
+def _types_in(annotation: object) -> Iterator[type]:
+    """The classes a field's annotation names (`Number | None`: float and NoneType)."""
+    if isinstance(annotation, type):
+        yield annotation
+    for arg in typing.get_args(annotation):
+        yield from _types_in(arg)
+
+
+def _to_float(value: float) -> float:
+    # What pydantic's float does to a whole number a driver hands back; a float stays as it is.
+    return value if type(value) is float else float(value)
+
+
+def _unchanged(value: object) -> object:
+    return value
+
+
+# A batch reads each of a few dozen quarters thousands of times over; Quarter is immutable.
+_quarter = functools.lru_cache(maxsize=4096)(Quarter)
+_year = functools.lru_cache(maxsize=256)(FinancialYear)
 
 
 def _attributes(record: object, model: type[doc.Strict]) -> dict:
-    """`_columns` for an ORM object (the header's ambitions and priorities)."""
+    """The model's fields of an ORM object (the header's ambitions and priorities), None left out."""
     return {name: value for name in _field_names(model) if (value := getattr(record, name, None)) is not None}
 
 
@@ -123,7 +237,7 @@ def _grouped(rows: Iterable[Row], key: str) -> defaultdict[int, list[Row]]:
     return grouped
 
 
-def _load_batch(session: Session, ids: Sequence[int], up_to: Quarter | None) -> Iterator[doc.Project]:
+def _load_batch(session: Session, ids: Sequence[int], up_to: Quarter | None, validate: bool) -> Iterator[doc.Project]:
     by_id = {row.id: row for row in q.projects(session, ids)}
 
     links = defaultdict(list)
@@ -152,27 +266,43 @@ def _load_batch(session: Session, ids: Sequence[int], up_to: Quarter | None) -> 
     risks = _grouped(q.risks(session, ids), "project_id")
 
     def measure(row: Row) -> doc.Measure:
-        return _measure(doc.Measure, row, values[row.id], targets[row.id], forecasts[row.id], benchmarks[row.id])
+        return _measure(doc.Measure, row, values[row.id], targets[row.id], forecasts[row.id], benchmarks[row.id], validate)
+
+    def make(model: type[Record], values: dict) -> Record:
+        return _make(model, values, validate)
+
+    def columns(row: Row, model: type[doc.Strict], but: tuple[str, ...] = ()) -> dict:
+        return _columns(row, model, validate, but)
 
     for project_id in ids:
         measures_of = defaultdict(list)
         for row in measures[project_id]:
             measures_of[("outcome", row.outcome_id) if row.outcome_id else ("benefit", row.benefit_id)].append(measure(row))
         plan_row = plans.get(project_id)
-        yield doc.Project.model_validate(
+        yield make(
+            doc.Project,
             {
-                **_columns(by_id[project_id], doc.ProjectFields),
+                **columns(by_id[project_id], doc.ProjectFields),
                 "ambitions": [code for *_, code in sorted(links[project_id])],
-                "benefits_review_plan": _columns(plan_row, doc.Plan) if plan_row else {},
-                "outputs": [{**_columns(o, doc.OutputFields), "outcomes": _by_code(output_links[o.id])} for o in outputs[project_id]],
+                "benefits_review_plan": make(doc.Plan, columns(plan_row, doc.Plan) if plan_row else {}),
+                "outputs": [
+                    make(doc.Output, {**columns(o, doc.OutputFields), "outcomes": _by_code(output_links[o.id])}) for o in outputs[project_id]
+                ],
                 "outcomes": [
-                    {**_columns(o, doc.OutcomeFields), "benefits": _by_code(outcome_links[o.id]), "measures": measures_of[("outcome", o.id)]}
+                    make(
+                        doc.Outcome,
+                        {**columns(o, doc.OutcomeFields), "benefits": _by_code(outcome_links[o.id]), "measures": measures_of[("outcome", o.id)]},
+                    )
                     for o in outcomes[project_id]
                 ],
                 "benefits": [
-                    {**_columns(b, doc.BenefitFields), "measures": measures_of[("benefit", b.id)]} for b in benefits[project_id]
+                    make(doc.Benefit, {**columns(b, doc.BenefitFields), "measures": measures_of[("benefit", b.id)]}) for b in benefits[project_id]
                 ],
-                "reviews": [{**_columns(r, doc.ReviewFields), "quarter": Quarter(r.fy_start_year, r.quarter)} for r in reviews[project_id]],
-                "risks": sorted((_columns(r, doc.RiskFields) for r in risks[project_id]), key=lambda r: natural_key(r["code"])),
-            }
+                "reviews": [
+                    make(doc.Review, {**columns(r, doc.ReviewFields, but=("quarter",)), "quarter": _quarter(r.fy_start_year, r.quarter)}) for r in reviews[project_id]
+                ],
+                "risks": sorted(
+                    (make(doc.Risk, columns(r, doc.RiskFields)) for r in risks[project_id]), key=lambda risk: natural_key(risk.code)
+                ),
+            },
         )

@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import re
+import typing
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from enum import Enum
@@ -94,9 +95,10 @@ def iter_document_chunks(header: doc.Document, projects: Iterable[doc.Project]) 
         yield "".join(out)
 
 
-# The text is built by appending to one list per chunk, and each model
-# class's keys are worked out once: an export writes over a million values,
-# so per-value overhead is most of its cost.
+# The text is built by appending to one list per chunk, each model class's
+# keys are worked out once, and each value is formatted by a function looked
+# up by its exact type: an export writes over a million values, so
+# per-value overhead is most of its cost.
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,6 +107,7 @@ class _Field:
     assign: str  # the key and " = ", as written
     order: Callable[[list], list] | None  # canonical order of a list, if it has one
     when_true: bool = False  # a flag written only when it is true
+    table: bool = False  # a sub-model or a list of them: a [section] or [[sections]], not a value
 
 
 # Keys written before the model's field order: a KPI says what it is and whose it is before its measure keys.
@@ -116,8 +119,19 @@ def _layout(kind: type[BaseModel]) -> tuple[_Field, ...]:
     first = _FIRST_KEYS.get(kind, ())
     names = [*first, *(name for name in kind.model_fields if name not in first)]
     return tuple(
-        _Field(name, f"{_key(name)} = ", _CANONICAL_ORDER.get((kind, name)), (kind, name) in _WRITTEN_WHEN_TRUE) for name in names
+        _Field(
+            name, f"{_key(name)} = ", _CANONICAL_ORDER.get((kind, name)), (kind, name) in _WRITTEN_WHEN_TRUE,
+            _holds_tables(kind.model_fields[name].annotation),
+        )
+        for name in names
     )
+
+
+def _holds_tables(annotation: object) -> bool:
+    """Whether a field of this type is written as sub-tables: a model, or a list of models (None allowed)."""
+    if isinstance(annotation, type):
+        return issubclass(annotation, BaseModel)
+    return any(_holds_tables(arg) for arg in typing.get_args(annotation))
 
 
 def _section(model: BaseModel, name: str, out: list[str], *, array: bool) -> None:
@@ -129,34 +143,40 @@ def _section(model: BaseModel, name: str, out: list[str], *, array: bool) -> Non
 def _table_body(model: BaseModel, name: str, out: list[str], skip: str | None = None) -> None:
     """Key/value lines in field order, then sub-tables (TOML needs them after the keys)."""
     subsections: list[tuple[str, list[BaseModel], bool]] = []
+    append = out.append
     for field, value in _fields(model, skip):
-        if isinstance(value, BaseModel):
-            if _has_content(value):
+        if field.table:
+            if type(value) is list:
+                subsections.append((f"{name}.{field.name}" if name else field.name, value, True))
+            elif _has_content(value):
                 subsections.append((f"{name}.{field.name}" if name else field.name, [value], False))
-        elif isinstance(value, list) and isinstance(value[0], BaseModel):
-            subsections.append((f"{name}.{field.name}" if name else field.name, value, True))
         else:
-            out.append(field.assign)
-            out.append(_literal(value))
-            out.append("\n")
+            append(field.assign)
+            kind = type(value)
+            append((_FORMATS.get(kind) or _formatter(kind))(value, False))
+            append("\n")
     for path, tables, array in subsections:
         for table in tables:
             _section(table, path, out, array=array)
 
 
-def _fields(model: BaseModel, skip: str | None = None) -> Iterator[tuple[_Field, object]]:
+def _fields(model: BaseModel, skip: str | None = None) -> list[tuple[_Field, object]]:
     """(field, value) in model field order, canonically ordered, without None or empty values."""
     values = model.__dict__  # pydantic keeps field values here; getattr is slower
+    written = []
     for field in _layout(type(model)):
         value = values[field.name]
-        if value is None or field.name == skip or (isinstance(value, (list, dict)) and not value) or (value is False and field.when_true):
+        if value is None or ((kind := type(value)) is list or kind is dict) and not value:
             continue
-        yield field, (value if field.order is None else field.order(value))
+        if field.name == skip or (value is False and field.when_true):
+            continue
+        written.append((field, value if field.order is None else field.order(value)))
+    return written
 
 
 def _has_content(model: BaseModel) -> bool:
     # An all-empty sub-table (no portfolio name or council) is left out; it reads back as the default.
-    return any(True for _ in _fields(model))
+    return bool(_fields(model))
 
 
 def _key(key: str) -> str:
@@ -165,28 +185,68 @@ def _key(key: str) -> str:
 
 def _literal(value: object, *, inline: bool = False) -> str:
     """One TOML value. `inline` values sit inside an inline table, which must stay on one line."""
-    if type(value) is str:  # most values: checked first
-        return _string(value, multiline=not inline)
-    if isinstance(value, Enum):
-        value = value.value
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, (int, float)):
-        return str(value)  # as tomli_w does; nan and inf are valid TOML too
-    if isinstance(value, str):
-        return _string(value, multiline=not inline)
-    if isinstance(value, dt.datetime):
-        return _datetime(value)
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, list):
-        return "[" + ", ".join(_literal(item, inline=True) for item in value) + "]"
-    if isinstance(value, dict):
-        # Quarter-keyed maps: sorted by key, which for quarters is chronological.
-        items = sorted(value.items())
-        return "{ " + ", ".join(f"{_key(str(k))} = {_literal(v, inline=True)}" for k, v in items) + " }"
-    # Quarters (and any other value type) write as their canonical text.
+    return (_FORMATS.get(type(value)) or _formatter(type(value)))(value, inline)
+
+
+def _text(value: str, inline: bool) -> str:
+    return _string(value, multiline=not inline)
+
+
+def _number(value: float, inline: bool) -> str:
+    return str(value)  # as tomli_w does; nan and inf are valid TOML too
+
+
+def _array(value: list, inline: bool) -> str:
+    return "[" + ", ".join([_literal(item, inline=True) for item in value]) + "]"
+
+
+def _inline_table(value: dict, inline: bool) -> str:
+    # Quarter-keyed maps: sorted by key, which for quarters is chronological.
+    return "{ " + ", ".join([f"{_map_key(k)} = {_literal(v, inline=True)}" for k, v in sorted(value.items())]) + " }"
+
+
+@functools.lru_cache(maxsize=4096)
+def _map_key(key: object) -> str:
+    # A map's keys are a few dozen quarters, over and over.
+    return _key(str(key))
+
+
+@functools.lru_cache(maxsize=4096)
+def _as_text(value: object) -> str:
+    # Quarters and years (and any other value type), each written many times over: their canonical text, formatted once.
     return _string(str(value), multiline=False)
+
+
+# Formatters by exact type, for (value, inline); `_formatter` adds each other type the first time it is seen.
+_FORMATS: dict[type, Callable[[object, bool], str]] = {
+    str: _text,
+    bool: lambda value, inline: "true" if value else "false",
+    int: _number,
+    float: _number,
+    dt.datetime: lambda value, inline: _datetime(value),
+    dt.date: lambda value, inline: value.isoformat(),
+    list: _array,
+    dict: _inline_table,
+}
+
+
+def _formatter(kind: type) -> Callable[[object, bool], str]:
+    """The formatter for a type that is not in `_FORMATS` by itself: a subclass, an enum, a quarter or any other value."""
+    if issubclass(kind, Enum):
+        formatter = _enum_formatter(kind)
+    else:
+        # The first base in the dispatch table (bool before int, datetime before date), else the value's canonical text.
+        formatter = next((_FORMATS[base] for base in kind.__mro__ if base in _FORMATS), lambda value, inline: _as_text(value))
+    _FORMATS[kind] = formatter
+    return formatter
+
+
+def _enum_formatter(kind: type[Enum]) -> Callable[[object, bool], str]:
+    # A member writes as its value would (a string member's value may need a multi-line block; Stage's never do).
+    def formatter(value: Enum, inline: bool) -> str:
+        return _literal(value.value, inline=inline)
+
+    return formatter
 
 
 def _string(text: str, *, multiline: bool) -> str:

@@ -3,12 +3,14 @@
 `services.export` reads a batch of projects with one statement a table and
 builds the documents; `services.importing` decides what changes and writes
 whole project trees with a handful of bulk inserts. Reads return plain rows
-(`Row`), not ORM objects, where there are many: building ORM objects cost
+(`Row`), not ORM objects, where there are many, and leave out the bookkeeping
+no snapshot holds (`_NOT_EXPORTED`): building ORM objects cost
 more than the rest of the export.
 """
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Collection, Iterable, Sequence
 
 from sqlalchemy import Row, Table, delete, select, tuple_, update
@@ -89,8 +91,8 @@ def kpi_ambition_links(session: Session) -> Iterable[tuple[int, str, bool]]:
 
 
 def kpi_commentary(session: Session) -> list[Row]:
-    """Every KPI's commentary, every quarter, in no particular order."""
-    return _rows(session, t.KpiCommentary.__table__)
+    """Every KPI's commentary, every quarter, in no particular order, with its author (which an import keeps when the text is unchanged)."""
+    return session.execute(select(t.KpiCommentary.__table__)).all()
 
 
 # -- reading: projects, a batch of ids at a time -------------------------------------------------------------
@@ -112,7 +114,18 @@ def _up_to(table: Table, quarter: Quarter | None):
 
 
 def _rows(session: Session, table: Table, *where, order_by=()) -> list[Row]:
-    return session.execute(select(table).where(*where).order_by(*order_by)).all()
+    return session.execute(select(*_exported_columns(table)).where(*where).order_by(*order_by)).all()
+
+
+# Bookkeeping no snapshot holds: optimistic-locking counters, timestamps, who typed an actual and the sort columns
+# kept for the portfolio screen. Not read for export: turning every actual's timestamp back into a datetime cost
+# more than the rest of its row.
+_NOT_EXPORTED = frozenset({"version", "created_at", "updated_at", "entered_at", "entered_by", "author", "primary_ambition", "latest_rag"})
+
+
+@functools.cache
+def _exported_columns(table: Table) -> tuple:
+    return tuple(column for column in table.columns if column.name not in _NOT_EXPORTED)
 
 
 def projects(session: Session, ids: Collection[int]) -> list[Row]:

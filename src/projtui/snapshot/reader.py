@@ -18,7 +18,9 @@ from pathlib import Path
 from pydantic import TypeAdapter, ValidationError
 
 from projtui.domain.errors import NO_VALUE, InvalidInput, Problem
+from projtui.domain.progress import Progress, counted, no_progress
 from projtui.domain.records import QuarterLabel
+from projtui.snapshot import project_chunks
 from projtui.snapshot.document import SCHEMA_VERSION, Document, Measure, Project
 from projtui.snapshot.problems import Loc, Report, field_name, syntax_problem
 
@@ -38,37 +40,68 @@ def read_document_file(path: Path, *, source: str | None = None, known_ambitions
     return read_document(text, source=source, known_ambitions=known_ambitions)
 
 
-def read_document(text: str, *, source: str, known_ambitions: frozenset[str] = frozenset()) -> Document:
+def read_document(
+    text: str, *, source: str, known_ambitions: frozenset[str] = frozenset(), progress: Progress = no_progress
+) -> Document:
     """Parse and validate a snapshot; raise InvalidInput with every problem found.
 
     `known_ambitions` are codes already in the database, which a file
     holding only some projects may refer to without repeating them.
     Measures without a code get the next free `M{n}` of their project.
+    `progress` hears of each project read ("Reading FILE", n of the projects).
+
+    The projects are parsed and validated one at a time (`project_chunks`):
+    only their validated models are kept, never the whole file as dicts.
     """
     # A byte-order mark (Windows editors add one) is not TOML, and says nothing.
     text = text.removeprefix("\ufeff")
     try:
-        data = tomllib.loads(text)
+        try:
+            return _read(project_chunks.split(text), text, source, known_ambitions, progress)
+        except project_chunks.SplitMismatch:
+            return _read(project_chunks.whole(text), text, source, known_ambitions, progress)
     except tomllib.TOMLDecodeError as exc:
         raise InvalidInput([syntax_problem(exc, text, source)]) from None
 
+
+def _read(chunks: project_chunks.Chunks, text: str, source: str, known_ambitions: frozenset[str], progress: Progress) -> Document:
+    data = chunks.top
     report = Report(source, text)
     if not _schema_version_ok(data, report):
         raise InvalidInput(report.sorted())
+    header: Document | None = None
     try:
-        document = Document.model_validate(data)
+        header = Document.model_validate(data)
     except ValidationError as exc:
         for error in exc.errors():
             if error["loc"] != ("schema_version",):  # already reported, in plainer words
                 report.pydantic_error(error)
-        raise InvalidInput(report.sorted()) from None
-    if report.found:  # schema_version missing or wrong, the rest fine
+    # References are judged project by project while each one's dict is at hand, and reported only if the
+    # whole file validates: until then they may be noise from a record that is not what it meant to be.
+    references = Report(source, text)
+    raw_ambitions = data.get("ambitions")
+    ambitions = known_ambitions | {a.get("code") for a in raw_ambitions if isinstance(a, dict)} if isinstance(raw_ambitions, list) else known_ambitions
+    projects: list[Project] = []
+    codes: list[tuple[Loc, str]] = []
+    for i, raw in enumerate(counted(chunks.projects, chunks.count, f"Reading {source}", progress)):
+        at: Loc = ("projects", i)
+        try:
+            project = Project.model_validate(raw)
+        except ValidationError as exc:
+            for error in exc.errors():
+                report.pydantic_error({**error, "loc": (*at, *error["loc"])})
+            continue
+        codes.append((at, project.code))
+        if not report.found:  # once anything is wrong, only validation goes on: no models are kept
+            _check_project(references, project, raw, at, ambitions)
+            projects.append(_with_measure_codes(project))
+    if report.found or header is None:
         raise InvalidInput(report.sorted())
-
-    _check_references(document, data, known_ambitions | {a.code for a in document.ambitions}, report)
-    if report.found:
-        raise InvalidInput(report.sorted())
-    return _assign_measure_codes(document)
+    _unique(references, "project", codes)
+    _check_top(header, data, ambitions, references)
+    if references.found:
+        raise InvalidInput(references.sorted())
+    return header.model_copy(update={"projects": projects})
 
 
 def _schema_version_ok(data: dict, report: Report) -> bool:
@@ -92,9 +125,9 @@ def _schema_version_ok(data: dict, report: Report) -> bool:
 # Cross-references ---------------------------------------------------------
 
 
-def _check_references(document: Document, data: dict, ambitions: set[str] | frozenset[str], report: Report) -> None:
+def _check_top(document: Document, data: dict, ambitions: set[str] | frozenset[str], report: Report) -> None:
+    """The references among the top-level records: ambitions, KPIs and the KPI quarters."""
     _unique(report, "ambition", ((("ambitions", i), a.code) for i, a in enumerate(document.ambitions)))
-    _unique(report, "project", ((("projects", i), p.code) for i, p in enumerate(document.projects)))
     _unique(report, "KPI", ((("kpis", i), k.code) for i, k in enumerate(document.kpis)))
     for i, kpi in enumerate(document.kpis):
         at = ("kpis", i)
@@ -102,24 +135,25 @@ def _check_references(document: Document, data: dict, ambitions: set[str] | froz
         _quarters_distinct(report, kpi, data["kpis"][i], at)
         _one_benchmark_per_year_and_source(report, kpi, at)
     _one_per_quarter(report, document.kpi_quarters, data, ("kpi_quarters",), "KPI quarter")
-    for i, project in enumerate(document.projects):
-        at: Loc = ("projects", i)
-        raw = data["projects"][i]
-        for kind, items in (("output", project.outputs), ("outcome", project.outcomes), ("benefit", project.benefits)):
-            _unique(report, kind, (((*at, f"{kind}s", j), item.code) for j, item in enumerate(items)))
-        _unique(report, "measure", ((loc, m.code) for loc, m in _measures(project, at) if m.code is not None))
-        _unique(report, "risk", (((*at, "risks", j), risk.code) for j, risk in enumerate(project.risks)))
-        _links(report, (*at, "ambitions"), project.ambitions, ambitions, "ambition")
-        outcome_codes = {outcome.code for outcome in project.outcomes}
-        benefit_codes = {benefit.code for benefit in project.benefits}
-        for j, output in enumerate(project.outputs):
-            _links(report, (*at, "outputs", j, "outcomes"), output.outcomes, outcome_codes, "outcome")
-        for j, outcome in enumerate(project.outcomes):
-            _links(report, (*at, "outcomes", j, "benefits"), outcome.benefits, benefit_codes, "benefit")
-        _one_per_quarter(report, project.reviews, raw, (*at, "reviews"), "review")
-        for loc, measure in _measures(project, at):
-            _quarters_distinct(report, measure, _raw(raw, loc[len(at) :]), loc)
-            _one_benchmark_per_year_and_source(report, measure, loc)
+
+
+def _check_project(report: Report, project: Project, raw: dict, at: Loc, ambitions: set[str] | frozenset[str]) -> None:
+    """The references within one project, and to the ambitions."""
+    for kind, items in (("output", project.outputs), ("outcome", project.outcomes), ("benefit", project.benefits)):
+        _unique(report, kind, (((*at, f"{kind}s", j), item.code) for j, item in enumerate(items)))
+    _unique(report, "measure", ((loc, m.code) for loc, m in _measures(project, at) if m.code is not None))
+    _unique(report, "risk", (((*at, "risks", j), risk.code) for j, risk in enumerate(project.risks)))
+    _links(report, (*at, "ambitions"), project.ambitions, ambitions, "ambition")
+    outcome_codes = {outcome.code for outcome in project.outcomes}
+    benefit_codes = {benefit.code for benefit in project.benefits}
+    for j, output in enumerate(project.outputs):
+        _links(report, (*at, "outputs", j, "outcomes"), output.outcomes, outcome_codes, "outcome")
+    for j, outcome in enumerate(project.outcomes):
+        _links(report, (*at, "outcomes", j, "benefits"), outcome.benefits, benefit_codes, "benefit")
+    _one_per_quarter(report, project.reviews, raw, (*at, "reviews"), "review")
+    for loc, measure in _measures(project, at):
+        _quarters_distinct(report, measure, _raw(raw, loc[len(at) :]), loc)
+        _one_benchmark_per_year_and_source(report, measure, loc)
 
 
 def _unique(report: Report, kind: str, items: Iterable[tuple[Loc, str]]) -> None:
@@ -193,18 +227,6 @@ def _raw(data: object, loc: Loc) -> dict:
 
 
 # Measure codes ------------------------------------------------------------
-
-
-def _assign_measure_codes(document: Document) -> Document:
-    """Give each measure without a code the next free `M{n}` of its project.
-
-    "Document order" is the model's: outcomes' measures, then benefits',
-    whichever the file lists first, so the same data always gets the same codes.
-    """
-    projects = [_with_measure_codes(project) for project in document.projects]
-    if all(new is old for new, old in zip(projects, document.projects)):
-        return document
-    return document.model_copy(update={"projects": projects})
 
 
 def _with_measure_codes(project: Project) -> Project:

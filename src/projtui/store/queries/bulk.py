@@ -12,6 +12,12 @@ quarter of a 10,000-project import. SQLite numbers a new INTEGER PRIMARY KEY
 one above the table's largest, and every write here holds the database's
 write lock (BEGIN IMMEDIATE), so rows inserted in one go take the ids after
 the largest in their order: the ids are read as that range, and checked.
+
+On SQLite the rows then go straight to the driver's executemany, each value
+through its column's bind processor (as SQLAlchemy would send it: dates as
+text, enums by name) and Python-side defaults filled in for columns a row
+leaves out: building the statement's parameters row by row was a third of
+an import's time, more than SQLite's own inserting.
 """
 
 from __future__ import annotations
@@ -34,7 +40,7 @@ def insert_rows_returning_ids(session: Session, model, rows: Sequence[dict]) -> 
         return list(result.scalars())
     largest = select(func.max(table.c.id))
     before = session.execute(largest).scalar() or 0
-    session.execute(insert(table), rows)
+    _execute_many(session, table, rows)
     after = session.execute(select(func.max(table.c.id), func.count()).where(table.c.id > before)).one()
     if tuple(after) != (before + len(rows), len(rows)):  # only if ids ran out (2**63), when SQLite picks them at random
         raise RuntimeError(f"{table.name}: {len(rows)} rows inserted after id {before} did not take the ids that follow it")
@@ -43,5 +49,31 @@ def insert_rows_returning_ids(session: Session, model, rows: Sequence[dict]) -> 
 
 def insert_rows(session: Session, model, rows: Sequence[dict]) -> None:
     """Insert `rows` into the model's table in one executemany."""
-    if rows:
+    if not rows:
+        return
+    if session.get_bind().dialect.name != "sqlite":
         session.execute(insert(model.__table__), rows)
+    else:
+        _execute_many(session, model.__table__, rows)
+
+
+def _execute_many(session: Session, table, rows: Sequence[dict]) -> None:
+    """One executemany on the driver: the columns the first row names, plus those with a Python-side default."""
+    connection = session.connection()
+    dialect = connection.dialect
+    given = list(rows[0])
+    defaulted = [c for c in table.columns if c.key not in rows[0] and c.default is not None and not c.default.is_sequence]
+    columns = [table.c[key] for key in given] + defaulted
+    process = [c.type.dialect_impl(dialect).bind_processor(dialect) for c in columns]
+    quote = dialect.identifier_preparer.quote
+    sql = (f"INSERT INTO {quote(table.name)} ({', '.join(quote(c.name) for c in columns)}) "
+           f"VALUES ({', '.join('?' for _ in columns)})")
+    defaults = [(c.default.arg if c.default.is_scalar else None, c.default.arg if c.default.is_callable else None) for c in defaulted]
+
+    def values(row: dict) -> tuple:
+        row_values = [row[key] for key in given]
+        # A callable default gets no execution context here; none of the tables' defaults uses one.
+        row_values += [call(None) if call is not None else scalar for scalar, call in defaults]
+        return tuple(value if fn is None or value is None else fn(value) for fn, value in zip(process, row_values))
+
+    connection.exec_driver_sql(sql, [values(row) for row in rows])

@@ -185,3 +185,74 @@ def test_publishing_a_kpi_quarter_on_postgres(postgres_url):
         assert kpi_quarters.kpi_pass(db, Q1).published
     finally:
         db.dispose()
+
+
+# -- a quarter's profiled target (issue 12: published means frozen, for targets too) ----------------------
+
+
+def _targets_log(db):
+    with db.reading() as session:
+        rows = session.scalars(select(t.AuditLog).where(t.AuditLog.entity == "kpi_target").order_by(t.AuditLog.id))
+        return [(r.actor, r.action, r.entity_key, r.field, r.old_value, r.new_value, r.project_id) for r in rows]
+
+
+def test_a_kpi_target_is_set_changed_and_cleared_with_a_reason_under_the_measures_version(db):
+    kpis.set_kpi_actual(db, "HB1", Q2, 19.0, expected_version=None, actor="alice")
+    before = kpis.kpi_targets(db, "HB1")
+    assert before.targets == ((Q2, None),) and before.published == frozenset()
+    with pytest.raises(InvalidInput, match="say why"):
+        kpis.set_kpi_target(db, "HB1", Q2, 18, reason=" ", expected_version=before.measure.version, actor="alice")
+    after = kpis.set_kpi_target(db, "HB1", Q1, 18, reason="winter peak", expected_version=before.measure.version, actor="alice")
+    assert after.targets == ((Q1, 18.0), (Q2, None)) and after.measure.version == before.measure.version + 1
+    # The quarter is rated against its profiled target now.
+    assert kpis.kpi_detail(db, "HB1").quarters[-1].figures.target == 18.0
+    with pytest.raises(ConflictError):  # bob saw the KPI before alice's change
+        kpis.set_kpi_target(db, "HB1", Q1, 17, reason="typo", expected_version=before.measure.version, actor="bob")
+    cleared = kpis.set_kpi_target(db, "HB1", Q1, None, reason="back to flat", expected_version=after.measure.version, actor="bob")
+    assert cleared.targets == ((Q2, None),)  # nothing is known of Q1 now, so the list starts at Q2 again
+    assert _targets_log(db) == [
+        ("alice", "create", "HB1@2026/27 Q1", "value", None, "18.0", None),
+        ("alice", "update", "HB1@2026/27 Q1", "reason", None, "winter peak", None),
+        ("bob", "delete", "HB1@2026/27 Q1", "value", "18.0", None, None),
+        ("bob", "update", "HB1@2026/27 Q1", "reason", None, "back to flat", None),
+    ]
+    with pytest.raises(InvalidInput, match="never a status"):  # an activity indicator has no target to profile
+        kpis.set_kpi_target(db, "DA1", Q1, 5, reason="x", expected_version=kpis.kpi_targets(db, "DA1").measure.version, actor="alice")
+
+
+def test_a_published_quarter_freezes_its_kpi_targets_until_it_is_reopened(db):
+    kpis.set_kpi_actual(db, "HB1", Q1, 19.0, expected_version=None, actor="alice")
+    seen = kpis.set_kpi_target(db, "HB1", Q1, 20, reason="plan", expected_version=kpis.kpi_targets(db, "HB1").measure.version, actor="alice")
+    published = kpi_quarters.publish_kpi_quarter(db, Q1, expected_version=None, actor="alice")
+    assert kpis.kpi_targets(db, "HB1").published == {Q1}
+    refused = "KPI HB1's target for 2026/27 Q1 \\(20 → 15\\) is published and frozen: re-open the 2026/27 Q1 KPIs first"
+    with pytest.raises(InvalidInput, match=refused):
+        kpis.set_kpi_target(db, "HB1", Q1, 15, reason="easier", expected_version=seen.measure.version, actor="alice")
+    with pytest.raises(InvalidInput, match="\\(20 → none\\) is published"):
+        kpis.set_kpi_target(db, "HB1", Q1, None, reason="gone", expected_version=seen.measure.version, actor="alice")
+    with pytest.raises(InvalidInput, match="\\(none → 15\\) is published"):  # none may be added either
+        kpis.set_kpi_target(db, "W1", Q1, 15, reason="x", expected_version=kpis.kpi_targets(db, "W1").measure.version, actor="alice")
+    assert kpis.kpi_detail(db, "HB1").quarters[-1].figures.target == 20.0  # the published status stands
+    # Saving what is there already changes nothing, so it is no refusal.
+    kpis.set_kpi_target(db, "HB1", Q1, 20, reason="same", expected_version=seen.measure.version, actor="alice")
+    kpi_quarters.reopen_kpi_quarter(db, Q1, expected_version=published.version, reason="target agreed late", actor="bob")
+    changed = kpis.set_kpi_target(db, "HB1", Q1, 15, reason="easier", expected_version=seen.measure.version, actor="bob")
+    assert dict(changed.targets)[Q1] == 15.0
+    assert _targets_log(db)[-2:] == [
+        ("bob", "update", "HB1@2026/27 Q1", "value", "20.0", "15.0", None),
+        ("bob", "update", "HB1@2026/27 Q1", "reason", None, "easier", None),
+    ]
+
+
+@pytest.mark.parametrize(("role", "allowed"), [
+    (Role.VIEWER, False), (Role.PROJECT_LEAD, False), (Role.PERFORMANCE_OFFICER, True), (Role.ADMIN, True),
+])
+def test_only_a_performance_officer_or_admin_changes_a_kpi_target(db, role, allowed):
+    users.add_user(db, "someone", role=role, actor="alice")
+    version = kpis.kpi_targets(db, "HB1").measure.version
+    if allowed:
+        assert dict(kpis.set_kpi_target(db, "HB1", Q1, 18, reason="r", expected_version=version, actor="someone").targets)[Q1] == 18.0
+    else:
+        with pytest.raises(PermissionDenied, match="changing a corporate KPI or its figures needs the performance officer role"):
+            kpis.set_kpi_target(db, "HB1", Q1, 18, reason="r", expected_version=version, actor="someone")
+        assert _targets_log(db) == []

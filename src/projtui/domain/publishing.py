@@ -7,11 +7,12 @@ review itself and the quarter's profiled targets change only after an
 audited re-open, and of its actuals only a provisional one may still be
 confirmed or corrected (that is what provisional means); its year-end
 forecasts do not change at all. The review services and the import both
-ask `actual_may_change` and `forecast_may_change`.
+ask `actual_may_change`, `forecast_may_change` and `target_may_change`.
 
 A quarter's corporate KPIs are published together, as a whole (issue 13):
 `kpi_publish_blockers` is their rule, and once published the same two
-questions freeze their actuals and forecasts, and their commentary with them.
+questions freeze their actuals and forecasts, and `target_may_change` their
+profiled targets, and their commentary with them.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from projtui.domain.quarter import Quarter
 from projtui.domain.rag import commentary_missing
 from projtui.domain.records import ReviewFields
 
-__all__ = ["MeasureNote", "actual_may_change", "forecast_may_change", "kpi_publish_blockers", "publish_blockers"]
+__all__ = ["MeasureNote", "actual_may_change", "forecast_may_change", "kpi_publish_blockers", "publish_blockers", "target_may_change"]
 
 
 @dataclass(frozen=True)
@@ -100,5 +101,14 @@ def forecast_may_change(published: bool) -> bool:
 
     Only before the review is published: a forecast is what the owner
     expected at the time, and has no provisional state to correct.
+    """
+    return not published
+
+
+def target_may_change(published: bool) -> bool:
+    """May a quarter's profiled target be added, changed or removed?
+
+    Only before the quarter is published: its statuses were judged against
+    that target, so changing it would silently change what was published.
     """
     return not published

@@ -7,10 +7,12 @@ written by `services.reviews.actuals.write_actual` and
 `services.reviews.forecasts.write_forecast`, its definition is validated as
 the snapshot's `[[kpis]]` record is. Every write checks
 `Action.EDIT_KPIS` first and is audited (entities ``kpi``, ``kpi_actual``,
-``kpi_forecast``, ``kpi_commentary``, keyed ``K1`` or ``K1@2025/26 Q1``,
+``kpi_forecast``, ``kpi_target``, ``kpi_commentary``, keyed ``K1`` or ``K1@2025/26 Q1``,
 with no project). Once a quarter's KPIs are published
-(`services.kpi_quarters`) its actuals (but a provisional one), forecasts and
-commentary are frozen: `_frozen` is the one place every figure write asks.
+(`services.kpi_quarters`) its actuals (but a provisional one), forecasts,
+profiled targets and commentary are frozen: `_frozen` is the one place
+every figure write asks. A target is written by
+`services.reviews.targets.write_target`, as a project measure's is.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 from projtui.domain.codes import natural_key
 from projtui.domain.errors import ConflictError, InvalidInput, NotFoundError, Problem
+from projtui.domain.formatting import format_number
 from projtui.domain.measures import MeasureRule, QuarterFigures, quarter_figures
 from projtui.domain.publishing import actual_may_change, forecast_may_change
 from projtui.domain.quarter import Quarter
@@ -42,6 +45,7 @@ from projtui.services.reviews.forecasts import write_forecast
 from projtui.services.reviews.models import ActualEntry, MeasureTrend, SheetMeasure
 from projtui.services.reviews.quarter import default_review_quarter
 from projtui.services.reviews.sheet import trend_points
+from projtui.services.reviews.targets import write_target
 from projtui.snapshot.document import Kpi as KpiRecord
 from projtui.store import tables as t
 from projtui.store.database import Database
@@ -58,16 +62,19 @@ __all__ = [
     "KpiDetail",
     "KpiLine",
     "KpiQuarter",
+    "KpiTargets",
     "as_sheet",
     "create_kpi",
     "delete_kpi",
     "edit_kpi",
     "kpi_detail",
     "kpi_register",
+    "kpi_targets",
     "register_lines",
     "set_kpi_actual",
     "set_kpi_commentary",
     "set_kpi_forecast",
+    "set_kpi_target",
 ]
 
 # The definition's fields a form or the CLI may set: a measure's, the service and the ambitions.
@@ -111,6 +118,16 @@ class KpiQuarter:
     @property
     def quarter(self) -> Quarter:
         return self.figures.quarter
+
+
+@dataclass(frozen=True)
+class KpiTargets:
+    """A KPI's quarters, oldest first, each with its profiled target (None: the straight-line share applies), and the published ones."""
+
+    code: str
+    measure: MeasureItem  # its version guards the targets: quote it as expected_version
+    targets: tuple[tuple[Quarter, float | None], ...]
+    published: frozenset[Quarter]  # quarters whose KPIs are published: their targets are frozen
 
 
 @dataclass(frozen=True)
@@ -188,9 +205,6 @@ def kpi_detail(db: Database, code: str) -> KpiDetail:
         comments = {Quarter(c.fy_start_year, c.quarter): _comment(c) for c in q.commentary_of(session, [kpi.id])}
         ambitions = _links(session, [kpi.id])[kpi.id]
         published = set(q.published_quarters(session))
-    known = [*values, *profiled, *forecasts, *comments]
-    last = max([latest, *known])
-    first = min(known) if known else last
     actuals = {quarter: row.value for quarter, row in values.items()}
     try:
         rule = MeasureRule.from_measure(fields)
@@ -201,13 +215,19 @@ def kpi_detail(db: Database, code: str) -> KpiDetail:
                 comments.get(quarter),
                 quarter in published,
             )
-            for quarter in reversed(list(Quarter.range(first, last)))
+            for quarter in reversed(_quarters(latest, [*values, *profiled, *forecasts, *comments]))
         )
         trend = MeasureTrend(measure=item, points=trend_points(rule, values, profiled, None, up_to=None))
         problem = None
     except ValueError as exc:
         quarters, trend, problem = (), MeasureTrend(measure=item, points=()), str(exc)
     return KpiDetail(kpi.code, kpi.version, kpi.service, ambitions, item, quarters, trend, problem)
+
+
+def _quarters(latest: Quarter, known: list[Quarter]) -> list[Quarter]:
+    """The quarters a KPI's screen lists, oldest first: from its first figure to the register's quarter (or its last figure, if later)."""
+    last = max([latest, *known])
+    return Quarter.range(min(known) if known else last, last)
 
 
 def as_sheet(measure: MeasureItem, entry: ActualEntry | None, figures: QuarterFigures, published: bool) -> SheetMeasure:
@@ -355,6 +375,66 @@ def set_kpi_actual(
             entity="kpi_actual", key=f"{kpi.code}@{quarter}", project_id=None,
             frozen=_frozen(session, quarter), refusal=lambda: _refusal(kpi.code, quarter),
         )
+
+
+def _target_refusal(code: str, quarter: Quarter, old: float | None, new: float | None) -> Exception:
+    was, now = ("none" if v is None else format_number(v) for v in (old, new))
+    return InvalidInput([Problem("", "quarter", str(quarter), (
+        f"KPI {code}'s target for {quarter} ({was} → {now}) is published and frozen: "
+        f"re-open the {quarter} KPIs first (review mode's KPI pass, K)"
+    ))])
+
+
+def set_kpi_target(
+    db: Database, code: str, quarter: Quarter | str, value: float | None, *, reason: str, expected_version: int, actor: str
+) -> KpiTargets:
+    """Profile (or, None, clear) the KPI's target for the quarter, with a reason; the targets now.
+
+    ``expected_version``: the KPI's measure version the user saw (`KpiTargets.measure.version`).
+    Refused once the quarter's KPIs are published: `reviews.targets.write_target` is the one write.
+    """
+    quarter = rows.as_quarter(quarter)
+    reason = audit.reason_text(reason)
+    value = None if value is None else rows.number(value, "target")
+    latest = default_review_quarter(db)
+    with db.transaction() as session:
+        kpi, measure = _kpi(session, code)
+        kpi_id = kpi.id
+        write_target(
+            session, measure, quarter, value, reason=reason, expected_version=expected_version, actor=actor,
+            action=Action.EDIT_KPIS, project_id=None, entity="kpi_target", key=f"{kpi.code}@{quarter}",
+            frozen=_frozen(session, quarter), refusal=lambda old, new: _target_refusal(kpi.code, quarter, old, new),
+            current=lambda: _current_targets(session, kpi_id),
+        )
+        return _targets(session, kpi.code, latest)
+
+
+def kpi_targets(db: Database, code: str) -> KpiTargets:
+    """The KPI's quarters (oldest first, as its screen shows them) with their profiled targets, and which are published."""
+    latest = default_review_quarter(db)
+    with db.reading() as session:
+        return _targets(session, code, latest)
+
+
+def _targets(session: Session, code: str, latest: Quarter) -> KpiTargets:
+    kpi, measure = _kpi(session, code)
+    measure = figures_q.measure_by_id(session, measure.id) or measure  # as it is now: a write in this session moved its version
+    item = MeasureItem(id=measure.id, version=measure.version, fields=rows.measure_fields(measure), parent_kind="kpi", parent_code=kpi.code)
+    profiled = rows.figures_by_measure(figures_q.measure_targets(session, [measure.id]))[measure.id]
+    known = [
+        *(Quarter(row.fy_start_year, row.quarter) for row in figures_q.measure_values(session, measure.id)),
+        *profiled,
+        *rows.figures_by_measure(figures_q.measure_forecasts(session, [measure.id]))[measure.id],
+        *(Quarter(c.fy_start_year, c.quarter) for c in q.commentary_of(session, [kpi.id])),
+    ]
+    targets = tuple((quarter, profiled.get(quarter)) for quarter in _quarters(latest, known))
+    return KpiTargets(kpi.code, item, targets, frozenset(q.published_quarters(session)))
+
+
+def _current_targets(session: Session, kpi_id: int) -> object | None:
+    """The KPI's measure as it is now, for a conflict (None once deleted)."""
+    found = next(((kpi, measure) for kpi, measure in q.all_kpis(session) if kpi.id == kpi_id), None)
+    return None if found is None else rows.measure_fields(found[1])
 
 
 def set_kpi_forecast(db: Database, code: str, quarter: Quarter | str, value: float | None, *, seen: float | None, actor: str) -> float | None:

@@ -2,15 +2,19 @@
 
 Baselines and targets (annual or profiled) change only with a reason; the
 audit log keeps the old value and the reason. The measure's ``version``
-guards them all. Profiled targets of a published quarter are frozen.
+guards them all. Profiled targets of a published quarter are frozen:
+`write_target` is the one write of a quarter's target, a project measure's
+or a corporate KPI's (`services.kpis.set_kpi_target`).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from projtui.domain.enums import Direction
 from projtui.domain.errors import ConflictError, InvalidInput, Problem
+from projtui.domain.publishing import target_may_change
 from projtui.domain.quarter import Quarter
 from projtui.domain.records import NO_TARGET_FOR_NONE, MeasureFields, validated
 from projtui.domain.roles import Action
@@ -26,7 +30,7 @@ from projtui.store.queries import reviews as q
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
-__all__ = ["UNSET", "clear_profiled_target", "set_profiled_target", "update_measure_baseline_or_target"]
+__all__ = ["UNSET", "clear_profiled_target", "set_profiled_target", "update_measure_baseline_or_target", "write_target"]
 
 
 class _Unset:
@@ -42,32 +46,102 @@ def _measure_item_or_none(session: Session, measure_id: int) -> MeasureItem | No
     return None if row is None else rows.measure_item(session, row)
 
 
+def _measure_at(session: Session, project_code: str, measure_code: str) -> tuple[t.Project, t.Measure]:
+    project = rows.project(session, project_code)
+    return project, rows.measure(session, project, measure_code)
+
+
 def _measure_at_version(
     session: Session, project_code: str, measure_code: str, expected_version: int
 ) -> tuple[t.Project, t.Measure, str]:
     """The project, the measure and its audit key, as ConflictError when someone changed the measure since the user saw it."""
-    project = rows.project(session, project_code)
-    measure = rows.measure(session, project, measure_code)
+    project, measure = _measure_at(session, project_code, measure_code)
     key = rows.measure_key(project.code, measure.code)
     if measure.version != expected_version:
         raise ConflictError("measure", key, expected_version, rows.measure_item(session, measure))
     return project, measure, key
 
 
-def _audit_target(session: Session, action: str, project: t.Project, measure: t.Measure, quarter: Quarter, *, old: float | None,
-                  new: float | None, reason: str, actor: str) -> None:
-    """A profiled target's change and, beside it, the reason given for it."""
-    key = rows.measure_key(project.code, measure.code, quarter)
-    audit.record(session, actor=actor, action=action, entity="target", key=key, project_id=project.id, field="value", old=old, new=new)
-    audit.record(session, actor=actor, action="update", entity="target", key=key, project_id=project.id, field="reason", new=reason)
-
-
-def _bump_measure(session: Session, measure: t.Measure, key: str, expected_version: int, values: dict) -> None:
+def _bump_measure(session: Session, measure: t.Measure, key: str, expected_version: int, values: dict,
+                  current: Callable[[], object | None] | None = None) -> None:
     measure_id = measure.id
     update_versioned(
         session, t.Measure, measure_id, expected_version, values,
-        entity="measure", key=key, current=lambda: _measure_item_or_none(session, measure_id),
+        entity="measure", key=key, current=current or (lambda: _measure_item_or_none(session, measure_id)),
     )
+
+
+def write_target(
+    session: Session,
+    measure: t.Measure,
+    quarter: Quarter,
+    value: float | None,
+    *,
+    reason: str,
+    expected_version: int,
+    actor: str,
+    action: Action,
+    project_id: int | None,
+    entity: str,
+    key: str,
+    frozen: bool,
+    refusal: Callable[[float | None, float | None], Exception],
+    current: Callable[[], object | None],
+) -> bool:
+    """The one write of a measure's profiled target for a quarter, a project's or a KPI's, in the caller's transaction.
+
+    Sets it (``value``) or clears it (None): checks the role (``action`` on
+    ``project_id``), the measure's version the user saw (``current()`` is
+    what a conflict shows), the value against the measure's direction, and
+    `domain.publishing.target_may_change`: in a ``frozen`` (published)
+    quarter ``refusal(old, new)`` is raised. Audited as ``entity`` ``key``
+    with the reason beside the old and new value. Whether anything changed.
+    """
+    require(session, actor, action, project_id=project_id)
+    if measure.version != expected_version:
+        raise ConflictError("measure", key, expected_version, current())
+    if value is not None:
+        if measure.direction == Direction.NONE.value:
+            raise InvalidInput([Problem("", "target", value, NO_TARGET_FOR_NONE)])
+        if measure.direction == "range" and measure.target_max is not None and value > measure.target_max:
+            raise InvalidInput([Problem("", "target", value, f"the bottom of the range is above its top ({measure.target_max})")])
+    existing = q.target_row(session, measure.id, quarter)
+    old = None if existing is None else existing.value
+    if old == value:
+        return False
+    if not target_may_change(frozen):
+        raise refusal(old, value)
+    _bump_measure(session, measure, key, expected_version, {}, current)
+    if existing is None:
+        q.add_target(session, measure.id, quarter, value)
+    elif value is None:
+        q.delete_row(session, existing)
+    else:
+        existing.value = value
+        session.flush()
+    action_done = "create" if existing is None else "delete" if value is None else "update"
+    audit.record(session, actor=actor, action=action_done, entity=entity, key=key, project_id=project_id, field="value", old=old, new=value)
+    audit.record(session, actor=actor, action="update", entity=entity, key=key, project_id=project_id, field="reason", new=reason)
+    return True
+
+
+def _project_target(
+    db: Database, project_code: str, measure_code: str, quarter: Quarter | str, value: float | None, *,
+    reason: str, expected_version: int, actor: str,
+) -> MeasureItem:
+    """A project measure's profiled target through `write_target`, refused in a quarter whose review is published."""
+    quarter = rows.as_quarter(quarter)
+    reason = audit.reason_text(reason)
+    with db.transaction() as session:
+        project, measure = _measure_at(session, project_code, measure_code)
+        measure_id, code = measure.id, project.code
+        write_target(
+            session, measure, quarter, value, reason=reason, expected_version=expected_version, actor=actor,
+            action=Action.EDIT_PROJECT, project_id=project.id, entity="target", key=rows.measure_key(code, measure.code, quarter),
+            frozen=q.is_published(session, project.id, quarter), refusal=lambda _old, _new: rows.frozen(code, quarter),
+            current=lambda: _measure_item_or_none(session, measure_id),
+        )
+        return _measure_item_or_none(session, measure_id)
 
 
 def set_profiled_target(
@@ -87,31 +161,8 @@ def set_profiled_target(
     saw; the measure comes back with its new version. Needs a reason; the
     audit log keeps the old value. Refused in a quarter whose review is published.
     """
-    quarter = rows.as_quarter(quarter)
-    reason = audit.reason_text(reason)
     number = rows.number(value, "target")
-    with db.transaction() as session:
-        project, measure, key = _measure_at_version(session, project_code, measure_code, expected_version)
-        require(session, actor, Action.EDIT_PROJECT, project_id=project.id)
-        if measure.direction == Direction.NONE.value:
-            raise InvalidInput([Problem("", "target", number, NO_TARGET_FOR_NONE)])
-        if measure.direction == "range" and measure.target_max is not None and number > measure.target_max:
-            raise InvalidInput([Problem("", "target", number, f"the bottom of the range is above its top ({measure.target_max})")])
-        if q.is_published(session, project.id, quarter):
-            raise rows.frozen(project.code, quarter)
-        existing = q.target_row(session, measure.id, quarter)
-        old = None if existing is None else existing.value
-        if old == number:
-            return rows.measure_item(session, measure)
-        _bump_measure(session, measure, key, expected_version, {})
-        if existing is None:
-            q.add_target(session, measure.id, quarter, number)
-        else:
-            existing.value = number
-            session.flush()
-        _audit_target(session, "create" if existing is None else "update", project, measure, quarter,
-                      old=old, new=number, reason=reason, actor=actor)
-        return _measure_item_or_none(session, measure.id)
+    return _project_target(db, project_code, measure_code, quarter, number, reason=reason, expected_version=expected_version, actor=actor)
 
 
 def clear_profiled_target(
@@ -125,21 +176,7 @@ def clear_profiled_target(
     actor: str,
 ) -> MeasureItem:
     """Remove the quarter's profiled target (the annual target, or its straight-line share, applies again)."""
-    quarter = rows.as_quarter(quarter)
-    reason = audit.reason_text(reason)
-    with db.transaction() as session:
-        project, measure, key = _measure_at_version(session, project_code, measure_code, expected_version)
-        require(session, actor, Action.EDIT_PROJECT, project_id=project.id)
-        existing = q.target_row(session, measure.id, quarter)
-        if existing is None:
-            return rows.measure_item(session, measure)
-        if q.is_published(session, project.id, quarter):
-            raise rows.frozen(project.code, quarter)
-        old = existing.value
-        _bump_measure(session, measure, key, expected_version, {})
-        q.delete_row(session, existing)
-        _audit_target(session, "delete", project, measure, quarter, old=old, new=None, reason=reason, actor=actor)
-        return _measure_item_or_none(session, measure.id)
+    return _project_target(db, project_code, measure_code, quarter, None, reason=reason, expected_version=expected_version, actor=actor)
 
 
 def update_measure_baseline_or_target(

@@ -404,8 +404,8 @@ def test_the_default_public_url_is_one_a_browser_can_reach(host, expected):
 # --- who may connect -----------------------------------------------------------------
 
 
-def _handshake(served: Served, origin: str | None) -> tuple[int, socket.socket]:
-    """Open the session socket as a browser on a page of `origin` would: the HTTP status, and the connection.
+def _handshake(served: Served, origin: str | None, cookie: str | None = None) -> tuple[int, socket.socket]:
+    """Open the session socket as a browser on a page of `origin` would (logged in with `cookie`): the HTTP status, and the connection.
 
     A bare handshake over a plain socket: the browser fixture's Playwright owns this thread's event loop.
     """
@@ -414,11 +414,48 @@ def _handshake(served: Served, origin: str | None) -> tuple[int, socket.socket]:
         f"GET /ws HTTP/1.1\r\nHost: 127.0.0.1:{served.port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
         f"Sec-WebSocket-Key: {base64.b64encode(os.urandom(16)).decode()}\r\nSec-WebSocket-Version: 13\r\n"
         + (f"Origin: {origin}\r\n" if origin else "")
+        + (f"Cookie: {cookie}\r\n" if cookie else "")
         + "\r\n"
     )
     connection.sendall(request.encode())
-    status_line = connection.makefile("rb").readline().decode()
-    return int(status_line.split(" ", 2)[1]), connection
+    return int(_read_until(connection, b"\r\n").decode().split(" ", 2)[1]), connection
+
+
+def _read_until(connection: socket.socket, end: bytes) -> bytes:
+    """Bytes up to and including `end`, read one at a time so none past it are taken from the socket."""
+    received = b""
+    while not received.endswith(end):
+        byte = connection.recv(1)
+        assert byte, f"the server closed the connection after {received!r}"
+        received += byte
+    return received
+
+
+def _refusal_body(connection: socket.socket) -> str:
+    """The text of a refused handshake's answer, after its status line."""
+    headers = _read_until(connection, b"\r\n\r\n").decode().lower()
+    length = int(re.search(r"^content-length: *(\d+)", headers, re.MULTILINE)[1])
+    body = b""
+    while len(body) < length:
+        body += connection.recv(length - len(body))
+    return body.decode()
+
+
+def _session_cookie(served: Served, login: str, password: str) -> str:
+    """Log in as a browser would; the session cookie it is given, as a Cookie header sends it back."""
+    import http.client
+    import urllib.parse
+
+    connection = http.client.HTTPConnection("127.0.0.1", served.port, timeout=PATIENCE)
+    try:
+        form = urllib.parse.urlencode({"login": login, "password": password})
+        headers = {"Content-Type": "application/x-www-form-urlencoded", "Origin": f"http://127.0.0.1:{served.port}"}
+        connection.request("POST", "/login", form, headers)
+        answer = connection.getresponse()
+        assert answer.status == 303, answer.read()
+        return answer.getheader("Set-Cookie").split(";", 1)[0]
+    finally:
+        connection.close()
 
 
 def _status(served: Served, origin: str | None) -> int:
@@ -615,3 +652,30 @@ def test_half_a_tls_pair_is_one_error_line(tmp_path):
         capture_output=True, text=True, timeout=PATIENCE, stdin=subprocess.DEVNULL,
     )
     assert (result.returncode, result.stderr) == (2, "error: --tls-cert and --tls-key: give both, the certificate and its private key\n")
+
+
+def test_cap_figure_six_logged_in_sessions_at_a_cap_of_three(tmp_path, sample_db):
+    """The figure issue 12 asks for: at `--max-sessions 3`, six logged-in tabs; three open, three are told why not."""
+    added = subprocess.run(
+        [PROJTUI, "user", "add", "jo", "--name", "Jo Bloggs", "--role", "performance-officer", "--password-stdin", "--db", sample_db],
+        input=PASSWORD + "\n", capture_output=True, text=True, timeout=PATIENCE,
+    )
+    assert added.returncode == 0, added.stderr
+    with _serving(tmp_path, sample_db, "--max-sessions", "3") as served:
+        origin = f"http://127.0.0.1:{served.port}"
+        opened, refused = [], []
+        try:
+            for _ in range(6):  # each a login of its own, as six tabs in six browsers would be
+                status, connection = _handshake(served, origin, _session_cookie(served, "jo", PASSWORD))
+                if status == 101:
+                    opened.append(connection)
+                else:
+                    refused.append((status, _refusal_body(connection)))
+                    connection.close()
+            _wait_until(lambda: len(served.app_processes()) == 2 * 3, "three tabs' apps run (a shell and an app each)")
+        finally:
+            for connection in opened:
+                connection.close()
+    message = "All 3 projtui sessions are in use: close another tab and reload this one.\n"
+    assert len(opened) == 3 and refused == [(503, message)] * 3, refused
+    print(f"\ncap figure: --max-sessions 3, 6 logged-in sessions asked: {len(opened)} opened, {len(refused)} refused with HTTP 503 {message.strip()!r}")

@@ -307,3 +307,85 @@ def test_an_upgrade_keeps_team_mode_whole(portfolio):
     dan.execute(_new_review(), (OWN,))
     assert dan.execute("SELECT latest_rag FROM project WHERE code = %s", (OWN,)).fetchone()[0] == "green"
     assert _count(dan, f"UPDATE measure_value SET note = 'again' WHERE {_VALUES_OF}", OTHERS) == 0
+
+
+# -- `projtui serve` in team mode: one connecting role, acting in each transaction as whoever logged in ------------
+
+
+@pytest.fixture
+def server_role(portfolio):
+    """A login role for `projtui serve`, made a member of projtui_serve as README says; its URL."""
+    role = f"srv_{uuid.uuid4().hex[:8]}"
+    portfolio.made.append(role)
+    with psycopg.connect(host=portfolio.url.host, port=portfolio.url.port, user=portfolio.owner, dbname=portfolio.url.database, autocommit=True) as owner:
+        owner.execute(sql.SQL("CREATE ROLE {} LOGIN").format(sql.Identifier(role)))
+        owner.execute(sql.SQL("GRANT projtui_serve TO {}").format(sql.Identifier(role)))
+    return portfolio.url.set(username=role, password=None).render_as_string(hide_password=False)
+
+
+def _served(portfolio, server_url: str, name: str):
+    """The database as a served session's app opens it: the server's URL, acting as `name` (PROJTUI_DB_ROLE)."""
+    return open_portfolio(server_url, role=portfolio.logins[name])
+
+
+def test_a_served_session_acts_in_the_database_as_its_person(portfolio, server_role):
+    from sqlalchemy import text
+
+    logins = portfolio.logins
+    server = open_portfolio(server_role)
+    vic, dan = _served(portfolio, server_role, "vic"), _served(portfolio, server_role, "dan")
+    try:
+        assert team.serve_as_people(server)
+        # The database refuses the viewer even past the services, through the very connection the server made.
+        with pytest.raises(RefusedByDatabase, match="permission denied for table measure_value"), vic.transaction() as session:
+            session.execute(text("UPDATE measure_value SET note = 'sneaked'"))
+        with vic.reading() as session:  # reads act as the person too: the hashes are not theirs to read
+            assert session.scalar(text("SELECT current_user::text")) == logins["vic"]
+            with pytest.raises(Exception, match="permission denied for table app_user"):
+                session.execute(text("SELECT password_hash FROM app_user"))
+        # A project lead writes their own project; row-level security hides others' rows from their writes.
+        reviews.set_actual(dan, OWN, "M1", Q3, 4.0, expected_version=None, actor=logins["dan"])
+        with dan.transaction() as session:
+            assert session.execute(text(f"UPDATE measure_value SET note = 'x' WHERE {_VALUES_OF.replace('%s', ':code')}"), {"code": OTHERS}).rowcount == 0
+        with pytest.raises(PermissionDenied, match="is a project lead but not of SP-03"):
+            reviews.set_actual(dan, OTHERS, "M1", Q3, 4.0, expected_version=None, actor=logins["dan"])
+        with dan.reading() as session:
+            actor = session.scalar(text("SELECT actor FROM audit_log ORDER BY id DESC LIMIT 1"))
+        assert actor == logins["dan"]  # the audit log names the person, not the server's role
+    finally:
+        for database in (server, vic, dan):
+            database.dispose()
+
+
+def test_serve_refuses_at_start_a_role_that_cannot_act_as_people(portfolio, cli):
+    as_pat = portfolio.url.set(username=portfolio.logins["pat"]).render_as_string(hide_password=False)
+    refused = cli("serve", "--port", "1", "--database-url", as_pat, env={"PROJTUI_LOGIN": portfolio.logins["pat"]})
+    assert refused.returncode == 1 and refused.stdout == "", refused.stderr
+    assert len(refused.stderr.splitlines()) == 1, refused.stderr
+    assert refused.stderr.startswith("error: ") and f"the server's role {portfolio.logins['pat']} acts as each person who logs in" in refused.stderr
+    assert "GRANT projtui_serve TO that role" in refused.stderr
+
+
+async def test_the_login_page_refuses_a_login_the_server_may_not_act_as(portfolio, server_role):
+    from aiohttp.test_utils import TestClient, TestServer
+
+    from projtui.settings.location import DB_ROLE_VAR
+    from projtui.web.server import BrowserServer
+
+    secret = "a long enough passphrase"
+    users.set_password(portfolio.db, portfolio.owner, secret, actor=portfolio.owner)  # the owner: a superuser, no role to act as
+    users.set_password(portfolio.db, portfolio.logins["dan"], secret, actor=portfolio.owner)
+    served = open_portfolio(server_role)
+    server = BrowserServer("true", host="127.0.0.1", port=8000, title="projtui", public_url="http://127.0.0.1:8000", max_sessions=2, db=served, people=True)
+    client = TestClient(TestServer(await server._make_app()))
+    await client.start_server()
+    try:
+        owner = await client.post("/login", data={"login": portfolio.owner, "password": secret}, allow_redirects=False)
+        assert owner.status == 403 and "Set-Cookie" not in owner.headers
+        assert f"{portfolio.owner} has no PostgreSQL role this server may act as" in await owner.text()
+        dan = await client.post("/login", data={"login": portfolio.logins["dan"], "password": secret}, allow_redirects=False)
+        assert dan.status == 303
+    finally:
+        await client.close()
+        served.dispose()
+    assert server._acting(portfolio.logins["dan"])[DB_ROLE_VAR] == portfolio.logins["dan"]

@@ -93,6 +93,9 @@ def serve(
         raise UsageProblem(f"--public-url: give an http:// or https:// address (got {public!r})")
     database = open_database(ctx, db, database_url, create=True)  # fail here, in the terminal, not in each browser tab
     try:
+        from projtui.services.team import serve_as_people
+
+        people = not no_login and serve_as_people(database)  # team mode: one `error:` line now if this role cannot act as people
         # Through the environment, not the command line, so a password in the URL never shows in `ps`.
         os.environ["PROJTUI_DATABASE_URL"] = resolve_url(ctx, db, database_url)
         command = shlex.join([sys.executable, "-m", "projtui"])
@@ -108,7 +111,7 @@ def serve(
         typer.echo(f"Serving projtui on {url} {how}{', read-only' if read_only else ''}, to at most {max_sessions} tabs at once (Ctrl+C stops)")
         BrowserServer(
             command, host=host, port=port, title="projtui", public_url=url, max_sessions=max_sessions,
-            db=None if no_login else database, read_only=read_only, ssl_context=ssl_context,
+            db=None if no_login else database, read_only=read_only, people=people, ssl_context=ssl_context,
         ).serve()
     finally:
         database.dispose()

@@ -5,7 +5,9 @@ their login, and the database refuses what their role may not write
 (`store/team.py` says how). `services.users` calls `store.team.sync_login`
 after every change to a user, so `projtui user add|set-role|disable|enable`
 move the PostgreSQL role too; `permissions.require` asks `store.team.bound_role`
-so that who the app acts as is who the database knows.
+so that who the app acts as is who the database knows. `projtui serve`
+connects as one role and has each session act as its person
+(`serve_as_people`, `may_serve`).
 """
 
 from __future__ import annotations
@@ -52,3 +54,23 @@ def _enable(db: Database, actor: str) -> TeamMode:
             audit.record(session, actor=actor, action="update", entity="setting", key="team mode", field="enabled", old=False, new=True)
         return TeamMode({role: tuple(logins) for role, logins in by_role.items()})
 
+
+
+def serve_as_people(db: Database) -> bool:
+    """Whether `projtui serve` must have each session act, in the database, as whoever logged in: PostgreSQL team mode.
+
+    RuleError, before anyone logs in, when the server's role could not.
+    """
+    if db.is_sqlite:
+        return False
+    with db.reading() as session:
+        on, problem = team.enabled(session), team.serve_problem(session)
+    if problem is not None:
+        raise RuleError(f"{db.display_name}: {problem}; as the database's owner run GRANT {team.SERVE} TO that role")
+    return on
+
+
+def may_serve(db: Database, login: str) -> bool:
+    """Whether the server's role may act as `login` in team mode: their PostgreSQL role exists and `team enable` gave it to the server."""
+    with db.reading() as session:
+        return team.may_act_as(session, login)

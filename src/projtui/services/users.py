@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from projtui.domain.errors import InvalidInput, NotFoundError, Problem, RuleError
+from projtui.domain.errors import InvalidInput, NotFoundError, Problem, RefusedByDatabase, RuleError
 from projtui.domain.roles import Action, Role, User
 from projtui.services import audit
 from projtui.services.permissions import adopt_first_admin, require
@@ -107,6 +107,9 @@ def authenticate(db: Database, login: str, password: str) -> User | None:
     tell a stranger which logins exist. A hash made with older parameters than
     the library's is renewed here, the one time the password is at hand; that
     is no change of password, so it is neither checked against a role nor audited.
+    In PostgreSQL team mode `projtui serve`'s role may read hashes but not
+    write another person's, so there the old hash stays (it still checks,
+    and is renewed when the user next sets a password).
     """
     from projtui.services import passwords
 
@@ -116,8 +119,11 @@ def authenticate(db: Database, login: str, password: str) -> User | None:
     if not passwords.matches(stored, password) or row is None or stored is None:
         return None
     if passwords.outdated(stored):
-        with db.transaction() as session:
-            q.update_user(session, row.id, {"password_hash": passwords.hashed(password)})
+        try:
+            with db.transaction() as session:
+                q.update_user(session, row.id, {"password_hash": passwords.hashed(password)})
+        except RefusedByDatabase:
+            pass  # team mode: see above; the login itself is good
     return _user(row, ())
 
 

@@ -13,6 +13,7 @@ ENV_PREFIX = "PROJTUI_"
 FILE_NAME = "config.toml"
 LOGIN_VAR = "PROJTUI_LOGIN"  # who you are, for tests and `projtui serve`'s sessions; see login_name
 READ_ONLY_VAR = "PROJTUI_READ_ONLY"  # "1": `projtui serve --read-only` opened this session; see read_only
+DB_ROLE_VAR = "PROJTUI_DB_ROLE"  # the PostgreSQL role `projtui serve` in team mode has a session act as; see db_role
 
 
 def config_dir() -> Path:
@@ -51,3 +52,11 @@ def read_only() -> bool:
     Setting it can only take rights away, so nobody gains by setting it themselves.
     """
     return os.environ.get(READ_ONLY_VAR) == "1"
+
+
+def db_role() -> str | None:
+    """The PostgreSQL role this app's transactions act as: `projtui serve` sets it, in team mode, to the logged-in login.
+
+    Setting it yourself gains nothing: switching to a role needs the connecting role's membership in it.
+    """
+    return os.environ.get(DB_ROLE_VAR) or None

@@ -51,10 +51,13 @@ def sqlite_file(url: str) -> Path | None:
 class Database:
     """One portfolio database: plain-SQL reads at once, an engine and sessions when first needed."""
 
-    def __init__(self, url: str, *, read_only: bool = False) -> None:
+    def __init__(self, url: str, *, read_only: bool = False, role: str | None = None) -> None:
         self.url = url
         # Set for `projtui serve --read-only`'s sessions; `services.permissions.require` refuses every write.
         self.read_only = read_only
+        # PostgreSQL only: the role every transaction acts as (`projtui serve` in team mode: the logged-in
+        # person's), so grants and row-level security judge them, not the server's one connecting role.
+        self.role = role
         self.backend = url.split(":", 1)[0].split("+", 1)[0].lower()
         self.sqlite_path = sqlite_file(url)
         if self.sqlite_path is not None:
@@ -89,7 +92,7 @@ class Database:
             if self._engine is None:
                 from sqlalchemy.orm import sessionmaker
 
-                engine = _create_engine(self.url, sqlite=self.is_sqlite)
+                engine = _create_engine(self.url, sqlite=self.is_sqlite, role=self.role)
                 self._readers = sessionmaker(engine, expire_on_commit=False)
                 self._writers = sessionmaker(engine.execution_options(projtui_write=True), expire_on_commit=False)
                 self._engine = engine
@@ -201,15 +204,31 @@ def _take_write_lock(session: Session) -> None:
             timer.cancel()
 
 
-def _create_engine(url: str, *, sqlite: bool) -> Engine:
+def _create_engine(url: str, *, sqlite: bool, role: str | None) -> Engine:
     from sqlalchemy import create_engine, event
 
     if not sqlite:
-        return create_engine(url, pool_pre_ping=True)
+        engine = create_engine(url, pool_pre_ping=True)
+        if role is not None:
+            event.listen(engine, "begin", _acting_as(role))
+        return engine
     engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
     event.listen(engine, "connect", _configure_sqlite_connection)
     event.listen(engine, "begin", _begin)
     return engine
+
+
+def _acting_as(role: str):
+    """Begin every transaction, reads and migrations' too, as `role`: the grants and row-level security then judge that person.
+
+    SET LOCAL ends with the transaction, so a pooled connection never carries one person's role into the next's.
+    """
+
+    def begin(connection) -> None:
+        quoted = connection.dialect.identifier_preparer.quote_identifier(role)  # always quoted: a login is any text
+        connection.exec_driver_sql(f"SET LOCAL ROLE {quoted}")
+
+    return begin
 
 
 def _create_private_file(path: Path) -> None:

@@ -26,6 +26,14 @@ at once, not only at the next login).
   different role. It leaves superusers and the tables' owner alone.
 - 0012's trigger functions run as the owner, so a project lead's review
   still updates the project's `latest_rag` whatever RLS allows.
+- `projtui serve` connects as one role but acts, transaction by
+  transaction, as whoever logged in (`SET LOCAL ROLE`, `store.database`).
+  Every login role is granted to the NOINHERIT group `projtui_serve`, so a
+  member of it may switch to any of them without holding their rights
+  itself; the group itself reads only what a login needs (`app_user` with
+  its password hashes, and the schema's version). The server's role is made
+  a member by hand (`GRANT projtui_serve TO <server role>`): nothing here
+  gives that power to anyone.
 
 Roles are the server's, not one database's: a user's group is the same in
 every database on it (the per-project rule reads each database's own
@@ -54,6 +62,7 @@ GROUPS = {
     "performance-officer": "projtui_performance_officer",
     "admin": "projtui_admin",
 }
+SERVE = "projtui_serve"  # `projtui serve`'s role is a member: it may act as any login, with none of their rights
 _MAY_EDIT = "projtui_may_edit"
 
 # Each per-project table, and the expression naming the project a row belongs to.
@@ -105,6 +114,24 @@ def bound_role(session: Session) -> str | None:
     )
 
 
+def serve_problem(session: Session) -> str | None:
+    """Why this connection's role cannot serve the browser as each person in team mode; None when it can, or team mode is off.
+
+    A superuser may become anyone; any other role must be a member of `projtui_serve`.
+    """
+    if not enabled(session):
+        return None
+    role, able = session.execute(
+        text(f"SELECT current_user::text, rolsuper OR pg_has_role(current_user, '{SERVE}', 'MEMBER') FROM pg_roles WHERE rolname = current_user")
+    ).one()
+    return None if able else f"in team mode the server's role {role} acts as each person who logs in, so it must be a member of {SERVE}"
+
+
+def may_act_as(session: Session, login: str) -> bool:
+    """Whether this connection's role may act as `login`'s PostgreSQL role (False when the login has none)."""
+    return bool(session.scalar(text("SELECT pg_has_role(current_user, oid, 'MEMBER') FROM pg_roles WHERE rolname = :login"), {"login": login}))
+
+
 def enable(session: Executor) -> None:
     """Create the group roles, grants, functions and policies, or bring them up to date; run as the tables' owner."""
     for statement in _statements(session.scalar(text("SELECT current_schema()")), _tables(session)):
@@ -147,8 +174,10 @@ def _statements(schema: str, tables: list[str]) -> list[str]:
     viewer, lead, officer, admin = GROUPS.values()
     path = f"SET search_path = pg_catalog, {_ident(schema)}, pg_temp"
     every = ", ".join(_ident(name) for name in tables)
-    groups = ", ".join(GROUPS.values())
-    out = [_create_group(name) for name in GROUPS.values()]
+    groups = ", ".join((*GROUPS.values(), SERVE))
+    out = [_create_group(name) for name in (*GROUPS.values(), SERVE)]
+    # NOINHERIT: a member of it may become a person, and has their rights only once it has.
+    out.append(f"ALTER ROLE {SERVE} NOINHERIT")
     out += [f"GRANT {lower} TO {upper}" for lower, upper in zip((viewer, lead, officer), (lead, officer, admin), strict=True)]
     out += [
         f"REVOKE ALL ON {every} FROM {groups}",
@@ -169,6 +198,9 @@ def _statements(schema: str, tables: list[str]) -> list[str]:
     out += [
         f"GRANT INSERT, UPDATE, DELETE ON {', '.join(_ident(n) for n in officer_tables)} TO {officer}",
         f"GRANT SELECT, INSERT, UPDATE, DELETE ON app_user TO {admin}",
+        # The server checks a password (so reads its hash) and opens the database (so reads its version) as itself.
+        f"GRANT USAGE ON SCHEMA {_ident(schema)} TO {SERVE}",
+        f"GRANT SELECT ON app_user, alembic_version TO {SERVE}",
         # 0012's triggers write `project` whoever saved the review or link.
         *(f"ALTER FUNCTION {name}() SECURITY DEFINER {path}" for name in _TRIGGER_FUNCTIONS),
         "CREATE OR REPLACE FUNCTION projtui_folded(name text) RETURNS text LANGUAGE sql IMMUTABLE"
@@ -190,6 +222,7 @@ def _statements(schema: str, tables: list[str]) -> list[str]:
         f"CREATE POLICY projtui_read ON app_user FOR SELECT TO {viewer} USING (true)",
         f"CREATE POLICY projtui_own_password ON app_user FOR UPDATE TO {viewer} USING (login = current_user) WITH CHECK (login = current_user)",
         f"CREATE POLICY projtui_manage ON app_user FOR ALL TO {admin} USING (true) WITH CHECK (true)",
+        f"CREATE POLICY projtui_serve ON app_user FOR SELECT TO {SERVE} USING (true)",
     ]
     return out
 
@@ -204,7 +237,7 @@ def _create_group(name: str) -> str:
 
 def _drop_policies(table: str) -> list[str]:
     names = ("projtui_read", "projtui_lead_insert", "projtui_lead_update", "projtui_lead_delete", "projtui_officer",
-             "projtui_append", "projtui_own_password", "projtui_manage")
+             "projtui_append", "projtui_own_password", "projtui_manage", SERVE)
     return [f"DROP POLICY IF EXISTS {name} ON {table}" for name in names]
 
 
@@ -251,6 +284,8 @@ def _sync_role(path: str, schema: str) -> str:
         " IF NOT FOUND THEN RAISE EXCEPTION 'projtui: % is not a user of this portfolio', wanted; END IF;"
         f" IF EXISTS (SELECT FROM pg_roles WHERE rolname = wanted AND (rolsuper OR rolname = {owner})) THEN RETURN; END IF;"
         " IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = wanted) THEN EXECUTE format('CREATE ROLE %I', wanted); END IF;"
+        # `projtui serve` may act as them (never as a superuser or the owner: those returned above).
+        f" EXECUTE format('GRANT %I TO {SERVE}', wanted);"
         f" FOREACH grp IN ARRAY ARRAY[{groups}] LOOP"
         "  IF person.active AND grp = 'projtui_' || replace(person.role, '-', '_') THEN"
         "   EXECUTE format('GRANT %I TO %I', grp, wanted);"

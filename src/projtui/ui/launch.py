@@ -10,13 +10,14 @@ from projtui.services.opening import Database
 def open_app(url: str) -> None:
     """`projtui` with no command: open the portfolio at `url` (creating it), offering the sample when empty.
 
-    A session `projtui serve --read-only` starts opens it read-only (`settings.location.read_only`).
+    A session `projtui serve --read-only` starts opens it read-only (`settings.location.read_only`); one
+    `projtui serve` starts in PostgreSQL team mode acts in the database as its user (`settings.location.db_role`).
     """
     from projtui.services.opening import open_portfolio
-    from projtui.settings.location import read_only
+    from projtui.settings.location import db_role, read_only
 
     settings = config.load_settings()  # from the cache the caller's choice of database just filled
-    run_app(open_portfolio(url, create=True, read_only=read_only()), settings=settings, offer_sample=True)
+    run_app(open_portfolio(url, create=True, read_only=read_only(), role=db_role()), settings=settings, offer_sample=True)
 
 
 def run_app(db: Database, *, settings: Settings, offer_sample: bool) -> None:

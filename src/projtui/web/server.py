@@ -11,7 +11,11 @@ page, the websocket is refused (401). The password is checked by
 `services.users.authenticate`; failures are throttled (`logins.Throttle`).
 A session's app process acts as the user who logged in: the server sets
 PROJTUI_LOGIN (and PROJTUI_READ_ONLY for --read-only) in the environment
-of its own child, never from anything the browser sends.
+of its own child, never from anything the browser sends. In PostgreSQL team
+mode (`people`) it sets PROJTUI_DB_ROLE too, so the child's every
+transaction acts as that person's role and the database's grants and
+row-level security judge them, not the server's role; a login the server may
+not act as is refused at the login page.
 
 A browser sends the page's origin with every websocket it opens, so a web
 page from anywhere else, open in the user's own browser, could otherwise
@@ -34,7 +38,7 @@ from aiohttp import web
 from textual_serve.app_service import AppService
 from textual_serve.server import Server, to_int
 
-from projtui.settings.location import LOGIN_VAR, READ_ONLY_VAR
+from projtui.settings.location import DB_ROLE_VAR, LOGIN_VAR, READ_ONLY_VAR
 from projtui.web.addresses import origin_allowed
 from projtui.web.logins import Sessions, Throttle
 
@@ -63,7 +67,9 @@ class BrowserServer(Server):
     """textual-serve's server with a login, ending every open session as soon as it is told to stop.
 
     `db` is the portfolio whose users log in; None serves without a login
-    (--no-login: each session acts as whoever runs the server).
+    (--no-login: each session acts as whoever runs the server). With `people`
+    (PostgreSQL team mode, `services.team.serve_as_people`) each session acts
+    in the database as its user's own role.
 
     On SIGINT/SIGTERM aiohttp waits for running handlers before it cancels
     them, and a session's websocket handler only returns when its tab
@@ -78,6 +84,7 @@ class BrowserServer(Server):
         max_sessions: int,
         db: Database | None,
         read_only: bool = False,
+        people: bool = False,
         ssl_context: ssl.SSLContext | None = None,
         sessions: Sessions | None = None,
         throttle: Throttle | None = None,
@@ -87,6 +94,7 @@ class BrowserServer(Server):
         self.max_sessions = max_sessions
         self.db = db
         self.read_only = read_only
+        self.people = people
         self.ssl_context = ssl_context
         self.logins = sessions or Sessions()
         self.throttle = throttle or Throttle()
@@ -141,6 +149,7 @@ class BrowserServer(Server):
         return aiohttp_jinja2.render_template("login.html", request, context, status=status)
 
     async def handle_login(self, request: web.Request) -> web.StreamResponse:
+        from projtui.services.team import may_serve
         from projtui.services.users import authenticate
 
         if self.db is None:
@@ -160,6 +169,12 @@ class BrowserServer(Server):
             print(f"projtui serve: a failed login for {login!r} from {address}", file=sys.stderr, flush=True)
             return self._login_page(request, login=login, problem="Wrong login or password.", status=401)
         self.throttle.succeeded(address, login)
+        if self.people and not await asyncio.to_thread(may_serve, self.db, user.login):
+            problem = (
+                f"{user.login} has no PostgreSQL role this server may act as, so cannot use this portfolio here: "
+                "ask its owner to run `projtui team enable` again."
+            )
+            return self._login_page(request, login=login, problem=problem, status=403)
         self.logins.end(self._token(request))  # a new token at each login: one planted before it is worth nothing
         response = _see_other(".")
         response.set_cookie(COOKIE, self.logins.start(user.login), path="/", httponly=True, samesite="Strict", secure=self.secure)
@@ -206,8 +221,10 @@ class BrowserServer(Server):
             self._sessions.pop(session, None)
 
     def _acting(self, login: str) -> dict[str, str]:
-        """What the session's app process is told: who acts (when logged in) and whether it may write."""
+        """What the session's app process is told: who acts (when logged in), as which database role, and whether it may write."""
         acting = {LOGIN_VAR: login} if login else {}
+        if login and self.people:
+            acting[DB_ROLE_VAR] = login  # team mode: a login is its PostgreSQL role's name (store/team.py)
         if self.read_only:
             acting[READ_ONLY_VAR] = "1"
         return acting

@@ -1,7 +1,8 @@
 """projtui benchmarks: every figure is a ratio against a baseline measured in the same run.
 
     .venv/bin/python benchmarks/run.py [--sizes 100,1000,10000,100000]
-        [--only import,import_xlsx,export,export_xlsx,check,report,report_kpis,startup,filter,sort,open,memory] [--json out.json] [--markdown out.md]
+        [--only import,import_xlsx,export,export_xlsx,check,report,report_kpis,diff,reimport,startup,filter,sort,open,memory,pg_import,...]
+        [--postgres URL] [--json out.json] [--markdown out.md]
 
 Absolute times on a shared machine are noise; what is reported is projtui
 against the same work done by a baseline, measured alternately in the same
@@ -31,6 +32,10 @@ run (min of k runs; k falls with size). Measures:
              the KPI counts), on a database built by projtui's import.
              All of these also as a curve over the sizes (us per project and the
              growth exponent between sizes: 1.0 is linear).
+    diff     projtui diff of the generated snapshot and a copy with 1 project
+             in 100 changed, vs tomllib.loads of both + a dict comparison.
+    reimport projtui import of that changed snapshot over a database holding
+             the original, vs import's baseline into a fresh database.
     startup  process start -> first frame with rows, projtui (`projtui --db`,
              in a real terminal: a tmux pane) vs the bare app (bare_app.py).
                                    target <= 1.5x at 10,000, <= 2x at 100,000
@@ -46,6 +51,12 @@ run (min of k runs; k falls with size). Measures:
     open     project screen with a large plan (50 outputs/outcomes/benefits,
              100 measures, 40 quarters) vs a small one, until the plan tab is
              drawn.                                  target <= 1.5x
+    pg_import, pg_export, pg_report, pg_startup, pg_filter, pg_open
+             projtui on a PostgreSQL database (--postgres URL or
+             PROJTUI_TEST_POSTGRES_URL; postgres.py makes and drops
+             projtui_bench_* databases) vs projtui on the SQLite file holding
+             the same portfolio, at 10,000 and 100,000.
+                                                     target <= 2x SQLite
 
 Generated snapshots and databases are cached in benchmarks/out/cache/ (keyed
 by the generator's source), results go to stdout and to --json/--markdown.

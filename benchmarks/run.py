@@ -1,7 +1,8 @@
 """projtui benchmarks: every figure is a ratio against a baseline measured in the same run.
 
     .venv/bin/python benchmarks/run.py [--sizes 100,1000,10000,100000]
-        [--only import,import_xlsx,export,export_xlsx,check,report,report_kpis,startup,filter,sort,open,memory] [--json out.json] [--markdown out.md]
+        [--only import,import_xlsx,export,export_xlsx,check,report,report_kpis,diff,reimport,startup,filter,sort,open,memory,pg_import,...]
+        [--postgres URL] [--json out.json] [--markdown out.md]
 
 Absolute times on a shared machine are noise; what is reported is projtui
 against the same work done by a baseline, measured alternately in the same
@@ -31,6 +32,10 @@ run (min of k runs; k falls with size). Measures:
              the KPI counts), on a database built by projtui's import.
              All of these also as a curve over the sizes (us per project and the
              growth exponent between sizes: 1.0 is linear).
+    diff     projtui diff of the generated snapshot and a copy with 1 project
+             in 100 changed, vs tomllib.loads of both + a dict comparison.
+    reimport projtui import of that changed snapshot over a database holding
+             the original, vs import's baseline into a fresh database.
     startup  process start -> first frame with rows, projtui (`projtui --db`,
              in a real terminal: a tmux pane) vs the bare app (bare_app.py).
                                    target <= 1.5x at 10,000, <= 2x at 100,000
@@ -46,6 +51,12 @@ run (min of k runs; k falls with size). Measures:
     open     project screen with a large plan (50 outputs/outcomes/benefits,
              100 measures, 40 quarters) vs a small one, until the plan tab is
              drawn.                                  target <= 1.5x
+    pg_import, pg_export, pg_report, pg_startup, pg_filter, pg_open
+             projtui on a PostgreSQL database (--postgres URL or
+             PROJTUI_TEST_POSTGRES_URL; postgres.py makes and drops
+             projtui_bench_* databases) vs projtui on the SQLite file holding
+             the same portfolio, at 10,000 and 100,000.
+                                                     target <= 2x SQLite
 
 Generated snapshots and databases are cached in benchmarks/out/cache/ (keyed
 by the generator's source), results go to stdout and to --json/--markdown.
@@ -80,11 +91,13 @@ sys.path.insert(0, str(HERE))
 
 import generate  # noqa: E402
 
-MEASURES = ("import", "import_xlsx", "export", "export_xlsx", "check", "report", "report_kpis", "startup", "memory", "filter", "sort", "open")
-SCALED = ("import", "import_xlsx", "export", "export_xlsx", "check", "report", "report_kpis")  # run at every size, with their growth between sizes
+MEASURES = ("import", "import_xlsx", "export", "export_xlsx", "check", "report", "report_kpis", "diff", "reimport", "startup", "memory", "filter", "sort", "open",
+            "pg_import", "pg_export", "pg_report", "pg_startup", "pg_filter", "pg_open")
+SCALED = ("import", "import_xlsx", "export", "export_xlsx", "check", "report", "report_kpis", "diff", "reimport")  # run at every size, with their growth between sizes
 UI_MEASURES = ("startup", "memory", "filter", "sort", "open")
 DEFAULT_SIZES = (100, 1_000, 10_000, 100_000)
 UI_SIZES = (10_000, 100_000)  # sizes the UI measures run at (those of --sizes that are here)
+PG_SIZES = (10_000, 100_000)  # sizes the PostgreSQL measures run at (those of --sizes that are here)
 TMUX_SOCKET = "projtui-bench"
 TERMINAL = (120, 40)
 
@@ -389,6 +402,149 @@ def measure_reading(measure: str, size: int, k: int, timeout: float) -> Row:
                note=note, runs={"projtui": ours, "baseline": theirs})
 
 
+# -- diff and re-import ---------------------------------------------------------------------------------
+
+CHANGED_EVERY = 100  # one project in a hundred differs in the changed snapshot
+
+
+def changed_snapshot(size: int) -> Path:
+    """The generated portfolio with every CHANGED_EVERY-th project renamed and its budget changed: what diff and reimport read."""
+    path = CACHE / f"portfolio-{size}-changed{CHANGED_EVERY}-{generator_key()}.toml"
+    if not path.exists():
+        log(f"generating {path.name}")
+        tmp = path.with_suffix(".tmp")
+        with open(tmp, "w", encoding="utf-8", newline="") as out:
+            for i, chunk in enumerate(generate.iter_chunks(size)):  # chunk 0 is the header, then one a project
+                if i and i % CHANGED_EVERY == 0:
+                    chunk = chunk.replace('\nname = "', '\nname = "Renamed ', 1).replace("\nbudget_pence = ", "\nbudget_pence = 1", 1)
+                out.write(chunk)
+        tmp.replace(path)
+    return path
+
+
+def measure_diff(size: int, k: int, timeout: float) -> Row:
+    old, new = snapshot_file(size), changed_snapshot(size)
+    ours, theirs = alternate(k, *(worker_run("diff", size, variant, old, new, timeout=timeout) for variant in ("projtui", "baseline")))
+    note = f"two snapshots, 1 project in {CHANGED_EVERY} changed: read, compare, render vs tomllib.loads of both + dict comparison"
+    if any(r is None for r in ours):
+        note = f"projtui did not finish in {timeout:.0f} s"
+    elif ours[0] and theirs[0]:
+        note += f" ({ours[0]['found']:,} changes found; baseline: {theirs[0]['found']:,} projects differ)"
+    return Row("diff", size, best([r and r["seconds"] for r in ours]), best([r and r["seconds"] for r in theirs]), "s",
+               note=note, runs={"projtui": ours, "baseline": theirs})
+
+
+def measure_reimport(size: int, k: int, timeout: float, work: Path) -> Row:
+    changed, db = changed_snapshot(size), database(size)
+    ours, theirs = alternate(k, worker_run("reimport", size, "projtui", changed, db, work, timeout=timeout),
+                             worker_run("import", size, "baseline", changed, work, timeout=timeout))
+    note = f"the changed snapshot (1 project in {CHANGED_EVERY}) over the database holding the original vs import's baseline into a fresh one"
+    if any(r is None for r in ours):
+        note = f"projtui did not finish in {timeout:.0f} s"
+    elif ours[0]:
+        note += f" ({ours[0]['changes']:,} changes applied)"
+    return Row("reimport", size, best([r and r["seconds"] for r in ours]), best([r and r["seconds"] for r in theirs]), "s",
+               note=note, runs={"projtui": ours, "baseline": theirs})
+
+
+# -- PostgreSQL ----------------------------------------------------------------------------------------------
+
+PG_MEASURES = ("pg_import", "pg_export", "pg_report", "pg_startup", "pg_filter", "pg_open")
+PG_TARGET = 2.0  # over 2x SQLite is profiled and fixed or explained (issue 14)
+PG_LOAD_TIMEOUT = 6 * 3600  # loading 100,000 projects by projtui's import on a busy machine
+
+
+def postgres_run(size: int, *args, timeout: float | None):
+    """One run of postgres.py in a fresh process (None on timeout), to hand to `alternate`."""
+
+    def go():
+        result = run_json([PYTHON, str(HERE / "postgres.py"), *map(str, args)], timeout)
+        log(f"postgres {args[0]} {size:,}: {seconds(result)}")
+        return result
+
+    return go
+
+
+def pg_row(measure: str, size: int, ours: list, theirs: list, note: str, key: str = "seconds", unit: str = "s") -> Row:
+    """A PostgreSQL row: projtui on PostgreSQL (`ours`) against projtui on SQLite (`theirs`), same size, same run."""
+    def value(result: dict | None) -> float | None:  # a probe's list of times counts by its best
+        if result is None:
+            return None
+        return min(result[key]) if isinstance(result[key], list) else result[key]
+
+    return Row(f"{measure} (PostgreSQL vs SQLite)", size, best([value(r) for r in ours]), best([value(r) for r in theirs]), unit,
+               target=PG_TARGET, note=note, runs={"postgresql": ours, "sqlite": theirs})
+
+
+def measure_postgres(size: int, k: int, timeout: float, work: Path, server: str, want: set[str], args) -> list[Row]:
+    """The PostgreSQL rows at one size, each against projtui on a SQLite file in the same run."""
+    import postgres
+
+    rows = []
+    if "pg_import" in want:
+        snapshot = snapshot_file(size)
+        ours, theirs = alternate(k, postgres_run(size, "import", snapshot, server, timeout=timeout),
+                                 worker_run("import", size, "projtui", snapshot, work, timeout=timeout))
+        rows.append(pg_row("import", size, ours, theirs, "projtui's import into a fresh database"))
+    if not want & {"pg_export", "pg_report", "pg_startup", "pg_filter", "pg_open"}:
+        return rows
+    # One loaded database for the rest: the UI's portfolio (first project with the large plan), as database(size, large=1) holds it.
+    snapshot, sqlite_db = snapshot_file(size, large=1), database(size, large=1)
+    with postgres.throwaway(server, str(size)) as url:
+        log(f"postgres: loading {snapshot.name} by projtui's import")
+        started = time.monotonic()
+        run_json([PYTHON, str(HERE / "postgres.py"), "load", str(snapshot), url], PG_LOAD_TIMEOUT)
+        log(f"postgres: loaded in {time.monotonic() - started:.0f} s")
+        if "pg_export" in want:
+            ours, theirs = alternate(k, postgres_run(size, "export", url, timeout=timeout),
+                                     worker_run("export", size, "projtui", sqlite_db, timeout=timeout))
+            same = len({r and r["sha256"] for r in ours + theirs}) == 1
+            rows.append(pg_row("export", size, ours, theirs, "byte-identical to SQLite's export" if same else "EXPORTS DIFFER"))
+        if "pg_report" in want:
+            ours, theirs = alternate(k, postgres_run(size, "report", url, timeout=timeout),
+                                     worker_run("report", size, "projtui", sqlite_db, timeout=timeout))
+            rows.append(pg_row("report", size, ours, theirs, f"Markdown report for {generate.SMALL_QUARTERS[-1]}"))
+        if "pg_startup" in want:
+            tmux = None if args.headless or not shutil.which("tmux") else Tmux()
+            try:
+                if tmux:
+                    tmux.start()
+                startup_run("projtui", url, work, tmux)  # warm-up: imports and the server's cache
+                n = args.repeat or (5 if size <= 10_000 else 3)
+                ours, theirs = alternate(n, lambda: startup_run("projtui", url, work, tmux), lambda: startup_run("projtui", sqlite_db, work, tmux))
+            finally:
+                if tmux:
+                    tmux.stop()
+            log(f"postgres startup {size:,}: {[round(r['startup'], 2) for r in ours]} sqlite {[round(r['startup'], 2) for r in theirs]}")
+            rows.append(pg_row("startup", size, ours, theirs, f"{'tmux pane' if tmux else 'headless'}: process start → rows drawn", key="startup"))
+        if "pg_filter" in want:
+            ours, theirs = (filter_probe(db, args.repeat or 5, work, args.filter_key) for db in (url, sqlite_db))
+            rows.append(pg_row("filter", size, [ours], [theirs], f"key '{args.filter_key}' → table repainted, as shipped", key="keystroke", unit="ms"))
+            rows.append(pg_row("filter (no debounce)", size, [ours], [theirs], "debounce set to 1 ms: the query and the repaint",
+                               key="keystroke_no_debounce", unit="ms"))
+        if "pg_open" in want:
+            ours, theirs = (open_probe(db, args.repeat or 5, work) for db in (url, sqlite_db))
+            rows.append(pg_row("open project", size, [ours], [theirs], f"{ours['large_code']} (large plan) until the plan tab is drawn",
+                               key="large", unit="ms"))
+    return rows
+
+
+def filter_probe(db: str | Path, n: int, work: Path, key: str) -> dict:
+    """ui_probe.py filter on projtui with this database (a SQLite file or a URL)."""
+    out = work / "filter-db.json"
+    command = [PYTHON, str(HERE / "ui_probe.py"), "filter", "--app", "projtui", "--out", str(out), "--repeat", str(n), "--key", key, "--db", str(db)]
+    subprocess.run(command, env=ui_env(work), check=True, cwd=ROOT, timeout=900)
+    return json.loads(out.read_text())
+
+
+def open_probe(db: str | Path, n: int, work: Path) -> dict:
+    """ui_probe.py open with this database (a SQLite file or a URL)."""
+    out = work / "open-db.json"
+    command = [PYTHON, str(HERE / "ui_probe.py"), "open", "--db", str(db), "--out", str(out), "--repeat", str(n)]
+    subprocess.run(command, env=ui_env(work), check=True, cwd=ROOT, timeout=900)
+    return json.loads(out.read_text())
+
+
 # -- the UI --------------------------------------------------------------------------------------------------
 
 
@@ -562,6 +718,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--timeout", type=float, default=600, help="seconds before one import, export, check or report run is abandoned (default: %(default)s)")
     parser.add_argument("--headless", action="store_true", help="measure start-up headless rather than in a tmux pane")
     parser.add_argument("--filter-key", default="w", help="the keystroke the filter measure types (default: %(default)s)")
+    parser.add_argument("--postgres", metavar="URL", help="PostgreSQL server for the pg_* measures, a user who may create databases "
+                        "(default: $PROJTUI_TEST_POSTGRES_URL); they make and drop projtui_bench_* databases")
     args = parser.parse_args(argv)
 
     sizes = sorted(int(s.replace("_", "")) for s in args.sizes.split(","))
@@ -590,6 +748,10 @@ def main(argv: list[str] | None = None) -> int:
             for measure in ("check", "report", "report_kpis"):
                 if measure in want:
                     rows.append(measure_reading(measure, size, repeats(size, args.repeat), args.timeout))
+            if "diff" in want:
+                rows.append(measure_diff(size, repeats(size, args.repeat), args.timeout))
+            if "reimport" in want:
+                rows.append(measure_reimport(size, repeats(size, args.repeat), args.timeout, work))
         ui_sizes = [s for s in sizes if s in UI_SIZES] or ([max(sizes)] if sizes else [])
         if want & set(UI_MEASURES):
             if not wait_for_ui():
@@ -612,6 +774,15 @@ def main(argv: list[str] | None = None) -> int:
                         rows += measure_sort(size, args.repeat, work, args.filter_key)
                 if "open" in want:
                     rows.append(measure_open(min(ui_sizes), args.repeat, work))
+        if want & set(PG_MEASURES):
+            import postgres
+
+            server = postgres.server_url(args.postgres)
+            if server is None:
+                log(f"no PostgreSQL server (--postgres URL, or {postgres.ENV}): PostgreSQL measures skipped")
+            else:
+                for size in [s for s in sizes if s in PG_SIZES] or [max(sizes)]:
+                    rows += measure_postgres(size, repeats(size, args.repeat), args.timeout, work, server, want, args)
     finally:
         shutil.rmtree(work, ignore_errors=True)
 

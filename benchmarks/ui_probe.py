@@ -184,7 +184,12 @@ def make_app(kind: str, db_path: str | None):
     from projtui.services.opening import open_portfolio
     from projtui.ui.app import ProjtuiApp
 
-    return ProjtuiApp(open_portfolio(f"sqlite:///{db_path}"), Settings(user="bench"))
+    return ProjtuiApp(open_portfolio(database_url(db_path)), Settings(user="bench"))
+
+
+def database_url(db: str) -> str:
+    """--db as a URL: a SQLite file's path, or a database URL as it is (benchmarks/postgres.py's)."""
+    return db if "://" in db else f"sqlite:///{db}"
 
 
 def send_key(app, key: str) -> None:
@@ -197,10 +202,30 @@ def send_key(app, key: str) -> None:
     app._driver.send_message(event)
 
 
+# Workers settle does not wait for: live refresh (ui/live_refresh.py) starts a look every 2 s for as long
+# as the app runs, so "every worker done" could take forever to come, and its looks draw nothing.
+NEVER_SETTLED = frozenset({"app-changes"})
+SETTLE_TIMEOUT = 30.0  # seconds one round waits for the workers running at its start
+
+
 async def settle(pilot, rounds: int = 3) -> None:
+    """Until the workers running now (bar NEVER_SETTLED) are done, `rounds` times: work they start is waited for too.
+
+    Waits only for the workers it saw start, never for all the app's, and at
+    most SETTLE_TIMEOUT a round: a worker that hangs is named on stderr and
+    the probe goes on rather than waiting for ever.
+    """
+    app = pilot.app
     for _ in range(rounds):
         await pilot.pause(0.05)
-        await pilot.app.workers.wait_for_complete()
+        pending = [w for w in app.workers if w.group not in NEVER_SETTLED and not w.is_finished]
+        if not pending:
+            continue
+        try:
+            await asyncio.wait_for(app.workers.wait_for_complete(pending), SETTLE_TIMEOUT)
+        except asyncio.TimeoutError:
+            names = ", ".join(sorted({f"{w.group}/{w.name}" for w in pending if not w.is_finished}))
+            print(f"ui_probe: workers still running after {SETTLE_TIMEOUT:.0f} s, not waited for: {names}", file=sys.stderr)
     await pilot.pause()
 
 
@@ -228,7 +253,7 @@ def startup(args) -> None:
     elif args.app == "projtui":
         from projtui.entry import main
 
-        main(["--db", args.db])
+        main(["--database-url", database_url(args.db)])
     else:
         from bare_app import BareApp
 

@@ -7,6 +7,8 @@
     worker.py export_xlsx projtui|baseline DB.sqlite
     worker.py check projtui|baseline DB.sqlite
     worker.py report projtui|baseline DB.sqlite
+    worker.py diff projtui|baseline OLD.toml NEW.toml
+    worker.py reimport projtui CHANGED.toml DB.sqlite WORKDIR
     worker.py build SNAPSHOT.toml DB.sqlite     (not timed: a database for the other measures)
     worker.py build_imported SNAPSHOT.toml DB.sqlite     (not timed: the same through projtui's import, for a portfolio with KPIs)
     worker.py build_register SNAPSHOT.toml REGISTER.xlsx     (not timed: the workbook import_xlsx reads)
@@ -327,6 +329,59 @@ def do_report(variant: str, source: Path) -> dict:
     return {"seconds": seconds, "bytes": len(text.encode("utf-8")), "peak_rss_mb": peak_rss_mb()}
 
 
+def do_diff(variant: str, old: Path, new: Path) -> dict:
+    """`projtui diff OLD NEW` (read both, compare, render the text), or tomllib parsing both and comparing the dicts."""
+    texts = old.read_text(encoding="utf-8"), new.read_text(encoding="utf-8")
+    if variant == "projtui":
+        from projtui.snapshot.diff import diff_documents
+        from projtui.snapshot.diff_render import render_text
+        from projtui.snapshot.reader import read_document
+
+        started = time.perf_counter()
+        before, after = (read_document(text, source=path.name) for text, path in zip(texts, (old, new)))
+        changes = diff_documents(before, after)
+        shown = render_text(changes, before, after)
+        seconds = time.perf_counter() - started
+        found = len(changes)
+    else:
+        import tomllib
+
+        started = time.perf_counter()
+        before, after = (tomllib.loads(text) for text in texts)
+        found = sum(before[key] != after.get(key) for key in before if key != "projects")
+        projects = [{p["code"]: p for p in document.get("projects", [])} for document in (before, after)]
+        found += sum(projects[0].get(code) != projects[1].get(code) for code in projects[0].keys() | projects[1].keys())
+        seconds = time.perf_counter() - started
+        shown = ""
+    return {"seconds": seconds, "found": found, "bytes": len(shown.encode("utf-8")), "peak_rss_mb": peak_rss_mb()}
+
+
+def do_reimport(snapshot: Path, source: Path, workdir: Path) -> dict:
+    """projtui's import of a changed snapshot over a copy of a database holding the portfolio it changes (copied before the clock)."""
+    import shutil
+
+    import baseline
+
+    from projtui.services.importing import import_snapshot
+    from projtui.services.opening import open_portfolio
+
+    text = snapshot.read_text(encoding="utf-8")
+    path = workdir / "reimport.db"
+    for suffix in ("-wal", "-shm"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+    shutil.copyfile(source, path)
+    db = open_portfolio(f"sqlite:///{path}")
+    started = time.perf_counter()
+    result = import_snapshot(db, text, source=snapshot.name, actor="bench")
+    seconds = time.perf_counter() - started
+    db.dispose()
+    assert result.applied
+    counts = baseline.table_counts(str(path))
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+    return {"seconds": seconds, "changes": len(result.changes), "counts": counts, "peak_rss_mb": peak_rss_mb()}
+
+
 def build(snapshot: Path, path: Path) -> dict:
     """A database for the export, check, report and UI measures: projtui's migrations, then the baseline's bulk insert (the same rows an import writes)."""
     import sqlite3
@@ -380,6 +435,10 @@ def main() -> None:
         result = do_report(variant, Path(path))
     elif measure == "export_xlsx":
         result = do_export_xlsx(variant, Path(path))
+    elif measure == "diff":
+        result = do_diff(variant, Path(path), Path(rest[0]))
+    elif measure == "reimport":  # projtui only: its baseline is import's (`worker.py import baseline CHANGED.toml`)
+        result = do_reimport(Path(path), Path(rest[0]), Path(rest[1]))
     else:
         result = do_export(variant, Path(path))
     print(json.dumps(result))

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from projtui.domain.enums import ReviewStatus
 from projtui.domain.quarter import Quarter
 from projtui.store import tables as t
+from projtui.store.queries.chunks import rows_in, scalars_in
 
 __all__ = [
     "add_commentary",
@@ -52,14 +53,13 @@ def ambition_links(session: Session, kpi_ids: Collection[int] | None = None) -> 
     statement = select(t.KpiAmbition.kpi_id, t.Ambition.code, t.Ambition.title, t.KpiAmbition.is_primary).join(
         t.Ambition, t.Ambition.id == t.KpiAmbition.ambition_id
     )
-    if kpi_ids is not None:
-        statement = statement.where(t.KpiAmbition.kpi_id.in_(kpi_ids))
-    return [tuple(row) for row in session.execute(statement)]
+    rows = session.execute(statement) if kpi_ids is None else rows_in(session, statement, t.KpiAmbition.kpi_id, kpi_ids)
+    return [tuple(row) for row in rows]
 
 
 def commentary_of(session: Session, kpi_ids: Collection[int]) -> Sequence[t.KpiCommentary]:
     """The KPIs' commentary, every quarter."""
-    return session.scalars(select(t.KpiCommentary).where(t.KpiCommentary.kpi_id.in_(kpi_ids))).all()
+    return scalars_in(session, select(t.KpiCommentary), t.KpiCommentary.kpi_id, kpi_ids)
 
 
 def commentary_row(session: Session, kpi_id: int, quarter: Quarter) -> t.KpiCommentary | None:

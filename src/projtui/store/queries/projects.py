@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from projtui.store import tables as t
 from projtui.store.queries.bulk import insert_rows
+from projtui.store.queries.chunks import rows_in
 
 __all__ = [
     "add_links", "add_project", "ambition_ids", "ambition_links", "contents", "insert_projects",
@@ -77,7 +78,7 @@ def insert_projects(session: Session, rows: Sequence[dict], links: Sequence[tupl
     insert_rows(session, t.Project, rows)
     codes = [row["code"] for row in rows]
     # One select for the ids: at 100,000 projects about 3 s less than RETURNING in parameter order.
-    ids = dict(session.execute(select(t.Project.code, t.Project.id).where(t.Project.code.in_(codes))).all())
+    ids = dict(rows_in(session, select(t.Project.code, t.Project.id), t.Project.code, codes))
     insert_rows(session, t.BenefitsReviewPlan, [{"project_id": ids[code], "status": "draft", "version": 1} for code in codes])
     insert_rows(
         session, t.ProjectAmbition,

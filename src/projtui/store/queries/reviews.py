@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from projtui.domain.enums import ReviewStatus
 from projtui.domain.quarter import Quarter
 from projtui.store import tables as t
+from projtui.store.queries.chunks import rows_in, scalars_in
 
 __all__ = [
     "add_actual",
@@ -301,9 +302,7 @@ def plan_rows(session: Session, project_id: int) -> tuple[Sequence[t.Measure], S
 
 def measure_rows(session: Session, measure_ids: Sequence[int]) -> Iterable[t.MeasureValue]:
     """The actuals of the measures, every quarter."""
-    if not measure_ids:
-        return ()
-    return session.scalars(_fresh(select(t.MeasureValue).where(t.MeasureValue.measure_id.in_(measure_ids))))
+    return scalars_in(session, _fresh(select(t.MeasureValue)), t.MeasureValue.measure_id, measure_ids)
 
 
 def measure_values(session: Session, measure_id: int) -> Iterable[t.MeasureValue]:
@@ -311,11 +310,7 @@ def measure_values(session: Session, measure_id: int) -> Iterable[t.MeasureValue
 
 
 def _quarter_values(session: Session, table, measure_ids: Sequence[int]) -> Iterable[tuple[int, int, int, float]]:
-    if not measure_ids:
-        return ()
-    return session.execute(
-        select(table.measure_id, table.fy_start_year, table.quarter, table.value).where(table.measure_id.in_(measure_ids))
-    )
+    return rows_in(session, select(table.measure_id, table.fy_start_year, table.quarter, table.value), table.measure_id, measure_ids)
 
 
 def measure_targets(session: Session, measure_ids: Sequence[int]) -> Iterable[tuple[int, int, int, float]]:

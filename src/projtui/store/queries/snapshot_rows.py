@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from projtui.domain.quarter import Quarter
 from projtui.store import tables as t
+from projtui.store.queries.chunks import rows_in
 from projtui.store.queries.plans import LINKS, TABLES
 
 __all__ = [
@@ -101,9 +102,9 @@ def kpi_commentary(session: Session) -> list[Row]:
 def project_codes(session: Session, codes: Iterable[str] | None = None) -> list[Row]:
     """(id, code) of every project, or of those with these codes, in no particular order."""
     query = select(t.Project.id, t.Project.code)
-    if codes is not None:
-        query = query.where(t.Project.code.in_(list(codes)))
-    return session.execute(query).all()
+    if codes is None:
+        return session.execute(query).all()
+    return rows_in(session, query, t.Project.code, codes)
 
 
 def _up_to(table: Table, quarter: Quarter | None):
@@ -113,8 +114,9 @@ def _up_to(table: Table, quarter: Quarter | None):
     return tuple_(table.c.fy_start_year, table.c.quarter) <= tuple_(quarter.fy_start_year, quarter.quarter)
 
 
-def _rows(session: Session, table: Table, *where, order_by=()) -> list[Row]:
-    return session.execute(select(*_exported_columns(table)).where(*where).order_by(*order_by)).all()
+def _rows(session: Session, table: Table, column, values: Collection[int], *where, order_by=()) -> list[Row]:
+    """The table's exported columns of the rows whose `column` is one of `values` (chunked: `order_by` holds within each `column` value)."""
+    return rows_in(session, select(*_exported_columns(table)).where(*where).order_by(*order_by), column, values)
 
 
 # Bookkeeping no snapshot holds: optimistic-locking counters, timestamps, who typed an actual and the sort columns
@@ -131,73 +133,72 @@ def _exported_columns(table: Table) -> tuple:
 def projects(session: Session, ids: Collection[int]) -> list[Row]:
     """The projects' rows, in no particular order."""
     project = t.Project.__table__
-    return _rows(session, project, project.c.id.in_(ids))
+    return _rows(session, project, project.c.id, ids)
 
 
 def plans(session: Session, ids: Collection[int]) -> list[Row]:
     """The projects' Benefits Review Plan rows (at most one each)."""
     plan = t.BenefitsReviewPlan.__table__
-    return _rows(session, plan, plan.c.project_id.in_(ids))
+    return _rows(session, plan, plan.c.project_id, ids)
 
 
 def project_ambition_links(session: Session, ids: Collection[int]) -> Iterable[tuple[int, str, bool]]:
     """(project id, ambition code, is_primary) of the projects' ambition links, in no particular order."""
-    return session.execute(
+    return rows_in(
+        session,
         select(t.ProjectAmbition.project_id, t.Ambition.code, t.ProjectAmbition.is_primary)
-        .join(t.Ambition, t.Ambition.id == t.ProjectAmbition.ambition_id)
-        .where(t.ProjectAmbition.project_id.in_(ids))
+        .join(t.Ambition, t.Ambition.id == t.ProjectAmbition.ambition_id),
+        t.ProjectAmbition.project_id, ids,
     )
 
 
 def plan_items(session: Session, kind: str, ids: Collection[int]) -> list[Row]:
     """The projects' outputs, outcomes, benefits or measures (`kind`), in plan order."""
     table = TABLES[kind].__table__
-    return _rows(session, table, table.c.project_id.in_(ids), order_by=(table.c.position, table.c.id))
+    return _rows(session, table, table.c.project_id, ids, order_by=(table.c.position, table.c.id))
 
 
 def item_links(session: Session, kind: str, ids: Collection[int]) -> Iterable[tuple[int, str]]:
     """(item id, code linked to) of the projects' output → outcome or outcome → benefit links (`kind`: "output" or "outcome")."""
     link = LINKS[kind]
     next_table = TABLES[link.target_kind]
-    return session.execute(
-        select(link.source, next_table.code).join(next_table, next_table.id == link.target).where(next_table.project_id.in_(ids))
-    )
+    return rows_in(session, select(link.source, next_table.code).join(next_table, next_table.id == link.target), next_table.project_id, ids)
 
 
 def actuals(session: Session, measure_ids: Collection[int], up_to: Quarter | None) -> list[Row]:
     """The measures' actuals up to and including `up_to` (all of them when None)."""
     value = t.MeasureValue.__table__
-    return _rows(session, value, value.c.measure_id.in_(measure_ids), _up_to(value, up_to))
+    return _rows(session, value, value.c.measure_id, measure_ids, _up_to(value, up_to))
 
 
 def targets(session: Session, measure_ids: Collection[int], up_to: Quarter | None) -> list[Row]:
     """The measures' profiled targets up to and including `up_to` (all of them when None)."""
     target = t.MeasureTarget.__table__
-    return _rows(session, target, target.c.measure_id.in_(measure_ids), _up_to(target, up_to))
+    return _rows(session, target, target.c.measure_id, measure_ids, _up_to(target, up_to))
 
 
 def forecasts(session: Session, measure_ids: Collection[int], up_to: Quarter | None) -> list[Row]:
     """The measures' year-end forecasts made up to and including `up_to` (all of them when None)."""
     forecast = t.MeasureForecast.__table__
-    return _rows(session, forecast, forecast.c.measure_id.in_(measure_ids), _up_to(forecast, up_to))
+    return _rows(session, forecast, forecast.c.measure_id, measure_ids, _up_to(forecast, up_to))
 
 
 def benchmarks(session: Session, measure_ids: Collection[int]) -> list[Row]:
     """The measures' benchmarks, every year of them (published after the year, so no quarter bounds them), in no particular order."""
     benchmark = t.MeasureBenchmark.__table__
-    return _rows(session, benchmark, benchmark.c.measure_id.in_(measure_ids))
+    return _rows(session, benchmark, benchmark.c.measure_id, measure_ids)
 
 
 def reviews(session: Session, ids: Collection[int], up_to: Quarter | None) -> list[Row]:
     """The projects' quarterly reviews up to and including `up_to` (all of them when None), oldest first."""
     review = t.QuarterlyReview.__table__
-    return _rows(session, review, review.c.project_id.in_(ids), _up_to(review, up_to), order_by=(review.c.fy_start_year, review.c.quarter))
+    return _rows(session, review, review.c.project_id, ids, _up_to(review, up_to), order_by=(review.c.fy_start_year, review.c.quarter))
 
 
 def risks(session: Session, ids: Collection[int]) -> list[Row]:
     """The projects' risks and issues, in no particular order (the document sorts them by code)."""
     risk = t.Risk.__table__
-    return _rows(session, risk, risk.c.project_id.in_(ids))
+    return _rows(session, risk, risk.c.project_id, ids)
 
 
 # -- writing ----------------------------------------------------------------------------------------------

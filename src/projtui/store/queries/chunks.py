@@ -1,0 +1,46 @@
+"""`column IN (values)` for any number of values, cut into statements every database takes.
+
+SQLAlchemy sends each value of `column.in_(values)` as a bind parameter of
+its own, and PostgreSQL refuses a statement with more than 65,535 of them
+(psycopg: "the query has N placeholders but ... the maximum is 65535"); a
+stock SQLite build stops at 32,766. An import of 100,000 projects asked for
+all their codes in one statement and PostgreSQL refused it. Every query
+whose list grows with the portfolio goes through `rows_in`, which runs one
+statement per `CHUNK` values and joins the rows.
+
+Rows come back chunk by chunk, so an ORDER BY holds within a chunk only:
+callers that need an order within a group (a project's plan items) chunk by
+that group's key, which keeps every group in one chunk.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from typing import TypeVar
+
+from sqlalchemy import Row, Select
+from sqlalchemy.orm import Session
+
+__all__ = ["CHUNK", "chunks", "rows_in", "scalars_in"]
+
+T = TypeVar("T")
+
+# Well under both limits, and large enough that a chunk's statement costs far more than its round trip.
+CHUNK = 10_000
+
+
+def chunks(values: Iterable[T], size: int = CHUNK) -> Iterator[list[T]]:
+    """The values in lists of at most `size`, in their order."""
+    values = values if isinstance(values, list) else list(values)
+    for start in range(0, len(values), size):
+        yield values[start : start + size]
+
+
+def rows_in(session: Session, statement: Select, column, values: Iterable) -> list[Row]:
+    """The rows of `statement` where `column` is one of `values`: one statement per chunk of them (none when empty)."""
+    return [row for chunk in chunks(values) for row in session.execute(statement.where(column.in_(chunk)))]
+
+
+def scalars_in(session: Session, statement: Select, column, values: Iterable) -> list:
+    """`rows_in` for a statement of one column or ORM entity: the first value of each row."""
+    return [row[0] for row in rows_in(session, statement, column, values)]

@@ -33,7 +33,7 @@ more part: it replaces their measures' benchmarks.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import partial
 
@@ -64,6 +64,9 @@ from projtui.spreadsheet import cells
 from projtui.spreadsheet.tables import Table
 
 _PROJECT_TEXT = ("service", "directorate", "lead", "senior_responsible_owner", "portfolio_holder")
+# A register row's own fields and how each is read (its code, name, stage, ambitions and plan are read apart).
+_REGISTER = (*((field, cells.text) for field in _PROJECT_TEXT), ("summary", cells.written), ("start_date", cells.day),
+             ("end_date", cells.day), ("budget_pence", cells.pence))
 _PLAN = "plan_"  # the Projects sheet's columns for the Benefits Review Plan's own fields: plan_status is its status
 
 # How a column is read when its kind (domain/sheets.py) does not say it all: free text as written, choices, whole numbers.
@@ -171,7 +174,8 @@ class _Builder:
         self._kind: sheets.Sheet | None = None
         # The projects (and ("kpi", code) for KPIs) whose part the current sheet kind has replaced.
         self._replaced: set[str | tuple[str, str]] = set()
-        self._plan_fields: dict[int, list[str]] = {}  # a register's plan columns, by id(table): worked out once, not every row
+        # Each sheet's columns matched to their fields and readers once, not every row: by (id(table), what for).
+        self._readers: dict[tuple[int, object], list[tuple[str, int, Callable[[object], object]]]] = {}
 
     def start(self, kind: sheets.Sheet) -> None:
         """Before a kind's rows: a part's sheet replaces that part of every project in the register."""
@@ -300,20 +304,15 @@ class _Builder:
         if (data := self._record(table, number, row, "project", self.projects, "name")) is None:
             return
         code = data["code"]
-        for field in _PROJECT_TEXT:
-            self._read(data, table, number, row, field, cells.text)
-        self._read(data, table, number, row, "summary", cells.written)
+        self._read_all(data, table, number, row, self._column_readers(table, "register", _REGISTER))
         if (stage := cells.word(table.cell(row, "stage"))) is not None:
             data["stage"] = stage  # blank keeps the stage (a new project's is pipeline)
-        for field in ("start_date", "end_date"):
-            self._read(data, table, number, row, field, cells.day)
-        self._read(data, table, number, row, "budget_pence", cells.pence)
         self._read(data, table, number, row, "ambitions", self._ambition_codes)
-        if (plan_fields := self._plan_fields.get(id(table))) is None:
-            plan_fields = self._plan_fields[id(table)] = [field for field in table.columns if field.startswith(_PLAN)]
-        plan = {field.removeprefix(_PLAN): value for field, value in self._cells(table, number, row, plan_fields).items()}
-        if plan := _unset_dropped(doc.Plan, plan):
-            data["benefits_review_plan"] = {**_fields(data.get("benefits_review_plan") or doc.Plan()), **plan}
+        if plan_readers := self._part_readers(table, "plan", (field for field in table.columns if field.startswith(_PLAN))):
+            read: dict[str, object] = {}
+            self._read_all(read, table, number, row, plan_readers)
+            if plan := _unset_dropped(doc.Plan, {field.removeprefix(_PLAN): value for field, value in read.items()}):
+                data["benefits_review_plan"] = {**_fields(data.get("benefits_review_plan") or doc.Plan()), **plan}
         if (project := self._validated(doc.Project, data, table, number, row, "code")) is not None:
             self.projects[code] = project
             self.named[code] = None
@@ -462,16 +461,41 @@ class _Builder:
     def _cells(self, table: Table, number: int, row: Sequence[object], fields: Sequence[str] | None = None) -> dict[str, object]:
         """The row's cells read as the fields they fill (every column of a part's sheet, or `fields`)."""
         data: dict[str, object] = {}
+        self._read_all(data, table, number, row, self._part_readers(table, None if fields is None else tuple(fields), fields))
+        return data
+
+    def _part_readers(self, table: Table, key: object, fields: Iterable[str] | None) -> list[tuple[str, int, Callable[[object], object]]]:
+        """`_column_readers` for `fields` (every column, when None; only gone through the first time) read by their kind, or as `_READERS` says."""
+        if (found := self._readers.get((id(table), key))) is not None:
+            return found
+        read_as = []
         for field in table.columns if fields is None else fields:
             if field in _NOT_FIELDS:
                 continue
-            kind = table.kind.column_for(table.columns[field][1]).kind
             if field == "status" and table.kind in _STATUS:
                 read = partial(cells.choice, choices=_STATUS[table.kind])
             else:
-                read = _READERS.get(field) or _BY_KIND.get(kind, cells.text)
-            self._read(data, table, number, row, field, read)
-        return data
+                read = _READERS.get(field) or _BY_KIND.get(table.kind.column_for(table.columns[field][1]).kind, cells.text)
+            read_as.append((field, read))
+        return self._column_readers(table, key, read_as)
+
+    def _column_readers(self, table: Table, key: object, read_as: Sequence[tuple[str, Callable[[object], object]]]
+                        ) -> list[tuple[str, int, Callable[[object], object]]]:
+        """(field, column index, reader) for each of `read_as` the sheet has a column for, worked out once for `table` and `key`."""
+        if (found := self._readers.get((id(table), key))) is None:
+            found = self._readers[(id(table), key)] = [(field, table.columns[field][0], read) for field, read in read_as if field in table.columns]
+        return found
+
+    def _read_all(self, data: dict, table: Table, number: int, row: Sequence[object],
+                  readers: Sequence[tuple[str, int, Callable[[object], object]]]) -> None:
+        """`_read` of each of `readers`' columns, in their order."""
+        width = len(row)
+        for field, index, read in readers:
+            value = row[index] if index < width else ""
+            try:
+                data[field] = read(value)
+            except ValueError as exc:
+                self.problems.append(table.problem(number, field, _shown(value), str(exc)))
 
     def _part_record(self, model: type[BaseModel], table: Table, number: int, row: Sequence[object], key: tuple,
                      carried: dict[str, dict] | None = None):
@@ -577,16 +601,8 @@ class _Builder:
 
     def _read(self, data: dict, table: Table, number: int, row: Sequence[object], field: str, read: Callable[[object], object]) -> None:
         """Put the cell's value in `data` when the sheet has the column; report a cell that cannot be read."""
-        column = table.columns.get(field)
-        if column is None:
-            return
-        value = row[column[0]] if column[0] < len(row) else ""
-        try:
-            result = read(value)
-        except ValueError as exc:
-            self.problems.append(table.problem(number, field, _shown(value), str(exc)))
-            return
-        data[field] = result
+        if (column := table.columns.get(field)) is not None:
+            self._read_all(data, table, number, row, ((field, column[0], read),))
 
     def _validated(self, model: type[BaseModel], data: dict, table: Table, number: int, row: Sequence[object], fallback: str):
         """`data` as a `model`, or None with each refusal reported at the cell whose field it names."""

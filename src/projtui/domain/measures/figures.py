@@ -10,7 +10,8 @@ screens can never rate the same figure two ways.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from typing import Generic, TypeVar
 
 from projtui.domain.cadence import is_due
 from projtui.domain.enums import Direction, Frequency
@@ -45,6 +46,25 @@ _FIELDS = (
 # the dearest part of a quarter.
 _LAZY = ("target_basis", "achievement", "year_end_status", "realisation")
 _UNSET = object()
+_T = TypeVar("_T")
+
+
+class _lazy(Generic[_T]):  # noqa: N801 - used as a decorator, like property
+    """A figure of ``QuarterFigures`` worked out from ``quarter_figures``' inputs when first read, then kept in its slot."""
+
+    def __init__(self, compute: Callable[..., _T]) -> None:
+        self._compute = compute
+        self._slot = f"_{compute.__name__}"
+        self.__doc__ = compute.__doc__
+
+    def __get__(self, figures: QuarterFigures | None, owner: type | None = None) -> _T:
+        if figures is None:
+            return self
+        value = getattr(figures, self._slot)
+        if value is _UNSET:
+            value = self._compute(figures, *figures._inputs)
+            _set(figures, self._slot, value)
+        return value
 
 
 class QuarterFigures:
@@ -118,45 +138,25 @@ class QuarterFigures:
 
     # The figures worked out when first read (see ``quarter_figures`` for the rules).
 
-    @property
-    def target_basis(self) -> TargetBasis:
+    @_lazy
+    def target_basis(self, rule: MeasureRule, actuals: Mapping, profiled: Mapping, forecasts: Mapping) -> TargetBasis:
         """Where the target came from: profiled, trajectory, annual, year to date, none."""
-        value = self._target_basis
-        if value is _UNSET:
-            rule, actuals, profiled, forecasts = self._inputs
-            value = target_basis(rule, self.quarter, profiled)
-            _set(self, "_target_basis", value)
-        return value
+        return target_basis(rule, self.quarter, profiled)
 
-    @property
-    def achievement(self) -> float | None:
+    @_lazy
+    def achievement(self, rule: MeasureRule, actuals: Mapping, profiled: Mapping, forecasts: Mapping) -> float | None:
         """``achievement.progress``, for a rated quarter only."""
-        value = self._achievement
-        if value is _UNSET:
-            rule, actuals, profiled, forecasts = self._inputs
-            value = progress(rule, self.quarter, self.actual, profiled) if self.status.rank is not None else None
-            _set(self, "_achievement", value)
-        return value
+        return progress(rule, self.quarter, self.actual, profiled) if self.status.rank is not None else None
 
-    @property
-    def year_end_status(self) -> MeasureStatus:
+    @_lazy
+    def year_end_status(self, rule: MeasureRule, actuals: Mapping, profiled: Mapping, forecasts: Mapping) -> MeasureStatus:
         """``forecast.year_end_status`` of the year-end forecast."""
-        value = self._year_end_status
-        if value is _UNSET:
-            rule, actuals, profiled, forecasts = self._inputs
-            value = year_end_status(rule, self.quarter, self.year_end_forecast, profiled)
-            _set(self, "_year_end_status", value)
-        return value
+        return year_end_status(rule, self.quarter, self.year_end_forecast, profiled)
 
-    @property
-    def realisation(self) -> RealisationForecast:
+    @_lazy
+    def realisation(self, rule: MeasureRule, actuals: Mapping, profiled: Mapping, forecasts: Mapping) -> RealisationForecast:
         """Where the trend is heading (``forecast.realisation_forecast``)."""
-        value = self._realisation
-        if value is _UNSET:
-            rule, actuals, profiled, forecasts = self._inputs
-            value = realisation_forecast(rule, self.quarter, actuals, profiled)
-            _set(self, "_realisation", value)
-        return value
+        return realisation_forecast(rule, self.quarter, actuals, profiled)
 
     @property
     def on_trajectory(self) -> bool:

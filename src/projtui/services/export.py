@@ -59,9 +59,10 @@ def _kpis(session: Session, validate: bool) -> list[doc.Kpi]:
     for kpi_id, code, primary in q.kpi_ambition_links(session):
         links[kpi_id].append((not primary, natural_key(code), code))
     commentary = _grouped(q.kpi_commentary(session), "kpi_id")
+    records = _Records(validate)
     kpis = [
         _measure(
-            doc.Kpi, row, values[row.id], targets[row.id], forecasts[row.id], benchmarks[row.id], validate,
+            doc.Kpi, row, values[row.id], targets[row.id], forecasts[row.id], benchmarks[row.id], records,
             service=row.service,
             ambitions=[code for *_, code in sorted(links[row.kpi_id])],
             commentary={_quarter(c.fy_start_year, c.quarter): c.text for c in commentary[row.kpi_id]},
@@ -73,26 +74,25 @@ def _kpis(session: Session, validate: bool) -> list[doc.Kpi]:
 
 def _measure(
     model: type[doc.Measure], row: Row, actual_rows: list, target_rows: list, forecast_rows: list, benchmark_rows: list,
-    validate: bool, **extra,
+    records: _Records, **extra,
 ) -> doc.Measure:
     """A project's measure or a KPI (`model`) from its measure row and its figures' rows; `extra`: a KPI's own fields."""
-    figure = _to_float if not validate else _unchanged
-    return _make(
+    figure = records.figure
+    return records.make(
         model,
         {
-            **_columns(row, doc.MeasureFields, validate),
+            **records.columns(row, doc.MeasureFields),
             "targets": {_quarter(v.fy_start_year, v.quarter): figure(v.value) for v in target_rows},
             "actuals": {_quarter(v.fy_start_year, v.quarter): figure(v.value) for v in actual_rows},
             "provisional": [_quarter(v.fy_start_year, v.quarter) for v in actual_rows if v.provisional],
             "notes": {_quarter(v.fy_start_year, v.quarter): v.note for v in actual_rows if v.note is not None},
             "forecasts": {_quarter(v.fy_start_year, v.quarter): figure(v.value) for v in forecast_rows},
             "benchmarks": [
-                _make(doc.Benchmark, {**_columns(b, doc.BenchmarkFields, validate), "period": _year(b.fy_start_year)}, validate)
+                records.make(doc.Benchmark, {**records.columns(b, doc.BenchmarkFields), "period": _year(b.fy_start_year)})
                 for b in benchmark_rows
             ],
             **extra,
         },
-        validate,
     )
 
 
@@ -121,15 +121,38 @@ def iter_projects(
 # -- records from rows: built, or validated as a file's are ------------------------------------------------
 
 
-def _make(model: type[Record], values: dict, validate: bool) -> Record:
-    return model.model_validate(values) if validate else _built(model, values)
+class _Records:
+    """How rows become records: their columns converted as the fields' types say and built (`_built`), or, with
+    `validate`, handed to pydantic as they are and validated as a file's records are.
+
+    Which column holds which field is worked out from the first row of a model's and kept (`Row._fields` makes a
+    tuple each time it is asked): one instance reads each model from one statement's rows.
+    """
+
+    def __init__(self, validate: bool) -> None:
+        self.validate = validate
+        self.figure = _unchanged if validate else _to_float
+        self._readers: dict[tuple, tuple[tuple[int, str, Callable | None], ...]] = {}
+
+    def make(self, model: type[Record], values: dict) -> Record:
+        return model.model_validate(values) if self.validate else _built(model, values)
+
+    def columns(self, row: Row, model: type[doc.Strict], but: tuple[str, ...] = ()) -> dict:
+        """The row's values for the model's fields that are columns (None left out), less `but`: fields the caller
+        makes from other columns (a review's quarter is two)."""
+        reader = self._readers.get((model, but))
+        if reader is None:
+            reader = self._readers[model, but] = _reader(model, row._fields, self.validate, but)
+        return {
+            name: value if convert is None else convert(value) for position, name, convert in reader if (value := row[position]) is not None
+        }
 
 
 def _built(model: type[Record], values: dict) -> Record:
-    """`model` holding `values` (field → value, already of the field's type, as `_columns` gives them), not validated.
+    """`model` holding `values` (field → value, already of the field's type, as `_Records.columns` gives them), not validated.
 
     What `model_validate` would make of the same values, less the checks
-    and the conversions `_columns` already did (and so without their cost):
+    and the conversions `_Records.columns` already did (and so without their cost):
     the fields left out take their defaults.
     """
     template, factories = _defaults(model)
@@ -157,18 +180,6 @@ def _defaults(model: type[doc.Strict]) -> tuple[dict, tuple[tuple[str, Callable[
     return template, factories
 
 
-def _columns(row: Row, model: type[doc.Strict], validate: bool = False, but: tuple[str, ...] = ()) -> dict:
-    """The row's values for the model's fields that are columns (None left out), as the fields hold them unless `validate`.
-
-    `but`: fields the caller makes from other columns (a review's quarter is two).
-    """
-    return {
-        name: value if convert is None else convert(value)
-        for position, name, convert in _reader(model, row._fields, validate, but)
-        if (value := row[position]) is not None
-    }
-
-
 @functools.cache
 def _reader(
     model: type[doc.Strict], columns: tuple[str, ...], validate: bool, but: tuple[str, ...]
@@ -183,7 +194,10 @@ def _reader(
 
 
 def _conversion(annotation: object) -> Callable | None:
-    """What validating a stored value of this field type changes: enum text to its member, a quarter's label to the Quarter, a whole number to float."""
+    """What validating a stored value of this field type changes.
+
+    Enum text becomes its member, a quarter's label the Quarter, a whole number a float; anything else stays as it is.
+    """
     for kind in _types_in(annotation):
         if issubclass(kind, Enum):
             return {member.value: member for member in kind}.__getitem__
@@ -227,7 +241,7 @@ def _field_names(model: type[doc.Strict]) -> tuple[str, ...]:
 
 
 def _by_code(codes: list[str]) -> list[str]:
-    return sorted(codes, key=natural_key)
+    return sorted(codes, key=natural_key) if len(codes) > 1 else codes
 
 
 def _grouped(rows: Iterable[Row], key: str) -> defaultdict[int, list[Row]]:
@@ -265,14 +279,11 @@ def _load_batch(session: Session, ids: Sequence[int], up_to: Quarter | None, val
     reviews = _grouped(q.reviews(session, ids, up_to), "project_id")
     risks = _grouped(q.risks(session, ids), "project_id")
 
+    records = _Records(validate)
+    make, columns = records.make, records.columns
+
     def measure(row: Row) -> doc.Measure:
-        return _measure(doc.Measure, row, values[row.id], targets[row.id], forecasts[row.id], benchmarks[row.id], validate)
-
-    def make(model: type[Record], values: dict) -> Record:
-        return _make(model, values, validate)
-
-    def columns(row: Row, model: type[doc.Strict], but: tuple[str, ...] = ()) -> dict:
-        return _columns(row, model, validate, but)
+        return _measure(doc.Measure, row, values[row.id], targets[row.id], forecasts[row.id], benchmarks[row.id], records)
 
     for project_id in ids:
         measures_of = defaultdict(list)
@@ -286,20 +297,22 @@ def _load_batch(session: Session, ids: Sequence[int], up_to: Quarter | None, val
                 "ambitions": [code for *_, code in sorted(links[project_id])],
                 "benefits_review_plan": make(doc.Plan, columns(plan_row, doc.Plan) if plan_row else {}),
                 "outputs": [
-                    make(doc.Output, {**columns(o, doc.OutputFields), "outcomes": _by_code(output_links[o.id])}) for o in outputs[project_id]
+                    make(doc.Output, {**columns(o, doc.OutputFields), "outcomes": _by_code(output_links[o.id])})
+                    for o in outputs[project_id]
                 ],
                 "outcomes": [
-                    make(
-                        doc.Outcome,
-                        {**columns(o, doc.OutcomeFields), "benefits": _by_code(outcome_links[o.id]), "measures": measures_of[("outcome", o.id)]},
-                    )
+                    make(doc.Outcome, {
+                        **columns(o, doc.OutcomeFields), "benefits": _by_code(outcome_links[o.id]), "measures": measures_of[("outcome", o.id)]
+                    })
                     for o in outcomes[project_id]
                 ],
                 "benefits": [
-                    make(doc.Benefit, {**columns(b, doc.BenefitFields), "measures": measures_of[("benefit", b.id)]}) for b in benefits[project_id]
+                    make(doc.Benefit, {**columns(b, doc.BenefitFields), "measures": measures_of[("benefit", b.id)]})
+                    for b in benefits[project_id]
                 ],
                 "reviews": [
-                    make(doc.Review, {**columns(r, doc.ReviewFields, but=("quarter",)), "quarter": _quarter(r.fy_start_year, r.quarter)}) for r in reviews[project_id]
+                    make(doc.Review, {**columns(r, doc.ReviewFields, but=("quarter",)), "quarter": _quarter(r.fy_start_year, r.quarter)})
+                    for r in reviews[project_id]
                 ],
                 "risks": sorted(
                     (make(doc.Risk, columns(r, doc.RiskFields)) for r in risks[project_id]), key=lambda risk: natural_key(risk.code)

@@ -85,13 +85,14 @@ def iter_document_chunks(header: doc.Document, projects: Iterable[doc.Project]) 
     out: list[str] = []
     _table_body(header, "", out, skip="projects")
     yield "".join(out)
-    previous: doc.Project | None = None
+    previous: tuple | None = None
     for project in projects:
-        if previous is not None and natural_key(project.code) < natural_key(previous.code):
-            raise ValueError(f"projects must come in code order: {project.code} came after {previous.code}")
-        previous = project
+        key = natural_key(project.code)
+        if previous is not None and key < previous:
+            raise ValueError(f"projects must come in code order: {project.code} came after {previous[1]}")
+        previous = key
         out.clear()
-        _section(project, "projects", out, array=True)
+        _section(project, "projects", out)
         yield "".join(out)
 
 
@@ -134,49 +135,56 @@ def _holds_tables(annotation: object) -> bool:
     return any(_holds_tables(arg) for arg in typing.get_args(annotation))
 
 
-def _section(model: BaseModel, name: str, out: list[str], *, array: bool) -> None:
-    """A `[name]` or `[[name]]` section and its sub-sections, each after a blank line."""
-    out.append(f"\n[[{name}]]\n" if array else f"\n[{name}]\n")
+def _section(model: BaseModel, name: str, out: list[str]) -> None:
+    """A `[[name]]` section and its sub-sections, each after a blank line."""
+    out.append(f"\n[[{name}]]\n")
     _table_body(model, name, out)
 
 
 def _table_body(model: BaseModel, name: str, out: list[str], skip: str | None = None) -> None:
-    """Key/value lines in field order, then sub-tables (TOML needs them after the keys)."""
+    """Key/value lines in field order, canonically ordered, then sub-tables (TOML needs them after the keys).
+
+    None, empty lists and maps, and flags written only when true are left
+    out, as is a sub-table with nothing in it (no portfolio name or council:
+    it reads back as the default).
+    """
     subsections: list[tuple[str, list[BaseModel], bool]] = []
     append = out.append
-    for field, value in _fields(model, skip):
+    values = model.__dict__  # pydantic keeps field values here; getattr is slower
+    for field in _layout(type(model)):
+        value = values[field.name]
+        if value is None or field.name == skip:
+            continue
+        kind = type(value)
+        if kind is str:  # most values: no further questions
+            append(field.assign)
+            append(_string(value, multiline=True))
+            append("\n")
+            continue
+        if kind is list or kind is dict:
+            if not value:
+                continue
+            if field.order is not None and len(value) > 1:
+                value = field.order(value)
+        elif value is False and field.when_true:
+            continue
         if field.table:
-            if type(value) is list:
-                subsections.append((f"{name}.{field.name}" if name else field.name, value, True))
-            elif _has_content(value):
-                subsections.append((f"{name}.{field.name}" if name else field.name, [value], False))
+            path = f"{name}.{field.name}" if name else field.name
+            subsections.append((path, value, True) if kind is list else (path, [value], False))
         else:
             append(field.assign)
-            kind = type(value)
             append((_FORMATS.get(kind) or _formatter(kind))(value, False))
             append("\n")
     for path, tables, array in subsections:
         for table in tables:
-            _section(table, path, out, array=array)
-
-
-def _fields(model: BaseModel, skip: str | None = None) -> list[tuple[_Field, object]]:
-    """(field, value) in model field order, canonically ordered, without None or empty values."""
-    values = model.__dict__  # pydantic keeps field values here; getattr is slower
-    written = []
-    for field in _layout(type(model)):
-        value = values[field.name]
-        if value is None or ((kind := type(value)) is list or kind is dict) and not value:
-            continue
-        if field.name == skip or (value is False and field.when_true):
-            continue
-        written.append((field, value if field.order is None else field.order(value)))
-    return written
-
-
-def _has_content(model: BaseModel) -> bool:
-    # An all-empty sub-table (no portfolio name or council) is left out; it reads back as the default.
-    return bool(_fields(model))
+            if array:
+                _section(table, path, out)
+            else:
+                body: list[str] = []
+                _table_body(table, path, body)
+                if body:
+                    append(f"\n[{path}]\n")
+                    out.extend(body)
 
 
 def _key(key: str) -> str:
@@ -242,7 +250,8 @@ def _formatter(kind: type) -> Callable[[object, bool], str]:
 
 
 def _enum_formatter(kind: type[Enum]) -> Callable[[object, bool], str]:
-    # A member writes as its value would (a string member's value may need a multi-line block; Stage's never do).
+    # A member writes as its value would, formatted once: a few members, written hundreds of thousands of times.
+    @functools.cache
     def formatter(value: Enum, inline: bool) -> str:
         return _literal(value.value, inline=inline)
 

@@ -38,7 +38,10 @@ def chunks(values: Iterable[T], size: int = CHUNK) -> Iterator[list[T]]:
 
 def rows_in(session: Session, statement: Select, column, values: Iterable) -> list[Row]:
     """The rows of `statement` where `column` is one of `values`: one statement per chunk of them (none when empty)."""
-    return [row for chunk in chunks(values) for row in session.execute(statement.where(column.in_(chunk)))]
+    rows: list[Row] = []
+    for chunk in chunks(values):
+        rows += session.execute(statement.where(column.in_(chunk))).all()  # .all(): one fetchall, not a fetchone a row
+    return rows
 
 
 def scalars_in(session: Session, statement: Select, column, values: Iterable) -> list:

@@ -35,6 +35,7 @@ def _portfolio(path):
     kpis.set_kpi_actual(db, "DA1", Q1, 120.0, provisional=True, expected_version=None, actor="alice")
     kpis.set_kpi_forecast(db, "HB1", Q1, 18.0, seen=None, actor="alice")
     kpis.set_kpi_commentary(db, "HB1", Q1, "Claims steady", expected_version=None, actor="alice")
+    kpis.set_kpi_target(db, "HB1", Q1, 20, reason="plan", expected_version=kpis.kpi_targets(db, "HB1").measure.version, actor="alice")
     return db
 
 
@@ -109,19 +110,47 @@ def test_reopen_applies_a_kpi_change_and_the_audit_log_keeps_why(published):
         assert [(r.entity, r.entity_key, r.new_value) for r in reasons] == [("kpi_quarter", "2026/27 Q1", "claims recounted")]
 
 
-def test_the_cli_refuses_a_published_kpi_change_in_one_error_line(tmp_path):
+def test_an_import_may_not_change_a_published_quarters_kpi_target_unless_reopened(published):
+    text = _text(published)
+    assert 'targets = { "2026/27 Q1" = 20.0 }' in text
+    changed = text.replace('targets = { "2026/27 Q1" = 20.0 }', 'targets = { "2026/27 Q1" = 25.0 }', 1)
+    line = changed.split("\n").index(next(row for row in changed.split("\n") if "25.0" in row)) + 1
+    assert _refused(published, changed) == [
+        f"q1.toml:{line}: KPI HB1 target 2026/27 Q1: 20 → 25: the 2026/27 Q1 KPIs are published, so their figures are frozen; "
+        "re-open them first, or import with --reopen REASON"
+    ]
+    removed = text.replace('targets = { "2026/27 Q1" = 20.0 }\n', "", 1)
+    assert [p.split(": ", 1)[1].split(": the")[0] for p in _refused(published, removed)] == ["KPI HB1 target 2026/27 Q1: 20 → none"]
+    result = import_snapshot(published, changed, source="q1.toml", actor="alice", reopen="target restated by the service")
+    assert [(c.entity, c.key) for c in result.changes] == [("kpi_target", "HB1@2026/27 Q1")]
+    assert dict(kpis.kpi_targets(published, "HB1").targets)[Q1] == 25.0
+    with published.reading() as session:
+        logged = session.scalars(select(t.AuditLog).order_by(t.AuditLog.id.desc()).limit(2)).all()
+        assert {(r.action, r.entity, r.entity_key, r.old_value, r.new_value) for r in logged} == {
+            ("update", "kpi_target", "HB1@2026/27 Q1", "20.0", "25.0"),
+            ("reopen", "kpi_quarter", "2026/27 Q1", None, "target restated by the service"),
+        }
+
+
+@pytest.mark.parametrize(("was", "now", "change"), [
+    ('"2026/27 Q1" = 19.0', '"2026/27 Q1" = 21.0', "KPI HB1 actual 2026/27 Q1: 19 with note 'steady' → 21 with note 'steady'"),
+    ('targets = { "2026/27 Q1" = 20.0 }', 'targets = { "2026/27 Q1" = 25.0 }', "KPI HB1 target 2026/27 Q1: 20 → 25"),
+])
+def test_the_cli_refuses_a_published_kpi_change_in_one_error_line_and_applies_it_with_reopen(tmp_path, was, now, change):
     db = _portfolio(tmp_path / "cli.db")
     kpi_quarters.publish_kpi_quarter(db, Q1, expected_version=None, actor="alice", on=dt.date(2026, 7, 20))
     db.dispose()
     env = {"PROJTUI_LOGIN": "clerk"}
     text = run_cli("export", "--db", tmp_path / "cli.db", "--no-timestamp", env=env).stdout
-    changed = text.replace('"2026/27 Q1" = 19.0', '"2026/27 Q1" = 21.0', 1)
+    changed = text.replace(was, now, 1)
     refused = run_cli("import", "-", "--db", tmp_path / "cli.db", input=changed, env=env)
     assert refused.returncode == 1
-    line = changed.split("\n").index(next(row for row in changed.split("\n") if "21.0" in row)) + 1
+    line = changed.split("\n").index(next(row for row in changed.split("\n") if now in row)) + 1
     assert refused.stderr == (
-        f"error: <stdin>:{line}: KPI HB1 actual 2026/27 Q1: 19 with note 'steady' → 21 with note 'steady': the 2026/27 Q1 KPIs are "
+        f"error: <stdin>:{line}: {change}: the 2026/27 Q1 KPIs are "
         "published, so their figures are frozen; re-open them first, or import with --reopen REASON\n"
     )
-    applied = run_cli("import", "-", "--db", tmp_path / "cli.db", "--reopen", "claims recounted", input=changed, env=env)
+    assert run_cli("export", "--db", tmp_path / "cli.db", "--no-timestamp", env=env).stdout == text  # unchanged
+    applied = run_cli("import", "-", "--db", tmp_path / "cli.db", "--reopen", "restated", input=changed, env=env)
     assert applied.returncode == 0, applied.stderr
+    assert run_cli("export", "--db", tmp_path / "cli.db", "--no-timestamp", env=env).stdout == changed

@@ -182,3 +182,8 @@ def test_register_snapshot(snap_compare, sample_db):
 def test_kpi_screen_snapshot(snap_compare, sample_db):
     app, run_before = _kpi_app(sample_db, "slash", *"WST01", "enter", "enter")
     assert snap_compare(app, terminal_size=WIDE, run_before=run_before)
+
+
+def test_kpi_targets_editor_snapshot(snap_compare, sample_db):
+    app, run_before = _kpi_app(sample_db, "slash", *"WST01", "enter", "enter", "t")
+    assert snap_compare(app, terminal_size=WIDE, run_before=run_before)

@@ -10,8 +10,8 @@ to re-open (`projtui import --reopen REASON`), which is then audited with
 each re-opened review.
 
 A quarter whose KPIs are published (`[[kpi_quarters]]`) freezes their
-actuals (but a provisional one), year-end forecasts and commentary the same
-way, by the same rules; a change is refused naming the KPI, and `--reopen`
+actuals (but a provisional one), year-end forecasts, profiled targets and
+commentary the same way, by the same rules; a change is refused naming the KPI, and `--reopen`
 re-opens the quarter's KPIs.
 """
 
@@ -23,7 +23,7 @@ from enum import Enum
 from projtui.domain.enums import ReviewStatus
 from projtui.domain.errors import NO_VALUE, Problem
 from projtui.domain.formatting import format_number
-from projtui.domain.publishing import actual_may_change, forecast_may_change
+from projtui.domain.publishing import actual_may_change, forecast_may_change, target_may_change
 from projtui.domain.quarter import Quarter
 from projtui.snapshot import document as doc
 from projtui.snapshot.diff import measures_by_key
@@ -40,7 +40,7 @@ class FrozenChange:
 
     project: str | None  # None: a KPI's (`what` names it), frozen with the quarter's KPIs
     quarter: Quarter
-    what: str  # "measure M2 actual", "measure M2 target", "review", "KPI K1 actual"
+    what: str  # "measure M2 actual", "measure M2 target", "review", "KPI K1 actual", "KPI K1 target"
     old: str
     new: str
     path: Path  # where in the imported file, for its line number
@@ -102,6 +102,10 @@ def _kpis(current: doc.Document, new: doc.Document) -> list[FrozenChange]:
             if old_forecast != new_forecast and not forecast_may_change(True):
                 found.append(FrozenChange(None, quarter, f"KPI {kpi.code} year-end forecast", _shown(old_forecast),
                                           _shown(new_forecast), (*at, "forecasts", str(quarter))))
+            old_target, new_target = _target(old, quarter), _target(kpi, quarter)
+            if old_target != new_target and not target_may_change(True):
+                found.append(FrozenChange(None, quarter, f"KPI {kpi.code} target", _shown(old_target), _shown(new_target),
+                                          (*at, "targets", str(quarter))))
             old_text, new_text = old.commentary.get(quarter), kpi.commentary.get(quarter)
             if old_text != new_text:  # commentary has no provisional state: frozen as a review's text is
                 found.append(FrozenChange(None, quarter, f"KPI {kpi.code} commentary", _shown(old_text), _shown(new_text),
@@ -157,7 +161,7 @@ def _measures(old: doc.Project, new: doc.Project, published: set[Quarter], at: P
                 found.append(FrozenChange(new.code, quarter, f"measure {key} year-end forecast", _shown(old_forecast),
                                           _shown(new_forecast), (*path, "forecasts", str(quarter)) if now is not None else path))
             old_target, new_target = _target(was, quarter), _target(now, quarter)
-            if old_target != new_target:
+            if old_target != new_target and not target_may_change(True):
                 found.append(FrozenChange(new.code, quarter, f"measure {key} target", _shown(old_target), _shown(new_target),
                                           (*path, "targets", str(quarter)) if now is not None else path))
     return found

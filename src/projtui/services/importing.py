@@ -188,6 +188,10 @@ def _compared(session, incoming: Incoming, reopen: str | None, progress: Progres
 def _apply(
     session, current: doc.Document, new: doc.Document, changes: list[Change], actor: str, reopen: str | None, progress: Progress
 ) -> None:
+    # Re-opening is its own permission: an import may change published figures only for someone who may re-open them.
+    frozen = frozen_changes(current, new) if reopen is not None else []
+    if frozen:
+        require(session, actor, Action.REOPEN_REVIEW)
     if new.portfolio != current.portfolio:
         for name, value in new.portfolio.model_dump().items():
             snapshot_rows.replace_setting(session, f"portfolio.{name}", value)
@@ -222,7 +226,6 @@ def _apply(
     # An added project is one audit row, not one per item inside it.
     audit.record_changes(session, changes, actor=actor, project_ids=project_ids)
     if reopen is not None:
-        frozen = frozen_changes(current, new)
         for code, quarter in sorted({(change.project, change.quarter) for change in frozen if change.project is not None}):
             audit.record(session, actor=actor, action="reopen", entity="review", key=f"{code}@{quarter}",
                          project_id=rows[code][0], field="reason", new=reopen)

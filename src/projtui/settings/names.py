@@ -44,7 +44,7 @@ BINDING_IDS = frozenset({
     "conflict.edit", "conflict.overwrite", "conflict.theirs",
     "form.cancel", "form.save",
     "help.close",
-    "kpi.actual", "kpi.back", "kpi.commentary", "kpi.edit", "kpi.new", "kpi.reload",
+    "kpi.actual", "kpi.back", "kpi.commentary", "kpi.edit", "kpi.new", "kpi.reload", "kpi.targets",
     "kpis.back", "kpis.filter", "kpis.group", "kpis.new", "kpis.reload", "kpis.sort",
     "kpireview.actual", "kpireview.back", "kpireview.commentary", "kpireview.projects", "kpireview.publish",
     "kpireview.quarter_next", "kpireview.quarter_previous", "kpireview.reload", "kpireview.reopen",

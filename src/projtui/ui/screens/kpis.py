@@ -5,8 +5,9 @@ was reported for: filter (`/`), group by ambition or service (`g`), sort
 (`o`). Enter opens the KPI: its definition, its quarters (target, actual,
 status, travel, year-end forecast, commentary) and its trend against the
 target line. From there the quarter's actual and forecast are entered in
-review mode's actual dialog, the commentary in a one-field form, and the
-definition in the house form. Every read and write is a thread worker over
+review mode's actual dialog, the commentary in a one-field form, the
+quarters' profiled targets in the targets dialog (`t`), and the definition
+in the house form. Every read and write is a thread worker over
 `services.kpis`; statuses and travel are the measure's one rule.
 """
 
@@ -37,6 +38,7 @@ from projtui.snapshot.document import Kpi as KpiRecord
 from projtui.ui.acting import Acting
 from projtui.ui.screens.actual_dialog import ActualEntered, ActualScreen
 from projtui.ui.screens.item_form import MEASURE_FIELDS, FormScreen
+from projtui.ui.screens.profiled_targets import KpiTargetsScreen
 from projtui.ui.widgets.acting_header import ActingHeader
 from projtui.ui.widgets.form import FieldSpec
 from projtui.ui.widgets.measures_table import STATUS_WORDS
@@ -293,14 +295,15 @@ class KpiScreen(Acting, WorkerFailures, Screen[None]):
     CSS_PATH = "kpis.tcss"
     HELP_TITLE = "KPI"
     HELP_NOTES = (
-        "Enter (or a) enters the highlighted quarter's actual and year-end forecast; c its commentary.",
+        "Enter (or a) enters the highlighted quarter's actual and year-end forecast; c its commentary; t its profiled target.",
         "Amber and red quarters need commentary: `projtui check` lists those without.",
-        "■ marks a quarter whose KPIs are published (review mode's KPI pass, K): its figures and commentary are frozen.",
+        "■ marks a quarter whose KPIs are published (review mode's KPI pass, K): its figures, target and commentary are frozen.",
     )
     BINDINGS: ClassVar = [
         Binding("escape", "back", "Back", tooltip="Back to the KPI register", id="kpi.back"),
         Binding("a", "enter_actual", "Actual", tooltip="Enter the quarter's actual and year-end forecast", id="kpi.actual"),
         Binding("c", "commentary", "Commentary", tooltip="Write the quarter's commentary", id="kpi.commentary"),
+        Binding("t", "targets", "Targets", tooltip="Profile the KPI's target quarter by quarter", id="kpi.targets"),
         Binding("e", "edit", "Edit", tooltip="Edit the KPI's definition", id="kpi.edit"),
         Binding("n", "new_kpi", "New", tooltip="Add a KPI", id="kpi.new"),
         Binding("f5,ctrl+r", "reload", "Reload", id="kpi.reload", show=False),
@@ -442,6 +445,11 @@ class KpiScreen(Acting, WorkerFailures, Screen[None]):
         self.app.push_screen(
             commentary_form(self._db, self._actor, self.code, line.quarter, line.comment), lambda saved: self.load() if saved else None,
         )
+
+    def action_targets(self) -> None:
+        line = self._line()
+        self.app.hold_keys()  # type: ignore[attr-defined]  # a target typed straight away is for the dialog
+        self.app.push_screen(KpiTargetsScreen(self.code, None if line is None else line.quarter), lambda _: self.load())
 
     def action_edit(self) -> None:
         if self.detail is None:

@@ -1,5 +1,9 @@
 """A measure's profiled targets: one target per quarter, set, changed or cleared with a reason.
 
+Two dialogs share this: a project measure's (`t` in the plan editor) and a
+corporate KPI's (`KpiTargetsScreen`, `t` on the KPI's screen), which lists
+every quarter of the KPI and is frozen by its quarters' KPIs being published.
+
 A profiled target replaces the quarter's straight-line share of the measure's
 target; review mode and the report rate the quarter against it. The table
 lists the targets oldest first; the fields under it set one (Enter on a row
@@ -36,7 +40,8 @@ from projtui.domain.errors import (
 from projtui.domain.formatting import format_number
 from projtui.domain.quarter import Quarter
 from projtui.domain.records import QuarterLabel
-from projtui.services import plans, reviews
+from projtui.services import kpis, plans, reviews
+from projtui.services.kpis import KpiTargets
 from projtui.services.plans import ProfiledTargets
 from projtui.ui.screens.dialog import Dialog
 from projtui.ui.screens.table_and_fields import TableAndFields
@@ -65,15 +70,15 @@ class TargetEntry(BaseModel):
         return value
 
 
-def _refusing_published(published: Callable[[Quarter], bool]) -> type[TargetEntry]:
-    """TargetEntry that also refuses a published quarter as it is typed, whatever else is missing."""
+def _refusing_published(published: Callable[[Quarter], bool], frozen: str) -> type[TargetEntry]:
+    """TargetEntry that also refuses a published quarter as it is typed, whatever else is missing (`frozen`: why, "{quarter}" in it)."""
 
     class OpenQuarterEntry(TargetEntry):
         @field_validator("quarter")
         @classmethod
         def _open(cls, quarter: Quarter) -> Quarter:
             if published(quarter):
-                raise ValueError(f"frozen: the {quarter} review is published")
+                raise ValueError(frozen.format(quarter=quarter))
             return quarter
 
     return OpenQuarterEntry
@@ -92,6 +97,12 @@ class ProfiledTargetsScreen(TableAndFields, Dialog[None]):
     TYPING = "the profiled target"
     CSS_PATH = ["forms.tcss", "profiled_targets.tcss"]
     HELP_TITLE = "Profiled targets"
+    TITLE = "Profiled targets of measure "
+    OWNER = "measure"  # what a conflict names: "someone else changed this measure"
+    # Why a quarter is read-only: in the field as it is typed, beside its row, and as the note under the title says it.
+    FROZEN = "frozen: the {quarter} review is published"
+    FROZEN_ROW = "published: frozen"
+    FROZEN_NOTE = "Quarters whose review is published are frozen."
 
     BINDINGS = [
         Binding("ctrl+s", "set_target", "Set target", id="targets.set", priority=True),
@@ -102,7 +113,7 @@ class ProfiledTargetsScreen(TableAndFields, Dialog[None]):
     def __init__(self, measure_id: int) -> None:
         super().__init__(id="profiled-targets")
         self.measure_id = measure_id
-        self.profile: ProfiledTargets | None = None
+        self.profile: ProfiledTargets | KpiTargets | None = None
         self.saving = False
 
     def compose(self) -> ComposeResult:
@@ -112,7 +123,7 @@ class ProfiledTargetsScreen(TableAndFields, Dialog[None]):
             yield DataTable(id="targets-table", cursor_type="row", zebra_stripes=True)
             yield Static(Text("No profiled targets yet: every quarter is rated against its straight-line share of the target."),
                          id="targets-empty")
-            yield ModelForm(_refusing_published(self._published), TARGET_FIELDS, {}, id="form", classes="-inline")
+            yield ModelForm(_refusing_published(self._published, self.FROZEN), TARGET_FIELDS, {}, id="form", classes="-inline")
             yield Static("", id="targets-message")
             with Horizontal(id="targets-buttons"):
                 yield Button("Set target (ctrl+s)", id="targets-set", variant="primary", compact=True, action="screen.set_target")
@@ -139,18 +150,34 @@ class ProfiledTargetsScreen(TableAndFields, Dialog[None]):
     def load(self) -> None:
         worker = get_current_worker()
         try:
-            profile = plans.profiled_targets(self.app.db, self.measure_id)  # type: ignore[attr-defined]
+            profile = self._read()
         except NotFoundError:
             if not worker.is_cancelled:
-                self.app.call_from_thread(self._message, "Someone else deleted this measure: Esc to close.")
+                self.app.call_from_thread(self._message, f"Someone else deleted this {self.OWNER}: Esc to close.")
             return
         if not worker.is_cancelled:
             self.app.call_from_thread(self._show, profile)
 
-    def _show(self, profile: ProfiledTargets) -> None:
+    def _read(self) -> ProfiledTargets | KpiTargets:
+        """The targets as they are now (in the loading worker's thread)."""
+        return plans.profiled_targets(self.app.db, self.measure_id)  # type: ignore[attr-defined]
+
+    def _write(self, profile: ProfiledTargets | KpiTargets, quarter: Quarter, value: float | None, reason: str) -> None:
+        """Set (or, None, clear) the quarter's target as the user saw the measure (in a writing worker's thread)."""
+        assert isinstance(profile, ProfiledTargets)
+        measure = profile.measure
+        db, login, code = self.app.db, self.app.login, measure.fields.code or ""  # type: ignore[attr-defined]
+        if value is None:
+            reviews.clear_profiled_target(db, profile.project_code, code, quarter, reason=reason, expected_version=measure.version, actor=login)
+        else:
+            reviews.set_profiled_target(
+                db, profile.project_code, code, quarter, value, reason=reason, expected_version=measure.version, actor=login,
+            )
+
+    def _show(self, profile: ProfiledTargets | KpiTargets) -> None:
         self.profile = profile
         fields = profile.measure.fields
-        title = Text("Profiled targets of measure ")
+        title = Text(self.TITLE)
         title.append(fields.code or "", style="bold")
         title.append("  ")
         title.append(fields.name)
@@ -160,15 +187,15 @@ class ProfiledTargetsScreen(TableAndFields, Dialog[None]):
         row = table.cursor_row
         table.clear()
         for quarter, value in profile.targets:
-            frozen = Text("published: frozen", style="dim") if quarter in profile.published else Text("")
-            table.add_row(Text(str(quarter)), Text(format_number(value)), frozen, key=str(quarter))
+            frozen = Text(self.FROZEN_ROW, style="dim") if quarter in profile.published else Text("")
+            shown = Text("—", style="dim") if value is None else Text(format_number(value))
+            table.add_row(Text(str(quarter)), shown, frozen, key=str(quarter))
         if profile.targets:
             table.move_cursor(row=min(row, len(profile.targets) - 1))
         self.query_one("#targets-dialog").set_class(not profile.targets, "-empty")
         self.form.validate()  # a quarter typed before the load may be a published one
 
-    @staticmethod
-    def _note(profile: ProfiledTargets) -> Text:
+    def _note(self, profile: ProfiledTargets | KpiTargets) -> Text:
         fields = profile.measure.fields
         text = Text(" · ".join(part for part in (fields.unit, _DIRECTIONS[fields.direction]) if part))
         if fields.baseline is not None:
@@ -179,8 +206,7 @@ class ProfiledTargetsScreen(TableAndFields, Dialog[None]):
             upper = f"–{format_number(fields.target_max)}" if fields.target_max is not None else ""
             text.append(f" · target {format_number(fields.target)}{upper}" + (f" by {fields.target_period}" if fields.target_period else ""))
         text.append(
-            "\nA quarter's profiled target replaces its straight-line share of the target. "
-            "Quarters whose review is published are frozen.",
+            "\nA quarter's profiled target replaces its straight-line share of the target. " + self.FROZEN_NOTE,
             style="dim",
         )
         return text
@@ -206,7 +232,7 @@ class ProfiledTargetsScreen(TableAndFields, Dialog[None]):
             return
         value = dict(profile.targets)[quarter]
         self.form.set_raw("quarter", str(quarter))
-        self.form.set_raw("target", editable_number(value))
+        self.form.set_raw("target", "" if value is None else editable_number(value))
         self.form.query_one("#field-target").focus()
 
     @on(ModelForm.Submitted)
@@ -225,13 +251,9 @@ class ProfiledTargetsScreen(TableAndFields, Dialog[None]):
         self._set(self.profile, entry)
 
     @work(thread=True, exclusive=True, group="targets-write", exit_on_error=False)
-    def _set(self, profile: ProfiledTargets, entry: TargetEntry) -> None:
-        measure = profile.measure
+    def _set(self, profile: ProfiledTargets | KpiTargets, entry: TargetEntry) -> None:
         try:
-            reviews.set_profiled_target(
-                self.app.db, profile.project_code, measure.fields.code or "", entry.quarter, entry.target,  # type: ignore[attr-defined,arg-type]
-                reason=entry.reason, expected_version=measure.version, actor=self.app.login,  # type: ignore[attr-defined]
-            )
+            self._write(profile, entry.quarter, entry.target, entry.reason)  # type: ignore[arg-type]
         except ProjtuiError as exc:
             self.app.call_from_thread(self._refused, exc)
         else:
@@ -259,8 +281,8 @@ class ProfiledTargetsScreen(TableAndFields, Dialog[None]):
         elif isinstance(exc, ConflictError):
             gone = exc.current is None
             self._message(
-                "Not saved: someone else deleted this measure." if gone
-                else "Not saved: someone else changed this measure meanwhile. The table shows what is saved now; save again to apply yours."
+                f"Not saved: someone else deleted this {self.OWNER}." if gone
+                else f"Not saved: someone else changed this {self.OWNER} meanwhile. The table shows what is saved now; save again to apply yours."
             )
             self.load()
         else:
@@ -283,9 +305,14 @@ class ProfiledTargetsScreen(TableAndFields, Dialog[None]):
             self._message("No profiled target to clear: the table is empty.")
             return
         if quarter in profile.published:
-            self._message(f"{quarter} is frozen: its review is published.")
+            why = self.FROZEN.format(quarter=quarter)
+            self._message(why[:1].upper() + why[1:] + ".")
             return
-        why = Text(f"Clear the {quarter} target ({format_number(dict(profile.targets)[quarter])})? "
+        value = dict(profile.targets)[quarter]
+        if value is None:
+            self._message(f"{quarter} has no profiled target to clear.")
+            return
+        why = Text(f"Clear the {quarter} target ({format_number(value)})? "
                    "The quarter is then rated against its straight-line share of the target.")
 
         def given(reason: str | None) -> None:
@@ -295,13 +322,9 @@ class ProfiledTargetsScreen(TableAndFields, Dialog[None]):
         self.app.push_screen(ReasonScreen(why, title="Why clear this target?"), given)
 
     @work(thread=True, exclusive=True, group="targets-write", exit_on_error=False)
-    def _clear(self, profile: ProfiledTargets, quarter: Quarter, reason: str) -> None:
-        measure = profile.measure
+    def _clear(self, profile: ProfiledTargets | KpiTargets, quarter: Quarter, reason: str) -> None:
         try:
-            reviews.clear_profiled_target(
-                self.app.db, profile.project_code, measure.fields.code or "", quarter,  # type: ignore[attr-defined]
-                reason=reason, expected_version=measure.version, actor=self.app.login,  # type: ignore[attr-defined]
-            )
+            self._write(profile, quarter, None, reason)
         except ProjtuiError as exc:
             self.app.call_from_thread(self._refused, exc)
         else:
@@ -310,3 +333,45 @@ class ProfiledTargetsScreen(TableAndFields, Dialog[None]):
     def _cleared(self, quarter: Quarter) -> None:
         self._message(f"Cleared the {quarter} target.", error=False)
         self.load()
+
+
+class KpiTargetsScreen(ProfiledTargetsScreen):
+    """A corporate KPI's profiled targets: every quarter its screen lists, frozen once the quarter's KPIs are published.
+
+    Opened on the KPI screen's highlighted quarter, which is in the fields
+    ready for its target (unless it is frozen).
+    """
+
+    HELP_TITLE = "KPI targets"
+    TITLE = "Profiled targets of KPI "
+    OWNER = "KPI"
+    FROZEN = "frozen: the {quarter} KPIs are published; re-open them in review mode's KPI pass (K)"
+    FROZEN_ROW = "KPIs published: frozen; re-open them in the KPI pass (K)"
+    FROZEN_NOTE = "A quarter whose KPIs are published is frozen until it is re-opened in review mode's KPI pass (K)."
+
+    def __init__(self, code: str, quarter: Quarter | None = None) -> None:
+        super().__init__(0)
+        self.code = code
+        self.start = quarter  # put in the fields once the targets are read
+
+    def _read(self) -> KpiTargets:
+        return kpis.kpi_targets(self.app.db, self.code)  # type: ignore[attr-defined]
+
+    def _write(self, profile: ProfiledTargets | KpiTargets, quarter: Quarter, value: float | None, reason: str) -> None:
+        kpis.set_kpi_target(
+            self.app.db, self.code, quarter, value, reason=reason,  # type: ignore[attr-defined]
+            expected_version=profile.measure.version, actor=self.app.login,  # type: ignore[attr-defined]
+        )
+
+    def _show(self, profile: ProfiledTargets | KpiTargets) -> None:
+        super()._show(profile)
+        start, self.start = self.start, None
+        quarters = [quarter for quarter, _ in profile.targets]
+        if start in quarters:
+            self.table.move_cursor(row=quarters.index(start), animate=False)
+            if start not in profile.published and not self.form.dirty:
+                self.form.set_raw("quarter", str(start))
+                value = dict(profile.targets)[start]
+                self.form.set_raw("target", "" if value is None else editable_number(value))
+                self.form.rebase({"quarter": start, "target": value, "reason": None})
+                self.form.query_one("#field-target").focus()

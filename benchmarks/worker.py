@@ -2,6 +2,7 @@
 
     worker.py import projtui|baseline SNAPSHOT.toml WORKDIR
     worker.py import_xlsx projtui|baseline REGISTER.xlsx WORKDIR
+    worker.py parse tomllib SNAPSHOT.toml     (import_memory's baseline: only tomllib.loads of the file, for its peak RSS)
     worker.py export projtui DB.sqlite
     worker.py export baseline SNAPSHOT.toml
     worker.py export_xlsx projtui|baseline DB.sqlite
@@ -79,6 +80,17 @@ def do_import(variant: str, snapshot: Path, workdir: Path) -> dict:
         return import_snapshot(db, text, source=snapshot.name, actor="bench")
 
     return _timed_import(workdir / f"import-{variant}", variant, ours, lambda path: baseline.raw_import(path, text))
+
+
+def do_parse(snapshot: Path) -> dict:
+    """What tomllib alone needs to parse the snapshot: the peak RSS an import's is held against (issue 14)."""
+    import tomllib
+
+    text = snapshot.read_text(encoding="utf-8")
+    started = time.perf_counter()
+    data = tomllib.loads(text)
+    seconds = time.perf_counter() - started
+    return {"seconds": seconds, "projects": len(data.get("projects", ())), "peak_rss_mb": peak_rss_mb()}
 
 
 def do_import_xlsx(variant: str, workbook: Path, workdir: Path) -> dict:
@@ -427,6 +439,8 @@ def main() -> None:
     variant, path, *rest = rest
     if measure == "import":
         result = do_import(variant, Path(path), Path(rest[0]))
+    elif measure == "parse":
+        result = do_parse(Path(path))
     elif measure == "import_xlsx":
         result = do_import_xlsx(variant, Path(path), Path(rest[0]))
     elif measure == "check":

@@ -543,3 +543,26 @@ def test_problem_reads_as_one_line() -> None:
 )
 def test_field_name(loc: tuple, name: str) -> None:
     assert field_name(loc) == name
+
+
+def test_reading_counts_each_project_for_the_progress_bar() -> None:
+    from projtui.services.transfer import sample_text
+
+    text = sample_text()
+    seen: list[tuple[str, int, int]] = []
+    document = read_document(text, source="s.toml", progress=lambda phase, done, total: seen.append((phase, done, total)))
+    total = len(document.projects)
+    assert total > 1
+    assert seen == [("Reading s.toml", done, total) for done in range(total + 1)]
+
+
+def test_records_share_the_set_of_fields_they_state_and_a_copy_leaves_it_alone() -> None:
+    from projtui.services.transfer import sample_text
+
+    plans = [project.benefits_review_plan for project in read_document(sample_text(), source="s.toml").projects]
+    first, second = next((a, b) for i, a in enumerate(plans) for b in plans[i + 1 :] if a.model_fields_set == b.model_fields_set)
+    assert first.model_fields_set is second.model_fields_set
+    before = set(second.model_fields_set)
+    copied = first.model_copy(update={"notes": "changed", "status": first.status})
+    assert {"notes", "status"} <= copied.model_fields_set and copied.model_fields_set is not first.model_fields_set
+    assert second.model_fields_set == before

@@ -83,9 +83,9 @@ def import_snapshot(
 
     A change to a published quarter is refused (`import_freeze`) unless
     `reopen` gives the reason to re-open it, which the audit log keeps.
-    `progress` hears of three phases: reading the file (one step: the parse
-    and validation are one call each), comparing it with the database's
-    projects, and writing the projects that changed.
+    `progress` hears of three phases, each counting projects: reading the
+    file (parsed and validated a project at a time), comparing it with the
+    database's projects, and writing the projects that changed.
     """
     return import_incoming(db, _Snapshot(text, source), actor=actor, dry_run=dry_run, reopen=reopen, progress=progress)
 
@@ -142,9 +142,7 @@ class _Snapshot:
     source: str
 
     def documents(self, session, progress: Progress) -> tuple[doc.Document, doc.Document]:
-        progress(f"Reading {self.source}", 0, 1)
-        new = read_document(self.text, source=self.source, known_ambitions=frozenset(ambition_ids(session)))
-        progress(f"Reading {self.source}", 1, 1)
+        new = read_document(self.text, source=self.source, known_ambitions=frozenset(ambition_ids(session)), progress=progress)
         current = database_side(
             session, [p.code for p in new.projects], {a.code for a in new.ambitions}, progress, kpi_codes={k.code for k in new.kpis}
         )

@@ -15,7 +15,7 @@ import tomllib
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from pydantic import TypeAdapter, ValidationError
+from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from projtui.domain.errors import NO_VALUE, InvalidInput, Problem
 from projtui.domain.progress import Progress, counted, no_progress
@@ -83,6 +83,7 @@ def _read(chunks: project_chunks.Chunks, text: str, source: str, known_ambitions
     ambitions = known_ambitions | {a.get("code") for a in raw_ambitions if isinstance(a, dict)} if isinstance(raw_ambitions, list) else known_ambitions
     projects: list[Project] = []
     codes: list[tuple[Loc, str]] = []
+    field_sets: dict[frozenset[str], set[str]] = {}
     for i, raw in enumerate(counted(chunks.projects, chunks.count, f"Reading {source}", progress)):
         at: Loc = ("projects", i)
         try:
@@ -94,7 +95,7 @@ def _read(chunks: project_chunks.Chunks, text: str, source: str, known_ambitions
         codes.append((at, project.code))
         if not report.found:  # once anything is wrong, only validation goes on: no models are kept
             _check_project(references, project, raw, at, ambitions)
-            projects.append(_with_measure_codes(project))
+            projects.append(_shared_field_sets(_with_measure_codes(project), field_sets))
     if report.found or header is None:
         raise InvalidInput(report.sorted())
     _unique(references, "project", codes)
@@ -224,6 +225,26 @@ def _raw(data: object, loc: Loc) -> dict:
     for part in loc:
         data = data[part]  # type: ignore[index]
     return data  # type: ignore[return-value]
+
+
+def _shared_field_sets(model: BaseModel, shared: dict[frozenset[str], set[str]]) -> BaseModel:
+    """`model` and the records inside it, each holding one shared set of the fields it states, not its own.
+
+    Pydantic gives every instance a set of the field names it was given;
+    for a snapshot's records that was two fifths of the document's memory,
+    and most records state the same fields. The models are frozen, and a
+    `model_copy` copies the set before adding to it, so a set stays as it
+    was for every record sharing it.
+    """
+    names = model.__pydantic_fields_set__
+    object.__setattr__(model, "__pydantic_fields_set__", shared.setdefault(frozenset(names), names))
+    for value in model.__dict__.values():
+        if isinstance(value, BaseModel):
+            _shared_field_sets(value, shared)
+        elif isinstance(value, list) and value and isinstance(value[0], BaseModel):
+            for item in value:
+                _shared_field_sets(item, shared)
+    return model
 
 
 # Measure codes ------------------------------------------------------------

@@ -15,7 +15,7 @@ from aiohttp.test_utils import TestClient, TestServer
 from projtui.domain.roles import Role
 from projtui.services import users
 from projtui.services.opening import open_portfolio
-from projtui.settings.location import LOGIN_VAR, READ_ONLY_VAR
+from projtui.settings.location import DB_ROLE_VAR, LOGIN_VAR, READ_ONLY_VAR
 from projtui.web.logins import FIRST_WAIT, FREE_FAILURES, IDLE_LIMIT, Sessions, Throttle
 from projtui.web.server import COOKIE, BrowserServer, SessionApp
 
@@ -200,3 +200,18 @@ def test_each_session_s_app_acts_as_its_user_and_read_only_is_passed_on(db):
     assert writing["TEXTUAL_DRIVER"] == "textual.drivers.web_driver:WebDriver"  # textual-serve's own environment kept
     reading = environment(server(True)._acting("jo"))
     assert (reading[LOGIN_VAR], reading[READ_ONLY_VAR]) == ("jo", "1")
+    assert DB_ROLE_VAR not in writing  # not in team mode: the app connects as the server does
+    people = BrowserServer("true", public_url="http://127.0.0.1:8000", max_sessions=1, db=db, people=True)
+    assert environment(people._acting("jo"))[DB_ROLE_VAR] == "jo"  # tests/test_team_mode.py: what the database does with it
+
+
+def test_the_session_s_app_opens_its_database_as_its_environment_says(db, monkeypatch):
+    from projtui.ui import launch
+
+    opened = []
+    monkeypatch.setattr(launch, "run_app", lambda database, **_: opened.append(database))
+    monkeypatch.setenv(DB_ROLE_VAR, "jo")
+    monkeypatch.setenv(READ_ONLY_VAR, "1")
+    launch.open_app(db.url)
+    assert (opened[0].role, opened[0].read_only) == ("jo", True)
+    opened[0].dispose()

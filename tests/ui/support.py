@@ -102,6 +102,7 @@ def error_of(screen: Screen, field: str) -> str:
 # -- waiting ---------------------------------------------------------------------------------------
 
 WORKERS_TIMEOUT = 60  # seconds: far beyond any test's real wait, so only a hang trips it
+LONG_RUNNING = {"app-listen"}  # workers that run as long as the app (PostgreSQL's LISTEN, `ui.live_refresh`): never "settled"
 
 
 async def settle(pilot: Pilot, *, failures: bool = False) -> None:
@@ -111,6 +112,7 @@ async def settle(pilot: Pilot, *, failures: bool = False) -> None:
     `wait_for_complete` returns early when an exclusive worker is superseded, so
     this waits again for whatever is running until two looks in a row find none.
     A worker that fails fails the test, unless the test makes it fail on purpose (`failures`).
+    Workers meant to run as long as the app (LONG_RUNNING) are not waited for.
     """
     expected = (WorkerCancelled, WorkerFailed) if failures else WorkerCancelled
 
@@ -118,7 +120,7 @@ async def settle(pilot: Pilot, *, failures: bool = False) -> None:
         idle = 0
         while idle < 2:
             await pilot.pause()  # handle what the finished workers posted (it may start others)
-            running = [worker for worker in pilot.app.workers if not worker.is_finished]
+            running = [worker for worker in pilot.app.workers if not worker.is_finished and worker.group not in LONG_RUNNING]
             if not running:
                 idle += 1
                 continue

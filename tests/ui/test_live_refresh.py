@@ -103,3 +103,26 @@ async def test_a_kpi_figure_a_colleague_enters_appears_in_the_register(sample_db
         kpis.set_kpi_actual(colleague, "BEN01", quarter, 12.5, expected_version=None, actor="setup")
         await _until(pilot, lambda: screen.quarter == quarter, "the register reading the new latest quarter")
         assert next(line for line in screen.lines if line.code == "BEN01").figures != line.figures
+
+
+async def test_on_postgresql_a_colleagues_change_is_told_to_the_open_screen_at_once(postgres_url, make_app, monkeypatch):
+    """No timer: the audit log's NOTIFY (migration 0014) wakes the app's `app-listen` worker, which reads the change."""
+    from people import admins
+
+    from projtui.services.transfer import load_sample
+
+    monkeypatch.setattr(LiveRefresh, "LOOK_EVERY", 3600.0)  # so only the notification can bring it
+    db = admins(open_portfolio(postgres_url, create=True))
+    load_sample(db, actor="setup")
+    colleague = open_portfolio(postgres_url)
+    app = make_app(db)
+    try:
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            await _until(pilot, lambda: app._listening, "the app listens")
+            assert [worker.group for worker in app.workers if not worker.is_finished] == ["app-listen"]
+            projects.create_project(colleague, ProjectFields(code="SP-00", name="Lido"), actor="setup")
+            await _until(pilot, lambda: "18 of 18" in str(app.screen.query_one("#count").render()), "the 18th project shown")
+    finally:
+        colleague.dispose()
+        db.dispose()

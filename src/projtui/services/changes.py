@@ -6,8 +6,9 @@ which moves on any commit (another process, a SQL client) and reads no
 table; on PostgreSQL it is the audit log's mark (its count and newest id,
 `store.queries.audit.log_mark`, as an import uses to see that someone saved
 meanwhile), which moves with every change projtui makes: every write is
-audited. LISTEN/NOTIFY would spare that count; it needs a connection held
-open per app, which is its own piece of work.
+audited. On PostgreSQL the app does not ask on a timer but waits to be told
+(`listen`: LISTEN on a connection of its own, NOTIFY from migration 0014's
+trigger on the audit log), and asks for the mark only then.
 Your own saves move it too: a screen then reads what it has just shown,
 which costs a read and nothing else.
 """
@@ -17,6 +18,9 @@ from __future__ import annotations
 from collections.abc import Hashable
 
 from projtui.store.database import Database
+from projtui.store.listening import Listener, listen  # the UI reaches the store through services only
+
+__all__ = ["Listener", "change_mark", "listen"]
 
 
 def change_mark(db: Database) -> Hashable:

@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 
 SCRIPT_LOCATION = "projtui.store:migrations"
 VERSION_TABLE = "alembic_version"  # Alembic's default, where it records the revision
-HEAD_REVISION = "0013"  # the newest script in migrations/versions; test_store checks it
+HEAD_REVISION = "0014"  # the newest script in migrations/versions; test_store checks it
 # With a revision this code does not know, these say "a newer projtui", not another application using Alembic.
 OWN_TABLES = frozenset({"ambition", "project", "benefits_review_plan"})
 

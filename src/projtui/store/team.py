@@ -135,7 +135,6 @@ def may_act_as(session: Session, login: str) -> bool:
     return bool(session.scalar(text(f"SELECT pg_has_role(current_user, oid, {_MAY_SET}) FROM pg_roles WHERE rolname = :login"), {"login": login}))
 
 
-
 def enable(session: Executor) -> None:
     """Create the group roles, grants, functions and policies, or bring them up to date; run as the tables' owner."""
     for statement in _statements(session.scalar(text("SELECT current_schema()")), _tables(session)):

@@ -165,13 +165,15 @@ def server(tmp_path: Path, sample_db: Path) -> Iterator[Served]:
 
 
 @contextmanager
-def _serving(tmp_path: Path, sample_db: Path, *options: str) -> Iterator[Served]:
+def _serving(tmp_path: Path, sample_db: Path | str, *options: str) -> Iterator[Served]:
+    """`projtui serve` on a SQLite file, or (a URL) on a database server."""
     port = _free_port()
+    where = ["--database-url", sample_db] if isinstance(sample_db, str) else ["--db", sample_db]
     out, err = tmp_path / "serve.out", tmp_path / "serve.err"
     # Output to files, not pipes: the access log must never fill a pipe and stall the server.
     with out.open("wb") as stdout, err.open("wb") as stderr:
         process = subprocess.Popen(
-            [PROJTUI, "serve", "--port", str(port), "--db", sample_db, *options],
+            [PROJTUI, "serve", "--port", str(port), *where, *options],
             stdin=subprocess.DEVNULL,
             stdout=stdout,
             stderr=stderr,
@@ -679,3 +681,60 @@ def test_cap_figure_six_logged_in_sessions_at_a_cap_of_three(tmp_path, sample_db
     message = "All 3 projtui sessions are in use: close another tab and reload this one.\n"
     assert len(opened) == 3 and refused == [(503, message)] * 3, refused
     print(f"\ncap figure: --max-sessions 3, 6 logged-in sessions asked: {len(opened)} opened, {len(refused)} refused with HTTP 503 {message.strip()!r}")
+
+
+@pytest.mark.browser
+def test_in_postgresql_team_mode_a_browser_session_writes_as_its_persons_own_role(tmp_path, postgres_url, open_page):
+    """The server connects as a role that may write nothing itself; a project lead's edit goes in as theirs.
+
+    The audit log's policy takes only an entry naming `current_user`, and the server's role may not even
+    insert one: an entry naming the lead proves the database saw the lead, not the server.
+    """
+    import uuid
+
+    import psycopg
+    from psycopg import sql
+    from sqlalchemy.engine import make_url
+
+    from projtui.domain.roles import Role
+    from projtui.services import team, users
+    from projtui.services.opening import open_portfolio
+    from projtui.services.transfer import load_sample
+
+    url = make_url(postgres_url)
+    lead, server_role = f"dan_{uuid.uuid4().hex[:8]}", f"srv_{uuid.uuid4().hex[:8]}"
+    db = open_portfolio(postgres_url, create=True)
+
+    def as_owner() -> psycopg.Connection:
+        return psycopg.connect(host=url.host, port=url.port, user=url.username, dbname=url.database, autocommit=True)
+
+    try:
+        load_sample(db, actor=url.username)
+        users.add_user(db, lead, display_name="Daniel Hargreaves", role=Role.PROJECT_LEAD, password=PASSWORD, actor=url.username)
+        team.enable(db, actor=url.username)
+        with as_owner() as owner:
+            owner.execute(sql.SQL("CREATE ROLE {} LOGIN").format(sql.Identifier(server_role)))
+            owner.execute(sql.SQL("GRANT projtui_serve TO {}").format(sql.Identifier(server_role)))
+        served_url = url.set(username=server_role, password=None).render_as_string(hide_password=False)
+        with _serving(tmp_path, served_url) as served:
+            page = open_page(served.url)
+            log_in(page, lead, PASSWORD)
+            wait_for_screen(page, "Daniel Hargreaves · project lead", "shown 17 of 17 projects")
+            type_filter(page, "waste")
+            wait_for_screen(page, "shown 1 of 17 projects")
+            press(page, "Enter")
+            wait_for_screen(page, "⏎ Open")
+            press(page, "Enter")
+            wait_for_screen(page, "Overview", "Benefits Review Plan")
+            edit_the_code(page)
+            press(page, "Control+s")
+            wait_for_screen(page, "SP-01X · Waste collection", absent=("^s Save",))
+        with as_owner() as owner:
+            entry = owner.execute("SELECT actor, field, new_value FROM audit_log ORDER BY id DESC LIMIT 1").fetchone()
+        assert entry == (lead, "code", "SP-01X")
+    finally:
+        db.dispose()
+        with as_owner() as owner:
+            for role in (lead, server_role):
+                owner.execute(sql.SQL("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = {}").format(sql.Literal(role)))
+                owner.execute(sql.SQL("DROP ROLE IF EXISTS {}").format(sql.Identifier(role)))

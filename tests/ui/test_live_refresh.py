@@ -105,24 +105,60 @@ async def test_a_kpi_figure_a_colleague_enters_appears_in_the_register(sample_db
         assert next(line for line in screen.lines if line.code == "BEN01").figures != line.figures
 
 
-async def test_on_postgresql_a_colleagues_change_is_told_to_the_open_screen_at_once(postgres_url, make_app, monkeypatch):
-    """No timer: the audit log's NOTIFY (migration 0014) wakes the app's `app-listen` worker, which reads the change."""
+@pytest.fixture
+def postgres_sample(postgres_url):
+    """The sample on PostgreSQL, and a colleague's own connections to it."""
     from people import admins
 
     from projtui.services.transfer import load_sample
 
-    monkeypatch.setattr(LiveRefresh, "LOOK_EVERY", 3600.0)  # so only the notification can bring it
     db = admins(open_portfolio(postgres_url, create=True))
     load_sample(db, actor="setup")
     colleague = open_portfolio(postgres_url)
+    yield db, colleague
+    colleague.dispose()
+    db.dispose()
+
+
+def _shown_count(app) -> str:
+    return str(app.screen.query_one("#count").render())
+
+
+async def test_on_postgresql_a_colleagues_change_is_told_to_the_open_screen_at_once(postgres_sample, make_app, monkeypatch):
+    """No timer: the audit log's NOTIFY (migration 0014) wakes the app's `app-listen` worker, which reads the change."""
+    monkeypatch.setattr(LiveRefresh, "LOOK_EVERY", 3600.0)  # so only the notification can bring it
+    db, colleague = postgres_sample
     app = make_app(db)
-    try:
-        async with app.run_test(size=SIZE) as pilot:
-            await settle(pilot)
-            await _until(pilot, lambda: app._listening, "the app listens")
-            assert [worker.group for worker in app.workers if not worker.is_finished] == ["app-listen"]
-            projects.create_project(colleague, ProjectFields(code="SP-00", name="Lido"), actor="setup")
-            await _until(pilot, lambda: "18 of 18" in str(app.screen.query_one("#count").render()), "the 18th project shown")
-    finally:
-        colleague.dispose()
-        db.dispose()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await _until(pilot, lambda: app._listening, "the app listens")
+        assert [worker.group for worker in app.workers if not worker.is_finished] == ["app-listen"]
+        projects.create_project(colleague, ProjectFields(code="SP-00", name="Lido"), actor="setup")
+        await _until(pilot, lambda: "18 of 18" in _shown_count(app), "the 18th project shown")
+
+
+async def test_on_postgresql_the_timer_looks_while_the_app_cannot_listen_and_it_listens_again(postgres_sample, make_app, monkeypatch):
+    from projtui.services import changes
+
+    db, colleague = postgres_sample
+    real_listen, attempts = changes.listen, []
+
+    def failing_twice(database):
+        attempts.append(1)
+        if len(attempts) <= 2:
+            raise OSError("the server went away a moment")
+        return real_listen(database)
+
+    monkeypatch.setattr(changes, "listen", failing_twice)
+    monkeypatch.setattr(LiveRefresh, "LISTEN_AGAIN_AFTER", 0.5)
+    app = make_app(db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert not app._listening
+        projects.create_project(colleague, ProjectFields(code="SP-00", name="Lido"), actor="setup")
+        await _until(pilot, lambda: "18 of 18" in _shown_count(app), "the change read by the timer's looks")
+        await _until(pilot, lambda: app._listening, "the app listens again")
+        assert len(attempts) == 3
+        # The timer still ticks every 0.05 s but no longer looks: from here only the notification can bring it.
+        projects.create_project(colleague, ProjectFields(code="SP-99", name="Pier"), actor="setup")
+        await _until(pilot, lambda: "19 of 19" in _shown_count(app), "the next change, told")

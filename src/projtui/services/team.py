@@ -55,7 +55,6 @@ def _enable(db: Database, actor: str) -> TeamMode:
         return TeamMode({role: tuple(logins) for role, logins in by_role.items()})
 
 
-
 def serve_as_people(db: Database) -> bool:
     """Whether `projtui serve` must have each session act, in the database, as whoever logged in: PostgreSQL team mode.
 

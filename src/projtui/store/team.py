@@ -63,6 +63,9 @@ GROUPS = {
     "admin": "projtui_admin",
 }
 SERVE = "projtui_serve"  # `projtui serve`'s role is a member: it may act as any login, with none of their rights
+# The privilege `SET ROLE` needs: from PostgreSQL 16 a membership may be granted without it (a role's creator
+# holds one such), so ask for it by name there; before, any membership allowed it.
+_MAY_SET = "CASE WHEN current_setting('server_version_num')::int >= 160000 THEN 'SET' ELSE 'MEMBER' END"
 _MAY_EDIT = "projtui_may_edit"
 
 # Each per-project table, and the expression naming the project a row belongs to.
@@ -122,14 +125,14 @@ def serve_problem(session: Session) -> str | None:
     if not enabled(session):
         return None
     role, able = session.execute(
-        text(f"SELECT current_user::text, rolsuper OR pg_has_role(current_user, '{SERVE}', 'MEMBER') FROM pg_roles WHERE rolname = current_user")
+        text(f"SELECT current_user::text, rolsuper OR pg_has_role(current_user, '{SERVE}', {_MAY_SET}) FROM pg_roles WHERE rolname = current_user")
     ).one()
     return None if able else f"in team mode the server's role {role} acts as each person who logs in, so it must be a member of {SERVE}"
 
 
 def may_act_as(session: Session, login: str) -> bool:
     """Whether this connection's role may act as `login`'s PostgreSQL role (False when the login has none)."""
-    return bool(session.scalar(text("SELECT pg_has_role(current_user, oid, 'MEMBER') FROM pg_roles WHERE rolname = :login"), {"login": login}))
+    return bool(session.scalar(text(f"SELECT pg_has_role(current_user, oid, {_MAY_SET}) FROM pg_roles WHERE rolname = :login"), {"login": login}))
 
 
 def enable(session: Executor) -> None:

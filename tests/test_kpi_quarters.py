@@ -167,7 +167,7 @@ def test_only_a_performance_officer_publishes_or_reopens(db):
 
 
 def test_publishing_a_kpi_quarter_on_postgres(postgres_url):
-    """Migration 0013's table, publishing, the freeze and the snapshot round trip hold on PostgreSQL too."""
+    """Migration 0013's table, publishing, the freeze (targets too) and the snapshot round trip hold on PostgreSQL too."""
     from projtui.services.transfer import export_snapshot
 
     db = admins(open_portfolio(postgres_url, create=True), ("setup", "alice"))
@@ -178,6 +178,8 @@ def test_publishing_a_kpi_quarter_on_postgres(postgres_url):
         published = kpi_quarters.publish_kpi_quarter(db, Q1, expected_version=None, actor="alice", on=dt.date(2026, 7, 1))
         with pytest.raises(InvalidInput, match="published and frozen"):
             kpis.set_kpi_forecast(db, "HB1", Q1, 18.0, seen=None, actor="alice")
+        with pytest.raises(InvalidInput, match="KPI HB1's target for 2026/27 Q1 \\(none → 18\\) is published and frozen"):
+            kpis.set_kpi_target(db, "HB1", Q1, 18, reason="r", expected_version=kpis.kpi_targets(db, "HB1").measure.version, actor="alice")
         text = "".join(export_snapshot(db, exported_at=None))
         assert '[[kpi_quarters]]\nquarter = "2026/27 Q1"\nstatus = "published"\npublished_by = "alice"\npublished_on = 2026-07-01\n' in text
         kpi_quarters.reopen_kpi_quarter(db, Q1, expected_version=published.version, reason="recount", actor="alice")

@@ -110,7 +110,7 @@ class ProfiledTargetsScreen(TableAndFields, Dialog[None]):
         Binding("escape", "close", "Close", id="targets.close"),
     ]
 
-    def __init__(self, measure_id: int) -> None:
+    def __init__(self, measure_id: int | None) -> None:  # None: a subclass that reads its targets its own way
         super().__init__(id="profiled-targets")
         self.measure_id = measure_id
         self.profile: ProfiledTargets | KpiTargets | None = None
@@ -160,6 +160,7 @@ class ProfiledTargetsScreen(TableAndFields, Dialog[None]):
 
     def _read(self) -> ProfiledTargets | KpiTargets:
         """The targets as they are now (in the loading worker's thread)."""
+        assert self.measure_id is not None
         return plans.profiled_targets(self.app.db, self.measure_id)  # type: ignore[attr-defined]
 
     def _write(self, profile: ProfiledTargets | KpiTargets, quarter: Quarter, value: float | None, reason: str) -> None:
@@ -350,7 +351,7 @@ class KpiTargetsScreen(ProfiledTargetsScreen):
     FROZEN_NOTE = "A quarter whose KPIs are published is frozen until it is re-opened in review mode's KPI pass (K)."
 
     def __init__(self, code: str, quarter: Quarter | None = None) -> None:
-        super().__init__(0)
+        super().__init__(None)
         self.code = code
         self.start = quarter  # put in the fields once the targets are read
 

@@ -556,6 +556,19 @@ def edit_the_code(page: "Page") -> None:
     wait_for_screen(page, "SP-01X")
 
 
+def rename_sp01(page: "Page") -> None:
+    """From the portfolio: find SP-01 (the only "waste" project), open it, make its code SP-01X and save."""
+    type_filter(page, "waste")
+    wait_for_screen(page, "shown 1 of 17 projects")
+    press(page, "Enter")
+    wait_for_screen(page, "⏎ Open")
+    press(page, "Enter")
+    wait_for_screen(page, "Overview", "Benefits Review Plan")
+    edit_the_code(page)
+    press(page, "Control+s")
+    wait_for_screen(page, "SP-01X · Waste collection", absent=("^s Save",))
+
+
 @pytest.mark.browser
 def test_a_user_logs_in_edits_and_sees_their_name_in_history(login_server, open_page, sample_db):
     page = open_page(login_server.url)
@@ -571,15 +584,8 @@ def test_a_user_logs_in_edits_and_sees_their_name_in_history(login_server, open_
     assert sorted(ranges) == ["U+1F50E", "U+2B58"], ranges
     assert open_page.outside == []
 
-    type_filter(page, "waste")
-    wait_for_screen(page, "shown 1 of 17 projects")
-    press(page, "Enter")
-    wait_for_screen(page, "⏎ Open")
-    press(page, "Enter")
-    wait_for_screen(page, "Overview", "Benefits Review Plan")
-    edit_the_code(page)
-    press(page, "Control+s")
-    wait_for_screen(page, "SP-01X · Waste collection", "Record                    version 2", absent=("^s Save",))
+    rename_sp01(page)
+    wait_for_screen(page, "Record                    version 2")
     press(page, "5")
     wait_for_screen(page, "When", "Who", "Action")
     # The newest change, first in History: by jo, to the project's code.
@@ -720,15 +726,7 @@ def test_in_postgresql_team_mode_a_browser_session_writes_as_its_persons_own_rol
             page = open_page(served.url)
             log_in(page, lead, PASSWORD)
             wait_for_screen(page, "Daniel Hargreaves · project lead", "shown 17 of 17 projects")
-            type_filter(page, "waste")
-            wait_for_screen(page, "shown 1 of 17 projects")
-            press(page, "Enter")
-            wait_for_screen(page, "⏎ Open")
-            press(page, "Enter")
-            wait_for_screen(page, "Overview", "Benefits Review Plan")
-            edit_the_code(page)
-            press(page, "Control+s")
-            wait_for_screen(page, "SP-01X · Waste collection", absent=("^s Save",))
+            rename_sp01(page)
         with as_owner() as owner:
             entry = owner.execute("SELECT actor, field, new_value FROM audit_log ORDER BY id DESC LIMIT 1").fetchone()
         assert entry == (lead, "code", "SP-01X")

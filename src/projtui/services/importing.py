@@ -163,12 +163,14 @@ def database_side(
     """
     header = read_header(session)
     ids = project_ids_in_order(session, project_codes)
+    field_sets: dict[frozenset[str], set[str]] = {}
+    projects = (doc.share_field_sets(project, field_sets) for project in iter_projects(session, ids))
     return doc.Document(
         portfolio=header.portfolio,
         ambitions=[a for a in header.ambitions if a.code in ambition_codes],
         kpis=[k for k in header.kpis if k.code in kpi_codes],
         kpi_quarters=header.kpi_quarters,
-        projects=list(counted(iter_projects(session, ids), len(ids), "Comparing with the database", progress)),
+        projects=list(counted(projects, len(ids), "Comparing with the database", progress)),
     )
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from pydantic import Field, model_validator
+from pydantic import BaseModel, Field, model_validator
 
 from projtui.domain.enums import Direction, ReviewStatus
 from projtui.domain.records import (
@@ -166,3 +166,25 @@ class Document(Strict):
     projects: list[Project] = Field(default_factory=list)
     kpis: list[Kpi] = Field(default_factory=list)  # since schema version 2; written before the projects
     kpi_quarters: list[KpiQuarter] = Field(default_factory=list)  # since schema version 2, optional; after the KPIs
+
+
+def share_field_sets(model: BaseModel, shared: dict[frozenset[str], set[str]]) -> BaseModel:
+    """`model` and the records inside it, each holding one shared set of the fields it states, not its own.
+
+    Pydantic gives every instance a set of the field names it was given;
+    for a snapshot's records that was two fifths of the document's memory,
+    and most records state the same fields. Import calls this on both sides
+    it compares: the file's projects as they are read, the database's as
+    they are fetched. The models are frozen, and a
+    `model_copy` copies the set before adding to it, so a set stays as it
+    was for every record sharing it.
+    """
+    names = model.__pydantic_fields_set__
+    object.__setattr__(model, "__pydantic_fields_set__", shared.setdefault(frozenset(names), names))
+    for value in model.__dict__.values():
+        if isinstance(value, BaseModel):
+            share_field_sets(value, shared)
+        elif isinstance(value, list) and value and isinstance(value[0], BaseModel):
+            for item in value:
+                share_field_sets(item, shared)
+    return model

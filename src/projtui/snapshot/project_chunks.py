@@ -90,8 +90,8 @@ def _blocks(text: str) -> tuple[str, list[tuple[int, int]]]:
         blocks.append((section_start, len(text)))
     else:
         top.append(text[section_start:])
-    # The top-level part keeps its lines (blank where a block was) only in the whole-text fallback's error; here it
-    # only needs to parse, and the blocks between its sections are headers, so joining them is TOML's own reading.
+    # Every top-level section after the first starts with its own header, so joined without the blocks between
+    # them they read as in the file. Its line numbers differ, but a parse error there is reported from the whole text.
     return "".join(top), blocks
 
 

@@ -15,13 +15,13 @@ import tomllib
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from pydantic import BaseModel, TypeAdapter, ValidationError
+from pydantic import TypeAdapter, ValidationError
 
 from projtui.domain.errors import NO_VALUE, InvalidInput, Problem
 from projtui.domain.progress import Progress, counted, no_progress
 from projtui.domain.records import QuarterLabel
 from projtui.snapshot import project_chunks
-from projtui.snapshot.document import SCHEMA_VERSION, Document, Measure, Project
+from projtui.snapshot.document import SCHEMA_VERSION, Document, Measure, Project, share_field_sets
 from projtui.snapshot.problems import Loc, Report, field_name, syntax_problem
 
 __all__ = ["field_name", "read_document", "read_document_file"]
@@ -95,7 +95,7 @@ def _read(chunks: project_chunks.Chunks, text: str, source: str, known_ambitions
         codes.append((at, project.code))
         if not report.found:  # once anything is wrong, only validation goes on: no models are kept
             _check_project(references, project, raw, at, ambitions)
-            projects.append(_shared_field_sets(_with_measure_codes(project), field_sets))
+            projects.append(share_field_sets(_with_measure_codes(project), field_sets))
     if report.found or header is None:
         raise InvalidInput(report.sorted())
     _unique(references, "project", codes)
@@ -225,26 +225,6 @@ def _raw(data: object, loc: Loc) -> dict:
     for part in loc:
         data = data[part]  # type: ignore[index]
     return data  # type: ignore[return-value]
-
-
-def _shared_field_sets(model: BaseModel, shared: dict[frozenset[str], set[str]]) -> BaseModel:
-    """`model` and the records inside it, each holding one shared set of the fields it states, not its own.
-
-    Pydantic gives every instance a set of the field names it was given;
-    for a snapshot's records that was two fifths of the document's memory,
-    and most records state the same fields. The models are frozen, and a
-    `model_copy` copies the set before adding to it, so a set stays as it
-    was for every record sharing it.
-    """
-    names = model.__pydantic_fields_set__
-    object.__setattr__(model, "__pydantic_fields_set__", shared.setdefault(frozenset(names), names))
-    for value in model.__dict__.values():
-        if isinstance(value, BaseModel):
-            _shared_field_sets(value, shared)
-        elif isinstance(value, list) and value and isinstance(value[0], BaseModel):
-            for item in value:
-                _shared_field_sets(item, shared)
-    return model
 
 
 # Measure codes ------------------------------------------------------------

@@ -131,6 +131,31 @@ async def test_text_in_the_same_read_as_e_lands_in_the_form_not_on_the_tabs(db):
         assert app.screen.query_one(TabbedContent).active == before
 
 
+async def test_text_in_the_same_read_as_tab_lands_in_the_next_field(db):
+    # A fast typist's or a paste's "x", Tab, "y" arrive in one terminal read: Tab must move the
+    # focus before "y" is handled, or "y" lands in the field Tab was leaving.
+    from textual import events
+
+    app = make_app(db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        form = await open_form(pilot)
+        first = form.focused
+        second = form.focus_chain[form.focus_chain.index(first) + 1]
+        assert isinstance(first, Input) and isinstance(second, Input)
+        before = (first.value, second.value)
+        for key, char in [("end", None), ("x", "x"), ("tab", "\t"), ("end", None), ("y", "y")]:
+            app.post_message(events.Key(key, char))
+        await settle(pilot)
+        assert form.focused is second
+        assert (first.value, second.value) == (before[0] + "x", before[1] + "y")
+        for key, char in [("z", "z"), ("shift+tab", None), ("w", "w")]:
+            app.post_message(events.Key(key, char))
+        await settle(pilot)
+        assert form.focused is first
+        assert (first.value, second.value) == (before[0] + "xw", before[1] + "yz")
+
+
 async def test_enter_in_a_field_saves(db):
     app = make_app(db)
     async with app.run_test(size=SIZE) as pilot:

@@ -18,12 +18,14 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from textual import events
+from textual.widgets import Input, TextArea
 
 if TYPE_CHECKING:
     from collections.abc import Callable
 
     from textual.screen import Screen
     from textual.timer import Timer
+    from textual.widget import Widget
 
 HOLD_LIMIT = 3.0  # seconds
 
@@ -32,6 +34,18 @@ _FOCUS_STEPS: dict[str, Callable[[Screen], object]] = {
     "tab": lambda screen: screen.focus_next(),
     "shift+tab": lambda screen: screen.focus_previous(),
 }
+
+
+def _steps_focus(focused: Widget | None, key: str) -> bool:
+    """Whether `key` is Tab leaving a text field, which takes every key before it as text (one that indents keeps its Tab).
+
+    Only from a text field: elsewhere a key before Tab may open a screen (`e`), and Tab must wait its turn behind it.
+    """
+    if key not in _FOCUS_STEPS:
+        return False
+    if isinstance(focused, TextArea):
+        return focused.tab_behavior == "focus"
+    return isinstance(focused, Input)
 
 
 class HeldKeys:
@@ -68,6 +82,12 @@ class HeldKeys:
         # looks for a binding for them there): neither belongs to the screen that is going.
         if self._held is not None and isinstance(event, events.Key):
             self._held.append(event)
+            return
+        if isinstance(event, events.Key) and not event.is_forwarded and _steps_focus(self.screen.focused, event.key):
+            # Tab arriving fresh from the terminal, with the text typed after it right behind: the
+            # Screen's binding would find it only once the field had passed it back up, by when that
+            # text had gone to the same field. Moving the focus now, in the order typed, sends it on.
+            _FOCUS_STEPS[event.key](self.screen)
             return
         await super().on_event(event)  # type: ignore[misc]
 

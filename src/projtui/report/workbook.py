@@ -22,11 +22,15 @@ from pathlib import Path
 import xlsxwriter
 from xlsxwriter.worksheet import Worksheet
 
+from projtui.domain.errors import SheetFull
 from projtui.domain.sheets import CellKind, Column
 
 __all__ = ["SheetWriter", "Workbook", "workbook_chunks"]
 
 _CHUNK = 1 << 20
+# Excel's rows per worksheet, the header's included. XlsxWriter drops a row past it without a word, so a
+# portfolio that big (the Measures sheet has a row per measure per quarter) would lose figures silently.
+EXCEL_ROWS = 1_048_576
 _SAMPLED_ROWS = 200  # rows a column's width is judged by: the first ones, so streaming stays cheap
 _WIDEST = 60  # characters; longer text wraps into view when the cell is selected
 _NARROWEST = 6
@@ -117,6 +121,11 @@ class SheetWriter:
                 if values[i] is not None:
                     values[i] = convert(values[i])
         self.rows += 1
+        if self.rows >= EXCEL_ROWS:
+            raise SheetFull(
+                f"the {self._sheet.name} sheet needs more than the {EXCEL_ROWS - 1:,} rows below its header an Excel"
+                " worksheet holds: no workbook was written; export a portfolio this size as TOML (projtui export -o FILE.toml)"
+            )
         if self.rows <= _SAMPLED_ROWS:
             self._measure(values)
         self._write_cells(self.rows, values)

@@ -399,12 +399,12 @@ def set_kpi_target(
     latest = default_review_quarter(db)
     with db.transaction() as session:
         kpi, measure = _kpi(session, code)
-        kpi_id = kpi.id
+        measure_id = measure.id
         write_target(
             session, measure, quarter, value, reason=reason, expected_version=expected_version, actor=actor,
             action=Action.EDIT_KPIS, project_id=None, entity="kpi_target", key=f"{kpi.code}@{quarter}",
             frozen=_frozen(session, quarter), refusal=lambda old, new: _target_refusal(kpi.code, quarter, old, new),
-            current=lambda: _current_targets(session, kpi_id),
+            current=lambda: _current_targets(session, measure_id),
         )
         return _targets(session, kpi.code, latest)
 
@@ -431,10 +431,10 @@ def _targets(session: Session, code: str, latest: Quarter) -> KpiTargets:
     return KpiTargets(kpi.code, item, targets, frozenset(q.published_quarters(session)))
 
 
-def _current_targets(session: Session, kpi_id: int) -> object | None:
+def _current_targets(session: Session, measure_id: int) -> object | None:
     """The KPI's measure as it is now, for a conflict (None once deleted)."""
-    found = next(((kpi, measure) for kpi, measure in q.all_kpis(session) if kpi.id == kpi_id), None)
-    return None if found is None else rows.measure_fields(found[1])
+    measure = figures_q.measure_by_id(session, measure_id)
+    return None if measure is None else rows.measure_fields(measure)
 
 
 def set_kpi_forecast(db: Database, code: str, quarter: Quarter | str, value: float | None, *, seen: float | None, actor: str) -> float | None:

@@ -14,17 +14,18 @@ from projtui.services.export import project_ids_in_order
 from projtui.services.opening import open_portfolio
 from projtui.services.transfer import load_sample
 from projtui.store.queries import kpis, projects, reviews, snapshot_rows
-from projtui.store.queries.chunks import CHUNK, chunks
+from projtui.store.queries.chunks import CHUNK
+from projtui.store.queries.plain import chunks
 
 OVER_THE_LIMIT = 70_000  # PostgreSQL takes at most 65,535 parameters in one statement
 
 
 def test_chunks_keep_every_value_in_order_in_lists_of_at_most_chunk():
     values = list(range(2 * CHUNK + 3))
-    cut = list(chunks(iter(values)))
+    cut = list(chunks(iter(values), CHUNK))
     assert [len(c) for c in cut] == [CHUNK, CHUNK, 3]
     assert [v for c in cut for v in c] == values
-    assert list(chunks([])) == []
+    assert list(chunks([], CHUNK)) == []
 
 
 @pytest.fixture

@@ -15,31 +15,23 @@ that group's key, which keeps every group in one chunk.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
-from typing import TypeVar
+from collections.abc import Iterable
 
 from sqlalchemy import Row, Select
 from sqlalchemy.orm import Session
 
-__all__ = ["CHUNK", "chunks", "rows_in", "scalars_in"]
+from projtui.store.queries.plain import chunks
 
-T = TypeVar("T")
+__all__ = ["CHUNK", "rows_in", "scalars_in"]
 
 # Well under both limits, and large enough that a chunk's statement costs far more than its round trip.
 CHUNK = 10_000
 
 
-def chunks(values: Iterable[T], size: int = CHUNK) -> Iterator[list[T]]:
-    """The values in lists of at most `size`, in their order."""
-    values = values if isinstance(values, list) else list(values)
-    for start in range(0, len(values), size):
-        yield values[start : start + size]
-
-
 def rows_in(session: Session, statement: Select, column, values: Iterable) -> list[Row]:
     """The rows of `statement` where `column` is one of `values`: one statement per chunk of them (none when empty)."""
     rows: list[Row] = []
-    for chunk in chunks(values):
+    for chunk in chunks(values, CHUNK):
         rows += session.execute(statement.where(column.in_(chunk))).all()  # .all(): one fetchall, not a fetchone a row
     return rows
 

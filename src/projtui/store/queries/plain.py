@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
-from typing import Any
+from collections.abc import Iterable, Iterator, Sequence
+from typing import Any, TypeVar
+
+T = TypeVar("T")
 
 CHUNK = 500  # values per IN (...) list: well inside SQLite's and PostgreSQL's parameter limits
 
@@ -14,6 +16,12 @@ def in_list(name: str, values: Sequence[Any], params: dict[str, Any]) -> str:
     return "(" + ", ".join(f":{name}{i}" for i in range(len(values))) + ")"
 
 
-def chunks(values: Sequence[Any]) -> Iterator[Sequence[Any]]:
-    for start in range(0, len(values), CHUNK):
-        yield values[start : start + CHUNK]
+def chunks(values: Iterable[T], size: int = CHUNK) -> Iterator[list[T]]:
+    """The values in lists of at most `size`, in their order.
+
+    The one cutting loop: `store.queries.chunks.rows_in` uses it too, and it lives here because
+    this module imports no SQLAlchemy, which the first portfolio screen must not load.
+    """
+    values = values if isinstance(values, list) else list(values)
+    for start in range(0, len(values), size):
+        yield values[start : start + size]

@@ -352,24 +352,3 @@ def test_an_unknown_format_is_a_usage_error(cli, sample_db, tmp_path):
     assert result.returncode == 2
     assert result.stderr.strip().startswith("error:") and "csv" in result.stderr
     assert not (tmp_path / "x.csv").exists()
-
-
-def test_a_sheet_past_excels_rows_is_refused_and_no_workbook_is_left(sample, tmp_path, monkeypatch, capsys):
-    # XlsxWriter drops rows past Excel's limit without a word; at national scale the Measures sheet
-    # (a row per measure per quarter) would pass it, so the export refuses rather than write it short.
-    # With a limit of 100 rows, the sample's KPI figures sheet is the first to reach it.
-    from projtui.cli.root import main
-    from projtui.domain.errors import SheetFull
-    from projtui.report import workbook
-
-    database = sample[0]
-    monkeypatch.setattr(workbook, "EXCEL_ROWS", 101)
-    with pytest.raises(SheetFull, match=r"^the KPI figures sheet needs more than the 100 rows below its header"):
-        b"".join(export_workbook(database))
-    out = tmp_path / "out"
-    out.mkdir()
-    target = out / "portfolio.xlsx"
-    assert main(["--db", str(database.sqlite_path), "export", "--format", "xlsx", "-o", str(target)]) == 1
-    error = capsys.readouterr().err
-    assert error.startswith("error: the KPI figures sheet needs more than the 100 rows") and error.count("\n") == 1
-    assert list(out.iterdir()) == []  # nor a temporary file beside it

@@ -11,6 +11,7 @@ import sqlite3
 import tempfile
 from pathlib import Path
 
+import openpyxl
 from hypothesis import HealthCheck, given, settings
 from strategies import documents
 from test_cli_spreadsheets import _errors, _exported, _projects, _workbook
@@ -37,6 +38,38 @@ def test_the_samples_workbook_imported_into_an_empty_database_is_the_sample(cli,
         assert part in original
     # And read back into the portfolio it came from, it changes nothing.
     assert cli("import", book, "--db", sample, "--dry-run").stdout == "Dry run: would apply no changes; nothing was changed.\n"
+
+
+def test_a_sheet_past_excels_last_row_goes_on_in_another_and_imports_whole(tmp_path, monkeypatch):
+    # XlsxWriter drops rows past Excel's limit without a word; at national scale the Measures sheet (a row per
+    # measure per quarter) passes it. With a limit of 41 rows (40 below the header), the sample's longer sheets
+    # go on in "Measures (2)" and so on, each under its header with a filter of its own, and the workbook still
+    # imports into an empty database as the whole portfolio.
+    from projtui.report import workbook
+    from projtui.services.transfer import load_sample
+
+    monkeypatch.setattr(workbook, "EXCEL_ROWS", 41)
+    sample = open_portfolio(f"sqlite:///{tmp_path / 'sample.db'}", create=True)
+    empty = open_portfolio(f"sqlite:///{tmp_path / 'empty.db'}", create=True)
+    try:
+        load_sample(sample, actor="test")
+        book = tmp_path / "portfolio.xlsx"
+        book.write_bytes(b"".join(export_workbook(sample)))
+        read = openpyxl.load_workbook(book)
+        pages = {name: [p for p in read.sheetnames if p == name or p.startswith(f"{name} (")] for name in ("Measures", "KPI figures")}
+        assert pages["Measures"][:3] == ["Measures", "Measures (2)", "Measures (3)"] and len(pages["KPI figures"]) > 1
+        for name, names in pages.items():
+            header = [cell.value for cell in read[name][1]]
+            for page in map(read.__getitem__, names):
+                assert [cell.value for cell in page[1]] == header and page.freeze_panes == "A2", page.title
+                assert page.auto_filter.ref == f"A1:{page.cell(1, page.max_column).column_letter}{page.max_row}", page.title
+                assert 1 < page.max_row <= 41, page.title
+            assert all(len(read[p]["A"]) == 41 for p in names[:-1]), name  # full before the next begins
+        import_file(empty, book, actor="test")
+        assert "".join(export_snapshot(empty)) == "".join(export_snapshot(sample))
+    finally:
+        sample.dispose()
+        empty.dispose()
 
 
 # Generated portfolios ----------------------------------------------------------------

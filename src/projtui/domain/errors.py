@@ -36,10 +36,6 @@ class RuleError(ProjtuiError):
     """A change the domain rules refuse (e.g. the last ambition of a project in delivery)."""
 
 
-class SheetFull(ProjtuiError):
-    """A worksheet would need more rows than Excel's limit: refused rather than written short."""
-
-
 class PermissionDenied(ProjtuiError):
     """The user's role does not allow the write; the message names the role it needs."""
 

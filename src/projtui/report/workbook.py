@@ -9,6 +9,10 @@ currency format (records hold pence), dates, quarters as text and flags as
 yes/no. Text is always text: a note that starts with ``=`` or looks like a
 link is written as typed, never as a formula or a hyperlink.
 
+A sheet with more rows than an Excel worksheet holds goes on in another,
+"Measures (2)" after "Measures", under the same header: nothing is written
+short, and the import, which knows a sheet by its header, joins them back.
+
 XlsxWriter is imported by this module only, so nothing but an xlsx export
 or report loads it.
 """
@@ -22,14 +26,13 @@ from pathlib import Path
 import xlsxwriter
 from xlsxwriter.worksheet import Worksheet
 
-from projtui.domain.errors import SheetFull
 from projtui.domain.sheets import CellKind, Column
 
 __all__ = ["SheetWriter", "Workbook", "workbook_chunks"]
 
 _CHUNK = 1 << 20
 # Excel's rows per worksheet, the header's included. XlsxWriter drops a row past it without a word, so a
-# portfolio that big (the Measures sheet has a row per measure per quarter) would lose figures silently.
+# sheet that big (the Measures sheet has a row per measure per quarter) goes on in another rather than lose figures.
 EXCEL_ROWS = 1_048_576
 _SAMPLED_ROWS = 200  # rows a column's width is judged by: the first ones, so streaming stays cheap
 _WIDEST = 60  # characters; longer text wraps into view when the cell is selected
@@ -89,9 +92,12 @@ class Workbook:
         self._sheets: list[SheetWriter] = []
 
     def sheet(self, name: str, columns: Sequence[Column]) -> SheetWriter:
-        sheet = SheetWriter(self._book.add_worksheet(name, worksheet_class=_ExactWorksheet), columns, self._header, self._formats)
+        sheet = SheetWriter(self._worksheet, name, columns, self._header, self._formats)
         self._sheets.append(sheet)
         return sheet
+
+    def _worksheet(self, name: str) -> Worksheet:
+        return self._book.add_worksheet(name, worksheet_class=_ExactWorksheet)
 
     def close(self) -> None:
         for sheet in self._sheets:
@@ -100,19 +106,34 @@ class Workbook:
 
 
 class SheetWriter:
-    """One sheet: its header row on creation, then ``write`` a row of values in the columns' order."""
+    """One sheet: its header row on creation, then ``write`` a row of values in the columns' order.
 
-    def __init__(self, worksheet, columns: Sequence[Column], header_format, formats: dict) -> None:
-        self._sheet = worksheet
+    Past Excel's last row the rows go on in a new worksheet named for the
+    sheet and its number, "Measures (2)": XlsxWriter adds it after the
+    sheets already made, and ``constant_memory`` has finished the full one's
+    rows, so it costs no memory. Each worksheet gets the header, the frozen
+    pane, the formats and the widths the first rows set, and a filter of its own.
+    """
+
+    def __init__(self, add_worksheet: Callable[[str], Worksheet], name: str, columns: Sequence[Column], header_format,
+                 formats: dict) -> None:
+        self._add_worksheet = add_worksheet
+        self._name = name
         self._columns = tuple(columns)
+        self._header_format = header_format
         self._formats = [formats.get(column.kind) for column in self._columns]
         self._convert = [(i, _CONVERT[c.kind]) for i, c in enumerate(self._columns) if c.kind in _CONVERT]
         self._widths = [max(_NARROWEST, min(_WIDEST, len(column.header) + 2)) for column in self._columns]
+        self._full: list[Worksheet] = []  # worksheets filled to Excel's last row, the sheet's first ones
+        self._start(name)
+
+    def _start(self, name: str) -> None:
+        self._sheet = worksheet = self._add_worksheet(name)
         for i, cell_format in enumerate(self._formats):
             worksheet.set_column(i, i, self._widths[i], cell_format)
-        worksheet.write_row(0, 0, [column.header for column in self._columns], header_format)
+        worksheet.write_row(0, 0, [column.header for column in self._columns], self._header_format)
         worksheet.freeze_panes(1, 0)
-        self.rows = 0
+        self.rows = 0  # below the header of the worksheet being written
 
     def write(self, values: Sequence) -> None:
         if self._convert:
@@ -120,13 +141,11 @@ class SheetWriter:
             for i, convert in self._convert:
                 if values[i] is not None:
                     values[i] = convert(values[i])
+        if self.rows == EXCEL_ROWS - 1:
+            self._full.append(self._sheet)
+            self._start(f"{self._name} ({len(self._full) + 1})")
         self.rows += 1
-        if self.rows >= EXCEL_ROWS:
-            raise SheetFull(
-                f"the {self._sheet.name} sheet needs more than the {EXCEL_ROWS - 1:,} rows below its header an Excel"
-                " worksheet holds: no workbook was written; export a portfolio this size as TOML (projtui export -o FILE.toml)"
-            )
-        if self.rows <= _SAMPLED_ROWS:
+        if self.rows <= _SAMPLED_ROWS and not self._full:
             self._measure(values)
         self._write_cells(self.rows, values)
 
@@ -159,10 +178,12 @@ class SheetWriter:
                 self._widths[i] = max(self._widths[i], min(_WIDEST, shown + 2))
 
     def finish(self) -> None:
-        for i, cell_format in enumerate(self._formats):
-            self._sheet.set_column(i, i, self._widths[i], cell_format)
-        # Over the header and every row (the header alone when there are none), so Excel's filter buttons show.
-        self._sheet.autofilter(0, 0, self.rows, len(self._columns) - 1)
+        last_column = len(self._columns) - 1
+        for worksheet, rows in [*((full, EXCEL_ROWS - 1) for full in self._full), (self._sheet, self.rows)]:
+            for i, cell_format in enumerate(self._formats):
+                worksheet.set_column(i, i, self._widths[i], cell_format)
+            # Over the header and every row (the header alone when there are none), so Excel's filter buttons show.
+            worksheet.autofilter(0, 0, rows, last_column)
 
 
 def workbook_chunks(write: Callable[[Workbook], None]) -> Iterator[bytes]:

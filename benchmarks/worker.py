@@ -214,11 +214,14 @@ class _RecordedBook:
 
         class RecordingWriter(SheetWriter):
             def _write_cells(self, row, values) -> None:
-                rows.append(tuple(values))
+                self._sheet.rows.append(tuple(values))
 
-        rows: list = []
-        self.sheets.append((name, columns, rows))
-        return RecordingWriter(_RecordedSheet(rows), columns, None, {})
+        def worksheet(title: str) -> _RecordedSheet:  # each of a sheet's pages past Excel's last row, as projtui makes them
+            rows: list = []
+            self.sheets.append((title, columns, rows))
+            return _RecordedSheet(rows)
+
+        return RecordingWriter(worksheet, name, columns, None, {})
 
 
 def bare_xlsx(sheets: list[tuple], path: Path) -> int:

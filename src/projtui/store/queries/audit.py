@@ -4,17 +4,25 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from projtui.store.queries import bulk
 from projtui.store.tables import AuditLog
 
 __all__ = ["insert_rows", "log_mark", "trail_page", "trail_size"]
 
 
 def insert_rows(session: Session, rows: Sequence[dict]) -> None:
-    """One audit row per dict (column name → value), in one statement."""
-    session.execute(insert(AuditLog), rows)
+    """One audit row per dict (column name → value, the same names in each), in one statement.
+
+    Through `bulk.insert_rows`, as the rows they audit: the ORM's bulk insert
+    cost a 10,000-project import a sixth of its time. That goes to the driver
+    without flushing the session, so entries added one at a time before these
+    (the first writer made admin) are flushed first and keep their place.
+    """
+    session.flush()
+    bulk.insert_rows(session, AuditLog, rows)
 
 
 def trail_size(session: Session, project_id: int) -> int:

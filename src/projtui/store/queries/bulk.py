@@ -64,16 +64,23 @@ def _execute_many(session: Session, table, rows: Sequence[dict]) -> None:
     given = list(rows[0])
     defaulted = [c for c in table.columns if c.key not in rows[0] and c.default is not None and not c.default.is_sequence]
     columns = [table.c[key] for key in given] + defaulted
-    process = [c.type.dialect_impl(dialect).bind_processor(dialect) for c in columns]
     quote = dialect.identifier_preparer.quote
     sql = (f"INSERT INTO {quote(table.name)} ({', '.join(quote(c.name) for c in columns)}) "
            f"VALUES ({', '.join('?' for _ in columns)})")
-    defaults = [(c.default.arg if c.default.is_scalar else None, c.default.arg if c.default.is_callable else None) for c in defaulted]
-
-    def values(row: dict) -> tuple:
-        row_values = [row[key] for key in given]
+    # Column by column, not row by row: a column's bind processor is looked up once, and most columns
+    # (text, whole numbers) have none, so their values go as they are, untouched.
+    values = [[row[key] for row in rows] for key in given]
+    for column in defaulted:
+        default = column.default
         # A callable default gets no execution context here; none of the tables' defaults uses one.
-        row_values += [call(None) if call is not None else scalar for scalar, call in defaults]
-        return tuple(value if fn is None or value is None else fn(value) for fn, value in zip(process, row_values))
+        values.append([default.arg(None) for _ in rows] if default.is_callable else [default.arg if default.is_scalar else None] * len(rows))
+    bound = [_bound(column_values, column.type.dialect_impl(dialect).bind_processor(dialect))
+             for column_values, column in zip(values, columns, strict=True)]
+    connection.exec_driver_sql(sql, list(zip(*bound)))
 
-    connection.exec_driver_sql(sql, [values(row) for row in rows])
+
+def _bound(values: list, process) -> list:
+    """A column's values as the driver takes them: through its bind processor (None stays None), or as they are."""
+    if process is None:
+        return values
+    return [None if value is None else process(value) for value in values]

@@ -232,8 +232,9 @@ def diff_documents(old: doc.Document, new: doc.Document) -> list[Change]:
             if a != b:  # most projects are unchanged: skip them cheaply
                 changes += _diff_project(code, a, b)
         else:
-            added_or_removed = (None, _project_values(b)) if a is None else (_project_values(a), None)
-            changes += _record_changes("project", code, *added_or_removed, label="name", project=code)
+            # Added or removed as a whole, it shows as its name alone: its other fields need not be dumped.
+            named = {"name": (a or b).name}
+            changes += _record_changes("project", code, *((None, named) if a is None else (named, None)), label="name", project=code)
     return changes
 
 

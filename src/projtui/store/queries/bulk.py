@@ -83,4 +83,8 @@ def _bound(values: list, process) -> list:
     """A column's values as the driver takes them: through its bind processor (None stays None), or as they are."""
     if process is None:
         return values
+    first = values[0]
+    if all(value is first for value in values):
+        # One object in every row, as an import's timestamps are (created_at, the audit's `at`): converted once.
+        return [None if first is None else process(first)] * len(values)
     return [None if value is None else process(value) for value in values]

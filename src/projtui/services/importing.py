@@ -385,6 +385,8 @@ class TreeWriter:
 
         measures, measure_values, output_links, outcome_links = [], [], [], []
         for pid, p in trees:
+            if not (p.outputs or p.outcomes or p.benefits):
+                continue  # nothing to link and no measures: a register's new projects, most of a big first import
             out_ids = {o.code: next(output_ids) for o in p.outputs}
             oc_ids = {o.code: next(outcome_ids) for o in p.outcomes}
             ben_ids = {b.code: next(benefit_ids) for b in p.benefits}

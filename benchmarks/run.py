@@ -630,10 +630,6 @@ def startup_run(app: str, db: Path | None, work: Path, tmux: Tmux | None, timeou
 def measure_startup(sizes: list[int], k: int | None, work: Path, tmux: Tmux | None, want: set[str]) -> list[Row]:
     rows = []
     how = "tmux pane" if tmux else "headless"
-    # Bytecode for projtui as an installed package has it (pip compiles what it installs; a
-    # development tree may have none, e.g. under PYTHONDONTWRITEBYTECODE): the bare app's
-    # Textual is compiled, so projtui must not pay for compiling its source at every start.
-    compileall.compile_dir(ROOT / "src" / "projtui", quiet=1)
     startup_run("bare", None, work, tmux)  # warm-up: page cache
     for size in sizes:
         db = database(size, large=1)
@@ -745,6 +741,12 @@ def main(argv: list[str] | None = None) -> int:
     if unknown:
         parser.error(f"unknown measures: {', '.join(sorted(unknown))}")
     CACHE.mkdir(parents=True, exist_ok=True)
+    # Bytecode for projtui as an installed package has it (pip compiles what it installs; a
+    # development tree may have none, e.g. under PYTHONDONTWRITEBYTECODE), before any measure:
+    # the baselines' libraries are compiled, and a worker that imports projtui inside its clock
+    # (import_xlsx's) must not pay for compiling its source, nor pay it only when no start-up
+    # measure happened to run first in the same tree.
+    compileall.compile_dir(ROOT / "src" / "projtui", quiet=1)
     info = machine()
     log(f"{info['cpu']}, {info['cores']} cores, Python {info['python']}, SQLite {info['sqlite']}, load {info['load_average']}")
 

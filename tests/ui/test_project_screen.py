@@ -131,6 +131,31 @@ async def test_text_in_the_same_read_as_e_lands_in_the_form_not_on_the_tabs(db):
         assert app.screen.query_one(TabbedContent).active == before
 
 
+@pytest.mark.parametrize(
+    ("start", "keys", "title"),
+    [
+        ("1", ("6", "n"), "New risk or issue for SP-01"),  # from the overview, "n" was lost while the focus moved
+        ("6", ("3", "n"), "New output in SP-01"),  # from the risks, "n" went to the tab being left: a new risk
+    ],
+    ids=["overview-to-risks", "risks-to-plan"],
+)
+async def test_a_key_in_the_same_read_as_a_tab_number_is_for_the_tab_it_opens(db, start, keys, title):
+    # A fast typist's or a screen reader's "6 n" arrives in one terminal read: the number must move the
+    # focus to its tab before "n" is handled, or "n" reaches the tab being left (or nothing).
+    from textual import events
+
+    app = make_app(db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press(start)
+        await settle(pilot)
+        for key in keys:
+            app.post_message(events.Key(key, key))
+        await settle(pilot)
+        assert isinstance(app.screen, FormScreen), app.screen
+        assert title in screen_text(app)
+
+
 async def test_text_in_the_same_read_as_tab_lands_in_the_next_field(db):
     # A fast typist's or a paste's "x", Tab, "y" arrive in one terminal read: Tab must move the
     # focus before "y" is handled, or "y" lands in the field Tab was leaving.

@@ -618,6 +618,8 @@ class PlanEditor(Acting, WorkerFailures, Vertical):
     def action_toggle_map(self) -> None:
         if self.has_class("-narrow"):
             self.show_map = not self.show_map
-            (self.map_tree if self.show_map else self.items_tree).focus()
+            tree = self.items_focus
         else:
-            (self.items_tree if self.map_tree.has_focus else self.map_tree).focus()
+            tree = self.items_tree if self.map_tree.has_focus else self.map_tree
+        # Focus now, not after the queued events: the keys typed straight after v are for the tree it moves to.
+        self.screen.set_focus(tree)

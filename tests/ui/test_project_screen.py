@@ -181,6 +181,29 @@ async def test_text_in_the_same_read_as_tab_lands_in_the_next_field(db):
         assert (first.value, second.value) == (before[0] + "xw", before[1] + "yz")
 
 
+async def test_editing_keys_in_the_same_read_as_text_apply_in_the_order_typed(db):
+    # A fast typist's correction, a screen reader's macro or a browser session's keys batched by the network:
+    # Backspace, Home and ctrl+u are the field's bindings, which Textual runs only once the key has come back
+    # up from the field, after the letters typed behind them were already in. They must apply where typed.
+    from textual import events
+
+    app = make_app(db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        form = await open_form(pilot)
+        field = form.focused
+        assert isinstance(field, Input)
+        name = field.value
+        for key, char in [("end", None), ("x", "x"), ("y", "y"), ("backspace", None), ("z", "z"), ("home", None), ("A", "A")]:
+            app.post_message(events.Key(key, char))
+        await settle(pilot)
+        assert field.value == "A" + name + "xz"
+        for key, char in [("ctrl+u", None), ("n", "n"), ("e", "e"), ("w", "w")]:
+            app.post_message(events.Key(key, char))
+        await settle(pilot)
+        assert field.value == "new" + name + "xz"  # ctrl+u clears what is left of the cursor: nothing, at the start
+
+
 async def test_enter_in_a_field_saves(db):
     app = make_app(db)
     async with app.run_test(size=SIZE) as pilot:

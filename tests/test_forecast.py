@@ -185,6 +185,19 @@ def test_monitor_only_has_a_figure_and_no_verdict() -> None:
     assert forecast.value == 16.0 and forecast.outlook is Outlook.NO_TARGET
 
 
+@pytest.mark.parametrize("unit", ["£", "GBP", " pounds "])
+def test_a_money_trend_is_in_the_plans_own_precision_never_fractional_pounds(unit: str) -> None:
+    # As a straight-line target is (test_status): the line through (2.5, 13,000.25) rising 1,600.3 a quarter
+    # reads 21,801.9 at Q8, shown as £21,802 when the plan is in whole pounds.
+    rule = MeasureRule(target=20_000, target_period="2025/26 Q4", unit=unit)
+    assert realisation_forecast(rule, Q4, series(10_000, 14_000, 12_000, 16_001)).value == 21_802
+    pence = MeasureRule(target=20.5, target_period="2025/26 Q4", unit=unit)
+    assert realisation_forecast(pence, Q4, series(10.25, 14.5, 12.75, 16.51)).value == 22.87  # 22.869: to the penny
+    # £k figures are thousands: a tenth of one is £100, not a fraction of a pound.
+    thousands = MeasureRule(target=20, target_period="2025/26 Q4", unit="£k")
+    assert realisation_forecast(thousands, Q4, series(10, 14, 12, 16.1)).value == 21.99
+
+
 def test_cumulative_adds_the_trend_of_the_quarterly_amounts_to_the_year_to_date() -> None:
     # Year to date 20, 45, 70, 100 then 25, 50: amounts 20, 25, 25, 30, 25, 25 a quarter, whose line
     # through (3.5, 25) rises 6/7 a quarter; 2025/26 Q3 and Q4 (x = 7, 8) add 28 + 28 6/7; with the 50 so far, 106.857...

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from people import admins
 from rich.console import Console
+from textual import events
 from textual.app import App
 from textual.pilot import Pilot
 from textual.screen import Screen
@@ -134,6 +135,13 @@ async def settle(pilot: Pilot, *, failures: bool = False) -> None:
         await asyncio.wait_for(quiet(), WORKERS_TIMEOUT)
     except TimeoutError:
         raise AssertionError(f"workers still running after {WORKERS_TIMEOUT}s: {list(pilot.app.workers)}") from None
+
+
+async def in_one_read(pilot: Pilot, *keys: tuple[str, str | None]) -> None:
+    """Queue (key, character) pairs as the driver does with one terminal read, all before the app handles the first; then settle."""
+    for key, character in keys:
+        pilot.app.post_message(events.Key(key, character))
+    await settle(pilot)
 
 
 async def still(pilot: Pilot) -> None:

@@ -72,6 +72,23 @@ async def test_the_register_filters_groups_and_sorts(make_app, sample_db):
         assert codes[: len(off)] == off  # the worst first, each status in code order
 
 
+async def test_text_in_the_same_read_as_slash_lands_in_the_register_filter(make_app, sample_db):
+    # "/planning" typed fast, pasted or sent by a screen reader arrives in one terminal read: / must move the
+    # focus before the letters are handled, or they reach the table ("o" sorts, "g" groups) and the filter stays empty.
+    from textual import events
+    from textual.widgets import Input
+
+    async with make_app(sample_db).run_test(size=WIDE) as pilot:
+        await _register(pilot)
+        for key, char in [("slash", "/"), *((c, c) for c in "planning")]:
+            pilot.app.post_message(events.Key(key, char))
+        await settle(pilot)
+        assert pilot.app.screen.query_one("#kpi-filter", Input).value == "planning"
+        assert _codes(pilot.app) == ["PLN01", "PLN02", "PLN03"]
+        await pilot.press("slash")  # in the filter, / is text, as in "and/or"
+        assert pilot.app.screen.query_one("#kpi-filter", Input).value == "planning/"
+
+
 async def test_enter_opens_the_kpi_and_an_actual_is_entered_from_it(make_app, sample_db):
     async with make_app(sample_db).run_test(size=WIDE) as pilot:
         await _register(pilot)

@@ -617,6 +617,22 @@ async def test_wide_terminal_v_moves_between_items_and_map(db):
         assert app.focused is ed.items_tree
 
 
+async def test_a_key_in_the_same_read_as_v_moves_in_the_tree_v_focused(db):
+    # "v", Down in one terminal read: v must move the focus before Down is handled, or Down moves the items' cursor.
+    from textual import events
+
+    app = make_app(db)
+    async with app.run_test(size=SIZE) as pilot:
+        await start(pilot)
+        ed = editor(app)
+        items_line, map_line = ed.items_tree.cursor_line, ed.map_tree.cursor_line
+        for key in ("v", "down"):
+            app.post_message(events.Key(key, None))
+        await settle(pilot)
+        assert app.focused is ed.map_tree
+        assert (ed.items_tree.cursor_line, ed.map_tree.cursor_line) == (items_line, map_line + 1)
+
+
 async def test_database_work_never_runs_on_the_event_loop(db, monkeypatch):
     b1 = ref_of(db, "benefit", "B1")
     threads = []

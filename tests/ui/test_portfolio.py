@@ -548,6 +548,44 @@ async def test_an_empty_database_welcomes_and_s_loads_the_sample(empty_db, make_
         assert app.sub_title.startswith("Strategic Projects 2024-2027")
 
 
+async def test_the_whole_welcome_fits_80x24(empty_db, make_app):
+    # The smallest terminal projtui supports: every choice, what it does, and how to start empty are on screen.
+    app = make_app(empty_db, offer_sample=True)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, WelcomeScreen)
+        text = " ".join(" ".join(screen_text(app).split()).replace("█", " ").split())
+        for shown in ("Import a spreadsheet or snapshot (i)", "Your project register, quarterly actuals", "or a projtui .toml snapshot.",
+                      "Esc starts empty"):
+            assert shown in text, shown
+
+
+async def import_from_the_welcome(pilot, path) -> ImportFileScreen:
+    """The welcome's i, the path typed in, Enter: the dialog, after the import has run."""
+    await settle(pilot)
+    await pilot.press("i")
+    await settle(pilot)
+    dialog = pilot.app.screen
+    assert isinstance(dialog, ImportFileScreen)
+    dialog.query_one("#import-path", Input).value = str(path)
+    await pilot.press("enter")
+    await settle(pilot)
+    return dialog
+
+
+async def test_the_import_dialog_scrolls_to_every_problem_at_80x24(empty_db, make_app, tmp_path):
+    bad = tmp_path / "register.csv"
+    bad.write_text("Project code,Project name,Start date\n" + "".join(f"SP-{n:02d},Lido,31/02/2026\n" for n in range(1, 9)), encoding="utf-8")
+    app = make_app(empty_db, offer_sample=True)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await import_from_the_welcome(pilot, bad)
+        assert "Nothing was imported:" in screen_text(app)  # brought into view below the path
+        await pilot.press("tab", "tab")  # to the buttons, past every problem
+        await settle(pilot)
+        text = " ".join(screen_text(app).replace("█", " ").split())
+        assert "… and 2 more:" in text and "Cancel (esc)" in text, text
+
+
 async def test_the_welcome_declined_stays_empty_and_says_how_to_start(empty_db, make_app):
     app = make_app(empty_db, offer_sample=True)
     async with app.run_test(size=SIZE) as pilot:
@@ -556,6 +594,10 @@ async def test_the_welcome_declined_stays_empty_and_says_how_to_start(empty_db, 
         await settle(pilot)
         assert count_text(app) == "shown 0 of 0 projects"
         assert "The portfolio has no projects yet: n adds one; `projtui import FILE` loads a spreadsheet or snapshot." in screen_text(app)
+        await pilot.resize_terminal(80, 24)  # too narrow for one line: it wraps, not cut at "loads a s"
+        await settle(pilot)
+        text = " ".join(screen_text(app).split())
+        assert "The portfolio has no projects yet: n adds one; `projtui import FILE` loads a spreadsheet or snapshot." in text, text
     assert portfolio.total_projects(empty_db) == 0
 
 
@@ -577,14 +619,7 @@ async def test_the_welcome_imports_a_register_and_shows_problems_beside_the_path
     good.write_text("Project code,Project name,Start date\nSP-01,Leisure centre,28/02/2026\nSP-02,Lido,\n", encoding="utf-8")
     app = make_app(empty_db, offer_sample=True)
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        await pilot.press("i")
-        await settle(pilot)
-        dialog = app.screen
-        assert isinstance(dialog, ImportFileScreen)
-        dialog.query_one("#import-path", Input).value = str(bad)
-        await pilot.press("enter")
-        await settle(pilot)
+        dialog = await import_from_the_welcome(pilot, bad)
         assert app.screen is dialog
         error = str(dialog.query_one("#import-error", Static).render())
         assert error.startswith("Nothing was imported:") and "register.csv:2: Start" in error, error

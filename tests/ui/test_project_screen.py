@@ -9,6 +9,7 @@ from support import (
     answer_confirm,
     build_portfolio,
     error_of,
+    in_one_read,
     make_app,
     screen_text,
     settle,
@@ -35,6 +36,7 @@ def db(tmp_path):
 
 
 async def open_form(pilot) -> FormScreen:
+    await settle(pilot)
     await pilot.press("1", "e")
     await settle(pilot)
     screen = pilot.app.screen
@@ -112,15 +114,11 @@ async def test_edit_and_save_with_ctrl_s(db):
 async def test_text_in_the_same_read_as_e_lands_in_the_form_not_on_the_tabs(db):
     # "e" and what follows arrive in one terminal read: "3" would otherwise switch to the plan tab
     # and the letters vanish while the form mounts.
-    from textual import events
-
     app = make_app(db)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         before = app.screen.query_one(TabbedContent).active
-        for key, char in [("e", "e"), ("tab", "\t"), ("end", None), *((c, c) for c in " 3a")]:
-            app.post_message(events.Key(key, char))
-        await settle(pilot)
+        await in_one_read(pilot, ("e", "e"), ("tab", "\t"), ("end", None), *((c, c) for c in " 3a"))
         form = app.screen
         assert isinstance(form, FormScreen), form
         assert form.focused is form.query_one("#field-name", Input)
@@ -131,11 +129,30 @@ async def test_text_in_the_same_read_as_e_lands_in_the_form_not_on_the_tabs(db):
         assert app.screen.query_one(TabbedContent).active == before
 
 
+@pytest.mark.parametrize(
+    ("start", "keys", "title"),
+    [
+        ("1", ("6", "n"), "New risk or issue for SP-01"),  # from the overview, "n" was lost while the focus moved
+        ("6", ("3", "n"), "New output in SP-01"),  # from the risks, "n" went to the tab being left: a new risk
+    ],
+    ids=["overview-to-risks", "risks-to-plan"],
+)
+async def test_a_key_in_the_same_read_as_a_tab_number_is_for_the_tab_it_opens(db, start, keys, title):
+    # A fast typist's or a screen reader's "6 n" arrives in one terminal read: the number must move the
+    # focus to its tab before "n" is handled, or "n" reaches the tab being left (or nothing).
+    app = make_app(db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press(start)
+        await settle(pilot)
+        await in_one_read(pilot, *((key, key) for key in keys))
+        assert isinstance(app.screen, FormScreen), app.screen
+        assert title in screen_text(app)
+
+
 async def test_text_in_the_same_read_as_tab_lands_in_the_next_field(db):
     # A fast typist's or a paste's "x", Tab, "y" arrive in one terminal read: Tab must move the
     # focus before "y" is handled, or "y" lands in the field Tab was leaving.
-    from textual import events
-
     app = make_app(db)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
@@ -144,16 +161,25 @@ async def test_text_in_the_same_read_as_tab_lands_in_the_next_field(db):
         second = form.focus_chain[form.focus_chain.index(first) + 1]
         assert isinstance(first, Input) and isinstance(second, Input)
         before = (first.value, second.value)
-        for key, char in [("end", None), ("x", "x"), ("tab", "\t"), ("end", None), ("y", "y")]:
-            app.post_message(events.Key(key, char))
-        await settle(pilot)
+        await in_one_read(pilot, ("end", None), ("x", "x"), ("tab", "\t"), ("end", None), ("y", "y"))
         assert form.focused is second
         assert (first.value, second.value) == (before[0] + "x", before[1] + "y")
-        for key, char in [("z", "z"), ("shift+tab", None), ("w", "w")]:
-            app.post_message(events.Key(key, char))
-        await settle(pilot)
+        await in_one_read(pilot, ("z", "z"), ("shift+tab", None), ("w", "w"))
         assert form.focused is first
         assert (first.value, second.value) == (before[0] + "xw", before[1] + "yz")
+
+
+async def test_editing_keys_in_the_same_read_as_text_apply_in_the_order_typed(db):
+    # Backspace, Home and ctrl+u are the field's bindings, which Textual ran once the key came back up from the field,
+    # after the letters typed behind them in the same read (a correction, a macro, a browser's batched keys) were in.
+    async with make_app(db).run_test(size=SIZE) as pilot:
+        field = (await open_form(pilot)).focused
+        assert isinstance(field, Input)
+        name = field.value
+        await in_one_read(pilot, ("end", None), ("x", "x"), ("y", "y"), ("backspace", None), ("z", "z"), ("home", None), ("A", "A"))
+        assert field.value == "A" + name + "xz"
+        await in_one_read(pilot, ("ctrl+u", None), ("n", "n"), ("e", "e"), ("w", "w"))
+        assert field.value == "new" + name + "xz"  # ctrl+u clears what is left of the cursor: nothing, at the start
 
 
 async def test_enter_in_a_field_saves(db):

@@ -153,3 +153,21 @@ async def test_keys_off_the_footer_are_in_help_and_the_palette(sample_db):
         for binding in ReviewScreen.BINDINGS:
             if binding.action not in {"clear_filter", "reopen"}:  # shown only with a filter, on a published review
                 assert (binding.tooltip or binding.description) in described, binding.action
+
+
+async def test_keys_in_the_same_read_as_m_move_in_the_measures(sample_db):
+    # "m", Down, Enter typed fast or sent by a screen reader arrive in one terminal read: m must move the focus
+    # to the measures before Down is handled, or Down moves to the next project and Enter opens nothing.
+    from textual import events
+
+    from projtui.ui.screens.actual_dialog import ActualScreen
+
+    async with review_app(sample_db).run_test(size=(120, 40)) as pilot:
+        screen = await open_review(pilot, NEXT)
+        project = screen.sheet.project_code
+        for key in ("m", "down", "enter"):
+            pilot.app.post_message(events.Key(key, None))
+        await settle(pilot)
+        assert isinstance(pilot.app.screen, ActualScreen), pilot.app.screen
+        assert screen.sheet.project_code == project
+        assert pilot.app.screen.line.code == screen.sheet.measures[1].code

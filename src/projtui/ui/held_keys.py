@@ -11,6 +11,11 @@ says one is coming, e.g. after a worker reads what the form offers) until
 that screen has mounted and focused its first field, then hands them on in
 the order they were typed. A hold that is never ended (the worker failed)
 lets go after HOLD_LIMIT, so nothing typed is kept from the user for long.
+
+Keys arriving in one read with nothing opening are kept in order too: Tab
+leaving a text field moves the focus before the text behind it is handled,
+and a text field's own editing keys (Backspace, Home, ctrl+u…) run in the
+field's queue, between the letters typed before and after them.
 """
 
 from __future__ import annotations
@@ -23,6 +28,8 @@ from textual.widgets import Input, TextArea
 if TYPE_CHECKING:
     from collections.abc import Callable
 
+    from textual.binding import Binding
+
     from textual.screen import Screen
     from textual.timer import Timer
     from textual.widget import Widget
@@ -34,6 +41,18 @@ _FOCUS_STEPS: dict[str, Callable[[Screen], object]] = {
     "tab": lambda screen: screen.focus_next(),
     "shift+tab": lambda screen: screen.focus_previous(),
 }
+
+
+def _field_binding(focused: Widget | None, event: events.Key) -> Binding | None:
+    """The text field's own binding for ``event`` (Backspace, Home, ctrl+u…), if the field has focus and binds it.
+
+    Textual runs such a binding only when the key comes back up from the field unused, by when the letters
+    typed behind it in the same terminal read have gone in: "ab", Backspace, "c" came out "ab", not "ac".
+    """
+    if not isinstance(focused, Input) or event.is_printable:
+        return None
+    bindings = focused._bindings.key_to_bindings.get(event.key, ())
+    return next((binding for binding in bindings if not binding.priority), None)
 
 
 def _steps_focus(focused: Widget | None, key: str) -> bool:
@@ -89,7 +108,20 @@ class HeldKeys:
             # text had gone to the same field. Moving the focus now, in the order typed, sends it on.
             _FOCUS_STEPS[event.key](self.screen)
             return
+        if isinstance(event, events.Key) and not event.is_forwarded:
+            field = self.screen.focused
+            binding = _field_binding(field, event)
+            if binding is not None:
+                # A priority binding (the portfolio's Enter leaving its filter) comes first, as Textual has it;
+                # else the field's, in its own queue: after the letters typed before it, before those after.
+                if not await self._check_bindings(event.key, priority=True):
+                    field.call_later(self._run_field_binding, field, binding, event)
+                return
         await super().on_event(event)  # type: ignore[misc]
+
+    async def _run_field_binding(self: Any, field: Widget, binding: Binding, event: events.Key) -> None:
+        if not await self.run_action(binding.action, field):
+            field._forward_event(events.Key(event.key, event.character))  # not for the field now: up the screen as usual
 
     def push_screen(self: Any, screen: Any, *args: Any, **kwargs: Any) -> Any:
         self.hold_keys()

@@ -23,7 +23,7 @@ from projtui.domain.cadence import is_due
 from projtui.domain.formatting import format_number
 from projtui.domain.measures.rating import status
 from projtui.domain.measures.rule import NO_PROFILE, MeasureRule
-from projtui.domain.measures.targets import decimal_places, target_for, target_max_for
+from projtui.domain.measures.targets import decimal_places, plan_precision, target_for, target_max_for
 from projtui.domain.measures.travel import (
     latest_in_year,
     period_amount,
@@ -166,8 +166,8 @@ def realisation_forecast(
 
     The horizon is the measure's target period, or the end of ``quarter``'s
     financial year when there is none or it has passed. The figure is
-    rounded one decimal place finer than the figures it came from, as the
-    trajectory is, so a series exactly on its target forecasts exactly the
+    rounded as the trajectory is (``plan_precision``: one decimal place finer
+    than the figures it came from; money in whole pounds or pence), so a series exactly on its target forecasts exactly the
     target. The verdict is the rating rule's (``status``), so direction,
     range and tolerance count as they do for an actual; no target or
     direction "none" gives a figure but no verdict. Fewer than
@@ -179,6 +179,6 @@ def realisation_forecast(
         return RealisationForecast(len(points), horizon, None, None, None, Outlook.TOO_FEW)
     target, target_max = target_for(rule, horizon, _known_at(quarter, profiled)), target_max_for(rule, horizon)
     places = decimal_places(*figures, *(t for t in (target, target_max) if t is not None))
-    value = round(_heading(rule, quarter, horizon, actuals, _fit(points)), places + 1) + 0.0
+    value = plan_precision(rule, _heading(rule, quarter, horizon, actuals, _fit(points)), places) + 0.0
     verdict = Outlook.from_status(status(rule, value, target, target_max=target_max))
     return RealisationForecast(len(points), horizon, value, target, target_max, verdict)

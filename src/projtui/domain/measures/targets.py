@@ -12,7 +12,7 @@ from projtui.domain.measures.vocabulary import TargetBasis
 from projtui.domain.quarter import Quarter
 
 __all__ = [
-    "decimal_places", "on_trajectory", "target_basis", "target_for", "target_max_for", "to_date", "year_to_date_share",
+    "decimal_places", "on_trajectory", "plan_precision", "target_basis", "target_for", "target_max_for", "to_date", "year_to_date_share",
 ]
 
 
@@ -35,17 +35,22 @@ def _on_the_line(rule: MeasureRule, end: float, point: Quarter) -> float:
     if point <= first:
         return start
     step = start + (end - start) * (point.ordinal - first.ordinal) / (last.ordinal - first.ordinal)
-    # One decimal place finer than the plan's own figures: 33.2 -> 37 over
-    # twelve quarters expects 36.37 at the tenth, not 36.366666…, so the
-    # target printed beside an actual is the one it was judged against.
-    # Money is the exception: whole pounds when the plan is in whole pounds
-    # (£310,000 -> £215,000 expects £230,833 at the tenth quarter, never
-    # £230,833.3), else pence (£7.20 -> £3.50 expects £6.04).
     # Rounding keeps the line monotone and between its ends.
-    places = decimal_places(start, end)
+    return plan_precision(rule, step, decimal_places(start, end))
+
+
+def plan_precision(rule: MeasureRule, figure: float, places: int) -> float:
+    """A worked-out figure (a target on the line, a trend) to the precision of the plan's own, written to ``places``.
+
+    One decimal place finer: 33.2 -> 37 over twelve quarters expects 36.37 at
+    the tenth, not 36.366666…, so the figure printed beside an actual is the
+    one it was judged against. Money is the exception: whole pounds when the
+    plan is in whole pounds (£310,000 -> £215,000 expects £230,833 at the tenth
+    quarter, never £230,833.3), else pence (£7.20 -> £3.50 expects £6.04).
+    """
     if rule.in_pounds:
-        return round(step, 0 if places == 0 else 2)
-    return round(step, places + 1)
+        return round(figure, 0 if places == 0 else 2)
+    return round(figure, places + 1)
 
 
 def decimal_places(*figures: float) -> int:

@@ -217,8 +217,13 @@ class KpiRegisterScreen(Acting, WorkerFailures, Screen[None]):
     def _filter_done(self) -> None:
         self.table.focus()
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # In the filter, / is text ("and/or"), as on the portfolio: the priority binding must let it through.
+        return action != "focus_filter" or self.focused is not self.query_one("#kpi-filter", Input)
+
     def action_focus_filter(self) -> None:
-        self.query_one("#kpi-filter", Input).focus()
+        # Focus now, not after the queued events, as the portfolio's /: the keys typed straight after / are the filter's.
+        self.set_focus(self.query_one("#kpi-filter", Input))
 
     def action_cycle_group(self) -> None:
         self.grouping = GROUPINGS[(GROUPINGS.index(self.grouping) + 1) % len(GROUPINGS)]

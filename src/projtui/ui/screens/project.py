@@ -19,6 +19,7 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.reactive import var
 from textual.screen import Screen
+from textual.widget import Widget
 from textual.widgets import DataTable, Footer, Static, TabbedContent, TabPane
 from textual.worker import Worker, get_current_worker
 
@@ -422,21 +423,16 @@ class ProjectScreen(Acting, WorkerFailures, AmbitionLinking, Screen[None]):
 
     def action_tab(self, tab: str) -> None:
         self.query_one(TabbedContent).active = tab
-        self._focus_tab(tab)
+        # Focus now, not after the queued events (Widget.focus waits for them): a key typed straight after 1–6
+        # reaches the app's bindings right behind it, and must find the tab it opened, not the one it left.
+        self.set_focus(self._tab_focus(tab))
 
-    def _focus_tab(self, tab: str) -> None:
+    def _tab_focus(self, tab: str) -> Widget:
         if tab == "plan":
-            self.query_one(PlanEditor).focus_items()
-        elif tab == "ambitions":
-            self.query_one("#ambitions-table").focus()
-        elif tab == "reviews":
-            self.query_one("#reviews-table").focus()
-        elif tab == "history":
-            self.query_one("#history-table").focus()
-        elif tab == "risks":
-            self.query_one(RiskRegisterView).focus_table()
-        else:
-            self.query_one("#overview-scroll").focus()
+            return self.query_one(PlanEditor).items_focus
+        if tab == "risks":
+            return self.query_one(RiskRegisterView).table
+        return self.query_one({"ambitions": "#ambitions-table", "reviews": "#reviews-table", "history": "#history-table"}.get(tab, "#overview-scroll"))
 
     @on(TabbedContent.TabActivated)
     def _tab_activated(self, event: TabbedContent.TabActivated) -> None:

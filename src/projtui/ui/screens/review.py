@@ -735,7 +735,8 @@ class ReviewScreen(Acting, WorkerFailures, Screen[None]):
             return None
 
     def action_focus_measures(self) -> None:
-        self.query_one(MeasuresTable).focus()
+        # Focus now, not after the queued events: the Down and Enter typed straight after m are for the measures.
+        self.set_focus(self.query_one(MeasuresTable))
 
     @on(DataTable.RowSelected, "#rv-measures")
     def _measure_chosen(self, event: DataTable.RowSelected) -> None:

@@ -39,15 +39,7 @@ class WelcomeScreen(Dialog[str | None]):
     """How to start an empty portfolio: the sample, the Council Plan's ambitions, a first project, or an import."""
 
     HELP_TITLE = "Welcome"
-    DEFAULT_CSS = """
-    .welcome-choice {
-        height: auto;
-        margin: 1 0 0 0;
-    }
-    .welcome-what {
-        padding: 0 0 0 2;
-    }
-    """
+    CSS_PATH = "welcome.tcss"
     BINDINGS = [
         *(Binding(key, f"choose('{answer}')", label, id=f"welcome.{answer}") for key, answer, label, _ in CHOICES),
         Binding("escape", "choose('')", "Start empty", id="welcome.empty"),
@@ -60,12 +52,12 @@ class WelcomeScreen(Dialog[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog", id="welcome-dialog"):
             yield Static(Text("Welcome to projtui", style="bold"), classes="dialog-title")
-            yield Static(Text(f"{self.where} has no projects yet. Start by:"), classes="dialog-body")
+            yield Static(Text(f"{self.where} has no projects yet. Start by:"), classes="welcome-intro")
             for key, answer, label, what in CHOICES:
                 with Vertical(classes="welcome-choice"):
                     yield Button(Content(f"{label} ({key})"), id=f"welcome-{answer}", compact=True, action=f"screen.choose('{answer}')")
                     yield Static(Text(what, style="dim"), classes="welcome-what")
-            yield Static(Text("Esc starts empty; ? lists every key once you are in.", style="dim"), classes="dialog-body")
+            yield Static(Text("Esc starts empty; ? lists every key once you are in.", style="dim"), classes="welcome-hint")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -79,6 +71,7 @@ class ImportFileScreen(Dialog[str | None]):
     """Import one file into the portfolio; answers what was imported ("21 added, …"), or None when cancelled."""
 
     HELP_TITLE = "Import a file"
+    CSS_PATH = "welcome.tcss"
     BINDINGS = [
         Binding("escape", "cancel", "Cancel", id="import.cancel"),
     ]
@@ -119,7 +112,9 @@ class ImportFileScreen(Dialog[str | None]):
         self.dismiss(None)
 
     def _show(self, message: str, *, style: str = "bold") -> None:
-        self.query_one("#import-error", Static).update(Text(message, style=style))
+        shown = self.query_one("#import-error", Static)
+        shown.update(Text(message, style=style))
+        shown.call_after_refresh(shown.scroll_visible, top=True)  # once laid out: the problems, not the text above the path
 
     @work(thread=True, exclusive=True, group="welcome-import", exit_on_error=False)
     def _import(self, path: Path) -> None:

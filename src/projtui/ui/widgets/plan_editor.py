@@ -174,8 +174,13 @@ class PlanEditor(Acting, WorkerFailures, Vertical):
         if self.plan is not None and widths != self._widths:
             self._show_plan(self.plan)
 
+    @property
+    def items_focus(self) -> PlanTree:
+        """The tree that takes the focus when the plan is shown: the map on a narrow screen that shows it."""
+        return self.map_tree if self.has_class("-narrow") and self.show_map else self.items_tree
+
     def focus_items(self) -> None:
-        (self.map_tree if self.has_class("-narrow") and self.show_map else self.items_tree).focus()
+        self.items_focus.focus()
 
     # -- what the cursor is on ----------------------------------------------------------
 
@@ -613,6 +618,8 @@ class PlanEditor(Acting, WorkerFailures, Vertical):
     def action_toggle_map(self) -> None:
         if self.has_class("-narrow"):
             self.show_map = not self.show_map
-            (self.map_tree if self.show_map else self.items_tree).focus()
+            tree = self.items_focus
         else:
-            (self.items_tree if self.map_tree.has_focus else self.map_tree).focus()
+            tree = self.items_tree if self.map_tree.has_focus else self.map_tree
+        # Focus now, not after the queued events: the keys typed straight after v are for the tree it moves to.
+        self.screen.set_focus(tree)

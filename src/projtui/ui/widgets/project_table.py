@@ -647,14 +647,17 @@ class ProjectTable(WorkerFailures, ScrollView, can_focus=True):
             text = Text(" Loading…" if y == 1 else "", style=self.get_component_rich_style("project-table--placeholder", partial=True))
             return self._strip(text, width, base)
         if view.shown == 0:
-            if y != 2:
-                return Strip.blank(width, base)
-            message = (
+            message = Text(
                 "The portfolio has no projects yet: n adds one; `projtui import FILE` loads a spreadsheet or snapshot."
                 if view.total == 0
-                else "No projects match. Press x to clear the filters."
+                else "No projects match. Press x to clear the filters.",
+                style=self.get_component_rich_style("project-table--placeholder", partial=True),
             )
-            return self._strip(Text(f"  {message}", style=self.get_component_rich_style("project-table--placeholder", partial=True)), width, base)
+            # Wrapped from the second line down, not cut at 80 columns.
+            lines = message.wrap(self.app.console, max(width - 4, 1))
+            if not 2 <= y < 2 + len(lines):
+                return Strip.blank(width, base)
+            return self._strip(Text("  ") + lines[y - 2], width, base)
         if line >= view.line_count:
             return Strip.blank(width, base)
         group = view.line_to_group(line)

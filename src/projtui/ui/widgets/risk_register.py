@@ -97,9 +97,6 @@ class RiskRegisterView(Acting, WorkerFailures, Vertical):
         settings = getattr(self.app, "settings", None)
         return settings.bands if settings is not None else DEFAULT_BANDS
 
-    def focus_table(self) -> None:
-        self.table.focus()
-
     # -- showing ----------------------------------------------------------------------------
 
     def watch_register(self, register: RiskRegister | None) -> None:

@@ -66,7 +66,7 @@ async def test_each_ambition_with_its_projects_and_the_unlinked_group(sample_db,
         assert "★ SP-01  delivery    Waste collection route optimisation" in text  # primary marked
         assert "  SP-16  on hold     Eden Project Morecambe" in text  # served, not primary
         assert "◆ 3 priorities" in text
-        assert tree(app).root.children[-1].label.plain == "Linked to no ambition  1 project  golden-thread gap"  # below the fold
+        assert tree(app).root.children[-1].label.plain == "Linked to no ambition  1 project  in the pipeline"  # below the fold
         assert "4 ambitions  ·  16 linked projects  ·  1 linked to no ambition" in text
 
 

@@ -375,7 +375,7 @@ async def test_stage_and_ambition_pickers_count_what_each_choice_would_show(samp
         expected = {code: portfolio.count_projects(sample_db, ProjectQuery(text="hous", stage=Stage.DELIVERY, ambition=code)) for code in ("A1", "A2", "A3", "A4")}
         assert lines[0] == "All ambitions 2 (current)"
         assert [int(line.split()[-1]) for line in lines[1:5]] == list(expected.values())
-        assert lines[-1] == "Linked to no ambition (golden-thread gaps) 0"
+        assert lines[-1] == "Linked to no ambition 0"
 
 
 async def test_group_by_ambition_then_stage(sample_db, make_app):

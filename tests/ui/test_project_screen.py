@@ -296,7 +296,7 @@ async def test_rule_refusal_is_shown_in_the_form(db):
     app = make_app(db, code="SP-02")
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        assert "golden-thread gap" in screen_text(app)
+        assert "allowed in the pipeline, needed before it moves on" in screen_text(app)
         form = await open_form(pilot)
         form.query_one("#field-stage", Select).value = Stage.DELIVERY
         await pilot.pause()

@@ -135,6 +135,7 @@ def direction_label(direction: Direction) -> str:
 # report does not know yet is shown by its name rather than dropped.
 GAP_LABELS = {
     "no_ambition": "Projects linked to no Council Plan ambition",
+    "retired_ambitions_only": "Projects past the pipeline serving only retired Council Plan ambitions",
     "output_no_outcome": "Outputs that lead to no outcome",
     "outcome_no_benefit": "Outcomes that lead to no benefit",
     "benefit_no_measure": "Benefits with no measure",
@@ -150,7 +151,8 @@ GAP_LABELS = {
     "kpi_forecast_to_miss": "KPIs whose trend is forecast to miss their target",
     "kpi_without_commentary": "KPIs within tolerance or off target without commentary",
 }
-GOLDEN_THREAD_KINDS = frozenset({"no_ambition"})
+# The area `projtui check` files the golden thread's gaps under: the report counts them apart from data quality.
+GOLDEN_THREAD = "golden thread"
 
 # -- the model ------------------------------------------------------------------
 
@@ -174,7 +176,7 @@ class GapCount:
 
     @property
     def golden_thread(self) -> bool:
-        return self.kind in GOLDEN_THREAD_KINDS
+        return self.area == GOLDEN_THREAD
 
 
 @dataclass(frozen=True)

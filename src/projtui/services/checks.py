@@ -28,6 +28,7 @@ from projtui.domain.progress import Progress, counted, no_progress
 from projtui.domain.quarter import Quarter
 from projtui.domain.rag import commentary_missing
 from projtui.domain.risks import RiskStatus
+from projtui.report.model import GOLDEN_THREAD
 from projtui.services.reviews.quarter import latest_quarter
 from projtui.services.reviews.rows import figures_by_measure
 from projtui.store.database import Database
@@ -40,8 +41,9 @@ if TYPE_CHECKING:
 
 # Kinds in the order a reader meets them: the golden thread first.
 KINDS = {
-    "no_ambition": "golden thread",
-    "retired_ambitions_only": "golden thread",
+    "no_ambition": GOLDEN_THREAD,
+    "pipeline_no_ambition": GOLDEN_THREAD,
+    "retired_ambitions_only": GOLDEN_THREAD,
     "output_no_outcome": "benefits map",
     "outcome_no_benefit": "benefits map",
     "benefit_no_measure": "benefits map",
@@ -59,10 +61,12 @@ KINDS = {
 _ORDER = {kind: i for i, kind in enumerate(KINDS)}
 
 # Findings that describe a choice, not a fault: a measure with no target is
-# monitored by design (a trend, never a status). `check` lists them for
-# information, after the gaps, and they never make it fail; the report
-# leaves them out of its gap counts.
-NOTES = frozenset({"measure_no_target"})
+# monitored by design (a trend, never a status), and a project in the
+# pipeline needs no ambition yet (Stage.needs_ambition), so a council's first
+# project does not fail `check`. `check` lists them for information, after
+# the gaps, and they never make it fail; the report leaves them out of its
+# gap counts.
+NOTES = frozenset({"measure_no_target", "pipeline_no_ambition"})
 
 
 # An activity or context indicator (direction "none") is meant to have no target or baseline: not a gap.
@@ -137,7 +141,9 @@ def find_gaps(db: Database, progress: Progress = no_progress, *, today: dt.date 
 
 def _unlinked_projects(session: Session) -> list[Gap]:
     return [
-        Gap("no_ambition", code, code, f"{name!r} ({stage}) is linked to no Council Plan ambition")
+        Gap("no_ambition", code, code, f"{name!r} ({stage}) is linked to no Council Plan ambition") if Stage(stage).needs_ambition
+        else Gap("pipeline_no_ambition", code, code,
+                 f"{name!r} ({stage}) is linked to no Council Plan ambition yet: allowed in the pipeline, needed before it moves on")
         for code, name, stage in unlinked_projects(session, except_stages=[Stage.CANCELLED.value])
     ] + [
         # The same rule once a Council Plan moves on: past the pipeline, a project must serve an ambition still in use.

@@ -228,6 +228,6 @@ class AmbitionLinking:
         if codes:
             message = f"Linked to {codes[0]} (primary)" + (f", {', '.join(codes[1:])}" if len(codes) > 1 else "") + "."
         else:
-            message = "Linked to no ambition (a golden-thread gap until it is linked)."
+            message = "Linked to no ambition: allowed in the pipeline, needed before it moves on."
         app.notify(message, title=title, markup=False)
         app.call_from_thread(self.links_changed, detail.code)

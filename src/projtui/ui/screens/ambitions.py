@@ -216,8 +216,10 @@ class GoldenThreadScreen(WorkerFailures, AmbitionLinking, CouncilPlanEditing, Sc
         if group.ambition is None:
             text = Text("Linked to no ambition", style="bold")
             text.append(f"  {plural(group.total, 'project', 'projects')}", style="dim")
-            if group.total:
+            if any(project.stage.needs_ambition for project in group.projects):
                 text.append("  golden-thread gap", style="italic")
+            elif group.total:
+                text.append("  in the pipeline", style="italic")
             return text
         retired = group.ambition.retired
         text = Text(group.ambition.code, style="dim" if retired else "bold")

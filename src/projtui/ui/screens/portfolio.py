@@ -331,7 +331,7 @@ class PortfolioScreen(WorkerFailures, AmbitionLinking, Screen[None]):
             # A retired ambition stays a filter (its links are history to read), marked so; it is offered for no new link.
             retired = ("  retired", "dim italic") if ambition.retired else ""
             choices.append((ambition.code, Text.assemble((ambition.code, "bold"), " ", ambition.title, retired)))
-        choices.append((NO_AMBITION, Text("Linked to no ambition (golden-thread gaps)")))
+        choices.append((NO_AMBITION, Text("Linked to no ambition")))
         db, query = self.db, self.current_query()
 
         def chosen(value: str | None) -> None:

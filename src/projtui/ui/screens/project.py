@@ -23,7 +23,7 @@ from textual.widget import Widget
 from textual.widgets import DataTable, Footer, Static, TabbedContent, TabPane
 from textual.worker import Worker, get_current_worker
 
-from projtui.domain.enums import ReviewStatus
+from projtui.domain.enums import ReviewStatus, Stage
 from projtui.domain.errors import ConflictError, NotFoundError, ProjtuiError
 from projtui.domain.formatting import clip, format_pounds, plural
 from projtui.services import plans, projects, risks
@@ -235,7 +235,7 @@ class ProjectScreen(Acting, WorkerFailures, AmbitionLinking, Screen[None]):
         if primary is not None:
             row("Primary ambition", Text.assemble((primary.code, "bold"), "  ", primary.title))
         else:
-            row("Primary ambition", Text("⚠ Linked to no Council Plan ambition (a golden-thread gap)", style="bold yellow"))
+            row("Primary ambition", _unlinked(fields.stage))
         status = "✔ Approved" if plan.fields.status.value == "approved" else "✎ Draft"
         counts = (
             f"{status} · {len(plan.outputs)} outputs · {len(plan.outcomes)} outcomes · "
@@ -260,7 +260,7 @@ class ProjectScreen(Acting, WorkerFailures, AmbitionLinking, Screen[None]):
         if detail.ambitions:
             note.update(Text(f"Serves {plural(len(detail.ambitions), 'Council Plan ambition')}; ★ marks the primary one."))
         else:
-            note.update(Text("⚠ This project is linked to no Council Plan ambition: a golden-thread gap.", style="bold yellow"))
+            note.update(_unlinked(detail.fields.stage))
 
     def _show_reviews(self, reviews: tuple[ReviewRow, ...]) -> None:
         table = self.query_one("#reviews-table", DataTable)
@@ -545,3 +545,9 @@ def change_text(entry: AuditEntry, *, each: int, alone: int) -> Text:
         text.append(clip(entry.old, alone), style="dim strike")
     return text
 
+
+def _unlinked(stage: Stage) -> Text:
+    """A project linked to no ambition: a golden-thread gap past the pipeline, where it may still wait (Stage.needs_ambition)."""
+    if stage.needs_ambition:
+        return Text("⚠ Linked to no Council Plan ambition: a golden-thread gap (press l)", style="bold yellow")
+    return Text("Linked to no Council Plan ambition yet: allowed in the pipeline, needed before it moves on (press l)", style="yellow")

@@ -259,6 +259,19 @@ def _grouped(rows: Iterable[Row], key: str) -> defaultdict[int, list[Row]]:
     return grouped
 
 
+def _link_codes(session: Session, kind: str, items: dict[int, list[Row]], targets: dict[int, list[Row]]) -> defaultdict[int, list[str]]:
+    """Id of each of the batch's items of the kind (`items`, by project) → the codes of the items it links to.
+
+    A link joins two items of one project (the services and the import resolve its codes within the project), so
+    what an item links to is among the batch's `targets`.
+    """
+    codes = {row.id: row.code for rows in targets.values() for row in rows}
+    links = defaultdict(list)
+    for item_id, target_id in q.item_links(session, kind, [row.id for rows in items.values() for row in rows]):
+        links[item_id].append(codes[target_id])
+    return links
+
+
 def _load_batch(session: Session, ids: Sequence[int], up_to: Quarter | None, validate: bool) -> Iterator[doc.Project]:
     by_id = {row.id: row for row in q.projects(session, ids)}
 
@@ -270,12 +283,8 @@ def _load_batch(session: Session, ids: Sequence[int], up_to: Quarter | None, val
     outputs, outcomes, benefits, measures = (
         _grouped(q.plan_items(session, kind, ids), "project_id") for kind in ("output", "outcome", "benefit", "measure")
     )
-    output_links = defaultdict(list)
-    for output_id, code in q.item_links(session, "output", ids):
-        output_links[output_id].append(code)
-    outcome_links = defaultdict(list)
-    for outcome_id, code in q.item_links(session, "outcome", ids):
-        outcome_links[outcome_id].append(code)
+    output_links = _link_codes(session, "output", outputs, outcomes)
+    outcome_links = _link_codes(session, "outcome", outcomes, benefits)
 
     measure_ids = [m.id for rows in measures.values() for m in rows]
     values, targets, forecasts, benchmarks = defaultdict(list), defaultdict(list), defaultdict(list), defaultdict(list)

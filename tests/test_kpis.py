@@ -216,7 +216,7 @@ def test_an_import_changes_a_kpi_figure_by_figure_and_keeps_who_entered_the_rest
     result = import_snapshot(db, text, source="k.toml", actor="bob")
     assert [(c.entity, c.key, c.old, c.new, c.project) for c in result.changes] == [("kpi_actual", "HB1@2026/27 Q2", 21.0, 20.5, None)]
     assert render_text(result.changes, result.before, result.after) == (
-        'KPIs\n  ~ KPI HB1 "Days to process new claims" actual 2026/27 Q2: 21.0 → 20.5\n0 added, 1 changed, 0 removed\n'
+        'KPIs\n  ~ KPI HB1 "Days to process new claims" actual 2026/27 Q2: 21 → 20.5\n0 added, 1 changed, 0 removed\n'
     )
     assert [(q.entry.value, q.entry.entered_by) for q in kpis.kpi_detail(db, "HB1").quarters] == [(20.5, "bob"), (23.5, "alice")]
 

@@ -10,7 +10,8 @@ import openpyxl
 import pytest
 from conftest import run_cli_to_terminal
 
-from projtui.domain.measures import MeasureStatus
+from projtui.domain.formatting import format_number
+from projtui.domain.measures import MeasureStatus, describe_year_end
 from projtui.domain.quarter import Quarter
 from projtui.domain.rag import rag_word
 from projtui.report.model import build_report
@@ -136,3 +137,27 @@ def test_xlsxwriter_loads_only_when_a_workbook_is_written():
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.split() == ["False", "True"]
+
+
+def test_measures_carry_the_reports_year_end_and_trend_forecasts(sample):
+    book, report = sample
+    measures = [m for s in report.sections for m in s.measures]
+    records = _records(book["Measures"])
+    columns = ("Year-end forecast", "Year-end forecast status", "Trend forecast", "Trend forecast by", "Trend forecast outlook")
+    for m, r in zip(measures, records, strict=True):
+        f, trend = m.figures, m.figures.realisation
+        # What the md/html report prints in its two forecast cells, split into the workbook's columns.
+        year_end = describe_year_end(f.year_end_forecast, f.year_end_status)
+        shown = f"{format_number(r['Year-end forecast'])} ({f.year_end_status.symbol} {r['Year-end forecast status']})"
+        assert year_end in ({""} if r["Year-end forecast"] is None else {format_number(r["Year-end forecast"]), shown}), (m.code, r)
+        assert trend.describe() in {
+            r["Trend forecast outlook"],
+            f"{format_number(r['Trend forecast'])} by {r['Trend forecast by']}",
+            f"{format_number(r['Trend forecast'])} by {r['Trend forecast by']}: {trend.outlook.symbol} {r['Trend forecast outlook']}",
+        }, (m.code, r)
+    # The sample holds each kind, so none of the checks above passes by its column being empty.
+    assert all(any(r[c] is not None for r in records) for c in columns)
+    assert any(r["Trend forecast"] is None and r["Trend forecast outlook"] for r in records)
+    sheet, header = book["Measures"], [c.header for c in MEASURES]
+    forecast = next(row for row in range(2, sheet.max_row + 1) if sheet.cell(row, header.index("Trend forecast") + 1).value is not None)
+    assert sheet.cell(forecast, header.index("Trend forecast") + 1).data_type == "n"

@@ -127,7 +127,7 @@ def test_a_changed_benchmark_is_one_change_per_field_audited_and_worded(db) -> N
     text = render_text(result.changes, result.before, result.after)
     assert (
         '~ measure M4 "Missed collections per 100,000 collections" benchmark 2024/25 '
-        '"APSE Performance Networks family group" median: 46.0 → 44.5'
+        '"APSE Performance Networks family group" median: 46 → 44.5'
     ) in text
     assert "".join(export_snapshot(db)).count("median = 44.5\n") == 1
 

@@ -355,7 +355,7 @@ def test_year_end_forecasts():
         changed("forecast", "SP-01/M1@2024/25 Q2", "value", 68.0, 66.5),
         Change("added", "forecast", "SP-01/M1@2024/25 Q3", None, new=65.0, project="SP-01"),
     ]
-    assert '~ measure M1 "Gas consumption" forecast 2024/25 Q2: 68.0 → 66.5' in render_text(changes, old, new)
+    assert '~ measure M1 "Gas consumption" forecast 2024/25 Q2: 68 → 66.5' in render_text(changes, old, new)
 
 
 def test_actuals_values_flags_and_notes():
@@ -643,8 +643,8 @@ def test_render_text_reads_like_a_report():
         '  ~ measure M1 "Gas consumption" unit: "%" → "kWh"\n'
         "  - output O1 no longer leads to outcome OC1\n"
         "  - outcome OC1 no longer leads to benefit B1\n"
-        '  ~ measure M1 "Gas consumption" target 2024/25 Q4: 90.0 → 1.0\n'
-        '  ~ measure M1 "Gas consumption" actual 2024/25 Q1: 92.0 → 1.0\n'
+        '  ~ measure M1 "Gas consumption" target 2024/25 Q4: 90 → 1\n'
+        '  ~ measure M1 "Gas consumption" actual 2024/25 Q1: 92 → 1\n'
         '  ~ review 2024/25 Q2 next steps: (none) → "Chase supplier"\n'
         "1 added, 12 changed, 4 removed\n"
     )
@@ -659,7 +659,13 @@ def test_render_text_shows_money_flags_additions_and_removals():
     assert "  + A3 \"A Happy District\"" in lines
     assert "  ~ budget: £12,345,000.00 → £1,250,000.00" in lines
     assert '  - measure M1 "Gas consumption" actual 2024/25 Q2: 80.5' in lines
-    assert '  + measure M1 "Gas consumption" actual 2024/25 Q3: 70.0' in lines
+    assert '  + measure M1 "Gas consumption" actual 2024/25 Q3: 70' in lines
+    # Figures read as the app writes them, yet exactly: two values that differ never show alike.
+    exact = edit_measure(old, "M1", actuals={"2024/25 Q1": 80123.5, "2024/25 Q2": 0.1 + 0.2})
+    assert render_text(diff_documents(old, exact), old, exact).splitlines()[-3:-1] == [
+        '  ~ measure M1 "Gas consumption" actual 2024/25 Q1: 92 → 80,123.5',
+        '  ~ measure M1 "Gas consumption" actual 2024/25 Q2: 80.5 → 0.30000000000000004',
+    ]
     provisional = edit_measure(old, "M1", provisional=[])
     assert '  ~ measure M1 "Gas consumption" actual 2024/25 Q2 provisional: yes → no' in render_text(
         diff_documents(old, provisional), old, provisional

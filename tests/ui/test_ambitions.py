@@ -6,8 +6,8 @@ from support import MARKUP, notifications, screen_text, settle
 from textual.widgets import Tree
 
 from projtui.domain.enums import Stage
-from projtui.domain.records import ProjectFields
-from projtui.services import projects
+from projtui.domain.records import AmbitionFields, ProjectFields
+from projtui.services import ambitions, projects
 from projtui.services.read_models import NO_AMBITION
 from projtui.ui.screens.ambition_picker import AmbitionPicker
 from projtui.ui.screens.ambitions import GoldenThreadScreen
@@ -68,6 +68,15 @@ async def test_each_ambition_with_its_projects_and_the_unlinked_group(sample_db,
         assert "◆ 3 priorities" in text
         assert tree(app).root.children[-1].label.plain == "Linked to no ambition  1 project  in the pipeline"  # below the fold
         assert "4 ambitions  ·  16 linked projects  ·  1 linked to no ambition" in text
+
+
+async def test_one_linked_project_is_counted_in_the_singular(empty_db, make_app):
+    ambitions.create_ambition(empty_db, AmbitionFields(code="A1", title="A Sustainable District", plan_period="2024-2027"), actor="setup")
+    projects.create_project(empty_db, ProjectFields(code="SP-01", name="Routes", stage=Stage.DELIVERY), actor="setup", ambitions=["A1"])
+    app = make_app(empty_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_thread(pilot)
+        assert "1 ambition  ·  1 linked project  ·  0 linked to no ambition" in screen_text(app)
 
 
 async def test_link_an_unlinked_project_from_the_picker(sample_db, make_app):

@@ -130,6 +130,16 @@ async def test_the_trend_chart_draws_the_years_benchmark_median(make_app, sample
         assert "HOU03" in screen_text(pilot.app) and "benchmark median" not in screen_text(pilot.app)
 
 
+async def test_the_trend_charts_axis_reads_round_figures_as_the_app_writes_them(make_app, sample_db):
+    # Visits run 131,500 to 152,300 against a target of 145,000: plotext alone labels the axis 131500.0, 135966.7…
+    async with make_app(sample_db).run_test(size=WIDE) as pilot:
+        await settle(pilot)
+        await pilot.app.push_screen(KpiScreen("LEI01"))
+        await settle(pilot)
+        axis = [line.split("┤")[0].split()[-1] for line in screen_text(pilot.app).splitlines() if "┤" in line]
+        assert axis == ["160,000", "150,000", "140,000", "130,000"]
+
+
 async def test_commentary_and_the_definition_are_edited_in_the_house_form(make_app, sample_db):
     async with make_app(sample_db).run_test(size=WIDE) as pilot:
         await settle(pilot)

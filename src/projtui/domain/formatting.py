@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Sequence
+from decimal import Decimal
 
 from rich.cells import cell_len
 
@@ -34,13 +35,20 @@ ELLIPSIS = "…"
 _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December")
 
 
-def format_number(value: float | None, *, places: int = 6) -> str:
+def format_number(value: float | None, *, places: int = 6, exact: bool = False) -> str:
     """Thousands separators, no trailing ``.0``, binary noise rounded away: ``98,000``, ``35.9``.
 
     None is an empty string; each caller chooses its own "no value" mark.
+    ``exact`` keeps every digit of the shortest text that reads back as the
+    same float (``0.30000000000000004``), for a diff that must never show two
+    different values alike, as ``format_pounds``' ``exact`` does for money.
     """
     if value is None:
         return ""
+    if exact:
+        text = f"{Decimal(repr(value)):,f}"  # `f`: never an exponent, 1e+20 in full
+        text = text.rstrip("0").rstrip(".") if "." in text else text
+        return "0" if text == "-0" else text
     text = f"{round(value, places) + 0.0:,.{places}f}".rstrip("0").rstrip(".")
     return "0" if text in ("-0", "") else text
 

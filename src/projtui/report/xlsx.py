@@ -5,7 +5,7 @@ written as sheets to filter rather than pages to read: Summary (the summary
 tables one under another, a row per count), By ambition, Projects and
 Measures (every project and measure of every ambition's section, with the
 section beside them). Nothing is judged here: ratings, statuses, travel and
-achievement are the model's, so the workbook and the paper cannot disagree.
+achievement and forecasts are the model's, so the workbook and the paper cannot disagree.
 Figures are numbers, money is pounds and ratings are words.
 """
 
@@ -13,6 +13,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from projtui.domain.measures import Outlook, QuarterFigures, RealisationForecast
+from projtui.domain.quarter import Quarter
 from projtui.domain.rag import rag_word
 from projtui.domain.sheets import CellKind, Column
 from projtui.report import wording
@@ -69,6 +71,12 @@ MEASURES = (
     Column("provisional", "Provisional", kind=CellKind.FLAG),
     Column("status", "Status"),
     Column("achievement", "Of the way", kind=CellKind.PERCENT),
+    Column("year_end_forecast", "Year-end forecast", kind=CellKind.NUMBER),
+    Column("year_end_status", "Year-end forecast status"),
+    # The trend's figure, the quarter it is read at and the verdict on it (or why there is none: too few quarters).
+    Column("trend_forecast", "Trend forecast", kind=CellKind.NUMBER),
+    Column("trend_horizon", "Trend forecast by", kind=CellKind.QUARTER),
+    Column("trend_outlook", "Trend forecast outlook"),
     Column("travel", "vs previous quarter"),
     Column("travel_last_year", "vs same quarter last year"),
     Column("benchmark", "Benchmark"),
@@ -148,7 +156,8 @@ def _write(book: Workbook, report: Report) -> None:
                 (
                     section.heading, m.project, m.code, m.name, m.serves_kind, m.serves_code, m.unit or None, direction_label(m.direction),
                     m.baseline, f.target, f.target_max, m.target_note or None, f.actual, m.provisional if f.actual is not None else None,
-                    f.status.label, f.achievement, f.travel_vs_previous.label, f.travel_vs_last_year.label,
+                    f.status.label, f.achievement, *_year_end(f), *_trend(f.realisation), f.travel_vs_previous.label,
+                    f.travel_vs_last_year.label,
                     wording.benchmark(m) or None, m.note, m.note_missing,
                 )
             )
@@ -164,8 +173,22 @@ def _appendix_a(book: Workbook, report: Report) -> None:
                 (
                     group.heading, k.code, k.name, k.service, k.unit or None, direction_label(k.direction), f.target, f.target_max,
                     *(q.actual for q in k.quarters), k.year_to_date, f.status.label, f.travel_vs_previous.label,
-                    f.year_end_forecast, f.year_end_status.label if f.year_end_forecast is not None else None,
-                    wording.benchmark(k) or None, k.owner, "\n".join(f"Q{q.quarter}: {text}" for q, text in k.commentary) or None,
+                    *_year_end(f), wording.benchmark(k) or None, k.owner, "\n".join(f"Q{q.quarter}: {text}" for q, text in k.commentary) or None,
                     k.note_missing,
                 )
             )
+
+
+def _year_end(f: QuarterFigures) -> tuple[float | None, str | None]:
+    """The owner's year-end forecast and its status, a project measure's and a KPI's alike; no forecast, no status."""
+    return f.year_end_forecast, f.year_end_status.label if f.year_end_forecast is not None else None
+
+
+def _trend(r: RealisationForecast) -> tuple[float | None, Quarter | None, str | None]:
+    """The trend forecast as the report prints it: its figure by its quarter and the verdict, else only why there is none.
+
+    Monitor-only measures get a figure and no verdict, as in ``RealisationForecast.describe``.
+    """
+    if r.value is None:
+        return None, None, r.outlook.label
+    return r.value, r.horizon, None if r.outlook is Outlook.NO_TARGET else r.outlook.label

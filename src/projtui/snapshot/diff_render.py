@@ -1,9 +1,11 @@
 """The snapshot diff as people and scripts read it: `render_text` and `render_json`.
 
 `snapshot.diff` computes the list of `Change`s; this only words it. Values
-are shown exactly as the documents hold them (``90.0``, ``£1,250.00``), not
-rounded as the report shows figures: a diff must never show two different
-values as the same text.
+are shown exactly as the documents hold them, never rounded as the report
+shows figures, since a diff must never show two different values as the
+same text; but as the app writes figures, with thousands separators and no
+trailing ``.0`` (``80,123.5``, ``13``, ``£1,250.00``). The JSON is the
+values themselves.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ import typing
 from collections.abc import Callable, Iterable
 from dataclasses import asdict
 
-from projtui.domain.formatting import format_pounds
+from projtui.domain.formatting import format_number, format_pounds
 from projtui.domain.quarter import Quarter
 from projtui.snapshot import document as doc
 from projtui.snapshot.diff import (
@@ -143,7 +145,7 @@ def _show(field: str | None, value: object) -> str:
     if isinstance(value, int) and field is not None and field.endswith("_pence"):
         return format_pounds(value, exact=True)
     if isinstance(value, int | float):
-        return repr(value)
+        return format_number(value, exact=True)
     if isinstance(value, str):
         return _clean(value) if field in _PLAIN_FIELDS else _quote(value)
     return _clean(json.dumps(value, ensure_ascii=False))

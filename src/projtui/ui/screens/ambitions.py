@@ -188,8 +188,10 @@ class GoldenThreadScreen(WorkerFailures, AmbitionLinking, CouncilPlanEditing, Sc
         if retired:
             summary.append(f" (+{len(retired)} retired)", style="dim")
         summary.append("  ·  ")
-        summary.append(f"{len(linked_codes):,}" + ("+" if any(g.more for g in groups if g.ambition is not None) else ""), style="bold")
-        summary.append(" linked projects  ·  ")
+        # The count bold and, when a group was cut short, "+" for more not loaded: "1 linked project", "1,000+ linked projects".
+        count, words = plural(len(linked_codes), "linked project").split(" ", 1)
+        summary.append(count + ("+" if any(g.more for g in groups if g.ambition is not None) else ""), style="bold")
+        summary.append(f" {words}  ·  ")
         summary.append(f"{unlinked:,}", style="bold")
         summary.append(" linked to no ambition  ·  ★ primary ambition")
         self.query_one("#thread-summary", Static).update(summary)

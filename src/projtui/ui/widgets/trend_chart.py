@@ -4,31 +4,52 @@
 (oldest first): the actuals as a line with markers and the target as a
 second line (its top too, for a range measure), and, where it is given, each
 financial year's benchmark median across that year's quarters. Quarters
-with no actual are left as gaps. plotext is imported when the chart is first mounted, not when
+with no actual are left as gaps. The y axis is labelled at round numbers in
+the app's own figures (``150,000``), not plotext's own (``147333.3``). plotext is imported when the chart is first mounted, not when
 this module is, so start-up stays light.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import math
+from collections.abc import Mapping, Sequence
 
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.widget import Widget
 from textual.widgets import Static
 
+from projtui.domain.formatting import format_number
 from projtui.domain.quarter import FinancialYear
 from projtui.services.reviews.models import MeasureTrend
 
 _Y_AXIS_WIDTH = 10  # the y-axis labels and frame, roughly
 _TICK_WIDTH = 10  # a `26/27Q2` label and the gap after it
 _DEFAULT_TICKS = 6  # before the chart has a size
+_Y_TICKS = 5  # at most: the chart is a few lines high
+_ROUND_STEPS = (1, 2, 2.5, 5)  # times a power of ten: the gaps between y-axis labels a reader counts in
 
 
 def _short(label: str) -> str:
     """`2026/27 Q2` → `26/27Q2`, so quarter labels fit under the axis."""
     year, _, quarter = label.partition(" ")
     return f"{year[2:]}{quarter}" if len(year) == 7 else label
+
+
+def _y_ticks(values: Sequence[float], most: int = _Y_TICKS) -> list[float]:
+    """Round numbers from just below the lowest of ``values`` to just above the highest, evenly apart, at most ``most`` of them.
+
+    One value alone gets a span around it, as plotext gives it.
+    """
+    low, high = min(values), max(values)
+    if low == high:
+        low, high = (-1.0, 1.0) if low == 0 else sorted((low / 2, low * 3 / 2))
+    power = 10.0 ** math.floor(math.log10((high - low) / (most - 1)))
+    for step in (power * times * scale for scale in (1, 10, 100) for times in _ROUND_STEPS):
+        first, last = math.floor(low / step), math.ceil(high / step)
+        if last - first < most:
+            break
+    return [n * step for n in range(first, last + 1)]
 
 
 class TrendChart(Widget):
@@ -95,4 +116,9 @@ class TrendChart(Widget):
         actuals = [(x, p.actual) for x, p in zip(xs, points, strict=True) if p.actual is not None]
         if actuals:
             plt.plot([x for x, _ in actuals], [y for _, y in actuals], label="actual", marker="●", color="orange")
+        drawn = [y for _, y in (*targets, *tops, *actuals)] + list((medians or {}).values())
+        if drawn:
+            ticks = _y_ticks(drawn)
+            plt.ylim(ticks[0], ticks[-1])
+            plt.yticks(ticks, [format_number(tick) for tick in ticks])
         plot.refresh()

@@ -237,6 +237,45 @@ def test_every_bad_cell_is_named_by_sheet_cell_header_and_value_and_nothing_is_w
     assert _projects(db) == []
 
 
+UNSAVED = ("a formula with no saved result: open the workbook in Excel or LibreOffice and save it, "
+           "so each formula's value is stored, then import it again")
+
+
+def test_a_formula_saved_without_its_result_is_named_at_its_cell_and_nothing_is_written(cli, tmp_path):
+    # openpyxl writes each formula alone (`<f>1000*2</f><v></v>`), which calamine reads as an empty cell: a
+    # budget cleared without a word. Every such cell of a sheet the import reads is named, its header with it
+    # when projtui reads the column; a hidden sheet's formulas are not read, so not named.
+    db = tmp_path / "new.db"
+    projects = [row[:] for row in REGISTER["Projects"]]
+    projects[0].append("=1+1")  # beside the title, above the header
+    projects[2][8] = "=1000*2"  # Budget (£)
+    projects[2][11] = "=2*3"  # Our own column
+    book = _workbook(tmp_path / "register.xlsx", {"Ambitions": REGISTER["Ambitions"], "Projects": projects,
+                                                   "Workings": [["Total"], ["=SUM(A1:A9)"]]}, hidden=("Workings",))
+    assert _errors(cli("import", book.name, "--db", db)) == [
+        f"register.xlsx: Projects!B1: {UNSAVED}",
+        f"register.xlsx: Projects!I3 (Budget (£)): {UNSAVED}",
+        f"register.xlsx: Projects!L3: {UNSAVED}",
+    ]
+    assert _projects(db) == []
+
+
+def test_a_formula_saved_with_its_result_imports_the_result(cli, tmp_path):
+    # What Excel and LibreOffice save: the formula and its value, here through XlsxWriter's `value=`.
+    import xlsxwriter
+
+    db = tmp_path / "new.db"
+    path = tmp_path / "register.xlsx"
+    with xlsxwriter.Workbook(path) as book:
+        sheet = book.add_worksheet("Projects")
+        sheet.write_row(0, 0, ["Code", "Name", "Stage", "Budget"])
+        sheet.write_row(1, 0, ["SP-01", "Chatbot", "Pipeline"])
+        sheet.write_formula(1, 3, "=1000*2", None, 2000)
+    result = cli("import", path, "--db", db)
+    assert result.returncode == 0, result.stderr
+    assert _project(_exported(cli, db), "SP-01")["budget_pence"] == 200_000
+
+
 def test_an_actuals_csv_names_its_line_and_header(cli, tmp_path, sample):
     before = cli("export", "--db", sample, "--no-timestamp").stdout
     csv = tmp_path / "actuals.csv"

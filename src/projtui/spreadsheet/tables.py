@@ -30,6 +30,8 @@ _ZIP = b"PK\x03\x04"  # .xlsx, .xlsm, .ods
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .xls, and any password-protected workbook
 _ENCRYPTED = "EncryptedPackage".encode("utf-16-le")  # the stream an encrypted workbook keeps its contents in
 _PASSWORD = "the workbook is password-protected: save a copy without a password and import that"
+_UNSAVED = ("a formula with no saved result: open the workbook in Excel "
+            "or LibreOffice and save it, so each formula's value is stored, then import it again")
 
 
 def is_spreadsheet(path: Path) -> bool:
@@ -45,6 +47,7 @@ class Table:
     kind: Sheet
     columns: dict[str, tuple[int, str]]  # field → (column index, header as written)
     rows: list[tuple[int, Sequence[object]]]  # (row number from 1, the cells)
+    header_row: int  # the header's row number from 1
 
     def has(self, field: str) -> bool:
         return field in self.columns
@@ -61,10 +64,15 @@ class Table:
         if field is None or field not in self.columns:
             where = f"{self.source}:{number}" if self.sheet is None else f"{self.source}: {self.sheet} row {number}"
             return Problem(where, "", value, message)
-        index, header = self.columns[field]
+        return self.problem_at(self.columns[field][0], number, value, message)
+
+    def problem_at(self, index: int, number: int, value: object, message: str) -> Problem:
+        """A problem at the cell in column `index` (from 0) of row `number`, with its header when it is under one projtui reads."""
+        header = next((text for at, text in self.columns.values() if at == index), "") if number > self.header_row else ""
         if self.sheet is None:
             return Problem(f"{self.source}:{number}", header, value, message)
-        return Problem(f"{self.source}: {_ref(self.sheet, index, number)} ({header})", "", value, message)
+        where = f"{self.source}: {_ref(self.sheet, index, number)}"
+        return Problem(f"{where} ({header})" if header else where, "", value, message)
 
 
 def read_tables(path: Path, *, source: str) -> tuple[list[Table], list[Problem]]:
@@ -74,14 +82,17 @@ def read_tables(path: Path, *, source: str) -> tuple[list[Table], list[Problem]]
     """
     if path.suffix.casefold() in CSV_SUFFIXES:
         named = [(None, _csv_rows(path, source), [])]
+        unsaved = {}
     else:
         named = _workbook_sheets(path, source)
+        unsaved = _unsaved_formulas(path, source, [sheet for sheet, _, _ in named])
     problems: list[Problem] = []
     tables = []
     for sheet, rows, merged in named:
         table = _table(source, sheet, rows, merged, problems)
         if table is not None:
             tables.append(table)
+            problems.extend(table.problem_at(index, number, NO_VALUE, _UNSAVED) for number, index in unsaved.get(sheet, ()))
     if not tables and not problems:
         empty = "the file is empty" if not named or named[0][0] is None else "every sheet is empty"
         raise _whole(source, f"nothing to import: {empty}")
@@ -125,6 +136,18 @@ def _workbook_sheets(path: Path, source: str) -> list[tuple[str, list[list[objec
         if type(exc).__name__ != "PanicException":
             raise
         raise _whole(source, "not a workbook projtui can read") from None
+
+
+def _unsaved_formulas(path: Path, source: str, sheets: list[str]) -> dict[str, list[tuple[int, int]]]:
+    """The formula cells with no saved result in an .xlsx/.xlsm's sheets (calamine reads them as empty); none in other formats.
+
+    An .xls always stores a formula's result, and LibreOffice an .ods formula's (`office:value`).
+    """
+    if not _head(path, source).startswith(_ZIP):
+        return {}
+    from projtui.spreadsheet.formulas import unsaved_formulas  # XML parsing, for workbooks alone, as calamine is
+
+    return unsaved_formulas(path, sheets)
 
 
 def _csv_rows(path: Path, source: str) -> list[list[object]]:
@@ -222,7 +245,7 @@ def _table(source: str, sheet: str | None, rows: list[list[object]], merged: lis
     if len(problems) > before:
         return None
     body = [(number, row) for number, row in enumerate(rows[at + 1 :], start=header_number + 1) if _filled(row)]
-    return Table(source, sheet, kind, columns, body)
+    return Table(source, sheet, kind, columns, body, header_number)
 
 
 def _header_at(rows: list[list[object]]) -> tuple[int, Sheet] | None:

@@ -38,9 +38,7 @@ def unsaved_formulas(path: Path, sheets: Collection[str]) -> dict[str, list[tupl
             if part is None:
                 continue
             data = book.read(part)
-            # `<f>`, `<f t="shared" .../>`, or a prefixed `<x:f>` as some writers spell the main namespace;
-            # a false alarm (`<filterColumn>`) only costs the parse below.
-            if b"<f" not in data and b":f" not in data:
+            if not _may_hold_formulas(data):
                 continue
             try:
                 cells = list(_unsaved(data))
@@ -49,6 +47,17 @@ def unsaved_formulas(path: Path, sheets: Collection[str]) -> dict[str, list[tupl
             if cells:
                 found[name] = cells
         return found
+
+
+def _may_hold_formulas(data: bytes) -> bool:
+    """Whether a sheet's XML has the bytes a formula element starts with, in one search of it.
+
+    `<f>`, `<f t="shared" .../>`, or `<x:f>` in a sheet that spells the main namespace with a prefix, as its
+    root element does (`<x:worksheet>`). A false alarm (`<filterColumn>`) only costs the parse.
+    """
+    root = data.find(b"worksheet")
+    prefix = data[data.rfind(b"<", 0, root) + 1 : root] if root > 0 else b""
+    return b"<" + prefix + b"f" in data
 
 
 def _sheet_parts(book: zipfile.ZipFile) -> dict[str, str]:

@@ -141,7 +141,8 @@ def _workbook_sheets(path: Path, source: str) -> list[tuple[str, list[list[objec
 def _unsaved_formulas(path: Path, source: str, sheets: list[str]) -> dict[str, list[tuple[int, int]]]:
     """The formula cells with no saved result in an .xlsx/.xlsm's sheets (calamine reads them as empty); none in other formats.
 
-    An .xls always stores a formula's result, and LibreOffice an .ods formula's (`office:value`).
+    An .xls's formula record always holds its result; LibreOffice saves an .ods formula's as `office:value`, which
+    calamine reads (an .ods a script wrote without them is not looked at).
     """
     if not _head(path, source).startswith(_ZIP):
         return {}

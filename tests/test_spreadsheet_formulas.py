@@ -52,3 +52,15 @@ def test_only_the_sheets_asked_for_and_a_workbook_without_formulas_has_none(tmp_
                                        "Hidden": ("worksheets/sheet2.xml", _sheet(formula))})
     assert unsaved_formulas(book, ["Plain"]) == {}
     assert unsaved_formulas(book, ["Plain", "Hidden"]) == {"Hidden": [(2, 1)]}
+
+
+def test_a_formula_cut_in_two_by_the_edge_of_the_chunks_the_part_is_searched_in_is_found(tmp_path):
+    from projtui.spreadsheet.formulas import _CHUNK
+
+    def sheet(padding: int) -> str:
+        return _sheet(f'<row r="1"><c r="A1" t="inlineStr"><is><t>{"x" * padding}</t></is></c></row>'
+                      '<row r="2"><c r="B2"><f>1+1</f><v></v></c></row>')
+
+    cut = _CHUNK - 1 - sheet(0).index("<f>")  # the `<` the last byte of the first chunk, the `f` the first of the next
+    book = _book(tmp_path / "b.xlsx", {"Projects": ("worksheets/sheet1.xml", sheet(cut))})
+    assert unsaved_formulas(book, ["Projects"]) == {"Projects": [(2, 1)]}

@@ -30,6 +30,7 @@ def in_pounds(unit: str | None) -> bool:
     """Whether figures in ``unit`` are money (pounds), for a measure that has no rule too (its definition cannot be rated)."""
     return (unit or "").strip().casefold() in POUND_UNITS
 
+
 # No profiled targets: the default wherever profiled targets may be passed.
 NO_PROFILE: Mapping[Quarter, float] = MappingProxyType({})
 

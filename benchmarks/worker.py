@@ -195,7 +195,7 @@ class _RecordedSheet:
         self.rows = rows
 
     def write_row(self, row, col, values, cell_format=None) -> None:
-        self.rows.append(tuple(values))
+        self.rows.append((tuple(values), None))
 
     def set_column(self, *args) -> None:
         pass
@@ -210,18 +210,19 @@ class _RecordedBook:
         self.sheets: list[tuple] = []
 
     def sheet(self, name, columns):
-        from projtui.report.workbook import SheetWriter
+        from projtui.report.workbook import _NUMBER_FORMATS, SheetWriter
 
         class RecordingWriter(SheetWriter):
-            def _write_cells(self, row, values) -> None:
-                self._sheet.rows.append(tuple(values))
+            def _write_cells(self, row, values, formats) -> None:
+                # A money row's cell formats (as kinds, which bare_xlsx makes its own formats of); None for a plain row.
+                self._sheet.rows.append((tuple(values), None if formats is self._plain_formats else formats))
 
         def worksheet(title: str) -> _RecordedSheet:  # each of a sheet's pages past Excel's last row, as projtui makes them
             rows: list = []
             self.sheets.append((title, columns, rows))
             return _RecordedSheet(rows)
 
-        return RecordingWriter(worksheet, name, columns, None, {})
+        return RecordingWriter(worksheet, name, columns, None, {kind: kind for kind in _NUMBER_FORMATS})
 
 
 def bare_xlsx(sheets: list[tuple], path: Path) -> int:
@@ -240,9 +241,13 @@ def bare_xlsx(sheets: list[tuple], path: Path) -> int:
         for i, column in enumerate(columns):
             sheet.set_column(i, i, 12, formats.get(column.kind))
         sheet.freeze_panes(1, 0)
-        sheet.write_row(0, 0, rows[0], header)
-        for number, row in enumerate(rows[1:], 1):
-            sheet.write_row(number, 0, row)
+        sheet.write_row(0, 0, rows[0][0], header)
+        for number, (row, kinds) in enumerate(rows[1:], 1):
+            if kinds is None:
+                sheet.write_row(number, 0, row)
+            else:  # a money measure's row: each number in its own format, as projtui writes it
+                for col, value in enumerate(row):
+                    sheet.write(number, col, value, formats.get(kinds[col]) if isinstance(value, int | float) else None)
         sheet.autofilter(0, 0, len(rows) - 1, len(columns) - 1)
         written += len(rows) - 1
     book.close()

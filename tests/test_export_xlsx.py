@@ -352,3 +352,46 @@ def test_an_unknown_format_is_a_usage_error(cli, sample_db, tmp_path):
     assert result.returncode == 2
     assert result.stderr.strip().startswith("error:") and "csv" in result.stderr
     assert not (tmp_path / "x.csv").exists()
+
+
+def test_a_money_measures_figures_are_in_the_currency_format_and_no_other_measures_are():
+    """Every figure of a measure or KPI in pounds, on every sheet that carries one, and those of no other unit (issue 15)."""
+    # So that every sheet has figures in pounds and others: a project measure with forecasts in pounds (as "GBP"), one with
+    # profiled targets in thousands of pounds (not pounds: "£k" figures are not the cell's pounds), and a KPI in pounds.
+    text = sample_text().replace('unit = "litres"', 'unit = "GBP"').replace(
+        'name = "Recurring savings delivered against budget (year to date)"\nunit = "£"',
+        'name = "Recurring savings delivered against budget (year to date)"\nunit = "£k"',
+    )
+    document = read_document(text, source="sample")
+    kpis = [document.kpis[0].model_copy(update={"unit": "£"}), *document.kpis[1:]]
+    book = _book(workbook_chunks(lambda b: write_portfolio(b, document.ambitions, document.projects, Quarter.parse("2026/27 Q2"), None, kpis)))
+    measure_unit = {(r["Project"], r["Measure code"]): r["Unit"] for r in _records(book["Measure definitions"])}
+    kpi_unit = {r["KPI code"]: r["Unit"] for r in _records(book["KPIs"])}
+    unit_of = {
+        ACTUALS: lambda r: r["Unit"], MEASURE_DEFINITIONS: lambda r: r["Unit"], KPIS: lambda r: r["Unit"],
+        TARGETS: lambda r: measure_unit[r["Project"], r["Measure code"]], FORECASTS: lambda r: measure_unit[r["Project"], r["Measure code"]],
+        KPI_FIGURES: lambda r: kpi_unit[r["KPI code"]],
+        BENCHMARKS: lambda r: kpi_unit[r["KPI code"]] if r["KPI code"] else measure_unit[r["Project"], r["Measure code"]],
+    }
+    assert {"GBP", "£k"} <= set(measure_unit.values())
+    seen = set()
+    for sheet, unit in unit_of.items():
+        worksheet = book[sheet.name]
+        headers = [cell.value for cell in worksheet[1]]
+        figures = [c.header for c in sheet.columns if c.in_unit]
+        for row in worksheet.iter_rows(min_row=2):
+            cells = dict(zip(headers, row, strict=True))
+            money = unit({header: cell.value for header, cell in cells.items()}) in ("£", "GBP")
+            for header in figures:
+                if cells[header].value is not None:
+                    assert cells[header].data_type == "n", (sheet.name, header)
+                    assert (cells[header].number_format == "£#,##0.00") is money, (sheet.name, header, cells[header].row)
+                    seen.add((sheet.name, header, money))
+    for sheet in unit_of:
+        assert {(sheet.name, True), (sheet.name, False)} <= {(name, money) for name, _, money in seen}, sheet.name
+    for sheet, header in (("Measures", "Actual"), ("Measures", "Target"), ("KPI figures", "Actual"), ("KPI figures", "Target")):
+        assert {(sheet, header, True), (sheet, header, False)} <= seen
+    # Not one of its figures: a money measure's tolerance is a percentage, in no format of its own.
+    definitions = _records(book["Measure definitions"])
+    row = next(i for i, r in enumerate(definitions, 2) if r["Unit"] == "£" and r["Tolerance %"] is not None)
+    assert book["Measure definitions"].cell(row, [c.header for c in MEASURE_DEFINITIONS.columns].index("Tolerance %") + 1).number_format == "General"

@@ -161,3 +161,26 @@ def test_measures_carry_the_reports_year_end_and_trend_forecasts(sample):
     sheet, header = book["Measures"], [c.header for c in MEASURES]
     forecast = next(row for row in range(2, sheet.max_row + 1) if sheet.cell(row, header.index("Trend forecast") + 1).value is not None)
     assert sheet.cell(forecast, header.index("Trend forecast") + 1).data_type == "n"
+
+
+def test_a_money_measures_figures_are_in_the_currency_format_and_no_other_measures_are():
+    """Measures and Appendix A: every figure of a measure or KPI in pounds has the currency format, those of no other unit (issue 15)."""
+    document = read_document(sample_text(), source="sample")
+    kpis = [document.kpis[0].model_copy(update={"unit": "£"}), *document.kpis[1:]]  # the sample has no KPI in pounds
+    book = _book(build_report(document.model_copy(update={"kpis": kpis}), Q))
+    seen = set()
+    for name, columns in (("Measures", MEASURES), ("Appendix A KPIs", KPIS)):
+        worksheet = book[name]
+        headers = [cell.value for cell in worksheet[1]]
+        figures = [c.header for c in columns if c.in_unit]
+        for row in worksheet.iter_rows(min_row=2):
+            cells = dict(zip(headers, row, strict=True))
+            money = cells["Unit"].value == "£"
+            for header in figures:
+                if cells[header].value is not None:
+                    assert cells[header].data_type == "n", (name, header)
+                    assert (cells[header].number_format == "£#,##0.00") is money, (name, header, cells[header].row)
+                    seen.add((name, header, money))
+    for name, header in (("Measures", "Actual"), ("Measures", "Target"), ("Measures", "Baseline"), ("Appendix A KPIs", "Q1"),
+                         ("Appendix A KPIs", "Target")):
+        assert {(name, header, True), (name, header, False)} <= seen, (name, header)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import inspect
 import zipfile
+from dataclasses import replace
 from pathlib import Path
 
 import openpyxl
@@ -37,10 +38,10 @@ def test_the_typed_writers_are_there_and_take_row_col_value(name: str, value: st
         assert parameters[3:] == [value, "cell_format"]
 
 
-def _written(path: Path, write) -> Path:
+def _written(path: Path, write, columns=COLUMNS) -> Path:
     """A one-sheet workbook of projtui's (its options, worksheet class, column formats) with ``ROW`` written by ``write``."""
     book = Workbook(path)
-    sheet = book.sheet("Cells", COLUMNS)
+    sheet = book.sheet("Cells", columns)
     write(sheet)
     sheet.rows = 1  # the autofilter over the row, as SheetWriter.write counts it
     book.close()
@@ -59,8 +60,11 @@ def _sheet_data(path: Path) -> bytes:
     return xml[xml.index(b"<sheetData>") : xml.index(b"</sheetData>")]
 
 
-def _one_at_a_time(sheet) -> None:
-    """Each cell through the public writer for its type (None and empty text are written as blanks without a format)."""
+def _one_at_a_time(sheet, number_formats=None) -> None:
+    """Each cell through the public writer for its type (None and empty text are written as blanks without a format).
+
+    ``number_formats``: a format per column for the numbers, as a money row's figures have.
+    """
     worksheet = sheet._sheet
     for col, value in enumerate(ROW):
         if value is None or value == "":
@@ -72,7 +76,7 @@ def _one_at_a_time(sheet) -> None:
         elif isinstance(value, str):
             worksheet.write_string(1, col, value)
         else:
-            worksheet.write_number(1, col, value)
+            worksheet.write_number(1, col, value, number_formats[col] if number_formats else None)
 
 
 @pytest.mark.parametrize("public", [lambda sheet: sheet._sheet.write_row(1, 0, ROW), _one_at_a_time], ids=["write_row", "write_each"])
@@ -83,3 +87,19 @@ def test_sheet_writer_cells_are_the_public_writers_cells(tmp_path: Path, public)
     assert _sheet_data(ours) == _sheet_data(theirs)
     values = [value for value, _, _ in _cells(ours)[1]]
     assert values[8] == 0.30000000000000004 and values[3] == "=SUM(A1:A2)" and values[1] is None and values[2] is None
+
+
+def test_a_money_rows_numbers_are_the_public_writers_in_the_currency_format(tmp_path: Path) -> None:
+    # Every column a measure's figure, so each kind of value meets the money format: only the numbers take it.
+    columns = [replace(column, in_unit=True) for column in COLUMNS]
+    ours = _written(tmp_path / "ours.xlsx", lambda sheet: sheet.write(ROW, money=True), columns)
+    theirs = _written(tmp_path / "theirs.xlsx", lambda sheet: _one_at_a_time(sheet, sheet._money_formats), columns)
+    assert _cells(ours) == _cells(theirs)
+    assert _sheet_data(ours) == _sheet_data(theirs)
+    written = _cells(ours)[1]
+    numbers = [i for i, value in enumerate(ROW) if value.__class__ in (int, float)]
+    assert numbers and all(written[i][2] == "£#,##0.00" and written[i][0] == ROW[i] for i in numbers)
+    assert all(written[i][2] != "£#,##0.00" for i in range(len(ROW)) if i not in numbers)
+    # The same row not in pounds: no cell has the money format.
+    plain = _cells(_written(tmp_path / "plain.xlsx", lambda sheet: sheet.write(ROW), columns))[1]
+    assert all(number_format != "£#,##0.00" for _, _, number_format in plain)

@@ -89,6 +89,12 @@ def test_calc_opens_the_export_and_reads_every_sheet(libreoffice, tmp_path, docu
     m1 = next(r for r in measures if r["Project"] == first.code and r["Quarter"] == str(Q))
     assert m1["Status"] in {"On target", "Within tolerance", "Off target", "No data", "Not due", "Monitor only"}
     assert {r["Quarter"] for r in measures} <= {q.label for q in Quarter.range(Quarter.parse("2020/21 Q1"), Q)}
+    # A measure in pounds shows its figures as money (issue 15); a measure in any other unit, never.
+    money = next(r for r in measures if r["Unit"] == "£" and r["Actual"] and not r["Actual"].startswith("-"))
+    held = next(m for p in document.projects if p.code == money["Project"] for item in (*p.outcomes, *p.benefits) for m in item.measures
+                if m.code == money["Measure code"])
+    assert money["Actual"] == f"£{held.actuals[Quarter.parse(money['Quarter'])]:,.2f}"
+    assert not any(r[header].startswith("£") for r in measures if r["Unit"] != "£" for header in ("Actual", "Target"))
 
 
 def test_calc_opens_the_report_workbook(libreoffice, tmp_path, document):
@@ -105,3 +111,7 @@ def test_calc_opens_the_report_workbook(libreoffice, tmp_path, document):
     rated = next(m for s in report.sections for m in s.measures if m.figures.achievement is not None)
     row = next(r for r in sheets["Measures"] if (r["Project"], r["Measure code"]) == (rated.project, rated.code))
     assert row["Of the way"] == f"{rated.figures.achievement:.0%}"
+    money = next(m for s in report.sections for m in s.measures if m.unit == "£" and (m.figures.target or 0) > 0)
+    row = next(r for r in sheets["Measures"] if (r["Project"], r["Measure code"]) == (money.project, money.code))
+    assert row["Target"] == f"£{money.figures.target:,.2f}"
+    assert not any(r["Target"].startswith("£") for r in sheets["Measures"] if r["Unit"] != "£")

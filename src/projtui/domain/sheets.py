@@ -41,6 +41,8 @@ class Column:
     synonyms: tuple[str, ...] = ()
     required: bool = False
     kind: CellKind = CellKind.TEXT
+    # A measure's or KPI's figure, held in the measure's unit: written in the currency format on a row whose unit is pounds.
+    in_unit: bool = False
 
     def keys(self) -> frozenset[str]:
         return frozenset(header_key(name) for name in (self.header, *self.synonyms))
@@ -129,21 +131,21 @@ ACTUALS = Sheet(
         Column("measure_code", "Measure code", ("Measure ref", "Measure reference", "Indicator code", "KPI code")),
         Column("measure_name", "Measure", ("Measure name", "Indicator", "KPI", "Measure title")),
         Column("quarter", "Quarter", ("Period", "Reporting period", "Quarter label"), required=True, kind=CellKind.QUARTER),
-        Column("value", "Actual", ("Value", "Figure", "Result", "Outturn"), required=True, kind=CellKind.NUMBER),
+        Column("value", "Actual", ("Value", "Figure", "Result", "Outturn"), required=True, kind=CellKind.NUMBER, in_unit=True),
         Column("provisional", "Provisional", ("Provisional?", "Estimate", "Estimated"), kind=CellKind.FLAG),
         Column("note", "Note", ("Notes", "Comment", "Comments", "Commentary")),
         # Written for reading, never read back: the one rule derives them from the measure.
-        Column("target", "Target", ("Quarter target",), kind=CellKind.NUMBER),
+        Column("target", "Target", ("Quarter target",), kind=CellKind.NUMBER, in_unit=True),
         Column("status", "Status", ()),
         Column("travel", "Travel", ("Direction of travel", "DoT")),  # against the previous due quarter
-        Column("target_max", "Target max", kind=CellKind.NUMBER),  # the top of a range measure's band
+        Column("target_max", "Target max", kind=CellKind.NUMBER, in_unit=True),  # the top of a range measure's band
         Column("travel_vs_last_year", "Travel vs last year"),
         Column("serves", "Serves"),  # "benefit" or "outcome"
         Column("serves_code", "Serves code"),
         Column("unit", "Unit"),
         Column("direction", "Good is"),
         # The owner's year-end forecast made at that quarter, and its status against the year-end target.
-        Column("year_end_forecast", "Year-end forecast", kind=CellKind.NUMBER),
+        Column("year_end_forecast", "Year-end forecast", kind=CellKind.NUMBER, in_unit=True),
         Column("year_end_status", "Year-end forecast status"),
     ),
 )
@@ -243,10 +245,10 @@ _MEASURE = {
         Column("description", "Description"),
         Column("unit", "Unit"),
         Column("direction", "Good is", ("Direction",)),
-        Column("baseline", "Baseline", kind=CellKind.NUMBER),
+        Column("baseline", "Baseline", kind=CellKind.NUMBER, in_unit=True),
         Column("baseline_period", "Baseline period", kind=CellKind.QUARTER),
-        Column("target", "Target", kind=CellKind.NUMBER),
-        Column("target_max", "Target max", kind=CellKind.NUMBER),
+        Column("target", "Target", kind=CellKind.NUMBER, in_unit=True),
+        Column("target_max", "Target max", kind=CellKind.NUMBER, in_unit=True),
         Column("target_period", "Target period", kind=CellKind.QUARTER),
         Column("frequency", "Frequency"),
         Column("aggregation", "Aggregation"),
@@ -278,7 +280,7 @@ TARGETS = Sheet(
         Column("project", "Project", required=True),
         Column("measure_code", "Measure code", required=True),
         Column("quarter", "Quarter", required=True, kind=CellKind.QUARTER),
-        Column("target", "Profiled target", required=True, kind=CellKind.NUMBER),
+        Column("target", "Profiled target", required=True, kind=CellKind.NUMBER, in_unit=True),
     ),
 )
 
@@ -288,7 +290,7 @@ FORECASTS = Sheet(
         Column("project", "Project", required=True),
         Column("measure_code", "Measure code", required=True),
         Column("quarter", "Forecast in", required=True, kind=CellKind.QUARTER),  # the quarter it was made in
-        Column("forecast", "Year-end forecast", required=True, kind=CellKind.NUMBER),
+        Column("forecast", "Year-end forecast", required=True, kind=CellKind.NUMBER, in_unit=True),
     ),
 )
 
@@ -323,8 +325,8 @@ KPIS = Sheet(
         *(_MEASURE[field] for field in ("unit", "direction", "baseline", "target")),
         # Written for reading, never read back: the one rule's figures at the export's quarter.
         Column("latest_quarter", "As at", kind=CellKind.QUARTER),
-        Column("latest_actual", "Actual", kind=CellKind.NUMBER),
-        Column("latest_target", "Quarter target", kind=CellKind.NUMBER),
+        Column("latest_actual", "Actual", kind=CellKind.NUMBER, in_unit=True),
+        Column("latest_target", "Quarter target", kind=CellKind.NUMBER, in_unit=True),
         Column("latest_status", "Status"),
         Column("latest_travel", "Travel"),
         *(_MEASURE[field] for field in ("description", "baseline_period", "target_max", "target_period", "frequency", "aggregation",
@@ -340,18 +342,18 @@ KPI_FIGURES = Sheet(
         Column("kpi_name", "KPI", ("KPI name", "Performance indicator")),  # written for reading
         Column("service", "Service"),  # written for reading
         Column("quarter", "Quarter", ("Quarter label",), required=True, kind=CellKind.QUARTER),
-        Column("value", "Actual", ("Value", "Figure", "Outturn"), kind=CellKind.NUMBER),
+        Column("value", "Actual", ("Value", "Figure", "Outturn"), kind=CellKind.NUMBER, in_unit=True),
         Column("provisional", "Provisional", ("Provisional?", "Estimate", "Estimated"), kind=CellKind.FLAG),
         Column("note", "Note", ("Notes",)),  # on the actual
         # Written for reading, never read back: the one rule derives them (blank after the export's quarter).
-        Column("target", "Target", ("Quarter target",), kind=CellKind.NUMBER),
+        Column("target", "Target", ("Quarter target",), kind=CellKind.NUMBER, in_unit=True),
         Column("status", "Status"),
         Column("travel", "Travel", ("Direction of travel", "DoT")),
         Column("travel_vs_last_year", "Travel vs last year"),
-        Column("forecast", "Year-end forecast", kind=CellKind.NUMBER),  # the one the owner made in this quarter
+        Column("forecast", "Year-end forecast", kind=CellKind.NUMBER, in_unit=True),  # the one the owner made in this quarter
         Column("year_end_status", "Year-end forecast status"),
         Column("commentary", "Commentary", ("Comment", "Comments")),  # the owner's on the quarter
-        Column("profiled", "Profiled target", kind=CellKind.NUMBER),
+        Column("profiled", "Profiled target", kind=CellKind.NUMBER, in_unit=True),
     ),
 )
 
@@ -365,14 +367,14 @@ BENCHMARKS = Sheet(
         Column("measure_name", "Measure", ("KPI",)),  # the measure's or KPI's name: checked against the code
         Column("period", "Year", ("Financial year", "Period"), required=True),
         Column("source", "Source", ("Comparator", "Comparator group", "Benchmark"), required=True),
-        Column("value", "Value", ("Comparator value", "Average"), kind=CellKind.NUMBER),
-        Column("lower_quartile", "Lower quartile", kind=CellKind.NUMBER),
-        Column("median", "Median", kind=CellKind.NUMBER),
-        Column("upper_quartile", "Upper quartile", kind=CellKind.NUMBER),
+        Column("value", "Value", ("Comparator value", "Average"), kind=CellKind.NUMBER, in_unit=True),
+        Column("lower_quartile", "Lower quartile", kind=CellKind.NUMBER, in_unit=True),
+        Column("median", "Median", kind=CellKind.NUMBER, in_unit=True),
+        Column("upper_quartile", "Upper quartile", kind=CellKind.NUMBER, in_unit=True),
         Column("rank", "Rank", kind=CellKind.NUMBER),
         Column("of", "Of", ("Out of",), kind=CellKind.NUMBER),
         # Written for reading, never read back: the year's own figure and where it stands (domain.measures.benchmark).
-        Column("year_figure", "Our figure", kind=CellKind.NUMBER),
+        Column("year_figure", "Our figure", kind=CellKind.NUMBER, in_unit=True),
         Column("standing", "Standing"),
     ),
 )

@@ -38,6 +38,7 @@ from projtui.domain.measures import (
     MeasureRule,
     QuarterFigures,
     benefit_on_track,
+    in_pounds,
     quarter_figures,
     rollup_counts,
     standing,
@@ -81,12 +82,13 @@ class _Sheet:
         self._writer: SheetWriter = book.sheet(sheet.name, sheet.columns)
         self._ordered = itemgetter(*(column.field for column in sheet.columns))
 
-    def write(self, row: dict) -> None:
-        self._writer.write(self._ordered(row))
+    def write(self, row: dict, money: bool = False) -> None:
+        """``money``: the row's measure or KPI is in pounds (its figures get the currency format)."""
+        self._writer.write(self._ordered(row), money)
 
-    def write_ordered(self, values: tuple) -> None:
+    def write_ordered(self, values: tuple, money: bool = False) -> None:
         """A row already in the sheet's column order (the Measures sheet's, built that way for speed)."""
-        self._writer.write(values)
+        self._writer.write(values, money)
 
 
 def write_portfolio(
@@ -187,11 +189,14 @@ def _write_plan(project: Project, sheets: _Sheets) -> None:
     for serves, items in (("outcome", project.outcomes), ("benefit", project.benefits)):
         for item in items:
             for measure in item.measures:
-                sheets.definitions.write({**vars(measure), "project": code, "serves": serves, "serves_code": item.code, "unit": measure.unit or None})
+                money = in_pounds(measure.unit)
+                sheets.definitions.write(
+                    {**vars(measure), "project": code, "serves": serves, "serves_code": item.code, "unit": measure.unit or None}, money
+                )
                 for quarter, target in sorted(measure.targets.items()):
-                    sheets.targets.write_ordered((code, measure.code, quarter, target))
+                    sheets.targets.write_ordered((code, measure.code, quarter, target), money)
                 for quarter, forecast in sorted(measure.forecasts.items()):
-                    sheets.forecasts.write_ordered((code, measure.code, quarter, forecast))
+                    sheets.forecasts.write_ordered((code, measure.code, quarter, forecast), money)
                 _write_benchmarks(sheets.benchmarks, measure, {"project": code, "measure_code": measure.code, "kpi_code": None})
     for risk in project.risks:
         sheets.risks.write({**vars(risk), "project": code})
@@ -202,7 +207,7 @@ _RAG_FIELDS = ("rag", "time_rag", "cost_rag", "scope_rag", "benefits_rag")
 
 def _write_kpi(kpi: Kpi, as_at: Quarter, sheets: _Sheets) -> None:
     """The KPI's row, a row for each of its quarters, and its benchmarks."""
-    rule = _rule(kpi)
+    rule, money = _rule(kpi), in_pounds(kpi.unit)
     entered = {*kpi.actuals, *kpi.targets, *kpi.forecasts, *kpi.commentary}
     provisional, figures = set(kpi.provisional), None
     for quarter in sorted({*measure_quarters(kpi, as_at), *entered}):
@@ -216,7 +221,8 @@ def _write_kpi(kpi: Kpi, as_at: Quarter, sheets: _Sheets) -> None:
                 "travel_vs_last_year": rated and rated.travel_vs_last_year.label, "forecast": kpi.forecasts.get(quarter),
                 "year_end_status": rated.year_end_status.label if rated and quarter in kpi.forecasts else None,
                 "commentary": kpi.commentary.get(quarter), "profiled": kpi.targets.get(quarter),
-            }
+            },
+            money,
         )
         if quarter == as_at:
             figures = rated
@@ -226,7 +232,8 @@ def _write_kpi(kpi: Kpi, as_at: Quarter, sheets: _Sheets) -> None:
             **vars(kpi), "unit": kpi.unit or None,
             "ambitions": AMBITION_SEPARATOR.join(kpi.ambitions) or None, "latest_quarter": as_at, "latest_actual": figures.actual,
             "latest_target": figures.target, "latest_status": figures.status.label, "latest_travel": figures.travel_vs_previous.label,
-        }
+        },
+        money,
     )
     _write_benchmarks(sheets.benchmarks, kpi, {"project": None, "measure_code": None, "kpi_code": kpi.code})
 
@@ -235,14 +242,15 @@ def _write_benchmarks(sheet: _Sheet, measure: Measure, owner: dict) -> None:
     """A row per comparator set, with the measure's own figure for the year and where it stands (the one rule's)."""
     if not measure.benchmarks:
         return
-    rule = _rule(measure)
+    rule, money = _rule(measure), in_pounds(measure.unit)
     for benchmark in measure.benchmarks:
         figure = year_figure(rule, benchmark.period, measure.actuals) if rule is not None else None
         sheet.write(
             {
                 **vars(benchmark), **owner, "measure_name": measure.name, "period": str(benchmark.period), "year_figure": figure,
                 "standing": standing(measure.direction, figure, benchmark) or None,
-            }
+            },
+            money,
         )
 
 
@@ -269,6 +277,7 @@ def _write_measure(
     rule = _rule(measure)
     provisional, notes = set(measure.provisional), measure.notes
     code, name, unit, direction = measure.code, measure.name, measure.unit or None, direction_label(measure.direction)
+    money = in_pounds(unit)
     figures = None
     for quarter in measure_quarters(measure, as_at, realisation_start):
         figures = _figures(rule, measure, quarter, realisation_start)
@@ -280,7 +289,8 @@ def _write_measure(
                 figures.target, figures.status.label, figures.travel_vs_previous.label, figures.target_max,
                 figures.travel_vs_last_year.label, serves, serves_code, unit, direction,
                 figures.year_end_forecast, figures.year_end_status.label if figures.year_end_forecast is not None else None,
-            )
+            ),
+            money,
         )
     return figures  # the last row is as_at's
 

@@ -6,8 +6,11 @@ temporary file as the next one starts, so 100,000 projects take no more
 memory than ten. Cells are real Excel types, chosen by each column's
 ``CellKind`` (``domain/sheets.py``): numbers, money in pounds with a
 currency format (records hold pence), dates, quarters as text and flags as
-yes/no. Text is always text: a note that starts with ``=`` or looks like a
-link is written as typed, never as a formula or a hyperlink.
+yes/no. A measure's figures are numbers in its unit; on a row whose unit is
+pounds (``write(..., money=True)``) its ``in_unit`` columns' cells get the
+currency format too, their values unchanged. Text is always text: a note
+that starts with ``=`` or looks like a link is written as typed, never as a
+formula or a hyperlink.
 
 A sheet with more rows than an Excel worksheet holds goes on in another,
 "Measures (2)" after "Measures", under the same header: nothing is written
@@ -122,6 +125,9 @@ class SheetWriter:
         self._columns = tuple(columns)
         self._header_format = header_format
         self._formats = [formats.get(column.kind) for column in self._columns]
+        # A format per column for a row's numbers: None is the column's own; a money row's figures are in the currency format.
+        self._plain_formats = [None] * len(self._columns)
+        self._money_formats = [formats.get(CellKind.MONEY) if column.in_unit else None for column in self._columns]
         self._convert = [(i, _CONVERT[c.kind]) for i, c in enumerate(self._columns) if c.kind in _CONVERT]
         self._widths = [max(_NARROWEST, min(_WIDEST, len(column.header) + 2)) for column in self._columns]
         self._full: list[Worksheet] = []  # worksheets filled to Excel's last row, the sheet's first ones
@@ -135,7 +141,8 @@ class SheetWriter:
         worksheet.freeze_panes(1, 0)
         self.rows = 0  # below the header of the worksheet being written
 
-    def write(self, values: Sequence) -> None:
+    def write(self, values: Sequence, money: bool = False) -> None:
+        """A row; ``money``: the figures in its ``in_unit`` columns are pounds (the measure's unit is money)."""
         if self._convert:
             values = list(values)
             for i, convert in self._convert:
@@ -147,16 +154,18 @@ class SheetWriter:
         self.rows += 1
         if self.rows <= _SAMPLED_ROWS and not self._full:
             self._measure(values)
-        self._write_cells(self.rows, values)
+        self._write_cells(self.rows, values, self._money_formats if money else self._plain_formats)
 
-    def _write_cells(self, row: int, values: Sequence) -> None:
+    def _write_cells(self, row: int, values: Sequence, formats: Sequence) -> None:
         """The row's cells through XlsxWriter's typed writers, the ones its ``write_row`` ends in.
 
         ``write_row`` converts its arguments and works out each cell's type
         afresh, which costs more than writing the cell; here the common types
         go straight to their writer and anything else to XlsxWriter's own
         choice. A blank (None, or empty text) is no cell, as ``write_row``
-        leaves it without a format. The cells are ``write_row``'s:
+        leaves it without a format. ``formats``, a format per column (None:
+        the column's own), is given to the row's numbers, the only cells
+        that ever need one of their own. The cells are the public writers':
         ``tests/test_workbook_cells.py`` reads both back.
         """
         sheet = self._sheet
@@ -167,7 +176,7 @@ class SheetWriter:
                 if value:
                     text(row, col, value)
             elif kind is float or kind is int:
-                number(row, col, value)
+                number(row, col, value, formats[col])
             elif value is not None:
                 other(row, col, value)
 

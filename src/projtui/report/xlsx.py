@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from projtui.domain.measures import Outlook, QuarterFigures, RealisationForecast
+from projtui.domain.measures import Outlook, QuarterFigures, RealisationForecast, in_pounds
 from projtui.domain.quarter import Quarter
 from projtui.domain.rag import rag_word
 from projtui.domain.sheets import CellKind, Column
@@ -63,18 +63,18 @@ MEASURES = (
     Column("serves_code", "Serves code"),
     Column("unit", "Unit"),
     Column("direction", "Good is"),
-    Column("baseline", "Baseline", kind=CellKind.NUMBER),
-    Column("target", "Target", kind=CellKind.NUMBER),
-    Column("target_max", "Target max", kind=CellKind.NUMBER),
+    Column("baseline", "Baseline", kind=CellKind.NUMBER, in_unit=True),
+    Column("target", "Target", kind=CellKind.NUMBER, in_unit=True),
+    Column("target_max", "Target max", kind=CellKind.NUMBER, in_unit=True),
     Column("target_note", "Target basis"),
-    Column("actual", "Actual", kind=CellKind.NUMBER),
+    Column("actual", "Actual", kind=CellKind.NUMBER, in_unit=True),
     Column("provisional", "Provisional", kind=CellKind.FLAG),
     Column("status", "Status"),
     Column("achievement", "Of the way", kind=CellKind.PERCENT),
-    Column("year_end_forecast", "Year-end forecast", kind=CellKind.NUMBER),
+    Column("year_end_forecast", "Year-end forecast", kind=CellKind.NUMBER, in_unit=True),
     Column("year_end_status", "Year-end forecast status"),
     # The trend's figure, the quarter it is read at and the verdict on it (or why there is none: too few quarters).
-    Column("trend_forecast", "Trend forecast", kind=CellKind.NUMBER),
+    Column("trend_forecast", "Trend forecast", kind=CellKind.NUMBER, in_unit=True),
     Column("trend_horizon", "Trend forecast by", kind=CellKind.QUARTER),
     Column("trend_outlook", "Trend forecast outlook"),
     Column("travel", "vs previous quarter"),
@@ -92,13 +92,13 @@ KPIS = (
     Column("service", "Service"),
     Column("unit", "Unit"),
     Column("direction", "Good is"),
-    Column("target", "Target", kind=CellKind.NUMBER),
-    Column("target_max", "Target max", kind=CellKind.NUMBER),
-    *(Column(f"q{n}", f"Q{n}", kind=CellKind.NUMBER) for n in range(1, 5)),
-    Column("year_to_date", "Year to date", kind=CellKind.NUMBER),
+    Column("target", "Target", kind=CellKind.NUMBER, in_unit=True),
+    Column("target_max", "Target max", kind=CellKind.NUMBER, in_unit=True),
+    *(Column(f"q{n}", f"Q{n}", kind=CellKind.NUMBER, in_unit=True) for n in range(1, 5)),
+    Column("year_to_date", "Year to date", kind=CellKind.NUMBER, in_unit=True),
     Column("status", "Status"),
     Column("travel", "vs previous quarter"),
-    Column("year_end_forecast", "Year-end forecast", kind=CellKind.NUMBER),
+    Column("year_end_forecast", "Year-end forecast", kind=CellKind.NUMBER, in_unit=True),
     Column("year_end_status", "Year-end forecast status"),
     Column("benchmark", "Benchmark"),
     Column("owner", "Owner"),
@@ -159,7 +159,8 @@ def _write(book: Workbook, report: Report) -> None:
                     f.status.label, f.achievement, *_year_end(f), *_trend(f.realisation), f.travel_vs_previous.label,
                     f.travel_vs_last_year.label,
                     wording.benchmark(m) or None, m.note, m.note_missing,
-                )
+                ),
+                in_pounds(m.unit),
             )
 
 
@@ -175,7 +176,8 @@ def _appendix_a(book: Workbook, report: Report) -> None:
                     *(q.actual for q in k.quarters), k.year_to_date, f.status.label, f.travel_vs_previous.label,
                     *_year_end(f), wording.benchmark(k) or None, k.owner, "\n".join(f"Q{q.quarter}: {text}" for q, text in k.commentary) or None,
                     k.note_missing,
-                )
+                ),
+                in_pounds(k.unit),
             )
 
 

@@ -50,7 +50,7 @@ from projtui.domain.measures.rollup import (
     count_statuses,
     rollup_counts,
 )
-from projtui.domain.measures.rule import RULE_FIELDS, MeasureRule
+from projtui.domain.measures.rule import RULE_FIELDS, MeasureRule, in_pounds
 from projtui.domain.measures.targets import (
     on_trajectory,
     target_basis,
@@ -93,6 +93,7 @@ __all__ = [
     "achievement",
     "benefit_on_track",
     "describe_year_end",
+    "in_pounds",
     "measure_status",
     "on_trajectory",
     "previous_due_quarter",

@@ -11,7 +11,7 @@ from typing import Any
 from projtui.domain.enums import Aggregation, Direction, Frequency
 from projtui.domain.quarter import Quarter
 
-__all__ = ["NO_PROFILE", "POUND_UNITS", "REL_EPSILON", "RULE_FIELDS", "MeasureRule", "finite"]
+__all__ = ["NO_PROFILE", "POUND_UNITS", "REL_EPSILON", "RULE_FIELDS", "MeasureRule", "finite", "in_pounds"]
 
 # Figures are typed in to a few decimal places, but arithmetic on them is
 # binary: 0.9 - 0.9 * 10 / 100 is not exactly the 0.81 an officer typed. A
@@ -24,6 +24,12 @@ REL_EPSILON = 1e-9
 # Units that mean pounds (not £k or £m): figures in them are money, so a
 # target on the straight line stops at pence (see targets._on_the_line).
 POUND_UNITS = frozenset({"£", "gbp", "pounds", "£s"})
+
+
+def in_pounds(unit: str | None) -> bool:
+    """Whether figures in ``unit`` are money (pounds), for a measure that has no rule too (its definition cannot be rated)."""
+    return (unit or "").strip().casefold() in POUND_UNITS
+
 
 # No profiled targets: the default wherever profiled targets may be passed.
 NO_PROFILE: Mapping[Quarter, float] = MappingProxyType({})
@@ -124,7 +130,7 @@ class MeasureRule:
 
     @property
     def in_pounds(self) -> bool:
-        return (self.unit or "").strip().casefold() in POUND_UNITS
+        return in_pounds(self.unit)
 
     @property
     def cumulative(self) -> bool:

@@ -223,4 +223,10 @@ def test_check_passes_a_new_portfolio_whose_only_project_is_in_the_pipeline(cli,
     assert cli("import", project, "--db", db).returncode == 0
     result = cli("check", "--db", db)
     assert result.returncode == 0, result.stdout
-    assert "needed before it moves on" in result.stdout
+    assert result.stdout.splitlines() == [
+        "No gaps: every project past the pipeline serves an ambition and every benefit is measured.",
+        "",
+        "For information, not gaps:",
+        "SP-01      golden thread  'Market hall' (pipeline) is linked to no Council Plan ambition yet: allowed in the pipeline,"
+        " needed before it moves on",
+    ]

@@ -455,7 +455,7 @@ actuals = { "2024/25 Q1" = 55.0 }
     result = cli("check", "--db", db)
     assert result.returncode == 0, result.stdout
     assert result.stdout.splitlines() == [
-        "No gaps: every project serves an ambition and every benefit is measured.",
+        "No gaps: every project past the pipeline serves an ambition and every benefit is measured.",
         "",
         "For information, not gaps:",
         "SP-01      measures       measure M2 'Heat pump enquiries' has no target (monitor only)",

@@ -59,7 +59,7 @@ def check(
 
 def _print(faults: list[Gap], latest: Quarter | None) -> None:
     if not faults:
-        typer.echo("No gaps: every project serves an ambition and every benefit is measured.")
+        typer.echo("No gaps: every project past the pipeline serves an ambition and every benefit is measured.")
         return
     _print_lines(faults)
     latest_note = f" (latest quarter: {latest})" if latest else ""

@@ -214,19 +214,3 @@ def test_a_pipeline_project_with_no_ambition_is_a_note_not_a_gap(tmp_path):
     text = PORTFOLIO + '[[projects]]\ncode = "SP-02"\nname = "Market hall"\nstage = "pipeline"\n'
     found = [(g.kind, g.project, g.is_note) for g in _find_gaps(tmp_path, text) if KINDS[g.kind] == "golden thread"]
     assert found == [("pipeline_no_ambition", "SP-02", True)]
-
-
-def test_check_passes_a_new_portfolio_whose_only_project_is_in_the_pipeline(cli, tmp_path):
-    db = tmp_path / "p.db"
-    project = tmp_path / "first.toml"
-    project.write_text('schema_version = 2\n[[projects]]\ncode = "SP-01"\nname = "Market hall"\nstage = "pipeline"\n', encoding="utf-8")
-    assert cli("import", project, "--db", db).returncode == 0
-    result = cli("check", "--db", db)
-    assert result.returncode == 0, result.stdout
-    assert result.stdout.splitlines() == [
-        "No gaps: every project past the pipeline serves an ambition and every benefit is measured.",
-        "",
-        "For information, not gaps:",
-        "SP-01      golden thread  'Market hall' (pipeline) is linked to no Council Plan ambition yet: allowed in the pipeline,"
-        " needed before it moves on",
-    ]

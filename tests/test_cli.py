@@ -410,9 +410,21 @@ def test_check_as_json_gives_every_gap_in_full_for_scripts(cli, tmp_path):
     assert _single_error(cli("check", "--format", "xml", "--db", db), 2) == "error: --format: 'xml' is not one of 'text', 'json'."
 
 
+def _check_passes(cli, tmp_path, snapshot: str) -> list[str]:
+    """The lines `projtui check` prints for a portfolio imported from `snapshot`, once it has passed (exit 0)."""
+    path = tmp_path / "clean.toml"
+    path.write_text(snapshot, encoding="utf-8")
+    db = tmp_path / "p.db"
+    assert cli("import", path, "--db", db).returncode == 0
+    result = cli("check", "--db", db)
+    assert result.returncode == 0, result.stdout
+    return result.stdout.splitlines()
+
+
 def test_check_passes_on_a_clean_portfolio_with_a_monitor_only_measure(cli, tmp_path):
-    clean = tmp_path / "clean.toml"
-    clean.write_text(
+    lines = _check_passes(
+        cli,
+        tmp_path,
         """schema_version = 1
 [[ambitions]]
 code = "A1"
@@ -448,17 +460,24 @@ owner = "Energy officer"
 baseline = 40.0
 actuals = { "2024/25 Q1" = 55.0 }
 """,
-        encoding="utf-8",
     )
-    db = tmp_path / "p.db"
-    assert cli("import", clean, "--db", db).returncode == 0
-    result = cli("check", "--db", db)
-    assert result.returncode == 0, result.stdout
-    assert result.stdout.splitlines() == [
+    assert lines == [
         "No gaps: every project past the pipeline serves an ambition and every benefit is measured.",
         "",
         "For information, not gaps:",
         "SP-01      measures       measure M2 'Heat pump enquiries' has no target (monitor only)",
+    ]
+
+
+def test_check_passes_a_new_portfolio_whose_only_project_is_in_the_pipeline(cli, tmp_path):
+    # A council's first project starts in the pipeline with no ambition (issue 15): allowed there, so only a note.
+    snapshot = 'schema_version = 2\n[[projects]]\ncode = "SP-01"\nname = "Market hall"\nstage = "pipeline"\n'
+    assert _check_passes(cli, tmp_path, snapshot) == [
+        "No gaps: every project past the pipeline serves an ambition and every benefit is measured.",
+        "",
+        "For information, not gaps:",
+        "SP-01      golden thread  'Market hall' (pipeline) is linked to no Council Plan ambition yet: allowed in the pipeline,"
+        " needed before it moves on",
     ]
 
 

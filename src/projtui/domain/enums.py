@@ -33,6 +33,10 @@ class Stage(StrEnum):
         return self is Stage.CLOSED
 
 
+# Why a pipeline project may be linked to no ambition (Stage.needs_ambition), as `check` and the screens say it.
+PIPELINE_MAY_WAIT = "allowed in the pipeline, needed before it moves on"
+
+
 class Rag(StrEnum):
     RED = "red"
     AMBER = "amber"

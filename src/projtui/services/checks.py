@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from projtui.domain.cadence import due_quarters
 from projtui.domain.codes import natural_key
-from projtui.domain.enums import Direction, Frequency, Rag, Stage
+from projtui.domain.enums import PIPELINE_MAY_WAIT, Direction, Frequency, Rag, Stage
 from projtui.domain.formatting import format_band, format_list, format_number, plural
 from projtui.domain.measures import (
     MIN_POINTS,
@@ -143,7 +143,7 @@ def _unlinked_projects(session: Session) -> list[Gap]:
     return [
         Gap("no_ambition", code, code, f"{name!r} ({stage}) is linked to no Council Plan ambition") if Stage(stage).needs_ambition
         else Gap("pipeline_no_ambition", code, code,
-                 f"{name!r} ({stage}) is linked to no Council Plan ambition yet: allowed in the pipeline, needed before it moves on")
+                 f"{name!r} ({stage}) is linked to no Council Plan ambition yet: {PIPELINE_MAY_WAIT}")
         for code, name, stage in unlinked_projects(session, except_stages=[Stage.CANCELLED.value])
     ] + [
         # The same rule once a Council Plan moves on: past the pipeline, a project must serve an ambition still in use.

@@ -23,6 +23,7 @@ from textual.content import Content
 from textual.widgets import Button, Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
+from projtui.domain.enums import PIPELINE_MAY_WAIT
 from projtui.domain.errors import ConflictError, ProjtuiError, RuleError
 from projtui.services.portfolio import list_ambitions
 from projtui.services.read_models import AmbitionSummary, ProjectDetail
@@ -228,6 +229,6 @@ class AmbitionLinking:
         if codes:
             message = f"Linked to {codes[0]} (primary)" + (f", {', '.join(codes[1:])}" if len(codes) > 1 else "") + "."
         else:
-            message = "Linked to no ambition: allowed in the pipeline, needed before it moves on."
+            message = f"Linked to no ambition: {PIPELINE_MAY_WAIT}."
         app.notify(message, title=title, markup=False)
         app.call_from_thread(self.links_changed, detail.code)

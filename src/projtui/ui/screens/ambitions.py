@@ -16,6 +16,7 @@ from textual.widgets import Footer, Static, Tree
 from textual.widgets.tree import TreeNode
 from textual.worker import get_current_worker
 
+from projtui.domain.enums import PIPELINE_MAY_WAIT
 from projtui.domain.formatting import plural
 from projtui.services.golden_thread import ThreadGroup, golden_thread
 from projtui.services.read_models import (
@@ -288,7 +289,7 @@ class GoldenThreadScreen(WorkerFailures, AmbitionLinking, CouncilPlanEditing, Sc
             elif project.stage.needs_ambition:
                 text.append(f"linked to no ambition: at stage {stage_label(project.stage)} it must be linked to one (press l)", style="bold")
             else:
-                text.append("linked to no ambition yet: allowed in the pipeline, needed before it moves on (press l)")
+                text.append(f"linked to no ambition yet: {PIPELINE_MAY_WAIT} (press l)")
         elif data.kind == "priority" and data.priority is not None:
             text.append(data.priority.code, style="bold")
             text.append("  ")

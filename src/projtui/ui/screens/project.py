@@ -23,7 +23,7 @@ from textual.widget import Widget
 from textual.widgets import DataTable, Footer, Static, TabbedContent, TabPane
 from textual.worker import Worker, get_current_worker
 
-from projtui.domain.enums import ReviewStatus, Stage
+from projtui.domain.enums import PIPELINE_MAY_WAIT, ReviewStatus, Stage
 from projtui.domain.errors import ConflictError, NotFoundError, ProjtuiError
 from projtui.domain.formatting import clip, format_pounds, plural
 from projtui.services import plans, projects, risks
@@ -550,4 +550,4 @@ def _unlinked(stage: Stage) -> Text:
     """A project linked to no ambition: a golden-thread gap past the pipeline, where it may still wait (Stage.needs_ambition)."""
     if stage.needs_ambition:
         return Text("⚠ Linked to no Council Plan ambition: a golden-thread gap (press l)", style="bold yellow")
-    return Text("Linked to no Council Plan ambition yet: allowed in the pipeline, needed before it moves on (press l)", style="yellow")
+    return Text(f"Linked to no Council Plan ambition yet: {PIPELINE_MAY_WAIT} (press l)", style="yellow")

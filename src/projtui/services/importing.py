@@ -15,7 +15,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Protocol, get_args
 
 from projtui.domain.errors import InvalidInput, Problem
 from projtui.domain.progress import Progress, counted, no_progress
@@ -238,15 +238,28 @@ def _scalars(record: doc.Strict, fields: type[doc.Strict]) -> dict:
 
     Read straight from the validated instance rather than through
     `model_dump`, which costs more than the insert for a big import; these
-    fields are all scalars (text, numbers, dates, enums, quarters).
+    fields are all scalars (text, numbers, dates, enums, quarters). Which
+    of them hold a quarter is known from the model, so the other values
+    are taken as they are, without a look at each.
     """
-    values = record.__dict__
-    return {name: (str(v) if isinstance(v := values[name], Quarter) else v) for name in _field_names(fields)}
+    names, quarters = _columns(fields)
+    row = dict(zip(names, map(record.__dict__.__getitem__, names)))
+    for name in quarters:
+        if (value := row[name]) is not None:
+            row[name] = str(value)
+    return row
 
 
 @functools.cache
-def _field_names(fields: type[doc.Strict]) -> tuple[str, ...]:
-    return tuple(fields.model_fields)
+def _columns(fields: type[doc.Strict]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The model's field names, and those of them that hold a Quarter (required or optional)."""
+    quarters = tuple(name for name, info in fields.model_fields.items() if _mentions_quarter(info.annotation))
+    return tuple(fields.model_fields), quarters
+
+
+def _mentions_quarter(annotation: object) -> bool:
+    """Quarter, QuarterLabel, or either `| None` (a label is Annotated[Quarter, …])."""
+    return annotation is Quarter or any(_mentions_quarter(arg) for arg in get_args(annotation))
 
 
 def _upsert_ambitions(session, current: doc.Document, new: doc.Document, changes: list[Change]) -> None:

@@ -115,7 +115,7 @@ class Risk(RiskFields):
 
 class Project(ProjectFields):
     ambitions: list[Code] = Field(default_factory=list)  # first is primary
-    benefits_review_plan: Plan = Field(default_factory=Plan)
+    benefits_review_plan: Plan = Plan()
     outputs: list[Output] = Field(default_factory=list)
     outcomes: list[Outcome] = Field(default_factory=list)
     benefits: list[Benefit] = Field(default_factory=list)

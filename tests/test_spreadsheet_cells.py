@@ -1,8 +1,11 @@
 """A spreadsheet cell read as the field it fills: typed values as they are, text as a person types it."""
 
 import datetime as dt
+from decimal import Decimal
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from projtui.domain.quarter import Quarter
 from projtui.spreadsheet import cells
@@ -20,6 +23,26 @@ def test_budget_is_pounds_as_a_number_or_as_text(value, pence):
 def test_a_budget_that_is_not_pounds_and_pence_is_refused(value, message):
     with pytest.raises(ValueError, match=message):
         cells.pence(value)
+
+
+def _pence_by_decimal(value: float) -> int:
+    """The rule for a number cell written the long way: its shortest text, times 100, whole."""
+    amount = Decimal(repr(float(value))) * 100
+    if amount < 0 or amount != amount.to_integral_value():
+        raise ValueError
+    return int(amount)
+
+
+@given(st.one_of(st.integers(min_value=-(10**18), max_value=10**18), st.floats(allow_nan=False, allow_infinity=False),
+                 st.integers(min_value=0, max_value=10**13).map(float), st.integers(min_value=0, max_value=10**6).map(lambda n: n / 100)))
+def test_a_number_cell_is_pence_by_one_rule_whole_pounds_or_not(value):
+    try:
+        expected = _pence_by_decimal(value)
+    except ValueError:
+        with pytest.raises(ValueError):
+            cells.pence(value)
+    else:
+        assert cells.pence(value) == expected
 
 
 @pytest.mark.parametrize(

@@ -100,6 +100,7 @@ _KPI_FIGURES = {"actuals": {}, "provisional": [], "notes": {}, "targets": {}, "f
 _BENCHMARK = tuple(doc.Benchmark.model_fields)
 
 ActualKey = tuple[str, str, Quarter]  # (project code, measure code, quarter)
+_Readers = list[tuple[str, int, Callable[[object], object]]]  # (field, column index, how its cell is read)
 
 
 @dataclass(frozen=True)
@@ -175,7 +176,7 @@ class _Builder:
         # The projects (and ("kpi", code) for KPIs) whose part the current sheet kind has replaced.
         self._replaced: set[str | tuple[str, str]] = set()
         # Each sheet's columns matched to their fields and readers once, not every row: by (id(table), what for).
-        self._readers: dict[tuple[int, object], list[tuple[str, int, Callable[[object], object]]]] = {}
+        self._readers: dict[tuple[int, object], _Readers] = {}
 
     def start(self, kind: sheets.Sheet) -> None:
         """Before a kind's rows: a part's sheet replaces that part of every project in the register."""
@@ -304,12 +305,14 @@ class _Builder:
         if (data := self._record(table, number, row, "project", self.projects, "name")) is None:
             return
         code = data["code"]
-        self._read_all(data, table, number, row, self._column_readers(table, "register", _REGISTER))
-        if (stage := cells.word(table.cell(row, "stage"))) is not None:
-            data["stage"] = stage  # blank keeps the stage (a new project's is pipeline)
-        self._read(data, table, number, row, "ambitions", self._ambition_codes)
-        if plan_readers := self._part_readers(table, "plan", (field for field in table.columns if field.startswith(_PLAN))):
-            read: dict[str, object] = {}
+        own, plan_readers = self._register_readers(table)
+        read: dict[str, object] = {}
+        self._read_all(read, table, number, row, own)
+        if read.get("stage", "") is None:
+            del read["stage"]  # blank keeps the stage (a new project's is pipeline)
+        data.update(read)
+        if plan_readers:
+            read = {}
             self._read_all(read, table, number, row, plan_readers)
             if plan := _unset_dropped(doc.Plan, {field.removeprefix(_PLAN): value for field, value in read.items()}):
                 data["benefits_review_plan"] = {**_fields(data.get("benefits_review_plan") or doc.Plan()), **plan}
@@ -419,6 +422,8 @@ class _Builder:
         """A link left pointing at an item its sheet no longer has (a Benefits sheet without a benefit an outcome leads to)."""
         for code in self.named:
             project = self.projects[code]
+            if not (project.outputs or project.outcomes):
+                continue  # no links to check: a register's new projects
             outcomes, benefits = {o.code for o in project.outcomes}, {b.code for b in project.benefits}
             for kind, items, links, known in (("output", project.outputs, "outcomes", outcomes), ("outcome", project.outcomes, "benefits", benefits)):
                 for item in items:
@@ -458,13 +463,18 @@ class _Builder:
         self.projects[project.code] = project.model_copy(update=parts)
         self.named[project.code] = None
 
+    def _register_readers(self, table: Table) -> tuple[_Readers, _Readers]:
+        """A register row's readers: of its own fields, stage and ambitions; and of the plan's (`plan_…`), worked out once for `table`."""
+        own = self._column_readers(table, "register", (*_REGISTER, ("stage", cells.word), ("ambitions", self._ambition_codes)))
+        return own, self._part_readers(table, "plan", (field for field in table.columns if field.startswith(_PLAN)))
+
     def _cells(self, table: Table, number: int, row: Sequence[object], fields: Sequence[str] | None = None) -> dict[str, object]:
         """The row's cells read as the fields they fill (every column of a part's sheet, or `fields`)."""
         data: dict[str, object] = {}
         self._read_all(data, table, number, row, self._part_readers(table, None if fields is None else tuple(fields), fields))
         return data
 
-    def _part_readers(self, table: Table, key: object, fields: Iterable[str] | None) -> list[tuple[str, int, Callable[[object], object]]]:
+    def _part_readers(self, table: Table, key: object, fields: Iterable[str] | None) -> _Readers:
         """`_column_readers` for `fields` (every column, when None; only gone through the first time) read by their kind, or as `_READERS` says."""
         if (found := self._readers.get((id(table), key))) is not None:
             return found
@@ -479,15 +489,13 @@ class _Builder:
             read_as.append((field, read))
         return self._column_readers(table, key, read_as)
 
-    def _column_readers(self, table: Table, key: object, read_as: Sequence[tuple[str, Callable[[object], object]]]
-                        ) -> list[tuple[str, int, Callable[[object], object]]]:
+    def _column_readers(self, table: Table, key: object, read_as: Sequence[tuple[str, Callable[[object], object]]]) -> _Readers:
         """(field, column index, reader) for each of `read_as` the sheet has a column for, worked out once for `table` and `key`."""
         if (found := self._readers.get((id(table), key))) is None:
             found = self._readers[(id(table), key)] = [(field, table.columns[field][0], read) for field, read in read_as if field in table.columns]
         return found
 
-    def _read_all(self, data: dict, table: Table, number: int, row: Sequence[object],
-                  readers: Sequence[tuple[str, int, Callable[[object], object]]]) -> None:
+    def _read_all(self, data: dict, table: Table, number: int, row: Sequence[object], readers: _Readers) -> None:
         """`_read` of each of `readers`' columns, in their order."""
         width = len(row)
         for field, index, read in readers:

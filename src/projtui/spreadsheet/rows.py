@@ -177,6 +177,7 @@ class _Builder:
         self._replaced: set[str | tuple[str, str]] = set()
         # Each sheet's columns matched to their fields and readers once, not every row: by (id(table), what for).
         self._readers: dict[tuple[int, object], _Readers] = {}
+        self._register: dict[int, tuple[_Readers, _Readers]] = {}  # by id(table): a register row's readers (own fields, plan's)
 
     def start(self, kind: sheets.Sheet) -> None:
         """Before a kind's rows: a part's sheet replaces that part of every project in the register."""
@@ -465,8 +466,10 @@ class _Builder:
 
     def _register_readers(self, table: Table) -> tuple[_Readers, _Readers]:
         """A register row's readers: of its own fields, stage and ambitions; and of the plan's (`plan_…`), worked out once for `table`."""
-        own = self._column_readers(table, "register", (*_REGISTER, ("stage", cells.word), ("ambitions", self._ambition_codes)))
-        return own, self._part_readers(table, "plan", (field for field in table.columns if field.startswith(_PLAN)))
+        if (found := self._register.get(id(table))) is None:
+            own = self._column_readers(table, "register", (*_REGISTER, ("stage", cells.word), ("ambitions", self._ambition_codes)))
+            found = self._register[id(table)] = (own, self._part_readers(table, "plan", [field for field in table.columns if field.startswith(_PLAN)]))
+        return found
 
     def _cells(self, table: Table, number: int, row: Sequence[object], fields: Sequence[str] | None = None) -> dict[str, object]:
         """The row's cells read as the fields they fill (every column of a part's sheet, or `fields`)."""

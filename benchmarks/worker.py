@@ -114,19 +114,19 @@ def _timed_import(where: Path, variant: str, ours, theirs) -> dict:
         from projtui.services.opening import open_portfolio
 
         db = open_portfolio(f"sqlite:///{path}")
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         result = ours(db)
-        seconds = time.perf_counter() - started
+        seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
         db.dispose()
         assert result.applied
     else:
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         theirs(str(path))
-        seconds = time.perf_counter() - started
+        seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
     counts = baseline.table_counts(str(path))
     for suffix in ("", "-wal", "-shm"):
         Path(f"{path}{suffix}").unlink(missing_ok=True)
-    return {"seconds": seconds, "counts": counts, "peak_rss_mb": peak_rss_mb()}
+    return {"seconds": seconds, "cpu_seconds": cpu, "counts": counts, "peak_rss_mb": peak_rss_mb()}
 
 
 def build_register(snapshot: Path, path: Path) -> dict:

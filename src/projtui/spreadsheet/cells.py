@@ -24,7 +24,7 @@ _SEPARATORS = re.compile(r"[\s-]+")
 _SPACE = "\t\n\x0b\x0c\r \x85\xa0\u1680" + "".join(map(chr, range(0x2000, 0x200B))) + "\u2028\u2029\u202f\u205f\u3000"
 _YES = frozenset({"yes", "y", "true", "1"})
 _NO = frozenset({"no", "n", "false", "0"})
-_EXACT = 2.0**53  # below it every whole number is a float, and repr writes it digit for digit
+_EXACT = 2**53  # below it every whole number is a float, and repr writes it digit for digit
 
 
 def blank(value: object) -> bool:
@@ -77,7 +77,7 @@ def pence(value: object) -> int | None:
         return None
     if isinstance(value, bool):
         raise ValueError("enter pounds, e.g. 1,250,000 or 99.95")
-    if type(value) is int and value >= 0:
+    if type(value) is int and 0 <= value < _EXACT:
         return value * 100
     if type(value) is float and value.is_integer() and 0 <= value < _EXACT:
         return int(value) * 100  # whole pounds, most budgets: the same as below, without the Decimal

@@ -49,7 +49,12 @@ async def type_filter(pilot: Pilot, text: str) -> None:
 
 
 async def filter_read(pilot: Pilot) -> None:
-    """Wait out the filter's own delay (its timer started at the last keystroke), then for the query it starts."""
+    """Wait out the filter's own delay (its timer started at the last keystroke), then for the query it starts.
+
+    Keys posted in one burst may still be queued: they are handled first, so the delay is counted from the
+    last of them, not from when this was called (on a slow machine the last letters came after it).
+    """
+    await settle(pilot)
     await pilot.pause(FILTER_DELAY)
     await settle(pilot)
 

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import functools
-import typing
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from enum import Enum
 from typing import TYPE_CHECKING, TypeVar
 
+from projtui.domain.annotations import types_in
 from projtui.domain.codes import natural_key
 from projtui.domain.quarter import FinancialYear, Quarter, to_quarter
 from projtui.services.collector import cyclic_gc_paused
@@ -206,7 +206,7 @@ def _conversion(annotation: object) -> Callable | None:
 
     Enum text becomes its member, a quarter's label the Quarter, a whole number a float; anything else stays as it is.
     """
-    for kind in _types_in(annotation):
+    for kind in types_in(annotation):
         if issubclass(kind, Enum):
             return {member.value: member for member in kind}.__getitem__
         if kind is Quarter:
@@ -214,14 +214,6 @@ def _conversion(annotation: object) -> Callable | None:
         if kind is float:
             return _to_float
     return None
-
-
-def _types_in(annotation: object) -> Iterator[type]:
-    """The classes a field's annotation names (`Number | None`: float and NoneType)."""
-    if isinstance(annotation, type):
-        yield annotation
-    for arg in typing.get_args(annotation):
-        yield from _types_in(arg)
 
 
 def _to_float(value: float) -> float:

@@ -15,8 +15,9 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Protocol, get_args
+from typing import Protocol
 
+from projtui.domain.annotations import types_in
 from projtui.domain.errors import InvalidInput, Problem
 from projtui.domain.progress import Progress, counted, no_progress
 from projtui.domain.quarter import Quarter
@@ -253,13 +254,8 @@ def _scalars(record: doc.Strict, fields: type[doc.Strict]) -> dict:
 @functools.cache
 def _columns(fields: type[doc.Strict]) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """The model's field names, and those of them that hold a Quarter (required or optional)."""
-    quarters = tuple(name for name, info in fields.model_fields.items() if _mentions_quarter(info.annotation))
+    quarters = tuple(name for name, info in fields.model_fields.items() if Quarter in types_in(info.annotation))
     return tuple(fields.model_fields), quarters
-
-
-def _mentions_quarter(annotation: object) -> bool:
-    """Quarter, QuarterLabel, or either `| None` (a label is Annotated[Quarter, …])."""
-    return annotation is Quarter or any(_mentions_quarter(arg) for arg in get_args(annotation))
 
 
 def _upsert_ambitions(session, current: doc.Document, new: doc.Document, changes: list[Change]) -> None:

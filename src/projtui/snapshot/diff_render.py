@@ -13,10 +13,10 @@ from __future__ import annotations
 import datetime as dt
 import enum
 import json
-import typing
 from collections.abc import Callable, Iterable
 from dataclasses import asdict
 
+from projtui.domain.annotations import types_in
 from projtui.domain.formatting import format_number, format_pounds
 from projtui.domain.quarter import Quarter
 from projtui.snapshot import document as doc
@@ -111,9 +111,7 @@ _FIELD_LABELS = {
 
 def _is_plain(annotation: object) -> bool:
     """Enums, quarters, dates: values shown bare, not quoted like free text."""
-    if isinstance(annotation, type):
-        return issubclass(annotation, enum.Enum | Quarter | dt.date)
-    return any(_is_plain(arg) for arg in typing.get_args(annotation))
+    return any(issubclass(kind, enum.Enum | Quarter | dt.date) for kind in types_in(annotation))
 
 
 _PLAIN_FIELDS = frozenset(

@@ -17,7 +17,6 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import re
-import typing
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from enum import Enum
@@ -25,6 +24,7 @@ from enum import Enum
 import tomli_w
 from pydantic import BaseModel
 
+from projtui.domain.annotations import types_in
 from projtui.domain.codes import natural_key
 from projtui.snapshot import document as doc
 
@@ -130,9 +130,7 @@ def _layout(kind: type[BaseModel]) -> tuple[_Field, ...]:
 
 def _holds_tables(annotation: object) -> bool:
     """Whether a field of this type is written as sub-tables: a model, or a list of models (None allowed)."""
-    if isinstance(annotation, type):
-        return issubclass(annotation, BaseModel)
-    return any(_holds_tables(arg) for arg in typing.get_args(annotation))
+    return any(issubclass(kind, BaseModel) for kind in types_in(annotation))
 
 
 def _section(model: BaseModel, name: str, out: list[str]) -> None:
